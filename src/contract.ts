@@ -1,0 +1,211 @@
+// The JSON contract between the checkout elements (browser) and the verification kit (server).
+// Both sides import these types, so a change here fails the build of whichever side drifts.
+
+/** Currencies KG Inicis accepts through PortOne (USD for cards only). */
+export const CURRENCIES = ['KRW', 'USD'] as const;
+export type CheckoutCurrency = (typeof CURRENCIES)[number];
+
+/** Routes of the kit, relative to the base URL the elements get as `endpoint`. */
+export const ROUTES = {
+  preparePayment: '/payments/prepare',
+  completePayment: '/payments/complete',
+  prepareBillingKey: '/billing-keys/prepare',
+  completeBillingKey: '/billing-keys/complete',
+  prepareBillingKeyAndPay: '/billing-key-and-pay/prepare',
+  completeBillingKeyAndPay: '/billing-key-and-pay/complete',
+  webhooks: '/webhooks',
+  /** `GET`: the order behind a payment, as a shopper may see it. */
+  order: (paymentId: string) => `/payments/${encodeURIComponent(paymentId)}`,
+} as const;
+
+/** One cart line as the browser sends it: the server looks the price up, never the browser. */
+export interface CartItem {
+  /** The shop's product id. */
+  id: string;
+  /** Positive integer. */
+  quantity: number;
+}
+
+/** Shopper details the page collected; not money, so the server may take them from the browser. */
+export interface CheckoutCustomer {
+  customerId?: string;
+  fullName?: string;
+  firstName?: string;
+  lastName?: string;
+  phoneNumber?: string;
+  email?: string;
+}
+
+/** What the browser asks the kit to price: a cart, or an order the shop already created. */
+export interface PrepareRequest {
+  /** Lines to price; either this or `orderId`. */
+  items?: CartItem[];
+  /** An order the shop created earlier; either this or `items`. */
+  orderId?: string;
+  customer?: CheckoutCustomer;
+  /** The SDK pay method the shopper chose (`CARD`, `VIRTUAL_ACCOUNT`, …), recorded on the order. */
+  payMethod?: string;
+}
+
+/** `POST {endpoint}/payments/prepare` → 200. Everything the element needs for `requestPayment`. */
+export interface PreparedPayment {
+  paymentId: string;
+  orderName: string;
+  /** In the currency's minor unit (KRW ×1, USD ×100). */
+  totalAmount: number;
+  currency: CheckoutCurrency;
+  taxFreeAmount?: number;
+  vatAmount?: number;
+  customer?: CheckoutCustomer;
+  /** Set when the server decides them; the element's own attributes are used otherwise. */
+  storeId?: string;
+  channelKey?: string;
+  /** Passed to the SDK as `customData`; the kit stamps the order id here. */
+  customData?: Record<string, unknown>;
+  noticeUrls?: string[];
+}
+
+/** `POST {endpoint}/billing-keys/prepare` body. */
+export interface PrepareBillingKeyRequest {
+  customer?: CheckoutCustomer;
+  /** Id of one of the server's billing plans; the first period is charged on completion. */
+  plan?: string;
+}
+
+/** `POST {endpoint}/billing-keys/prepare` → 200. Parameters for `requestIssueBillingKey`. */
+export interface PreparedBillingKey {
+  issueId: string;
+  issueName: string;
+  customer?: CheckoutCustomer;
+  storeId?: string;
+  channelKey?: string;
+  /** Shown in the window; what the plan charges per period. */
+  displayAmount?: number;
+  currency?: CheckoutCurrency;
+  /** For example `1m` for a monthly plan; required by KG Inicis on mobile. */
+  offerPeriodInterval?: string;
+  customData?: Record<string, unknown>;
+  noticeUrls?: string[];
+}
+
+/** `POST {endpoint}/billing-key-and-pay/prepare` body. */
+export interface PrepareBillingKeyAndPayRequest extends PrepareRequest {
+  plan?: string;
+}
+
+/** `POST {endpoint}/billing-key-and-pay/prepare` → 200. Parameters for `requestIssueBillingKeyAndPay`. */
+export interface PreparedBillingKeyAndPay extends PreparedPayment {
+  /** `REAL` or `DIGITAL`; KG Inicis requires it for phone billing. */
+  productType?: 'REAL' | 'DIGITAL';
+  offerPeriodInterval?: string;
+}
+
+/**
+ * `POST {endpoint}/payments/complete` body: the SDK's resolved result, sent as is.
+ * The kit only trusts `paymentId` and re-reads everything else from PortOne.
+ */
+export interface CompletePaymentRequest {
+  paymentId: string;
+  txId?: string;
+  transactionType?: string;
+}
+
+/** `POST {endpoint}/billing-keys/complete` body. */
+export interface CompleteBillingKeyRequest {
+  billingKey: string;
+  /** The `issueId` the prepare step returned, to tie the key to that attempt. */
+  issueId?: string;
+}
+
+/** `POST {endpoint}/billing-key-and-pay/complete` body. */
+export interface CompleteBillingKeyAndPayRequest {
+  paymentId: string;
+  billingKey: string;
+  txId?: string;
+}
+
+/** Where an order stands. `FLAGGED`: PortOne's payment did not match the order and was refunded. */
+export const ORDER_STATUSES = [
+  'PENDING',
+  'VIRTUAL_ACCOUNT_ISSUED',
+  'PAID',
+  'FAILED',
+  'PARTIAL_CANCELLED',
+  'CANCELLED',
+  'FLAGGED',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** The fields of an order a shopper may see (no secrets, no internal notes). */
+export interface OrderView {
+  paymentId: string;
+  status: OrderStatus;
+  orderName: string;
+  totalAmount: number;
+  currency: CheckoutCurrency;
+  /** Sum of refunds so far. */
+  cancelledAmount: number;
+  payMethod?: string;
+  /** RFC 3339. */
+  paidAt?: string;
+  virtualAccount?: {
+    bank?: string;
+    accountNumber: string;
+    remitteeName?: string;
+    /** RFC 3339 deposit deadline. */
+    expiredAt?: string;
+  };
+  failure?: { reason?: string; pgCode?: string; pgMessage?: string };
+}
+
+/** Answer of `payments/complete`, `billing-key-and-pay/complete` and `GET payments/{id}`. */
+export interface OrderResponse {
+  order: OrderView;
+  /** Present when the flow issued a billing key. */
+  billingKey?: BillingKeyView;
+  subscription?: SubscriptionView;
+}
+
+export interface BillingKeyView {
+  billingKey: string;
+  status: 'ISSUED' | 'DELETED';
+  customerId?: string;
+  /** Masked card number or phone, when PortOne reports it. */
+  display?: string;
+  issuedAt: string;
+}
+
+export interface SubscriptionView {
+  id: string;
+  plan: string;
+  status: 'ACTIVE' | 'PAST_DUE' | 'CANCELLED';
+  /** RFC 3339 time of the next scheduled charge. */
+  nextChargeAt?: string;
+  amount: number;
+  currency: CheckoutCurrency;
+}
+
+/** Answer of `billing-keys/complete`. With a plan, the first period's payment is in `order`. */
+export interface BillingKeyResponse {
+  billingKey: BillingKeyView;
+  subscription?: SubscriptionView;
+  order?: OrderView;
+}
+
+/** Every non-2xx answer of the kit has this body. */
+export interface ErrorResponse {
+  code: string;
+  /** Names what was expected and what arrived. */
+  message: string;
+  /** For 503: seconds after which the same request may be retried. */
+  retryAfterSeconds?: number;
+}
+
+/**
+ * Whether a failed SDK result means the shopper closed or cancelled the window rather than the
+ * payment failing. PortOne reports both with a `code`; a cancel's message says so (취소 / cancel).
+ */
+export function isShopperCancel(result: { code?: string | undefined; message?: string | undefined; pgCode?: string | undefined }): boolean {
+  if (result.code == null) return false;
+  return /취소|cancel/i.test(result.message ?? '');
+}

@@ -1,0 +1,27 @@
+// Playwright reporter that ends the run with one plain `e2e: N passed, N failed` line.
+export default class SummaryReporter {
+  passed = 0;
+  failed = 0;
+  skipped = 0;
+
+  onTestEnd(test, result) {
+    // Count a test once, by its final attempt.
+    if (result.retry < test.retries && result.status !== 'passed' && result.status !== 'skipped') return;
+    if (result.status === 'skipped') this.skipped++;
+    else if (result.status === 'passed') this.passed++;
+    else this.failed++;
+  }
+
+  onError() {
+    this.failed++;
+  }
+
+  onEnd() {
+    const skippedNote = this.skipped ? ` (${this.skipped} skipped)` : '';
+    console.log(`e2e: ${this.passed} passed, ${this.failed} failed${skippedNote}`);
+  }
+
+  printsToStdio() {
+    return true;
+  }
+}
