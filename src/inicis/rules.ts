@@ -1,0 +1,230 @@
+// KG Inicis's rules for PortOne V2 window requests, checked before the SDK is called. Sources:
+// PortOne's KG Inicis V2 guide (inicis-v2.mdx) and the per-PG notes of browser-sdk.yml; see
+// the reference's §5.3. Pure functions: no DOM, usable without the elements.
+import type { IssueBillingKeyAndPayRequest, IssueBillingKeyRequest, PaymentRequest } from '@portone/browser-sdk/v2';
+import { violation, type Violation } from './violation.js';
+
+/** Which module KG Inicis runs: the PC one or the mobile one (different rules and bypass keys). */
+export type Device = 'pc' | 'mobile';
+
+/** Which SDK function the request is for. */
+export type RequestKind = 'payment' | 'billing-key' | 'billing-key-and-pay';
+
+/** Ids of the rules, as they appear in `Violation.rule`. */
+export const INICIS_RULES = [
+  'customer-name',
+  'customer-contact',
+  'ascii-id',
+  'issue-fields',
+  'order-name',
+  'pay-method',
+  'billing-key-method',
+  'billing-key-and-pay-method',
+  'offer-period',
+  'product-type',
+  'currency',
+  'locale',
+  'acceptmethod',
+  'skin',
+  'slimquota',
+  'mallpoint',
+  'parentemail',
+  'ssgpay-phone',
+  'card-option',
+  'reserved',
+  'card-use',
+  'below1000',
+  'gift-certificate',
+  'easy-pay-provider',
+  'installment',
+] as const;
+export type InicisRule = (typeof INICIS_RULES)[number];
+export type InicisViolation = Violation<InicisRule>;
+
+export interface InicisCheck {
+  /** Broken rules: the request must not reach the SDK. */
+  violations: InicisViolation[];
+  /** Things KG Inicis changes or ignores (an order name over 40 bytes is cut, an ignored locale). */
+  warnings: InicisViolation[];
+}
+
+/** Pay methods KG Inicis offers in its window. */
+export const INICIS_PAY_METHODS = ['CARD', 'TRANSFER', 'VIRTUAL_ACCOUNT', 'GIFT_CERTIFICATE', 'MOBILE', 'EASY_PAY'] as const;
+/** Easy-pay providers KG Inicis can call directly. */
+export const INICIS_EASY_PAY_PROVIDERS = ['KAKAOPAY', 'NAVERPAY', 'SAMSUNGPAY', 'SSGPAY', 'APPLEPAY', 'LPAY', 'TOSSPAY', 'PAYCO'] as const;
+/** Gift certificates KG Inicis's mobile module needs named. */
+export const INICIS_GIFT_CERTIFICATES = ['BOOKNLIFE', 'SMART_MUNSANG', 'CULTURELAND'] as const;
+/** Byte length of `orderName` KG Inicis keeps; longer names are cut to 37 bytes + `...`. */
+export const ORDER_NAME_MAX_BYTES = 40;
+
+type AnyRequest = PaymentRequest | IssueBillingKeyRequest | IssueBillingKeyAndPayRequest;
+/** What the checks read, loosely typed: the request may come from plain JavaScript. */
+type LooseRequest = Partial<Record<'paymentId' | 'issueId' | 'issueName' | 'orderName' | 'payMethod' | 'billingKeyMethod' | 'billingKeyAndPayMethod' | 'productType' | 'currency' | 'locale', string>> & {
+  customer?: PaymentRequest['customer'];
+  offerPeriod?: { interval?: string; range?: { from?: string; to?: string } };
+  bypass?: { inicis_v2?: { carduse?: string } };
+};
+
+const utf8Bytes = (text: string) => new TextEncoder().encode(text).length;
+const blank = (value: unknown) => typeof value !== 'string' || value.trim() === '';
+/** Drops PortOne's enum prefix (`CURRENCY_KRW` → `KRW`). */
+const bare = (value: unknown, prefix: string) => (typeof value === 'string' ? value.replace(prefix, '') : value);
+const oneOf = (list: readonly string[]) => list.join(', ');
+
+/** Guide: customer ids are "ASCII printable characters only". */
+const ASCII = /^[\x20-\x7e]+$/;
+const ACCEPT = /^(below1000|ocb|paypopup|hidebar|noeasypay|SKIN\(.*\)|slimquota\(.*\)|mallpoint\(.*\))$/;
+const RESERVED = ['below1000=Y', 'noeasypay=Y', 'global_visa3d=Y', 'apprun_check=Y'];
+const SKIN = /^SKIN\(#[0-9a-f]{6}\)$/i;
+const SLIMQUOTA = /^slimquota\(\d\d-\d\d?(:\d\d?)*(\^\d\d-\d\d?(:\d\d?)*)*\)$/;
+const MALLPOINT = /^mallpoint\(\d\d(:\d\d)*\)$/;
+const INTERVAL = /^1[my]$/;
+
+/** Every KG Inicis rule broken by `request` for the given SDK function and module, plus warnings. */
+export function checkInicisRequest(kind: 'payment', request: PaymentRequest, device: Device): InicisCheck;
+export function checkInicisRequest(kind: 'billing-key', request: IssueBillingKeyRequest, device: Device): InicisCheck;
+export function checkInicisRequest(kind: 'billing-key-and-pay', request: IssueBillingKeyAndPayRequest, device: Device): InicisCheck;
+export function checkInicisRequest(kind: RequestKind, request: AnyRequest, device: Device): InicisCheck;
+export function checkInicisRequest(kind: RequestKind, anyRequest: AnyRequest, device: Device): InicisCheck {
+  const request = anyRequest as LooseRequest;
+  const violations: InicisViolation[] = [];
+  const warnings: InicisViolation[] = [];
+  const fail = (field: string, rule: InicisRule, expected: readonly [string, string], value?: unknown) =>
+    violations.push(violation(field, rule, expected, value));
+  const pc = device === 'pc';
+  const billingKey = kind === 'billing-key';
+  const andPay = kind === 'billing-key-and-pay';
+  const customer = request.customer ?? {};
+
+  // Customer: a name always; phone and e-mail on PC, and always for billing-key-and-pay.
+  if (blank(customer.fullName) && (blank(customer.firstName) || blank(customer.lastName))) {
+    fail('customer.fullName', 'customer-name', ['fullName 또는 firstName과 lastName이 필요합니다', 'fullName, or firstName and lastName'], customer.fullName);
+  }
+  if (pc || andPay) {
+    const where = andPay ? ['', ''] : ['PC에서 ', ' on PC'];
+    if (blank(customer.phoneNumber)) fail('customer.phoneNumber', 'customer-contact', [`${where[0]}필수입니다`, `a phone number${where[1]}`]);
+    if (blank(customer.email)) fail('customer.email', 'customer-contact', [`${where[0]}필수입니다`, `an e-mail address${where[1]}`]);
+  }
+  if (!blank(customer.email) && !/^[^\s@]+@[^\s@]+$/.test(customer.email!)) {
+    fail('customer.email', 'customer-contact', ['이메일 형식이어야 합니다', 'an e-mail address'], customer.email);
+  }
+
+  // The attempt's id: printable ASCII.
+  const idField = billingKey ? 'issueId' : 'paymentId';
+  const id = request[idField];
+  if (blank(id)) fail(idField, billingKey ? 'issue-fields' : 'ascii-id', ['필수입니다', 'an id'], id);
+  else if (!ASCII.test(id!)) fail(idField, 'ascii-id', ['출력 가능한 ASCII 문자만 쓸 수 있습니다', 'printable ASCII characters only'], id);
+
+  if (billingKey) {
+    if (blank(request.issueName)) fail('issueName', 'issue-fields', ['KG이니시스 빌링키 발급에 필수입니다', 'the title shown in the window'], request.issueName);
+    if (request.billingKeyMethod !== 'CARD') {
+      fail('billingKeyMethod', 'billing-key-method', ['KG이니시스는 CARD만 지원합니다', 'CARD (the only window billing method of KG Inicis)'], request.billingKeyMethod);
+    }
+  } else {
+    if (blank(request.orderName)) fail('orderName', 'order-name', ['필수입니다', 'an order name'], request.orderName);
+    else if (utf8Bytes(request.orderName!) > ORDER_NAME_MAX_BYTES) {
+      warnings.push(violation('orderName', 'order-name', ['40바이트를 넘으면 KG이니시스가 37바이트 + "..."로 자릅니다', `at most ${ORDER_NAME_MAX_BYTES} UTF-8 bytes (KG Inicis cuts longer names)`], `${utf8Bytes(request.orderName!)} bytes`));
+    }
+  }
+  if (andPay && request.billingKeyAndPayMethod !== 'MOBILE') {
+    fail('billingKeyAndPayMethod', 'billing-key-and-pay-method', ['KG이니시스는 MOBILE(가이드의 PHONE)만 지원합니다', 'MOBILE (the guide\'s PHONE)'], request.billingKeyAndPayMethod);
+  }
+
+  const payMethod = request.payMethod;
+  if (kind === 'payment' && !INICIS_PAY_METHODS.includes(payMethod as never)) {
+    fail('payMethod', 'pay-method', [`${oneOf(INICIS_PAY_METHODS)} 중 하나여야 합니다`, `one of ${oneOf(INICIS_PAY_METHODS)}`], payMethod);
+  }
+
+  // Offer period: required for mobile billing; KG Inicis takes a 1m/1y interval or a full from < to range.
+  if (billingKey || andPay) {
+    const period = request.offerPeriod;
+    if (!period) {
+      if (!pc) fail('offerPeriod', 'offer-period', ['모바일 정기결제에 필수입니다', 'an offer period on mobile'], period);
+    } else if (period.interval !== undefined ? !INTERVAL.test(period.interval) : !(Date.parse(period.range?.from ?? '') < Date.parse(period.range?.to ?? ''))) {
+      fail('offerPeriod', 'offer-period', ['1m, 1y 또는 from < to인 기간이어야 합니다', 'interval 1m or 1y, or a range with from before to'], period);
+    }
+  }
+
+  // Product type: phone payments and billing-key-and-pay.
+  if (andPay || payMethod === 'MOBILE') {
+    const type = bare(request.productType, 'PRODUCT_TYPE_');
+    if (type !== 'REAL' && type !== 'DIGITAL') fail('productType', 'product-type', ['휴대폰 결제에 REAL 또는 DIGITAL이 필요합니다', 'REAL or DIGITAL for phone payments'], request.productType);
+  }
+
+  // Currency: KRW, or USD for PC card payments and PC billing keys.
+  const currency = bare(request.currency, 'CURRENCY_');
+  const usdAllowed = kind === 'payment' ? payMethod === 'CARD' : billingKey && pc;
+  if ((currency !== undefined || !billingKey) && currency !== 'KRW' && !(currency === 'USD' && usdAllowed)) {
+    fail('currency', 'currency', usdAllowed ? ['KRW 또는 USD여야 합니다', 'KRW or USD'] : ['KRW여야 합니다 (USD는 카드만)', 'KRW (USD is for cards only)'], request.currency);
+  }
+
+  // Locale: payment windows speak KO_KR, EN_US and (PC) ZH_CN; mobile billing is always Korean.
+  const locale = request.locale;
+  if (locale !== undefined) {
+    if (andPay || (billingKey && !pc)) {
+      if (locale !== 'KO_KR') warnings.push(violation('locale', 'locale', ['무시되고 한국어로 표시됩니다', 'KO_KR (KG Inicis ignores it here)'], locale));
+    } else {
+      const locales = pc ? ['KO_KR', 'EN_US', 'ZH_CN'] : ['KO_KR', 'EN_US'];
+      if (!locales.includes(locale)) fail('locale', 'locale', [`${oneOf(locales)} 중 하나여야 합니다`, `one of ${oneOf(locales)}`], locale);
+    }
+  }
+
+  if (kind === 'payment') checkPaymentBypass(anyRequest as PaymentRequest, device, fail);
+  if (billingKey) {
+    const cardUse = request.bypass?.inicis_v2?.carduse;
+    if (cardUse !== undefined && cardUse !== 'percard' && cardUse !== 'cocard') {
+      fail('bypass.inicis_v2.carduse', 'card-use', ['percard 또는 cocard여야 합니다', 'percard or cocard'], cardUse);
+    }
+  }
+  return { violations, warnings };
+}
+
+type Fail = (field: string, rule: InicisRule, expected: readonly [string, string], value?: unknown) => void;
+
+function checkPaymentBypass(request: PaymentRequest, device: Device, fail: Fail) {
+  const inicis = request.bypass?.inicis_v2 ?? {};
+  const accept = inicis.acceptmethod ?? [];
+  const reserved = inicis.P_RESERVED ?? [];
+  const field = 'bypass.inicis_v2.';
+  for (const entry of accept) {
+    if (!ACCEPT.test(entry)) fail(`${field}acceptmethod`, 'acceptmethod', ['알 수 없는 옵션입니다', 'SKIN(…), below1000, ocb, paypopup, hidebar, noeasypay, slimquota(…) or mallpoint(…)'], entry);
+    else if (entry.startsWith('SKIN') && !SKIN.test(entry)) fail(`${field}acceptmethod`, 'skin', ['SKIN(#RRGGBB) 형식이어야 합니다', 'SKIN(#RRGGBB)'], entry);
+    else if (entry.startsWith('slim') && !SLIMQUOTA.test(entry)) fail(`${field}acceptmethod`, 'slimquota', ['slimquota(카드코드-개월:개월^…) 형식이어야 합니다', 'slimquota(code-m:m^code-m:m), e.g. slimquota(11-2:3^34-2:3)'], entry);
+    else if (entry.startsWith('mall') && !MALLPOINT.test(entry)) fail(`${field}acceptmethod`, 'mallpoint', ['mallpoint(카드코드:카드코드) 형식이어야 합니다', 'mallpoint(code:code), e.g. mallpoint(11:34)'], entry);
+  }
+  for (const entry of reserved) {
+    if (!RESERVED.includes(entry)) fail(`${field}P_RESERVED`, 'reserved', [`${oneOf(RESERVED)} 중 하나여야 합니다`, `one of ${oneOf(RESERVED)}`], entry);
+  }
+  if (inicis.parentemail !== undefined && !/^[A-Za-z0-9.]+@[A-Za-z0-9.]+$/.test(inicis.parentemail)) {
+    fail(`${field}parentemail`, 'parentemail', ['특수문자는 @와 .만 쓸 수 있습니다', 'an e-mail address with no special characters but @ and .'], inicis.parentemail);
+  }
+  if (inicis.Ini_SSGPAY_MDN !== undefined && !/^\d+$/.test(inicis.Ini_SSGPAY_MDN)) {
+    fail(`${field}Ini_SSGPAY_MDN`, 'ssgpay-phone', ['숫자만 쓸 수 있습니다', 'digits only'], inicis.Ini_SSGPAY_MDN);
+  }
+  if (inicis.P_CARD_OPTION !== undefined && !/^selcode=\d\d$/.test(inicis.P_CARD_OPTION)) {
+    fail(`${field}P_CARD_OPTION`, 'card-option', ['selcode=카드코드(두 자리) 형식이어야 합니다', 'selcode=<two-digit card code>'], inicis.P_CARD_OPTION);
+  }
+
+  // Card and easy-pay amounts under 1,000 KRW need the module's below1000 option.
+  const { payMethod, totalAmount } = request;
+  if ((payMethod === 'CARD' || payMethod === 'EASY_PAY') && bare(request.currency, 'CURRENCY_') === 'KRW' && totalAmount < 1000) {
+    const [key, flag] = device === 'pc' ? ['acceptmethod', 'below1000'] : ['P_RESERVED', 'below1000=Y'];
+    if (!(device === 'pc' ? accept : reserved).includes(flag)) {
+      fail(`${field}${key}`, 'below1000', [`1,000원 미만 결제에는 ${flag}가 필요합니다 (inicis-options="below1000")`, `${flag} for amounts under 1,000 KRW (inicis-options="below1000")`], totalAmount);
+    }
+  }
+
+  if (payMethod === 'GIFT_CERTIFICATE' && device === 'mobile') {
+    const type = bare(request.giftCertificate?.giftCertificateType, 'GIFT_CERTIFICATE_TYPE_');
+    if (!INICIS_GIFT_CERTIFICATES.includes(type as never)) {
+      fail('giftCertificate.giftCertificateType', 'gift-certificate', [`모바일에서 ${oneOf(INICIS_GIFT_CERTIFICATES)} 중 하나가 필요합니다`, `one of ${oneOf(INICIS_GIFT_CERTIFICATES)} on mobile`], type);
+    }
+  }
+  const provider = bare(request.easyPay?.easyPayProvider, 'EASY_PAY_PROVIDER_');
+  if (provider !== undefined && !INICIS_EASY_PAY_PROVIDERS.includes(provider as never)) {
+    fail('easyPay.easyPayProvider', 'easy-pay-provider', [`${oneOf(INICIS_EASY_PAY_PROVIDERS)} 중 하나여야 합니다`, `one of ${oneOf(INICIS_EASY_PAY_PROVIDERS)}`], provider);
+  }
+  if (request.card?.installment?.monthOption?.availableMonthList !== undefined) {
+    fail('card.installment.monthOption', 'installment', ['KG이니시스는 fixedMonth만 지원합니다', 'fixedMonth (KG Inicis rejects availableMonthList)'], request.card.installment.monthOption);
+  }
+}

@@ -1,0 +1,227 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { IssueBillingKeyAndPayRequest, IssueBillingKeyRequest, PaymentRequest } from '@portone/browser-sdk/v2';
+import { checkInicisRequest, type Device, type InicisCheck, type InicisRule } from '../../src/inicis/index.js';
+
+const customer = { fullName: '홍길동', phoneNumber: '010-1234-5678', email: 'hong@example.com' };
+
+function payment(change: Partial<PaymentRequest> = {}): PaymentRequest {
+  return { storeId: 'store-1', channelKey: 'ch-1', paymentId: 'order-1', orderName: '티셔츠', totalAmount: 12000, currency: 'KRW', payMethod: 'CARD', customer, ...change };
+}
+function billingKey(change: Partial<IssueBillingKeyRequest> = {}): IssueBillingKeyRequest {
+  return { storeId: 'store-1', channelKey: 'ch-2', billingKeyMethod: 'CARD', issueId: 'issue-1', issueName: '월간 구독', customer, offerPeriod: { interval: '1m' }, ...change } as IssueBillingKeyRequest;
+}
+function andPay(change: Partial<IssueBillingKeyAndPayRequest> = {}): IssueBillingKeyAndPayRequest {
+  return { storeId: 'store-1', channelKey: 'ch-3', paymentId: 'order-2', orderName: '월간 구독', totalAmount: 9900, currency: 'KRW', billingKeyAndPayMethod: 'MOBILE', productType: 'DIGITAL', customer, offerPeriod: { interval: '1m' }, ...change } as IssueBillingKeyAndPayRequest;
+}
+
+/** Asserts exactly one violation, for `rule` on `field`, with both messages naming the field. */
+function assertOne(result: InicisCheck, rule: InicisRule, field: string) {
+  assert.deepEqual(result.violations.map((v) => [v.rule, v.field]), [[rule, field]], JSON.stringify(result.violations));
+  const [v] = result.violations;
+  assert.ok(v!.message.ko.startsWith(`${field}: `), v!.message.ko);
+  assert.ok(v!.message.en.startsWith(`${field}: expected `), v!.message.en);
+  assert.match(v!.message.en, /, got /);
+  assert.match(v!.message.ko, /받은 값: /);
+}
+
+describe('valid requests pass', () => {
+  for (const device of ['pc', 'mobile'] as Device[]) {
+    test(`payment, billing key and billing-key-and-pay on ${device}`, () => {
+      assert.deepEqual(checkInicisRequest('payment', payment(), device), { violations: [], warnings: [] });
+      assert.deepEqual(checkInicisRequest('billing-key', billingKey(), device), { violations: [], warnings: [] });
+      assert.deepEqual(checkInicisRequest('billing-key-and-pay', andPay(), device), { violations: [], warnings: [] });
+    });
+  }
+});
+
+describe('customer', () => {
+  test('needs fullName, or firstName and lastName', () => {
+    assertOne(checkInicisRequest('payment', payment({ customer: { ...customer, fullName: ' ' } }), 'pc'), 'customer-name', 'customer.fullName');
+    assertOne(checkInicisRequest('payment', payment({ customer: { ...customer, fullName: undefined, firstName: '길동' } }), 'mobile'), 'customer-name', 'customer.fullName');
+    assert.deepEqual(checkInicisRequest('billing-key', billingKey({ customer: { ...customer, fullName: undefined, firstName: '길동', lastName: '홍' } }), 'pc').violations, []);
+  });
+
+  test('phone and e-mail are required on PC, optional on mobile', () => {
+    const noPhone = { ...customer, phoneNumber: undefined };
+    const noEmail = { ...customer, email: undefined };
+    assertOne(checkInicisRequest('payment', payment({ customer: noPhone }), 'pc'), 'customer-contact', 'customer.phoneNumber');
+    assertOne(checkInicisRequest('billing-key', billingKey({ customer: noEmail }), 'pc'), 'customer-contact', 'customer.email');
+    assert.deepEqual(checkInicisRequest('payment', payment({ customer: noPhone }), 'mobile').violations, []);
+    assert.deepEqual(checkInicisRequest('billing-key', billingKey({ customer: noEmail }), 'mobile').violations, []);
+  });
+
+  test('billing-key-and-pay needs phone and e-mail on every device', () => {
+    assertOne(checkInicisRequest('billing-key-and-pay', andPay({ customer: { ...customer, phoneNumber: '' } }), 'mobile'), 'customer-contact', 'customer.phoneNumber');
+    assertOne(checkInicisRequest('billing-key-and-pay', andPay({ customer: { ...customer, email: undefined } }), 'mobile'), 'customer-contact', 'customer.email');
+  });
+
+  test('an e-mail must look like one', () => {
+    assertOne(checkInicisRequest('payment', payment({ customer: { ...customer, email: 'hong.example.com' } }), 'mobile'), 'customer-contact', 'customer.email');
+  });
+
+  test('messages say PC only where the rule is PC-only', () => {
+    const [v] = checkInicisRequest('payment', payment({ customer: { ...customer, email: undefined } }), 'pc').violations;
+    assert.equal(v!.message.en, 'customer.email: expected an e-mail address on PC, got nothing');
+    assert.equal(v!.message.ko, 'customer.email: PC에서 필수입니다 (받은 값: 없음)');
+  });
+});
+
+describe('ids', () => {
+  test('paymentId and issueId are printable ASCII', () => {
+    assertOne(checkInicisRequest('payment', payment({ paymentId: '주문-1' }), 'pc'), 'ascii-id', 'paymentId');
+    assertOne(checkInicisRequest('billing-key-and-pay', andPay({ paymentId: 'a\tb' }), 'pc'), 'ascii-id', 'paymentId');
+    assertOne(checkInicisRequest('billing-key', billingKey({ issueId: 'é' }), 'pc'), 'ascii-id', 'issueId');
+    assert.match(checkInicisRequest('payment', payment({ paymentId: '주문-1' }), 'pc').violations[0]!.message.en, /got "주문-1"/);
+  });
+
+  test('billing keys need issueId and issueName', () => {
+    assertOne(checkInicisRequest('billing-key', billingKey({ issueId: undefined }), 'pc'), 'issue-fields', 'issueId');
+    assertOne(checkInicisRequest('billing-key', billingKey({ issueName: '' }), 'pc'), 'issue-fields', 'issueName');
+  });
+
+  test('payments need an order name; over 40 bytes only warns', () => {
+    assertOne(checkInicisRequest('payment', payment({ orderName: '' }), 'pc'), 'order-name', 'orderName');
+    const long = checkInicisRequest('payment', payment({ orderName: '가'.repeat(14) }), 'pc'); // 42 bytes
+    assert.deepEqual(long.violations, []);
+    assert.deepEqual(long.warnings.map((w) => [w.rule, w.field]), [['order-name', 'orderName']]);
+    assert.match(long.warnings[0]!.message.en, /got "42 bytes"/);
+    assert.deepEqual(checkInicisRequest('payment', payment({ orderName: 'a'.repeat(40) }), 'pc').warnings, []);
+  });
+});
+
+describe('methods', () => {
+  test('billingKeyMethod must be CARD', () => {
+    assertOne(checkInicisRequest('billing-key', billingKey({ billingKeyMethod: 'MOBILE' }), 'pc'), 'billing-key-method', 'billingKeyMethod');
+    assertOne(checkInicisRequest('billing-key', billingKey({ billingKeyMethod: undefined }), 'pc'), 'billing-key-method', 'billingKeyMethod');
+  });
+
+  test('billingKeyAndPayMethod must be MOBILE (PHONE is not an SDK value)', () => {
+    const result = checkInicisRequest('billing-key-and-pay', andPay({ billingKeyAndPayMethod: 'PHONE' as never }), 'pc');
+    assertOne(result, 'billing-key-and-pay-method', 'billingKeyAndPayMethod');
+    assert.match(result.violations[0]!.message.en, /MOBILE/);
+  });
+
+  test('payMethod must be one KG Inicis offers', () => {
+    assertOne(checkInicisRequest('payment', payment({ payMethod: 'PAYPAL' }), 'pc'), 'pay-method', 'payMethod');
+    for (const payMethod of ['TRANSFER', 'VIRTUAL_ACCOUNT', 'EASY_PAY'] as const) {
+      assert.deepEqual(checkInicisRequest('payment', payment({ payMethod }), 'pc').violations, [], payMethod);
+    }
+  });
+});
+
+describe('offer period and product type', () => {
+  test('mobile billing needs an offer period; PC does not', () => {
+    assertOne(checkInicisRequest('billing-key', billingKey({ offerPeriod: undefined }), 'mobile'), 'offer-period', 'offerPeriod');
+    assertOne(checkInicisRequest('billing-key-and-pay', andPay({ offerPeriod: undefined }), 'mobile'), 'offer-period', 'offerPeriod');
+    assert.deepEqual(checkInicisRequest('billing-key', billingKey({ offerPeriod: undefined }), 'pc').violations, []);
+  });
+
+  test('the interval is 1m or 1y; a range needs from before to', () => {
+    assertOne(checkInicisRequest('billing-key', billingKey({ offerPeriod: { interval: '2w' } }), 'pc'), 'offer-period', 'offerPeriod');
+    assertOne(checkInicisRequest('billing-key', billingKey({ offerPeriod: { range: { from: '2025-01-01' } } }), 'pc'), 'offer-period', 'offerPeriod');
+    assertOne(checkInicisRequest('billing-key', billingKey({ offerPeriod: { range: { from: '2025-02-01', to: '2025-01-01' } } }), 'pc'), 'offer-period', 'offerPeriod');
+    assert.deepEqual(checkInicisRequest('billing-key', billingKey({ offerPeriod: { interval: '1y' } }), 'pc').violations, []);
+    assert.deepEqual(checkInicisRequest('billing-key', billingKey({ offerPeriod: { range: { from: '2025-01-01', to: '2025-12-31' } } }), 'pc').violations, []);
+  });
+
+  test('productType for billing-key-and-pay and phone payments', () => {
+    assertOne(checkInicisRequest('billing-key-and-pay', andPay({ productType: undefined }), 'pc'), 'product-type', 'productType');
+    assertOne(checkInicisRequest('payment', payment({ payMethod: 'MOBILE' }), 'pc'), 'product-type', 'productType');
+    assert.deepEqual(checkInicisRequest('payment', payment({ payMethod: 'MOBILE', productType: 'PRODUCT_TYPE_REAL' }), 'pc').violations, []);
+  });
+});
+
+describe('currency and locale', () => {
+  test('payments in KRW, or USD by card', () => {
+    assertOne(checkInicisRequest('payment', payment({ currency: 'JPY' }), 'pc'), 'currency', 'currency');
+    assertOne(checkInicisRequest('payment', payment({ currency: 'USD', payMethod: 'TRANSFER' }), 'pc'), 'currency', 'currency');
+    assert.deepEqual(checkInicisRequest('payment', payment({ currency: 'USD' }), 'pc').violations, []);
+    assert.deepEqual(checkInicisRequest('payment', payment({ currency: 'CURRENCY_KRW' }), 'pc').violations, []);
+  });
+
+  test('billing keys: USD on PC only; billing-key-and-pay: KRW only', () => {
+    assert.deepEqual(checkInicisRequest('billing-key', billingKey({ currency: 'USD' }), 'pc').violations, []);
+    assertOne(checkInicisRequest('billing-key', billingKey({ currency: 'USD' }), 'mobile'), 'currency', 'currency');
+    assertOne(checkInicisRequest('billing-key-and-pay', andPay({ currency: 'USD' }), 'pc'), 'currency', 'currency');
+  });
+
+  test('locales per module; ignored ones only warn', () => {
+    assert.deepEqual(checkInicisRequest('payment', payment({ locale: 'ZH_CN' }), 'pc').violations, []);
+    assertOne(checkInicisRequest('payment', payment({ locale: 'ZH_CN' }), 'mobile'), 'locale', 'locale');
+    assertOne(checkInicisRequest('payment', payment({ locale: 'JA_JP' }), 'pc'), 'locale', 'locale');
+    const ignored = checkInicisRequest('billing-key', billingKey({ locale: 'EN_US' }), 'mobile');
+    assert.deepEqual([ignored.violations, ignored.warnings.map((w) => w.rule)], [[], ['locale']]);
+  });
+});
+
+describe('bypass.inicis_v2', () => {
+  const withInicis = (inicis: NonNullable<PaymentRequest['bypass']>['inicis_v2'], change: Partial<PaymentRequest> = {}) =>
+    payment({ bypass: { inicis_v2: inicis }, ...change });
+  const field = 'bypass.inicis_v2.';
+
+  test('SKIN is a #RRGGBB colour', () => {
+    assertOne(checkInicisRequest('payment', withInicis({ acceptmethod: ['SKIN(red)'] }), 'pc'), 'skin', `${field}acceptmethod`);
+    assertOne(checkInicisRequest('payment', withInicis({ acceptmethod: ['SKIN(#C1272)'] }), 'pc'), 'skin', `${field}acceptmethod`);
+    assert.deepEqual(checkInicisRequest('payment', withInicis({ acceptmethod: ['SKIN(#c1272c)'] }), 'pc').violations, []);
+  });
+
+  test('slimquota and mallpoint formats', () => {
+    assert.deepEqual(checkInicisRequest('payment', withInicis({ acceptmethod: ['slimquota(11-2:3^34-2:3)', 'mallpoint(11:34)'] }), 'pc').violations, []);
+    assertOne(checkInicisRequest('payment', withInicis({ acceptmethod: ['slimquota(11:2-3)'] }), 'pc'), 'slimquota', `${field}acceptmethod`);
+    assertOne(checkInicisRequest('payment', withInicis({ acceptmethod: ['mallpoint(11-34)'] }), 'pc'), 'mallpoint', `${field}acceptmethod`);
+  });
+
+  test('unknown acceptmethod and P_RESERVED entries', () => {
+    assertOne(checkInicisRequest('payment', withInicis({ acceptmethod: ['below100'] }), 'pc'), 'acceptmethod', `${field}acceptmethod`);
+    assertOne(checkInicisRequest('payment', withInicis({ P_RESERVED: ['below1000'] }), 'pc'), 'reserved', `${field}P_RESERVED`);
+  });
+
+  test('parentemail allows only @ and . as special characters', () => {
+    assert.deepEqual(checkInicisRequest('payment', withInicis({ parentemail: 'mom.kim@example.com' }), 'pc').violations, []);
+    assertOne(checkInicisRequest('payment', withInicis({ parentemail: 'mom+kid@example.com' }), 'pc'), 'parentemail', `${field}parentemail`);
+  });
+
+  test('SSGPAY phone is digits only', () => {
+    assertOne(checkInicisRequest('payment', withInicis({ Ini_SSGPAY_MDN: '010-1234-5678' }), 'pc'), 'ssgpay-phone', `${field}Ini_SSGPAY_MDN`);
+  });
+
+  test('P_CARD_OPTION is selcode=<two digits>', () => {
+    assertOne(checkInicisRequest('payment', withInicis({ P_CARD_OPTION: 'selcode=KB' }), 'mobile'), 'card-option', `${field}P_CARD_OPTION`);
+  });
+
+  test('card and easy-pay amounts under 1,000 KRW need below1000 for the module in use', () => {
+    assertOne(checkInicisRequest('payment', payment({ totalAmount: 999 }), 'pc'), 'below1000', `${field}acceptmethod`);
+    assertOne(checkInicisRequest('payment', payment({ totalAmount: 500, payMethod: 'EASY_PAY' }), 'mobile'), 'below1000', `${field}P_RESERVED`);
+    // The PC flag does not help the mobile module, and the other way round.
+    assertOne(checkInicisRequest('payment', withInicis({ acceptmethod: ['below1000'] }, { totalAmount: 999 }), 'mobile'), 'below1000', `${field}P_RESERVED`);
+    const both = withInicis({ acceptmethod: ['below1000'], P_RESERVED: ['below1000=Y'] }, { totalAmount: 999 });
+    assert.deepEqual(checkInicisRequest('payment', both, 'pc').violations, []);
+    assert.deepEqual(checkInicisRequest('payment', both, 'mobile').violations, []);
+    assert.deepEqual(checkInicisRequest('payment', payment({ totalAmount: 999, payMethod: 'TRANSFER' }), 'pc').violations, []);
+    assert.deepEqual(checkInicisRequest('payment', payment({ totalAmount: 1000 }), 'pc').violations, []);
+  });
+
+  test('billing key carduse is percard or cocard', () => {
+    assertOne(checkInicisRequest('billing-key', billingKey({ bypass: { inicis_v2: { carduse: 'both' as never } } }), 'mobile'), 'card-use', `${field}carduse`);
+    assert.deepEqual(checkInicisRequest('billing-key', billingKey({ bypass: { inicis_v2: { carduse: 'cocard' } } }), 'mobile').violations, []);
+  });
+});
+
+describe('pay-method specifics', () => {
+  test('mobile gift certificates name the certificate', () => {
+    assertOne(checkInicisRequest('payment', payment({ payMethod: 'GIFT_CERTIFICATE' }), 'mobile'), 'gift-certificate', 'giftCertificate.giftCertificateType');
+    assert.deepEqual(checkInicisRequest('payment', payment({ payMethod: 'GIFT_CERTIFICATE' }), 'pc').violations, []);
+    assert.deepEqual(checkInicisRequest('payment', payment({ payMethod: 'GIFT_CERTIFICATE', giftCertificate: { giftCertificateType: 'GIFT_CERTIFICATE_TYPE_CULTURELAND' } }), 'mobile').violations, []);
+  });
+
+  test('easy-pay providers KG Inicis can call', () => {
+    assertOne(checkInicisRequest('payment', payment({ payMethod: 'EASY_PAY', easyPay: { easyPayProvider: 'PAYPAL' } }), 'pc'), 'easy-pay-provider', 'easyPay.easyPayProvider');
+    assert.deepEqual(checkInicisRequest('payment', payment({ payMethod: 'EASY_PAY', easyPay: { easyPayProvider: 'EASY_PAY_PROVIDER_KAKAOPAY' } }), 'pc').violations, []);
+  });
+
+  test('installments: fixedMonth only', () => {
+    assertOne(checkInicisRequest('payment', payment({ card: { installment: { monthOption: { availableMonthList: [2, 3] } } } }), 'pc'), 'installment', 'card.installment.monthOption');
+    assert.deepEqual(checkInicisRequest('payment', payment({ card: { installment: { monthOption: { fixedMonth: 3 } } } }), 'pc').violations, []);
+  });
+});
