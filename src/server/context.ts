@@ -1,0 +1,108 @@
+// What the kit's parts share: resolved options, the store, the PortOne gateway, a logger that cannot
+// leak a secret, id generation, and the views the contract shows to shoppers.
+import type { BillingKeyView, OrderView, SubscriptionView } from '../contract.js';
+import type { Order, StoredBillingKey, Subscription } from './model.js';
+import type { CheckoutLogger, ResolvedOptions } from './options.js';
+import type { PortOneGateway } from './portone.js';
+import type { CheckoutStore } from './store/port.js';
+
+export interface Log {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface KitContext {
+  options: ResolvedOptions;
+  store: CheckoutStore;
+  portone: PortOneGateway;
+  log: Log;
+  /** Masks every configured secret in a text. */
+  redact(text: string): string;
+}
+
+/** Builds `redact` for these secrets: each, and a webhook secret's key without its `whsec_` prefix. */
+export function redactor(secrets: readonly string[]): (text: string) => string {
+  const needles = new Set<string>();
+  for (const secret of secrets) {
+    if (secret.length >= 4) needles.add(secret);
+    if (secret.startsWith('whsec_') && secret.length > 10) needles.add(secret.slice(6));
+  }
+  const sorted = [...needles].sort((a, b) => b.length - a.length);
+  return (text: string) => {
+    let out = text;
+    for (const needle of sorted) out = out.split(needle).join('[redacted]');
+    return out;
+  };
+}
+
+/** Wraps the shop's logger (or the console) so nothing it receives can carry a secret. */
+export function safeLog(logger: CheckoutLogger | undefined, redact: (text: string) => string): Log {
+  const clean = (fields?: Record<string, unknown>): Record<string, unknown> | undefined => {
+    if (!fields) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(fields)) {
+      if (value instanceof Error) out[key] = redact(`${value.name}: ${value.message}`);
+      else if (typeof value === 'string') out[key] = redact(value);
+      else if (value === undefined || typeof value === 'number' || typeof value === 'boolean' || value === null) out[key] = value;
+      else out[key] = JSON.parse(redact(JSON.stringify(value)) || 'null');
+    }
+    return out;
+  };
+  const sink = logger ?? {
+    warn: (message: string, fields?: Record<string, unknown>) => console.warn(`[checkout] ${message}`, fields ?? ''),
+    error: (message: string, fields?: Record<string, unknown>) => console.error(`[checkout] ${message}`, fields ?? ''),
+  };
+  const emit = (level: 'info' | 'warn' | 'error') => (message: string, fields?: Record<string, unknown>) => {
+    try {
+      sink[level]?.(redact(message), clean(fields));
+    } catch {
+      // A broken logger must not break a payment.
+    }
+  };
+  return { info: emit('info'), warn: emit('warn'), error: emit('error') };
+}
+
+/** An unguessable id: prefix, `_`, 22 base64url characters (128 random bits). Printable ASCII, as PortOne requires. */
+export function newId(prefix: 'pay' | 'ord' | 'iss' | 'cus' | 'sub'): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return `${prefix}_${btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+}
+
+export function orderView(order: Order): OrderView {
+  const view: OrderView = {
+    paymentId: order.paymentId,
+    status: order.status,
+    orderName: order.orderName,
+    totalAmount: order.totalAmount,
+    currency: order.currency,
+    cancelledAmount: order.cancelledAmount,
+  };
+  if (order.payMethod) view.payMethod = order.payMethod;
+  if (order.paidAt) view.paidAt = order.paidAt;
+  if (order.virtualAccount) view.virtualAccount = { ...order.virtualAccount };
+  if (order.failure) view.failure = { ...order.failure };
+  return view;
+}
+
+export function billingKeyView(key: StoredBillingKey): BillingKeyView {
+  const view: BillingKeyView = { billingKey: key.billingKey, status: key.status, customerId: key.customerId, issuedAt: key.issuedAt };
+  if (key.display) view.display = key.display;
+  return view;
+}
+
+export function subscriptionView(subscription: Subscription): SubscriptionView {
+  const view: SubscriptionView = {
+    id: subscription.id,
+    plan: subscription.plan,
+    // A subscription whose first charge has not gone through owes that charge: past due, to the shopper.
+    status: subscription.status === 'INCOMPLETE' ? 'PAST_DUE' : subscription.status,
+    amount: subscription.amount,
+    currency: subscription.currency,
+  };
+  if (subscription.nextChargeAt !== undefined && subscription.status !== 'CANCELLED') view.nextChargeAt = new Date(subscription.nextChargeAt).toISOString();
+  return view;
+}

@@ -1,0 +1,241 @@
+// The factory: createCheckoutServer(options) → { fetch(Request): Promise<Response>, …server-side API }.
+// Web-standard in and out, so one object serves Node, Bun, Deno, Workers and Next.js route handlers;
+// the router strips the base path once and decodes the one path parameter once.
+import { ROUTES } from '../contract.js';
+import {
+  advanceSubscription,
+  cancelSubscription,
+  chargeFirstPeriod,
+  completeBillingKey,
+  completeBillingKeyAndPay,
+  prepareBillingKey,
+  schedulePeriod,
+  subscriptionPaymentFailed,
+} from './billing.js';
+import { redactor, safeLog, type KitContext } from './context.js';
+import { CheckoutError } from './errors.js';
+import { checkId, decodeSegment, errorResponse, jsonResponse, readJsonObject } from './http.js';
+import type { EventType, HookEvent, Order, StoredBillingKey, Subscription, WebhookDelivery } from './model.js';
+import { resolveOptions, type CheckoutServerOptions, type ResolvedOptions } from './options.js';
+import { createOutbox, type EventHandler, type Outbox } from './outbox.js';
+import {
+  cancelPayment,
+  completePayment,
+  getOrderAnswer,
+  preparePayment,
+  prepareBillingKeyAndPay,
+  reconcile,
+  type CancelOptions,
+  type ReconcileOptions,
+  type ReconcileReport,
+} from './payments.js';
+import { createPortOneGateway, PortOneRejection } from './portone.js';
+import type { CheckoutStore, OrderQuery } from './store/port.js';
+import { refundFlagged } from './sync.js';
+import * as validate from './validate.js';
+import { handleWebhook } from './webhooks.js';
+
+export interface CheckoutServer {
+  /** The HTTP entry point: give it every request under the base path. Never rejects. */
+  fetch(request: Request): Promise<Response>;
+  /** Resolves once the store is open (the default SQLite store opens lazily). */
+  readonly ready: Promise<void>;
+  /** Full or partial refund through PortOne; runs `onCancelled` once the refund is recorded. */
+  cancel(paymentId: string, options: CancelOptions): Promise<Order>;
+  /** Re-syncs orders a lost webhook left PENDING or VIRTUAL_ACCOUNT_ISSUED, retries flagged refunds and due hooks. */
+  reconcile(options?: ReconcileOptions): Promise<ReconcileReport>;
+  /** Ends a subscription: revokes its PortOne schedule. */
+  cancelSubscription(id: string): Promise<Subscription>;
+  getOrder(paymentId: string): Promise<Order | undefined>;
+  listOrders(query?: OrderQuery): Promise<Order[]>;
+  listWebhookDeliveries(query?: { limit?: number }): Promise<WebhookDelivery[]>;
+  listSubscriptions(query?: Parameters<CheckoutStore['listSubscriptions']>[0]): Promise<Subscription[]>;
+  listBillingKeys(query?: { customerId?: string; limit?: number }): Promise<StoredBillingKey[]>;
+  /** Hook and follow-up events (the outbox), newest first: what ran, what is waiting for a retry, what gave up. */
+  listEvents(query?: Parameters<CheckoutStore['listEvents']>[0]): Promise<HookEvent[]>;
+  /** Runs due hook retries now (a background timer does it every `hookPollMs`). */
+  runDueEvents(): Promise<number>;
+  /** Stops the background timer and closes the store if the kit opened it. */
+  close(): Promise<void>;
+}
+
+interface Core {
+  ctx: KitContext;
+  outbox: Outbox;
+}
+
+type Handler = (core: Core, request: Request) => Promise<Response>;
+
+const json = (run: (core: Core, body: Record<string, unknown>, request: Request) => Promise<unknown>): Handler => async (core, request) => {
+  const body = await readJsonObject(request, core.ctx.options.bodyLimitBytes);
+  return jsonResponse(await run(core, body, request));
+};
+
+/** The contract's routes (src/contract.ts), by path then method. */
+const ROUTE_TABLE: Record<string, Record<string, Handler>> = {
+  [ROUTES.preparePayment]: { POST: json(({ ctx }, body, request) => preparePayment(ctx, request, body)) },
+  [ROUTES.completePayment]: { POST: json(({ ctx, outbox }, body) => completePayment(ctx, outbox, body)) },
+  [ROUTES.prepareBillingKey]: { POST: json(({ ctx }, body) => prepareBillingKey(ctx, body)) },
+  [ROUTES.completeBillingKey]: { POST: json(({ ctx, outbox }, body) => completeBillingKey(ctx, outbox, validate.completeBillingKeyRequest(body))) },
+  [ROUTES.prepareBillingKeyAndPay]: { POST: json(({ ctx }, body, request) => prepareBillingKeyAndPay(ctx, request, body)) },
+  [ROUTES.completeBillingKeyAndPay]: { POST: json(({ ctx, outbox }, body) => completeBillingKeyAndPay(ctx, outbox, body)) },
+  [ROUTES.webhooks]: { POST: async ({ ctx, outbox }, request) => jsonResponse(await handleWebhook(ctx, outbox, request)) },
+};
+
+const ORDER_PREFIX = '/payments/';
+
+export function createCheckoutServer(options: CheckoutServerOptions): CheckoutServer {
+  const resolved = resolveOptions(options);
+  const redact = redactor([resolved.portone.apiSecret, ...resolved.webhookSecrets]);
+  const log = safeLog(options.logger, redact);
+  const ownsStore = options.store === undefined;
+
+  const ready: Promise<Core> = openStore(options).then((store) => {
+    const ctx: KitContext = {
+      options: resolved,
+      store,
+      portone: createPortOneGateway({
+        apiSecret: resolved.portone.apiSecret,
+        storeId: resolved.portone.storeId,
+        timeoutMs: resolved.portone.timeoutMs,
+        ...(resolved.portone.baseUrl ? { baseUrl: resolved.portone.baseUrl } : {}),
+      }),
+      log,
+      redact,
+    };
+    const outbox = createOutbox(ctx, eventHandlers(ctx));
+    outbox.start();
+    return { ctx, outbox };
+  });
+  // Surfaced through `ready` and every request; never an unhandled rejection.
+  ready.catch((error: unknown) => log.error('could not open the checkout store', { error: error instanceof Error ? error : String(error) }));
+  let closed = false;
+
+  async function route(core: Core, request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    // The raw, still percent-encoded path: the paymentId segment is decoded once, below.
+    let path = url.pathname;
+    const base = resolved.basePath;
+    if (base) {
+      if (path !== base && !path.startsWith(`${base}/`)) throw new CheckoutError('NOT_FOUND', `path: expected one under ${base}, got ${JSON.stringify(path.slice(0, 80))}`);
+      path = path.slice(base.length) || '/';
+    }
+    const methods = ROUTE_TABLE[path];
+    if (methods) {
+      const handler = methods[request.method];
+      if (!handler) return methodNotAllowed(request.method, Object.keys(methods));
+      return handler(core, request);
+    }
+    if (path.startsWith(ORDER_PREFIX)) {
+      if (request.method !== 'GET') return methodNotAllowed(request.method, ['GET']);
+      const raw = path.slice(ORDER_PREFIX.length);
+      if (raw.includes('/')) checkId(raw, 'paymentId'); // a raw "/" can never be one segment: 400 naming it
+      const paymentId = checkId(decodeSegment(raw, 'paymentId'), 'paymentId');
+      return jsonResponse(await getOrderAnswer(core.ctx, paymentId));
+    }
+    throw new CheckoutError('NOT_FOUND', `path: expected one of ${[...Object.keys(ROUTE_TABLE), `${ORDER_PREFIX}{paymentId}`].join(', ')}${base ? ` under ${base}` : ''}, got ${JSON.stringify(path.slice(0, 80))}`);
+  }
+
+  function methodNotAllowed(method: string, allowed: string[]): Response {
+    return errorResponse(new CheckoutError('METHOD_NOT_ALLOWED', `method: expected ${allowed.join(' or ')}, got ${JSON.stringify(method)}`), { allow: allowed.join(', ') });
+  }
+
+  function toResponse(error: unknown): Response {
+    if (error instanceof CheckoutError) {
+      if (error.status >= 500 && error.code !== 'PORTONE_UNAVAILABLE') log.error(`${error.code}: ${error.message}`);
+      return errorResponse(new CheckoutError(error.code, redact(error.message), { status: error.status, ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}) }));
+    }
+    if (error instanceof PortOneRejection) {
+      log.error(error.message);
+      return errorResponse(new CheckoutError('PORTONE_REJECTED', redact(error.message)));
+    }
+    log.error('unexpected error while handling a request', { error: error instanceof Error ? error : String(error) });
+    return errorResponse(new CheckoutError('INTERNAL_ERROR', 'an unexpected error occurred in the checkout server; details are in its log'));
+  }
+
+  const withCore = async <T>(run: (core: Core) => Promise<T>): Promise<T> => run(await ready);
+
+  return {
+    async fetch(request) {
+      try {
+        const core = await ready;
+        return await route(core, request);
+      } catch (error) {
+        return toResponse(error);
+      }
+    },
+    ready: ready.then(() => undefined),
+    cancel: (paymentId, cancelOptions) => withCore(({ ctx, outbox }) => cancelPayment(ctx, outbox, paymentId, cancelOptions)),
+    reconcile: (reconcileOptions) => withCore(({ ctx, outbox }) => reconcile(ctx, outbox, reconcileOptions)),
+    cancelSubscription: (id) => withCore(({ ctx }) => cancelSubscription(ctx, id)),
+    getOrder: (paymentId) => withCore(({ ctx }) => ctx.store.getOrder(paymentId)),
+    listOrders: (query) => withCore(({ ctx }) => ctx.store.listOrders(query)),
+    listWebhookDeliveries: (query) => withCore(({ ctx }) => ctx.store.listWebhookDeliveries(query)),
+    listSubscriptions: (query) => withCore(({ ctx }) => ctx.store.listSubscriptions(query)),
+    listBillingKeys: (query) => withCore(({ ctx }) => ctx.store.listBillingKeys(query)),
+    listEvents: (query) => withCore(({ ctx }) => ctx.store.listEvents(query)),
+    runDueEvents: () => withCore(({ outbox }) => outbox.runDue()),
+    async close() {
+      if (closed) return;
+      closed = true;
+      const core = await ready.catch(() => undefined);
+      if (!core) return;
+      core.outbox.stop();
+      if (ownsStore) await core.ctx.store.close();
+    },
+  };
+}
+
+async function openStore(options: CheckoutServerOptions): Promise<CheckoutStore> {
+  if (options.store) return options.store;
+  // Loaded only when used, so runtimes without native modules can import the kit and pass a store.
+  const { createSqliteStore } = await import('./store/sqlite.js');
+  return createSqliteStore({ path: options.database ?? './.data/checkout.sqlite' });
+}
+
+/** What each outbox event does: the shop's hooks get the current order; the kit's follow-ups call PortOne. */
+function eventHandlers(ctx: KitContext): Record<EventType, EventHandler> {
+  const hooks = ctx.options.hooks;
+  const orderOf = async (event: HookEvent): Promise<Order> => {
+    const order = event.paymentId ? await ctx.store.getOrder(event.paymentId) : undefined;
+    if (!order) throw new Error(`event ${event.key} names an order the store does not have`);
+    return order;
+  };
+  const base = (event: HookEvent) => ({ eventId: event.key, attempt: event.attempts });
+  const payload = (event: HookEvent) => (event.payload ?? {}) as Record<string, unknown>;
+  return {
+    async paid(event) {
+      if (!hooks.onPaid) return;
+      const order = await orderOf(event);
+      const subscription = order.subscriptionId ? await ctx.store.getSubscription(order.subscriptionId) : undefined;
+      await hooks.onPaid({ ...base(event), order, payment: payload(event).payment as never, ...(subscription ? { subscription } : {}) });
+    },
+    async 'virtual-account-issued'(event) {
+      if (!hooks.onVirtualAccountIssued) return;
+      await hooks.onVirtualAccountIssued({ ...base(event), order: await orderOf(event), payment: payload(event).payment as never });
+    },
+    async failed(event) {
+      if (!hooks.onFailed) return;
+      const payment = payload(event).payment;
+      await hooks.onFailed({ ...base(event), order: await orderOf(event), ...(payment ? { payment: payment as never } : {}) });
+    },
+    async cancelled(event) {
+      if (!hooks.onCancelled) return;
+      await hooks.onCancelled({ ...base(event), order: await orderOf(event), cancellation: payload(event).cancellation as never });
+    },
+    async 'billing-key-issued'(event) {
+      if (!hooks.onBillingKeyIssued) return;
+      const key = await ctx.store.getBillingKey(String(payload(event).billingKey));
+      if (!key) throw new Error(`event ${event.key} names a billing key the store does not have`);
+      const [subscription] = await ctx.store.listSubscriptions({ billingKey: key.billingKey, limit: 1 });
+      await hooks.onBillingKeyIssued({ ...base(event), billingKey: key, ...(subscription ? { subscription } : {}) });
+    },
+    'refund-flagged': (event) => refundFlagged(ctx, event.paymentId!),
+    'charge-first-period': (event) => chargeFirstPeriod(ctx, event),
+    'advance-subscription': (event) => advanceSubscription(ctx, event),
+    'schedule-period': (event) => schedulePeriod(ctx, event),
+    'subscription-payment-failed': (event) => subscriptionPaymentFailed(ctx, event),
+  };
+}
+
+export type { ResolvedOptions };

@@ -1,0 +1,109 @@
+// The kit's one error type: every failure a route can answer with is a CheckoutError carrying the
+// HTTP status, a stable machine-readable code and a message naming what was expected and what arrived.
+import type { ErrorResponse } from '../contract.js';
+
+/** Every code the kit answers with, and its HTTP status. Codes are stable: clients may switch on them. */
+export const ERROR_CODES = {
+  /** The body is not JSON (or not UTF-8). */
+  INVALID_JSON: 400,
+  /** A field is missing, mistyped or out of range. */
+  INVALID_REQUEST: 400,
+  /** A paymentId (path or body) is not one the kit could have issued: control characters, `/`, `..`, too long. */
+  INVALID_PAYMENT_ID: 400,
+  /** The webhook's signature, timestamp or headers did not verify. */
+  WEBHOOK_VERIFICATION_FAILED: 400,
+  /** A verified webhook whose body does not have the fields its type promises. */
+  INVALID_WEBHOOK_PAYLOAD: 400,
+  /** No route at this path. */
+  NOT_FOUND: 404,
+  /** The kit has no order with this paymentId. */
+  ORDER_NOT_FOUND: 404,
+  /** The kit has no billing-key issue with this issueId. */
+  ISSUE_NOT_FOUND: 404,
+  /** The route exists but not for this method. */
+  METHOD_NOT_ALLOWED: 405,
+  /** PortOne has no payment with this paymentId (the window was never completed). */
+  PAYMENT_NOT_FOUND: 409,
+  /** PortOne's payment exists but is not finished (`READY`). */
+  PAYMENT_NOT_COMPLETED: 409,
+  /** PortOne's payment does not match the order (amount, currency, orderName, store, order id): the order is flagged and the payment refunded. */
+  PAYMENT_MISMATCH: 409,
+  /** The payment went through a TEST channel and `allowTestChannels` is off: flagged and refunded. */
+  TEST_CHANNEL_NOT_ALLOWED: 409,
+  /** PortOne does not know this billing key. */
+  BILLING_KEY_NOT_FOUND: 409,
+  /** The billing key is not ISSUED (deleted, failed or still pending). */
+  BILLING_KEY_NOT_ISSUED: 409,
+  /** The billing key belongs to another store, channel, customer or issue. */
+  BILLING_KEY_MISMATCH: 409,
+  /** This issueId was already completed with another billing key. */
+  ISSUE_ALREADY_COMPLETED: 409,
+  /** Another request is processing this webhook-id right now; retry later (PortOne does). */
+  WEBHOOK_IN_PROGRESS: 409,
+  /** The refund asked for is not possible (more than what is left, order not paid…). */
+  CANCEL_REJECTED: 409,
+  /** The card company or PG declined the charge. */
+  PAYMENT_DECLINED: 402,
+  /** The request body is larger than `bodyLimitBytes`. */
+  BODY_TOO_LARGE: 413,
+  /** A JSON route got a body whose Content-Type is not `application/json`. */
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  /** `priceOrder` refused the cart (unknown product, bad quantity…); thrown by the shop's code. */
+  BAD_CART: 422,
+  /** The billing plan id is not in `options.plans`. */
+  UNKNOWN_PLAN: 422,
+  /** The shop's code (a hook or `priceOrder`) returned something the kit cannot use. */
+  SHOP_CONFIGURATION: 500,
+  /** PortOne refused the kit's credentials or request: a configuration problem on the server. */
+  PORTONE_REJECTED: 502,
+  /** PortOne answered 5xx, timed out or could not be reached. Retry after `retryAfterSeconds`. */
+  PORTONE_UNAVAILABLE: 503,
+  /** An unexpected failure inside the kit; details are in the server log. */
+  INTERNAL_ERROR: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The kit's error: an HTTP status, a stable `code`, and a message naming expected vs got. */
+export class CheckoutError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly retryAfterSeconds: number | undefined;
+
+  /**
+   * `code` is one of `ERROR_CODES` (its status is implied) or, from a shop's `priceOrder`, any
+   * UPPER_SNAKE code with an explicit 4xx `status`.
+   */
+  constructor(code: ErrorCode, message: string, options?: { retryAfterSeconds?: number; cause?: unknown });
+  constructor(code: string, message: string, options: { status: number; retryAfterSeconds?: number; cause?: unknown });
+  constructor(code: string, message: string, options: { status?: number; retryAfterSeconds?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CheckoutError';
+    this.code = code;
+    this.status = options.status ?? (ERROR_CODES as Record<string, number>)[code] ?? 500;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  toJSON(): ErrorResponse {
+    const body: ErrorResponse = { code: this.code, message: this.message };
+    if (this.retryAfterSeconds !== undefined) body.retryAfterSeconds = this.retryAfterSeconds;
+    return body;
+  }
+}
+
+/** For a shop's `priceOrder`: the cart cannot be priced (unknown product, sold out…). Answers 422 `BAD_CART`. */
+export function badCart(message: string): CheckoutError {
+  return new CheckoutError('BAD_CART', message);
+}
+
+/** Shows a value received from outside in a message: JSON-quoted (control characters escaped) and cut short. */
+export function show(value: unknown, max = 60): string {
+  if (value === undefined) return 'nothing';
+  let text: string;
+  if (typeof value === 'string') text = JSON.stringify(value);
+  else if (value === null) text = 'null';
+  else if (Array.isArray(value)) text = `an array of ${value.length}`;
+  else if (typeof value === 'object') text = 'an object';
+  else text = `${typeof value} ${String(value)}`;
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

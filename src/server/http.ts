@@ -1,0 +1,99 @@
+// The HTTP edge, Web-standard only: reading a body within a limit, JSON in and out, and the one
+// place a paymentId taken from a URL is decoded and checked.
+import { CheckoutError, show } from './errors.js';
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } as const;
+
+export function jsonResponse(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
+}
+
+export function errorResponse(error: CheckoutError, extraHeaders: Record<string, string> = {}): Response {
+  const headers: Record<string, string> = { ...JSON_HEADERS, ...extraHeaders };
+  if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
+  return new Response(JSON.stringify(error.toJSON()), { status: error.status, headers });
+}
+
+/**
+ * Reads the body as UTF-8 text, refusing more than `limit` bytes — by Content-Length up front, and
+ * by counting as it streams, so a lying or missing length cannot get past the limit.
+ */
+export async function readText(request: Request, limit: number): Promise<string> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > limit) {
+    throw new CheckoutError('BODY_TOO_LARGE', `expected a body of at most ${limit} bytes, got ${declared} bytes`);
+  }
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new CheckoutError('BODY_TOO_LARGE', `expected a body of at most ${limit} bytes, got more than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new CheckoutError('INVALID_JSON', 'expected a UTF-8 encoded body, got bytes that are not UTF-8');
+  }
+}
+
+/** Reads a JSON object body. The routes that take JSON refuse other media types (a form post cannot reach them). */
+export async function readJsonObject(request: Request, limit: number): Promise<Record<string, unknown>> {
+  const type = request.headers.get('content-type');
+  if (type !== null && !/^application\/json\s*(;|$)/i.test(type.trim())) {
+    throw new CheckoutError('UNSUPPORTED_MEDIA_TYPE', `expected Content-Type application/json, got ${show(type)}`);
+  }
+  const text = await readText(request, limit);
+  if (text.trim() === '') throw new CheckoutError('INVALID_JSON', 'expected a JSON object body, got an empty body');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new CheckoutError('INVALID_JSON', `expected a JSON object body, got text that is not JSON (${(error as Error).message})`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new CheckoutError('INVALID_JSON', `expected a JSON object body, got ${show(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Longest paymentId or issueId the kit accepts; its own are 30 characters. */
+export const MAX_ID_LENGTH = 64;
+
+/**
+ * Checks an id the kit issued (paymentId, issueId) as it arrives from outside: printable ASCII
+ * (PortOne's own rule), no `/` or `\`, not `.` or `..`, at most 64 characters.
+ */
+export function checkId(value: unknown, field: string): string {
+  if (typeof value !== 'string') {
+    throw new CheckoutError('INVALID_REQUEST', `${field}: expected a string, got ${show(value)}`);
+  }
+  const code = field === 'paymentId' ? 'INVALID_PAYMENT_ID' : 'INVALID_REQUEST';
+  const expected = `expected 1–${MAX_ID_LENGTH} printable ASCII characters without "/", "\\" or ".." (an id the kit issued)`;
+  if (value.length === 0 || value.length > MAX_ID_LENGTH || !/^[\x21-\x7e]+$/.test(value) || /[/\\]/.test(value) || value === '.' || value.includes('..')) {
+    throw new CheckoutError(code, `${field}: ${expected}, got ${show(value)}`);
+  }
+  return value;
+}
+
+/** Decodes one percent-encoded path segment, exactly once. */
+export function decodeSegment(raw: string, field: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new CheckoutError(field === 'paymentId' ? 'INVALID_PAYMENT_ID' : 'INVALID_REQUEST', `${field}: expected valid percent-encoding in the path, got ${show(raw)}`);
+  }
+}

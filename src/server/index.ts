@@ -1,0 +1,41 @@
+// portone-checkout-kit/server: the verification endpoint kit.
+export { createCheckoutServer, type CheckoutServer } from './create-checkout-server.js';
+export { CheckoutError, ERROR_CODES, badCart, type ErrorCode } from './errors.js';
+export type {
+  BillingKeyIssuedEvent,
+  BillingPlan,
+  CancelledEvent,
+  Cart,
+  CheckoutHooks,
+  CheckoutLogger,
+  CheckoutServerOptions,
+  FailedEvent,
+  PaidEvent,
+  PricedLine,
+  PricedOrder,
+  VirtualAccountIssuedEvent,
+} from './options.js';
+export type { CancelOptions, ReconcileOptions, ReconcileReport } from './payments.js';
+export type {
+  BillingKeyIssue,
+  EventStatus,
+  EventType,
+  FailureInfo,
+  FlagInfo,
+  HookEvent,
+  NewEvent,
+  NewOrder,
+  Order,
+  OrderKind,
+  OrderLine,
+  OrderPatch,
+  StoredBillingKey,
+  Subscription,
+  SubscriptionPatch,
+  SubscriptionStatus,
+  VirtualAccountInfo,
+  WebhookDelivery,
+} from './model.js';
+export type * from './store/port.js';
+export { verifyPayment, verifyBillingKey, type Verdict, type Mismatch, type VerificationPolicy } from './verify.js';
+export type { WebhookAnswer } from './webhooks.js';

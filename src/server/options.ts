@@ -1,0 +1,308 @@
+// What a shop passes to createCheckoutServer, what its hooks receive, and the checks that turn a
+// mistaken configuration into one clear error at startup instead of a wrong charge later.
+import type { Payment } from '@portone/server-sdk/payment';
+import { CURRENCIES, type CartItem, type CheckoutCurrency, type CheckoutCustomer } from '../contract.js';
+import type { Order, OrderLine, StoredBillingKey, Subscription } from './model.js';
+import type { CheckoutStore } from './store/port.js';
+
+/** What the browser asked to buy, handed to the shop's `priceOrder`. Prices never come from here. */
+export interface Cart {
+  /** Which prepare route asks. */
+  flow: 'payment' | 'billing-key-and-pay' | 'subscription';
+  items?: CartItem[];
+  /** An order the shop created earlier (instead of `items`). */
+  orderId?: string;
+  customer?: CheckoutCustomer;
+  payMethod?: string;
+  /** The billing plan, for billing-key-and-pay. */
+  plan?: string;
+  /** The incoming request, e.g. to read the shop's session cookie. Absent for subscription renewals. */
+  request?: Request;
+}
+
+/** The shop's price for a cart: the only source of the amount the kit will accept. */
+export interface PricedOrder {
+  /** What the shopper sees in the payment window; KG Inicis shows up to 40 bytes. */
+  orderName: string;
+  /** Integer, in the currency's minor unit (KRW ×1, USD ×100). */
+  totalAmount: number;
+  currency: CheckoutCurrency;
+  /** Lines that explain the total: when given, their `amount`s must add up to `totalAmount`. */
+  lines?: PricedLine[];
+  taxFreeAmount?: number;
+  vatAmount?: number;
+  /** Replaces the customer the browser sent (e.g. the signed-in account). */
+  customer?: CheckoutCustomer;
+  /** The shop's own order reference, kept on the order. */
+  reference?: string;
+}
+
+export interface PricedLine {
+  id: string;
+  name: string;
+  quantity: number;
+  unitAmount: number;
+  /** Default `unitAmount × quantity`; negative for a discount line. */
+  amount?: number;
+}
+
+/** A recurring plan billed through a billing key. */
+export interface BillingPlan {
+  /** Shown as the order name of each period's charge and as the billing-key issue name. */
+  name: string;
+  /** Per period, in the currency's minor unit. */
+  amount: number;
+  currency: CheckoutCurrency;
+  /** `<n>d`, `<n>m` or `<n>y`; KG Inicis's window accepts `1m` and `1y`. */
+  interval: string;
+  /** For billing-key-and-pay through mobile phones. */
+  productType?: 'REAL' | 'DIGITAL';
+}
+
+export interface HookBase {
+  /** Unique per effect (e.g. `paid:<paymentId>`): use it to make your own side effects idempotent. */
+  eventId: string;
+  /** How many times this hook was started for this event, 1 on the first run. */
+  attempt: number;
+}
+
+export interface PaidEvent extends HookBase {
+  order: Order;
+  /** PortOne's payment as read when the order became paid. */
+  payment: Payment;
+  subscription?: Subscription;
+}
+export interface VirtualAccountIssuedEvent extends HookBase {
+  order: Order;
+  payment: Payment;
+}
+export interface FailedEvent extends HookBase {
+  order: Order;
+  payment?: Payment;
+}
+export interface CancelledEvent extends HookBase {
+  order: Order;
+  cancellation: { id: string; amount: number; reason: string; cancelledAt?: string };
+}
+export interface BillingKeyIssuedEvent extends HookBase {
+  billingKey: StoredBillingKey;
+  subscription?: Subscription;
+}
+
+export interface CheckoutHooks {
+  /** The order is paid and verified. Runs once per order, after the state is committed; retried if it throws. */
+  onPaid?: (event: PaidEvent) => void | Promise<void>;
+  /** A virtual account was issued; the shopper has yet to deposit. */
+  onVirtualAccountIssued?: (event: VirtualAccountIssuedEvent) => void | Promise<void>;
+  /** The payment failed (declined, expired virtual account, failed renewal). */
+  onFailed?: (event: FailedEvent) => void | Promise<void>;
+  /** A refund of a paid order went through (once per PortOne cancellation). */
+  onCancelled?: (event: CancelledEvent) => void | Promise<void>;
+  /** A billing key was verified and stored for a customer. */
+  onBillingKeyIssued?: (event: BillingKeyIssuedEvent) => void | Promise<void>;
+}
+
+/** Receives the kit's log lines. Secrets are never passed to it. */
+export interface CheckoutLogger {
+  info?(message: string, fields?: Record<string, unknown>): void;
+  warn?(message: string, fields?: Record<string, unknown>): void;
+  error?(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface CheckoutServerOptions extends CheckoutHooks {
+  portone: {
+    /** PortOne V2 API secret. Never logged, never answered. */
+    apiSecret: string;
+    storeId: string;
+    /** Default `https://api.portone.io`; the sandbox's `url` in tests. */
+    baseUrl?: string;
+    /** Per PortOne call, ms. Default 10 000. */
+    timeoutMs?: number;
+  };
+  /** The webhook secret (`whsec_…`), or the two active ones while rotating. */
+  webhookSecret: string | readonly [string, string];
+  /** Prices a cart on the server. Throw `badCart(message)` (or a 4xx CheckoutError) to refuse it. */
+  priceOrder: (cart: Cart) => PricedOrder | Promise<PricedOrder>;
+  /** Billing plans by id. */
+  plans?: Record<string, BillingPlan>;
+  /** A store object (any adapter of the port); default: SQLite at `database`. */
+  store?: CheckoutStore;
+  /** Path of the default SQLite file. Default `./.data/checkout.sqlite`. */
+  database?: string;
+  /** Channel keys the prepare answers carry, per flow (otherwise the elements use their own attributes). */
+  channelKeys?: { payment?: string; billingKey?: string; billingKeyAndPay?: string };
+  /** Accept payments through TEST channels. Default false: only LIVE payments are fulfilled. */
+  allowTestChannels?: boolean;
+  /** Register each order's amount with PortOne at prepare, so a tampered amount fails at the PG. Default true. */
+  preRegister?: boolean;
+  /** Webhook URLs to pass to PortOne with each payment (`noticeUrls`). */
+  noticeUrls?: string[];
+  /** Where the kit is mounted, e.g. `/portone`. Default ''. */
+  basePath?: string;
+  /** Largest request body accepted, bytes. Default 16 384. */
+  bodyLimitBytes?: number;
+  /** Name of the billing-key window when no plan names it. Default `정기결제 카드 등록`. */
+  billingKeyIssueName?: string;
+  /** Hook retries: attempts before giving up, and the first backoff (doubling, capped at 1 h). Defaults 12 and 1 000 ms. */
+  hookRetry?: { maxAttempts?: number; baseDelayMs?: number };
+  /** How often due hook retries run in the background, ms; 0 turns the timer off. Default 1 000. */
+  hookPollMs?: number;
+  /** What `reconcile()` treats as "left behind": orders unchanged for this long, ms. Default 10 minutes. */
+  reconcileAfterMs?: number;
+  /** Milliseconds since the epoch; tests pass a controllable one. Default `Date.now`. */
+  now?: () => number;
+  logger?: CheckoutLogger;
+}
+
+/** Options with defaults applied and checked once. */
+export interface ResolvedOptions {
+  portone: { apiSecret: string; storeId: string; baseUrl?: string; timeoutMs: number };
+  webhookSecrets: string[];
+  priceOrder: CheckoutServerOptions['priceOrder'];
+  plans: Record<string, BillingPlan>;
+  channelKeys: NonNullable<CheckoutServerOptions['channelKeys']>;
+  allowTestChannels: boolean;
+  preRegister: boolean;
+  noticeUrls: string[];
+  basePath: string;
+  bodyLimitBytes: number;
+  billingKeyIssueName: string;
+  hookMaxAttempts: number;
+  hookBaseDelayMs: number;
+  hookPollMs: number;
+  reconcileAfterMs: number;
+  now: () => number;
+  hooks: CheckoutHooks;
+}
+
+const fail = (what: string, expected: string, got: unknown): never => {
+  const shown = typeof got === 'string' ? (got.length > 0 ? `a string of ${got.length} characters` : 'an empty string') : got === undefined ? 'nothing' : JSON.stringify(got);
+  throw new TypeError(`createCheckoutServer: ${what}: expected ${expected}, got ${shown}`);
+};
+
+const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.trim().length > 0;
+const nonNegativeInt = (value: unknown, what: string, fallback: number): number => {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) fail(what, 'a non-negative integer', value);
+  return value as number;
+};
+
+/** `1m` → { count: 1, unit: 'm' }. */
+export function parseInterval(interval: string): { count: number; unit: 'd' | 'm' | 'y' } | undefined {
+  const match = /^([1-9]\d{0,2})([dmy])$/.exec(interval);
+  return match ? { count: Number(match[1]), unit: match[2] as 'd' | 'm' | 'y' } : undefined;
+}
+
+export function resolveOptions(options: CheckoutServerOptions): ResolvedOptions {
+  if (!options || typeof options !== 'object') fail('options', 'an object', options);
+  const portone = options.portone;
+  if (!portone || typeof portone !== 'object') fail('options.portone', '{ apiSecret, storeId, baseUrl? }', portone);
+  // Never echo a secret, not even a wrong one: `fail` shows only its length.
+  if (!isNonEmptyString(portone.apiSecret)) fail('options.portone.apiSecret', 'a PortOne V2 API secret', portone.apiSecret);
+  if (!isNonEmptyString(portone.storeId)) fail('options.portone.storeId', 'a store id like "store-…"', portone.storeId);
+  if (portone.baseUrl !== undefined) {
+    let ok = false;
+    try {
+      ok = /^https?:$/.test(new URL(portone.baseUrl).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) fail('options.portone.baseUrl', 'an http(s) URL', portone.baseUrl);
+  }
+  const secrets = typeof options.webhookSecret === 'string' ? [options.webhookSecret] : options.webhookSecret;
+  if (!Array.isArray(secrets) || secrets.length < 1 || secrets.length > 2 || !secrets.every(isNonEmptyString)) {
+    fail('options.webhookSecret', 'a webhook secret ("whsec_…") or an array of two during rotation', Array.isArray(secrets) ? `${secrets.length} values` : typeof secrets);
+  }
+  for (const secret of secrets) {
+    const base64 = secret.startsWith('whsec_') ? secret.slice(6) : secret;
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) fail('options.webhookSecret', 'base64 after the "whsec_" prefix', secret);
+  }
+  if (typeof options.priceOrder !== 'function') fail('options.priceOrder', 'a function (cart) => priced order', typeof options.priceOrder);
+
+  const plans: Record<string, BillingPlan> = {};
+  for (const [id, plan] of Object.entries(options.plans ?? {})) {
+    const where = `options.plans[${JSON.stringify(id)}]`;
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id)) fail('options.plans', 'plan ids of letters, digits, "_", "." or "-"', id);
+    if (!plan || typeof plan !== 'object') fail(where, '{ name, amount, currency, interval }', plan);
+    if (!isNonEmptyString(plan.name)) fail(`${where}.name`, 'a name', plan.name);
+    if (!Number.isSafeInteger(plan.amount) || plan.amount <= 0) fail(`${where}.amount`, 'a positive integer in minor units', plan.amount);
+    if (!(CURRENCIES as readonly string[]).includes(plan.currency)) fail(`${where}.currency`, CURRENCIES.join(' or '), plan.currency);
+    if (typeof plan.interval !== 'string' || !parseInterval(plan.interval)) fail(`${where}.interval`, 'like "1m", "1y" or "30d"', plan.interval);
+    plans[id] = { ...plan };
+  }
+
+  const basePath = (options.basePath ?? '').replace(/\/+$/, '');
+  if (basePath !== '' && !/^\/[A-Za-z0-9_.~!$&'()*+,;=:@%/-]*$/.test(basePath)) fail('options.basePath', 'a path starting with "/"', basePath);
+
+  return {
+    portone: {
+      apiSecret: portone.apiSecret,
+      storeId: portone.storeId,
+      ...(portone.baseUrl ? { baseUrl: portone.baseUrl } : {}),
+      timeoutMs: nonNegativeInt(portone.timeoutMs, 'options.portone.timeoutMs', 10_000) || 10_000,
+    },
+    webhookSecrets: [...secrets],
+    priceOrder: options.priceOrder,
+    plans,
+    channelKeys: { ...options.channelKeys },
+    allowTestChannels: options.allowTestChannels === true,
+    preRegister: options.preRegister !== false,
+    noticeUrls: [...(options.noticeUrls ?? [])],
+    basePath,
+    bodyLimitBytes: nonNegativeInt(options.bodyLimitBytes, 'options.bodyLimitBytes', 16_384) || 16_384,
+    billingKeyIssueName: options.billingKeyIssueName ?? '정기결제 카드 등록',
+    hookMaxAttempts: Math.max(1, nonNegativeInt(options.hookRetry?.maxAttempts, 'options.hookRetry.maxAttempts', 12)),
+    hookBaseDelayMs: nonNegativeInt(options.hookRetry?.baseDelayMs, 'options.hookRetry.baseDelayMs', 1_000),
+    hookPollMs: nonNegativeInt(options.hookPollMs, 'options.hookPollMs', 1_000),
+    reconcileAfterMs: nonNegativeInt(options.reconcileAfterMs, 'options.reconcileAfterMs', 10 * 60_000),
+    now: options.now ?? Date.now,
+    hooks: {
+      ...(options.onPaid ? { onPaid: options.onPaid } : {}),
+      ...(options.onVirtualAccountIssued ? { onVirtualAccountIssued: options.onVirtualAccountIssued } : {}),
+      ...(options.onFailed ? { onFailed: options.onFailed } : {}),
+      ...(options.onCancelled ? { onCancelled: options.onCancelled } : {}),
+      ...(options.onBillingKeyIssued ? { onBillingKeyIssued: options.onBillingKeyIssued } : {}),
+    },
+  };
+}
+
+/** Checks what `priceOrder` returned and turns it into order fields, or says what is wrong with it. */
+export function checkPricedOrder(priced: unknown): { orderName: string; totalAmount: number; currency: CheckoutCurrency; lines: OrderLine[]; taxFreeAmount?: number; vatAmount?: number; customer?: CheckoutCustomer; reference?: string } {
+  const bad = (what: string, expected: string, got: unknown): never => {
+    throw new Error(`priceOrder returned ${what}: expected ${expected}, got ${typeof got === 'string' ? JSON.stringify(got.slice(0, 60)) : JSON.stringify(got) ?? 'nothing'}`);
+  };
+  if (!priced || typeof priced !== 'object') bad('no order', '{ orderName, totalAmount, currency, lines? }', priced);
+  const p = priced as PricedOrder;
+  if (!isNonEmptyString(p.orderName) || p.orderName.length > 200) bad('an unusable orderName', 'a non-empty name (KG Inicis shows 40 bytes)', p.orderName);
+  if (!Number.isSafeInteger(p.totalAmount) || p.totalAmount <= 0) bad('an unusable totalAmount', 'a positive integer in minor units', p.totalAmount);
+  if (!(CURRENCIES as readonly string[]).includes(p.currency)) bad('an unusable currency', CURRENCIES.join(' or '), p.currency);
+  for (const [field, value] of [['taxFreeAmount', p.taxFreeAmount], ['vatAmount', p.vatAmount]] as const) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0 || value > p.totalAmount)) {
+      bad(`an unusable ${field}`, `an integer from 0 to totalAmount (${p.totalAmount})`, value);
+    }
+  }
+  const lines: OrderLine[] = [];
+  if (p.lines !== undefined) {
+    if (!Array.isArray(p.lines)) bad('lines that are not a list', 'an array of { id, name, quantity, unitAmount, amount? }', p.lines);
+    for (const [index, line] of p.lines.entries()) {
+      if (!line || !isNonEmptyString(line.id) || !isNonEmptyString(line.name)) bad(`line ${index} without id or name`, '{ id, name, … }', line);
+      if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0) bad(`line ${index} with an unusable quantity`, 'a positive integer', line.quantity);
+      if (!Number.isSafeInteger(line.unitAmount)) bad(`line ${index} with an unusable unitAmount`, 'an integer in minor units', line.unitAmount);
+      const amount = line.amount ?? line.unitAmount * line.quantity;
+      if (!Number.isSafeInteger(amount)) bad(`line ${index} with an unusable amount`, 'an integer in minor units', line.amount);
+      lines.push({ id: line.id, name: line.name, quantity: line.quantity, unitAmount: line.unitAmount, amount });
+    }
+    const sum = lines.reduce((total, line) => total + line.amount, 0);
+    if (lines.length > 0 && sum !== p.totalAmount) bad('lines that do not add up', `their amounts to sum to totalAmount ${p.totalAmount}`, sum);
+  }
+  return {
+    orderName: p.orderName,
+    totalAmount: p.totalAmount,
+    currency: p.currency,
+    lines,
+    ...(p.taxFreeAmount !== undefined ? { taxFreeAmount: p.taxFreeAmount } : {}),
+    ...(p.vatAmount !== undefined ? { vatAmount: p.vatAmount } : {}),
+    ...(p.customer ? { customer: p.customer } : {}),
+    ...(isNonEmptyString(p.reference) ? { reference: p.reference } : {}),
+  };
+}

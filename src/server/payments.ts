@@ -1,0 +1,263 @@
+// Payment flows: prepare (price the cart on the server, create the order, pre-register the amount),
+// complete (the one sync, then the answer the element shows), the shopper's order view, refunds and
+// reconciliation of orders a lost webhook left behind.
+import type { OrderResponse, PreparedBillingKeyAndPay, PreparedPayment } from '../contract.js';
+import { newId, orderView, type KitContext } from './context.js';
+import { CheckoutError } from './errors.js';
+import type { NewOrder, Order, OrderKind } from './model.js';
+import { checkPricedOrder, type Cart } from './options.js';
+import type { Outbox } from './outbox.js';
+import { PortOneRejection } from './portone.js';
+import { getOrderOrThrow, readPayment, refundFlagged, syncPayment } from './sync.js';
+import * as validate from './validate.js';
+
+/** Asks the shop's priceOrder for the price; its 4xx CheckoutErrors pass through, anything else is the shop's bug. */
+export async function priceCart(ctx: KitContext, cart: Cart): Promise<Priced> {
+  let priced: unknown;
+  try {
+    priced = await ctx.options.priceOrder(cart);
+  } catch (error) {
+    if (error instanceof CheckoutError) throw error;
+    ctx.log.error('priceOrder threw; answer it with badCart(message) to refuse a cart', { error: error instanceof Error ? error : String(error) });
+    throw new CheckoutError('SHOP_CONFIGURATION', 'the shop could not price this cart (priceOrder failed); see the server log');
+  }
+  try {
+    return checkPricedOrder(priced);
+  } catch (error) {
+    ctx.log.error((error as Error).message);
+    throw new CheckoutError('SHOP_CONFIGURATION', 'the shop priced this cart in a way the kit cannot charge; see the server log');
+  }
+}
+
+/** Registers the amount with PortOne so a tampered amount fails at the PG, not only at complete. */
+async function preRegister(ctx: KitContext, order: NewOrder): Promise<void> {
+  if (!ctx.options.preRegister) return;
+  try {
+    await ctx.portone.preRegister({
+      paymentId: order.paymentId,
+      totalAmount: order.totalAmount,
+      currency: order.currency,
+      ...(order.taxFreeAmount ? { taxFreeAmount: order.taxFreeAmount } : {}),
+    });
+  } catch (error) {
+    if (error instanceof PortOneRejection) throw new CheckoutError('PORTONE_REJECTED', error.message, { cause: error });
+    throw error;
+  }
+}
+
+export async function preparePayment(ctx: KitContext, request: Request, body: Record<string, unknown>): Promise<PreparedPayment> {
+  const input = validate.prepareRequest(body);
+  const priced = await priceCart(ctx, {
+    flow: 'payment',
+    ...(input.items ? { items: input.items } : {}),
+    ...(input.orderId !== undefined ? { orderId: input.orderId } : {}),
+    ...(input.customer ? { customer: input.customer } : {}),
+    ...(input.payMethod ? { payMethod: input.payMethod } : {}),
+    request,
+  });
+  const order = newOrder(ctx, 'payment', priced, { customer: priced.customer ?? input.customer, payMethod: input.payMethod, reference: priced.reference ?? input.orderId });
+  await preRegister(ctx, order);
+  await ctx.store.createOrder(order);
+  return prepared(ctx, order, ctx.options.channelKeys.payment);
+}
+
+export async function prepareBillingKeyAndPay(ctx: KitContext, request: Request, body: Record<string, unknown>): Promise<PreparedBillingKeyAndPay> {
+  const input = validate.prepareBillingKeyAndPayRequest(body, ctx.options.plans);
+  const plan = input.plan !== undefined ? ctx.options.plans[input.plan] : undefined;
+  const priced: Priced =
+    plan && !input.items && input.orderId === undefined
+      ? { orderName: plan.name, totalAmount: plan.amount, currency: plan.currency, lines: [{ id: input.plan!, name: plan.name, quantity: 1, unitAmount: plan.amount, amount: plan.amount }] }
+      : await priceCart(ctx, {
+          flow: 'billing-key-and-pay',
+          ...(input.items ? { items: input.items } : {}),
+          ...(input.orderId !== undefined ? { orderId: input.orderId } : {}),
+          ...(input.customer ? { customer: input.customer } : {}),
+          ...(input.payMethod ? { payMethod: input.payMethod } : {}),
+          ...(input.plan !== undefined ? { plan: input.plan } : {}),
+          request,
+        });
+  const given = priced.customer ?? input.customer;
+  // The billing key is tied to a customer id; the kit assigns one when the shop gave none.
+  const customer = { ...given, customerId: given?.customerId ?? newId('cus') };
+  const order = newOrder(ctx, 'billing-key-and-pay', priced, {
+    customer,
+    payMethod: input.payMethod,
+    reference: priced.reference ?? input.orderId,
+    plan: input.plan,
+    subscriptionId: input.plan !== undefined ? newId('sub') : undefined,
+  });
+  await preRegister(ctx, order);
+  await ctx.store.createOrder(order);
+  const answer: PreparedBillingKeyAndPay = prepared(ctx, order, ctx.options.channelKeys.billingKeyAndPay);
+  if (plan?.productType) answer.productType = plan.productType;
+  if (plan) answer.offerPeriodInterval = plan.interval;
+  return answer;
+}
+
+type Priced = ReturnType<typeof checkPricedOrder>;
+
+function newOrder(
+  ctx: KitContext,
+  kind: OrderKind,
+  priced: Priced,
+  extra: { customer?: Order['customer'] | undefined; payMethod?: string | undefined; reference?: string | undefined; plan?: string | undefined; subscriptionId?: string | undefined },
+): NewOrder {
+  const order: NewOrder = {
+    paymentId: newId('pay'),
+    orderId: newId('ord'),
+    kind,
+    orderName: priced.orderName,
+    totalAmount: priced.totalAmount,
+    currency: priced.currency,
+    lines: priced.lines ?? [],
+    createdAt: ctx.options.now(),
+  };
+  if (priced.taxFreeAmount !== undefined) order.taxFreeAmount = priced.taxFreeAmount;
+  if (priced.vatAmount !== undefined) order.vatAmount = priced.vatAmount;
+  for (const key of ['customer', 'payMethod', 'reference', 'plan', 'subscriptionId'] as const) {
+    if (extra[key] !== undefined) (order as unknown as Record<string, unknown>)[key] = extra[key];
+  }
+  return order;
+}
+
+function prepared(ctx: KitContext, order: NewOrder, channelKey: string | undefined): PreparedPayment {
+  const answer: PreparedPayment = {
+    paymentId: order.paymentId,
+    orderName: order.orderName,
+    totalAmount: order.totalAmount,
+    currency: order.currency,
+    storeId: ctx.options.portone.storeId,
+    customData: { orderId: order.orderId },
+  };
+  if (order.taxFreeAmount !== undefined) answer.taxFreeAmount = order.taxFreeAmount;
+  if (order.vatAmount !== undefined) answer.vatAmount = order.vatAmount;
+  if (order.customer) answer.customer = { ...order.customer };
+  if (channelKey) answer.channelKey = channelKey;
+  if (ctx.options.noticeUrls.length > 0) answer.noticeUrls = [...ctx.options.noticeUrls];
+  return answer;
+}
+
+/** The complete answer for an order: its view, or the flag's error every time it is asked. */
+export function answerFor(order: Order): OrderResponse {
+  if (order.status === 'FLAGGED' && order.flag) throw new CheckoutError(order.flag.code, order.flag.message);
+  return { order: orderView(order) };
+}
+
+export async function completePayment(ctx: KitContext, outbox: Outbox, body: Record<string, unknown>): Promise<OrderResponse> {
+  const input = validate.completePaymentRequest(body);
+  await getOrderOrThrow(ctx, input.paymentId);
+  const outcome = await syncPayment(ctx, input.paymentId);
+  await outbox.run(outcome.events);
+  const order = (await ctx.store.getOrder(input.paymentId)) ?? outcome.order;
+  if (outcome.payment?.status === 'READY' && order.status === 'PENDING') {
+    throw new CheckoutError('PAYMENT_NOT_COMPLETED', `payment ${input.paymentId}: expected PortOne to report it PAID, VIRTUAL_ACCOUNT_ISSUED or FAILED, got READY (the window was not finished)`);
+  }
+  return answerFor(order);
+}
+
+export async function getOrderAnswer(ctx: KitContext, paymentId: string): Promise<OrderResponse> {
+  const order = await getOrderOrThrow(ctx, paymentId);
+  // A flagged order is shown as it is (the shopper's waiting page must see it), not as an error.
+  return { order: orderView(order) };
+}
+
+export interface CancelOptions {
+  /** Minor units; default: everything not yet refunded. */
+  amount?: number;
+  /** Shown to PortOne and the PG; required. */
+  reason: string;
+}
+
+/** Refunds all or part of a paid order through PortOne, then syncs it (which runs `onCancelled` once per cancellation). */
+export async function cancelPayment(ctx: KitContext, outbox: Outbox, paymentId: string, options: CancelOptions): Promise<Order> {
+  if (typeof paymentId !== 'string') throw new CheckoutError('INVALID_REQUEST', `paymentId: expected a string, got ${typeof paymentId}`);
+  const order = await getOrderOrThrow(ctx, paymentId);
+  if (!options || typeof options.reason !== 'string' || options.reason.trim() === '' || options.reason.length > 200) {
+    throw new CheckoutError('INVALID_REQUEST', `reason: expected 1–200 characters explaining the refund, got ${options && typeof options.reason === 'string' ? `${options.reason.length} characters` : 'nothing'}`);
+  }
+  if (order.status !== 'PAID' && order.status !== 'PARTIAL_CANCELLED') {
+    throw new CheckoutError('CANCEL_REJECTED', `order ${paymentId}: expected PAID or PARTIAL_CANCELLED to refund, got ${order.status}`);
+  }
+  const remaining = order.totalAmount - order.cancelledAmount;
+  const amount = options.amount ?? remaining;
+  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > remaining) {
+    throw new CheckoutError('CANCEL_REJECTED', `amount: expected an integer from 1 to ${remaining} (what is left to refund), got ${String(options.amount)}`);
+  }
+  try {
+    await ctx.portone.cancel({ paymentId, amount, reason: options.reason, currentCancellableAmount: remaining });
+  } catch (error) {
+    if (error instanceof PortOneRejection) {
+      // PortOne's view differs from the kit's (a refund made in the console): record it, then refuse.
+      await syncPayment(ctx, paymentId).then((o) => outbox.run(o.events)).catch(() => {});
+      throw new CheckoutError('CANCEL_REJECTED', error.message, { cause: error });
+    }
+    throw error;
+  }
+  const outcome = await syncPayment(ctx, paymentId);
+  await outbox.run(outcome.events);
+  return (await ctx.store.getOrder(paymentId)) ?? outcome.order;
+}
+
+export interface ReconcileOptions {
+  /** Only orders unchanged for this long, ms. Default `options.reconcileAfterMs`. */
+  olderThanMs?: number;
+  /** At most this many orders per run. Default 1000. */
+  limit?: number;
+}
+
+export interface ReconcileReport {
+  checked: number;
+  /** Orders whose status changed. */
+  updated: number;
+  /** PortOne has no payment for them yet (abandoned windows). */
+  notStarted: number;
+  /** Flagged payments refunded in this run. */
+  refunded: number;
+  /** Could not be checked (PortOne unavailable…): run again later. */
+  failed: { paymentId: string; code: string; message: string }[];
+  /** Due hook and follow-up events run. */
+  eventsRun: number;
+}
+
+/** Re-syncs orders left PENDING or VIRTUAL_ACCOUNT_ISSUED (a lost webhook), refunds flagged payments still held, runs due events. */
+export async function reconcile(ctx: KitContext, outbox: Outbox, options: ReconcileOptions = {}): Promise<ReconcileReport> {
+  const now = ctx.options.now();
+  const cutoff = now - (options.olderThanMs ?? ctx.options.reconcileAfterMs);
+  const limit = options.limit ?? 1000;
+  const report: ReconcileReport = { checked: 0, updated: 0, notStarted: 0, refunded: 0, failed: [], eventsRun: 0 };
+  const stale = (await ctx.store.listOrders({ statuses: ['PENDING', 'VIRTUAL_ACCOUNT_ISSUED'], updatedBefore: cutoff + 1, limit }))
+    // A scheduled period is not late before its due time.
+    .filter((order) => order.dueAt === undefined || order.dueAt <= cutoff);
+  const flagged = (await ctx.store.listOrders({ statuses: ['FLAGGED'], limit })).filter((order) => order.flag && order.flag.refundedAt === undefined);
+
+  const failure = (paymentId: string, error: unknown) => {
+    const e = error instanceof CheckoutError ? error : new CheckoutError('INTERNAL_ERROR', error instanceof Error ? error.message : String(error));
+    report.failed.push({ paymentId, code: e.code, message: ctx.redact(e.message) });
+  };
+  for (const order of stale) {
+    report.checked++;
+    try {
+      const outcome = await syncPayment(ctx, order.paymentId);
+      await outbox.run(outcome.events);
+      if (outcome.order.status !== order.status) report.updated++;
+    } catch (error) {
+      if (error instanceof CheckoutError && error.code === 'PAYMENT_NOT_FOUND') report.notStarted++;
+      else failure(order.paymentId, error);
+    }
+  }
+  for (const order of flagged) {
+    report.checked++;
+    try {
+      await refundFlagged(ctx, order.paymentId);
+      const after = await ctx.store.getOrder(order.paymentId);
+      if (after?.flag?.refundedAt !== undefined) report.refunded++;
+    } catch (error) {
+      failure(order.paymentId, error);
+    }
+  }
+  report.eventsRun = await outbox.runDue();
+  if (report.failed.length > 0) ctx.log.warn(`reconcile: ${report.failed.length} of ${report.checked} orders could not be checked; run it again later`);
+  return report;
+}
+
+export { readPayment };

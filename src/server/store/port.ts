@@ -1,0 +1,130 @@
+// The storage port: what the kit needs from a database, in the kit's own words. Every method is
+// async and atomic, so a SQLite adapter (embedded, default) and a PostgreSQL adapter (many servers)
+// implement the same contract; nothing here leaks one dialect's semantics.
+import type { OrderStatus } from '../../contract.js';
+import type {
+  BillingKeyIssue,
+  EventStatus,
+  HookEvent,
+  NewEvent,
+  NewOrder,
+  Order,
+  OrderKind,
+  OrderPatch,
+  StoredBillingKey,
+  Subscription,
+  SubscriptionPatch,
+  SubscriptionStatus,
+  WebhookDelivery,
+} from '../model.js';
+
+/** A compare-and-set change of one order's status. */
+export interface OrderTransition {
+  paymentId: string;
+  /** The change happens only if the order's current status is one of these. */
+  from: readonly OrderStatus[];
+  to: OrderStatus;
+  patch?: OrderPatch;
+  /** Outbox events written in the same transaction, only if the transition happens. */
+  events?: readonly NewEvent[];
+  now: number;
+}
+
+export interface OrderQuery {
+  statuses?: readonly OrderStatus[];
+  kind?: OrderKind;
+  subscriptionId?: string;
+  /** Only orders last changed before this time. */
+  updatedBefore?: number;
+  /** Newest first; default 100. */
+  limit?: number;
+  offset?: number;
+}
+
+export interface EventClaim {
+  now: number;
+  /** How long the claim holds before another runner may take the event over (a crashed runner). */
+  leaseMs: number;
+  limit: number;
+  /** Only these keys (the events a request just enqueued), claimed even if their next attempt is not due yet. */
+  keys?: readonly string[];
+}
+
+export type EventOutcome =
+  | { status: 'done'; now: number }
+  | { status: 'pending'; nextAttemptAt: number; error: string }
+  | { status: 'dead'; error: string; now: number };
+
+export interface WebhookClaim {
+  webhookId: string;
+  type: string;
+  paymentId?: string;
+  billingKey?: string;
+  now: number;
+  /** A delivery still `processing` after this long is considered abandoned and may be claimed again. */
+  leaseMs: number;
+}
+
+/** `claimed`: process it. `duplicate`: already processed or ignored. `in-progress`: someone else is on it. */
+export type WebhookClaimResult = 'claimed' | 'duplicate' | 'in-progress';
+
+export interface IssueCompletion {
+  issueId: string;
+  billingKey: string;
+  /** Inserted or replaced. */
+  key: StoredBillingKey;
+  subscription?: Subscription;
+  /** The first period's order of `subscription`. */
+  firstOrder?: NewOrder;
+  events: readonly NewEvent[];
+  now: number;
+}
+
+export interface SubscriptionUpdate {
+  id: string;
+  patch: SubscriptionPatch;
+  /** Compare-and-set guards: the update happens only if these hold. */
+  expect?: { statuses?: readonly SubscriptionStatus[]; nextPaymentId?: string };
+  /** Created in the same transaction (the next period's order). */
+  newOrder?: NewOrder;
+  events?: readonly NewEvent[];
+  now: number;
+}
+
+export interface CheckoutStore {
+  // Orders
+  /** Inserts a new order in `PENDING`. Rejects if the paymentId or orderId exists. */
+  createOrder(order: NewOrder): Promise<void>;
+  getOrder(paymentId: string): Promise<Order | undefined>;
+  /** Compare-and-set on the status; resolves `true` if this call made the change. */
+  transition(change: OrderTransition): Promise<boolean>;
+  listOrders(query?: OrderQuery): Promise<Order[]>;
+
+  // Outbox
+  /** Claims due `pending` events (and `running` ones whose lease expired); each is claimed by one caller at a time. */
+  claimEvents(claim: EventClaim): Promise<HookEvent[]>;
+  finishEvent(id: number, outcome: EventOutcome): Promise<void>;
+  listEvents(query?: { statuses?: readonly EventStatus[]; paymentId?: string; limit?: number }): Promise<HookEvent[]>;
+
+  // Webhooks
+  claimWebhook(claim: WebhookClaim): Promise<WebhookClaimResult>;
+  finishWebhook(webhookId: string, status: 'processed' | 'ignored' | 'failed', note?: string): Promise<void>;
+  listWebhookDeliveries(query?: { limit?: number }): Promise<WebhookDelivery[]>;
+
+  // Billing keys and subscriptions
+  createIssue(issue: BillingKeyIssue): Promise<void>;
+  getIssue(issueId: string): Promise<BillingKeyIssue | undefined>;
+  /** `PENDING` → `COMPLETED` with the key, the subscription, its first order and the events, atomically. `false` if already completed. */
+  completeIssue(completion: IssueCompletion): Promise<boolean>;
+  /** Inserts or replaces a billing key (webhook updates, billing-key-and-pay), with optional events. */
+  saveBillingKey(key: StoredBillingKey, events?: readonly NewEvent[], now?: number): Promise<void>;
+  getBillingKey(billingKey: string): Promise<StoredBillingKey | undefined>;
+  listBillingKeys(query?: { customerId?: string; limit?: number }): Promise<StoredBillingKey[]>;
+  createSubscription(subscription: Subscription, events?: readonly NewEvent[]): Promise<void>;
+  getSubscription(id: string): Promise<Subscription | undefined>;
+  /** Compare-and-set update; resolves `true` if it happened. */
+  updateSubscription(update: SubscriptionUpdate): Promise<boolean>;
+  listSubscriptions(query?: { customerId?: string; billingKey?: string; statuses?: readonly SubscriptionStatus[]; limit?: number }): Promise<Subscription[]>;
+
+  close(): Promise<void>;
+}

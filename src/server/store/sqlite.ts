@@ -1,0 +1,671 @@
+// The embedded default store: SQLite through better-sqlite3, in WAL mode with a busy timeout so
+// several kit instances (processes or connections) can share one file. All of the kit's SQL for this
+// dialect lives here. better-sqlite3 is synchronous, so every method is one short transaction that
+// never spans an await: a lock is never held while the event loop waits on something else.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { OrderStatus } from '../../contract.js';
+import type {
+  BillingKeyIssue,
+  HookEvent,
+  NewEvent,
+  NewOrder,
+  Order,
+  OrderPatch,
+  StoredBillingKey,
+  Subscription,
+  WebhookDelivery,
+} from '../model.js';
+import type {
+  CheckoutStore,
+  EventClaim,
+  EventOutcome,
+  IssueCompletion,
+  OrderQuery,
+  OrderTransition,
+  SubscriptionUpdate,
+  WebhookClaim,
+  WebhookClaimResult,
+} from './port.js';
+
+export interface SqliteStoreOptions {
+  /** File path, created with its directory if missing; `:memory:` for a throwaway database. */
+  path: string;
+  /** How long a write waits for another connection's lock, ms. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+/** Versioned migrations, applied in order, each once, inside one immediate transaction. */
+const MIGRATIONS: readonly string[] = [
+  // 1: the initial schema.
+  `
+  CREATE TABLE orders (
+    payment_id TEXT PRIMARY KEY,
+    order_id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    order_name TEXT NOT NULL,
+    total_amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    tax_free_amount INTEGER,
+    vat_amount INTEGER,
+    lines TEXT NOT NULL,
+    customer TEXT,
+    reference TEXT,
+    pay_method TEXT,
+    plan TEXT,
+    subscription_id TEXT,
+    due_at INTEGER,
+    cancelled_amount INTEGER NOT NULL DEFAULT 0,
+    paid_at TEXT,
+    virtual_account TEXT,
+    failure TEXT,
+    flag TEXT,
+    billing_key TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX orders_status_updated ON orders (status, updated_at);
+  CREATE INDEX orders_created ON orders (created_at);
+  CREATE INDEX orders_subscription ON orders (subscription_id);
+
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    payment_id TEXT,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    locked_until INTEGER,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    done_at INTEGER
+  );
+  CREATE INDEX events_due ON events (status, next_attempt_at);
+  CREATE INDEX events_payment ON events (payment_id);
+
+  CREATE TABLE webhook_deliveries (
+    webhook_id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    payment_id TEXT,
+    billing_key TEXT,
+    status TEXT NOT NULL,
+    received_count INTEGER NOT NULL,
+    note TEXT,
+    first_received_at INTEGER NOT NULL,
+    last_received_at INTEGER NOT NULL,
+    locked_until INTEGER
+  );
+  CREATE INDEX webhook_deliveries_received ON webhook_deliveries (last_received_at);
+
+  CREATE TABLE billing_key_issues (
+    issue_id TEXT PRIMARY KEY,
+    issue_name TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    customer TEXT,
+    plan TEXT,
+    status TEXT NOT NULL,
+    billing_key TEXT,
+    subscription_id TEXT,
+    payment_id TEXT,
+    created_at INTEGER NOT NULL,
+    completed_at INTEGER
+  );
+
+  CREATE TABLE billing_keys (
+    billing_key TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    display TEXT,
+    channel_key TEXT,
+    issue_id TEXT,
+    issued_at TEXT NOT NULL,
+    deleted_at TEXT,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX billing_keys_customer ON billing_keys (customer_id);
+
+  CREATE TABLE subscriptions (
+    id TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    plan TEXT NOT NULL,
+    billing_key TEXT NOT NULL,
+    status TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    next_payment_id TEXT,
+    next_charge_at INTEGER,
+    schedule_id TEXT,
+    paid_periods INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX subscriptions_customer ON subscriptions (customer_id);
+  CREATE INDEX subscriptions_billing_key ON subscriptions (billing_key);
+  `,
+];
+
+type Row = Record<string, unknown>;
+
+const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
+const parse = <T>(text: unknown): T | undefined => (typeof text === 'string' ? (JSON.parse(text) as T) : undefined);
+const opt = <T>(value: unknown): T | undefined => (value === null || value === undefined ? undefined : (value as T));
+
+/** Drops `undefined` properties so records compare cleanly and serialise without noise. */
+function compact<T extends object>(record: T): T {
+  for (const key of Object.keys(record) as (keyof T)[]) if (record[key] === undefined) delete record[key];
+  return record;
+}
+
+function toOrder(row: Row): Order {
+  return compact({
+    paymentId: row.payment_id as string,
+    orderId: row.order_id as string,
+    kind: row.kind as Order['kind'],
+    status: row.status as OrderStatus,
+    orderName: row.order_name as string,
+    totalAmount: row.total_amount as number,
+    currency: row.currency as Order['currency'],
+    taxFreeAmount: opt<number>(row.tax_free_amount),
+    vatAmount: opt<number>(row.vat_amount),
+    lines: parse<Order['lines']>(row.lines) ?? [],
+    customer: parse<Order['customer']>(row.customer),
+    reference: opt<string>(row.reference),
+    payMethod: opt<string>(row.pay_method),
+    plan: opt<string>(row.plan),
+    subscriptionId: opt<string>(row.subscription_id),
+    dueAt: opt<number>(row.due_at),
+    cancelledAmount: row.cancelled_amount as number,
+    paidAt: opt<string>(row.paid_at),
+    virtualAccount: parse<Order['virtualAccount']>(row.virtual_account),
+    failure: parse<Order['failure']>(row.failure),
+    flag: parse<Order['flag']>(row.flag),
+    billingKey: opt<string>(row.billing_key),
+    createdAt: row.created_at as number,
+    updatedAt: row.updated_at as number,
+  });
+}
+
+function toEvent(row: Row): HookEvent {
+  return compact({
+    id: row.id as number,
+    key: row.key as string,
+    type: row.type as HookEvent['type'],
+    paymentId: opt<string>(row.payment_id),
+    payload: parse<unknown>(row.payload),
+    status: row.status as HookEvent['status'],
+    attempts: row.attempts as number,
+    nextAttemptAt: row.next_attempt_at as number,
+    lastError: opt<string>(row.last_error),
+    createdAt: row.created_at as number,
+    doneAt: opt<number>(row.done_at),
+  });
+}
+
+function toDelivery(row: Row): WebhookDelivery {
+  return compact({
+    webhookId: row.webhook_id as string,
+    type: row.type as string,
+    paymentId: opt<string>(row.payment_id),
+    billingKey: opt<string>(row.billing_key),
+    status: row.status as WebhookDelivery['status'],
+    receivedCount: row.received_count as number,
+    note: opt<string>(row.note),
+    firstReceivedAt: row.first_received_at as number,
+    lastReceivedAt: row.last_received_at as number,
+  });
+}
+
+function toIssue(row: Row): BillingKeyIssue {
+  return compact({
+    issueId: row.issue_id as string,
+    issueName: row.issue_name as string,
+    customerId: row.customer_id as string,
+    customer: parse<BillingKeyIssue['customer']>(row.customer),
+    plan: opt<string>(row.plan),
+    status: row.status as BillingKeyIssue['status'],
+    billingKey: opt<string>(row.billing_key),
+    subscriptionId: opt<string>(row.subscription_id),
+    paymentId: opt<string>(row.payment_id),
+    createdAt: row.created_at as number,
+    completedAt: opt<number>(row.completed_at),
+  });
+}
+
+function toBillingKey(row: Row): StoredBillingKey {
+  return compact({
+    billingKey: row.billing_key as string,
+    customerId: row.customer_id as string,
+    status: row.status as StoredBillingKey['status'],
+    display: opt<string>(row.display),
+    channelKey: opt<string>(row.channel_key),
+    issueId: opt<string>(row.issue_id),
+    issuedAt: row.issued_at as string,
+    deletedAt: opt<string>(row.deleted_at),
+    updatedAt: row.updated_at as number,
+  });
+}
+
+function toSubscription(row: Row): Subscription {
+  return compact({
+    id: row.id as string,
+    customerId: row.customer_id as string,
+    plan: row.plan as string,
+    billingKey: row.billing_key as string,
+    status: row.status as Subscription['status'],
+    amount: row.amount as number,
+    currency: row.currency as Subscription['currency'],
+    nextPaymentId: opt<string>(row.next_payment_id),
+    nextChargeAt: opt<number>(row.next_charge_at),
+    scheduleId: opt<string>(row.schedule_id),
+    paidPeriods: row.paid_periods as number,
+    createdAt: row.created_at as number,
+    updatedAt: row.updated_at as number,
+  });
+}
+
+const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
+/** Column for each OrderPatch field; `cancelledAmount` is special-cased (it only grows). */
+const ORDER_PATCH_COLUMNS = {
+  payMethod: ['pay_method', (v: unknown) => v],
+  paidAt: ['paid_at', (v: unknown) => v],
+  virtualAccount: ['virtual_account', json],
+  failure: ['failure', json],
+  flag: ['flag', json],
+  billingKey: ['billing_key', (v: unknown) => v],
+  subscriptionId: ['subscription_id', (v: unknown) => v],
+} as const satisfies Record<Exclude<keyof OrderPatch, 'cancelledAmount'>, readonly [string, (v: unknown) => unknown]>;
+
+/** Opens (and migrates) a SQLite store. */
+export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & { readonly path: string } {
+  if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+
+  const cache = new Map<string, Database.Statement>();
+  const stmt = (sql: string): Database.Statement => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+  const write = <A extends unknown[], R>(fn: (...args: A) => R) => db.transaction(fn).immediate as (...args: A) => R;
+
+  const insertEvents = (events: readonly NewEvent[] | undefined, now: number): void => {
+    for (const event of events ?? []) {
+      stmt(
+        `INSERT INTO events (key, type, payment_id, payload, status, attempts, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (key) DO NOTHING`,
+      ).run(event.key, event.type, event.paymentId ?? null, JSON.stringify(event.payload ?? null), now, now);
+    }
+  };
+
+  const insertOrder = (order: NewOrder): void => {
+    stmt(
+      `INSERT INTO orders (payment_id, order_id, kind, status, order_name, total_amount, currency, tax_free_amount,
+         vat_amount, lines, customer, reference, pay_method, plan, subscription_id, due_at, cancelled_amount, paid_at,
+         virtual_account, failure, flag, billing_key, created_at, updated_at)
+       VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      order.paymentId,
+      order.orderId,
+      order.kind,
+      order.orderName,
+      order.totalAmount,
+      order.currency,
+      order.taxFreeAmount ?? null,
+      order.vatAmount ?? null,
+      JSON.stringify(order.lines),
+      json(order.customer),
+      order.reference ?? null,
+      order.payMethod ?? null,
+      order.plan ?? null,
+      order.subscriptionId ?? null,
+      order.dueAt ?? null,
+      order.paidAt ?? null,
+      json(order.virtualAccount),
+      json(order.failure),
+      json(order.flag),
+      order.billingKey ?? null,
+      order.createdAt,
+      order.createdAt,
+    );
+  };
+
+  const upsertBillingKey = (key: StoredBillingKey): void => {
+    stmt(
+      `INSERT INTO billing_keys (billing_key, customer_id, status, display, channel_key, issue_id, issued_at, deleted_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (billing_key) DO UPDATE SET customer_id = excluded.customer_id, status = excluded.status,
+         display = coalesce(excluded.display, display), channel_key = coalesce(excluded.channel_key, channel_key),
+         issue_id = coalesce(excluded.issue_id, issue_id), issued_at = excluded.issued_at,
+         deleted_at = excluded.deleted_at, updated_at = excluded.updated_at`,
+    ).run(
+      key.billingKey,
+      key.customerId,
+      key.status,
+      key.display ?? null,
+      key.channelKey ?? null,
+      key.issueId ?? null,
+      key.issuedAt,
+      key.deletedAt ?? null,
+      key.updatedAt,
+    );
+  };
+
+  const insertSubscription = (s: Subscription): void => {
+    stmt(
+      `INSERT INTO subscriptions (id, customer_id, plan, billing_key, status, amount, currency, next_payment_id,
+         next_charge_at, schedule_id, paid_periods, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      s.id,
+      s.customerId,
+      s.plan,
+      s.billingKey,
+      s.status,
+      s.amount,
+      s.currency,
+      s.nextPaymentId ?? null,
+      s.nextChargeAt ?? null,
+      s.scheduleId ?? null,
+      s.paidPeriods,
+      s.createdAt,
+      s.updatedAt,
+    );
+  };
+
+  const transition = write((change: OrderTransition): boolean => {
+    if (change.from.length === 0) return false;
+    const sets = ['status = ?', 'updated_at = ?'];
+    const values: unknown[] = [change.to, change.now];
+    const patch = change.patch ?? {};
+    if (patch.cancelledAmount !== undefined) {
+      sets.push('cancelled_amount = max(cancelled_amount, ?)');
+      values.push(patch.cancelledAmount);
+    }
+    for (const [field, [column, encode]] of Object.entries(ORDER_PATCH_COLUMNS)) {
+      const value = patch[field as keyof typeof ORDER_PATCH_COLUMNS];
+      if (value === undefined) continue;
+      sets.push(`${column} = ?`);
+      values.push(encode(value));
+    }
+    const result = stmt(
+      `UPDATE orders SET ${sets.join(', ')} WHERE payment_id = ? AND status IN (${placeholders(change.from.length)})`,
+    ).run(...values, change.paymentId, ...change.from);
+    if (result.changes !== 1) return false;
+    insertEvents(change.events, change.now);
+    return true;
+  });
+
+  const claimEvents = write((claim: EventClaim): HookEvent[] => {
+    if (claim.keys && claim.keys.length === 0) return [];
+    // Named keys are claimed whatever their next attempt time: the caller can make progress now.
+    const due = claim.keys
+      ? `(status = 'pending' OR (status = 'running' AND locked_until <= ?)) AND key IN (${placeholders(claim.keys.length)})`
+      : `((status = 'pending' AND next_attempt_at <= ?) OR (status = 'running' AND locked_until <= ?))`;
+    const dueValues = claim.keys ? [claim.now, ...claim.keys] : [claim.now, claim.now];
+    const rows = stmt(
+      `UPDATE events SET status = 'running', attempts = attempts + 1, locked_until = ?
+       WHERE id IN (SELECT id FROM events WHERE ${due} ORDER BY id LIMIT ?)
+       RETURNING *`,
+    ).all(claim.now + claim.leaseMs, ...dueValues, claim.limit) as Row[];
+    return rows.map(toEvent).sort((a, b) => a.id - b.id);
+  });
+
+  const claimWebhook = write((claim: WebhookClaim): WebhookClaimResult => {
+    const row = stmt(`SELECT status, locked_until FROM webhook_deliveries WHERE webhook_id = ?`).get(claim.webhookId) as Row | undefined;
+    if (!row) {
+      stmt(
+        `INSERT INTO webhook_deliveries (webhook_id, type, payment_id, billing_key, status, received_count,
+           first_received_at, last_received_at, locked_until)
+         VALUES (?, ?, ?, ?, 'processing', 1, ?, ?, ?)`,
+      ).run(claim.webhookId, claim.type, claim.paymentId ?? null, claim.billingKey ?? null, claim.now, claim.now, claim.now + claim.leaseMs);
+      return 'claimed';
+    }
+    stmt(`UPDATE webhook_deliveries SET received_count = received_count + 1, last_received_at = ? WHERE webhook_id = ?`).run(
+      claim.now,
+      claim.webhookId,
+    );
+    if (row.status === 'processed' || row.status === 'ignored') return 'duplicate';
+    if (row.status === 'processing' && (row.locked_until as number) > claim.now) return 'in-progress';
+    stmt(`UPDATE webhook_deliveries SET status = 'processing', locked_until = ? WHERE webhook_id = ?`).run(
+      claim.now + claim.leaseMs,
+      claim.webhookId,
+    );
+    return 'claimed';
+  });
+
+  const completeIssue = write((c: IssueCompletion): boolean => {
+    const result = stmt(
+      `UPDATE billing_key_issues SET status = 'COMPLETED', billing_key = ?, subscription_id = ?, payment_id = ?, completed_at = ?
+       WHERE issue_id = ? AND status = 'PENDING'`,
+    ).run(c.billingKey, c.subscription?.id ?? null, c.firstOrder?.paymentId ?? null, c.now, c.issueId);
+    if (result.changes !== 1) return false;
+    upsertBillingKey(c.key);
+    if (c.subscription) insertSubscription(c.subscription);
+    if (c.firstOrder) insertOrder(c.firstOrder);
+    insertEvents(c.events, c.now);
+    return true;
+  });
+
+  const updateSubscription = write((u: SubscriptionUpdate): boolean => {
+    const sets = ['updated_at = ?'];
+    const values: unknown[] = [u.now];
+    const columns = {
+      status: 'status',
+      nextPaymentId: 'next_payment_id',
+      nextChargeAt: 'next_charge_at',
+      scheduleId: 'schedule_id',
+      paidPeriods: 'paid_periods',
+    } as const;
+    for (const [field, column] of Object.entries(columns)) {
+      const value = u.patch[field as keyof typeof columns];
+      if (value === undefined) continue;
+      sets.push(`${column} = ?`);
+      values.push(value);
+    }
+    const where = ['id = ?'];
+    const whereValues: unknown[] = [u.id];
+    if (u.expect?.statuses) {
+      if (u.expect.statuses.length === 0) return false;
+      where.push(`status IN (${placeholders(u.expect.statuses.length)})`);
+      whereValues.push(...u.expect.statuses);
+    }
+    if (u.expect?.nextPaymentId !== undefined) {
+      where.push('next_payment_id = ?');
+      whereValues.push(u.expect.nextPaymentId);
+    }
+    const result = stmt(`UPDATE subscriptions SET ${sets.join(', ')} WHERE ${where.join(' AND ')}`).run(...values, ...whereValues);
+    if (result.changes !== 1) return false;
+    if (u.newOrder) insertOrder(u.newOrder);
+    insertEvents(u.events, u.now);
+    return true;
+  });
+
+  const createOrder = write((order: NewOrder) => insertOrder(order));
+  const saveBillingKey = write((key: StoredBillingKey, events: readonly NewEvent[] | undefined, now: number) => {
+    upsertBillingKey(key);
+    insertEvents(events, now);
+  });
+  const createSubscription = write((s: Subscription, events: readonly NewEvent[] | undefined) => {
+    insertSubscription(s);
+    insertEvents(events, s.createdAt);
+  });
+
+  let closed = false;
+  return {
+    path: options.path,
+
+    async createOrder(order) {
+      createOrder(order);
+    },
+    async getOrder(paymentId) {
+      const row = stmt(`SELECT * FROM orders WHERE payment_id = ?`).get(paymentId) as Row | undefined;
+      return row && toOrder(row);
+    },
+    async transition(change) {
+      return transition(change);
+    },
+    async listOrders(query: OrderQuery = {}) {
+      const where: string[] = [];
+      const values: unknown[] = [];
+      if (query.statuses) {
+        if (query.statuses.length === 0) return [];
+        where.push(`status IN (${placeholders(query.statuses.length)})`);
+        values.push(...query.statuses);
+      }
+      if (query.kind) where.push('kind = ?'), values.push(query.kind);
+      if (query.subscriptionId) where.push('subscription_id = ?'), values.push(query.subscriptionId);
+      if (query.updatedBefore !== undefined) where.push('updated_at < ?'), values.push(query.updatedBefore);
+      const sql = `SELECT * FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY created_at DESC, payment_id LIMIT ? OFFSET ?`;
+      return (stmt(sql).all(...values, query.limit ?? 100, query.offset ?? 0) as Row[]).map(toOrder);
+    },
+
+    async claimEvents(claim) {
+      return claimEvents(claim);
+    },
+    async finishEvent(id: number, outcome: EventOutcome) {
+      if (outcome.status === 'done') {
+        stmt(`UPDATE events SET status = 'done', done_at = ?, locked_until = NULL WHERE id = ?`).run(outcome.now, id);
+      } else if (outcome.status === 'pending') {
+        stmt(`UPDATE events SET status = 'pending', next_attempt_at = ?, last_error = ?, locked_until = NULL WHERE id = ?`).run(
+          outcome.nextAttemptAt,
+          outcome.error,
+          id,
+        );
+      } else {
+        stmt(`UPDATE events SET status = 'dead', last_error = ?, done_at = ?, locked_until = NULL WHERE id = ?`).run(
+          outcome.error,
+          outcome.now,
+          id,
+        );
+      }
+    },
+    async listEvents(query = {}) {
+      const where: string[] = [];
+      const values: unknown[] = [];
+      if (query.statuses) {
+        if (query.statuses.length === 0) return [];
+        where.push(`status IN (${placeholders(query.statuses.length)})`);
+        values.push(...query.statuses);
+      }
+      if (query.paymentId) where.push('payment_id = ?'), values.push(query.paymentId);
+      const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+      return (stmt(sql).all(...values, query.limit ?? 100) as Row[]).map(toEvent);
+    },
+
+    async claimWebhook(claim) {
+      return claimWebhook(claim);
+    },
+    async finishWebhook(webhookId, status, note) {
+      stmt(`UPDATE webhook_deliveries SET status = ?, note = ?, locked_until = NULL WHERE webhook_id = ?`).run(status, note ?? null, webhookId);
+    },
+    async listWebhookDeliveries(query = {}) {
+      return (stmt(`SELECT * FROM webhook_deliveries ORDER BY last_received_at DESC, webhook_id LIMIT ?`).all(query.limit ?? 100) as Row[]).map(
+        toDelivery,
+      );
+    },
+
+    async createIssue(issue) {
+      stmt(
+        `INSERT INTO billing_key_issues (issue_id, issue_name, customer_id, customer, plan, status, billing_key,
+           subscription_id, payment_id, created_at, completed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        issue.issueId,
+        issue.issueName,
+        issue.customerId,
+        json(issue.customer),
+        issue.plan ?? null,
+        issue.status,
+        issue.billingKey ?? null,
+        issue.subscriptionId ?? null,
+        issue.paymentId ?? null,
+        issue.createdAt,
+        issue.completedAt ?? null,
+      );
+    },
+    async getIssue(issueId) {
+      const row = stmt(`SELECT * FROM billing_key_issues WHERE issue_id = ?`).get(issueId) as Row | undefined;
+      return row && toIssue(row);
+    },
+    async completeIssue(completion) {
+      return completeIssue(completion);
+    },
+    async saveBillingKey(key, events, now) {
+      saveBillingKey(key, events, now ?? key.updatedAt);
+    },
+    async getBillingKey(billingKey) {
+      const row = stmt(`SELECT * FROM billing_keys WHERE billing_key = ?`).get(billingKey) as Row | undefined;
+      return row && toBillingKey(row);
+    },
+    async listBillingKeys(query = {}) {
+      const rows = query.customerId
+        ? stmt(`SELECT * FROM billing_keys WHERE customer_id = ? ORDER BY updated_at DESC LIMIT ?`).all(query.customerId, query.limit ?? 100)
+        : stmt(`SELECT * FROM billing_keys ORDER BY updated_at DESC LIMIT ?`).all(query.limit ?? 100);
+      return (rows as Row[]).map(toBillingKey);
+    },
+    async createSubscription(subscription, events) {
+      createSubscription(subscription, events);
+    },
+    async getSubscription(id) {
+      const row = stmt(`SELECT * FROM subscriptions WHERE id = ?`).get(id) as Row | undefined;
+      return row && toSubscription(row);
+    },
+    async updateSubscription(update) {
+      return updateSubscription(update);
+    },
+    async listSubscriptions(query = {}) {
+      const where: string[] = [];
+      const values: unknown[] = [];
+      if (query.customerId) where.push('customer_id = ?'), values.push(query.customerId);
+      if (query.billingKey) where.push('billing_key = ?'), values.push(query.billingKey);
+      if (query.statuses) {
+        if (query.statuses.length === 0) return [];
+        where.push(`status IN (${placeholders(query.statuses.length)})`);
+        values.push(...query.statuses);
+      }
+      const sql = `SELECT * FROM subscriptions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`;
+      return (stmt(sql).all(...values, query.limit ?? 100) as Row[]).map(toSubscription);
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}
+
+/** Applies the migrations this database has not seen, recording each version. Safe to race. */
+function migrate(db: Database.Database): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS kit_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`);
+  db.transaction(() => {
+    const row = db.prepare(`SELECT max(version) AS version FROM kit_migrations`).get() as { version: number | null };
+    const current = row.version ?? 0;
+    if (current > MIGRATIONS.length) {
+      throw new Error(
+        `checkout store: expected a database at schema version ${MIGRATIONS.length} or older, got version ${current} (written by a newer kit)`,
+      );
+    }
+    for (let version = current + 1; version <= MIGRATIONS.length; version++) {
+      db.exec(MIGRATIONS[version - 1]!);
+      db.prepare(`INSERT INTO kit_migrations (version, applied_at) VALUES (?, ?)`).run(version, Date.now());
+    }
+  }).immediate();
+}
+
+/** The schema version this kit writes; exported for tests and tooling. */
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;

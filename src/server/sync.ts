@@ -1,0 +1,224 @@
+// The one sync function. Complete, webhooks, the redirect return (which posts to complete) and
+// reconcile all call syncPayment: it re-reads the payment from PortOne, checks it against the order,
+// and moves the order with a compare-and-set transition whose follow-up events are written in the
+// same transaction. Whatever arrives first or twice, each effect is enqueued once.
+import { isUnrecognizedPayment } from '@portone/server-sdk/payment';
+import type { OrderStatus } from '../contract.js';
+import type { KitContext } from './context.js';
+import { CheckoutError } from './errors.js';
+import type { NewEvent, Order, OrderPatch } from './model.js';
+import { PortOneRejection } from './portone.js';
+import { cancellationsOf, failureOf, payMethodOf, verifyPayment, virtualAccountOf, type KnownPayment, type Verdict } from './verify.js';
+
+export interface SyncOutcome {
+  /** The order after the sync. */
+  order: Order;
+  /** PortOne's payment as read, when it exists. */
+  payment?: KnownPayment;
+  /** Keys of the events this sync enqueued (empty when another caller made the change). */
+  events: string[];
+}
+
+const UNPAID: readonly OrderStatus[] = ['PENDING', 'VIRTUAL_ACCOUNT_ISSUED', 'FAILED'];
+
+export async function getOrderOrThrow(ctx: KitContext, paymentId: string): Promise<Order> {
+  const order = await ctx.store.getOrder(paymentId);
+  if (!order) throw new CheckoutError('ORDER_NOT_FOUND', `paymentId: expected one prepared by this shop, got ${JSON.stringify(paymentId)} which it does not know`);
+  return order;
+}
+
+/** Reads PortOne's payment; a payment PortOne does not know is a 409, PortOne being down a 503. */
+export async function readPayment(ctx: KitContext, paymentId: string): Promise<KnownPayment | undefined> {
+  let payment;
+  try {
+    payment = await ctx.portone.getPayment(paymentId);
+  } catch (error) {
+    if (error instanceof PortOneRejection && error.type === 'PAYMENT_NOT_FOUND') {
+      throw new CheckoutError(
+        'PAYMENT_NOT_FOUND',
+        `PortOne has no payment ${paymentId}: expected the payment window to have been completed first`,
+      );
+    }
+    if (error instanceof PortOneRejection) throw new CheckoutError('PORTONE_REJECTED', error.message, { cause: error });
+    throw error;
+  }
+  if (isUnrecognizedPayment(payment)) {
+    ctx.log.warn(`PortOne returned payment ${paymentId} with a status this kit does not know; leaving the order as it is`);
+    return undefined;
+  }
+  return payment;
+}
+
+export async function syncPayment(ctx: KitContext, paymentId: string): Promise<SyncOutcome> {
+  const order = await getOrderOrThrow(ctx, paymentId);
+  const payment = await readPayment(ctx, paymentId);
+  if (!payment) return { order, events: [] };
+  const events = await apply(ctx, order, payment);
+  const after = (await ctx.store.getOrder(paymentId)) ?? order;
+  return { order: after, payment, events };
+}
+
+/** Moves the order to match the payment. Returns the keys of the events it enqueued. */
+async function apply(ctx: KitContext, order: Order, payment: KnownPayment): Promise<string[]> {
+  const policy = { storeId: ctx.options.portone.storeId, allowTestChannels: ctx.options.allowTestChannels };
+  const paymentId = order.paymentId;
+  const now = ctx.options.now();
+  const snapshot = { payment };
+  const move = async (from: readonly OrderStatus[], to: OrderStatus, patch: OrderPatch, events: NewEvent[]): Promise<string[]> => {
+    const won = await ctx.store.transition({ paymentId, from, to, patch, events, now });
+    return won ? events.map((e) => e.key) : [];
+  };
+
+  if (order.status === 'FLAGGED') return settleFlagged(ctx, order, payment);
+
+  switch (payment.status) {
+    case 'READY':
+    case 'PAY_PENDING':
+      // Nothing to record yet: the window is open, or the PG is still deciding (a webhook follows).
+      return [];
+
+    case 'VIRTUAL_ACCOUNT_ISSUED': {
+      const verdict = verifyPayment(order, payment, policy);
+      if (!verdict.ok) return flag(ctx, order, payment, verdict);
+      return move(['PENDING', 'FAILED'], 'VIRTUAL_ACCOUNT_ISSUED', compactPatch({ payMethod: payMethodOf(payment), virtualAccount: virtualAccountOf(payment) }), [
+        { key: `virtual-account-issued:${paymentId}`, type: 'virtual-account-issued', paymentId, payload: snapshot },
+      ]);
+    }
+
+    case 'PAID': {
+      const verdict = verifyPayment(order, payment, policy);
+      if (!verdict.ok) return flag(ctx, order, payment, verdict);
+      return move(UNPAID, 'PAID', paidPatch(payment), paidEvents(order, payment));
+    }
+
+    case 'FAILED': {
+      const events: NewEvent[] = [{ key: `failed:${paymentId}:${payment.transactionId}`, type: 'failed', paymentId, payload: snapshot }];
+      if (order.subscriptionId) {
+        events.push({ key: `subscription-payment-failed:${paymentId}`, type: 'subscription-payment-failed', paymentId, payload: { subscriptionId: order.subscriptionId } });
+      }
+      return move(['PENDING', 'VIRTUAL_ACCOUNT_ISSUED'], 'FAILED', compactPatch({ failure: failureOf(payment) ?? {}, payMethod: payMethodOf(payment) }), events);
+    }
+
+    case 'PARTIAL_CANCELLED':
+    case 'CANCELLED': {
+      const cancelledAmount = payment.amount.cancelled;
+      const cancellationEvents: NewEvent[] = cancellationsOf(payment).map((cancellation) => ({
+        key: `cancelled:${paymentId}:${cancellation.id}`,
+        type: 'cancelled',
+        paymentId,
+        payload: { cancellation },
+      }));
+      if (order.status === 'PAID' || order.status === 'PARTIAL_CANCELLED') {
+        return move(['PAID', 'PARTIAL_CANCELLED'], payment.status, { cancelledAmount }, cancellationEvents);
+      }
+      if (order.status === 'CANCELLED') return [];
+      // Paid and refunded before the kit saw it paid.
+      if (payment.status === 'CANCELLED') return move(UNPAID, 'CANCELLED', { cancelledAmount }, []);
+      const verdict = verifyPayment(order, payment, policy);
+      if (!verdict.ok) return flag(ctx, order, payment, verdict);
+      return move(UNPAID, 'PARTIAL_CANCELLED', { ...paidPatch(payment), cancelledAmount }, [...paidEvents(order, payment), ...cancellationEvents]);
+    }
+  }
+}
+
+function paidPatch(payment: KnownPayment): OrderPatch {
+  return compactPatch({
+    paidAt: 'paidAt' in payment && typeof payment.paidAt === 'string' ? payment.paidAt : undefined,
+    payMethod: payMethodOf(payment),
+    virtualAccount: virtualAccountOf(payment),
+    billingKey: payment.billingKey,
+  });
+}
+
+function paidEvents(order: Order, payment: KnownPayment): NewEvent[] {
+  const paymentId = order.paymentId;
+  const events: NewEvent[] = [{ key: `paid:${paymentId}`, type: 'paid', paymentId, payload: { payment } }];
+  if (order.subscriptionId) {
+    events.push({ key: `advance-subscription:${paymentId}`, type: 'advance-subscription', paymentId, payload: { subscriptionId: order.subscriptionId } });
+  }
+  return events;
+}
+
+const compactPatch = (patch: { [K in keyof OrderPatch]: OrderPatch[K] | undefined }): OrderPatch => {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch)) if (value !== undefined) out[key] = value;
+  return out as OrderPatch;
+};
+
+/** A payment that does not match its order is never fulfilled: the order is flagged, money taken is refunded. */
+async function flag(ctx: KitContext, order: Order, payment: KnownPayment, verdict: Exclude<Verdict, { ok: true }>): Promise<string[]> {
+  const paymentId = order.paymentId;
+  const taken = payment.status === 'PAID' || payment.status === 'PARTIAL_CANCELLED';
+  const events: NewEvent[] = taken ? [{ key: `refund-flagged:${paymentId}`, type: 'refund-flagged', paymentId, payload: {} }] : [];
+  const won = await ctx.store.transition({
+    paymentId,
+    from: UNPAID,
+    to: 'FLAGGED',
+    patch: { flag: { code: verdict.code, message: verdict.message } },
+    events,
+    now: ctx.options.now(),
+  });
+  if (won) ctx.log.warn(`flagged order ${order.orderId}: ${verdict.message}`, { paymentId, mismatches: verdict.mismatches });
+  return won ? events.map((e) => e.key) : [];
+}
+
+/** A flagged order follows its payment only to get money back: a deposit after flagging is refunded too. */
+async function settleFlagged(ctx: KitContext, order: Order, payment: KnownPayment): Promise<string[]> {
+  const paymentId = order.paymentId;
+  const now = ctx.options.now();
+  if (payment.status === 'PAID' || payment.status === 'PARTIAL_CANCELLED') {
+    const events: NewEvent[] = [{ key: `refund-flagged:${paymentId}`, type: 'refund-flagged', paymentId, payload: {} }];
+    const won = await ctx.store.transition({ paymentId, from: ['FLAGGED'], to: 'FLAGGED', events, now });
+    return won ? events.map((e) => e.key) : [];
+  }
+  if (payment.status === 'CANCELLED' && order.flag && order.flag.refundedAt === undefined) {
+    await ctx.store.transition({
+      paymentId,
+      from: ['FLAGGED'],
+      to: 'FLAGGED',
+      patch: { cancelledAmount: payment.amount.cancelled, flag: { ...order.flag, refundedAt: now } },
+      now,
+    });
+  }
+  return [];
+}
+
+/** The `refund-flagged` event: cancels what is left of a flagged payment, with the flag's reason. */
+export async function refundFlagged(ctx: KitContext, paymentId: string): Promise<void> {
+  const order = await ctx.store.getOrder(paymentId);
+  if (!order || order.status !== 'FLAGGED' || !order.flag) return;
+  const payment = await readPayment(ctx, paymentId);
+  if (!payment) return;
+  const now = ctx.options.now();
+  if (payment.status === 'PAID' || payment.status === 'PARTIAL_CANCELLED') {
+    const remaining = payment.amount.total - payment.amount.cancelled;
+    try {
+      await ctx.portone.cancel({
+        paymentId,
+        reason: `Refused by the shop's checkout: ${order.flag.message}`.slice(0, 200),
+        currentCancellableAmount: remaining,
+      });
+    } catch (error) {
+      // Someone (the console, a parallel runner) refunded it first: the re-read below records it.
+      if (!(error instanceof PortOneRejection && (error.type === 'PAYMENT_ALREADY_CANCELLED' || error.type === 'CANCELLABLE_AMOUNT_CONSISTENCY_BROKEN'))) throw error;
+    }
+    const after = await readPayment(ctx, paymentId);
+    if (after && after.status !== 'CANCELLED') throw new Error(`refund of flagged payment ${paymentId} did not complete: PortOne reports ${after.status}`);
+    await ctx.store.transition({
+      paymentId,
+      from: ['FLAGGED'],
+      to: 'FLAGGED',
+      patch: { cancelledAmount: after?.amount.cancelled ?? payment.amount.total, flag: { ...order.flag, refundedAt: now } },
+      now,
+    });
+    ctx.log.warn(`refunded flagged payment ${paymentId} (${remaining} ${payment.currency})`, { paymentId });
+  } else if (payment.status === 'CANCELLED' && order.flag.refundedAt === undefined) {
+    await ctx.store.transition({
+      paymentId,
+      from: ['FLAGGED'],
+      to: 'FLAGGED',
+      patch: { cancelledAmount: payment.amount.cancelled, flag: { ...order.flag, refundedAt: now } },
+      now,
+    });
+  }
+}

@@ -1,0 +1,158 @@
+// Checks of the JSON bodies the elements send (src/contract.ts), field by field. Each failure is a
+// 400 naming the field, what was expected and what arrived; unknown fields are ignored.
+import type {
+  CartItem,
+  CheckoutCustomer,
+  CompleteBillingKeyAndPayRequest,
+  CompleteBillingKeyRequest,
+  CompletePaymentRequest,
+  PrepareBillingKeyAndPayRequest,
+  PrepareBillingKeyRequest,
+  PrepareRequest,
+} from '../contract.js';
+import { CheckoutError, show } from './errors.js';
+import { checkId } from './http.js';
+
+type Body = Record<string, unknown>;
+
+const invalid = (field: string, expected: string, got: unknown): never => {
+  throw new CheckoutError('INVALID_REQUEST', `${field}: expected ${expected}, got ${show(got)}`);
+};
+
+/** No control characters: they have no business in names, ids or phone numbers. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+function text(body: Body, field: string, max: number, where = field): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') return invalid(where, `a string`, value);
+  if (value.length === 0 || value.length > max) return invalid(where, `1–${max} characters`, value);
+  if (CONTROL.test(value)) return invalid(where, 'text without control characters', value);
+  return value;
+}
+
+export const PAY_METHODS = ['CARD', 'VIRTUAL_ACCOUNT', 'TRANSFER', 'MOBILE', 'GIFT_CERTIFICATE', 'EASY_PAY', 'PAYPAL', 'ALIPAY', 'CONVENIENCE_STORE', 'ALIPAY_PLUS'] as const;
+const MAX_ITEMS = 100;
+const MAX_QUANTITY = 10_000;
+
+function customer(body: Body): CheckoutCustomer | undefined {
+  const value = body.customer;
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) return invalid('customer', 'an object', value);
+  const c = value as Body;
+  const out: CheckoutCustomer = {};
+  const fields = [
+    ['customerId', 100],
+    ['fullName', 100],
+    ['firstName', 100],
+    ['lastName', 100],
+    ['phoneNumber', 30],
+    ['email', 254],
+  ] as const;
+  for (const [field, max] of fields) {
+    const v = text(c, field, max, `customer.${field}`);
+    if (v !== undefined) out[field] = v;
+  }
+  if (out.customerId !== undefined && !/^[\x21-\x7e]+$/.test(out.customerId)) invalid('customer.customerId', 'printable ASCII', out.customerId);
+  if (out.phoneNumber !== undefined && !/^[0-9+\-() ]+$/.test(out.phoneNumber)) invalid('customer.phoneNumber', 'digits, "+", "-", "(", ")" or spaces', out.phoneNumber);
+  if (out.email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(out.email)) invalid('customer.email', 'an e-mail address', out.email);
+  return out;
+}
+
+function items(body: Body): CartItem[] | undefined {
+  const value = body.items;
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) return invalid('items', `an array of { id, quantity }`, value);
+  if (value.length === 0 || value.length > MAX_ITEMS) return invalid('items', `1–${MAX_ITEMS} lines`, value);
+  return value.map((item: unknown, index) => {
+    const where = `items[${index}]`;
+    if (!item || typeof item !== 'object' || Array.isArray(item)) return invalid(where, '{ id, quantity }', item);
+    const id = text(item as Body, 'id', 100, `${where}.id`);
+    if (id === undefined) return invalid(`${where}.id`, 'a product id', undefined);
+    const quantity = (item as Body).quantity;
+    if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
+      return invalid(`${where}.quantity`, `an integer from 1 to ${MAX_QUANTITY}`, quantity);
+    }
+    return { id, quantity };
+  });
+}
+
+function payMethod(body: Body): string | undefined {
+  const value = body.payMethod;
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !(PAY_METHODS as readonly string[]).includes(value)) return invalid('payMethod', `one of ${PAY_METHODS.join(', ')}`, value);
+  return value;
+}
+
+function plan(body: Body, plans: Record<string, unknown>): string | undefined {
+  const value = body.plan;
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') return invalid('plan', 'a plan id', value);
+  if (!Object.hasOwn(plans, value)) {
+    const known = Object.keys(plans);
+    throw new CheckoutError('UNKNOWN_PLAN', `plan: expected ${known.length ? `one of ${known.map((k) => JSON.stringify(k)).join(', ')}` : 'no plan (this shop has none)'}, got ${show(value)}`);
+  }
+  return value;
+}
+
+export function prepareRequest(body: Body, cartRequired = true): PrepareRequest {
+  const out: PrepareRequest = {};
+  const list = items(body);
+  const orderId = text(body, 'orderId', 100);
+  if (list === undefined && orderId === undefined && cartRequired) invalid('items', 'a cart (items) or an orderId', undefined);
+  if (list !== undefined && orderId !== undefined) invalid('orderId', 'either items or orderId, not both', orderId);
+  if (list) out.items = list;
+  if (orderId !== undefined) out.orderId = orderId;
+  const c = customer(body);
+  if (c) out.customer = c;
+  const method = payMethod(body);
+  if (method) out.payMethod = method;
+  return out;
+}
+
+/** With a plan, the cart may be left out: the plan is then the price. */
+export function prepareBillingKeyAndPayRequest(body: Body, plans: Record<string, unknown>): PrepareBillingKeyAndPayRequest {
+  const p = plan(body, plans);
+  const out: PrepareBillingKeyAndPayRequest = prepareRequest(body, p === undefined);
+  if (p !== undefined) out.plan = p;
+  return out;
+}
+
+export function prepareBillingKeyRequest(body: Body, plans: Record<string, unknown>): PrepareBillingKeyRequest {
+  const out: PrepareBillingKeyRequest = {};
+  const c = customer(body);
+  if (c) out.customer = c;
+  const p = plan(body, plans);
+  if (p !== undefined) out.plan = p;
+  return out;
+}
+
+function billingKey(body: Body): string {
+  const value = body.billingKey;
+  if (typeof value !== 'string') return invalid('billingKey', 'the billing key PortOne issued (a string)', value);
+  if (value.length === 0 || value.length > 200 || !/^[\x21-\x7e]+$/.test(value)) return invalid('billingKey', '1–200 printable ASCII characters', value);
+  if (value === 'NEEDS_CONFIRMATION') return invalid('billingKey', 'an issued billing key (manual confirmation is not supported)', value);
+  return value;
+}
+
+export function completePaymentRequest(body: Body): CompletePaymentRequest {
+  const out: CompletePaymentRequest = { paymentId: checkId(body.paymentId, 'paymentId') };
+  const txId = text(body, 'txId', 200);
+  if (txId !== undefined) out.txId = txId;
+  const transactionType = text(body, 'transactionType', 50);
+  if (transactionType !== undefined) out.transactionType = transactionType;
+  return out;
+}
+
+export function completeBillingKeyRequest(body: Body): CompleteBillingKeyRequest {
+  const out: CompleteBillingKeyRequest = { billingKey: billingKey(body) };
+  if (body.issueId !== undefined && body.issueId !== null) out.issueId = checkId(body.issueId, 'issueId');
+  return out;
+}
+
+export function completeBillingKeyAndPayRequest(body: Body): CompleteBillingKeyAndPayRequest {
+  const out: CompleteBillingKeyAndPayRequest = { paymentId: checkId(body.paymentId, 'paymentId'), billingKey: billingKey(body) };
+  const txId = text(body, 'txId', 200);
+  if (txId !== undefined) out.txId = txId;
+  return out;
+}

@@ -1,0 +1,210 @@
+// The SQLite adapter against the store port's promises: migrations, compare-and-set transitions with
+// their events, outbox claims, webhook claims, billing records — and two connections on one file.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createSqliteStore, SQLITE_SCHEMA_VERSION } from '../../src/server/store/sqlite.js';
+import type { NewOrder, Subscription } from '../../src/server/model.js';
+
+const order = (paymentId: string, extra: Partial<NewOrder> = {}): NewOrder => ({
+  paymentId,
+  orderId: `ord-${paymentId}`,
+  kind: 'payment',
+  orderName: '커피 원두 1kg',
+  totalAmount: 32_000,
+  currency: 'KRW',
+  lines: [{ id: 'beans', name: '커피 원두 1kg', quantity: 1, unitAmount: 32_000, amount: 32_000 }],
+  customer: { fullName: '김하나' },
+  createdAt: 1_000,
+  ...extra,
+});
+
+function tempFile(t: { after: (fn: () => void) => void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pck-store-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'nested', 'checkout.sqlite');
+}
+
+test('migrations run once, record their version, and a newer database is refused', async (t) => {
+  const path = tempFile(t);
+  const first = createSqliteStore({ path });
+  await first.close();
+  const second = createSqliteStore({ path });
+  await second.close();
+  const db = new Database(path);
+  const rows = db.prepare('SELECT version FROM kit_migrations ORDER BY version').all() as { version: number }[];
+  assert.deepEqual(rows.map((r) => r.version), Array.from({ length: SQLITE_SCHEMA_VERSION }, (_, i) => i + 1));
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  db.prepare('INSERT INTO kit_migrations (version, applied_at) VALUES (?, 0)').run(SQLITE_SCHEMA_VERSION + 1);
+  db.close();
+  assert.throws(() => createSqliteStore({ path }), /expected a database at schema version \d+ or older, got version \d+/);
+});
+
+test('an order round-trips with every field, and a duplicate paymentId is refused', async (t) => {
+  const store = createSqliteStore({ path: ':memory:' });
+  t.after(() => store.close());
+  const created = order('p1', { taxFreeAmount: 2_000, vatAmount: 2_727, reference: 'shop-17', payMethod: 'CARD', plan: 'monthly', subscriptionId: 's1', dueAt: 5_000, billingKey: 'bk' });
+  await store.createOrder(created);
+  const read = await store.getOrder('p1');
+  assert.deepEqual(read, { ...created, status: 'PENDING', cancelledAmount: 0, updatedAt: 1_000 });
+  await assert.rejects(store.createOrder(order('p1', { orderId: 'other' })), /UNIQUE/);
+  assert.equal(await store.getOrder('nope'), undefined);
+});
+
+test('transition is compare-and-set: one winner, events only with the win, keys deduplicated', async (t) => {
+  const store = createSqliteStore({ path: ':memory:' });
+  t.after(() => store.close());
+  await store.createOrder(order('p1'));
+  const paid = { paymentId: 'p1', from: ['PENDING', 'FAILED'] as const, to: 'PAID' as const, now: 2_000 };
+  const event = { key: 'paid:p1', type: 'paid' as const, paymentId: 'p1', payload: { n: 1 } };
+  const results = await Promise.all([1, 2, 3].map(() => store.transition({ ...paid, patch: { paidAt: '2026-01-01T00:00:00Z' }, events: [event] })));
+  assert.deepEqual(results.filter(Boolean).length, 1);
+  assert.equal((await store.getOrder('p1'))?.status, 'PAID');
+  assert.equal((await store.listEvents()).length, 1);
+  // Lost transitions write nothing.
+  assert.equal(await store.transition({ paymentId: 'p1', from: ['PENDING'], to: 'FAILED', events: [{ key: 'failed:p1', type: 'failed', paymentId: 'p1', payload: {} }], now: 3_000 }), false);
+  assert.equal((await store.listEvents()).length, 1);
+  // A same-status transition may add events, but never an existing key twice.
+  await store.transition({ paymentId: 'p1', from: ['PAID'], to: 'PAID', events: [event, { key: 'x', type: 'cancelled', paymentId: 'p1', payload: {} }], now: 3_000 });
+  assert.deepEqual((await store.listEvents()).map((e) => e.key).sort(), ['paid:p1', 'x']);
+  assert.deepEqual((await store.listEvents({ paymentId: 'p1' }))[1]?.payload, { n: 1 });
+});
+
+test('cancelledAmount only grows: a stale sync cannot undo a refund', async (t) => {
+  const store = createSqliteStore({ path: ':memory:' });
+  t.after(() => store.close());
+  await store.createOrder(order('p1'));
+  await store.transition({ paymentId: 'p1', from: ['PENDING'], to: 'PAID', now: 2 });
+  await store.transition({ paymentId: 'p1', from: ['PAID', 'PARTIAL_CANCELLED'], to: 'PARTIAL_CANCELLED', patch: { cancelledAmount: 5_000 }, now: 3 });
+  await store.transition({ paymentId: 'p1', from: ['PAID', 'PARTIAL_CANCELLED'], to: 'PARTIAL_CANCELLED', patch: { cancelledAmount: 2_000 }, now: 4 });
+  assert.equal((await store.getOrder('p1'))?.cancelledAmount, 5_000);
+});
+
+test('listOrders filters by status, kind, subscription and age, newest first', async (t) => {
+  const store = createSqliteStore({ path: ':memory:' });
+  t.after(() => store.close());
+  await store.createOrder(order('a', { createdAt: 1 }));
+  await store.createOrder(order('b', { createdAt: 2, kind: 'subscription', subscriptionId: 's' }));
+  await store.createOrder(order('c', { createdAt: 3 }));
+  await store.transition({ paymentId: 'c', from: ['PENDING'], to: 'PAID', now: 10 });
+  assert.deepEqual((await store.listOrders()).map((o) => o.paymentId), ['c', 'b', 'a']);
+  assert.deepEqual((await store.listOrders({ statuses: ['PENDING'] })).map((o) => o.paymentId), ['b', 'a']);
+  assert.deepEqual((await store.listOrders({ kind: 'subscription' })).map((o) => o.paymentId), ['b']);
+  assert.deepEqual((await store.listOrders({ subscriptionId: 's' })).map((o) => o.paymentId), ['b']);
+  assert.deepEqual((await store.listOrders({ updatedBefore: 2 })).map((o) => o.paymentId), ['a']);
+  assert.deepEqual((await store.listOrders({ statuses: [] })), []);
+  assert.deepEqual((await store.listOrders({ limit: 1, offset: 1 })).map((o) => o.paymentId), ['b']);
+});
+
+test('events are claimed by one runner, retried when due, taken over when a lease expires', async (t) => {
+  const store = createSqliteStore({ path: ':memory:' });
+  t.after(() => store.close());
+  await store.createOrder(order('p1'));
+  await store.transition({ paymentId: 'p1', from: ['PENDING'], to: 'PAID', events: [{ key: 'paid:p1', type: 'paid', paymentId: 'p1', payload: {} }], now: 100 });
+  const [a, b] = await Promise.all([store.claimEvents({ now: 100, leaseMs: 50, limit: 10 }), store.claimEvents({ now: 100, leaseMs: 50, limit: 10 })]);
+  assert.equal(a.length + b.length, 1, 'one claim wins');
+  const claimed = [...a, ...b][0]!;
+  assert.equal(claimed.attempts, 1);
+  assert.equal(claimed.status, 'running');
+  assert.equal((await store.claimEvents({ now: 149, leaseMs: 50, limit: 10 })).length, 0, 'held while the lease runs');
+  const taken = await store.claimEvents({ now: 150, leaseMs: 50, limit: 10 });
+  assert.equal(taken[0]?.attempts, 2, 'an expired lease is taken over');
+  await store.finishEvent(taken[0]!.id, { status: 'pending', nextAttemptAt: 500, error: 'hook threw: boom' });
+  assert.equal((await store.claimEvents({ now: 499, leaseMs: 50, limit: 10 })).length, 0, 'not before its backoff');
+  assert.equal((await store.claimEvents({ now: 499, leaseMs: 50, limit: 10, keys: ['paid:p1'] })).length, 1, 'named keys run now');
+  const [event] = await store.listEvents();
+  assert.equal(event?.lastError, 'hook threw: boom');
+  await store.finishEvent(event!.id, { status: 'done', now: 600 });
+  assert.equal((await store.claimEvents({ now: 10_000, leaseMs: 50, limit: 10 })).length, 0, 'done is done');
+  assert.equal((await store.claimEvents({ now: 10_000, leaseMs: 50, limit: 10, keys: ['paid:p1'] })).length, 0);
+  assert.deepEqual((await store.listEvents({ statuses: ['done'] })).map((e) => e.doneAt), [600]);
+});
+
+test('webhook claims: new, duplicate, in progress, and a failed or abandoned one claimed again', async (t) => {
+  const store = createSqliteStore({ path: ':memory:' });
+  t.after(() => store.close());
+  const claim = (now: number) => store.claimWebhook({ webhookId: 'w1', type: 'Transaction.Paid', paymentId: 'p1', now, leaseMs: 100 });
+  assert.equal(await claim(0), 'claimed');
+  assert.equal(await claim(10), 'in-progress');
+  assert.equal(await claim(100), 'claimed', 'abandoned after the lease');
+  await store.finishWebhook('w1', 'failed', 'PortOne unavailable');
+  assert.equal(await claim(120), 'claimed', 'a failed delivery is processed again');
+  await store.finishWebhook('w1', 'processed', 'order PAID');
+  assert.equal(await claim(130), 'duplicate');
+  const [delivery] = await store.listWebhookDeliveries();
+  assert.deepEqual(delivery, {
+    webhookId: 'w1',
+    type: 'Transaction.Paid',
+    paymentId: 'p1',
+    status: 'processed',
+    receivedCount: 5,
+    note: 'order PAID',
+    firstReceivedAt: 0,
+    lastReceivedAt: 130,
+  });
+});
+
+test('completeIssue stores key, subscription, first order and events once', async (t) => {
+  const store = createSqliteStore({ path: ':memory:' });
+  t.after(() => store.close());
+  await store.createIssue({ issueId: 'i1', issueName: '월간 구독', customerId: 'c1', plan: 'monthly', status: 'PENDING', createdAt: 1 });
+  const subscription: Subscription = {
+    id: 's1', customerId: 'c1', plan: 'monthly', billingKey: 'bk1', status: 'INCOMPLETE', amount: 9_900, currency: 'KRW',
+    nextPaymentId: 'p1', nextChargeAt: 5, paidPeriods: 0, createdAt: 5, updatedAt: 5,
+  };
+  const completion = {
+    issueId: 'i1',
+    billingKey: 'bk1',
+    key: { billingKey: 'bk1', customerId: 'c1', status: 'ISSUED' as const, issuedAt: '2026-01-01T00:00:00Z', updatedAt: 5, display: '1234-****' },
+    subscription,
+    firstOrder: order('p1', { kind: 'subscription', subscriptionId: 's1' }),
+    events: [{ key: 'billing-key-issued:bk1', type: 'billing-key-issued' as const, payload: {} }],
+    now: 5,
+  };
+  const results = await Promise.all([store.completeIssue(completion), store.completeIssue(completion)]);
+  assert.deepEqual(results.sort(), [false, true]);
+  assert.deepEqual(await store.getIssue('i1'), { issueId: 'i1', issueName: '월간 구독', customerId: 'c1', plan: 'monthly', status: 'COMPLETED', billingKey: 'bk1', subscriptionId: 's1', paymentId: 'p1', createdAt: 1, completedAt: 5 });
+  assert.deepEqual(await store.getSubscription('s1'), subscription);
+  assert.equal((await store.getOrder('p1'))?.subscriptionId, 's1');
+  assert.equal((await store.getBillingKey('bk1'))?.display, '1234-****');
+  assert.deepEqual((await store.listBillingKeys({ customerId: 'c1' })).map((k) => k.billingKey), ['bk1']);
+  assert.equal((await store.listEvents()).length, 1);
+});
+
+test('updateSubscription is compare-and-set on status and next payment, null clears a field', async (t) => {
+  const store = createSqliteStore({ path: ':memory:' });
+  t.after(() => store.close());
+  await store.createSubscription({ id: 's1', customerId: 'c1', plan: 'm', billingKey: 'bk', status: 'ACTIVE', amount: 1, currency: 'KRW', nextPaymentId: 'p1', scheduleId: 'sc1', paidPeriods: 1, createdAt: 1, updatedAt: 1 });
+  const advance = { id: 's1', patch: { nextPaymentId: 'p2', scheduleId: null, paidPeriods: 2 }, expect: { nextPaymentId: 'p1' }, newOrder: order('p2'), now: 9 };
+  assert.equal(await store.updateSubscription(advance), true);
+  assert.equal(await store.updateSubscription(advance), false, 'the second advance from p1 loses');
+  const after = await store.getSubscription('s1');
+  assert.equal(after?.nextPaymentId, 'p2');
+  assert.equal(after?.scheduleId, undefined);
+  assert.equal(after?.paidPeriods, 2);
+  assert.equal((await store.getOrder('p2'))?.status, 'PENDING');
+  assert.equal(await store.updateSubscription({ id: 's1', patch: { status: 'PAST_DUE' }, expect: { statuses: ['CANCELLED'] }, now: 10 }), false);
+  assert.deepEqual((await store.listSubscriptions({ statuses: ['ACTIVE'], customerId: 'c1', billingKey: 'bk' })).map((s) => s.id), ['s1']);
+});
+
+test('two connections to one file: concurrent transitions still have exactly one winner', async (t) => {
+  const path = tempFile(t);
+  const a = createSqliteStore({ path });
+  const b = createSqliteStore({ path });
+  t.after(async () => {
+    await a.close();
+    await b.close();
+  });
+  await a.createOrder(order('p1'));
+  const event = { key: 'paid:p1', type: 'paid' as const, paymentId: 'p1', payload: {} };
+  const wins = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).transition({ paymentId: 'p1', from: ['PENDING'], to: 'PAID', events: [event], now: 5 })),
+  );
+  assert.equal(wins.filter(Boolean).length, 1);
+  assert.equal((await b.getOrder('p1'))?.status, 'PAID');
+  const claims = await Promise.all([a.claimEvents({ now: 5, leaseMs: 1000, limit: 5 }), b.claimEvents({ now: 5, leaseMs: 1000, limit: 5 })]);
+  assert.equal(claims.flat().length, 1);
+});
