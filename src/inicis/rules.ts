@@ -69,7 +69,7 @@ const utf8Bytes = (text: string) => new TextEncoder().encode(text).length;
 const blank = (value: unknown) => typeof value !== 'string' || value.trim() === '';
 /** Drops PortOne's enum prefix (`CURRENCY_KRW` → `KRW`). */
 const bare = (value: unknown, prefix: string) => (typeof value === 'string' ? value.replace(prefix, '') : value);
-const oneOf = (list: readonly string[]) => list.join(', ');
+const oneOfThese = (list: readonly string[]): [string, string] => [`${list.join(', ')} 중 하나`, `one of ${list.join(', ')}`];
 
 /** Guide: customer ids are "ASCII printable characters only". */
 const ASCII = /^[\x20-\x7e]+$/;
@@ -98,74 +98,74 @@ export function checkInicisRequest(kind: RequestKind, anyRequest: AnyRequest, de
 
   // Customer: a name always; phone and e-mail on PC, and always for billing-key-and-pay.
   if (blank(customer.fullName) && (blank(customer.firstName) || blank(customer.lastName))) {
-    fail('customer.fullName', 'customer-name', ['fullName 또는 firstName과 lastName이 필요합니다', 'fullName, or firstName and lastName'], customer.fullName);
+    fail('customer.fullName', 'customer-name', ['fullName 또는 firstName+lastName 필요', 'fullName, or firstName and lastName'], customer.fullName);
   }
   if (pc || andPay) {
     const where = andPay ? ['', ''] : ['PC에서 ', ' on PC'];
-    if (blank(customer.phoneNumber)) fail('customer.phoneNumber', 'customer-contact', [`${where[0]}필수입니다`, `a phone number${where[1]}`]);
-    if (blank(customer.email)) fail('customer.email', 'customer-contact', [`${where[0]}필수입니다`, `an e-mail address${where[1]}`]);
+    if (blank(customer.phoneNumber)) fail('customer.phoneNumber', 'customer-contact', [`${where[0]}필수`, `a phone number${where[1]}`]);
+    if (blank(customer.email)) fail('customer.email', 'customer-contact', [`${where[0]}필수`, `an e-mail address${where[1]}`]);
   }
   if (!blank(customer.email) && !/^[^\s@]+@[^\s@]+$/.test(customer.email!)) {
-    fail('customer.email', 'customer-contact', ['이메일 형식이어야 합니다', 'an e-mail address'], customer.email);
+    fail('customer.email', 'customer-contact', ['이메일 형식', 'an e-mail address'], customer.email);
   }
 
   // The attempt's id: printable ASCII.
   const idField = billingKey ? 'issueId' : 'paymentId';
   const id = request[idField];
-  if (blank(id)) fail(idField, billingKey ? 'issue-fields' : 'ascii-id', ['필수입니다', 'an id'], id);
-  else if (!ASCII.test(id!)) fail(idField, 'ascii-id', ['출력 가능한 ASCII 문자만 쓸 수 있습니다', 'printable ASCII characters only'], id);
+  if (blank(id)) fail(idField, billingKey ? 'issue-fields' : 'ascii-id', ['필수', 'an id'], id);
+  else if (!ASCII.test(id!)) fail(idField, 'ascii-id', ['ASCII 출력 문자만', 'printable ASCII only'], id);
 
   if (billingKey) {
-    if (blank(request.issueName)) fail('issueName', 'issue-fields', ['KG이니시스 빌링키 발급에 필수입니다', 'the title shown in the window'], request.issueName);
+    if (blank(request.issueName)) fail('issueName', 'issue-fields', ['필수', 'a title'], request.issueName);
     if (request.billingKeyMethod !== 'CARD') {
-      fail('billingKeyMethod', 'billing-key-method', ['KG이니시스는 CARD만 지원합니다', 'CARD (the only window billing method of KG Inicis)'], request.billingKeyMethod);
+      fail('billingKeyMethod', 'billing-key-method', ['CARD만 가능', 'CARD'], request.billingKeyMethod);
     }
   } else {
-    if (blank(request.orderName)) fail('orderName', 'order-name', ['필수입니다', 'an order name'], request.orderName);
+    if (blank(request.orderName)) fail('orderName', 'order-name', ['필수', 'an order name'], request.orderName);
     else if (utf8Bytes(request.orderName!) > ORDER_NAME_MAX_BYTES) {
-      warnings.push(violation('orderName', 'order-name', ['40바이트를 넘으면 KG이니시스가 37바이트 + "..."로 자릅니다', `at most ${ORDER_NAME_MAX_BYTES} UTF-8 bytes (KG Inicis cuts longer names)`], `${utf8Bytes(request.orderName!)} bytes`));
+      warnings.push(violation('orderName', 'order-name', [`${ORDER_NAME_MAX_BYTES}바이트 초과분은 잘림`, `at most ${ORDER_NAME_MAX_BYTES} UTF-8 bytes (longer is cut)`], `${utf8Bytes(request.orderName!)} bytes`));
     }
   }
   if (andPay && request.billingKeyAndPayMethod !== 'MOBILE') {
-    fail('billingKeyAndPayMethod', 'billing-key-and-pay-method', ['KG이니시스는 MOBILE(가이드의 PHONE)만 지원합니다', 'MOBILE (the guide\'s PHONE)'], request.billingKeyAndPayMethod);
+    fail('billingKeyAndPayMethod', 'billing-key-and-pay-method', ['MOBILE만 가능 (PHONE은 MOBILE)', 'MOBILE (the guide\'s PHONE)'], request.billingKeyAndPayMethod);
   }
 
   const payMethod = request.payMethod;
   if (kind === 'payment' && !INICIS_PAY_METHODS.includes(payMethod as never)) {
-    fail('payMethod', 'pay-method', [`${oneOf(INICIS_PAY_METHODS)} 중 하나여야 합니다`, `one of ${oneOf(INICIS_PAY_METHODS)}`], payMethod);
+    fail('payMethod', 'pay-method', oneOfThese(INICIS_PAY_METHODS), payMethod);
   }
 
   // Offer period: required for mobile billing; KG Inicis takes a 1m/1y interval or a full from < to range.
   if (billingKey || andPay) {
     const period = request.offerPeriod;
     if (!period) {
-      if (!pc) fail('offerPeriod', 'offer-period', ['모바일 정기결제에 필수입니다', 'an offer period on mobile'], period);
+      if (!pc) fail('offerPeriod', 'offer-period', ['모바일에서 필수', 'an offer period on mobile'], period);
     } else if (period.interval !== undefined ? !INTERVAL.test(period.interval) : !(Date.parse(period.range?.from ?? '') < Date.parse(period.range?.to ?? ''))) {
-      fail('offerPeriod', 'offer-period', ['1m, 1y 또는 from < to인 기간이어야 합니다', 'interval 1m or 1y, or a range with from before to'], period);
+      fail('offerPeriod', 'offer-period', ['1m, 1y 또는 from < to 기간', '1m, 1y, or a range with from before to'], period);
     }
   }
 
   // Product type: phone payments and billing-key-and-pay.
   if (andPay || payMethod === 'MOBILE') {
     const type = bare(request.productType, 'PRODUCT_TYPE_');
-    if (type !== 'REAL' && type !== 'DIGITAL') fail('productType', 'product-type', ['휴대폰 결제에 REAL 또는 DIGITAL이 필요합니다', 'REAL or DIGITAL for phone payments'], request.productType);
+    if (type !== 'REAL' && type !== 'DIGITAL') fail('productType', 'product-type', ['REAL 또는 DIGITAL', 'REAL or DIGITAL'], request.productType);
   }
 
   // Currency: KRW, or USD for PC card payments and PC billing keys.
   const currency = bare(request.currency, 'CURRENCY_');
   const usdAllowed = kind === 'payment' ? payMethod === 'CARD' : billingKey && pc;
   if ((currency !== undefined || !billingKey) && currency !== 'KRW' && !(currency === 'USD' && usdAllowed)) {
-    fail('currency', 'currency', usdAllowed ? ['KRW 또는 USD여야 합니다', 'KRW or USD'] : ['KRW여야 합니다 (USD는 카드만)', 'KRW (USD is for cards only)'], request.currency);
+    fail('currency', 'currency', usdAllowed ? ['KRW 또는 USD', 'KRW or USD'] : ['KRW (USD는 카드만)', 'KRW (USD: cards only)'], request.currency);
   }
 
   // Locale: payment windows speak KO_KR, EN_US and (PC) ZH_CN; mobile billing is always Korean.
   const locale = request.locale;
   if (locale !== undefined) {
     if (andPay || (billingKey && !pc)) {
-      if (locale !== 'KO_KR') warnings.push(violation('locale', 'locale', ['무시되고 한국어로 표시됩니다', 'KO_KR (KG Inicis ignores it here)'], locale));
+      if (locale !== 'KO_KR') warnings.push(violation('locale', 'locale', ['무시됨 (한국어 고정)', 'KO_KR (ignored here)'], locale));
     } else {
       const locales = pc ? ['KO_KR', 'EN_US', 'ZH_CN'] : ['KO_KR', 'EN_US'];
-      if (!locales.includes(locale)) fail('locale', 'locale', [`${oneOf(locales)} 중 하나여야 합니다`, `one of ${oneOf(locales)}`], locale);
+      if (!locales.includes(locale)) fail('locale', 'locale', oneOfThese(locales), locale);
     }
   }
 
@@ -173,7 +173,7 @@ export function checkInicisRequest(kind: RequestKind, anyRequest: AnyRequest, de
   if (billingKey) {
     const cardUse = request.bypass?.inicis_v2?.carduse;
     if (cardUse !== undefined && cardUse !== 'percard' && cardUse !== 'cocard') {
-      fail('bypass.inicis_v2.carduse', 'card-use', ['percard 또는 cocard여야 합니다', 'percard or cocard'], cardUse);
+      fail('bypass.inicis_v2.carduse', 'card-use', ['percard 또는 cocard', 'percard or cocard'], cardUse);
     }
   }
   return { violations, warnings };
@@ -187,22 +187,22 @@ function checkPaymentBypass(request: PaymentRequest, device: Device, fail: Fail)
   const reserved = inicis.P_RESERVED ?? [];
   const field = 'bypass.inicis_v2.';
   for (const entry of accept) {
-    if (!ACCEPT.test(entry)) fail(`${field}acceptmethod`, 'acceptmethod', ['알 수 없는 옵션입니다', 'SKIN(…), below1000, ocb, paypopup, hidebar, noeasypay, slimquota(…) or mallpoint(…)'], entry);
-    else if (entry.startsWith('SKIN') && !SKIN.test(entry)) fail(`${field}acceptmethod`, 'skin', ['SKIN(#RRGGBB) 형식이어야 합니다', 'SKIN(#RRGGBB)'], entry);
-    else if (entry.startsWith('slim') && !SLIMQUOTA.test(entry)) fail(`${field}acceptmethod`, 'slimquota', ['slimquota(카드코드-개월:개월^…) 형식이어야 합니다', 'slimquota(code-m:m^code-m:m), e.g. slimquota(11-2:3^34-2:3)'], entry);
-    else if (entry.startsWith('mall') && !MALLPOINT.test(entry)) fail(`${field}acceptmethod`, 'mallpoint', ['mallpoint(카드코드:카드코드) 형식이어야 합니다', 'mallpoint(code:code), e.g. mallpoint(11:34)'], entry);
+    if (!ACCEPT.test(entry)) fail(`${field}acceptmethod`, 'acceptmethod', ['알 수 없는 옵션', 'SKIN(…) below1000 ocb paypopup hidebar noeasypay slimquota(…) mallpoint(…)'], entry);
+    else if (entry.startsWith('SKIN') && !SKIN.test(entry)) fail(`${field}acceptmethod`, 'skin', ['SKIN(#RRGGBB) 형식', 'SKIN(#RRGGBB)'], entry);
+    else if (entry.startsWith('slim') && !SLIMQUOTA.test(entry)) fail(`${field}acceptmethod`, 'slimquota', ['slimquota(코드-개월:개월^…) 형식', 'slimquota(code-m:m^code-m:m)'], entry);
+    else if (entry.startsWith('mall') && !MALLPOINT.test(entry)) fail(`${field}acceptmethod`, 'mallpoint', ['mallpoint(코드:코드) 형식', 'mallpoint(code:code)'], entry);
   }
   for (const entry of reserved) {
-    if (!RESERVED.includes(entry)) fail(`${field}P_RESERVED`, 'reserved', [`${oneOf(RESERVED)} 중 하나여야 합니다`, `one of ${oneOf(RESERVED)}`], entry);
+    if (!RESERVED.includes(entry)) fail(`${field}P_RESERVED`, 'reserved', oneOfThese(RESERVED), entry);
   }
   if (inicis.parentemail !== undefined && !/^[A-Za-z0-9.]+@[A-Za-z0-9.]+$/.test(inicis.parentemail)) {
-    fail(`${field}parentemail`, 'parentemail', ['특수문자는 @와 .만 쓸 수 있습니다', 'an e-mail address with no special characters but @ and .'], inicis.parentemail);
+    fail(`${field}parentemail`, 'parentemail', ['특수문자는 @ . 만', 'no special characters but @ and .'], inicis.parentemail);
   }
   if (inicis.Ini_SSGPAY_MDN !== undefined && !/^\d+$/.test(inicis.Ini_SSGPAY_MDN)) {
-    fail(`${field}Ini_SSGPAY_MDN`, 'ssgpay-phone', ['숫자만 쓸 수 있습니다', 'digits only'], inicis.Ini_SSGPAY_MDN);
+    fail(`${field}Ini_SSGPAY_MDN`, 'ssgpay-phone', ['숫자만', 'digits only'], inicis.Ini_SSGPAY_MDN);
   }
   if (inicis.P_CARD_OPTION !== undefined && !/^selcode=\d\d$/.test(inicis.P_CARD_OPTION)) {
-    fail(`${field}P_CARD_OPTION`, 'card-option', ['selcode=카드코드(두 자리) 형식이어야 합니다', 'selcode=<two-digit card code>'], inicis.P_CARD_OPTION);
+    fail(`${field}P_CARD_OPTION`, 'card-option', ['selcode=두 자리 카드코드', 'selcode=<2-digit card code>'], inicis.P_CARD_OPTION);
   }
 
   // Card and easy-pay amounts under 1,000 KRW need the module's below1000 option.
@@ -210,21 +210,21 @@ function checkPaymentBypass(request: PaymentRequest, device: Device, fail: Fail)
   if ((payMethod === 'CARD' || payMethod === 'EASY_PAY') && bare(request.currency, 'CURRENCY_') === 'KRW' && totalAmount < 1000) {
     const [key, flag] = device === 'pc' ? ['acceptmethod', 'below1000'] : ['P_RESERVED', 'below1000=Y'];
     if (!(device === 'pc' ? accept : reserved).includes(flag)) {
-      fail(`${field}${key}`, 'below1000', [`1,000원 미만 결제에는 ${flag}가 필요합니다 (inicis-options="below1000")`, `${flag} for amounts under 1,000 KRW (inicis-options="below1000")`], totalAmount);
+      fail(`${field}${key}`, 'below1000', [`1,000원 미만은 ${flag} 필요`, `${flag} under 1,000 KRW`], totalAmount);
     }
   }
 
   if (payMethod === 'GIFT_CERTIFICATE' && device === 'mobile') {
     const type = bare(request.giftCertificate?.giftCertificateType, 'GIFT_CERTIFICATE_TYPE_');
     if (!INICIS_GIFT_CERTIFICATES.includes(type as never)) {
-      fail('giftCertificate.giftCertificateType', 'gift-certificate', [`모바일에서 ${oneOf(INICIS_GIFT_CERTIFICATES)} 중 하나가 필요합니다`, `one of ${oneOf(INICIS_GIFT_CERTIFICATES)} on mobile`], type);
+      fail('giftCertificate.giftCertificateType', 'gift-certificate', oneOfThese(INICIS_GIFT_CERTIFICATES), type);
     }
   }
   const provider = bare(request.easyPay?.easyPayProvider, 'EASY_PAY_PROVIDER_');
   if (provider !== undefined && !INICIS_EASY_PAY_PROVIDERS.includes(provider as never)) {
-    fail('easyPay.easyPayProvider', 'easy-pay-provider', [`${oneOf(INICIS_EASY_PAY_PROVIDERS)} 중 하나여야 합니다`, `one of ${oneOf(INICIS_EASY_PAY_PROVIDERS)}`], provider);
+    fail('easyPay.easyPayProvider', 'easy-pay-provider', oneOfThese(INICIS_EASY_PAY_PROVIDERS), provider);
   }
   if (request.card?.installment?.monthOption?.availableMonthList !== undefined) {
-    fail('card.installment.monthOption', 'installment', ['KG이니시스는 fixedMonth만 지원합니다', 'fixedMonth (KG Inicis rejects availableMonthList)'], request.card.installment.monthOption);
+    fail('card.installment.monthOption', 'installment', ['fixedMonth만 가능', 'fixedMonth, not availableMonthList'], request.card.installment.monthOption);
   }
 }

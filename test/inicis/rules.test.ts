@@ -63,7 +63,7 @@ describe('customer', () => {
   test('messages say PC only where the rule is PC-only', () => {
     const [v] = checkInicisRequest('payment', payment({ customer: { ...customer, email: undefined } }), 'pc').violations;
     assert.equal(v!.message.en, 'customer.email: expected an e-mail address on PC, got nothing');
-    assert.equal(v!.message.ko, 'customer.email: PC에서 필수입니다 (받은 값: 없음)');
+    assert.equal(v!.message.ko, 'customer.email: PC에서 필수 (받은 값: 없음)');
   });
 });
 

@@ -1,0 +1,76 @@
+// Memory across a redirect: which attempt a window was opened for (so the page it returns to knows
+// whose result it carries and where to verify it), and which results were already completed (so a
+// reload or Back never completes one twice). Kept in the tab's sessionStorage.
+import type { RequestKind } from '../inicis/rules.js';
+
+/** An attempt whose window may still come back through a redirect. */
+export interface PendingAttempt {
+  kind: RequestKind;
+  /** `paymentId`, or `issueId` for billing keys. */
+  id: string;
+  /** The kit's base URL when the element verifies through it. */
+  endpoint?: string | undefined;
+  /** The payment's method, to tell a virtual account from a payment without the kit. */
+  payMethod?: string | undefined;
+  /** The element's `id` attribute, when it has one, to pick the right element on the page. */
+  elementId?: string | undefined;
+  /** ms since epoch. */
+  at: number;
+}
+
+const PENDING = 'portone-checkout:pending';
+const DONE = 'portone-checkout:done';
+/** A window left open longer than this is not waited for. */
+const PENDING_TTL_MS = 60 * 60 * 1000;
+const DONE_KEPT = 20;
+
+function storage(): Storage | undefined {
+  try {
+    return globalThis.sessionStorage;
+  } catch {
+    // Storage can be blocked (sandboxed frames, some privacy settings): then there is no memory.
+    return undefined;
+  }
+}
+
+function read<T>(key: string, fallback: T): T {
+  try {
+    return (JSON.parse(storage()?.getItem(key) ?? 'null') as T) ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function write(key: string, value: unknown) {
+  try {
+    if (value === undefined) storage()?.removeItem(key);
+    else storage()?.setItem(key, JSON.stringify(value));
+  } catch {
+    // Quota or blocked storage: the promise path still works; only redirect memory is lost.
+  }
+}
+
+export function rememberAttempt(attempt: PendingAttempt): void {
+  write(PENDING, attempt);
+}
+
+export function pendingAttempt(now = Date.now()): PendingAttempt | undefined {
+  const attempt = read<PendingAttempt | undefined>(PENDING, undefined);
+  return attempt && now - attempt.at < PENDING_TTL_MS ? attempt : undefined;
+}
+
+export function forgetAttempt(): void {
+  write(PENDING, undefined);
+}
+
+/** Records `key` as completed; returns false when it already was. */
+export function markCompleted(key: string): boolean {
+  const done = read<string[]>(DONE, []);
+  if (done.includes(key)) return false;
+  write(DONE, [...done.slice(1 - DONE_KEPT), key]);
+  return true;
+}
+
+export function isCompleted(key: string): boolean {
+  return read<string[]>(DONE, []).includes(key);
+}

@@ -1,0 +1,328 @@
+// Builds the exact request each SDK function receives from the elements' attribute values, the
+// server's prepare answer and the page's overrides, and checks what is not KG Inicis-specific.
+// Pure: no DOM, no I/O.
+import type {
+  Customer,
+  InicisV2Bypass,
+  InicisV2IssueBillingKeyBypass,
+  IssueBillingKeyAndPayRequest,
+  IssueBillingKeyRequest,
+  OfferPeriod,
+  PaymentRequest,
+} from '@portone/browser-sdk/v2';
+import type { CartItem, CheckoutCustomer, PreparedBillingKey, PreparedBillingKeyAndPay, PreparedPayment } from '../contract.js';
+import { buildInicisBillingKeyBypass, buildInicisBypass, compact, type InicisOptions } from '../inicis/bypass.js';
+import type { RequestKind } from '../inicis/rules.js';
+import { violation, type Violation } from '../inicis/violation.js';
+
+export type { RequestKind };
+
+/** The SDK request type of each kind. */
+export interface RequestOf {
+  payment: PaymentRequest;
+  'billing-key': IssueBillingKeyRequest;
+  'billing-key-and-pay': IssueBillingKeyAndPayRequest;
+}
+export type AnyCheckoutRequest = RequestOf[RequestKind];
+
+/** A built request and the problems found while reading the attributes. */
+export interface Built<R> {
+  request: R;
+  violations: Violation[];
+}
+
+/** Attribute values every element has. */
+export interface CommonFields {
+  storeId?: string | undefined;
+  channelKey?: string | undefined;
+  currency?: string | undefined;
+  customerId?: string | undefined;
+  customerName?: string | undefined;
+  customerFirstName?: string | undefined;
+  customerLastName?: string | undefined;
+  customerPhone?: string | undefined;
+  customerEmail?: string | undefined;
+  /** Merged over the `customer*` attributes. */
+  customer?: Customer | undefined;
+  redirectUrl?: string | undefined;
+  forceRedirect?: boolean | undefined;
+  windowTypePc?: string | undefined;
+  windowTypeMobile?: string | undefined;
+  locale?: string | undefined;
+  noticeUrls?: string | readonly string[] | undefined;
+  offerPeriod?: string | OfferPeriod | undefined;
+  productType?: string | undefined;
+  customData?: string | Record<string, unknown> | undefined;
+}
+
+/** Attribute values of the two buttons that take money. */
+export interface OrderFields extends CommonFields {
+  paymentId?: string | undefined;
+  orderName?: string | undefined;
+  totalAmount?: number | undefined;
+  taxFreeAmount?: number | undefined;
+  vatAmount?: number | undefined;
+}
+
+export interface PaymentFields extends OrderFields {
+  payMethod?: string | undefined;
+  /** The element's `.inicis`: a raw `bypass.inicis_v2`, merged over the `inicis-*` options. */
+  inicis?: InicisV2Bypass | undefined;
+}
+
+export interface BillingKeyFields extends CommonFields {
+  issueId?: string | undefined;
+  issueName?: string | undefined;
+  billingKeyMethod?: string | undefined;
+  displayAmount?: number | undefined;
+  inicisCardUse?: string | undefined;
+  /** The element's `.inicis`, merged over `inicisCardUse`. */
+  inicis?: InicisV2IssueBillingKeyBypass | undefined;
+}
+
+export interface BillingKeyAndPayFields extends OrderFields {
+  /** `MOBILE`; KG Inicis's guide says `PHONE`, which is sent as `MOBILE`. */
+  billingKeyAndPayMethod?: string | undefined;
+}
+
+/** Window types the SDK knows. */
+export const WINDOW_TYPES = ['IFRAME', 'POPUP', 'REDIRECTION', 'UI'] as const;
+
+const list = (value: string | readonly string[] | undefined) =>
+  typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value && [...value];
+
+/**
+ * `offer-period`: an interval (`1m`, `1y`, `30d`) or an ISO 8601-style range `from/to`
+ * (either end may be left out: `2025-01-01/`, `/2025-12-31`).
+ */
+export function parseOfferPeriod(text: string): OfferPeriod | undefined {
+  const value = text.trim();
+  if (/^\d+[dmy]$/.test(value)) return { interval: value };
+  const parts = value.split('/');
+  if (parts.length !== 2) return undefined;
+  const [from, to] = parts.map((part) => part.trim());
+  if (from && to) return { range: { from, to } };
+  if (from) return { range: { from } };
+  if (to) return { range: { to } };
+  return undefined;
+}
+
+/** Parses a JSON attribute; on bad JSON records a violation naming `field` and returns `undefined`. */
+export function parseJson(field: string, text: string, expected: readonly [string, string], violations: Violation[]): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    violations.push(violation(field, 'json', expected, text));
+    return undefined;
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `customer`: the `customer*` attributes, with the `.customer` object merged over them. */
+export function buildCustomer(f: CommonFields): Customer | undefined {
+  return compact<Customer>({
+    customerId: f.customerId,
+    fullName: f.customerName,
+    firstName: f.customerFirstName,
+    lastName: f.customerLastName,
+    phoneNumber: f.customerPhone,
+    email: f.customerEmail,
+    ...compact(f.customer ?? {}),
+  });
+}
+
+/** Keys all three SDK requests share, typed so a wrong field or value fails the typecheck. */
+type CommonKey = 'storeId' | 'channelKey' | 'customer' | 'windowType' | 'redirectUrl' | 'forceRedirect' | 'locale' | 'noticeUrls' | 'offerPeriod' | 'productType' | 'customData';
+type CommonRequest = Pick<PaymentRequest, CommonKey> & Pick<IssueBillingKeyRequest, CommonKey> & Pick<IssueBillingKeyAndPayRequest, CommonKey>;
+type OrderKey = 'paymentId' | 'orderName' | 'totalAmount' | 'taxFreeAmount' | 'vatAmount' | 'currency';
+type OrderRequest = Pick<PaymentRequest, OrderKey> & Pick<IssueBillingKeyAndPayRequest, OrderKey>;
+
+function buildCommon(f: CommonFields, violations: Violation[]): CommonRequest {
+  let offerPeriod = f.offerPeriod;
+  if (typeof offerPeriod === 'string') {
+    offerPeriod = parseOfferPeriod(offerPeriod);
+    if (!offerPeriod) violations.push(violation('offerPeriod', 'offer-period-format', ['1m 같은 간격 또는 from/to 기간', 'an interval like 1m or a range from/to'], f.offerPeriod));
+  }
+  let customData = f.customData;
+  if (typeof customData === 'string') {
+    customData = parseJson('customData', customData, ['JSON 객체', 'a JSON object'], violations) as Record<string, unknown> | undefined;
+  }
+  const common: CommonRequest = {
+    storeId: f.storeId ?? '',
+    channelKey: f.channelKey,
+    customer: buildCustomer(f),
+    windowType: compact({ pc: f.windowTypePc, mobile: f.windowTypeMobile }) as PaymentRequest['windowType'],
+    redirectUrl: f.redirectUrl,
+    forceRedirect: f.forceRedirect || undefined,
+    locale: f.locale as PaymentRequest['locale'],
+    noticeUrls: list(f.noticeUrls),
+    offerPeriod,
+    productType: f.productType as PaymentRequest['productType'],
+    customData: customData as CommonRequest['customData'],
+  };
+  return compact(common)!;
+}
+
+function buildOrder(f: OrderFields): OrderRequest {
+  return {
+    paymentId: f.paymentId ?? '',
+    orderName: f.orderName ?? '',
+    totalAmount: f.totalAmount ?? Number.NaN,
+    taxFreeAmount: f.taxFreeAmount,
+    vatAmount: f.vatAmount,
+    currency: (f.currency ?? 'KRW') as OrderRequest['currency'],
+  };
+}
+
+export function buildPaymentRequest(f: PaymentFields, options: InicisOptions = {}): Built<PaymentRequest> {
+  const violations: Violation[] = [];
+  const inicis = buildInicisBypass(options, f.inicis);
+  const request: PaymentRequest = {
+    ...buildCommon(f, violations),
+    ...buildOrder(f),
+    payMethod: (f.payMethod ?? 'CARD') as PaymentRequest['payMethod'],
+    bypass: inicis && { inicis_v2: inicis },
+  };
+  return { request: compact(request)!, violations };
+}
+
+export function buildBillingKeyRequest(f: BillingKeyFields): Built<IssueBillingKeyRequest> {
+  const violations: Violation[] = [];
+  const inicis = buildInicisBillingKeyBypass(f.inicisCardUse, f.inicis);
+  const request: IssueBillingKeyRequest = {
+    ...buildCommon(f, violations),
+    issueId: f.issueId,
+    issueName: f.issueName,
+    billingKeyMethod: (f.billingKeyMethod ?? 'CARD') as IssueBillingKeyRequest['billingKeyMethod'],
+    displayAmount: f.displayAmount,
+    currency: f.currency as IssueBillingKeyRequest['currency'],
+    bypass: inicis && { inicis_v2: inicis },
+  };
+  return { request: compact(request)!, violations };
+}
+
+export function buildBillingKeyAndPayRequest(f: BillingKeyAndPayFields): Built<IssueBillingKeyAndPayRequest> {
+  const violations: Violation[] = [];
+  const method = f.billingKeyAndPayMethod ?? 'MOBILE';
+  const request: IssueBillingKeyAndPayRequest = {
+    ...buildCommon(f, violations),
+    ...buildOrder(f),
+    billingKeyAndPayMethod: (method === 'PHONE' ? 'MOBILE' : method) as IssueBillingKeyAndPayRequest['billingKeyAndPayMethod'],
+  };
+  return { request: compact(request)!, violations };
+}
+
+/** `base` with `override`'s defined keys over it (shallow: a key replaces the whole value). */
+export function mergeRequest<R extends object>(base: R, override: Partial<R> | undefined): R {
+  return { ...base, ...compact(override ?? {}) };
+}
+
+/** What every prepare answer may decide besides the attempt's id and amounts. */
+function decidedByKit(p: Partial<PreparedBillingKey & PreparedBillingKeyAndPay>) {
+  const decided: Partial<PaymentRequest> & Partial<IssueBillingKeyRequest> & Partial<IssueBillingKeyAndPayRequest> = {
+    storeId: p.storeId,
+    channelKey: p.channelKey,
+    customData: p.customData,
+    noticeUrls: p.noticeUrls,
+    offerPeriod: p.offerPeriodInterval === undefined ? undefined : { interval: p.offerPeriodInterval },
+  };
+  return compact(decided);
+}
+
+/**
+ * A payment or billing-key-and-pay request with what the kit's prepare answer decides. The answer
+ * wins over the page, and the money fields are copied even when absent, so a page-set amount can
+ * never survive: money never comes from the browser.
+ */
+export function applyPreparedOrder<R extends PaymentRequest | IssueBillingKeyAndPayRequest>(
+  request: R,
+  prepared: PreparedPayment | PreparedBillingKeyAndPay,
+): R {
+  const money: OrderRequest & Pick<IssueBillingKeyAndPayRequest, 'productType'> = {
+    paymentId: prepared.paymentId,
+    orderName: prepared.orderName,
+    totalAmount: prepared.totalAmount,
+    currency: prepared.currency,
+    taxFreeAmount: prepared.taxFreeAmount,
+    vatAmount: prepared.vatAmount,
+    productType: (prepared as PreparedBillingKeyAndPay).productType ?? request.productType,
+  };
+  return compact({ ...request, ...decidedByKit(prepared), customer: compact({ ...request.customer, ...prepared.customer }), ...money })!;
+}
+
+/** A billing-key request with what the kit's prepare answer decides (id, title, display amount). */
+export function applyPreparedBillingKey(request: IssueBillingKeyRequest, p: PreparedBillingKey): IssueBillingKeyRequest {
+  const decided: Partial<IssueBillingKeyRequest> = {
+    issueId: p.issueId,
+    issueName: p.issueName,
+    displayAmount: p.displayAmount,
+    currency: p.currency,
+    customer: compact({ ...request.customer, ...p.customer }),
+  };
+  return compact({ ...request, ...decidedByKit(p), ...compact(decided) })!;
+}
+
+const isAmount = (value: unknown, min: number) => typeof value === 'number' && Number.isSafeInteger(value) && value >= min;
+const isHttpUrl = (value: unknown) => typeof value === 'string' && /^https?:\/\/[^\s]+$/i.test(value);
+
+/** Checks the SDK's own requirements that are not KG Inicis-specific (store, channel, amounts, URLs). */
+export function checkRequest(kind: RequestKind, anyRequest: AnyCheckoutRequest): Violation[] {
+  const request = anyRequest as Partial<PaymentRequest & IssueBillingKeyRequest>;
+  const out: Violation[] = [];
+  const required = (field: 'storeId' | 'channelKey') => {
+    if (typeof request[field] !== 'string' || !request[field]!.trim()) out.push(violation(field, 'required', ['필수', `a ${field}`], request[field]));
+  };
+  required('storeId');
+  if (!request.channelGroupId) required('channelKey');
+  if (kind !== 'billing-key') {
+    if (!isAmount(request.totalAmount, 1)) out.push(violation('totalAmount', 'amount', ['1 이상의 정수', 'a positive integer'], request.totalAmount));
+    for (const field of ['taxFreeAmount', 'vatAmount'] as const) {
+      const value = request[field];
+      if (value !== undefined && !(isAmount(value, 0) && value <= request.totalAmount!)) {
+        out.push(violation(field, 'amount', ['0 이상 totalAmount 이하의 정수', 'an integer from 0 to totalAmount'], value));
+      }
+    }
+  } else if (request.displayAmount !== undefined && !isAmount(request.displayAmount, 0)) {
+    out.push(violation('displayAmount', 'amount', ['0 이상의 정수', 'a non-negative integer'], request.displayAmount));
+  }
+  for (const device of ['pc', 'mobile'] as const) {
+    const type = request.windowType?.[device];
+    if (type !== undefined && !WINDOW_TYPES.includes(type)) {
+      out.push(violation(`windowType.${device}`, 'window-type', [`${WINDOW_TYPES.join(', ')} 중 하나`, `one of ${WINDOW_TYPES.join(', ')}`], type));
+    }
+  }
+  if (request.redirectUrl !== undefined && !isHttpUrl(request.redirectUrl)) {
+    out.push(violation('redirectUrl', 'url', ['http(s):// 주소', 'an http(s):// URL'], request.redirectUrl));
+  }
+  for (const url of request.noticeUrls ?? []) {
+    if (!isHttpUrl(url)) out.push(violation('noticeUrls', 'url', ['http(s):// 주소', 'http(s):// URLs'], url));
+  }
+  if (request.customData !== undefined && !isObject(request.customData)) {
+    out.push(violation('customData', 'custom-data', ['객체', 'an object'], request.customData));
+  }
+  return out;
+}
+
+/**
+ * `items` for the prepare call: a JSON array (attribute) or an array (property) of
+ * `{ id, quantity }`. The kit checks the products; this only catches malformed input early.
+ */
+export function parseItems(value: string | readonly CartItem[] | undefined, violations: Violation[]): CartItem[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  const expected = ['[{"id": 문자열, "quantity": 1 이상 정수}, …]', 'a non-empty JSON array of {"id": string, "quantity": positive integer}'] as const;
+  const items = typeof value === 'string' ? parseJson('items', value, expected, violations) : value;
+  if (items === undefined) return undefined;
+  const valid = (item: Partial<CartItem>) => isObject(item) && typeof item.id === 'string' && item.id !== '' && isAmount(item.quantity, 1);
+  if (Array.isArray(items) && items.length && items.every(valid)) return items;
+  violations.push(violation('items', 'items', expected, items));
+  return undefined;
+}
+
+/** The customer fields the kit may record (no money, so the browser may send them). */
+export function checkoutCustomer(customer: Customer | undefined): CheckoutCustomer | undefined {
+  if (!customer) return undefined;
+  const { customerId, fullName, firstName, lastName, phoneNumber, email } = customer;
+  return compact({ customerId, fullName, firstName, lastName, phoneNumber, email });
+}

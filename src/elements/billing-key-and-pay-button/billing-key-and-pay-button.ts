@@ -1,0 +1,65 @@
+// <portone-billing-key-and-pay-button>: KG Inicis phone billing through
+// `requestIssueBillingKeyAndPay`, which issues a billing key and takes the first payment at once.
+import type { PropertyDeclarations } from 'lit';
+import { requestIssueBillingKeyAndPay, type IssueBillingKeyAndPayRequest } from '@portone/browser-sdk/v2';
+import { ROUTES, type CompleteBillingKeyAndPayRequest, type PrepareBillingKeyAndPayRequest, type PreparedBillingKeyAndPay } from '../../contract.js';
+import { applyPreparedOrder, buildBillingKeyAndPayRequest, type Built } from '../../client/request.js';
+import type { Violation } from '../../inicis/violation.js';
+import { orderOutcome, type Attempt } from '../base/checkout-element.js';
+import { OrderCheckoutElement } from '../base/order-checkout-element.js';
+import { PortonePaidEvent, type SdkResult } from '../events.js';
+
+/**
+ * A button that issues a phone billing key and takes the first payment with it, through KG Inicis
+ * (`PortOne.requestIssueBillingKeyAndPay`).
+ *
+ * KG Inicis offers this for mobile phones only (`MOBILE`; its guide's `PHONE` is accepted and sent
+ * as `MOBILE`), needs `product-type`, the shopper's phone and e-mail on every device, and on
+ * mobile an `offer-period`. Success fires `portone-paid` with the billing key in its detail.
+ *
+ * @tagname portone-billing-key-and-pay-button
+ * @summary Issues a KG Inicis phone billing key and pays through PortOne's `requestIssueBillingKeyAndPay`.
+ */
+export class PortoneBillingKeyAndPayButton extends OrderCheckoutElement<'billing-key-and-pay'> {
+  static override properties: PropertyDeclarations = {
+    billingKeyAndPayMethod: { attribute: 'billing-key-and-pay-method' },
+    plan: { attribute: 'plan' },
+  };
+
+  /** `billingKeyAndPayMethod`: `MOBILE` (KG Inicis's `PHONE` is sent as `MOBILE`). */
+  billingKeyAndPayMethod = 'MOBILE';
+  /** With `endpoint`: the id of one of the kit's billing plans. */
+  plan?: string;
+
+  protected readonly kind = 'billing-key-and-pay';
+  protected readonly routes = [ROUTES.prepareBillingKeyAndPay, ROUTES.completeBillingKeyAndPay] as const;
+  protected readonly texts = {
+    ko: { label: '휴대폰으로 결제하기', done: '결제가 완료되었습니다', fail: '결제 실패' },
+    en: { label: 'Pay by phone', done: 'Payment complete', fail: 'Payment failed' },
+  };
+
+  protected build(): Built<IssueBillingKeyAndPayRequest> {
+    return buildBillingKeyAndPayRequest(this);
+  }
+
+  protected prepareBody(violations: Violation[]): PrepareBillingKeyAndPayRequest {
+    return { ...this.orderPrepareBody(violations, 'MOBILE'), plan: this.plan || undefined };
+  }
+
+  protected applyPrepared(request: IssueBillingKeyAndPayRequest, prepared: unknown): IssueBillingKeyAndPayRequest {
+    return applyPreparedOrder(request, prepared as PreparedBillingKeyAndPay);
+  }
+
+  protected callSdk(request: IssueBillingKeyAndPayRequest) {
+    return requestIssueBillingKeyAndPay(request);
+  }
+
+  protected completeBody(result: SdkResult, attempt: Attempt): CompleteBillingKeyAndPayRequest {
+    return { paymentId: result.paymentId ?? attempt.id, billingKey: result.billingKey!, txId: result.txId };
+  }
+
+  protected outcome(result: SdkResult, answer: unknown, attempt: Attempt) {
+    const detail = { paymentId: result.paymentId ?? attempt.id, txId: result.txId, billingKey: result.billingKey, response: result };
+    return answer === undefined ? new PortonePaidEvent(detail) : orderOutcome(answer, detail);
+  }
+}

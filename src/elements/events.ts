@@ -1,0 +1,167 @@
+// The events the checkout elements fire: small typed classes, `bubbles` and `composed`, so a page
+// can listen on the element, an ancestor or `document`.
+import type {
+  IssueBillingKeyAndPayResponse,
+  IssueBillingKeyResponse,
+  PaymentResponse,
+} from '@portone/browser-sdk/v2';
+import type { BillingKeyResponse, OrderView } from '../contract.js';
+import type { AnyCheckoutRequest, RequestKind } from '../client/request.js';
+import type { RedirectResult } from '../client/redirect.js';
+import type { Violation } from '../inicis/violation.js';
+
+/**
+ * What the SDK resolved with (a `PaymentResponse`, `IssueBillingKeyResponse` or
+ * `IssueBillingKeyAndPayResponse`), or the same fields read back from a redirect's query.
+ */
+export interface SdkResult {
+  transactionType: (PaymentResponse | IssueBillingKeyResponse | IssueBillingKeyAndPayResponse | RedirectResult)['transactionType'];
+  paymentId?: string | undefined;
+  txId?: string | undefined;
+  billingKey?: string | undefined;
+  /** Manual approval only. */
+  paymentToken?: string | undefined;
+  /** Manual approval only. */
+  billingIssueToken?: string | undefined;
+  /** Set when the attempt failed or was cancelled. */
+  code?: string | undefined;
+  message?: string | undefined;
+  pgCode?: string | undefined;
+  pgMessage?: string | undefined;
+}
+
+/** Codes of failures the elements detect themselves (others are PortOne's, the PG's or the kit's). */
+export const FAIL_CODES = {
+  /** A KG Inicis rule or an input check failed; `violations` lists them. The SDK was not called. */
+  invalidRequest: 'INVALID_REQUEST',
+  /** PortOne's runtime script could not be loaded. */
+  sdkLoadFailed: 'SDK_LOAD_FAILED',
+  /** The verification kit could not be reached. */
+  networkError: 'NETWORK_ERROR',
+  /** The kit answered outside the contract. */
+  badResponse: 'BAD_RESPONSE',
+  /** The kit verified the payment and it is not paid (failed, cancelled, flagged, still pending). */
+  notPaid: 'NOT_PAID',
+} as const;
+
+abstract class PortoneEvent<D> extends Event {
+  constructor(
+    type: string,
+    readonly detail: D,
+    cancelable = false,
+  ) {
+    super(type, { bubbles: true, composed: true, cancelable });
+  }
+}
+
+export interface PortoneRequestDetail<R = AnyCheckoutRequest> {
+  kind: RequestKind;
+  /** The request about to go to the SDK. Change it, or replace it, to amend the call. */
+  request: R;
+}
+
+/**
+ * `portone-request`: the request is valid and about to go to the SDK. Cancelable: `preventDefault()`
+ * stops the call (the element goes back to idle). Listeners may amend `detail.request`; the amended
+ * request is checked again, and with `endpoint` the kit's amount and ids still win.
+ */
+export class PortoneRequestEvent<R = AnyCheckoutRequest> extends PortoneEvent<PortoneRequestDetail<R>> {
+  constructor(detail: PortoneRequestDetail<R>) {
+    super('portone-request', detail, true);
+  }
+}
+
+export interface PortonePaymentDetail {
+  paymentId: string;
+  txId?: string | undefined;
+  /** Set by `<portone-billing-key-and-pay-button>`. */
+  billingKey?: string | undefined;
+  /** The order as the kit verified it, when the element has an `endpoint`. */
+  order?: OrderView | undefined;
+  /** The SDK's result as is. */
+  response: SdkResult;
+}
+
+/** `portone-paid`: the payment is paid (verified by the kit when the element has an `endpoint`). */
+export class PortonePaidEvent extends PortoneEvent<PortonePaymentDetail> {
+  constructor(detail: PortonePaymentDetail) {
+    super('portone-paid', detail);
+  }
+}
+
+/** `portone-virtual-account-issued`: a virtual account awaits the shopper's deposit. */
+export class PortoneVirtualAccountIssuedEvent extends PortoneEvent<PortonePaymentDetail> {
+  constructor(detail: PortonePaymentDetail) {
+    super('portone-virtual-account-issued', detail);
+  }
+}
+
+export interface PortoneBillingKeyDetail {
+  billingKey: string;
+  issueId?: string | undefined;
+  /** The kit's answer (billing key, subscription, first order), when the element has an `endpoint`. */
+  result?: BillingKeyResponse | undefined;
+  response: SdkResult;
+}
+
+/** `portone-billing-key-issued`: a billing key was issued (and stored by the kit, with `endpoint`). */
+export class PortoneBillingKeyIssuedEvent extends PortoneEvent<PortoneBillingKeyDetail> {
+  constructor(detail: PortoneBillingKeyDetail) {
+    super('portone-billing-key-issued', detail);
+  }
+}
+
+export interface PortoneCancelDetail {
+  code: string;
+  message: string;
+  pgCode?: string | undefined;
+  pgMessage?: string | undefined;
+}
+
+/** `portone-cancel`: the shopper closed or cancelled the window. */
+export class PortoneCancelEvent extends PortoneEvent<PortoneCancelDetail> {
+  constructor(detail: PortoneCancelDetail) {
+    super('portone-cancel', detail);
+  }
+}
+
+export interface PortoneFailDetail {
+  /** PortOne's, the PG's or the kit's code, or one of {@link FAIL_CODES}. */
+  code: string;
+  /** The message as its source gave it. */
+  message: string;
+  pgCode?: string | undefined;
+  pgMessage?: string | undefined;
+  /** A message for the shopper, in the element's language; also shown in the status line. */
+  readableMessage: string;
+  /** For `INVALID_REQUEST`: every broken rule. */
+  violations?: Violation[] | undefined;
+  /** For failures the kit answered: the HTTP status. */
+  status?: number | undefined;
+}
+
+/** `portone-fail`: the attempt failed before, in or after the window. */
+export class PortoneFailEvent extends PortoneEvent<PortoneFailDetail> {
+  constructor(detail: PortoneFailDetail) {
+    super('portone-fail', detail);
+  }
+}
+
+/** `portone-ready`: PortOne's SDK is loaded; a click opens the window with no wait. */
+export class PortoneReadyEvent extends PortoneEvent<undefined> {
+  constructor() {
+    super('portone-ready', undefined);
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'portone-request': PortoneRequestEvent;
+    'portone-paid': PortonePaidEvent;
+    'portone-virtual-account-issued': PortoneVirtualAccountIssuedEvent;
+    'portone-billing-key-issued': PortoneBillingKeyIssuedEvent;
+    'portone-cancel': PortoneCancelEvent;
+    'portone-fail': PortoneFailEvent;
+    'portone-ready': PortoneReadyEvent;
+  }
+}

@@ -1,0 +1,34 @@
+// `portone-checkout-kit`: the checkout elements' classes, events and types, with no side effects
+// (nothing is registered; import `portone-checkout-kit/define` for that).
+export { PortonePaymentButton } from './elements/payment-button/payment-button.js';
+export { PortoneBillingKeyButton } from './elements/billing-key-button/billing-key-button.js';
+export { PortoneBillingKeyAndPayButton } from './elements/billing-key-and-pay-button/billing-key-and-pay-button.js';
+export { CheckoutElement, CHECKOUT_STATES } from './elements/base/checkout-element.js';
+export type { CheckoutState, ButtonTexts } from './elements/base/checkout-element.js';
+export { OrderCheckoutElement } from './elements/base/order-checkout-element.js';
+export {
+  FAIL_CODES,
+  PortoneRequestEvent,
+  PortonePaidEvent,
+  PortoneVirtualAccountIssuedEvent,
+  PortoneBillingKeyIssuedEvent,
+  PortoneCancelEvent,
+  PortoneFailEvent,
+  PortoneReadyEvent,
+} from './elements/events.js';
+export type {
+  SdkResult,
+  PortoneRequestDetail,
+  PortonePaymentDetail,
+  PortoneBillingKeyDetail,
+  PortoneCancelDetail,
+  PortoneFailDetail,
+} from './elements/events.js';
+export { setSdkUrl, DEFAULT_SDK_URL, SdkLoadError } from './client/loader.js';
+export { detectDevice } from './client/device.js';
+export { parseRedirectQuery, stripRedirectParams } from './client/redirect.js';
+export type { RedirectResult } from './client/redirect.js';
+export type { RequestKind, RequestOf, AnyCheckoutRequest } from './client/request.js';
+export type { Violation, Lang } from './inicis/violation.js';
+export type { Device } from './inicis/rules.js';
+export * from './contract.js';
