@@ -27,6 +27,9 @@ export default defineConfig(({ mode }) => {
         target: 'es2022',
         minify: true,
         sourcemap: true,
+        // Lib mode leaves whitespace in ES output (to keep annotations for tree-shaking); this file is
+        // an end product for <script type="module">, so minify it fully.
+        rolldownOptions: { output: { minify: true } },
         lib: {
           entry: here('./src/bundle.ts'),
           formats: ['es'],
