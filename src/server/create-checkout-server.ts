@@ -127,13 +127,21 @@ export function createCheckoutServer(options: CheckoutServerOptions): CheckoutSe
       return handler(core, request);
     }
     if (path.startsWith(ORDER_PREFIX)) {
-      if (request.method !== 'GET') return methodNotAllowed(request.method, ['GET']);
       const raw = path.slice(ORDER_PREFIX.length);
+      if (request.method !== 'GET') {
+        if (raw.includes('/')) throw notFound(path);
+        return methodNotAllowed(request.method, ['GET']);
+      }
       if (raw.includes('/')) checkId(raw, 'paymentId'); // a raw "/" can never be one segment: 400 naming it
       const paymentId = checkId(decodeSegment(raw, 'paymentId'), 'paymentId');
       return jsonResponse(await getOrderAnswer(core.ctx, paymentId));
     }
-    throw new CheckoutError('NOT_FOUND', `path: expected one of ${[...Object.keys(ROUTE_TABLE), `${ORDER_PREFIX}{paymentId}`].join(', ')}${base ? ` under ${base}` : ''}, got ${JSON.stringify(path.slice(0, 80))}`);
+    throw notFound(path);
+  }
+
+  function notFound(path: string): CheckoutError {
+    const base = resolved.basePath;
+    return new CheckoutError('NOT_FOUND', `path: expected one of ${[...Object.keys(ROUTE_TABLE), `${ORDER_PREFIX}{paymentId}`].join(', ')}${base ? ` under ${base}` : ''}, got ${JSON.stringify(path.slice(0, 80))}`);
   }
 
   function methodNotAllowed(method: string, allowed: string[]): Response {

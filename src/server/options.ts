@@ -175,11 +175,24 @@ export interface ResolvedOptions {
   hooks: CheckoutHooks;
 }
 
+/** Already worded for the message (`{ said: '3 values' }`); anything else is described without echoing strings. */
+type Said = { said: string };
 const fail = (what: string, expected: string, got: unknown): never => {
-  const shown = typeof got === 'string' ? (got.length > 0 ? `a string of ${got.length} characters` : 'an empty string') : got === undefined ? 'nothing' : JSON.stringify(got);
+  const shown =
+    got && typeof got === 'object' && 'said' in got
+      ? (got as Said).said
+      : typeof got === 'string'
+        ? got.length > 0
+          ? `a string of ${got.length} characters`
+          : 'an empty string'
+        : got === undefined
+          ? 'nothing'
+          : JSON.stringify(got);
   throw new TypeError(`createCheckoutServer: ${what}: expected ${expected}, got ${shown}`);
 };
 
+/** For values that are not secrets: shown as they are. */
+const plain = (value: unknown): Said => ({ said: value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value) });
 const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.trim().length > 0;
 const nonNegativeInt = (value: unknown, what: string, fallback: number): number => {
   if (value === undefined) return fallback;
@@ -199,7 +212,7 @@ export function resolveOptions(options: CheckoutServerOptions): ResolvedOptions 
   if (!portone || typeof portone !== 'object') fail('options.portone', '{ apiSecret, storeId, baseUrl? }', portone);
   // Never echo a secret, not even a wrong one: `fail` shows only its length.
   if (!isNonEmptyString(portone.apiSecret)) fail('options.portone.apiSecret', 'a PortOne V2 API secret', portone.apiSecret);
-  if (!isNonEmptyString(portone.storeId)) fail('options.portone.storeId', 'a store id like "store-…"', portone.storeId);
+  if (!isNonEmptyString(portone.storeId)) fail('options.portone.storeId', 'a store id like "store-…"', plain(portone.storeId));
   if (portone.baseUrl !== undefined) {
     let ok = false;
     try {
@@ -207,32 +220,32 @@ export function resolveOptions(options: CheckoutServerOptions): ResolvedOptions 
     } catch {
       ok = false;
     }
-    if (!ok) fail('options.portone.baseUrl', 'an http(s) URL', portone.baseUrl);
+    if (!ok) fail('options.portone.baseUrl', 'an http(s) URL', plain(portone.baseUrl));
   }
   const secrets = typeof options.webhookSecret === 'string' ? [options.webhookSecret] : options.webhookSecret;
   if (!Array.isArray(secrets) || secrets.length < 1 || secrets.length > 2 || !secrets.every(isNonEmptyString)) {
-    fail('options.webhookSecret', 'a webhook secret ("whsec_…") or an array of two during rotation', Array.isArray(secrets) ? `${secrets.length} values` : typeof secrets);
+    fail('options.webhookSecret', 'a webhook secret ("whsec_…") or an array of two during rotation', { said: Array.isArray(secrets) ? `${secrets.length} values` : typeof secrets });
   }
   for (const secret of secrets) {
     const base64 = secret.startsWith('whsec_') ? secret.slice(6) : secret;
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) fail('options.webhookSecret', 'base64 after the "whsec_" prefix', secret);
   }
-  if (typeof options.priceOrder !== 'function') fail('options.priceOrder', 'a function (cart) => priced order', typeof options.priceOrder);
+  if (typeof options.priceOrder !== 'function') fail('options.priceOrder', 'a function (cart) => priced order', { said: typeof options.priceOrder });
 
   const plans: Record<string, BillingPlan> = {};
   for (const [id, plan] of Object.entries(options.plans ?? {})) {
     const where = `options.plans[${JSON.stringify(id)}]`;
-    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id)) fail('options.plans', 'plan ids of letters, digits, "_", "." or "-"', id);
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id)) fail('options.plans', 'plan ids of letters, digits, "_", "." or "-"', plain(id));
     if (!plan || typeof plan !== 'object') fail(where, '{ name, amount, currency, interval }', plan);
-    if (!isNonEmptyString(plan.name)) fail(`${where}.name`, 'a name', plan.name);
+    if (!isNonEmptyString(plan.name)) fail(`${where}.name`, 'a name', plain(plan.name));
     if (!Number.isSafeInteger(plan.amount) || plan.amount <= 0) fail(`${where}.amount`, 'a positive integer in minor units', plan.amount);
-    if (!(CURRENCIES as readonly string[]).includes(plan.currency)) fail(`${where}.currency`, CURRENCIES.join(' or '), plan.currency);
-    if (typeof plan.interval !== 'string' || !parseInterval(plan.interval)) fail(`${where}.interval`, 'like "1m", "1y" or "30d"', plan.interval);
+    if (!(CURRENCIES as readonly string[]).includes(plan.currency)) fail(`${where}.currency`, CURRENCIES.join(' or '), plain(plan.currency));
+    if (typeof plan.interval !== 'string' || !parseInterval(plan.interval)) fail(`${where}.interval`, 'like "1m", "1y" or "30d"', plain(plan.interval));
     plans[id] = { ...plan };
   }
 
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
-  if (basePath !== '' && !/^\/[A-Za-z0-9_.~!$&'()*+,;=:@%/-]*$/.test(basePath)) fail('options.basePath', 'a path starting with "/"', basePath);
+  if (basePath !== '' && !/^\/[A-Za-z0-9_.~!$&'()*+,;=:@%/-]*$/.test(basePath)) fail('options.basePath', 'a path starting with "/"', plain(basePath));
 
   return {
     portone: {
