@@ -3,6 +3,14 @@
 import type { Payment, PaymentWebhook } from '@portone/server-sdk/payment';
 import type { BillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
 import type { PaymentSchedule } from '@portone/server-sdk/payment/paymentSchedule';
+import type {
+  IssueBillingKeyAndPayRequest,
+  IssueBillingKeyAndPayResponse,
+  IssueBillingKeyRequest,
+  IssueBillingKeyResponse,
+  PaymentRequest,
+  PaymentResponse,
+} from '@portone/browser-sdk/v2';
 
 /** A channel the sandbox's store has, as PortOne's console would list it. */
 export interface SandboxChannel {
@@ -12,6 +20,12 @@ export interface SandboxChannel {
   type: 'LIVE' | 'TEST';
   pgProvider: 'INICIS_V2';
   pgMerchantId: string;
+  /**
+   * Manual approval (수동 승인): the window answers with `paymentToken` / `billingIssueToken`
+   * (`billingKey: 'NEEDS_CONFIRMATION'`) and nothing is paid or issued until the server calls
+   * `POST /payments/{id}/confirm` or `POST /billing-keys/confirm[-issue-and-pay]`. Default false.
+   */
+  manualApproval?: boolean;
 }
 
 /** Per-route fault injection for the REST API. Route keys look like `GET /payments/:id`, or `*`. */
@@ -22,6 +36,8 @@ export interface RouteFault {
   latencyMs?: number;
   /** 0…1: share of requests that never get an answer until the client gives up. */
   hangRate?: number;
+  /** Status of injected failures: 500 (default), 502, 503 or 504, with a matching JSON `type`. */
+  failureStatus?: 500 | 502 | 503 | 504;
 }
 
 /** Fault injection for webhook deliveries. */
@@ -34,6 +50,8 @@ export interface WebhookFault {
   delayMs?: number;
   /** Hold deliveries and send them in reverse order when flushed. */
   reorder?: boolean;
+  /** With `reorder`: held deliveries are also released on their own after this long, ms. Default 1000. */
+  reorderWindowMs?: number;
 }
 
 export interface SandboxFaults {
@@ -67,13 +85,62 @@ export interface SandboxOptions {
   faults?: SandboxFaults;
   /** Default: silent. */
   log?: (line: string) => void;
+  /** The `merchantId` every object carries; generated when omitted. */
+  merchantId?: string;
+  /** Per-attempt timeout of a webhook delivery, ms. Default PortOne's 30 s. */
+  webhookTimeoutMs?: number;
 }
 
 /** How the next payment window ends when a test scripts it instead of clicking. */
 export type SandboxOutcome =
-  | { result: 'approve'; easyPayProvider?: string; cardCompany?: string }
+  | {
+      result: 'approve';
+      /** Pay through this easy-pay provider (`KAKAOPAY`, `NAVERPAY`, …) instead of the card form. */
+      easyPayProvider?: string;
+      /** KG Inicis card code (`11` BC, `14` 신한, …); default the preselected card, else `11`. */
+      cardCompany?: string;
+      /** Personal or corporate card (billing keys with `carduse` only allow one). */
+      cardType?: 'PERSONAL' | 'CORPORATE';
+      /** Installment months for cards (0 = 일시불; only from 50,000 KRW). */
+      installmentMonth?: number;
+      /** Bank for transfers and virtual accounts (REST `Bank` value, e.g. `SHINHAN`). */
+      bank?: string;
+      /** Mobile carrier: `SKT`, `KT`, `LGU`, `MVNO`. */
+      carrier?: string;
+      /** Phone number for mobile payments; default the customer's. */
+      phoneNumber?: string;
+      /** Gift certificate type for `GIFT_CERTIFICATE`. */
+      giftCertificateType?: string;
+      /**
+       * For billing keys: the card behind the key, which decides how later charges go
+       * (see the test cards in the README). Default an always-approving card.
+       */
+      cardNumber?: string;
+    }
   | { result: 'decline'; pgCode?: string; pgMessage?: string }
   | { result: 'cancel' };
+
+/** How the next server-side charge (API card payment, billing-key payment, scheduled payment) ends. */
+export type SandboxChargeOutcome = { result: 'approve' } | { result: 'decline'; pgCode?: string; pgMessage?: string };
+
+/** Where a Node-driven window "runs": PC (iframe) or mobile (redirect) rules apply. */
+export interface SandboxDriveOptions {
+  device?: 'pc' | 'mobile';
+}
+
+/** `requestPayment`'s request with sandbox defaults: store, payment channel, order name, KRW, CARD, a test customer. */
+export type SandboxPaymentRequest = Omit<PaymentRequest, 'storeId' | 'orderName' | 'currency' | 'payMethod'> &
+  Partial<Pick<PaymentRequest, 'storeId' | 'orderName' | 'currency' | 'payMethod'>>;
+
+/** `requestIssueBillingKey`'s request with defaults: store, billing channel, CARD, an issue id and name, a test customer. */
+export type SandboxIssueBillingKeyRequest = Partial<IssueBillingKeyRequest>;
+
+/** `requestIssueBillingKeyAndPay`'s request with defaults: store, phone billing channel, MOBILE, DIGITAL, KRW, a test customer. */
+export type SandboxIssueBillingKeyAndPayRequest = Omit<
+  IssueBillingKeyAndPayRequest,
+  'storeId' | 'orderName' | 'currency' | 'billingKeyAndPayMethod'
+> &
+  Partial<Pick<IssueBillingKeyAndPayRequest, 'storeId' | 'orderName' | 'currency' | 'billingKeyAndPayMethod'>>;
 
 /** One attempt to deliver one webhook. */
 export interface SandboxWebhookDelivery {
@@ -86,6 +153,14 @@ export interface SandboxWebhookDelivery {
   status?: number;
   ok: boolean;
   at: string;
+  /** The `webhook-timestamp` header sent (Unix seconds, wall clock). */
+  timestamp?: string;
+  /** Set when a fault dropped this delivery: nothing was sent and it is not retried. */
+  dropped?: boolean;
+  /** Set on the second copy of a delivery a fault duplicated. */
+  duplicate?: boolean;
+  /** Transport failure (refused, timeout), when there is no status. */
+  error?: string;
 }
 
 export interface Sandbox {
@@ -99,6 +174,8 @@ export interface Sandbox {
   readonly apiSecret: string;
   /** The first (current) webhook secret. */
   readonly webhookSecret: string;
+  /** Every active webhook secret (two during rotation); each delivery is signed with all. */
+  readonly webhookSecrets: readonly string[];
   readonly channels: readonly SandboxChannel[];
   /** Convenience picks from `channels`. */
   readonly channelKeys: { payment: string; billingKey: string; billingKeyAndPay: string; live: string };
@@ -126,6 +203,25 @@ export interface Sandbox {
   /** Forget all payments, billing keys, schedules, outcomes and faults. */
   reset(): void;
   close(): Promise<void>;
+
+  // Driving the payment window from Node, without a browser: the same checkout server the
+  // window talks to (prepare → approve / decline / cancel), so state, webhooks and errors are
+  // exactly those of a window. Each takes the explicit `outcome`, else the oldest queued
+  // `nextOutcome`, else approves. Errors before the window opens reject with the browser SDK's
+  // error classes (`PaymentError`, `IssueBillingKeyError`, … with `__portOneErrorType`).
+
+  /** `requestPayment` ending as scripted; resolves with the SDK's `PaymentResponse`. */
+  pay(request: SandboxPaymentRequest, outcome?: SandboxOutcome, options?: SandboxDriveOptions): Promise<PaymentResponse>;
+  /** `requestIssueBillingKey` ending as scripted. */
+  issueBillingKey(request?: SandboxIssueBillingKeyRequest, outcome?: SandboxOutcome, options?: SandboxDriveOptions): Promise<IssueBillingKeyResponse>;
+  /** `requestIssueBillingKeyAndPay` ending as scripted. */
+  issueBillingKeyAndPay(
+    request: SandboxIssueBillingKeyAndPayRequest,
+    outcome?: SandboxOutcome,
+    options?: SandboxDriveOptions,
+  ): Promise<IssueBillingKeyAndPayResponse>;
+  /** Queue how the next server-side charge(s) end (before test-card rules apply). */
+  nextChargeOutcome(outcome: SandboxChargeOutcome): void;
 }
 
 export type { Payment, PaymentWebhook, BillingKeyInfo, PaymentSchedule };

@@ -1,0 +1,519 @@
+// What PortOne's checkout server checks before a KG Inicis window opens, as pure functions over
+// the browser SDK request: required fields, enum values, KG Inicis's own rules (reference §5) and
+// the `bypass.inicis_v2` options. A broken rule is a `CheckoutRejection` (the SDK rejects with it);
+// Inicis refusing inside its window (below1000) is a `pgError` the window then reports.
+import type { PaymentProduct } from '@portone/server-sdk/common';
+import * as input from '../input.js';
+import { BELOW_1000_DECLINE, EASY_PAY_PROVIDERS, GIFT_CERTIFICATE_TYPES, type Decline, type InicisEasyPayProvider } from '../catalog.js';
+import type { TransactionKind, WindowMode } from './protocol.js';
+
+export class CheckoutRejection extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'CheckoutRejection';
+  }
+}
+
+const bad = (message: string) => new CheckoutRejection('BadRequest', message);
+
+export const INICIS_PAY_METHODS = ['CARD', 'TRANSFER', 'VIRTUAL_ACCOUNT', 'MOBILE', 'EASY_PAY', 'GIFT_CERTIFICATE'] as const;
+export type InicisPayMethod = (typeof INICIS_PAY_METHODS)[number];
+const SDK_PAY_METHODS = [...INICIS_PAY_METHODS, 'PAYPAL', 'ALIPAY', 'CONVENIENCE_STORE', 'ALIPAY_PLUS'] as const;
+
+export const DEFAULT_SKIN = '#C1272C';
+
+/** How the simulated Inicis window looks and what it allows, from the request and its bypass. */
+export interface WindowConfig {
+  skin: string;
+  logoUrl?: string;
+  logo2nd?: string;
+  merchantName?: string;
+  below1000: boolean;
+  noEasyPay: boolean;
+  /** Card code preselected (`P_CARD_OPTION selcode=…`, mobile) or called directly (`card.cardCompany`). */
+  preselectedCard?: string;
+  /** Card company fixed by a direct call: the shopper cannot pick another. */
+  cardLocked?: boolean;
+  cardUse?: 'percard' | 'cocard';
+  easyPayProvider?: InicisEasyPayProvider;
+  fixedInstallment?: number;
+  /** What the sandbox applied or ignored, shown in the window's sandbox panel. */
+  notes: string[];
+}
+
+export interface CheckoutCustomer {
+  customerId?: string;
+  fullName?: string;
+  firstName?: string;
+  lastName?: string;
+  phoneNumber?: string;
+  email?: string;
+  zipcode?: string;
+  birthYear?: string;
+  birthMonth?: string;
+  birthDay?: string;
+  gender?: string;
+}
+
+export interface NormalizedCheckout {
+  kind: TransactionKind;
+  device: 'pc' | 'mobile';
+  mode: WindowMode;
+  storeId: string;
+  channelKey?: string;
+  channelGroupId?: string;
+  paymentId?: string;
+  issueId?: string;
+  orderName?: string;
+  issueName?: string;
+  totalAmount?: number;
+  taxFreeAmount?: number;
+  vatAmount?: number;
+  displayAmount?: number;
+  currency?: 'KRW' | 'USD';
+  payMethod?: InicisPayMethod;
+  customer: CheckoutCustomer;
+  customData?: string;
+  noticeUrls?: string[];
+  redirectUrl?: string;
+  locale: 'ko' | 'en';
+  products?: PaymentProduct[];
+  productType?: 'REAL' | 'DIGITAL';
+  isCulturalExpense?: boolean;
+  isEscrow?: boolean;
+  country?: string;
+  promotionId?: string;
+  giftCertificateType?: string;
+  /** Deadline of a window-issued virtual account, when the request sets one. */
+  accountExpiry?: { validHours: number } | { dueDate: number };
+  window: WindowConfig;
+  /** Set when KG Inicis itself refuses the request inside its window. */
+  pgError?: Decline;
+}
+
+/** Reads a field with the generic readers, turning their failures into `BadRequest`. */
+function field<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof input.InputError) throw bad(error.message);
+    throw error;
+  }
+}
+
+const PRINTABLE_ASCII = /^[\x20-\x7E]+$/;
+
+function asciiId(value: unknown, name: string): string {
+  if (value === undefined || value === null || value === '') throw bad(`${name} 파라미터는 필수 입력입니다. (\`${name}\`: expected a string, got nothing)`);
+  const id = field(() => input.string(value, name));
+  if (!PRINTABLE_ASCII.test(id)) throw bad(`KG이니시스: ${name}에는 ASCII 출력 가능 문자만 사용할 수 있습니다. (\`${name}\`: expected printable ASCII, got ${input.describe(id)})`);
+  return id;
+}
+
+function required(value: unknown, name: string): string {
+  if (value === undefined || value === null || value === '') throw bad(`${name} 파라미터는 필수 입력입니다. (\`${name}\`: expected a string, got nothing)`);
+  return field(() => input.string(value, name));
+}
+
+const stripPrefix = (value: unknown, prefix: string): unknown => (typeof value === 'string' && value.startsWith(prefix) ? value.slice(prefix.length) : value);
+
+function currency(value: unknown, name: string, allowed: readonly ('KRW' | 'USD')[]): 'KRW' | 'USD' {
+  const c = stripPrefix(value, 'CURRENCY_');
+  if (c === undefined || c === null) throw bad(`${name} 파라미터는 필수 입력입니다.`);
+  if (!(allowed as readonly unknown[]).includes(c)) {
+    throw bad(`KG이니시스: 지원하지 않는 통화입니다. (\`${name}\`: expected ${allowed.join(' or ')}, got ${input.describe(value)})`);
+  }
+  return c as 'KRW' | 'USD';
+}
+
+function customer(value: unknown, { needContact, device, always }: { needContact: boolean; device: 'pc' | 'mobile'; always?: boolean }): CheckoutCustomer {
+  const raw = field(() => input.optObject(value, 'customer')) ?? {};
+  const out: CheckoutCustomer = {};
+  for (const key of ['customerId', 'fullName', 'firstName', 'lastName', 'phoneNumber', 'email', 'zipcode', 'birthYear', 'birthMonth', 'birthDay'] as const) {
+    const v = field(() => input.optString(raw[key], `customer.${key}`));
+    if (v !== undefined) out[key] = v;
+  }
+  const gender = stripPrefix(raw.gender, 'GENDER_');
+  if (typeof gender === 'string') out.gender = gender;
+  if (!out.fullName && !(out.firstName && out.lastName)) {
+    throw bad('KG이니시스: 구매자 이름이 필요합니다. (`customer.fullName` 또는 `customer.firstName`+`customer.lastName`: expected a name, got nothing)');
+  }
+  if (needContact && (always || device === 'pc')) {
+    const where = always ? '' : ' (PC)';
+    if (!out.phoneNumber) throw bad(`KG이니시스${where}: 구매자 연락처가 필요합니다. (\`customer.phoneNumber\`: expected a phone number, got nothing)`);
+    if (!out.email) throw bad(`KG이니시스${where}: 구매자 이메일이 필요합니다. (\`customer.email\`: expected an e-mail address, got nothing)`);
+  }
+  return out;
+}
+
+function windowMode(request: input.Json, device: 'pc' | 'mobile', redirectUrl: string | undefined): WindowMode {
+  const types = field(() => input.optObject(request.windowType, 'windowType')) ?? {};
+  const requested = field(() => input.optOneOf(types[device], `windowType.${device}`, ['IFRAME', 'POPUP', 'REDIRECTION', 'UI']));
+  if (requested === 'POPUP' || requested === 'UI') {
+    throw bad(`KG이니시스 결제창은 IFRAME, REDIRECTION만 지원합니다. (\`windowType.${device}\`: expected IFRAME or REDIRECTION, got "${requested}")`);
+  }
+  const forceRedirect = field(() => input.optBoolean(request.forceRedirect, 'forceRedirect')) ?? false;
+  if (forceRedirect && !redirectUrl) throw bad('forceRedirect를 사용하려면 redirectUrl이 필요합니다. (`redirectUrl`: expected an http(s) URL, got nothing)');
+  const mode: WindowMode = forceRedirect ? 'REDIRECTION' : requested ?? (device === 'mobile' ? 'REDIRECTION' : 'IFRAME');
+  if (mode === 'REDIRECTION' && !redirectUrl) {
+    throw bad(`리디렉션 방식 결제창${device === 'mobile' ? '(모바일)' : ''}에는 redirectUrl 파라미터가 필수입니다. (\`redirectUrl\`: expected an http(s) URL, got nothing)`);
+  }
+  return mode;
+}
+
+function locale(value: unknown, device: 'pc' | 'mobile', notes: string[], mobileKoreanOnly = false): 'ko' | 'en' {
+  if (value === undefined || value === null || value === 'KO_KR') return 'ko';
+  if (value === 'EN_US' && !(device === 'mobile' && mobileKoreanOnly)) return 'en';
+  notes.push(`locale ${String(value)}: KG이니시스 ${device === 'pc' ? 'PC' : '모바일'} 결제창에서 지원하지 않아 한국어로 표시합니다.`);
+  return 'ko';
+}
+
+function offerPeriod(value: unknown, { required: isRequired, billing }: { required: boolean; billing: boolean }): void {
+  if (value === undefined || value === null) {
+    if (isRequired) throw bad('KG이니시스 모바일 정기결제에는 offerPeriod가 필요합니다. (`offerPeriod`: expected { interval } or { range }, got nothing)');
+    return;
+  }
+  const period = field(() => input.object(value, 'offerPeriod'));
+  if ((period.interval === undefined) === (period.range === undefined)) throw bad('`offerPeriod`: expected exactly one of `interval` or `range`');
+  if (period.interval !== undefined) {
+    const interval = field(() => input.string(period.interval, 'offerPeriod.interval'));
+    if (!/^\d+[dmy]$/.test(interval)) throw bad(`\`offerPeriod.interval\`: expected a number and d, m or y (e.g. 1m), got ${input.describe(interval)}`);
+    if (billing && interval !== '1m' && interval !== '1y') throw bad(`KG이니시스 정기결제의 제공 기간은 1m 또는 1y만 가능합니다. (\`offerPeriod.interval\`: expected 1m or 1y, got ${input.describe(interval)})`);
+    return;
+  }
+  const range = field(() => input.object(period.range, 'offerPeriod.range'));
+  const from = range.from === undefined ? undefined : field(() => input.dateTime(range.from, 'offerPeriod.range.from'));
+  const to = range.to === undefined ? undefined : field(() => input.dateTime(range.to, 'offerPeriod.range.to'));
+  if (from === undefined && to === undefined) throw bad('`offerPeriod.range`: expected `from` and/or `to`, got neither');
+  if (billing && (from === undefined || to === undefined)) throw bad('KG이니시스 정기결제의 offerPeriod.range에는 from과 to가 모두 필요합니다.');
+  if (from !== undefined && to !== undefined && from >= to) throw bad('`offerPeriod.range`: expected `from` before `to`');
+}
+
+function productType(value: unknown, isRequired: boolean, why: string): 'REAL' | 'DIGITAL' | undefined {
+  const t = stripPrefix(value, 'PRODUCT_TYPE_');
+  if (t === undefined || t === null) {
+    if (isRequired) throw bad(`KG이니시스 ${why}에는 productType이 필요합니다. (\`productType\`: expected REAL or DIGITAL, got nothing)`);
+    return undefined;
+  }
+  return field(() => input.oneOf(t, 'productType', ['REAL', 'DIGITAL']));
+}
+
+function products(value: unknown): PaymentProduct[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw bad(`\`products\`: expected an array, got ${input.describe(value)}`);
+  return value.map((item, i) => {
+    const p = field(() => input.object(item, `products[${i}]`));
+    return {
+      id: field(() => input.string(p.id, `products[${i}].id`)),
+      name: field(() => input.string(p.name, `products[${i}].name`)),
+      amount: field(() => input.integer(p.amount, `products[${i}].amount`, { min: 0 })),
+      quantity: field(() => input.integer(p.quantity, `products[${i}].quantity`, { min: 1 })),
+      ...(typeof p.code === 'string' ? { code: p.code } : {}),
+      ...(typeof p.tag === 'string' ? { tag: p.tag } : {}),
+      ...(typeof p.link === 'string' ? { link: p.link } : {}),
+    };
+  });
+}
+
+const SKIN = /^SKIN\((#[0-9A-Fa-f]{6})\)$/;
+const SLIMQUOTA = /^slimquota\(\d{2}-\d{1,2}(:\d{1,2})*(\^\d{2}-\d{1,2}(:\d{1,2})*)*\)$/;
+const MALLPOINT = /^mallpoint\(\d{2}(:\d{2})*\)$/;
+const PC_FLAGS = new Set(['below1000', 'ocb', 'paypopup', 'hidebar', 'noeasypay']);
+const MOBILE_RESERVED = new Set(['below1000=Y', 'noeasypay=Y', 'global_visa3d=Y', 'apprun_check=Y']);
+
+/** `bypass.inicis_v2` for payments: validated on both devices, applied where KG Inicis applies it. */
+function paymentBypass(value: unknown, device: 'pc' | 'mobile', config: WindowConfig): void {
+  const bypass = field(() => input.optObject(value, 'bypass'));
+  const inicis = field(() => input.optObject(bypass?.inicis_v2, 'bypass.inicis_v2'));
+  if (!inicis) return;
+  const pc = device === 'pc';
+  const ignored = (key: string) => config.notes.push(`${key}: ${pc ? '모바일' : 'PC'} 전용 옵션이라 이 결제창에서는 적용되지 않습니다.`);
+
+  const logoUrl = field(() => input.optString(inicis.logo_url, 'bypass.inicis_v2.logo_url'));
+  const logo2nd = field(() => input.optString(inicis.logo_2nd, 'bypass.inicis_v2.logo_2nd'));
+  if (logoUrl) pc ? (config.logoUrl = logoUrl) : ignored('logo_url');
+  if (logo2nd) pc ? (config.logo2nd = logo2nd) : ignored('logo_2nd');
+  const parentEmail = field(() => input.optString(inicis.parentemail, 'bypass.inicis_v2.parentemail'));
+  if (parentEmail !== undefined) {
+    if (!/^[A-Za-z0-9@.]+$/.test(parentEmail)) throw bad(`KG이니시스: parentemail에는 "@", "." 외의 특수문자를 쓸 수 없습니다. (\`bypass.inicis_v2.parentemail\`: got ${input.describe(parentEmail)})`);
+    if (!pc) ignored('parentemail');
+  }
+  const ssgpay = field(() => input.optString(inicis.Ini_SSGPAY_MDN, 'bypass.inicis_v2.Ini_SSGPAY_MDN'));
+  if (ssgpay !== undefined) {
+    if (!/^\d+$/.test(ssgpay)) throw bad(`KG이니시스: Ini_SSGPAY_MDN에는 숫자만 입력할 수 있습니다. (\`bypass.inicis_v2.Ini_SSGPAY_MDN\`: got ${input.describe(ssgpay)})`);
+    if (!pc) ignored('Ini_SSGPAY_MDN');
+  }
+  const acceptmethod = field(() => input.optStringArray(inicis.acceptmethod, 'bypass.inicis_v2.acceptmethod')) ?? [];
+  for (const option of acceptmethod) {
+    const skin = SKIN.exec(option);
+    if (option.startsWith('SKIN')) {
+      if (!skin) throw bad(`KG이니시스: SKIN 색상은 #RRGGBB 형식이어야 합니다. (\`bypass.inicis_v2.acceptmethod\`: expected SKIN(#RRGGBB), got ${input.describe(option)})`);
+      if (pc) config.skin = skin[1]!.toUpperCase();
+    } else if (option.startsWith('slimquota')) {
+      if (!SLIMQUOTA.test(option)) throw bad(`KG이니시스: slimquota 형식은 slimquota(코드-개월:개월^…)입니다. (\`bypass.inicis_v2.acceptmethod\`: got ${input.describe(option)})`);
+    } else if (option.startsWith('mallpoint')) {
+      if (!MALLPOINT.test(option)) throw bad(`KG이니시스: mallpoint 형식은 mallpoint(카드코드:카드코드)입니다. (\`bypass.inicis_v2.acceptmethod\`: got ${input.describe(option)})`);
+    } else if (!PC_FLAGS.has(option)) {
+      config.notes.push(`acceptmethod ${option}: 알 수 없는 옵션이라 무시합니다.`);
+      continue;
+    }
+    if (!pc) {
+      ignored(`acceptmethod ${option}`);
+      continue;
+    }
+    if (option === 'below1000') config.below1000 = true;
+    if (option === 'noeasypay') config.noEasyPay = true;
+    config.notes.push(`acceptmethod ${option} 적용`);
+  }
+  const cardOption = field(() => input.optString(inicis.P_CARD_OPTION, 'bypass.inicis_v2.P_CARD_OPTION'));
+  if (cardOption !== undefined) {
+    const match = /^selcode=(\d{2})$/.exec(cardOption);
+    if (!match) throw bad(`KG이니시스: P_CARD_OPTION 형식은 selcode=카드코드입니다. (\`bypass.inicis_v2.P_CARD_OPTION\`: got ${input.describe(cardOption)})`);
+    if (pc) ignored('P_CARD_OPTION');
+    else if (!config.cardLocked) {
+      config.preselectedCard = match[1];
+      config.notes.push(`P_CARD_OPTION selcode=${match[1]} 적용 (카드 우선 선택)`);
+    }
+  }
+  const merchantName = field(() => input.optString(inicis.P_MNAME, 'bypass.inicis_v2.P_MNAME'));
+  if (merchantName) pc ? ignored('P_MNAME') : (config.merchantName = merchantName);
+  const reserved = field(() => input.optStringArray(inicis.P_RESERVED, 'bypass.inicis_v2.P_RESERVED')) ?? [];
+  for (const option of reserved) {
+    if (!MOBILE_RESERVED.has(option)) {
+      config.notes.push(`P_RESERVED ${option}: 알 수 없는 옵션이라 무시합니다.`);
+      continue;
+    }
+    if (pc) {
+      ignored(`P_RESERVED ${option}`);
+      continue;
+    }
+    if (option === 'below1000=Y') config.below1000 = true;
+    if (option === 'noeasypay=Y') config.noEasyPay = true;
+    config.notes.push(`P_RESERVED ${option} 적용`);
+  }
+}
+
+const CARD_CODES: Record<string, string> = {
+  BC_CARD: '11', KOOKMIN_CARD: '06', SAMSUNG_CARD: '12', SHINHAN_CARD: '14', HYUNDAI_CARD: '04', LOTTE_CARD: '03',
+  HANA_CARD: '34', NH_CARD: '41', WOORI_CARD: '44', CITI_CARD: '43',
+};
+
+function common(request: input.Json, device: 'pc' | 'mobile', notes: string[]) {
+  const storeId = required(request.storeId, 'storeId');
+  const channelKey = field(() => input.optString(request.channelKey, 'channelKey'));
+  const channelGroupId = field(() => input.optString(request.channelGroupId, 'channelGroupId'));
+  if (!channelKey && !channelGroupId) throw bad('channelKey 파라미터는 필수 입력입니다. (`channelKey`: expected a channel key, got nothing)');
+  const redirectUrl = request.redirectUrl === undefined || request.redirectUrl === null ? undefined : field(() => input.httpUrl(request.redirectUrl, 'redirectUrl'));
+  const mode = windowMode(request, device, redirectUrl);
+  const noticeUrls = field(() => input.optHttpUrls(request.noticeUrls, 'noticeUrls'));
+  const customData = request.customData === undefined || request.customData === null ? undefined : JSON.stringify(request.customData);
+  const appScheme = field(() => input.optString(request.appScheme, 'appScheme'));
+  if (appScheme) notes.push('appScheme: 샌드박스 결제창은 앱 전환이 없어 사용하지 않습니다.');
+  return {
+    storeId,
+    ...(channelKey ? { channelKey } : {}),
+    ...(channelGroupId ? { channelGroupId } : {}),
+    ...(redirectUrl ? { redirectUrl } : {}),
+    mode,
+    ...(noticeUrls ? { noticeUrls } : {}),
+    ...(customData !== undefined ? { customData } : {}),
+  };
+}
+
+function amounts(request: input.Json) {
+  if (request.totalAmount === undefined || request.totalAmount === null) throw bad('totalAmount 파라미터는 필수 입력입니다. (`totalAmount`: expected a positive integer, got nothing)');
+  const totalAmount = field(() => input.integer(request.totalAmount, 'totalAmount', { min: 1 }));
+  const taxFreeAmount = field(() => input.optInteger(request.taxFreeAmount, 'taxFreeAmount', { min: 0 }));
+  const vatAmount = field(() => input.optInteger(request.vatAmount, 'vatAmount', { min: 0 }));
+  if ((taxFreeAmount ?? 0) + (vatAmount ?? 0) > totalAmount) {
+    throw bad(`\`taxFreeAmount\` + \`vatAmount\` (${(taxFreeAmount ?? 0) + (vatAmount ?? 0)}) must not exceed \`totalAmount\` (${totalAmount})`);
+  }
+  return { totalAmount, ...(taxFreeAmount !== undefined ? { taxFreeAmount } : {}), ...(vatAmount !== undefined ? { vatAmount } : {}) };
+}
+
+function baseConfig(): WindowConfig {
+  return { skin: DEFAULT_SKIN, below1000: false, noEasyPay: false, notes: [] };
+}
+
+/** `requestPayment` as PortOne's checkout server and KG Inicis see it. */
+export function normalizePayment(raw: unknown, device: 'pc' | 'mobile'): NormalizedCheckout {
+  if (raw === undefined || raw === null) throw bad('결제요청 파라메터가 누락되었습니다.');
+  const request = field(() => input.object(raw, 'request'));
+  const config = baseConfig();
+  const base = common(request, device, config.notes);
+  const paymentId = asciiId(request.paymentId, 'paymentId');
+  const orderName = required(request.orderName, 'orderName');
+  if (new TextEncoder().encode(orderName).length > 40) config.notes.push('orderName이 40바이트를 넘어 KG이니시스 결제창에는 37바이트 + "..."로 잘려 표시됩니다.');
+  const amount = amounts(request);
+  if (request.payMethod === undefined || request.payMethod === null) throw bad('payMethod 파라미터는 필수 입력입니다. (`payMethod`: expected CARD, TRANSFER, VIRTUAL_ACCOUNT, MOBILE, EASY_PAY or GIFT_CERTIFICATE, got nothing)');
+  const sdkMethod = field(() => input.oneOf(request.payMethod, 'payMethod', SDK_PAY_METHODS));
+  if (!(INICIS_PAY_METHODS as readonly string[]).includes(sdkMethod)) {
+    throw bad(`KG이니시스 채널은 ${sdkMethod} 결제수단을 지원하지 않습니다. (\`payMethod\`: expected one of ${INICIS_PAY_METHODS.join(', ')}, got "${sdkMethod}")`);
+  }
+  const payMethod = sdkMethod as InicisPayMethod;
+  const cur = currency(request.currency, 'currency', payMethod === 'CARD' ? ['KRW', 'USD'] : ['KRW']);
+  const buyer = customer(request.customer, { needContact: true, device });
+  const type = productType(request.productType, payMethod === 'MOBILE', '휴대폰 소액결제');
+  offerPeriod(request.offerPeriod, { required: false, billing: false });
+
+  const card = field(() => input.optObject(request.card, 'card'));
+  if (card) {
+    const installment = field(() => input.optObject(card.installment, 'card.installment'));
+    const monthOption = field(() => input.optObject(installment?.monthOption, 'card.installment.monthOption'));
+    if (monthOption?.availableMonthList !== undefined) throw bad('KG이니시스 카드 다이렉트 호출은 installment.monthOption.fixedMonth만 지원합니다. (`card.installment.monthOption.availableMonthList`: not supported)');
+    const fixed = field(() => input.optInteger(monthOption?.fixedMonth, 'card.installment.monthOption.fixedMonth', { min: 0 }));
+    if (fixed !== undefined) config.fixedInstallment = fixed;
+    const company = stripPrefix(card.cardCompany, 'CARD_COMPANY_');
+    if (company !== undefined && company !== null) {
+      const code = CARD_CODES[company as string];
+      if (!code) throw bad(`KG이니시스 카드 다이렉트 호출을 지원하지 않는 카드사입니다. (\`card.cardCompany\`: expected one of ${Object.keys(CARD_CODES).join(', ')}, got ${input.describe(card.cardCompany)})`);
+      config.preselectedCard = code;
+      config.cardLocked = true;
+    }
+    for (const ignoredKey of ['useAppCardOnly', 'useInstallment', 'useFreeInterestFromMall']) {
+      if (card[ignoredKey] !== undefined) config.notes.push(`card.${ignoredKey}: KG이니시스에서는 무시됩니다.`);
+    }
+  }
+  const easyPay = field(() => input.optObject(request.easyPay, 'easyPay'));
+  if (easyPay?.easyPayProvider !== undefined) {
+    const provider = stripPrefix(easyPay.easyPayProvider, 'EASY_PAY_PROVIDER_');
+    config.easyPayProvider = field(() => input.oneOf(provider, 'easyPay.easyPayProvider', EASY_PAY_PROVIDERS));
+  }
+  let giftCertificateType: string | undefined;
+  if (payMethod === 'GIFT_CERTIFICATE') {
+    const gift = field(() => input.optObject(request.giftCertificate, 'giftCertificate'));
+    const giftType = stripPrefix(gift?.giftCertificateType, 'GIFT_CERTIFICATE_TYPE_');
+    if (giftType === undefined || giftType === null) {
+      if (device === 'mobile') throw bad('KG이니시스 모바일 상품권 결제에는 giftCertificate.giftCertificateType이 필요합니다. (expected BOOKNLIFE, SMART_MUNSANG or CULTURELAND)');
+    } else giftCertificateType = field(() => input.oneOf(giftType, 'giftCertificate.giftCertificateType', GIFT_CERTIFICATE_TYPES));
+  }
+  let accountExpiry: NormalizedCheckout['accountExpiry'];
+  const va = field(() => input.optObject(request.virtualAccount, 'virtualAccount'));
+  if (va) {
+    const expiry = field(() => input.optObject(va.accountExpiry, 'virtualAccount.accountExpiry'));
+    if (expiry?.validHours !== undefined) accountExpiry = { validHours: field(() => input.integer(expiry.validHours, 'virtualAccount.accountExpiry.validHours', { min: 1 })) };
+    else if (expiry?.dueDate !== undefined) {
+      const text = field(() => input.string(expiry.dueDate, 'virtualAccount.accountExpiry.dueDate'));
+      const due = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T23:59:59+09:00` : text);
+      if (Number.isNaN(due)) throw bad(`\`virtualAccount.accountExpiry.dueDate\`: expected a date or date-time, got ${input.describe(text)}`);
+      accountExpiry = { dueDate: due };
+    }
+    if (va.bankCode !== undefined) config.notes.push('virtualAccount.bankCode: KG이니시스에서는 무시되고 결제창에서 은행을 고릅니다.');
+  }
+  paymentBypass(request.bypass, device, config);
+  const loc = locale(request.locale, device, config.notes);
+  const pgError = (payMethod === 'CARD' || payMethod === 'EASY_PAY') && cur === 'KRW' && amount.totalAmount < 1000 && !config.below1000 ? BELOW_1000_DECLINE : undefined;
+  return {
+    kind: 'PAYMENT',
+    device,
+    ...base,
+    paymentId,
+    orderName,
+    ...amount,
+    currency: cur,
+    payMethod,
+    customer: buyer,
+    locale: loc,
+    ...(type ? { productType: type } : {}),
+    ...optionalPaymentFields(request),
+    ...(giftCertificateType ? { giftCertificateType } : {}),
+    ...(accountExpiry ? { accountExpiry } : {}),
+    window: config,
+    ...(pgError ? { pgError } : {}),
+  };
+}
+
+function optionalPaymentFields(request: input.Json) {
+  const list = products(request.products);
+  const isCulturalExpense = field(() => input.optBoolean(request.isCulturalExpense, 'isCulturalExpense'));
+  const isEscrow = field(() => input.optBoolean(request.isEscrow, 'isEscrow'));
+  const country = stripPrefix(request.country, 'COUNTRY_');
+  const promotionId = field(() => input.optString(request.promotionId, 'promotionId'));
+  return {
+    ...(list ? { products: list } : {}),
+    ...(isCulturalExpense !== undefined ? { isCulturalExpense } : {}),
+    ...(isEscrow ? { isEscrow } : {}),
+    ...(typeof country === 'string' ? { country } : {}),
+    ...(promotionId ? { promotionId } : {}),
+  };
+}
+
+/** `requestIssueBillingKey` (KG Inicis: cards only, issueId and issueName required). */
+export function normalizeIssueBillingKey(raw: unknown, device: 'pc' | 'mobile'): NormalizedCheckout {
+  if (raw === undefined || raw === null) throw bad('빌링키 발급 요청 파라메터가 누락되었습니다.');
+  const request = field(() => input.object(raw, 'request'));
+  const config = baseConfig();
+  const base = common(request, device, config.notes);
+  if (request.billingKeyMethod !== 'CARD') {
+    throw bad(`KG이니시스 결제창 빌링키 발급은 카드만 지원합니다. (\`billingKeyMethod\`: expected "CARD", got ${input.describe(request.billingKeyMethod)})`);
+  }
+  const issueId = asciiId(request.issueId, 'issueId');
+  const issueName = required(request.issueName, 'issueName');
+  const buyer = customer(request.customer, { needContact: true, device });
+  offerPeriod(request.offerPeriod, { required: device === 'mobile', billing: true });
+  const displayAmount = field(() => input.optInteger(request.displayAmount, 'displayAmount', { min: 0 }));
+  const cur = request.currency === undefined || request.currency === null ? undefined : currency(request.currency, 'currency', device === 'pc' ? ['KRW', 'USD'] : ['KRW']);
+  const loc = locale(request.locale, device, config.notes, true);
+  const bypass = field(() => input.optObject(request.bypass, 'bypass'));
+  const inicis = field(() => input.optObject(bypass?.inicis_v2, 'bypass.inicis_v2'));
+  if (inicis?.carduse !== undefined) {
+    const use = field(() => input.oneOf(inicis.carduse, 'bypass.inicis_v2.carduse', ['percard', 'cocard']));
+    if (device === 'mobile') {
+      config.cardUse = use;
+      config.notes.push(`carduse ${use} 적용 (${use === 'percard' ? '개인카드만' : '법인카드만'})`);
+    } else config.notes.push('carduse: 모바일 전용 옵션이라 이 결제창에서는 적용되지 않습니다.');
+  }
+  const card = field(() => input.optObject(request.card, 'card'));
+  if (card?.cardCompany !== undefined) config.notes.push('card.cardCompany: KG이니시스 빌링키 발급에서는 무시됩니다.');
+  return {
+    kind: 'ISSUE_BILLING_KEY',
+    device,
+    ...base,
+    issueId,
+    issueName,
+    customer: buyer,
+    locale: loc,
+    ...(displayAmount !== undefined ? { displayAmount } : {}),
+    ...(cur ? { currency: cur } : {}),
+    window: config,
+  };
+}
+
+/** `requestIssueBillingKeyAndPay` (KG Inicis: mobile phone only). */
+export function normalizeIssueBillingKeyAndPay(raw: unknown, device: 'pc' | 'mobile'): NormalizedCheckout {
+  if (raw === undefined || raw === null) throw bad('빌링키 발급 및 결제 요청 파라메터가 누락되었습니다.');
+  const request = field(() => input.object(raw, 'request'));
+  const config = baseConfig();
+  const base = common(request, device, config.notes);
+  if (request.billingKeyAndPayMethod !== 'MOBILE') {
+    const hint = request.billingKeyAndPayMethod === 'PHONE' ? ' (the KG Inicis guide says PHONE, but the SDK value is MOBILE)' : '';
+    throw bad(`KG이니시스 빌링키 발급 및 결제는 휴대폰(MOBILE)만 지원합니다. (\`billingKeyAndPayMethod\`: expected "MOBILE", got ${input.describe(request.billingKeyAndPayMethod)}${hint})`);
+  }
+  const paymentId = asciiId(request.paymentId, 'paymentId');
+  const orderName = required(request.orderName, 'orderName');
+  const amount = amounts(request);
+  const cur = currency(request.currency, 'currency', ['KRW']);
+  const buyer = customer(request.customer, { needContact: true, device, always: true });
+  const type = productType(request.productType, true, '휴대폰 빌링키 발급 및 결제');
+  offerPeriod(request.offerPeriod, { required: device === 'mobile', billing: true });
+  if (request.locale !== undefined) config.notes.push('locale: KG이니시스 휴대폰 빌링 결제창에서는 무시됩니다.');
+  const mobile = field(() => input.optObject(request.mobile, 'mobile'));
+  if (mobile?.carrier !== undefined || mobile?.availableCarriers !== undefined || mobile?.avaliableCarriers !== undefined) config.notes.push('mobile.carrier / availableCarriers: KG이니시스에서는 무시됩니다.');
+  const bypass = field(() => input.optObject(request.bypass, 'bypass'));
+  if (bypass?.inicis_v2 !== undefined) config.notes.push('bypass.inicis_v2: requestIssueBillingKeyAndPay에는 KG이니시스 bypass가 없어 무시됩니다.');
+  return {
+    kind: 'ISSUE_BILLING_KEY_AND_PAY',
+    device,
+    ...base,
+    paymentId,
+    orderName,
+    ...amount,
+    currency: cur,
+    payMethod: 'MOBILE',
+    customer: buyer,
+    locale: 'ko',
+    ...(type ? { productType: type } : {}),
+    ...optionalPaymentFields(request),
+    window: config,
+  };
+}

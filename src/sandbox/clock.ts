@@ -1,0 +1,115 @@
+// The sandbox's time. `real` follows the wall clock (plus whatever `advance` added); `manual`
+// moves only with `advance`. Timed work (schedules, virtual-account expiry, webhook retries) is
+// queued here and runs one task at a time, in time order, with the clock set to the task's time.
+
+export type Task = () => void | Promise<void>;
+
+interface Timer {
+  id: number;
+  at: number;
+  task: Task;
+  label: string;
+}
+
+export class Clock {
+  private readonly mode: 'real' | 'manual';
+  private offset = 0;
+  private manualNow: number;
+  private timers: Timer[] = [];
+  private nextId = 1;
+  private wake: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(mode: 'real' | 'manual' = 'real', start?: number, private readonly onError: (error: unknown, label: string) => void = () => {}) {
+    this.mode = mode;
+    this.manualNow = start ?? Date.now();
+    if (mode === 'real' && start !== undefined) this.offset = start - Date.now();
+  }
+
+  now(): number {
+    return this.mode === 'manual' ? this.manualNow : Date.now() + this.offset;
+  }
+
+  /** Runs `task` once the sandbox time reaches `at`. Returns an id for `cancel`. */
+  schedule(at: number, task: Task, label = 'task'): number {
+    const timer = { id: this.nextId++, at, task, label };
+    const index = this.timers.findIndex((t) => t.at > at);
+    if (index === -1) this.timers.push(timer);
+    else this.timers.splice(index, 0, timer);
+    this.arm();
+    return timer.id;
+  }
+
+  cancel(id: number): void {
+    this.timers = this.timers.filter((t) => t.id !== id);
+    this.arm();
+  }
+
+  /** Queued tasks, earliest first (for the dashboard). */
+  pending(): { at: number; label: string }[] {
+    return this.timers.map(({ at, label }) => ({ at, label }));
+  }
+
+  /** Moves time forward by `ms`, running every task that falls due on the way, and waits for them. */
+  advance(ms: number): Promise<void> {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advance(ms): expected a non-negative number of ms, got ${ms}`);
+    return this.serialize(async () => {
+      const target = this.now() + ms;
+      await this.runDue(target);
+      this.setNow(Math.max(this.now(), target));
+    });
+  }
+
+  /** Runs tasks already due (real mode calls this from its timer). */
+  runDueNow(): Promise<void> {
+    return this.serialize(() => this.runDue(this.now()));
+  }
+
+  clear(): void {
+    this.timers = [];
+    this.arm();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.timers = [];
+    if (this.wake) clearTimeout(this.wake);
+    this.wake = undefined;
+  }
+
+  private setNow(ms: number): void {
+    if (this.mode === 'manual') this.manualNow = ms;
+    else this.offset = ms - Date.now();
+  }
+
+  private async runDue(until: number): Promise<void> {
+    for (;;) {
+      const first = this.timers[0];
+      if (!first || first.at > until || this.closed) break;
+      this.timers.shift();
+      if (first.at > this.now()) this.setNow(first.at);
+      try {
+        await first.task();
+      } catch (error) {
+        this.onError(error, first.label);
+      }
+    }
+    this.arm();
+  }
+
+  private serialize(work: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(work, work);
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  private arm(): void {
+    if (this.wake) clearTimeout(this.wake);
+    this.wake = undefined;
+    if (this.mode !== 'real' || this.closed || this.timers.length === 0) return;
+    const delay = Math.min(Math.max(0, this.timers[0]!.at - this.now()), 2_147_483_647);
+    this.wake = setTimeout(() => void this.runDueNow(), delay);
+    this.wake.unref();
+  }
+}

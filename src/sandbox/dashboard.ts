@@ -1,0 +1,114 @@
+// The sandbox dashboard (/sandbox): payments with deposit buttons for issued virtual accounts,
+// schedules and the clock (run due work, advance), the webhook log, and the scripted-outcome
+// queue. It is a static page driving the JSON control routes under /sandbox/.
+import { escapeHtml } from './window/html.js';
+import type { KnownPayment } from './payments.js';
+
+export function renderDashboard(info: { storeId: string; url: string }): string {
+  return `<!doctype html>
+<html lang="ko">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>PortOne 샌드박스 대시보드</title>
+<style>
+body { margin: 0; font: 14px/1.5 system-ui, sans-serif; color: #222; background: #f6f7f9; }
+header { background: #1b1f24; color: #fff; padding: 12px 20px; display: flex; gap: 16px; align-items: baseline; flex-wrap: wrap; }
+header h1 { margin: 0; font-size: 18px; }
+main { padding: 16px 20px; display: grid; gap: 16px; }
+section { background: #fff; border: 1px solid #e1e4e8; border-radius: 8px; padding: 12px 16px; overflow-x: auto; }
+h2 { font-size: 15px; margin: 0 0 8px; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #eee; vertical-align: top; }
+code { font-size: 12px; }
+button { font: inherit; padding: 4px 10px; border-radius: 6px; border: 1px solid #bbb; background: #fff; cursor: pointer; }
+button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
+.ok { color: #137333; } .bad { color: #a50e0e; }
+.row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+</style>
+</head>
+<body>
+<header><h1>PortOne 샌드박스</h1><span>store <code>${escapeHtml(info.storeId)}</code></span><span>API <code>${escapeHtml(info.url)}</code></span><span>시각 <code id="clock">…</code></span></header>
+<main>
+<section aria-labelledby="h-clock"><h2 id="h-clock">시계와 예약</h2>
+<div class="row">
+<button type="button" id="run-due">예정된 작업 지금 실행</button>
+<label>앞당길 시간(분) <input id="advance-min" type="number" min="0" value="60" style="width:6em"></label>
+<button type="button" id="advance">시계 앞당기기</button>
+</div>
+<p id="timers"></p>
+<table><thead><tr><th>예약 ID</th><th>paymentId</th><th>상태</th><th>결제 예정</th><th>금액</th></tr></thead><tbody id="schedules"></tbody></table>
+</section>
+<section aria-labelledby="h-payments"><h2 id="h-payments">결제</h2>
+<table><thead><tr><th>paymentId</th><th>상태</th><th>수단</th><th>금액</th><th>주문명</th><th></th></tr></thead><tbody id="payments"></tbody></table>
+</section>
+<section aria-labelledby="h-outcomes"><h2 id="h-outcomes">다음 결제창 결과</h2>
+<div class="row">
+<select id="outcome" aria-label="다음 결제창 결과"><option value="approve">승인</option><option value="decline">거절</option><option value="cancel">취소</option></select>
+<button type="button" id="queue">대기열에 추가</button> <span id="queued"></span>
+</div>
+</section>
+<section aria-labelledby="h-webhooks"><h2 id="h-webhooks">웹훅 전송 기록</h2>
+<table><thead><tr><th>시각</th><th>type</th><th>URL</th><th>시도</th><th>결과</th></tr></thead><tbody id="webhooks"></tbody></table>
+</section>
+<p role="status" aria-live="polite" id="status"></p>
+</main>
+<script>
+const $ = (id) => document.getElementById(id);
+const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+async function post(path, body) {
+  const res = await fetch(path, { method: 'POST', body: JSON.stringify(body ?? {}) });
+  const json = await res.json();
+  $('status').textContent = res.ok ? '완료' : (json.message ?? '실패');
+  await refresh();
+}
+async function refresh() {
+  const state = await (await fetch('state')).json();
+  $('clock').textContent = state.now;
+  $('timers').textContent = state.timers.length ? '대기 중인 작업: ' + state.timers.map((t) => t.at + ' ' + t.label).join(' · ') : '대기 중인 작업 없음';
+  $('queued').textContent = state.windowOutcomes.length ? '대기열: ' + state.windowOutcomes.map((o) => o.result).join(', ') : '';
+  $('payments').innerHTML = state.payments.map((p) => '<tr><td><code>' + esc(p.id) + '</code></td><td>' + esc(p.status) + '</td><td>' + esc(p.method) + '</td><td>' + esc(p.amount) + '</td><td>' + esc(p.orderName) + '</td><td>' +
+    (p.status === 'VIRTUAL_ACCOUNT_ISSUED' ? '<button type="button" data-deposit="' + esc(p.id) + '">입금 (' + esc(p.account) + ')</button>' : '') + '</td></tr>').join('');
+  $('schedules').innerHTML = state.schedules.map((s) => '<tr><td><code>' + esc(s.id) + '</code></td><td>' + esc(s.paymentId) + '</td><td>' + esc(s.status) + '</td><td>' + esc(s.timeToPay) + '</td><td>' + esc(s.totalAmount) + '</td></tr>').join('');
+  $('webhooks').innerHTML = state.deliveries.slice(-100).reverse().map((d) => '<tr><td>' + esc(d.at) + '</td><td>' + esc(d.type) + '</td><td>' + esc(d.url) + '</td><td>' + esc(d.attempt) + '</td><td class="' + (d.ok ? 'ok' : 'bad') + '">' +
+    esc(d.dropped ? 'dropped' : d.status ?? d.error) + (d.duplicate ? ' (dup)' : '') + '</td></tr>').join('');
+  for (const b of document.querySelectorAll('[data-deposit]')) b.onclick = () => post('deposit', { paymentId: b.dataset.deposit });
+}
+$('run-due').onclick = () => post('advance', { ms: 0 });
+$('advance').onclick = () => post('advance', { ms: Number($('advance-min').value) * 60000 });
+$('queue').onclick = () => post('outcomes', { result: $('outcome').value });
+refresh();
+setInterval(refresh, 3000);
+</script>
+</body>
+</html>`;
+}
+
+/** A compact view of the state for the dashboard. */
+export function dashboardPayment(p: KnownPayment) {
+  const method = String(p.method?.type ?? '').replace(/^PaymentMethod/, '');
+  return {
+    id: p.id,
+    status: p.status,
+    method,
+    amount: `${p.amount.total} ${p.currency}`,
+    orderName: p.orderName,
+    ...(p.method?.type === 'PaymentMethodVirtualAccount' ? { account: `${p.method.bank ?? ''} ${p.method.accountNumber}` } : {}),
+  };
+}
+
+export function renderReceipt(p: KnownPayment): string {
+  const rows: [string, string][] = [
+    ['결제 ID', p.id],
+    ['거래 ID', p.transactionId],
+    ['상태', p.status],
+    ['주문명', p.orderName],
+    ['금액', `${p.amount.total.toLocaleString('ko-KR')} ${p.currency}`],
+    ['취소 금액', `${p.amount.cancelled.toLocaleString('ko-KR')} ${p.currency}`],
+    ['PG 거래번호', 'pgTxId' in p && p.pgTxId ? p.pgTxId : '-'],
+    ['승인 시각', 'paidAt' in p && p.paidAt ? p.paidAt : '-'],
+  ];
+  return `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>매출전표 (샌드박스)</title>
+<style>body{font:14px/1.6 system-ui,sans-serif;max-width:420px;margin:24px auto;padding:0 16px}th{text-align:left;color:#555;padding-right:12px}</style></head>
+<body><h1>KG이니시스 매출전표 <small>(PortOne 샌드박스)</small></h1><table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table></body></html>`;
+}

@@ -1,0 +1,354 @@
+// The sandbox's HTTP front: raw node:http for speed. PortOne's REST API (auth, faults, JSON in
+// any content type, `{type, message}` errors), the browser runtime and payment window, and the
+// dashboard with its JSON control routes.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError } from './errors.js';
+import * as input from './input.js';
+import type { Auth } from './auth.js';
+import type { SandboxCore } from './core.js';
+import type { Checkout } from './checkout/checkout.js';
+import { CheckoutRejection } from './checkout/rules.js';
+import type { CheckoutErrorBody, CompleteBody, PrepareBody } from './checkout/protocol.js';
+import { loadBrowserAssets } from './assets.js';
+import { renderWindow } from './window/html.js';
+import { dashboardPayment, renderDashboard, renderReceipt } from './dashboard.js';
+import { RawJson, type Handler, type RestContext } from './rest/context.js';
+import * as payments from './rest/payments.js';
+import * as billingKeys from './rest/billing-keys.js';
+import * as schedules from './rest/schedules.js';
+import { login, refresh } from './rest/auth.js';
+import { iso } from './ids.js';
+import type { SandboxChargeOutcome, SandboxFaults, SandboxOutcome } from './types.js';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+interface RestRoute {
+  /** The fault key, e.g. `GET /payments/:id`. */
+  key: string;
+  handler: Handler;
+  auth: boolean;
+}
+
+export interface HttpDeps {
+  core: SandboxCore;
+  auth: Auth;
+  checkout: Checkout;
+  /** Sandbox controls the dashboard uses (same as the Sandbox object's methods). */
+  controls: {
+    advance(ms: number): Promise<void>;
+    deposit(paymentId: string, amount?: number): Promise<unknown>;
+    nextOutcome(outcome: SandboxOutcome): void;
+    nextChargeOutcome(outcome: SandboxChargeOutcome): void;
+    setFaults(faults: SandboxFaults): void;
+    setWebhookUrls(urls: string[]): void;
+    reset(): void;
+  };
+}
+
+type Method = 'GET' | 'POST' | 'DELETE';
+const route = (key: string, handler: Handler, auth = true): RestRoute => ({ key, handler, auth });
+
+/** REST routes by method and path shape; `null` params mark a `{param}` segment. */
+function buildRoutes(auth: Auth) {
+  const table: Record<string, Partial<Record<Method, RestRoute>>> = {
+    '/login/api-secret': { POST: route('POST /login/api-secret', login(auth), false) },
+    '/token/refresh': { POST: route('POST /token/refresh', refresh(auth), false) },
+    '/payments': { GET: route('GET /payments', payments.listPayments) },
+    '/payments/:id': { GET: route('GET /payments/:id', payments.getPayment) },
+    '/payments/:id/pre-register': { POST: route('POST /payments/:id/pre-register', payments.preRegister) },
+    '/payments/:id/cancel': { POST: route('POST /payments/:id/cancel', payments.cancelPayment) },
+    '/payments/:id/instant': { POST: route('POST /payments/:id/instant', payments.payInstantly) },
+    '/payments/:id/billing-key': { POST: route('POST /payments/:id/billing-key', payments.payWithBillingKey) },
+    '/payments/:id/schedule': { POST: route('POST /payments/:id/schedule', schedules.createPaymentSchedule) },
+    '/payments/:id/confirm': { POST: route('POST /payments/:id/confirm', payments.confirmPayment) },
+    '/payments/:id/resend-webhook': { POST: route('POST /payments/:id/resend-webhook', payments.resendWebhook) },
+    '/payments/:id/virtual-account/close': { POST: route('POST /payments/:id/virtual-account/close', payments.closeVirtualAccount) },
+    '/payment-schedules': { GET: route('GET /payment-schedules', schedules.listPaymentSchedules), DELETE: route('DELETE /payment-schedules', schedules.revokePaymentSchedules) },
+    '/payment-schedules/:id': { GET: route('GET /payment-schedules/:id', schedules.getPaymentSchedule) },
+    '/billing-keys': { GET: route('GET /billing-keys', billingKeys.listBillingKeys), POST: route('POST /billing-keys', billingKeys.issueBillingKey) },
+    '/billing-keys/confirm': { POST: route('POST /billing-keys/confirm', billingKeys.confirmBillingKey) },
+    '/billing-keys/confirm-issue-and-pay': { POST: route('POST /billing-keys/confirm-issue-and-pay', billingKeys.confirmBillingKeyIssueAndPay) },
+    '/billing-keys/:id': { GET: route('GET /billing-keys/:id', billingKeys.getBillingKey), DELETE: route('DELETE /billing-keys/:id', billingKeys.deleteBillingKey) },
+  };
+  return table;
+}
+
+/** `/payments/abc/cancel` → shape `/payments/:id/cancel` and params `['abc']` (still encoded). */
+function shapeOf(path: string): { shape: string; raw: string[] } {
+  const segments = path.split('/');
+  const raw: string[] = [];
+  const top = segments[1];
+  if ((top === 'payments' || top === 'payment-schedules' || top === 'billing-keys') && segments.length >= 3) {
+    const second = segments[2]!;
+    if (top === 'billing-keys' && segments.length === 3 && (second === 'confirm' || second === 'confirm-issue-and-pay')) return { shape: path, raw };
+    raw.push(second);
+    segments[2] = ':id';
+  }
+  return { shape: segments.join('/'), raw };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function send(res: ServerResponse, status: number, text: string, type = JSON_TYPE, extra?: Record<string, string>): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text), ...extra });
+  res.end(text);
+}
+
+const sendError = (res: ServerResponse, error: ApiError, extra?: Record<string, string>) => send(res, error.status, JSON.stringify(error.body()), JSON_TYPE, extra);
+
+const FAILURE_TYPES = { 500: 'INTERNAL_SERVER_ERROR', 502: 'BAD_GATEWAY', 503: 'SERVICE_UNAVAILABLE', 504: 'GATEWAY_TIMEOUT' } as const;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new ApiError('INVALID_REQUEST', `The request body exceeds ${MAX_BODY_BYTES} bytes.`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** JSON whatever the content type (the server SDK sends text/plain); `{}` when empty. */
+async function jsonBody(req: IncomingMessage): Promise<input.Json> {
+  const text = await readBody(req);
+  if (text.trim() === '') return {};
+  try {
+    const parsed = input.parseJson(text, 'The request body');
+    if (!input.isObject(parsed)) throw new ApiError('INVALID_REQUEST', `The request body must be a JSON object, got ${input.describe(parsed)}.`);
+    return parsed;
+  } catch (error) {
+    if (error instanceof input.InputError) throw new ApiError('INVALID_REQUEST', error.message);
+    throw error;
+  }
+}
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'content-type',
+  'access-control-max-age': '600',
+};
+
+const CHECKOUT_STATUS: Record<string, number> = {
+  StoreNotFound: 404,
+  ChannelNotFound: 404,
+  TransactionNotFound: 404,
+  PaymentAlreadyPaid: 409,
+  AmountNotEqualToPredefined: 409,
+  InvalidEntityState: 409,
+};
+
+export function createRequestListener(deps: HttpDeps): { listener: (req: IncomingMessage, res: ServerResponse) => void; hung: Set<ServerResponse> } {
+  const { core, auth, checkout, controls } = deps;
+  const routes = buildRoutes(auth);
+  const hung = new Set<ServerResponse>();
+
+  const runRest = async (req: IncomingMessage, res: ServerResponse, found: RestRoute, raw: string[], query: string): Promise<void> => {
+    const started = core.log === noop ? 0 : performance.now();
+    try {
+      if (core.faultsActive) {
+        const fault = core.faults.routes?.[found.key] ?? core.faults.routes?.['*'];
+        if (fault) {
+          if (fault.latencyMs) await sleep(fault.latencyMs);
+          if (core.rollDice(fault.hangRate)) {
+            hung.add(res);
+            res.on('close', () => hung.delete(res));
+            core.log(`${req.method} ${req.url} → (hang, fault)`);
+            return;
+          }
+          if (core.rollDice(fault.failureRate)) {
+            const status = fault.failureStatus ?? 500;
+            send(res, status, JSON.stringify({ type: FAILURE_TYPES[status], message: `Injected fault on ${found.key} (sandbox).` }));
+            core.log(`${req.method} ${req.url} → ${status} (fault)`);
+            return;
+          }
+        }
+      }
+      const authorization = req.headers.authorization;
+      if (found.auth && !auth.check(authorization)) throw auth.unauthorized(authorization);
+      let params: string[];
+      try {
+        params = raw.map((p) => decodeURIComponent(p));
+      } catch {
+        throw new ApiError('INVALID_REQUEST', `The path ${JSON.stringify(req.url)} has a malformed percent-encoding.`);
+      }
+      const body = req.method === 'POST' ? await jsonBody(req) : {};
+      const ctx: RestContext = { core, params, query: new URLSearchParams(query), body };
+      const result = await found.handler(ctx);
+      send(res, 200, result instanceof RawJson ? result.text : JSON.stringify(result));
+    } catch (error) {
+      if (error instanceof ApiError) sendError(res, error);
+      else if (error instanceof input.InputError) sendError(res, new ApiError('INVALID_REQUEST', error.message));
+      else {
+        core.log(`${req.method} ${req.url} failed: ${(error as Error).stack ?? error}`);
+        sendError(res, new ApiError('INTERNAL_SERVER_ERROR', `The sandbox failed: ${(error as Error).message}`));
+      }
+    }
+    if (started) core.log(`${req.method} ${req.url} → ${res.statusCode} (${(performance.now() - started).toFixed(1)} ms)`);
+  };
+
+  const checkoutError = (res: ServerResponse, error: unknown) => {
+    if (error instanceof CheckoutRejection) {
+      const extra = error as CheckoutRejection & Partial<CheckoutErrorBody>;
+      const body: CheckoutErrorBody = {
+        code: error.code,
+        message: error.message,
+        ...(extra.paymentId ? { paymentId: extra.paymentId } : {}),
+        ...(extra.txId ? { txId: extra.txId } : {}),
+      };
+      send(res, CHECKOUT_STATUS[error.code] ?? 400, JSON.stringify(body), JSON_TYPE, CORS);
+      return;
+    }
+    const message = error instanceof ApiError || error instanceof input.InputError ? error.message : `The sandbox failed: ${(error as Error).message}`;
+    if (!(error instanceof ApiError) && !(error instanceof input.InputError)) core.log(`checkout failed: ${(error as Error).stack ?? error}`);
+    send(res, error instanceof ApiError && error.status < 500 ? 400 : 500, JSON.stringify({ code: error instanceof ApiError && error.status < 500 ? 'BadRequest' : 'UnknownError', message }), JSON_TYPE, CORS);
+  };
+
+  const handleCheckout = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    try {
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, CORS).end();
+        return;
+      }
+      if (path === '/v2/browser-sdk.js' || path === '/checkout/window.js') {
+        const assets = await loadBrowserAssets();
+        send(res, 200, path === '/checkout/window.js' ? assets.page : assets.runtime, 'text/javascript; charset=utf-8', { ...CORS, 'cache-control': 'no-cache' });
+        return;
+      }
+      if (path === '/checkout/prepare' && req.method === 'POST') {
+        const body = (await jsonBody(req)) as unknown as PrepareBody;
+        const { answer } = checkout.prepare(body);
+        send(res, 200, JSON.stringify(answer), JSON_TYPE, CORS);
+        return;
+      }
+      const windowMatch = /^\/checkout\/window\/([^/]+)$/.exec(path);
+      if (windowMatch && req.method === 'GET') {
+        const tx = checkout.transaction(decodeURIComponent(windowMatch[1]!));
+        if (!tx) {
+          send(res, 404, '<!doctype html><title>결제창 없음</title><p>이 결제창을 찾을 수 없습니다. (unknown transaction)</p>', 'text/html; charset=utf-8');
+          return;
+        }
+        send(res, 200, renderWindow(tx, { storeName: '포트원 샌드박스 상점' }), 'text/html; charset=utf-8', { 'cache-control': 'no-store' });
+        return;
+      }
+      const completeMatch = /^\/checkout\/transactions\/([^/]+)\/complete$/.exec(path);
+      if (completeMatch && req.method === 'POST') {
+        const body = (await jsonBody(req)) as unknown as CompleteBody;
+        send(res, 200, JSON.stringify(checkout.complete(decodeURIComponent(completeMatch[1]!), body.action)), JSON_TYPE, CORS);
+        return;
+      }
+      send(res, 404, JSON.stringify({ code: 'NotFound', message: `No checkout route ${req.method} ${path}` }), JSON_TYPE, CORS);
+    } catch (error) {
+      checkoutError(res, error);
+    }
+  };
+
+  const handleControl = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    const ok = (value: unknown = { ok: true }) => send(res, 200, JSON.stringify(value), JSON_TYPE, CORS);
+    try {
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, CORS).end();
+        return;
+      }
+      if (path === '/sandbox') {
+        res.writeHead(302, { location: '/sandbox/' }).end();
+        return;
+      }
+      if (path === '/sandbox/' && req.method === 'GET') {
+        send(res, 200, renderDashboard({ storeId: core.storeId, url: core.baseUrl }), 'text/html; charset=utf-8');
+        return;
+      }
+      if (path === '/sandbox/state' && req.method === 'GET') {
+        ok({
+          now: iso(core.now()),
+          timers: core.clock.pending().map((t) => ({ at: iso(t.at), label: t.label })),
+          payments: [...core.state.payments.values()].map((e) => dashboardPayment(e.payment)).reverse(),
+          schedules: [...core.state.schedules.values()].map((e) => e.schedule),
+          deliveries: core.webhooks.deliveries(),
+          windowOutcomes: core.windowOutcomes,
+          faults: core.faults,
+        });
+        return;
+      }
+      const receipt = /^\/sandbox\/receipts\/([^/]+)$/.exec(path);
+      if (receipt && req.method === 'GET') {
+        const entry = core.state.payments.get(decodeURIComponent(receipt[1]!));
+        if (!entry) send(res, 404, '<!doctype html><p>결제를 찾을 수 없습니다.</p>', 'text/html; charset=utf-8');
+        else send(res, 200, renderReceipt(entry.payment), 'text/html; charset=utf-8');
+        return;
+      }
+      if (req.method !== 'POST') throw new ApiError('NOT_FOUND', `No sandbox route ${req.method} ${path}`);
+      const body = await jsonBody(req);
+      switch (path) {
+        case '/sandbox/advance':
+          await controls.advance(input.integer(body.ms, 'ms', { min: 0 }));
+          return ok({ now: iso(core.now()) });
+        case '/sandbox/deposit':
+          return ok(await controls.deposit(input.string(body.paymentId, 'paymentId'), input.optInteger(body.amount, 'amount', { min: 1 })));
+        case '/sandbox/outcomes':
+          controls.nextOutcome(body as unknown as SandboxOutcome);
+          return ok({ queued: core.windowOutcomes.length });
+        case '/sandbox/charge-outcomes':
+          controls.nextChargeOutcome(body as unknown as SandboxChargeOutcome);
+          return ok({ queued: core.chargeOutcomes.length });
+        case '/sandbox/faults':
+          controls.setFaults(body as SandboxFaults);
+          return ok();
+        case '/sandbox/webhook-urls':
+          controls.setWebhookUrls(input.optHttpUrls(body.urls, 'urls') ?? []);
+          return ok();
+        case '/sandbox/reset':
+          controls.reset();
+          return ok();
+        default:
+          throw new ApiError('NOT_FOUND', `No sandbox route POST ${path}`);
+      }
+    } catch (error) {
+      const message = (error as Error).message;
+      const status = error instanceof ApiError ? error.status : 400;
+      send(res, status, JSON.stringify({ type: error instanceof ApiError ? error.type : 'INVALID_REQUEST', message }), JSON_TYPE, CORS);
+    }
+  };
+
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const { shape, raw } = shapeOf(path);
+    const methods = routes[shape];
+    if (methods) {
+      const found = methods[req.method as Method];
+      if (found) {
+        void runRest(req, res, found, raw, q === -1 ? '' : url.slice(q + 1));
+        return;
+      }
+      sendError(res, new ApiError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${shape}; use ${Object.keys(methods).join(' or ')}.`), { allow: Object.keys(methods).join(', ') });
+      return;
+    }
+    if (path.startsWith('/checkout/') || path === '/v2/browser-sdk.js') {
+      void handleCheckout(req, res, path);
+      return;
+    }
+    if (path === '/sandbox' || path.startsWith('/sandbox/')) {
+      void handleControl(req, res, path);
+      return;
+    }
+    if (path === '/' && req.method === 'GET') {
+      res.writeHead(302, { location: '/sandbox/' }).end();
+      return;
+    }
+    sendError(res, new ApiError('NOT_FOUND', `No PortOne API route ${req.method} ${path} (the sandbox emulates the V2 payment, billing-key, schedule and auth endpoints).`));
+  };
+  return { listener, hung };
+}
+
+export const noop = (): void => {};

@@ -1,0 +1,7 @@
+// portone-checkout-kit/sandbox: an offline, stateful emulator of PortOne V2 (REST API, the KG
+// Inicis payment window behind the browser SDK, signed webhooks, faults, clock).
+export { createSandbox, SANDBOX_CUSTOMER, DESKTOP_USER_AGENT, MOBILE_USER_AGENT } from './sandbox.js';
+export { signWebhook, PORTONE_RETRY_DELAYS_MS } from './webhooks.js';
+export { TEST_CARDS, DECLINES, CARD_COMPANIES, SHOPPER_CANCEL_MESSAGE } from './catalog.js';
+export { withResultQuery, parseOutcome } from './checkout/protocol.js';
+export type * from './types.js';

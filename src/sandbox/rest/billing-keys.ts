@@ -1,0 +1,186 @@
+// Billing-key endpoints: API issue (keyed-in card), read, list, delete, and the two manual-approval
+// confirmations of window-issued keys.
+import type {
+  ConfirmedBillingKeyIssueAndPaySummary,
+  ConfirmedBillingKeySummary,
+  DeleteBillingKeyResponse,
+  GetBillingKeyInfosResponse,
+  IssueBillingKeyResponse,
+  IssuedBillingKeyInfo,
+} from '@portone/server-sdk/payment/billingKey';
+import { ApiError } from '../errors.js';
+import * as input from '../input.js';
+import { inicisTid, iso, uuidv7 } from '../ids.js';
+import { cardCompanyForNumber } from '../catalog.js';
+import { cardFields } from '../core.js';
+import { selectedChannel } from '../payments.js';
+import type { BillingKeyEntry } from '../state.js';
+import { RawJson, read, readCustomer, requestBody, requireInicisCustomer, type RestContext } from './context.js';
+import { readCardCredential } from './payments.js';
+
+export const newBillingKey = (now: number): string => `billing-key-${uuidv7(now)}`;
+
+/** `POST /billing-keys`: issues a key from a keyed-in card (KG Inicis needs an API billing contract). */
+export function issueBillingKey(ctx: RestContext): IssueBillingKeyResponse {
+  const { core } = ctx;
+  const body = read(() => {
+    const method = input.object(ctx.body.method, 'method');
+    const card = input.optObject(method.card, 'method.card');
+    if (!card) throw new input.InputError('`method.card`: KG Inicis issues API billing keys for cards only; expected { card: { credential } }, got nothing');
+    return {
+      storeId: input.optString(ctx.body.storeId, 'storeId'),
+      card,
+      channelKey: input.optString(ctx.body.channelKey, 'channelKey'),
+      channelGroupId: input.optString(ctx.body.channelGroupId, 'channelGroupId'),
+      customData: input.optString(ctx.body.customData, 'customData'),
+      noticeUrls: input.optHttpUrls(ctx.body.noticeUrls, 'noticeUrls'),
+    };
+  });
+  core.checkStore(body.storeId);
+  if (!body.channelKey && !body.channelGroupId) throw new ApiError('INVALID_REQUEST', '`channelKey`: expected a channel key (or `channelGroupId`), got nothing.');
+  const channel = core.channel(body.channelKey);
+  if (!channel) throw new ApiError('CHANNEL_NOT_FOUND', body.channelKey ? `Channel key ${JSON.stringify(body.channelKey)} is not a channel of store ${core.storeId}.` : `Channel group ${JSON.stringify(body.channelGroupId)} does not exist in store ${core.storeId}.`);
+  const customer = read(() => readCustomer(ctx.body.customer));
+  requireInicisCustomer(customer);
+  const at = core.now();
+  const cardNumber = readCardCredential(body.card.credential, 'method.card.credential', at);
+  const billingKey = newBillingKey(at);
+  const selected = selectedChannel(channel);
+  const method = { type: 'BillingKeyPaymentMethodCard' as const, card: cardFields(cardCompanyForNumber(cardNumber), 'PERSONAL', cardNumber.slice(-4)) };
+  const info: IssuedBillingKeyInfo = {
+    status: 'ISSUED',
+    billingKey,
+    merchantId: core.credentials.merchantId,
+    storeId: core.storeId,
+    methods: [method],
+    channels: [selected],
+    customer,
+    ...(body.customData !== undefined ? { customData: body.customData } : {}),
+    requestedAt: iso(at),
+    issuedAt: iso(at),
+    pgBillingKeyIssueResponses: [{ type: 'ISSUED', channel: selected, pgTxId: inicisTid('BillingKey', channel.pgMerchantId, at, 'api'), method }],
+  };
+  const entry: BillingKeyEntry = { billingKey, status: 'ISSUED', info, cardNumber, ...(body.noticeUrls ? { noticeUrls: body.noticeUrls } : {}) };
+  core.state.billingKeys.set(billingKey, entry);
+  core.emitBillingKey('BillingKey.Issued', entry);
+  core.persist();
+  return { billingKeyInfo: { billingKey, channels: [selected], issuedAt: info.issuedAt } };
+}
+
+export function getBillingKey(ctx: RestContext): RawJson {
+  ctx.core.checkStore(ctx.query.get('storeId') ?? undefined);
+  return new RawJson(JSON.stringify(ctx.core.requireBillingKey(ctx.params[0]!).info));
+}
+
+/** `GET /billing-keys?requestBody={page, sort, filter}`. */
+export function listBillingKeys(ctx: RestContext): GetBillingKeyInfosResponse {
+  const q = read(() => {
+    const body = requestBody(ctx);
+    const page = input.optObject(body.page, 'page') ?? {};
+    const sort = input.optObject(body.sort, 'sort') ?? {};
+    const filter = input.optObject(body.filter, 'filter') ?? {};
+    return {
+      number: input.optInteger(page.number, 'page.number', { min: 0 }) ?? 0,
+      size: input.optInteger(page.size, 'page.size', { min: 1 }) ?? 10,
+      by: input.optOneOf(sort.by, 'sort.by', ['REQUESTED_AT', 'ISSUED_AT', 'DELETED_AT', 'STATUS_TIMESTAMP']) ?? 'ISSUED_AT',
+      order: input.optOneOf(sort.order, 'sort.order', ['DESC', 'ASC']) ?? 'DESC',
+      storeId: input.optString(filter.storeId, 'filter.storeId'),
+      status: input.optStringArray(filter.status, 'filter.status'),
+      customerId: input.optString(filter.customerId, 'filter.customerId'),
+    };
+  });
+  ctx.core.checkStore(q.storeId);
+  const infos = [...ctx.core.state.billingKeys.values()]
+    .flatMap((e) => (e.info && (e.status === 'ISSUED' || e.status === 'DELETED') ? [e.info] : []))
+    .filter((info) => (!q.status || q.status.includes(info.status)) && (!q.customerId || info.customer.id === q.customerId));
+  const time = (info: (typeof infos)[number]) => {
+    const stamp = q.by === 'REQUESTED_AT' ? info.requestedAt : q.by === 'DELETED_AT' || (q.by === 'STATUS_TIMESTAMP' && info.status === 'DELETED') ? (info as { deletedAt?: string }).deletedAt : info.issuedAt;
+    return stamp ? Date.parse(stamp) : 0;
+  };
+  infos.sort((a, b) => (q.order === 'ASC' ? time(a) - time(b) : time(b) - time(a)));
+  const start = q.number * q.size;
+  return { items: infos.slice(start, start + q.size), page: { number: q.number, size: q.size, totalCount: infos.length } };
+}
+
+/** `DELETE /billing-keys/{key}?storeId&reason&requester`. */
+export function deleteBillingKey(ctx: RestContext): DeleteBillingKeyResponse {
+  const { core } = ctx;
+  core.checkStore(ctx.query.get('storeId') ?? undefined);
+  read(() => input.optOneOf(ctx.query.get('requester') ?? undefined, 'requester', ['CUSTOMER', 'ADMIN']));
+  const key = ctx.params[0]!;
+  const entry = core.state.billingKeys.get(key);
+  if (!entry) throw new ApiError('BILLING_KEY_NOT_FOUND', `Billing key ${JSON.stringify(key)} does not exist in store ${core.storeId}.`);
+  if (entry.status === 'READY' || entry.status === 'FAILED' || !entry.info) throw new ApiError('BILLING_KEY_NOT_ISSUED', `Billing key ${JSON.stringify(key)} was never issued (its window ${entry.status === 'READY' ? 'is still open' : 'failed'}).`);
+  if (entry.status === 'DELETED') throw new ApiError('BILLING_KEY_ALREADY_DELETED', `Billing key ${JSON.stringify(key)} is already deleted.`);
+  const pending = [...core.state.schedules.values()].filter((s) => s.schedule.billingKey === key && s.schedule.status === 'SCHEDULED');
+  if (pending.length > 0) {
+    throw new ApiError('PAYMENT_SCHEDULE_ALREADY_EXISTS', `Billing key ${JSON.stringify(key)} has ${pending.length} scheduled payment(s) (${pending.map((s) => s.schedule.id).join(', ')}); revoke them first.`);
+  }
+  const deletedAt = iso(core.now());
+  entry.status = 'DELETED';
+  entry.info = { ...(entry.info as IssuedBillingKeyInfo), status: 'DELETED', deletedAt };
+  core.emitBillingKey('BillingKey.Deleted', entry);
+  core.persist();
+  return { deletedAt };
+}
+
+function findByIssueToken(ctx: RestContext, token: string): BillingKeyEntry {
+  for (const entry of ctx.core.state.billingKeys.values()) if (entry.billingIssueToken === token) return entry;
+  throw new ApiError('BILLING_KEY_NOT_FOUND', 'No billing key is waiting for this billingIssueToken.');
+}
+
+function confirmIssue(ctx: RestContext, entry: BillingKeyEntry, isTest: boolean | undefined): void {
+  if (entry.status !== 'READY' || !entry.info) throw new ApiError('BILLING_KEY_ALREADY_ISSUED', `Billing key ${entry.billingKey} is already ${entry.status}.`);
+  const test = entry.info.channels[0]?.type === 'TEST';
+  if (isTest !== undefined && isTest !== test) throw new ApiError('INFORMATION_MISMATCH', `isTest is ${isTest}, but the key's channel is ${test ? 'TEST' : 'LIVE'}.`);
+  entry.status = 'ISSUED';
+  entry.info = { ...entry.info, status: 'ISSUED', issuedAt: iso(ctx.core.now()) } as IssuedBillingKeyInfo;
+  delete entry.billingIssueToken;
+  ctx.core.emitBillingKey('BillingKey.Issued', entry);
+  ctx.core.persist();
+}
+
+/** `POST /billing-keys/confirm`: issues a key a manual-approval window prepared. */
+export function confirmBillingKey(ctx: RestContext): ConfirmedBillingKeySummary {
+  const body = read(() => ({
+    storeId: input.optString(ctx.body.storeId, 'storeId'),
+    billingIssueToken: input.string(ctx.body.billingIssueToken, 'billingIssueToken'),
+    isTest: input.optBoolean(ctx.body.isTest, 'isTest'),
+  }));
+  ctx.core.checkStore(body.storeId);
+  const entry = findByIssueToken(ctx, body.billingIssueToken);
+  if (entry.paymentId) throw new ApiError('INVALID_REQUEST', 'This billingIssueToken belongs to an issue-and-pay window; confirm it with /billing-keys/confirm-issue-and-pay.');
+  confirmIssue(ctx, entry, body.isTest);
+  return { billingKey: entry.billingKey };
+}
+
+/** `POST /billing-keys/confirm-issue-and-pay`: issues the key and completes its first payment. */
+export function confirmBillingKeyIssueAndPay(ctx: RestContext): ConfirmedBillingKeyIssueAndPaySummary {
+  const { core } = ctx;
+  const body = read(() => ({
+    storeId: input.optString(ctx.body.storeId, 'storeId'),
+    billingIssueToken: input.string(ctx.body.billingIssueToken, 'billingIssueToken'),
+    paymentId: input.optString(ctx.body.paymentId, 'paymentId'),
+    currency: input.optString(ctx.body.currency, 'currency'),
+    totalAmount: input.optInteger(ctx.body.totalAmount, 'totalAmount', { min: 0 }),
+    taxFreeAmount: input.optInteger(ctx.body.taxFreeAmount, 'taxFreeAmount', { min: 0 }),
+    isTest: input.optBoolean(ctx.body.isTest, 'isTest'),
+  }));
+  core.checkStore(body.storeId);
+  const entry = findByIssueToken(ctx, body.billingIssueToken);
+  const payment = entry.paymentId ? core.state.payments.get(entry.paymentId) : undefined;
+  if (!payment || !payment.pendingConfirm) throw new ApiError('INVALID_REQUEST', 'This billingIssueToken belongs to a billing-key-only window; confirm it with /billing-keys/confirm.');
+  const p = payment.payment;
+  const mismatches = [
+    body.paymentId !== undefined && body.paymentId !== p.id ? `paymentId ${body.paymentId} ≠ ${p.id}` : undefined,
+    body.currency !== undefined && body.currency !== p.currency ? `currency ${body.currency} ≠ ${p.currency}` : undefined,
+    body.totalAmount !== undefined && body.totalAmount !== p.amount.total ? `totalAmount ${body.totalAmount} ≠ ${p.amount.total}` : undefined,
+    body.taxFreeAmount !== undefined && body.taxFreeAmount !== p.amount.taxFree ? `taxFreeAmount ${body.taxFreeAmount} ≠ ${p.amount.taxFree}` : undefined,
+  ].filter(Boolean);
+  if (mismatches.length > 0) throw new ApiError('INFORMATION_MISMATCH', `The confirmation does not match the payment: ${mismatches.join('; ')}.`);
+  confirmIssue(ctx, entry, body.isTest);
+  const method = payment.pendingConfirm.method;
+  delete payment.pendingConfirm;
+  core.markPaid(payment, method);
+  return { billingKey: entry.billingKey, paymentId: p.id };
+}

@@ -1,0 +1,167 @@
+// Payment schedules: create (`POST /payments/{id}/schedule`), read, list and revoke. Due schedules
+// are run by the core at `timeToPay` on the sandbox clock.
+import type { BillingKeyPaymentInput } from '@portone/server-sdk/common';
+import type {
+  CreatePaymentScheduleResponse,
+  GetPaymentSchedulesResponse,
+  RevokePaymentSchedulesResponse,
+  ScheduledPaymentSchedule,
+} from '@portone/server-sdk/payment/paymentSchedule';
+import { ApiError } from '../errors.js';
+import * as input from '../input.js';
+import { iso, uuidv7 } from '../ids.js';
+import type { KnownSchedule } from '../state.js';
+import { RawJson, read, requestBody, type RestContext } from './context.js';
+import { readBillingKeyPayment } from './payments.js';
+
+export function createPaymentSchedule(ctx: RestContext): CreatePaymentScheduleResponse {
+  const { core } = ctx;
+  const paymentId = ctx.params[0]!;
+  const payment = read(() => input.object(ctx.body.payment, 'payment'));
+  const timeToPay = read(() => input.dateTime(ctx.body.timeToPay, 'timeToPay'));
+  let parsed: ReturnType<typeof readBillingKeyPayment>;
+  try {
+    parsed = readBillingKeyPayment(core, payment, 'payment.');
+  } catch (error) {
+    // Schedules report channel problems as bad input (CHANNEL_NOT_FOUND is not among their errors).
+    if (error instanceof ApiError && error.type === 'CHANNEL_NOT_FOUND') throw new ApiError('INVALID_REQUEST', error.message);
+    throw error;
+  }
+  const existing = core.state.payments.get(paymentId);
+  if (existing && ['PAID', 'PARTIAL_CANCELLED', 'CANCELLED', 'VIRTUAL_ACCOUNT_ISSUED', 'PAY_PENDING'].includes(existing.payment.status)) {
+    throw new ApiError('ALREADY_PAID_OR_WAITING', `Payment ${JSON.stringify(paymentId)} is already ${existing.payment.status}.`);
+  }
+  for (const s of core.state.schedules.values()) {
+    if (s.schedule.paymentId === paymentId && s.schedule.status === 'SCHEDULED') {
+      throw new ApiError('PAYMENT_SCHEDULE_ALREADY_EXISTS', `Payment ${JSON.stringify(paymentId)} already has schedule ${s.schedule.id}.`);
+    }
+  }
+  const { parsed: p, key, customer } = parsed;
+  const at = core.now();
+  const schedule: ScheduledPaymentSchedule = {
+    status: 'SCHEDULED',
+    id: uuidv7(at),
+    merchantId: core.credentials.merchantId,
+    storeId: core.storeId,
+    paymentId,
+    billingKey: key.billingKey,
+    orderName: p.orderName,
+    isCulturalExpense: false,
+    isEscrow: false,
+    customer,
+    customData: p.customData ?? '',
+    totalAmount: p.amount.total,
+    taxFreeAmount: p.amount.taxFree,
+    ...(p.amount.vat !== undefined ? { vatAmount: p.amount.vat } : {}),
+    currency: p.currency,
+    ...(p.installmentMonth !== undefined ? { installmentMonth: p.installmentMonth } : {}),
+    ...(p.noticeUrls ? { noticeUrls: p.noticeUrls } : {}),
+    ...(p.products ? { products: p.products } : {}),
+    createdAt: iso(at),
+    timeToPay: iso(timeToPay),
+  };
+  const stored: BillingKeyPaymentInput = {
+    billingKey: key.billingKey,
+    ...(p.channelKey ? { channelKey: p.channelKey } : {}),
+    orderName: p.orderName,
+    ...(p.customer ? { customer: p.customer } : {}),
+    ...(p.customData !== undefined ? { customData: p.customData } : {}),
+    amount: { total: p.amount.total, taxFree: p.amount.taxFree, ...(p.amount.vat !== undefined ? { vat: p.amount.vat } : {}) },
+    currency: p.currency,
+    ...(p.installmentMonth !== undefined ? { installmentMonth: p.installmentMonth } : {}),
+    ...(p.noticeUrls ? { noticeUrls: p.noticeUrls } : {}),
+    ...(p.products ? { products: p.products } : {}),
+    ...(p.productCount !== undefined ? { productCount: p.productCount } : {}),
+  };
+  const entry = { schedule, input: stored };
+  core.state.schedules.set(schedule.id, entry);
+  core.armSchedule(entry);
+  core.persist();
+  return { schedule: { id: schedule.id } };
+}
+
+export function getPaymentSchedule(ctx: RestContext): RawJson {
+  ctx.core.checkStore(ctx.query.get('storeId') ?? undefined);
+  const entry = ctx.core.state.schedules.get(ctx.params[0]!);
+  if (!entry) throw new ApiError('PAYMENT_SCHEDULE_NOT_FOUND', `Payment schedule ${JSON.stringify(ctx.params[0])} does not exist in store ${ctx.core.storeId}.`);
+  return new RawJson(JSON.stringify(entry.schedule));
+}
+
+/** `GET /payment-schedules?requestBody={page, sort, filter}`; `from`/`until` bound `timeToPay`. */
+export function listPaymentSchedules(ctx: RestContext): GetPaymentSchedulesResponse {
+  const q = read(() => {
+    const body = requestBody(ctx);
+    const page = input.optObject(body.page, 'page') ?? {};
+    const sort = input.optObject(body.sort, 'sort') ?? {};
+    const filter = input.optObject(body.filter, 'filter') ?? {};
+    return {
+      number: input.optInteger(page.number, 'page.number', { min: 0 }) ?? 0,
+      size: input.optInteger(page.size, 'page.size', { min: 1 }) ?? 10,
+      by: input.optOneOf(sort.by, 'sort.by', ['CREATED_AT', 'TIME_TO_PAY', 'COMPLETED_AT']) ?? 'CREATED_AT',
+      order: input.optOneOf(sort.order, 'sort.order', ['DESC', 'ASC']) ?? 'DESC',
+      storeId: input.optString(filter.storeId, 'filter.storeId'),
+      billingKey: input.optString(filter.billingKey, 'filter.billingKey'),
+      from: input.optDateTime(filter.from, 'filter.from'),
+      until: input.optDateTime(filter.until, 'filter.until'),
+      status: input.optStringArray(filter.status, 'filter.status'),
+      isForTest: input.optBoolean(filter.isForTest, 'filter.isForTest'),
+    };
+  });
+  ctx.core.checkStore(q.storeId);
+  const isTestKey = (billingKey: string) => ctx.core.state.billingKeys.get(billingKey)?.info?.channels[0]?.type === 'TEST';
+  const items = [...ctx.core.state.schedules.values()]
+    .map((e) => e.schedule)
+    .filter((s) => {
+      const time = Date.parse(s.timeToPay);
+      return (
+        (!q.billingKey || s.billingKey === q.billingKey) &&
+        (!q.status || q.status.includes(s.status)) &&
+        (q.from === undefined || time >= q.from) &&
+        (q.until === undefined || time < q.until) &&
+        (q.isForTest === undefined || isTestKey(s.billingKey) === q.isForTest)
+      );
+    });
+  const key = (s: KnownSchedule) => Date.parse(q.by === 'TIME_TO_PAY' ? s.timeToPay : q.by === 'COMPLETED_AT' ? ('completedAt' in s ? s.completedAt : '') : s.createdAt) || 0;
+  items.sort((a, b) => (q.order === 'ASC' ? key(a) - key(b) : key(b) - key(a)));
+  const start = q.number * q.size;
+  return { items: items.slice(start, start + q.size), page: { number: q.number, size: q.size, totalCount: items.length } };
+}
+
+/** `DELETE /payment-schedules?requestBody={storeId, billingKey, scheduleIds}`: all or nothing. */
+export function revokePaymentSchedules(ctx: RestContext): RevokePaymentSchedulesResponse {
+  const { core } = ctx;
+  const body = read(() => {
+    const b = requestBody(ctx);
+    return {
+      storeId: input.optString(b.storeId, 'storeId'),
+      billingKey: input.optString(b.billingKey, 'billingKey'),
+      scheduleIds: input.optStringArray(b.scheduleIds, 'scheduleIds'),
+    };
+  });
+  core.checkStore(body.storeId);
+  if (!body.billingKey && !body.scheduleIds?.length) throw new ApiError('INVALID_REQUEST', 'Expected `billingKey` or `scheduleIds` (or both), got neither.');
+  if (body.billingKey) {
+    const key = core.requireBillingKey(body.billingKey);
+    if (key.status === 'DELETED') throw new ApiError('BILLING_KEY_ALREADY_DELETED', `Billing key ${JSON.stringify(body.billingKey)} is already deleted.`);
+  }
+  const targets = body.scheduleIds?.length
+    ? body.scheduleIds.map((id) => {
+        const entry = core.state.schedules.get(id);
+        if (!entry) throw new ApiError('PAYMENT_SCHEDULE_NOT_FOUND', `Payment schedule ${JSON.stringify(id)} does not exist.`);
+        if (body.billingKey && entry.schedule.billingKey !== body.billingKey) {
+          throw new ApiError('INVALID_REQUEST', `Schedule ${id} charges billing key ${entry.schedule.billingKey}, not ${body.billingKey}.`);
+        }
+        if (entry.schedule.status === 'REVOKED') throw new ApiError('PAYMENT_SCHEDULE_ALREADY_REVOKED', `Payment schedule ${id} is already revoked.`);
+        if (entry.schedule.status !== 'SCHEDULED') throw new ApiError('PAYMENT_SCHEDULE_ALREADY_PROCESSED', `Payment schedule ${id} is already ${entry.schedule.status}.`);
+        return entry;
+      })
+    : [...core.state.schedules.values()].filter((e) => e.schedule.billingKey === body.billingKey && e.schedule.status === 'SCHEDULED');
+  const revokedAt = iso(core.now());
+  for (const entry of targets) {
+    const { status: _status, ...rest } = entry.schedule;
+    entry.schedule = { ...rest, status: 'REVOKED', revokedAt };
+    core.disarmSchedule(entry.schedule.id);
+  }
+  core.persist();
+  return { revokedScheduleIds: targets.map((e) => e.schedule.id), revokedAt };
+}

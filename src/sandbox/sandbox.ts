@@ -1,0 +1,255 @@
+// `createSandbox`: starts the PortOne V2 emulator on loopback and hands back its URL, credentials
+// and controls (see types.ts for the contract).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  IssueBillingKeyAndPayError,
+  IssueBillingKeyError,
+  PaymentError,
+  type IssueBillingKeyAndPayResponse,
+  type IssueBillingKeyResponse,
+  type PaymentResponse,
+} from '@portone/browser-sdk/v2';
+import type { Payment } from '@portone/server-sdk/payment';
+import type { BillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
+import type { PaymentSchedule } from '@portone/server-sdk/payment/paymentSchedule';
+import { Auth } from './auth.js';
+import { SandboxCore } from './core.js';
+import { Checkout } from './checkout/checkout.js';
+import { CheckoutRejection } from './checkout/rules.js';
+import type { TransactionKind, WindowResponse } from './checkout/protocol.js';
+import { createRequestListener, noop } from './http.js';
+import { readSnapshot, type Credentials } from './state.js';
+import { PORTONE_RETRY_DELAYS_MS, PORTONE_WEBHOOK_TIMEOUT_MS, webhookKey } from './webhooks.js';
+import type {
+  Sandbox,
+  SandboxChannel,
+  SandboxChargeOutcome,
+  SandboxDriveOptions,
+  SandboxFaults,
+  SandboxOptions,
+  SandboxOutcome,
+} from './types.js';
+
+/** User agents the Node helpers present, so PC or mobile rules apply as in a browser. */
+export const DESKTOP_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36';
+export const MOBILE_USER_AGENT = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Mobile Safari/537.36';
+
+/** The buyer the Node helpers use when a request has no `customer`. */
+export const SANDBOX_CUSTOMER = { fullName: '홍길동', phoneNumber: '010-1234-5678', email: 'buyer@example.com' } as const;
+
+const uuid = (): string => randomUUID();
+
+export function defaultChannels(): SandboxChannel[] {
+  const key = () => `channel-key-${uuid()}`;
+  return [
+    { key: key(), name: 'KG이니시스 일반결제 (테스트)', type: 'TEST', pgProvider: 'INICIS_V2', pgMerchantId: 'INIpayTest' },
+    { key: key(), name: 'KG이니시스 카드 정기결제 (테스트)', type: 'TEST', pgProvider: 'INICIS_V2', pgMerchantId: 'INIBillTst' },
+    { key: key(), name: 'KG이니시스 휴대폰 정기결제 (테스트)', type: 'TEST', pgProvider: 'INICIS_V2', pgMerchantId: 'INIBillTst' },
+    { key: key(), name: 'KG이니시스 일반결제', type: 'LIVE', pgProvider: 'INICIS_V2', pgMerchantId: 'MOIsandbox' },
+  ];
+}
+
+export const generateWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
+const generateApiSecret = (): string => randomBytes(60).toString('base64url');
+
+function checkRate(value: number | undefined, field: string): void {
+  if (value !== undefined && (typeof value !== 'number' || !(value >= 0 && value <= 1))) throw new RangeError(`${field}: expected a rate between 0 and 1, got ${value}`);
+}
+
+export function validateFaults(faults: SandboxFaults): SandboxFaults {
+  for (const [key, fault] of Object.entries(faults.routes ?? {})) {
+    if (key !== '*' && !/^(GET|POST|DELETE) \//.test(key)) throw new RangeError(`faults.routes: keys look like "GET /payments/:id" or "*", got ${JSON.stringify(key)}`);
+    checkRate(fault.failureRate, `faults.routes["${key}"].failureRate`);
+    checkRate(fault.hangRate, `faults.routes["${key}"].hangRate`);
+    if (fault.latencyMs !== undefined && !(fault.latencyMs >= 0)) throw new RangeError(`faults.routes["${key}"].latencyMs: expected ms ≥ 0, got ${fault.latencyMs}`);
+    if (fault.failureStatus !== undefined && ![500, 502, 503, 504].includes(fault.failureStatus)) throw new RangeError(`faults.routes["${key}"].failureStatus: expected 500, 502, 503 or 504, got ${fault.failureStatus}`);
+  }
+  const w = faults.webhooks ?? {};
+  checkRate(w.dropRate, 'faults.webhooks.dropRate');
+  checkRate(w.duplicateRate, 'faults.webhooks.duplicateRate');
+  if (w.delayMs !== undefined && !(w.delayMs >= 0)) throw new RangeError(`faults.webhooks.delayMs: expected ms ≥ 0, got ${w.delayMs}`);
+  return faults;
+}
+
+function checkOutcome(outcome: SandboxOutcome | SandboxChargeOutcome, what: string, allowed: readonly string[]): void {
+  if (!outcome || !allowed.includes(outcome.result)) throw new TypeError(`${what}: expected { result: ${allowed.map((r) => `'${r}'`).join(' | ')} }, got ${JSON.stringify(outcome)}`);
+}
+
+/** Starts a sandbox on 127.0.0.1 (a free port unless `port` is given). */
+export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const snapshot = options.persistPath ? readSnapshot(options.persistPath) : undefined;
+  const persisted = snapshot?.credentials;
+  const webhookSecrets = options.webhookSecret !== undefined
+    ? (Array.isArray(options.webhookSecret) ? [...options.webhookSecret] : [options.webhookSecret])
+    : persisted?.webhookSecrets ?? [generateWebhookSecret()];
+  webhookSecrets.forEach(webhookKey);
+  const channels = options.channels ?? persisted?.channels ?? defaultChannels();
+  if (channels.length === 0) throw new RangeError('channels: expected at least one channel');
+  if (new Set(channels.map((c) => c.key)).size !== channels.length) throw new RangeError('channels: every channel needs its own key');
+  const credentials: Credentials = {
+    storeId: options.storeId ?? persisted?.storeId ?? `store-${uuid()}`,
+    merchantId: options.merchantId ?? persisted?.merchantId ?? `merchant-${uuid()}`,
+    apiSecret: options.apiSecret ?? persisted?.apiSecret ?? generateApiSecret(),
+    webhookSecrets,
+    channels,
+  };
+  const retryDelaysMs = options.webhookRetryDelaysMs ?? PORTONE_RETRY_DELAYS_MS;
+  if (!Array.isArray(retryDelaysMs) || retryDelaysMs.length === 0 || retryDelaysMs.some((d) => !(d >= 0))) {
+    throw new RangeError(`webhookRetryDelaysMs: expected a non-empty list of delays in ms ≥ 0, got ${JSON.stringify(retryDelaysMs)}`);
+  }
+  const log = options.log ?? noop;
+  const core = new SandboxCore({
+    credentials,
+    webhookUrls: options.webhookUrls ?? [],
+    retryDelaysMs,
+    webhookTimeoutMs: options.webhookTimeoutMs ?? PORTONE_WEBHOOK_TIMEOUT_MS,
+    clock: options.clock ?? 'real',
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    faults: validateFaults(options.faults ?? {}),
+    ...(options.persistPath ? { persistPath: options.persistPath } : {}),
+    log,
+  });
+  const auth = new Auth(credentials.apiSecret, () => core.now());
+  const checkout = new Checkout(core);
+
+  const channelKeys = {
+    payment: channels[0]!.key,
+    billingKey: (channels[1] ?? channels[0]!).key,
+    billingKeyAndPay: (channels[2] ?? channels[1] ?? channels[0]!).key,
+    live: (channels.find((c) => c.type === 'LIVE') ?? channels[0]!).key,
+  };
+
+  const drive = <R extends WindowResponse>(kind: TransactionKind, request: unknown, outcome: SandboxOutcome | undefined, driveOptions: SandboxDriveOptions | undefined): Promise<R> => {
+    if (outcome) checkOutcome(outcome, 'outcome', ['approve', 'decline', 'cancel']);
+    try {
+      const userAgent = driveOptions?.device === 'mobile' ? MOBILE_USER_AGENT : DESKTOP_USER_AGENT;
+      const { tx } = checkout.prepare({ transactionType: kind, request, client: { userAgent, ...(outcome ? { outcome } : {}) } });
+      return Promise.resolve(checkout.complete(tx.txId, tx.outcome ?? { result: 'approve' }).response as R);
+    } catch (error) {
+      if (!(error instanceof CheckoutRejection)) return Promise.reject(error);
+      const ids = error as CheckoutRejection & { paymentId?: string; txId?: string };
+      const code = error.code as PaymentError['code'];
+      if (kind === 'PAYMENT') return Promise.reject(new PaymentError({ code, message: error.message, txId: ids.txId, paymentId: ids.paymentId }));
+      if (kind === 'ISSUE_BILLING_KEY') return Promise.reject(new IssueBillingKeyError({ code: code as IssueBillingKeyError['code'], message: error.message }));
+      return Promise.reject(new IssueBillingKeyAndPayError({ code: code as IssueBillingKeyAndPayError['code'], message: error.message, txId: ids.txId, paymentId: ids.paymentId }));
+    }
+  };
+
+  const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+  const controls = {
+    advance: (ms: number) => core.clock.advance(ms),
+    deposit: async (paymentId: string, amount?: number): Promise<Payment> => clone(core.deposit(paymentId, amount)),
+    nextOutcome(outcome: SandboxOutcome) {
+      checkOutcome(outcome, 'nextOutcome', ['approve', 'decline', 'cancel']);
+      core.windowOutcomes.push(outcome);
+    },
+    nextChargeOutcome(outcome: SandboxChargeOutcome) {
+      checkOutcome(outcome, 'nextChargeOutcome', ['approve', 'decline']);
+      core.chargeOutcomes.push(outcome);
+    },
+    setFaults: (faults: SandboxFaults) => core.setFaults(validateFaults(faults)),
+    setWebhookUrls(urls: string[]) {
+      core.webhookUrls = [...urls];
+    },
+    reset: () => core.reset(),
+  };
+
+  if (snapshot) {
+    core.state.restore(snapshot);
+    core.webhooks.restore(snapshot.webhookJobs);
+    core.rearm();
+  }
+
+  const { listener, hung } = createRequestListener({ core, auth, checkout, controls });
+  const server: Server = createServer({ keepAlive: true, keepAliveTimeout: 5_000 }, listener);
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${publicHost}:${port}`;
+  core.baseUrl = url;
+  core.persist();
+  log(`PortOne sandbox listening on ${url}`);
+
+  let closed: Promise<void> | undefined;
+  const sandbox: Sandbox = {
+    url,
+    sdkUrl: `${url}/v2/browser-sdk.js`,
+    dashboardUrl: `${url}/sandbox/`,
+    storeId: credentials.storeId,
+    apiSecret: credentials.apiSecret,
+    webhookSecret: webhookSecrets[0]!,
+    webhookSecrets,
+    channels,
+    channelKeys,
+    nextOutcome: controls.nextOutcome,
+    nextChargeOutcome: controls.nextChargeOutcome,
+    now: () => core.now(),
+    advance: controls.advance,
+    deposit: controls.deposit,
+    setFaults: controls.setFaults,
+    setWebhookUrls: controls.setWebhookUrls,
+    webhookDeliveries: () => [...core.webhooks.deliveries()],
+    flushWebhooks: () => core.webhooks.flush(),
+    payment(paymentId) {
+      const json = core.state.paymentJsonOf(paymentId);
+      return json === undefined ? undefined : (JSON.parse(json) as Payment);
+    },
+    billingKey(billingKey) {
+      const entry = core.state.billingKeys.get(billingKey);
+      return entry?.info && (entry.status === 'ISSUED' || entry.status === 'DELETED') ? clone(entry.info as BillingKeyInfo) : undefined;
+    },
+    schedules: () => [...core.state.schedules.values()].map((e) => clone(e.schedule as PaymentSchedule)),
+    reset: controls.reset,
+    pay: (request, outcome, driveOptions) =>
+      drive<PaymentResponse>('PAYMENT', {
+        storeId: credentials.storeId,
+        channelKey: channelKeys.payment,
+        orderName: '샌드박스 테스트 주문',
+        currency: 'KRW',
+        payMethod: 'CARD',
+        customer: SANDBOX_CUSTOMER,
+        ...request,
+      }, outcome, driveOptions),
+    issueBillingKey: (request, outcome, driveOptions) =>
+      drive<IssueBillingKeyResponse>('ISSUE_BILLING_KEY', {
+        storeId: credentials.storeId,
+        channelKey: channelKeys.billingKey,
+        billingKeyMethod: 'CARD',
+        issueId: `issue-${uuid()}`,
+        issueName: '정기결제 카드 등록',
+        customer: SANDBOX_CUSTOMER,
+        ...request,
+      }, outcome, driveOptions),
+    issueBillingKeyAndPay: (request, outcome, driveOptions) =>
+      drive<IssueBillingKeyAndPayResponse>('ISSUE_BILLING_KEY_AND_PAY', {
+        storeId: credentials.storeId,
+        channelKey: channelKeys.billingKeyAndPay,
+        billingKeyAndPayMethod: 'MOBILE',
+        orderName: '샌드박스 정기결제',
+        currency: 'KRW',
+        productType: 'DIGITAL',
+        customer: SANDBOX_CUSTOMER,
+        ...request,
+      }, outcome, driveOptions),
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        for (const res of hung) res.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+        core.close();
+      });
+      return closed;
+    },
+  };
+  return sandbox;
+}

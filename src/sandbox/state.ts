@@ -1,0 +1,170 @@
+// Everything the sandbox remembers, in plain JSON-able records so it can be written to and read
+// from a file (`persistPath`). Cached serializations and timers live beside, never inside, them.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { BillingKeyPaymentInput } from '@portone/server-sdk/common';
+import type { DeletedBillingKeyInfo, IssuedBillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
+import type {
+  FailedPaymentSchedule,
+  PendingPaymentSchedule,
+  RevokedPaymentSchedule,
+  ScheduledPaymentSchedule,
+  StartedPaymentSchedule,
+  SucceededPaymentSchedule,
+} from '@portone/server-sdk/payment/paymentSchedule';
+import type { PaymentMethod } from '@portone/server-sdk/payment';
+import type { KnownPayment } from './payments.js';
+import type { SandboxChannel } from './types.js';
+import type { CheckoutTx } from './checkout/checkout.js';
+import type { WebhookJob } from './webhooks.js';
+
+export type KnownSchedule =
+  | ScheduledPaymentSchedule
+  | StartedPaymentSchedule
+  | SucceededPaymentSchedule
+  | FailedPaymentSchedule
+  | RevokedPaymentSchedule
+  | PendingPaymentSchedule;
+
+export type KnownBillingKeyInfo = IssuedBillingKeyInfo | DeletedBillingKeyInfo;
+
+export interface PaymentEntry {
+  payment: KnownPayment;
+  /** Where this payment's webhooks go (the request's `noticeUrls`), when given. */
+  noticeUrls?: string[];
+  /** How the attempt was made, for PG transaction ids. */
+  origin: 'pc' | 'mobile' | 'api';
+  /** Manual approval: the token the window handed out and what confirming it will do. */
+  pendingConfirm?: { paymentToken: string; txId: string; method: PaymentMethod; isVirtualAccount: boolean; expiresAt?: number };
+  /** Manual re-sends per original webhook id. */
+  manualResends?: Record<string, number>;
+}
+
+export interface BillingKeyEntry {
+  billingKey: string;
+  /** READY while its window is open, FAILED when that window failed; only ISSUED/DELETED are visible over REST. */
+  status: 'READY' | 'ISSUED' | 'FAILED' | 'DELETED';
+  info?: KnownBillingKeyInfo;
+  /** The card behind the key (test-card behaviour for later charges). */
+  cardNumber?: string;
+  noticeUrls?: string[];
+  /** Manual approval: token the window handed out. */
+  billingIssueToken?: string;
+  /** For issue-and-pay: the payment the key was issued with. */
+  paymentId?: string;
+}
+
+export interface ScheduleEntry {
+  schedule: KnownSchedule;
+  /** The billing-key payment to make at `timeToPay`. */
+  input: BillingKeyPaymentInput;
+}
+
+export interface PreRegistration {
+  totalAmount?: number;
+  taxFreeAmount?: number;
+  currency?: string;
+}
+
+export interface Credentials {
+  storeId: string;
+  merchantId: string;
+  apiSecret: string;
+  webhookSecrets: string[];
+  channels: SandboxChannel[];
+}
+
+/** What `persistPath` holds. */
+export interface Snapshot {
+  version: 1;
+  credentials: Credentials;
+  payments: [string, PaymentEntry][];
+  billingKeys: [string, BillingKeyEntry][];
+  schedules: [string, ScheduleEntry][];
+  preRegistrations: [string, PreRegistration][];
+  checkouts: [string, CheckoutTx][];
+  webhookJobs: WebhookJob[];
+}
+
+export class State {
+  readonly payments = new Map<string, PaymentEntry>();
+  /** Serialized `Payment` per id, rebuilt lazily: the `GET /payments/{id}` hot path sends these. */
+  private readonly paymentJson = new Map<string, string>();
+  readonly billingKeys = new Map<string, BillingKeyEntry>();
+  readonly schedules = new Map<string, ScheduleEntry>();
+  readonly preRegistrations = new Map<string, PreRegistration>();
+  readonly checkouts = new Map<string, CheckoutTx>();
+
+  paymentJsonOf(id: string): string | undefined {
+    const cached = this.paymentJson.get(id);
+    if (cached !== undefined) return cached;
+    const entry = this.payments.get(id);
+    if (!entry) return undefined;
+    const json = JSON.stringify(entry.payment);
+    this.paymentJson.set(id, json);
+    return json;
+  }
+
+  setPayment(entry: PaymentEntry, payment: KnownPayment): void {
+    entry.payment = payment;
+    this.payments.set(payment.id, entry);
+    this.paymentJson.delete(payment.id);
+  }
+
+  /** Call after mutating `entry.payment` in place (webhook records). */
+  touchPayment(id: string): void {
+    this.paymentJson.delete(id);
+  }
+
+  clear(): void {
+    this.payments.clear();
+    this.paymentJson.clear();
+    this.billingKeys.clear();
+    this.schedules.clear();
+    this.preRegistrations.clear();
+    this.checkouts.clear();
+  }
+
+  snapshot(credentials: Credentials, webhookJobs: WebhookJob[]): Snapshot {
+    return {
+      version: 1,
+      credentials,
+      payments: [...this.payments],
+      billingKeys: [...this.billingKeys],
+      schedules: [...this.schedules],
+      preRegistrations: [...this.preRegistrations],
+      checkouts: [...this.checkouts],
+      webhookJobs,
+    };
+  }
+
+  restore(snapshot: Snapshot): void {
+    this.clear();
+    for (const [k, v] of snapshot.payments) this.payments.set(k, v);
+    for (const [k, v] of snapshot.billingKeys) this.billingKeys.set(k, v);
+    for (const [k, v] of snapshot.schedules) this.schedules.set(k, v);
+    for (const [k, v] of snapshot.preRegistrations) this.preRegistrations.set(k, v);
+    for (const [k, v] of snapshot.checkouts) this.checkouts.set(k, v);
+  }
+}
+
+export function readSnapshot(path: string): Snapshot | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const parsed = JSON.parse(text) as Snapshot;
+  if (parsed?.version !== 1) throw new Error(`${path}: not a sandbox state file (expected "version": 1)`);
+  return parsed;
+}
+
+/** Writes atomically (temp file + rename), so a crash never leaves half a file. */
+export function writeSnapshot(path: string, snapshot: Snapshot): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(snapshot));
+  renameSync(tmp, path);
+}

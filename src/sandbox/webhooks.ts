@@ -1,0 +1,261 @@
+// Webhook delivery as PortOne does it (reference §2): Standard Webhooks headers, signed with every
+// active `whsec_` secret, POSTed as application/json, retried on non-2xx on PortOne's schedule with
+// a fresh `webhook-timestamp` and the identical body. Faults can drop, duplicate, delay and reorder.
+import { createHmac } from 'node:crypto';
+import type { Clock } from './clock.js';
+import type { Dice } from './rng.js';
+import type { SandboxWebhookDelivery, WebhookFault } from './types.js';
+
+/** PortOne's schedule: attempt 1 at once, then 1, 4, 16, 64 and 256 minutes after each failure. */
+export const PORTONE_RETRY_DELAYS_MS: readonly number[] = [0, 1, 4, 16, 64, 256].map((m) => m * 60_000);
+export const PORTONE_WEBHOOK_TIMEOUT_MS = 30_000;
+
+/** One webhook (one event to one URL) and its delivery progress. */
+export interface WebhookJob {
+  webhookId: string;
+  url: string;
+  type: string;
+  body: string;
+  paymentId?: string;
+  /** Attempts made so far. */
+  attempt: number;
+  maxAttempts: number;
+  /** Sandbox time of the next attempt, while one is scheduled. */
+  nextAt?: number;
+}
+
+export interface AttemptResult {
+  ok: boolean;
+  dropped?: boolean;
+  status?: number;
+  error?: string;
+  requestHeaders: Record<string, string>;
+  responseHeaders?: Record<string, string>;
+  responseBody?: string;
+  requestedAt: number;
+  respondedAt?: number;
+}
+
+export interface WebhookSenderOptions {
+  clock: Clock;
+  dice: () => Dice;
+  secrets: () => readonly string[];
+  retryDelaysMs: readonly number[];
+  timeoutMs: number;
+  faults: () => WebhookFault | undefined;
+  log: (line: string) => void;
+  /** After every attempt: the core records it in `Payment.webhooks`. */
+  onAttempt: (job: WebhookJob, result: AttemptResult) => void;
+  /** Whenever the set of pending jobs changes (persistence). */
+  onChange: () => void;
+}
+
+const keyCache = new Map<string, Buffer>();
+
+/** The raw HMAC key of a `whsec_…` secret (base64 after the prefix), as `Webhook.verify` decodes it. */
+export function webhookKey(secret: string): Buffer {
+  let key = keyCache.get(secret);
+  if (!key) {
+    const base64 = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret;
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) throw new Error(`webhook secret ${secret.slice(0, 10)}…: expected whsec_ followed by base64`);
+    key = Buffer.from(base64, 'base64');
+    if (key.length === 0) throw new Error('webhook secret: the key after whsec_ is empty');
+    keyCache.set(secret, key);
+  }
+  return key;
+}
+
+/** `webhook-signature`: `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` per secret, space-separated. */
+export function signWebhook(secrets: readonly string[], id: string, timestamp: string, body: string): string {
+  return secrets.map((secret) => `v1,${createHmac('sha256', webhookKey(secret)).update(`${id}.${timestamp}.${body}`).digest('base64')}`).join(' ');
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const MAX_LOG = 10_000;
+
+export class WebhookSender {
+  private readonly log: SandboxWebhookDelivery[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly jobs = new Map<string, WebhookJob>();
+  private readonly timers = new Map<string, number>();
+  private held: WebhookJob[] = [];
+  private heldTimer: NodeJS.Timeout | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(private readonly options: WebhookSenderOptions) {}
+
+  /** Starts delivering a new webhook: the first attempt now (or after the first delay). */
+  enqueue(job: Omit<WebhookJob, 'attempt' | 'maxAttempts'>): WebhookJob {
+    const full: WebhookJob = { ...job, attempt: 0, maxAttempts: Math.max(1, this.options.retryDelaysMs.length) };
+    this.jobs.set(full.webhookId, full);
+    this.scheduleAttempt(full, this.options.retryDelaysMs[0] ?? 0);
+    this.options.onChange();
+    return full;
+  }
+
+  deliveries(): readonly SandboxWebhookDelivery[] {
+    return this.log;
+  }
+
+  /** Jobs with attempts still to come (persisted, restored on restart). */
+  pendingJobs(): WebhookJob[] {
+    return [...this.jobs.values()];
+  }
+
+  restore(jobs: WebhookJob[]): void {
+    for (const job of jobs) {
+      this.jobs.set(job.webhookId, job);
+      const delay = Math.max(0, (job.nextAt ?? this.options.clock.now()) - this.options.clock.now());
+      this.scheduleAttempt(job, delay);
+    }
+  }
+
+  /** Resolves once nothing is in flight or held; held (reordered) deliveries are released first. */
+  async flush(): Promise<void> {
+    for (;;) {
+      if (this.held.length > 0) this.releaseHeld();
+      if (this.inFlight.size === 0) return;
+      await Promise.allSettled([...this.inFlight]);
+    }
+  }
+
+  reset(): void {
+    for (const id of this.timers.values()) this.options.clock.cancel(id);
+    this.timers.clear();
+    this.jobs.clear();
+    this.held = [];
+    this.log.length = 0;
+  }
+
+  close(): void {
+    if (this.heldTimer) clearTimeout(this.heldTimer);
+    this.abort.abort();
+  }
+
+  private scheduleAttempt(job: WebhookJob, delayMs: number): void {
+    if (delayMs <= 0) {
+      job.nextAt = undefined;
+      void this.attempt(job);
+      return;
+    }
+    job.nextAt = this.options.clock.now() + delayMs;
+    const id = this.options.clock.schedule(job.nextAt, () => {
+      this.timers.delete(job.webhookId);
+      return this.attempt(job);
+    }, `webhook ${job.type} → ${job.url} (attempt ${job.attempt + 1})`);
+    this.timers.set(job.webhookId, id);
+  }
+
+  private attempt(job: WebhookJob): Promise<void> {
+    const faults = this.options.faults();
+    if (faults?.reorder && job.attempt === 0 && !this.releasing) {
+      this.held.push(job);
+      if (!this.heldTimer) {
+        this.heldTimer = setTimeout(() => this.releaseHeld(), faults.reorderWindowMs ?? 1000);
+        this.heldTimer.unref();
+      }
+      return Promise.resolve();
+    }
+    const run = this.run(job, faults).finally(() => this.inFlight.delete(run));
+    this.inFlight.add(run);
+    return run;
+  }
+
+  private releasing = false;
+
+  private releaseHeld(): void {
+    if (this.heldTimer) clearTimeout(this.heldTimer);
+    this.heldTimer = undefined;
+    const held = this.held.reverse();
+    this.held = [];
+    this.releasing = true;
+    try {
+      for (const job of held) void this.attempt(job);
+    } finally {
+      this.releasing = false;
+    }
+  }
+
+  private async run(job: WebhookJob, faults: WebhookFault | undefined): Promise<void> {
+    if (faults?.delayMs) await sleep(faults.delayMs);
+    if (this.abort.signal.aborted) return;
+    job.attempt++;
+    const dice = this.options.dice();
+    if (dice.roll(faults?.dropRate)) {
+      this.record(job, { ok: false, dropped: true, requestHeaders: {}, requestedAt: this.options.clock.now() });
+      this.finish(job);
+      return;
+    }
+    const copies = dice.roll(faults?.duplicateRate) ? 2 : 1;
+    const results = await Promise.all(Array.from({ length: copies }, (_, i) => this.post(job, i === 1)));
+    const result = results.find((r) => r.ok) ?? results[0]!;
+    this.options.onAttempt(job, result);
+    if (result.ok || job.attempt >= job.maxAttempts) {
+      this.finish(job);
+      return;
+    }
+    this.scheduleAttempt(job, Math.max(1, this.options.retryDelaysMs[job.attempt] ?? 0));
+    this.options.onChange();
+  }
+
+  private finish(job: WebhookJob): void {
+    job.nextAt = undefined;
+    this.jobs.delete(job.webhookId);
+    this.options.onChange();
+  }
+
+  private async post(job: WebhookJob, duplicate: boolean): Promise<AttemptResult> {
+    // Receivers check the timestamp against their wall clock, whatever the sandbox clock says.
+    const timestamp = Math.floor(Date.now() / 1000).toString();
+    const requestHeaders = {
+      'content-type': 'application/json',
+      'user-agent': 'PortOne-Webhook-Sandbox/1.0',
+      'webhook-id': job.webhookId,
+      'webhook-timestamp': timestamp,
+      'webhook-signature': signWebhook(this.options.secrets(), job.webhookId, timestamp, job.body),
+    };
+    const requestedAt = this.options.clock.now();
+    let result: AttemptResult;
+    try {
+      const signal = AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.abort.signal]);
+      const response = await fetch(job.url, { method: 'POST', headers: requestHeaders, body: job.body, signal });
+      const responseBody = (await response.text()).slice(0, 2048);
+      result = {
+        ok: response.ok,
+        status: response.status,
+        requestHeaders,
+        responseHeaders: Object.fromEntries(response.headers),
+        responseBody,
+        requestedAt,
+        respondedAt: this.options.clock.now(),
+      };
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      const name = (error as Error).name;
+      result = { ok: false, error: name === 'TimeoutError' ? `timed out after ${this.options.timeoutMs} ms` : cause ?? (error as Error).message, requestHeaders, requestedAt };
+    }
+    this.record(job, result, duplicate);
+    return result;
+  }
+
+  private record(job: WebhookJob, result: AttemptResult, duplicate = false): void {
+    const entry: SandboxWebhookDelivery = {
+      webhookId: job.webhookId,
+      url: job.url,
+      type: job.type,
+      body: job.body,
+      attempt: job.attempt,
+      ok: result.ok,
+      at: new Date(result.requestedAt).toISOString(),
+      ...(result.status !== undefined ? { status: result.status } : {}),
+      ...(result.requestHeaders['webhook-timestamp'] ? { timestamp: result.requestHeaders['webhook-timestamp'] } : {}),
+      ...(result.dropped ? { dropped: true } : {}),
+      ...(duplicate ? { duplicate: true } : {}),
+      ...(result.error ? { error: result.error } : {}),
+    };
+    this.log.push(entry);
+    if (this.log.length > MAX_LOG) this.log.splice(0, this.log.length - MAX_LOG);
+    const outcome = result.dropped ? 'dropped (fault)' : result.status !== undefined ? String(result.status) : result.error;
+    this.options.log(`webhook ${job.type} → ${job.url} attempt ${job.attempt}/${job.maxAttempts}${duplicate ? ' (duplicate)' : ''}: ${outcome}`);
+  }
+}

@@ -1,0 +1,134 @@
+// Script of the simulated KG Inicis window page (served as /checkout/window.js): collects the
+// shopper's choices, ends the window through the checkout server, then hands the result to the
+// merchant page (postMessage in an iframe) or follows the redirect. A scripted outcome fills the
+// same form and presses the same button, visibly, after a short pause.
+import {
+  RESULT_MESSAGE,
+  type CompleteAnswer,
+  type CheckoutErrorBody,
+  type ResultMessage,
+} from '../checkout/protocol.js';
+import type { SandboxOutcome } from '../types.js';
+
+interface PageData {
+  txId: string;
+  mode: 'IFRAME' | 'REDIRECTION';
+  completeUrl: string;
+  clientOrigin?: string;
+  outcome?: SandboxOutcome;
+  lang: 'ko' | 'en';
+  text: { working: string; failed: string; scripted: string };
+}
+
+const data = JSON.parse(document.getElementById('pw-data')!.textContent!) as PageData;
+const form = document.getElementById('pw-form') as HTMLFormElement;
+const status = document.getElementById('pw-status')!;
+const buttons = () => [...document.querySelectorAll<HTMLButtonElement | HTMLInputElement>('button, input, select')];
+let busy = false;
+
+const value = (name: string): string | undefined => {
+  const element = form.elements.namedItem(name);
+  if (!element) return undefined;
+  if (element instanceof RadioNodeList) return element.value || undefined;
+  return (element as HTMLInputElement | HTMLSelectElement).value || undefined;
+};
+
+function approveAction(): SandboxOutcome {
+  const easyPay = value('easyPayProvider');
+  const installment = value('installmentMonth');
+  return {
+    result: 'approve',
+    ...(value('cardCompany') ? { cardCompany: value('cardCompany')! } : {}),
+    ...(value('cardType') ? { cardType: value('cardType') as 'PERSONAL' | 'CORPORATE' } : {}),
+    ...(installment !== undefined ? { installmentMonth: Number(installment) } : {}),
+    ...(easyPay && easyPay !== 'NONE' ? { easyPayProvider: easyPay } : {}),
+    ...(value('bank') ? { bank: value('bank')! } : {}),
+    ...(value('carrier') ? { carrier: value('carrier')! } : {}),
+    ...(value('phoneNumber') ? { phoneNumber: value('phoneNumber')! } : {}),
+    ...(value('giftCertificateType') ? { giftCertificateType: value('giftCertificateType')! } : {}),
+    ...(value('cardNumber') ? { cardNumber: value('cardNumber')!.replace(/\D/g, '') } : {}),
+  };
+}
+
+function declineAction(): SandboxOutcome {
+  const select = document.getElementById('pw-decline') as HTMLSelectElement | null;
+  const option = select?.selectedOptions[0];
+  return option ? { result: 'decline', pgCode: option.value, pgMessage: option.dataset.message ?? '' } : { result: 'decline' };
+}
+
+async function finish(action: SandboxOutcome): Promise<void> {
+  if (busy) return;
+  busy = true;
+  for (const el of buttons()) el.disabled = true;
+  document.querySelector('main')?.setAttribute('aria-busy', 'true');
+  status.textContent = data.text.working;
+  try {
+    const response = await fetch(data.completeUrl, { method: 'POST', body: JSON.stringify({ action }) });
+    const json = (await response.json()) as CompleteAnswer | CheckoutErrorBody;
+    if (!response.ok) throw new Error((json as CheckoutErrorBody).message);
+    const answer = json as CompleteAnswer;
+    if (answer.redirectTo) {
+      location.replace(answer.redirectTo);
+      return;
+    }
+    const message: ResultMessage = { type: RESULT_MESSAGE, txId: data.txId, response: answer.response };
+    window.parent.postMessage(message, data.clientOrigin ?? '*');
+  } catch (error) {
+    busy = false;
+    for (const el of buttons()) if (!el.hasAttribute('data-locked')) el.disabled = false;
+    document.querySelector('main')?.removeAttribute('aria-busy');
+    status.textContent = `${data.text.failed} ${(error as Error).message}`;
+  }
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void finish(approveAction());
+});
+for (const button of document.querySelectorAll<HTMLButtonElement>('[data-action="cancel"]')) {
+  button.addEventListener('click', () => void finish({ result: 'cancel' }));
+}
+document.getElementById('pw-decline-button')?.addEventListener('click', () => void finish(declineAction()));
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape') void finish({ result: 'cancel' });
+});
+
+/** Puts a scripted approve's choices into the form, so what is paid is what the window shows. */
+function fill(outcome: Extract<SandboxOutcome, { result: 'approve' }>): void {
+  const set = (name: string, v: string | number | undefined) => {
+    if (v === undefined) return;
+    const element = form.elements.namedItem(name);
+    if (element instanceof RadioNodeList) {
+      for (const node of element) {
+        const radio = node as HTMLInputElement;
+        if (radio.value === String(v) && !radio.disabled) radio.checked = true;
+      }
+    } else if (element) (element as HTMLInputElement).value = String(v);
+  };
+  set('cardCompany', outcome.cardCompany);
+  set('cardType', outcome.cardType);
+  set('installmentMonth', outcome.installmentMonth);
+  set('easyPayProvider', outcome.easyPayProvider);
+  set('bank', outcome.bank);
+  set('carrier', outcome.carrier);
+  set('phoneNumber', outcome.phoneNumber);
+  set('giftCertificateType', outcome.giftCertificateType);
+  set('cardNumber', outcome.cardNumber);
+}
+
+const focusable = document.querySelector<HTMLElement>('[autofocus], input:not([disabled]), select, button.primary');
+focusable?.focus();
+
+if (data.outcome) {
+  const outcome = data.outcome;
+  const banner = document.getElementById('pw-scripted')!;
+  banner.hidden = false;
+  banner.textContent = `${data.text.scripted} ${outcome.result}${outcome.result === 'decline' && outcome.pgCode ? ` (${outcome.pgCode})` : ''}`;
+  setTimeout(() => {
+    if (outcome.result === 'approve') {
+      fill(outcome);
+      // Exactly what was scripted goes to the server; the form shows the same choices.
+      void finish(outcome);
+    } else void finish(outcome);
+  }, 250);
+}
