@@ -39,3 +39,4 @@ export type {
 export type * from './store/port.js';
 export { verifyPayment, verifyBillingKey, type Verdict, type Mismatch, type VerificationPolicy } from './verify.js';
 export type { WebhookAnswer } from './webhooks.js';
+export type { RefundAccount } from './portone.js';

@@ -33,8 +33,10 @@ export interface FailureInfo {
 export interface FlagInfo {
   code: 'PAYMENT_MISMATCH' | 'TEST_CHANNEL_NOT_ALLOWED';
   message: string;
-  /** Set once PortOne confirmed the refund (or the payment was never taken). */
+  /** Set once PortOne confirmed the refund, or closed the virtual account before any deposit. */
   refundedAt?: number;
+  /** PortOne refused the automatic refund (e.g. a deposit needs the shopper's bank account): refund it with `cancel()`. */
+  refundError?: string;
 }
 
 export interface Order {

@@ -7,7 +7,7 @@ import { CheckoutError } from './errors.js';
 import type { NewOrder, Order, OrderKind } from './model.js';
 import { checkPricedOrder, type Cart } from './options.js';
 import type { Outbox } from './outbox.js';
-import { PortOneRejection } from './portone.js';
+import { PortOneRejection, type RefundAccount } from './portone.js';
 import { getOrderOrThrow, readPayment, refundFlagged, syncPayment } from './sync.js';
 import * as validate from './validate.js';
 
@@ -166,25 +166,45 @@ export interface CancelOptions {
   amount?: number;
   /** Shown to PortOne and the PG; required. */
   reason: string;
+  /** For a deposited virtual account: the shopper's bank account to refund to. */
+  refundAccount?: RefundAccount;
 }
 
-/** Refunds all or part of a paid order through PortOne, then syncs it (which runs `onCancelled` once per cancellation). */
+/**
+ * Refunds all or part of a paid order through PortOne, then syncs it (which runs `onCancelled` once
+ * per cancellation). Also finishes the refund of a flagged payment PortOne would not refund by itself.
+ */
 export async function cancelPayment(ctx: KitContext, outbox: Outbox, paymentId: string, options: CancelOptions): Promise<Order> {
   if (typeof paymentId !== 'string') throw new CheckoutError('INVALID_REQUEST', `paymentId: expected a string, got ${typeof paymentId}`);
   const order = await getOrderOrThrow(ctx, paymentId);
   if (!options || typeof options.reason !== 'string' || options.reason.trim() === '' || options.reason.length > 200) {
     throw new CheckoutError('INVALID_REQUEST', `reason: expected 1–200 characters explaining the refund, got ${options && typeof options.reason === 'string' ? `${options.reason.length} characters` : 'nothing'}`);
   }
-  if (order.status !== 'PAID' && order.status !== 'PARTIAL_CANCELLED') {
+  let remaining: number;
+  if (order.status === 'PAID' || order.status === 'PARTIAL_CANCELLED') {
+    remaining = order.totalAmount - order.cancelledAmount;
+  } else if (order.status === 'FLAGGED' && order.flag?.refundedAt === undefined) {
+    // A flagged payment's amount is PortOne's, not the order's.
+    const payment = await readPayment(ctx, paymentId);
+    if (!payment || (payment.status !== 'PAID' && payment.status !== 'PARTIAL_CANCELLED')) {
+      throw new CheckoutError('CANCEL_REJECTED', `order ${paymentId}: expected a flagged payment PortOne holds as PAID, got ${payment?.status ?? 'none'}`);
+    }
+    remaining = payment.amount.total - payment.amount.cancelled;
+  } else {
     throw new CheckoutError('CANCEL_REJECTED', `order ${paymentId}: expected PAID or PARTIAL_CANCELLED to refund, got ${order.status}`);
   }
-  const remaining = order.totalAmount - order.cancelledAmount;
   const amount = options.amount ?? remaining;
   if (!Number.isSafeInteger(amount) || amount <= 0 || amount > remaining) {
     throw new CheckoutError('CANCEL_REJECTED', `amount: expected an integer from 1 to ${remaining} (what is left to refund), got ${String(options.amount)}`);
   }
   try {
-    await ctx.portone.cancel({ paymentId, amount, reason: options.reason, currentCancellableAmount: remaining });
+    await ctx.portone.cancel({
+      paymentId,
+      amount,
+      reason: options.reason,
+      currentCancellableAmount: remaining,
+      ...(options.refundAccount ? { refundAccount: options.refundAccount } : {}),
+    });
   } catch (error) {
     if (error instanceof PortOneRejection) {
       // PortOne's view differs from the kit's (a refund made in the console): record it, then refuse.
@@ -215,6 +235,8 @@ export interface ReconcileReport {
   refunded: number;
   /** Could not be checked (PortOne unavailable…): run again later. */
   failed: { paymentId: string; code: string; message: string }[];
+  /** Flagged payments PortOne would not refund automatically (a deposit needs the shopper's account): finish them with `cancel()`. */
+  manualRefunds: { paymentId: string; reason: string }[];
   /** Due hook and follow-up events run. */
   eventsRun: number;
 }
@@ -224,7 +246,7 @@ export async function reconcile(ctx: KitContext, outbox: Outbox, options: Reconc
   const now = ctx.options.now();
   const cutoff = now - (options.olderThanMs ?? ctx.options.reconcileAfterMs);
   const limit = options.limit ?? 1000;
-  const report: ReconcileReport = { checked: 0, updated: 0, notStarted: 0, refunded: 0, failed: [], eventsRun: 0 };
+  const report: ReconcileReport = { checked: 0, updated: 0, notStarted: 0, refunded: 0, failed: [], manualRefunds: [], eventsRun: 0 };
   const stale = (await ctx.store.listOrders({ statuses: ['PENDING', 'VIRTUAL_ACCOUNT_ISSUED'], updatedBefore: cutoff + 1, limit }))
     // A scheduled period is not late before its due time.
     .filter((order) => order.dueAt === undefined || order.dueAt <= cutoff);
@@ -246,11 +268,16 @@ export async function reconcile(ctx: KitContext, outbox: Outbox, options: Reconc
     }
   }
   for (const order of flagged) {
+    if (order.flag?.refundError !== undefined) {
+      report.manualRefunds.push({ paymentId: order.paymentId, reason: order.flag.refundError });
+      continue;
+    }
     report.checked++;
     try {
       await refundFlagged(ctx, order.paymentId);
       const after = await ctx.store.getOrder(order.paymentId);
       if (after?.flag?.refundedAt !== undefined) report.refunded++;
+      else if (after?.flag?.refundError !== undefined) report.manualRefunds.push({ paymentId: order.paymentId, reason: after.flag.refundError });
     } catch (error) {
       failure(order.paymentId, error);
     }

@@ -81,6 +81,15 @@ export interface PortOneGatewayOptions {
   retryAfterSeconds?: number;
 }
 
+/** Where a deposited virtual-account payment is refunded to (the shopper's bank account). */
+export interface RefundAccount {
+  /** PortOne's REST bank code, e.g. `SHINHAN`. */
+  bank: string;
+  number: string;
+  holderName: string;
+  holderPhoneNumber?: string;
+}
+
 export interface BillingKeyCharge {
   paymentId: string;
   billingKey: string;
@@ -97,7 +106,7 @@ export interface BillingKeyCharge {
 export interface PortOneGateway {
   getPayment(paymentId: string): Promise<Payment>;
   preRegister(input: { paymentId: string; totalAmount: number; taxFreeAmount?: number; currency: Currency }): Promise<void>;
-  cancel(input: { paymentId: string; amount?: number; reason: string; currentCancellableAmount?: number }): Promise<CancelPaymentResponse>;
+  cancel(input: { paymentId: string; amount?: number; reason: string; currentCancellableAmount?: number; refundAccount?: RefundAccount }): Promise<CancelPaymentResponse>;
   closeVirtualAccount(paymentId: string): Promise<void>;
   getBillingKey(billingKey: string): Promise<BillingKeyInfo>;
   payWithBillingKey(charge: BillingKeyCharge): Promise<PayWithBillingKeyResponse>;
@@ -197,6 +206,7 @@ export function createPortOneGateway(options: PortOneGatewayOptions): PortOneGat
           reason: input.reason,
           ...(input.amount !== undefined ? { amount: input.amount } : {}),
           ...(input.currentCancellableAmount !== undefined ? { currentCancellableAmount: input.currentCancellableAmount } : {}),
+          ...(input.refundAccount ? { refundAccount: input.refundAccount as Parameters<typeof client.payment.cancelPayment>[0]['refundAccount'] } : {}),
         }),
       ),
     closeVirtualAccount: async (paymentId) => {

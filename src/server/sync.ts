@@ -145,11 +145,10 @@ const compactPatch = (patch: { [K in keyof OrderPatch]: OrderPatch[K] | undefine
   return out as OrderPatch;
 };
 
-/** A payment that does not match its order is never fulfilled: the order is flagged, money taken is refunded. */
+/** A payment that does not match its order is never fulfilled: the order is flagged, money taken is refunded, an open virtual account closed. */
 async function flag(ctx: KitContext, order: Order, payment: KnownPayment, verdict: Exclude<Verdict, { ok: true }>): Promise<string[]> {
   const paymentId = order.paymentId;
-  const taken = payment.status === 'PAID' || payment.status === 'PARTIAL_CANCELLED';
-  const events: NewEvent[] = taken ? [{ key: `refund-flagged:${paymentId}`, type: 'refund-flagged', paymentId, payload: {} }] : [];
+  const events = settleEvents(paymentId, payment);
   const won = await ctx.store.transition({
     paymentId,
     from: UNPAID,
@@ -162,63 +161,76 @@ async function flag(ctx: KitContext, order: Order, payment: KnownPayment, verdic
   return won ? events.map((e) => e.key) : [];
 }
 
+/** The follow-up that undoes a flagged payment in its current state; one key per state, so a later deposit gets its own. */
+function settleEvents(paymentId: string, payment: KnownPayment): NewEvent[] {
+  if (payment.status === 'PAID' || payment.status === 'PARTIAL_CANCELLED') return [{ key: `refund-flagged:${paymentId}:taken`, type: 'refund-flagged', paymentId, payload: {} }];
+  if (payment.status === 'VIRTUAL_ACCOUNT_ISSUED') return [{ key: `refund-flagged:${paymentId}:issued`, type: 'refund-flagged', paymentId, payload: {} }];
+  return [];
+}
+
 /** A flagged order follows its payment only to get money back: a deposit after flagging is refunded too. */
 async function settleFlagged(ctx: KitContext, order: Order, payment: KnownPayment): Promise<string[]> {
   const paymentId = order.paymentId;
   const now = ctx.options.now();
-  if (payment.status === 'PAID' || payment.status === 'PARTIAL_CANCELLED') {
-    const events: NewEvent[] = [{ key: `refund-flagged:${paymentId}`, type: 'refund-flagged', paymentId, payload: {} }];
+  const events = settleEvents(paymentId, payment);
+  if (events.length > 0) {
     const won = await ctx.store.transition({ paymentId, from: ['FLAGGED'], to: 'FLAGGED', events, now });
     return won ? events.map((e) => e.key) : [];
   }
-  if (payment.status === 'CANCELLED' && order.flag && order.flag.refundedAt === undefined) {
-    await ctx.store.transition({
-      paymentId,
-      from: ['FLAGGED'],
-      to: 'FLAGGED',
-      patch: { cancelledAmount: payment.amount.cancelled, flag: { ...order.flag, refundedAt: now } },
-      now,
-    });
-  }
+  await markSettled(ctx, order, payment);
   return [];
 }
 
-/** The `refund-flagged` event: cancels what is left of a flagged payment, with the flag's reason. */
+/** Records that nothing of a flagged payment is held any more (refunded, or an account closed before a deposit). */
+async function markSettled(ctx: KitContext, order: Order, payment: KnownPayment): Promise<void> {
+  if (!order.flag || order.flag.refundedAt !== undefined) return;
+  if (payment.status !== 'CANCELLED' && payment.status !== 'FAILED') return;
+  const { refundError: _, ...flag } = order.flag;
+  await ctx.store.transition({
+    paymentId: order.paymentId,
+    from: ['FLAGGED'],
+    to: 'FLAGGED',
+    patch: { cancelledAmount: payment.amount.cancelled, flag: { ...flag, refundedAt: ctx.options.now() } },
+    now: ctx.options.now(),
+  });
+}
+
+/**
+ * The `refund-flagged` event: closes a flagged virtual account, or refunds what is left of a flagged
+ * payment, with the flag's reason. A refusal PortOne will repeat (a deposit needs the shopper's bank
+ * account) is recorded on the flag for a person to finish with `cancel()`; outages are retried.
+ */
 export async function refundFlagged(ctx: KitContext, paymentId: string): Promise<void> {
   const order = await ctx.store.getOrder(paymentId);
-  if (!order || order.status !== 'FLAGGED' || !order.flag) return;
+  if (!order || order.status !== 'FLAGGED' || !order.flag || order.flag.refundedAt !== undefined) return;
+  // PortOne already refused it for a reason it will repeat; a person finishes it with cancel().
+  if (order.flag.refundError !== undefined) return;
   const payment = await readPayment(ctx, paymentId);
   if (!payment) return;
-  const now = ctx.options.now();
-  if (payment.status === 'PAID' || payment.status === 'PARTIAL_CANCELLED') {
-    const remaining = payment.amount.total - payment.amount.cancelled;
-    try {
-      await ctx.portone.cancel({
-        paymentId,
-        reason: `Refused by the shop's checkout: ${order.flag.message}`.slice(0, 200),
-        currentCancellableAmount: remaining,
-      });
-    } catch (error) {
-      // Someone (the console, a parallel runner) refunded it first: the re-read below records it.
-      if (!(error instanceof PortOneRejection && (error.type === 'PAYMENT_ALREADY_CANCELLED' || error.type === 'CANCELLABLE_AMOUNT_CONSISTENCY_BROKEN'))) throw error;
+  const reason = `Refused by the shop's checkout: ${order.flag.message}`.slice(0, 200);
+  try {
+    if (payment.status === 'VIRTUAL_ACCOUNT_ISSUED') {
+      await ctx.portone.closeVirtualAccount(paymentId);
+    } else if (payment.status === 'PAID' || payment.status === 'PARTIAL_CANCELLED') {
+      const remaining = payment.amount.total - payment.amount.cancelled;
+      await ctx.portone.cancel({ paymentId, reason, currentCancellableAmount: remaining });
+      ctx.log.warn(`refunded flagged payment ${paymentId} (${remaining} ${payment.currency})`, { paymentId });
     }
-    const after = await readPayment(ctx, paymentId);
-    if (after && after.status !== 'CANCELLED') throw new Error(`refund of flagged payment ${paymentId} did not complete: PortOne reports ${after.status}`);
-    await ctx.store.transition({
-      paymentId,
-      from: ['FLAGGED'],
-      to: 'FLAGGED',
-      patch: { cancelledAmount: after?.amount.cancelled ?? payment.amount.total, flag: { ...order.flag, refundedAt: now } },
-      now,
-    });
-    ctx.log.warn(`refunded flagged payment ${paymentId} (${remaining} ${payment.currency})`, { paymentId });
-  } else if (payment.status === 'CANCELLED' && order.flag.refundedAt === undefined) {
-    await ctx.store.transition({
-      paymentId,
-      from: ['FLAGGED'],
-      to: 'FLAGGED',
-      patch: { cancelledAmount: payment.amount.cancelled, flag: { ...order.flag, refundedAt: now } },
-      now,
-    });
+  } catch (error) {
+    if (!(error instanceof PortOneRejection)) throw error;
+    // Someone (the console, a parallel runner, a deposit) got there first: the re-read below settles it.
+    const raced = ['PAYMENT_ALREADY_CANCELLED', 'CANCELLABLE_AMOUNT_CONSISTENCY_BROKEN', 'PAYMENT_NOT_WAITING_FOR_DEPOSIT', 'PAYMENT_NOT_PAID'];
+    if (!raced.includes(error.type)) {
+      ctx.log.error(`could not refund flagged payment ${paymentId}; refund it with cancel(): ${error.message}`, { paymentId });
+      await ctx.store.transition({ paymentId, from: ['FLAGGED'], to: 'FLAGGED', patch: { flag: { ...order.flag, refundError: error.message } }, now: ctx.options.now() });
+      return;
+    }
   }
+  const after = await readPayment(ctx, paymentId);
+  if (!after) return;
+  if (after.status === 'PAID' || after.status === 'PARTIAL_CANCELLED' || after.status === 'VIRTUAL_ACCOUNT_ISSUED') {
+    // Still held (a deposit landed while closing): go round again through the event for that state.
+    throw new Error(`flagged payment ${paymentId} is still ${after.status} after settling it`);
+  }
+  await markSettled(ctx, (await ctx.store.getOrder(paymentId)) ?? order, after);
 }

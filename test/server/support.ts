@@ -9,7 +9,7 @@ import type { Cart } from '../../src/server/options.js';
 export const CATALOG: Record<string, { name: string; price: number }> = {
   beans: { name: '커피 원두 1kg', price: 32_000 },
   dripper: { name: '핸드드립 드리퍼', price: 18_000 },
-  sticker: { name: '스티커', price: 500 },
+  sticker: { name: '스티커', price: 1_500 },
 };
 
 /** Orders the "shop" created before checkout, priceable by `orderId`. */
