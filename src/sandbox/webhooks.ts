@@ -230,9 +230,10 @@ export class WebhookSender {
         respondedAt: this.options.clock.now(),
       };
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const name = (error as Error).name;
-      result = { ok: false, error: name === 'TimeoutError' ? `timed out after ${this.options.timeoutMs} ms` : cause ?? (error as Error).message, requestHeaders, requestedAt };
+      const reason = name === 'TimeoutError' ? `timed out after ${this.options.timeoutMs} ms` : cause?.code ?? cause?.message ?? (error as Error).message;
+      result = { ok: false, error: reason, requestHeaders, requestedAt };
     }
     this.record(job, result, duplicate);
     return result;

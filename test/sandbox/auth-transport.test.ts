@@ -1,0 +1,105 @@
+// Authentication (API secret, access/refresh tokens on the sandbox clock) and the transport
+// conventions: JSON bodies whatever the content type, `{type, message}` JSON for every error.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AuthClient, PaymentClient } from '@portone/server-sdk';
+import { LoginViaApiSecretError, RefreshTokenError } from '@portone/server-sdk/auth';
+import { GetPaymentError } from '@portone/server-sdk/payment';
+import { rejection, withSandbox } from './support.js';
+
+test('POST /login/api-secret and /token/refresh: Bearer tokens work, expire after 30 minutes, refresh rotates', async (t) => {
+  const sandbox = await withSandbox(t, { clock: 'manual' });
+  const auth = AuthClient({ secret: 'not-needed-for-login', baseUrl: sandbox.url });
+  const wrong = await rejection(auth.loginViaApiSecret({ apiSecret: 'wrong' }));
+  assert.ok(wrong instanceof LoginViaApiSecretError);
+  assert.equal(wrong.data.type, 'UNAUTHORIZED');
+  const empty = await rejection(auth.loginViaApiSecret({ apiSecret: '' }));
+  assert.equal(empty.data.type, 'INVALID_REQUEST');
+
+  const first = await auth.loginViaApiSecret({ apiSecret: sandbox.apiSecret });
+  assert.equal(first.accessToken.split('.').length, 3, 'JWT-shaped');
+  await sandbox.pay({ paymentId: 'tok-1', totalAmount: 1_000 });
+  const get = (token: string) => fetch(`${sandbox.url}/payments/tok-1`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal((await get(first.accessToken)).status, 200);
+
+  const second = await auth.refreshToken({ refreshToken: first.refreshToken });
+  const replaced = await rejection(auth.refreshToken({ refreshToken: first.refreshToken }));
+  assert.ok(replaced instanceof RefreshTokenError);
+  assert.equal(replaced.data.type, 'UNAUTHORIZED');
+  assert.equal((await get(first.accessToken)).status, 200, 'older access tokens stay valid until they expire');
+
+  await sandbox.advance(30 * 60_000);
+  const expired = await get(second.accessToken);
+  assert.equal(expired.status, 401);
+  assert.deepEqual(Object.keys(await expired.json()), ['type', 'message']);
+  const third = await auth.refreshToken({ refreshToken: second.refreshToken });
+  assert.equal((await get(third.accessToken)).status, 200);
+  await sandbox.advance(24 * 3_600_000);
+  const stale = await rejection(auth.refreshToken({ refreshToken: third.refreshToken }));
+  assert.equal(stale.data.type, 'UNAUTHORIZED');
+  assert.match(stale.message, /expired/);
+  const loginAgain = await auth.loginViaApiSecret({ apiSecret: sandbox.apiSecret });
+  assert.ok(loginAgain.accessToken);
+});
+
+test('401 UNAUTHORIZED for a missing, wrong or unknown credential, as typed SDK errors', async (t) => {
+  const sandbox = await withSandbox(t);
+  const wrong = await rejection(PaymentClient({ secret: 'wrong-secret', baseUrl: sandbox.url }).getPayment({ paymentId: 'x' }));
+  assert.ok(wrong instanceof GetPaymentError);
+  assert.equal(wrong.data.type, 'UNAUTHORIZED');
+  for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Basic ${sandbox.apiSecret}` }, { authorization: sandbox.apiSecret }]) {
+    const response = await fetch(`${sandbox.url}/payments/x`, { headers });
+    assert.equal(response.status, 401, JSON.stringify(headers));
+    const body = await response.json();
+    assert.equal(body.type, 'UNAUTHORIZED');
+    assert.equal(typeof body.message, 'string');
+  }
+});
+
+test('bodies are JSON whatever the content type: text/plain (the SDK), application/json, none', async (t) => {
+  const sandbox = await withSandbox(t);
+  const authorization = `PortOne ${sandbox.apiSecret}`;
+  const body = JSON.stringify({ totalAmount: 1_000, currency: 'KRW' });
+  for (const type of ['text/plain;charset=UTF-8', 'application/json', 'application/x-www-form-urlencoded']) {
+    const response = await fetch(`${sandbox.url}/payments/ct-${type.length}/pre-register`, { method: 'POST', headers: { authorization, 'content-type': type }, body });
+    assert.equal(response.status, 200, type);
+    assert.deepEqual(await response.json(), {});
+  }
+  const noBody = await fetch(`${sandbox.url}/payments/ct-none/pre-register`, { method: 'POST', headers: { authorization } });
+  assert.equal(noBody.status, 200, 'an empty body is {}');
+  const broken = await fetch(`${sandbox.url}/payments/ct-x/pre-register`, { method: 'POST', headers: { authorization }, body: '{"totalAmount": 10' });
+  assert.equal(broken.status, 400);
+  const error = await broken.json();
+  assert.equal(error.type, 'INVALID_REQUEST');
+  assert.match(error.message, /not valid JSON/);
+  const array = await fetch(`${sandbox.url}/payments/ct-x/pre-register`, { method: 'POST', headers: { authorization }, body: '[1]' });
+  assert.match((await array.json()).message, /JSON object, got an array/);
+  const list = await fetch(`${sandbox.url}/payments?requestBody=${encodeURIComponent('{"page":')}`, { headers: { authorization } });
+  assert.equal(list.status, 400);
+  assert.match((await list.json()).message, /requestBody/);
+});
+
+test('every error answer is `{type, message}` JSON with its status: unknown routes, wrong methods, bad encodings', async (t) => {
+  const sandbox = await withSandbox(t);
+  const authorization = `PortOne ${sandbox.apiSecret}`;
+  const cases: [string, RequestInit, number, string][] = [
+    ['/v1/payments', { headers: { authorization } }, 404, 'NOT_FOUND'],
+    ['/payments/x', { method: 'DELETE', headers: { authorization } }, 405, 'METHOD_NOT_ALLOWED'],
+    ['/payments/%E0%A4%A', { headers: { authorization } }, 400, 'INVALID_REQUEST'],
+    ['/payments/x/cancel', { method: 'POST', headers: { authorization }, body: '{"reason":"r"}' }, 404, 'PAYMENT_NOT_FOUND'],
+    ['/billing-keys/x', { headers: { authorization } }, 404, 'BILLING_KEY_NOT_FOUND'],
+    ['/payment-schedules/x', { headers: { authorization } }, 404, 'PAYMENT_SCHEDULE_NOT_FOUND'],
+    ['/payments/x/instant', { method: 'POST', headers: { authorization }, body: '{}' }, 400, 'INVALID_REQUEST'],
+  ];
+  for (const [path, init, status, type] of cases) {
+    const response = await fetch(`${sandbox.url}${path}`, init);
+    assert.equal(response.status, status, path);
+    assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+    const body = await response.json();
+    assert.equal(body.type, type, path);
+    assert.ok(body.message.length > 0);
+  }
+  const big = await fetch(`${sandbox.url}/payments/x/pre-register`, { method: 'POST', headers: { authorization }, body: JSON.stringify({ pad: 'x'.repeat(1_100_000) }) });
+  assert.equal(big.status, 400);
+  assert.match((await big.json()).message, /exceeds 1048576 bytes/);
+});

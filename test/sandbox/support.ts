@@ -1,0 +1,86 @@
+// Shared fixtures for the sandbox tests: a sandbox per test, a webhook receiver that records
+// every delivery, and `verifyAll`, which runs `Webhook.verify` from @portone/server-sdk on each.
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TestContext } from 'node:test';
+import { Webhook } from '@portone/server-sdk';
+import { PortOneClient } from '@portone/server-sdk';
+import { createSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+
+export interface ReceivedWebhook {
+  headers: IncomingHttpHeaders;
+  body: string;
+  path: string;
+  status: number;
+}
+
+export interface Receiver {
+  url: string;
+  received: ReceivedWebhook[];
+  /** Decides the answer to the n-th request (0-based); default 200. */
+  answer: (n: number, body: string) => number;
+  close(): Promise<void>;
+}
+
+export async function startReceiver(t?: TestContext): Promise<Receiver> {
+  const receiver: Receiver = {
+    url: '',
+    received: [],
+    answer: () => 200,
+    close: async () => {},
+  };
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      const status = receiver.answer(receiver.received.length, body);
+      receiver.received.push({ headers: req.headers, body, path: req.url ?? '/', status });
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/portone/webhooks`;
+  receiver.close = () => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+  t?.after(() => receiver.close());
+  return receiver;
+}
+
+/** Every delivery verified with the server SDK's `Webhook.verify`; returns the parsed payloads. */
+export async function verifyAll(secret: string, received: readonly ReceivedWebhook[]): Promise<Webhook.Webhook[]> {
+  const out: Webhook.Webhook[] = [];
+  for (const delivery of received) out.push(await Webhook.verify(secret, delivery.body, delivery.headers as Record<string, string>));
+  return out;
+}
+
+export async function withSandbox(t: TestContext, options: SandboxOptions = {}): Promise<Sandbox> {
+  const sandbox = await createSandbox(options);
+  t.after(() => sandbox.close());
+  return sandbox;
+}
+
+export const clientFor = (sandbox: Sandbox) => PortOneClient({ secret: sandbox.apiSecret, baseUrl: sandbox.url });
+
+/** The thrown value of a rejected promise (fails the test when it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<any> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject, but it resolved');
+}
+
+/** Polls until `check` passes or the time is up (for deliveries that happen asynchronously). */
+export async function eventually(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export const webhookTypes = (received: readonly ReceivedWebhook[]): string[] => received.map((r) => (JSON.parse(r.body) as { type: string }).type);
