@@ -47,7 +47,8 @@ test('401 UNAUTHORIZED for a missing, wrong or unknown credential, as typed SDK 
   const wrong = await rejection(PaymentClient({ secret: 'wrong-secret', baseUrl: sandbox.url }).getPayment({ paymentId: 'x' }));
   assert.ok(wrong instanceof GetPaymentError);
   assert.equal(wrong.data.type, 'UNAUTHORIZED');
-  for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Basic ${sandbox.apiSecret}` }, { authorization: sandbox.apiSecret }]) {
+  const variants: Record<string, string>[] = [{}, { authorization: 'Bearer nope' }, { authorization: `Basic ${sandbox.apiSecret}` }, { authorization: sandbox.apiSecret }];
+  for (const headers of variants) {
     const response = await fetch(`${sandbox.url}/payments/x`, { headers });
     assert.equal(response.status, 401, JSON.stringify(headers));
     const body = await response.json();

@@ -7,7 +7,7 @@ import { IssueBillingKeyAndPayError, IssueBillingKeyError, PaymentError } from '
 import type { FailedPayment, PaidPayment, VirtualAccountIssuedPayment } from '@portone/server-sdk/payment';
 import { isShopperCancel } from '../../src/contract.js';
 import { parseOutcome, withResultQuery, type SandboxPaymentRequest } from '../../src/sandbox/index.js';
-import { rejection, startReceiver, verifyAll, webhookTypes, withSandbox } from './support.js';
+import { paymentOf, rejection, startReceiver, verifyAll, webhookTypes, withSandbox } from './support.js';
 
 const mobile = { device: 'mobile' as const };
 
@@ -78,7 +78,7 @@ test('virtual account: issued now (success response), deposited later by sandbox
     'Transaction.Ready', 'Transaction.VirtualAccountIssued', 'Transaction.Paid',
     'Transaction.Ready', 'Transaction.VirtualAccountIssued', 'Transaction.Failed',
   ]);
-  assert.equal(sandbox.payment('va-1')!.webhooks!.find((w) => w.paymentStatus === 'PAID')!.trigger, 'VIRTUAL_ACCOUNT_DEPOSIT');
+  assert.equal(paymentOf(sandbox, 'va-1').webhooks!.find((w) => w.paymentStatus === 'PAID')!.trigger, 'VIRTUAL_ACCOUNT_DEPOSIT');
 });
 
 test('decline: FAILURE_TYPE_PG with KG Inicis-style pgCode/pgMessage; the payment is FAILED with that failure', async (t) => {
@@ -240,7 +240,7 @@ test('mobile windows need redirectUrl and skip the PC-only phone/e-mail requirem
   assert.equal(ok.code, undefined);
   const iframe = await sandbox.pay({ paymentId: 'mob-3', totalAmount: 5_000, windowType: { mobile: 'IFRAME' }, customer: { firstName: '길동', lastName: '홍' } }, undefined, mobile);
   assert.equal(iframe.code, undefined);
-  assert.equal(sandbox.payment('mob-3')!.customer.name, '홍 길동');
+  assert.equal(paymentOf(sandbox, 'mob-3').customer.name, '홍 길동');
 });
 
 test('requestIssueBillingKey (KG Inicis: CARD, issueId, issueName; offerPeriod on mobile; carduse)', async (t) => {

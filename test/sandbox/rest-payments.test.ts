@@ -15,7 +15,7 @@ import {
   type PaidPayment,
   type Payment,
 } from '@portone/server-sdk/payment';
-import { clientFor, rejection, startReceiver, verifyAll, withSandbox } from './support.js';
+import { clientFor, rejection, startReceiver, succeeded, verifyAll, withSandbox } from './support.js';
 
 const customer = { name: { full: '김포트' }, phoneNumber: '010-1234-5678', email: 'kim@example.com' };
 const card = { credential: { number: '4242424242424242', expiryYear: '39', expiryMonth: '12', birthOrBusinessRegistrationNumber: '900101', passwordTwoDigits: '00' } };
@@ -123,8 +123,8 @@ test('POST /payments/{id}/cancel: partial then full, never beyond the cancellabl
   await sandbox.pay({ paymentId: 'c-1', totalAmount: 10_000 });
   const first = await payment.cancelPayment({ paymentId: 'c-1', amount: 3_000, reason: '부분 환불', currentCancellableAmount: 10_000 });
   assert.equal(first.cancellation.status, 'SUCCEEDED');
-  assert.equal(first.cancellation.totalAmount, 3_000);
-  assert.equal(first.cancellation.vatAmount, 273);
+  assert.equal(succeeded(first.cancellation).totalAmount, 3_000);
+  assert.equal(succeeded(first.cancellation).vatAmount, 273);
   let read = await payment.getPayment({ paymentId: 'c-1' });
   assert.equal(read.status, 'PARTIAL_CANCELLED');
   assert.equal((read as Payment & { amount: { cancelled: number } }).amount.cancelled, 3_000);
@@ -140,7 +140,7 @@ test('POST /payments/{id}/cancel: partial then full, never beyond the cancellabl
   assert.match(noReason.body.message, /`reason`/);
 
   const rest = await payment.cancelPayment({ paymentId: 'c-1', reason: '전액 환불' });
-  assert.equal(rest.cancellation.totalAmount, 7_000);
+  assert.equal(succeeded(rest.cancellation).totalAmount, 7_000);
   read = await payment.getPayment({ paymentId: 'c-1' });
   assert.equal(read.status, 'CANCELLED');
   if (read.status === 'CANCELLED') {
@@ -168,7 +168,7 @@ test('POST /payments/{id}/cancel: tax-free and VAT parts are checked', async (t)
   const taxable = await rejection(payment.cancelPayment({ paymentId: 'tax-1', amount: 9_000, taxFreeAmount: 0, reason: 'x' }));
   assert.equal(taxable.data.type, 'CANCEL_TAX_AMOUNT_EXCEEDS_CANCELLABLE_TAX_AMOUNT');
   const ok = await payment.cancelPayment({ paymentId: 'tax-1', amount: 3_000, taxFreeAmount: 1_000, reason: 'x' });
-  assert.equal(ok.cancellation.taxFreeAmount, 1_000);
+  assert.equal(succeeded(ok.cancellation).taxFreeAmount, 1_000);
 });
 
 test('POST /payments/{id}/cancel: unpaid → PAYMENT_NOT_PAID; virtual accounts need a refund account; phone payments only in full', async (t) => {
@@ -184,7 +184,7 @@ test('POST /payments/{id}/cancel: unpaid → PAYMENT_NOT_PAID; virtual accounts 
   const badAccount = await rejection(payment.cancelPayment({ paymentId: 'va-1', reason: 'x', refundAccount: { bank: 'SHINHAN', number: '12-34', holderName: '김포트' } }));
   assert.match(badAccount.message, /refundAccount\.number/);
   const refunded = await payment.cancelPayment({ paymentId: 'va-1', reason: '환불', refundAccount: { bank: 'SHINHAN', number: '110123456789', holderName: '김포트' } });
-  assert.equal(refunded.cancellation.totalAmount, 20_000);
+  assert.equal(succeeded(refunded.cancellation).totalAmount, 20_000);
   const read = await payment.getPayment({ paymentId: 'va-1' });
   assert.equal(read.status, 'CANCELLED');
   assert.equal(read.status === 'CANCELLED' && read.method?.type === 'PaymentMethodVirtualAccount' && read.method.refundStatus, 'COMPLETED');
@@ -193,7 +193,7 @@ test('POST /payments/{id}/cancel: unpaid → PAYMENT_NOT_PAID; virtual accounts 
   const partialPhone = await rejection(payment.cancelPayment({ paymentId: 'phone-1', amount: 1_000, reason: 'x' }));
   assert.equal(partialPhone.data.type, 'PG_PROVIDER');
   assert.equal(partialPhone.data.pgCode, 'M301');
-  assert.equal((await payment.cancelPayment({ paymentId: 'phone-1', reason: 'x' })).cancellation.totalAmount, 5_000);
+  assert.equal(succeeded((await payment.cancelPayment({ paymentId: 'phone-1', reason: 'x' })).cancellation).totalAmount, 5_000);
   const missing = await rejection(payment.cancelPayment({ paymentId: 'nope', reason: 'x' }));
   assert.equal(missing.data.type, 'PAYMENT_NOT_FOUND');
 });

@@ -6,6 +6,8 @@ import type { TestContext } from 'node:test';
 import { Webhook } from '@portone/server-sdk';
 import { PortOneClient } from '@portone/server-sdk';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+import type { KnownPayment } from '../../src/sandbox/payments.js';
+import type { PaymentCancellation, SucceededPaymentCancellation } from '@portone/server-sdk/payment';
 
 export interface ReceivedWebhook {
   headers: IncomingHttpHeaders;
@@ -84,3 +86,16 @@ export async function eventually(check: () => boolean, what: string, timeoutMs =
 }
 
 export const webhookTypes = (received: readonly ReceivedWebhook[]): string[] => received.map((r) => (JSON.parse(r.body) as { type: string }).type);
+
+/** The sandbox's view of a payment, narrowed to the variants it produces (fails when absent). */
+export function paymentOf(sandbox: Sandbox, paymentId: string): KnownPayment {
+  const payment = sandbox.payment(paymentId);
+  if (!payment) throw new Error(`payment ${paymentId} does not exist`);
+  return payment as KnownPayment;
+}
+
+/** A cancellation the sandbox reports as succeeded. */
+export function succeeded(cancellation: PaymentCancellation): SucceededPaymentCancellation {
+  if (cancellation.status !== 'SUCCEEDED') throw new Error(`expected a SUCCEEDED cancellation, got ${String(cancellation.status)}`);
+  return cancellation;
+}

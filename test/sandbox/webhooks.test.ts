@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from '@portone/server-sdk';
 import type { PaidPayment } from '@portone/server-sdk/payment';
 import { PORTONE_RETRY_DELAYS_MS, signWebhook } from '../../src/sandbox/index.js';
-import { clientFor, eventually, rejection, startReceiver, verifyAll, webhookTypes, withSandbox } from './support.js';
+import { clientFor, eventually, paymentOf, rejection, startReceiver, verifyAll, webhookTypes, withSandbox } from './support.js';
 
 test('deliveries are Standard Webhooks POSTs that Webhook.verify accepts, stamped with the wall clock', async (t) => {
   const receiver = await startReceiver(t);
@@ -20,7 +20,7 @@ test('deliveries are Standard Webhooks POSTs that Webhook.verify accepts, stampe
   const events = await verifyAll(sandbox.webhookSecret, receiver.received);
   const paid = events[1]!;
   assert.equal(paid.type, 'Transaction.Paid');
-  assert.deepEqual('data' in paid && paid.data, { paymentId: 'wh-1', storeId: sandbox.storeId, transactionId: sandbox.payment('wh-1')!.transactionId });
+  assert.deepEqual('data' in paid && paid.data, { paymentId: 'wh-1', storeId: sandbox.storeId, transactionId: paymentOf(sandbox, 'wh-1').transactionId });
   assert.equal((paid as { timestamp: string }).timestamp, '2020-01-01T00:00:00.000Z', 'the body carries the event time (sandbox clock)');
   const headers = receiver.received[1]!.headers;
   assert.equal(headers['content-type'], 'application/json');
@@ -85,7 +85,7 @@ test("PortOne's default schedule (0, 1, 4, 16, 64, 256 min) runs on the sandbox 
   await sandbox.pay({ paymentId: 'retry-1', totalAmount: 1_000 }, { result: 'cancel' });
   await sandbox.flushWebhooks();
   assert.equal(receiver.received.length, 2, 'Ready and Failed, first attempts');
-  const failedRecord = () => (sandbox.payment('retry-1')!.webhooks ?? []).find((w) => w.paymentStatus === 'FAILED')!;
+  const failedRecord = () => (paymentOf(sandbox, 'retry-1').webhooks ?? []).find((w) => w.paymentStatus === 'FAILED')!;
   assert.equal(failedRecord().status, 'FAILED_NOT_OK_RESPONSE');
   assert.equal(failedRecord().currentExecutionCount, 1);
   await sandbox.advance(59_999);
@@ -120,7 +120,7 @@ test('an unreachable or hanging receiver counts as FAILED_UNEXPECTED_ERROR and i
   const sandbox = await withSandbox(t, { clock: 'manual', webhookUrls: [closedUrl, hangUrl], webhookTimeoutMs: 200, webhookRetryDelaysMs: [0, 1_000] });
   await sandbox.pay({ paymentId: 'unreach-1', totalAmount: 1_000 });
   await sandbox.flushWebhooks();
-  const records = sandbox.payment('unreach-1')!.webhooks!;
+  const records = paymentOf(sandbox, 'unreach-1').webhooks!;
   assert.equal(records.length, 4);
   for (const r of records) assert.equal(r.status, 'FAILED_UNEXPECTED_ERROR');
   const errors = sandbox.webhookDeliveries().map((d) => d.error);
