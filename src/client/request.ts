@@ -12,17 +12,11 @@ import type {
 } from '@portone/browser-sdk/v2';
 import type { CartItem, CheckoutCustomer, PreparedBillingKey, PreparedBillingKeyAndPay, PreparedPayment } from '../contract.js';
 import { buildInicisBillingKeyBypass, buildInicisBypass, compact, type InicisOptions } from '../inicis/bypass.js';
-import type { RequestKind } from '../inicis/rules.js';
+import type { RequestKind, RequestOf } from '../inicis/rules.js';
 import { violation, type Violation } from '../inicis/violation.js';
 
-export type { RequestKind };
+export type { RequestKind, RequestOf };
 
-/** The SDK request type of each kind. */
-export interface RequestOf {
-  payment: PaymentRequest;
-  'billing-key': IssueBillingKeyRequest;
-  'billing-key-and-pay': IssueBillingKeyAndPayRequest;
-}
 export type AnyCheckoutRequest = RequestOf[RequestKind];
 
 /** A built request and the problems found while reading the attributes. */
@@ -140,12 +134,13 @@ type OrderKey = 'paymentId' | 'orderName' | 'totalAmount' | 'taxFreeAmount' | 'v
 type OrderRequest = Pick<PaymentRequest, OrderKey> & Pick<IssueBillingKeyAndPayRequest, OrderKey>;
 
 function buildCommon(f: CommonFields, violations: Violation[]): CommonRequest {
-  let offerPeriod = f.offerPeriod;
+  // An empty attribute means unset.
+  let offerPeriod = f.offerPeriod || undefined;
   if (typeof offerPeriod === 'string') {
     offerPeriod = parseOfferPeriod(offerPeriod);
     if (!offerPeriod) violations.push(violation('offerPeriod', 'offer-period-format', ['1m 같은 간격 또는 from/to 기간', 'an interval like 1m or a range from/to'], f.offerPeriod));
   }
-  let customData = f.customData;
+  let customData = f.customData || undefined;
   if (typeof customData === 'string') {
     customData = parseJson('customData', customData, ['JSON 객체', 'a JSON object'], violations) as Record<string, unknown> | undefined;
   }

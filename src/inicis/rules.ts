@@ -57,7 +57,12 @@ export const INICIS_GIFT_CERTIFICATES = ['BOOKNLIFE', 'SMART_MUNSANG', 'CULTUREL
 /** Byte length of `orderName` KG Inicis keeps; longer names are cut to 37 bytes + `...`. */
 export const ORDER_NAME_MAX_BYTES = 40;
 
-type AnyRequest = PaymentRequest | IssueBillingKeyRequest | IssueBillingKeyAndPayRequest;
+/** The SDK request type of each kind. */
+export interface RequestOf {
+  payment: PaymentRequest;
+  'billing-key': IssueBillingKeyRequest;
+  'billing-key-and-pay': IssueBillingKeyAndPayRequest;
+}
 /** What the checks read, loosely typed: the request may come from plain JavaScript. */
 type LooseRequest = Partial<Record<'paymentId' | 'issueId' | 'issueName' | 'orderName' | 'payMethod' | 'billingKeyMethod' | 'billingKeyAndPayMethod' | 'productType' | 'currency' | 'locale', string>> & {
   customer?: PaymentRequest['customer'];
@@ -81,11 +86,7 @@ const MALLPOINT = /^mallpoint\(\d\d(:\d\d)*\)$/;
 const INTERVAL = /^1[my]$/;
 
 /** Every KG Inicis rule broken by `request` for the given SDK function and module, plus warnings. */
-export function checkInicisRequest(kind: 'payment', request: PaymentRequest, device: Device): InicisCheck;
-export function checkInicisRequest(kind: 'billing-key', request: IssueBillingKeyRequest, device: Device): InicisCheck;
-export function checkInicisRequest(kind: 'billing-key-and-pay', request: IssueBillingKeyAndPayRequest, device: Device): InicisCheck;
-export function checkInicisRequest(kind: RequestKind, request: AnyRequest, device: Device): InicisCheck;
-export function checkInicisRequest(kind: RequestKind, anyRequest: AnyRequest, device: Device): InicisCheck {
+export function checkInicisRequest<K extends RequestKind>(kind: K, anyRequest: RequestOf[K], device: Device): InicisCheck {
   const request = anyRequest as LooseRequest;
   const violations: InicisViolation[] = [];
   const warnings: InicisViolation[] = [];
@@ -207,7 +208,7 @@ function checkPaymentBypass(request: PaymentRequest, device: Device, fail: Fail)
 
   // Card and easy-pay amounts under 1,000 KRW need the module's below1000 option.
   const { payMethod, totalAmount } = request;
-  if ((payMethod === 'CARD' || payMethod === 'EASY_PAY') && bare(request.currency, 'CURRENCY_') === 'KRW' && totalAmount < 1000) {
+  if ((payMethod === 'CARD' || payMethod === 'EASY_PAY') && bare(request.currency, 'CURRENCY_') === 'KRW' && Number.isInteger(totalAmount) && totalAmount < 1000) {
     const [key, flag] = device === 'pc' ? ['acceptmethod', 'below1000'] : ['P_RESERVED', 'below1000=Y'];
     if (!(device === 'pc' ? accept : reserved).includes(flag)) {
       fail(`${field}${key}`, 'below1000', [`1,000원 미만은 ${flag} 필요`, `${flag} under 1,000 KRW`], totalAmount);

@@ -323,12 +323,15 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
       await sdk;
       const apply = (request: RequestOf[K]) => (prepared ? this.applyPrepared(request, prepared) : request);
       const built = this.build();
+      // Mobile windows leave the page; by default they come back here, where #resumeRedirect finishes.
+      built.request.redirectUrl ??= stripRedirectParams(location.href);
       let request = apply(mergeRequest(built.request, this.request));
       if (!this.#valid(request, built.violations)) return;
       const event = new PortoneRequestEvent({ kind: this.kind, request });
       if (!this.dispatchEvent(event)) return this.#to('idle');
+      // Listeners may have replaced or changed the request: check it again (the kit's fields win).
       request = apply(event.detail.request as RequestOf[K]);
-      if (event.detail.request !== request && !this.#valid(request, [])) return;
+      if (!this.#valid(request, [], false)) return;
       const r = request as Partial<RequestOf['payment'] & RequestOf['billing-key']>;
       const attempt: Attempt = { id: (r.paymentId ?? r.issueId)!, payMethod: r.payMethod, orderName: r.orderName };
       rememberAttempt({ ...attempt, kind: this.kind, endpoint: this.endpoint, elementId: this.id || undefined, at: Date.now() });
@@ -348,9 +351,9 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
   };
 
   /** Runs every check; on a broken rule fires `portone-fail` and returns false. */
-  #valid(request: RequestOf[K], found: Violation[]): boolean {
+  #valid(request: RequestOf[K], found: Violation[], warn = true): boolean {
     const inicis = checkInicisRequest(this.kind, request, detectDevice());
-    for (const warning of inicis.warnings) console.warn(`[portone-checkout] ${warning.message.en}`);
+    if (warn) for (const warning of inicis.warnings) console.warn(`[portone-checkout] ${warning.message.en}`);
     const violations = [...found, ...checkRequest(this.kind, request), ...inicis.violations];
     if (violations.length) this.#fail(new CheckoutApiError(FAIL_CODES.invalidRequest, '', 0, violations));
     return !violations.length;

@@ -1,0 +1,186 @@
+import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import '../../src/define.js';
+import { PortoneBillingKeyAndPayButton, PortonePaidEvent, type PortoneFailEvent, type PortoneRequestEvent } from '../../src/index.js';
+import { deferred, fake, installFakePortOne } from './support/fake-portone.js';
+import { CUSTOMER_ATTRS, PAGE_URL, button, cleanup, clickFor, fakeFetch, mount, pretendMobile, record, returnWith, settled, statusText } from './support/harness.js';
+
+installFakePortOne();
+
+const BASE = {
+  'store-id': 'store-1',
+  'channel-key': 'channel-phone',
+  'payment-id': 'sub-1',
+  'order-name': '월간 구독',
+  'total-amount': '9900',
+  'product-type': 'DIGITAL',
+  'offer-period': '1m',
+  ...CUSTOMER_ATTRS,
+};
+const subscribe = (attrs: Record<string, string> = {}) =>
+  mount<PortoneBillingKeyAndPayButton>('portone-billing-key-and-pay-button', { ...BASE, ...attrs });
+
+const REQUEST = {
+  storeId: 'store-1',
+  channelKey: 'channel-phone',
+  paymentId: 'sub-1',
+  orderName: '월간 구독',
+  totalAmount: 9900,
+  currency: 'KRW',
+  billingKeyAndPayMethod: 'MOBILE',
+  productType: 'DIGITAL',
+  offerPeriod: { interval: '1m' },
+  customer: { fullName: '홍길동', phoneNumber: '010-1234-5678', email: 'hong@example.com' },
+  redirectUrl: PAGE_URL,
+};
+
+afterEach(() => {
+  fake.reset();
+  cleanup();
+});
+
+describe('<portone-billing-key-and-pay-button>', () => {
+  it('passes an axe scan', async () => {
+    await expect(await subscribe()).to.be.accessible();
+  });
+
+  it('has defaults: MOBILE, KRW, a phone-payment label', async () => {
+    const el = await fixture<PortoneBillingKeyAndPayButton>(html`<portone-billing-key-and-pay-button></portone-billing-key-and-pay-button>`);
+    expect([el.billingKeyAndPayMethod, el.currency, el.state]).to.deep.equal(['MOBILE', 'KRW', 'idle']);
+    expect(button(el).textContent!.trim()).to.equal('휴대폰으로 결제하기');
+  });
+
+  it('maps its attributes to properties', async () => {
+    const el = await subscribe({ plan: 'monthly', 'order-id': 'o-9', items: '[]', 'tax-free-amount': '0', 'vat-amount': '900' });
+    expect([el.plan, el.orderId, el.items, el.taxFreeAmount, el.vatAmount, el.totalAmount]).to.deep.equal(['monthly', 'o-9', '[]', 0, 900, 9900]);
+  });
+
+  it('sends exactly the request its attributes describe, the guide’s PHONE sent as MOBILE', async () => {
+    const el = await subscribe({ 'billing-key-and-pay-method': 'PHONE', 'vat-amount': '900', 'notice-urls': 'https://shop.example/hook' });
+    await clickFor(el, 'portone-paid');
+    expect(fake.calls.map((call) => call.fn)).to.deep.equal(['requestIssueBillingKeyAndPay']);
+    expect(fake.calls[0]!.request).to.deep.equal({ ...REQUEST, vatAmount: 900, noticeUrls: ['https://shop.example/hook'] });
+  });
+
+  describe('rules', () => {
+    const cases: [string, Record<string, string>, string, string][] = [
+      ['a method other than MOBILE', { 'billing-key-and-pay-method': 'CARD' }, 'billing-key-and-pay-method', 'billingKeyAndPayMethod'],
+      ['no product type', { 'product-type': '' }, 'product-type', 'productType'],
+      ['no phone', { 'customer-phone': '' }, 'customer-contact', 'customer.phoneNumber'],
+      ['no e-mail', { 'customer-email': '' }, 'customer-contact', 'customer.email'],
+      ['no customer name', { 'customer-name': '' }, 'customer-name', 'customer.fullName'],
+      ['a currency other than KRW', { currency: 'USD' }, 'currency', 'currency'],
+      ['a non-ASCII payment id', { 'payment-id': '구독-1' }, 'ascii-id', 'paymentId'],
+      ['no order name', { 'order-name': '' }, 'order-name', 'orderName'],
+      ['an interval other than 1m/1y', { 'offer-period': '7d' }, 'offer-period', 'offerPeriod'],
+      ['no amount', { 'total-amount': '' }, 'amount', 'totalAmount'],
+    ];
+    for (const [name, attrs, rule, field] of cases) {
+      it(name, async () => {
+        const el = await subscribe(attrs);
+        const event = await clickFor<PortoneFailEvent>(el, 'portone-fail');
+        expect(event.detail.violations!.map((v) => [v.rule, v.field])).to.deep.equal([[rule, field]]);
+        expect(fake.calls).to.have.length(0);
+      });
+    }
+
+    it('on a phone: phone and e-mail still required, and an offer period', async () => {
+      const restore = pretendMobile();
+      try {
+        const el = await subscribe({ 'customer-email': '', 'offer-period': '' });
+        const event = await clickFor<PortoneFailEvent>(el, 'portone-fail');
+        expect(event.detail.violations!.map((v) => v.field)).to.deep.equal(['customer.email', 'offerPeriod']);
+        expect(event.detail.readableMessage.split('\n')).to.have.length(2);
+      } finally {
+        restore();
+      }
+    });
+  });
+
+  describe('outcomes', () => {
+    it('paid: portone-paid carries the billing key', async () => {
+      const el = await subscribe();
+      const seen = record(el);
+      const event = await clickFor<PortonePaidEvent>(el, 'portone-paid');
+      expect(event.detail).to.deep.equal({
+        paymentId: 'sub-1',
+        txId: 'tx-2',
+        billingKey: 'billing-key-2',
+        response: { transactionType: 'ISSUE_BILLING_KEY_AND_PAY', paymentId: 'sub-1', txId: 'tx-2', billingKey: 'billing-key-2' },
+      });
+      expect(seen.map((e) => e.type)).to.deep.equal(['portone-request', 'portone-paid']);
+    });
+
+    it('cancel, fail, veto and amend', async () => {
+      const el = await subscribe();
+      fake.respond = () => ({ transactionType: 'ISSUE_BILLING_KEY_AND_PAY', paymentId: 'sub-1', txId: '', billingKey: '', code: 'FAILURE_TYPE_PG', message: '결제를 취소하였습니다' });
+      await clickFor(el, 'portone-cancel');
+      fake.respond = () => ({ transactionType: 'ISSUE_BILLING_KEY_AND_PAY', paymentId: 'sub-1', txId: '', billingKey: '', code: 'FAILURE_TYPE_PG', message: '통신사 오류', pgMessage: '통신사 오류' });
+      const failed = await clickFor<PortoneFailEvent>(el, 'portone-fail');
+      expect(failed.detail.readableMessage).to.equal('결제 실패: 통신사 오류');
+      expect(fake.calls).to.have.length(2);
+      fake.reset();
+      const veto = (event: Event) => event.preventDefault();
+      el.addEventListener('portone-request', veto);
+      button(el).click();
+      await settled(el);
+      el.removeEventListener('portone-request', veto);
+      el.addEventListener('portone-request', (event: PortoneRequestEvent) => {
+        event.detail.request = { ...event.detail.request, orderName: '연간 구독' };
+      });
+      await clickFor(el, 'portone-paid');
+      expect(fake.calls.map((call) => call.request.orderName), 'the vetoed click made no call').to.deep.equal(['연간 구독']);
+    });
+
+    it('ignores a double click and renders messages as text', async () => {
+      const gate = deferred();
+      fake.respond = () => gate.promise;
+      const el = await subscribe();
+      button(el).click();
+      button(el).click();
+      await aTimeout(10);
+      expect(fake.calls).to.have.length(1);
+      gate.resolve({ transactionType: 'ISSUE_BILLING_KEY_AND_PAY', paymentId: 'sub-1', txId: '', billingKey: '', code: 'E', message: '<u>오류</u>' });
+      await settled(el);
+      expect(statusText(el)).to.equal('결제 실패: <u>오류</u>');
+      expect(el.shadowRoot!.querySelector('u')).to.equal(null);
+    });
+  });
+
+  it('finishes a redirect return once', async () => {
+    fake.respond = () => undefined;
+    const leaving = await subscribe();
+    button(leaving).click();
+    await aTimeout(20);
+    leaving.remove();
+    const result = { transactionType: 'ISSUE_BILLING_KEY_AND_PAY', paymentId: 'sub-1', txId: 'tx-r', billingKey: 'bk-r' };
+    returnWith(result);
+    const seen = record(document);
+    const paid = oneEvent(document, 'portone-paid') as Promise<PortonePaidEvent>;
+    await subscribe();
+    expect((await paid).detail).to.deep.include({ paymentId: 'sub-1', txId: 'tx-r', billingKey: 'bk-r' });
+    returnWith(result);
+    await subscribe();
+    await aTimeout(50);
+    expect(seen.map((e) => e.type)).to.deep.equal(['portone-paid']);
+  });
+
+  it('server-priced: the kit decides id, amount and product type; the verified order is reported', async () => {
+    const order = { paymentId: 'srv-sub', status: 'PAID', orderName: '서버 구독', totalAmount: 12900, currency: 'KRW', cancelledAmount: 0 };
+    const kit = fakeFetch({
+      '/kit/billing-key-and-pay/prepare': () => [200, { paymentId: 'srv-sub', orderName: '서버 구독', totalAmount: 12900, currency: 'KRW', productType: 'REAL', offerPeriodInterval: '1y' }],
+      '/kit/billing-key-and-pay/complete': () => [200, { order, billingKey: { billingKey: 'billing-key-2', status: 'ISSUED', issuedAt: '2025-01-01T00:00:00Z' } }],
+    });
+    try {
+      const el = await subscribe({ endpoint: '/kit', plan: 'monthly', 'order-id': 'o-1', 'total-amount': '100' });
+      await waitUntil(() => kit.calls.length === 1);
+      expect(kit.calls[0]!.body).to.deep.equal({ orderId: 'o-1', customer: { fullName: '홍길동', phoneNumber: '010-1234-5678', email: 'hong@example.com' }, payMethod: 'MOBILE', plan: 'monthly' });
+      const event = await clickFor<PortonePaidEvent>(el, 'portone-paid');
+      expect(fake.calls[0]!.request).to.deep.equal({ ...REQUEST, paymentId: 'srv-sub', orderName: '서버 구독', totalAmount: 12900, productType: 'REAL', offerPeriod: { interval: '1y' } });
+      expect(kit.calls[1]).to.deep.equal({ url: '/kit/billing-key-and-pay/complete', body: { paymentId: 'srv-sub', billingKey: 'billing-key-2', txId: 'tx-2' } });
+      expect(event.detail.order).to.deep.equal(order);
+      expect(event.detail.billingKey).to.equal('billing-key-2');
+    } finally {
+      kit.restore();
+    }
+  });
+});

@@ -1,0 +1,74 @@
+// SDK loading on a page without `window.PortOne`: lazy, through one cached loader that retries after
+// a failure. The tests share the page and run in order: once the runtime loads, it stays loaded.
+import { aTimeout, expect, oneEvent } from '@open-wc/testing';
+import '../../src/define.js';
+import { DEFAULT_SDK_URL, setSdkUrl, type PortoneFailEvent, type PortonePaidEvent, type PortonePaymentButton } from '../../src/index.js';
+import { getSdkUrl } from '../../src/client/loader.js';
+import { CUSTOMER_ATTRS, button, cleanup, clickFor, mount } from './support/harness.js';
+
+const RUNTIME = '/test/elements/support/portone-runtime.js';
+const MISSING = '/test/elements/support/no-such-runtime.js';
+const NOT_PORTONE = '/test/elements/support/not-portone.js';
+const ATTRS = { 'store-id': 'store-1', 'channel-key': 'channel-1', 'payment-id': 'order-1', 'order-name': '티셔츠', 'total-amount': '12000', ...CUSTOMER_ATTRS };
+
+const scripts = () => [...document.head.querySelectorAll('script[src]')].map((script) => new URL((script as HTMLScriptElement).src).pathname);
+const win = window as { __portoneRuntimeLoads?: number; __notPortOneLoads?: number };
+
+afterEach(cleanup);
+
+describe('PortOne SDK loading', () => {
+  it('nothing is loaded at import time; the default is PortOne’s CDN', () => {
+    expect(window.PortOne).to.equal(undefined);
+    expect(scripts()).to.deep.equal([]);
+    expect(getSdkUrl()).to.equal(DEFAULT_SDK_URL);
+    expect(DEFAULT_SDK_URL).to.equal('https://cdn.portone.io/v2/browser-sdk.js');
+  });
+
+  it('waits for visibility, hover or focus: an element below the fold loads nothing until hovered', async () => {
+    const spacer = document.body.appendChild(document.createElement('div'));
+    spacer.style.height = '5000px';
+    setSdkUrl(MISSING);
+    const el = await mount<PortonePaymentButton>('portone-payment-button', ATTRS);
+    await aTimeout(100);
+    expect(scripts(), 'not visible, not touched').to.deep.equal([]);
+    el.dispatchEvent(new PointerEvent('pointerenter'));
+    expect(scripts(), 'the module-level setSdkUrl URL').to.deep.equal([MISSING]);
+    await aTimeout(100);
+    expect(scripts(), 'a failed load removes its script').to.deep.equal([]);
+  });
+
+  it('a load failure fires portone-fail (SDK_LOAD_FAILED) at the click, and the next click retries', async () => {
+    const el = await mount<PortonePaymentButton>('portone-payment-button', { ...ATTRS, 'sdk-url': MISSING });
+    const failed = await clickFor<PortoneFailEvent>(el, 'portone-fail');
+    expect(failed.detail).to.deep.include({ code: 'SDK_LOAD_FAILED', readableMessage: '결제 실패: 결제 모듈을 불러오지 못했습니다.' });
+    expect(failed.detail.message).to.contain(MISSING);
+    expect(el.state).to.equal('failed');
+
+    // A script that loads but is not PortOne's runtime is a failure too.
+    el.sdkUrl = NOT_PORTONE;
+    const notPortOne = await clickFor<PortoneFailEvent>(el, 'portone-fail');
+    expect(notPortOne.detail.code).to.equal('SDK_LOAD_FAILED');
+    expect(win.__notPortOneLoads).to.equal(1);
+    expect(scripts()).to.deep.equal([]);
+
+    // The package caches its own failures forever; ours does not: the next click loads and pays.
+    el.sdkUrl = RUNTIME;
+    const ready = oneEvent(el, 'portone-ready');
+    const paid = await clickFor<PortonePaidEvent>(el, 'portone-paid');
+    await ready;
+    expect(paid.detail).to.deep.include({ paymentId: 'order-1', txId: 'tx-runtime' });
+    expect(win.__portoneRuntimeLoads).to.equal(1);
+  });
+
+  it('once loaded, it is never loaded again; a new element is ready at once', async () => {
+    setSdkUrl(MISSING);
+    const el = await mount<PortonePaymentButton>('portone-payment-button', { ...ATTRS, 'payment-id': 'order-2' });
+    const ready = oneEvent(el, 'portone-ready');
+    button(el).focus();
+    await ready;
+    const paid = await clickFor<PortonePaidEvent>(el, 'portone-paid');
+    expect(paid.detail.txId).to.equal('tx-runtime');
+    expect(win.__portoneRuntimeLoads).to.equal(1);
+    expect(scripts().filter((src) => src === MISSING)).to.deep.equal([]);
+  });
+});
