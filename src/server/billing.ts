@@ -401,7 +401,8 @@ export async function subscriptionPaymentFailed(ctx: KitContext, event: HookEven
   const { subscriptionId } = event.payload as { subscriptionId: string };
   await ctx.store.updateSubscription({
     id: subscriptionId,
-    patch: { status: 'PAST_DUE' },
+    // Nothing is scheduled after a failed period until the shop acts (a new card, a retry).
+    patch: { status: 'PAST_DUE', nextChargeAt: null },
     expect: { nextPaymentId: event.paymentId!, statuses: ['INCOMPLETE', 'ACTIVE'] },
     now: ctx.options.now(),
   });

@@ -52,7 +52,8 @@ export interface EnvOptions {
   basePath?: string;
 }
 
-export const CART = { items: [{ id: 'beans', quantity: 1 }], customer: { fullName: '김하나', phoneNumber: '010-1234-5678', email: 'hana@example.com' } };
+export const BUYER = { fullName: '김하나', phoneNumber: '010-1234-5678', email: 'hana@example.com' };
+export const CART = { items: [{ id: 'beans', quantity: 1 }], customer: BUYER };
 
 export async function startEnv(t: { after: (fn: () => Promise<void>) => void }, options: EnvOptions = {}): Promise<Env> {
   const sandbox = await createSandbox({ webhookRetryDelaysMs: [0, 20, 40, 80], ...options.sandbox });
@@ -129,6 +130,42 @@ export async function startEnv(t: { after: (fn: () => Promise<void>) => void }, 
     },
   };
   return env;
+}
+
+/** The billing-key window, with what billing-keys/prepare answered (as the element passes it). */
+export function issueKey(env: Env, prepared: PreparedBillingKey, outcome?: SandboxOutcome, amend: Record<string, unknown> = {}) {
+  return env.sandbox.issueBillingKey(
+    {
+      issueId: prepared.issueId,
+      issueName: prepared.issueName,
+      ...(prepared.channelKey ? { channelKey: prepared.channelKey } : {}),
+      customer: { ...BUYER, ...prepared.customer },
+      ...(prepared.customData ? { customData: prepared.customData } : {}),
+      ...(prepared.displayAmount !== undefined ? { displayAmount: prepared.displayAmount, currency: prepared.currency } : {}),
+      ...(prepared.offerPeriodInterval ? { offerPeriod: { interval: prepared.offerPeriodInterval } } : {}),
+      ...amend,
+    } as never,
+    outcome,
+  );
+}
+
+/** The billing-key-and-pay window (mobile phone), with what billing-key-and-pay/prepare answered. */
+export function issueKeyAndPay(env: Env, prepared: PreparedBillingKeyAndPay, outcome?: SandboxOutcome, amend: Record<string, unknown> = {}) {
+  return env.sandbox.issueBillingKeyAndPay(
+    {
+      paymentId: prepared.paymentId,
+      orderName: prepared.orderName,
+      totalAmount: prepared.totalAmount,
+      currency: prepared.currency,
+      ...(prepared.channelKey ? { channelKey: prepared.channelKey } : {}),
+      customer: { ...BUYER, ...prepared.customer },
+      ...(prepared.customData ? { customData: prepared.customData } : {}),
+      productType: prepared.productType ?? 'DIGITAL',
+      ...(prepared.offerPeriodInterval ? { offerPeriod: { interval: prepared.offerPeriodInterval } } : {}),
+      ...amend,
+    } as never,
+    outcome,
+  );
 }
 
 export async function prepareBillingKey(env: Env, body: unknown): Promise<PreparedBillingKey> {

@@ -1,0 +1,244 @@
+// Exactly once, under the races a real shop sees: dozens of completes and webhook deliveries for one
+// payment at the same moment, several kit instances on one SQLite file, hooks that throw, and a
+// PortOne that fails 30% of its requests — after which reconcile() still loses no order.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCheckoutServer, type PaidEvent } from '../../src/server/index.js';
+import { serveCheckout } from '../../src/server/node.js';
+import { CART, eventually, startEnv } from './harness.js';
+import { call, post, priceOrder, sign } from './support.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A resend of the Paid webhook under a new webhook-id, signed as PortOne signs. */
+function paidWebhook(url: string, secret: string, paymentId: string, storeId: string, n: number): Request {
+  const body = JSON.stringify({ type: 'Transaction.Paid', timestamp: new Date().toISOString(), data: { paymentId, storeId, transactionId: `tx-${n}` } });
+  const id = `msg_race_${n}`;
+  const timestamp = Math.floor(Date.now() / 1000);
+  return new Request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': sign(secret, id, timestamp, body) },
+    body,
+  });
+}
+
+test('50 concurrent completes and webhook deliveries for one payment: exactly one onPaid', async (t) => {
+  const paid: PaidEvent[] = [];
+  // A slow hook widens the window in which a second fulfilment could sneak in.
+  const env = await startEnv(t, { sandbox: { faults: { webhooks: { reorder: true, duplicateRate: 1 } } }, kit: { onPaid: async (e) => void (await sleep(20), paid.push(e)) } });
+  const prepared = await env.prepare(CART);
+  const result = await env.pay(prepared);
+  const completes = Array.from({ length: 50 }, () => call(env.kit, post('/payments/complete', result)));
+  const webhooks = Array.from({ length: 20 }, (_, n) => call(env.kit, paidWebhook('http://shop.test/webhooks', env.sandbox.webhookSecret, prepared.paymentId, env.sandbox.storeId, n)));
+  const flushed = env.sandbox.flushWebhooks();
+  const answers = await Promise.all(completes);
+  const deliveries = await Promise.all(webhooks);
+  await flushed;
+  await eventually(async () => (await env.kit.listWebhookDeliveries({ limit: 100 })).length >= 22, 'every webhook arrived');
+  assert.deepEqual([...new Set(answers.map((a) => `${a.status} ${a.body.order?.status}`))], ['200 PAID']);
+  assert.deepEqual([...new Set(deliveries.map((d) => d.status))], [200]);
+  assert.equal(paid.length, 1);
+  assert.equal(paid[0]?.order.paymentId, prepared.paymentId);
+  const events = await env.kit.listEvents({ paymentId: prepared.paymentId });
+  assert.deepEqual(events.map((e) => [e.key, e.status, e.attempts]), [[`paid:${prepared.paymentId}`, 'done', 1]]);
+  // The sandbox sent each of its webhooks twice with the same webhook-id: the second copy was a duplicate.
+  const fromSandbox = (await env.kit.listWebhookDeliveries({ limit: 100 })).filter((d) => !d.webhookId.startsWith('msg_race_'));
+  assert.ok(fromSandbox.length >= 2);
+  for (const delivery of fromSandbox) assert.equal(delivery.receivedCount, 2, `${delivery.type} arrived twice`);
+});
+
+test('three kit instances on one SQLite file, 60 completes and webhooks spread over them: exactly one onPaid', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pck-shared-'));
+  const database = join(dir, 'checkout.sqlite');
+  const paid: string[] = [];
+  const env = await startEnv(t, { sandbox: { faults: { webhooks: { reorder: true } } }, kit: { database, store: undefined, onPaid: async (e) => void (await sleep(10), paid.push(`main:${e.order.paymentId}`)) } });
+  const others = [1, 2].map((n) =>
+    createCheckoutServer({
+      portone: { apiSecret: env.sandbox.apiSecret, storeId: env.sandbox.storeId, baseUrl: env.sandbox.url },
+      webhookSecret: env.sandbox.webhookSecret,
+      priceOrder,
+      database,
+      allowTestChannels: true,
+      hookPollMs: 0,
+      onPaid: async (e) => void (await sleep(10), paid.push(`kit${n}:${e.order.paymentId}`)),
+    }),
+  );
+  const servers = await Promise.all(others.map((kit) => serveCheckout(kit)));
+  t.after(async () => {
+    for (const server of servers) await server.close();
+    for (const kit of others) await kit.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // PortOne notifies every instance (three webhook URLs behind a load balancer, here each directly).
+  env.sandbox.setWebhookUrls([`${env.served.url}/webhooks`, ...servers.map((s) => `${s.url}/webhooks`)]);
+  const kits = [env.kit, ...others];
+  const prepared = await env.prepare(CART);
+  const result = await env.pay(prepared);
+  const completes = Array.from({ length: 60 }, (_, i) => call(kits[i % 3]!, post('/payments/complete', result)));
+  const flushed = env.sandbox.flushWebhooks();
+  const answers = await Promise.all(completes);
+  await flushed;
+  assert.deepEqual([...new Set(answers.map((a) => a.body.order?.status))], ['PAID']);
+  await eventually(async () => (await env.kit.listWebhookDeliveries()).filter((d) => d.status === 'processed').length >= 2, 'webhooks processed');
+  assert.equal(paid.length, 1, `onPaid ran ${paid.join(', ')}`);
+});
+
+test('a hook that throws is retried with backoff until it succeeds, and is then done for good', async (t) => {
+  let skew = 0;
+  let attempts = 0;
+  const seen: number[] = [];
+  const env = await startEnv(t, {
+    kit: {
+      now: () => Date.now() + skew,
+      hookRetry: { baseDelayMs: 60_000 },
+      onPaid: (e) => {
+        attempts++;
+        seen.push(e.attempt);
+        if (attempts < 3) throw new Error(`fulfilment service down (${attempts})`);
+      },
+    },
+  });
+  const { prepared, complete } = await env.checkout();
+  assert.equal(complete.body.order.status, 'PAID', 'a failing hook does not fail the payment');
+  let [event] = await env.kit.listEvents({ paymentId: prepared.paymentId });
+  assert.deepEqual([event?.status, event?.attempts, event?.lastError], ['pending', 1, 'fulfilment service down (1)']);
+  assert.equal(await env.kit.runDueEvents(), 0, 'not due before its backoff');
+  skew += 60_000;
+  assert.equal(await env.kit.runDueEvents(), 1);
+  [event] = await env.kit.listEvents({ paymentId: prepared.paymentId });
+  assert.deepEqual([event?.status, event?.attempts], ['pending', 2]);
+  assert.ok(event!.nextAttemptAt >= Date.now() + skew + 119_000, 'the backoff doubles');
+  skew += 120_000;
+  await env.kit.runDueEvents();
+  [event] = await env.kit.listEvents({ paymentId: prepared.paymentId });
+  assert.equal(event?.status, 'done');
+  assert.deepEqual(seen, [1, 2, 3]);
+  skew += 10 * 3_600_000;
+  assert.equal(await env.kit.runDueEvents(), 0);
+  await env.post('/payments/complete', { paymentId: prepared.paymentId });
+  await env.sandbox.flushWebhooks();
+  assert.equal(attempts, 3);
+  assert.ok(env.logs.some((l) => l.startsWith('warn paid event') && l.includes('fulfilment service down (1)')));
+});
+
+test('a hook that never succeeds gives up after maxAttempts and says so in the log', async (t) => {
+  let skew = 0;
+  const env = await startEnv(t, { kit: { now: () => Date.now() + skew, hookRetry: { maxAttempts: 3, baseDelayMs: 1_000 }, onPaid: () => { throw new Error('always down'); } } });
+  const { prepared } = await env.checkout();
+  for (let i = 0; i < 5; i++) {
+    skew += 3_600_000;
+    await env.kit.runDueEvents();
+  }
+  const [event] = await env.kit.listEvents({ paymentId: prepared.paymentId });
+  assert.deepEqual([event?.status, event?.attempts, event?.lastError], ['dead', 3, 'always down']);
+  assert.ok(env.logs.some((l) => l.startsWith(`error gave up on paid event paid:${prepared.paymentId} after 3 attempts`)));
+});
+
+test('PortOne failing 30% of requests and dropping 30% of webhooks: after reconcile() no order is lost', async (t) => {
+  const env = await startEnv(t, { sandbox: { faults: { seed: 7, routes: { '*': { failureRate: 0.3 } }, webhooks: { dropRate: 0.3 } } } });
+  const orders: string[] = [];
+  let unavailable = 0;
+  for (let i = 0; i < 24; i++) {
+    // The element retries prepare (it answers 503 with retry advice); the shopper then pays.
+    let prepared;
+    for (let attempt = 0; !prepared; attempt++) {
+      const answer = await env.post('/payments/prepare', { ...CART, payMethod: i % 4 === 0 ? 'VIRTUAL_ACCOUNT' : 'CARD' });
+      if (answer.status === 200) prepared = answer.body;
+      else {
+        assert.equal(answer.status, 503, JSON.stringify(answer.body));
+        assert.equal(answer.body.code, 'PORTONE_UNAVAILABLE');
+        assert.ok(attempt < 20);
+      }
+    }
+    orders.push(prepared.paymentId);
+    const result = await env.pay(prepared, undefined, i % 4 === 0 ? { payMethod: 'VIRTUAL_ACCOUNT', virtualAccount: { accountExpiry: { validHours: 24 } } } : {});
+    // One complete, no retry: the shopper closed the tab.
+    const complete = await env.post('/payments/complete', result);
+    if (complete.status === 503) {
+      unavailable++;
+      assert.equal(complete.body.code, 'PORTONE_UNAVAILABLE');
+      assert.ok(complete.body.retryAfterSeconds > 0);
+    } else assert.equal(complete.status, 200, JSON.stringify(complete.body));
+  }
+  await env.sandbox.flushWebhooks();
+  assert.ok(unavailable > 0, 'the faults did hit some completes');
+  const pendingBefore = (await env.kit.listOrders({ statuses: ['PENDING'] })).length;
+  assert.ok(pendingBefore > 0, 'some paid orders were left PENDING');
+
+  // Reconcile while PortOne is still failing: what it cannot check is reported, not lost.
+  const partial = await env.kit.reconcile({ olderThanMs: 0 });
+  assert.ok(partial.failed.every((f) => f.code === 'PORTONE_UNAVAILABLE'));
+
+  env.sandbox.setFaults({});
+  const report = await env.kit.reconcile({ olderThanMs: 0 });
+  assert.deepEqual(report.failed, []);
+  for (const paymentId of orders) {
+    const expected = env.sandbox.payment(paymentId)?.status;
+    assert.equal((await env.kit.getOrder(paymentId))?.status, expected, `order ${paymentId} matches PortOne`);
+  }
+  const paidAtPortOne = orders.filter((id) => env.sandbox.payment(id)?.status === 'PAID');
+  assert.deepEqual(env.hooks.paid.map((e) => e.order.paymentId).sort(), paidAtPortOne.sort(), 'onPaid once for each paid order');
+  const issued = orders.filter((id) => env.sandbox.payment(id)?.status === 'VIRTUAL_ACCOUNT_ISSUED');
+  assert.deepEqual(env.hooks.virtualAccountIssued.map((e) => e.order.paymentId).sort(), issued.sort());
+  assert.equal(paidAtPortOne.length + issued.length, orders.length);
+});
+
+test('PortOne hanging past the timeout: 503 with retry advice, the order stays PENDING, reconcile recovers it', async (t) => {
+  const env = await startEnv(t);
+  const kit = createCheckoutServer({
+    portone: { apiSecret: env.sandbox.apiSecret, storeId: env.sandbox.storeId, baseUrl: env.sandbox.url, timeoutMs: 150 },
+    webhookSecret: env.sandbox.webhookSecret,
+    priceOrder,
+    database: ':memory:',
+    allowTestChannels: true,
+    hookPollMs: 0,
+    logger: {},
+  });
+  t.after(() => kit.close());
+  const prepared = (await call(kit, post('/payments/prepare', CART))).body;
+  const result = await env.pay(prepared);
+  env.sandbox.setFaults({ routes: { 'GET /payments/:id': { hangRate: 1 } } });
+  const started = Date.now();
+  const answer = await call(kit, post('/payments/complete', result));
+  assert.ok(Date.now() - started < 2_000);
+  assert.equal(answer.status, 503);
+  assert.equal(answer.body.code, 'PORTONE_UNAVAILABLE');
+  assert.match(answer.body.message, /PortOne is unavailable for GET \/payments\/\{paymentId\}: it did not answer within 150 ms; retry after 3 s/);
+  assert.equal(answer.headers.get('retry-after'), '3');
+  assert.equal((await kit.getOrder(prepared.paymentId))?.status, 'PENDING');
+  env.sandbox.setFaults({});
+  const report = await kit.reconcile({ olderThanMs: 0 });
+  assert.equal(report.updated, 1);
+  assert.equal((await kit.getOrder(prepared.paymentId))?.status, 'PAID');
+});
+
+test('reconcile leaves fresh orders alone and reports abandoned ones as not started', async (t) => {
+  const env = await startEnv(t);
+  const abandoned = await env.prepare(CART);
+  const fresh = await env.kit.reconcile();
+  assert.equal(fresh.checked, 0, 'younger than reconcileAfterMs');
+  const report = await env.kit.reconcile({ olderThanMs: 0 });
+  assert.deepEqual([report.checked, report.notStarted, report.updated], [1, 1, 0]);
+  assert.equal((await env.kit.getOrder(abandoned.paymentId))?.status, 'PENDING');
+});
+
+test('secrets never appear in responses or logs, whatever happened', async (t) => {
+  const env = await startEnv(t, { sandbox: { faults: { seed: 3, routes: { '*': { failureRate: 0.5 } } } }, kit: { preRegister: false } });
+  for (let i = 0; i < 6; i++) {
+    const prepared = await env.prepare(CART);
+    await env.post('/payments/complete', await env.pay(prepared, undefined, i % 2 ? { totalAmount: 1_000 } : {}));
+  }
+  await env.post('/payments/complete', { paymentId: 'pay/../x' });
+  await env.kit.reconcile({ olderThanMs: 0 });
+  const forged = await env.kit.fetch(paidWebhook('http://shop.test/webhooks', 'whsec_' + Buffer.from('not-the-secret-at-all-32-bytes!!').toString('base64'), 'pay_x', env.sandbox.storeId, 99));
+  env.bodies.push(await forged.text());
+  await env.sandbox.flushWebhooks();
+  const secretKey = env.sandbox.webhookSecret.replace(/^whsec_/, '');
+  const everything = [...env.logs, ...env.bodies].join('\n');
+  assert.ok(env.logs.length > 0 && env.bodies.length > 10);
+  assert.ok(!everything.includes(env.sandbox.apiSecret), 'the API secret leaked');
+  assert.ok(!everything.includes(secretKey), 'the webhook secret leaked');
+});
