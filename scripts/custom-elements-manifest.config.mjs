@@ -1,6 +1,48 @@
 // Custom Elements Manifest of the checkout elements, read from their class docblocks and Lit
-// decorators. `npm run docs` writes custom-elements.json, then scripts/readme-reference.mjs renders
-// it into the README.
+// property declarations. `npm run docs` writes custom-elements.json, then
+// scripts/readme-reference.mjs renders it into the README.
+
+/** The SDK request type behind each element's generic `RequestOf[K]`. */
+const REQUEST_TYPES = {
+  'portone-payment-button': 'PaymentRequest',
+  'portone-billing-key-button': 'IssueBillingKeyRequest',
+  'portone-billing-key-and-pay-button': 'IssueBillingKeyAndPayRequest',
+};
+
+/**
+ * Keeps the manifest to the public surface: documented `portone-*` events, no `#private` or static
+ * members, and concrete request types instead of the base class's type parameter.
+ */
+function publicSurface() {
+  return {
+    name: 'portone-public-surface',
+    packageLinkPhase({ customElementsManifest }) {
+      for (const module of customElementsManifest.modules) {
+        for (const declaration of module.declarations ?? []) {
+          if (declaration.events) {
+            // The analyzer also lists each `dispatchEvent(new X(…))` as an unnamed event; the
+            // `@fires` tags are the documented ones.
+            const seen = new Set();
+            declaration.events = declaration.events.filter((event) => {
+              if (!event.name?.startsWith('portone-') || seen.has(event.name)) return false;
+              seen.add(event.name);
+              return true;
+            });
+          }
+          if (declaration.members) {
+            declaration.members = declaration.members.filter((member) => member.privacy !== 'private' && !member.name.startsWith('#') && !member.static);
+            // Inherited members are shared between declarations: copy before changing.
+            const request = REQUEST_TYPES[declaration.tagName];
+            declaration.members = declaration.members.map((member) =>
+              request && member.type?.text?.includes('RequestOf[K]') ? { ...member, type: { ...member.type, text: member.type.text.replace('RequestOf[K]', request) } } : member,
+            );
+          }
+        }
+      }
+    },
+  };
+}
+
 export default {
   globs: ['src/elements/**/*.ts'],
   exclude: ['src/elements/**/*.styles.ts'],
@@ -8,4 +50,5 @@ export default {
   litelement: true,
   // package.json already points at the manifest; do not let the analyzer rewrite it.
   packagejson: false,
+  plugins: [publicSurface()],
 };

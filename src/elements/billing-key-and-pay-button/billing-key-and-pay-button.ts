@@ -31,6 +31,9 @@ export class PortoneBillingKeyAndPayButton extends OrderCheckoutElement<'billing
   /** With `endpoint`: the id of one of the kit's billing plans. */
   plan?: string;
 
+  /** Any `IssueBillingKeyAndPayRequest` field, merged last (key by key; with `endpoint`, the kit's ids and amounts still win). */
+  declare request?: Partial<IssueBillingKeyAndPayRequest>;
+
   protected readonly kind = 'billing-key-and-pay';
   protected readonly routes = [ROUTES.prepareBillingKeyAndPay, ROUTES.completeBillingKeyAndPay] as const;
   protected readonly texts = {

@@ -46,6 +46,9 @@ export class PortoneBillingKeyButton extends CheckoutElement<'billing-key'> {
   /** A raw `bypass.inicis_v2` object, merged over `inicis-card-use`. */
   inicis?: InicisV2IssueBillingKeyBypass;
 
+  /** Any `IssueBillingKeyRequest` field, merged last (key by key; with `endpoint`, the kit's ids and amounts still win). */
+  declare request?: Partial<IssueBillingKeyRequest>;
+
   protected readonly kind = 'billing-key';
   protected readonly routes = [ROUTES.prepareBillingKey, ROUTES.completeBillingKey] as const;
   protected readonly texts = {

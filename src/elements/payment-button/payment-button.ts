@@ -62,6 +62,9 @@ export class PortonePaymentButton extends OrderCheckoutElement<'payment'> {
   /** A raw `bypass.inicis_v2` object, merged over the `inicis-*` attributes key by key. */
   inicis?: InicisV2Bypass;
 
+  /** Any `PaymentRequest` field, merged last (key by key; with `endpoint`, the kit's ids and amounts still win). */
+  declare request?: Partial<PaymentRequest>;
+
   protected readonly kind = 'payment';
   protected readonly routes = [ROUTES.preparePayment, ROUTES.completePayment] as const;
   protected readonly texts = {

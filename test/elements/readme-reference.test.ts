@@ -1,0 +1,51 @@
+// The README's element reference and custom-elements.json must match the source: regenerate both
+// in memory and compare, so the docs cannot drift (fix with `npm run docs`).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { freshManifest, renderReference, updateReadme } from '../../scripts/readme-reference.mjs';
+
+const root = new URL('../../', import.meta.url);
+const manifest = await freshManifest();
+
+test('custom-elements.json is what the analyzer makes of the source now', () => {
+  assert.equal(readFileSync(new URL('custom-elements.json', root), 'utf8'), `${JSON.stringify(manifest, null, 2)}\n`, 'stale: run npm run docs');
+});
+
+test('the README reference is rendered from that manifest', () => {
+  const readme = readFileSync(new URL('README.md', root), 'utf8');
+  assert.equal(readme, updateReadme(readme, renderReference(manifest)), 'stale: run npm run docs');
+});
+
+test('the reference covers every element and every kind of API', () => {
+  const reference = renderReference(manifest);
+  for (const expected of [
+    '### `<portone-payment-button>`',
+    '### `<portone-billing-key-button>`',
+    '### `<portone-billing-key-and-pay-button>`',
+    '| `inicis-skin` | `inicisSkin` |',
+    '| `inicis-card-use` | `inicisCardUse` |',
+    '| `billing-key-and-pay-method` |',
+    '| `store-id` | `storeId` |',
+    '| `request` | `Partial<PaymentRequest>` |',
+    '| `inicis` | `InicisV2Bypass` |',
+    '| `reset()` |',
+    '| `portone-virtual-account-issued` | `PortoneVirtualAccountIssuedEvent` |',
+    '| `portone-billing-key-issued` | `PortoneBillingKeyIssuedEvent` |',
+    '| `portone-request` | `PortoneRequestEvent` |',
+    '| `::part(button)` |',
+    '| `::part(status)` |',
+    '| `--portone-button-background` | `#1a56db` |',
+    '| (default) |',
+  ]) {
+    assert.ok(reference.includes(expected), `missing: ${expected}`);
+  }
+  // Every element documents all seven events it can fire (six for the billing-key button, which pays nothing).
+  const sections = reference.split('### ').slice(1);
+  const eventsOf = (section: string) => [...section.matchAll(/\| `(portone-[a-z-]+)` \| `Portone/g)].map((match) => match[1]).sort();
+  assert.deepEqual(sections.map(eventsOf), [
+    ['portone-cancel', 'portone-fail', 'portone-paid', 'portone-ready', 'portone-request'],
+    ['portone-billing-key-issued', 'portone-cancel', 'portone-fail', 'portone-ready', 'portone-request'],
+    ['portone-cancel', 'portone-fail', 'portone-paid', 'portone-ready', 'portone-request', 'portone-virtual-account-issued'],
+  ]);
+});
