@@ -4,6 +4,7 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 import { defaultReporter } from '@web/test-runner';
 import { findChromium, chromiumArgs } from '../scripts/chromium.mjs';
 import { summaryReporter } from './support/wtr-summary-reporter.mjs';
+import { sandboxPlugin } from './sandbox/wtr-sandbox-plugin.ts';
 
 const executablePath = findChromium();
 if (!executablePath) throw new Error('No Chromium found: set CHROME_PATH or run `npm test`, which installs one.');
@@ -15,7 +16,7 @@ export default {
   concurrency: 2,
   testFramework: { config: { timeout: 10_000 } },
   testsFinishTimeout: 180_000,
-  plugins: [esbuildPlugin({ ts: true, tsconfig: new URL('../tsconfig.json', import.meta.url).pathname, target: 'es2022' })],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: new URL('../tsconfig.json', import.meta.url).pathname, target: 'es2022' }), sandboxPlugin()],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

@@ -116,6 +116,13 @@ export const DECLINES: Record<string, readonly Decline[]> = {
 
 export const defaultDecline = (method: string): Decline => (DECLINES[method] ?? DECLINES.CARD!)[0]!;
 
+/** A decline for a scripted code: its known message (this method's list first), else a generic one. */
+export function declineFor(method: string, pgCode: string | undefined, pgMessage: string | undefined): Decline {
+  if (pgCode === undefined) return pgMessage === undefined ? defaultDecline(method) : { ...defaultDecline(method), pgMessage };
+  const known = [...(DECLINES[method] ?? []), ...Object.values(DECLINES).flat()].find((d) => d.pgCode === pgCode);
+  return { pgCode, pgMessage: pgMessage ?? known?.pgMessage ?? '승인이 거절되었습니다.' };
+}
+
 /** What a shopper closing or cancelling the window produces (PortOne's own wording). */
 export const SHOPPER_CANCEL_MESSAGE = '사용자가 결제를 취소하였습니다.';
 

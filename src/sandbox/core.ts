@@ -14,7 +14,7 @@ import { ApiError, pgProviderError } from './errors.js';
 import { Clock } from './clock.js';
 import { createDice, type Dice } from './rng.js';
 import { inicisTid, iso, uuidv7 } from './ids.js';
-import { cardCompany, defaultDecline, maskCardNumber, TEST_CARDS, type Decline } from './catalog.js';
+import { cardCompany, declineFor, maskCardNumber, TEST_CARDS, type Decline } from './catalog.js';
 import {
   commonOf,
   customerFromInput,
@@ -281,8 +281,7 @@ export class SandboxCore {
     const queued = this.chargeOutcomes.shift();
     if (queued) {
       if (queued.result === 'approve') return undefined;
-      const fallback = defaultDecline(method);
-      return { pgCode: queued.pgCode ?? fallback.pgCode, pgMessage: queued.pgMessage ?? fallback.pgMessage };
+      return declineFor(method, queued.pgCode, queued.pgMessage);
     }
     const test = cardNumber ? TEST_CARDS[cardNumber] : undefined;
     return test?.when === 'charge' ? test.decline : undefined;

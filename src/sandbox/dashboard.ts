@@ -40,7 +40,7 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px s
 <table><thead><tr><th>예약 ID</th><th>paymentId</th><th>상태</th><th>결제 예정</th><th>금액</th></tr></thead><tbody id="schedules"></tbody></table>
 </section>
 <section aria-labelledby="h-payments"><h2 id="h-payments">결제</h2>
-<table><thead><tr><th>paymentId</th><th>상태</th><th>수단</th><th>금액</th><th>주문명</th><th></th></tr></thead><tbody id="payments"></tbody></table>
+<table><thead><tr><th>paymentId</th><th>상태</th><th>수단</th><th>금액</th><th>주문명</th><th>작업</th></tr></thead><tbody id="payments"></tbody></table>
 </section>
 <section aria-labelledby="h-outcomes"><h2 id="h-outcomes">다음 결제창 결과</h2>
 <div class="row">

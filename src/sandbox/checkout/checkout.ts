@@ -19,7 +19,7 @@ import {
   SHOPPER_CANCEL_MESSAGE,
   TEST_CARDS,
   cardCompany,
-  defaultDecline,
+  declineFor,
   type Decline,
 } from '../catalog.js';
 import { approvalNumber, cardFields, DEFAULT_VIRTUAL_ACCOUNT_VALID_MS, type SandboxCore } from '../core.js';
@@ -208,8 +208,7 @@ export class Checkout {
       const approval = this.approval(tx, effective);
       response = 'decline' in approval ? this.fail(tx, approval.decline) : this.approve(tx, approval.method, effective);
     } else if (effective.result === 'decline') {
-      const fallback = defaultDecline(tx.kind === 'ISSUE_BILLING_KEY' ? 'BILLING_KEY' : tx.request.payMethod ?? 'CARD');
-      response = this.fail(tx, { pgCode: effective.pgCode ?? fallback.pgCode, pgMessage: effective.pgMessage ?? fallback.pgMessage });
+      response = this.fail(tx, declineFor(tx.kind === 'ISSUE_BILLING_KEY' ? 'BILLING_KEY' : tx.request.payMethod ?? 'CARD', effective.pgCode, effective.pgMessage));
     } else {
       response = this.fail(tx, undefined);
     }

@@ -138,7 +138,7 @@ export function renderWindow(tx: CheckoutTx, options: { storeName: string }): st
 :root { --skin: ${config.skin}; color-scheme: light; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Apple SD Gothic Neo", "Malgun Gothic", sans-serif; color: #222; background: ${tx.request.mode === 'IFRAME' ? 'rgba(0,0,0,.5)' : '#f3f3f3'}; min-height: 100vh; display: flex; align-items: center; justify-content: center; }
-main { background: #fff; width: min(100%, ${pc ? '460px' : '100%'}); max-height: 100vh; overflow: auto; border-radius: ${pc ? '10px' : '0'}; box-shadow: 0 10px 40px rgba(0,0,0,.35); ${pc ? '' : 'min-height: 100vh;'} }
+.window { background: #fff; width: min(100%, ${pc ? '460px' : '100%'}); max-height: 100vh; overflow: auto; border-radius: ${pc ? '10px' : '0'}; box-shadow: 0 10px 40px rgba(0,0,0,.35); ${pc ? '' : 'min-height: 100vh;'} }
 header { background: var(--skin); color: #fff; display: flex; align-items: center; gap: 12px; padding: 12px 16px; }
 header h1 { font-size: 17px; margin: 0; flex: 1; }
 header img { max-height: 24px; background: #fff; border-radius: 3px; padding: 2px; }
@@ -167,7 +167,8 @@ button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-v
 </style>
 </head>
 <body class="mode-${request.mode.toLowerCase()} device-${request.device}">
-<main role="dialog" aria-modal="true" aria-labelledby="pw-title" data-skin="${config.skin}">
+<main>
+<div class="window" role="dialog" aria-modal="true" aria-labelledby="pw-title" data-skin="${config.skin}">
 <header>
 ${config.logoUrl ? `<img class="logo" src="${escapeHtml(config.logoUrl)}" alt="${escapeHtml(store)} logo" data-logo="main">` : ''}
 <h1 id="pw-title">KG이니시스 ${escapeHtml(t.title[tx.kind])}</h1>
@@ -196,6 +197,7 @@ ${request.pgError ? '' : sections.join('\n')}
 ${config.notes.length ? `<p>${t.notes}</p><ul>${config.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}
 </details>
 <p class="status" id="pw-status" role="status" aria-live="polite"></p>
+</div>
 </main>
 <script type="application/json" id="pw-data">${JSON.stringify(pageData).replace(/</g, '\\u003c')}</script>
 <script src="../window.js"></script>

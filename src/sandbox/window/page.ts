@@ -60,7 +60,7 @@ async function finish(action: SandboxOutcome): Promise<void> {
   if (busy) return;
   busy = true;
   for (const el of buttons()) el.disabled = true;
-  document.querySelector('main')?.setAttribute('aria-busy', 'true');
+  document.querySelector('[role="dialog"]')?.setAttribute('aria-busy', 'true');
   status.textContent = data.text.working;
   try {
     const response = await fetch(data.completeUrl, { method: 'POST', body: JSON.stringify({ action }) });
@@ -76,7 +76,7 @@ async function finish(action: SandboxOutcome): Promise<void> {
   } catch (error) {
     busy = false;
     for (const el of buttons()) if (!el.hasAttribute('data-locked')) el.disabled = false;
-    document.querySelector('main')?.removeAttribute('aria-busy');
+    document.querySelector('[role="dialog"]')?.removeAttribute('aria-busy');
     status.textContent = `${data.text.failed} ${(error as Error).message}`;
   }
 }
@@ -116,8 +116,16 @@ function fill(outcome: Extract<SandboxOutcome, { result: 'approve' }>): void {
   set('cardNumber', outcome.cardNumber);
 }
 
-const focusable = document.querySelector<HTMLElement>('[autofocus], input:not([disabled]), select, button.primary');
-focusable?.focus();
+// The first choice (the selected radio of a group) takes focus, also when the merchant page
+// focuses the iframe only after this script ran.
+const focusable = ['input[type="radio"]:checked:not([disabled])', 'input:not([disabled])', 'select', 'button.primary:not([disabled])', 'button']
+  .map((selector) => document.querySelector<HTMLElement>(`form ${selector}, .actions ${selector}`))
+  .find(Boolean);
+const focusFirst = () => {
+  if (!document.activeElement || document.activeElement === document.body) focusable?.focus();
+};
+focusFirst();
+window.addEventListener('focus', focusFirst);
 
 if (data.outcome) {
   const outcome = data.outcome;
