@@ -12,8 +12,6 @@ export interface PendingAttempt {
   endpoint?: string | undefined;
   /** The payment's method, to tell a virtual account from a payment without the kit. */
   payMethod?: string | undefined;
-  /** The element's `id` attribute, when it has one, to pick the right element on the page. */
-  elementId?: string | undefined;
   /** ms since epoch. */
   at: number;
 }

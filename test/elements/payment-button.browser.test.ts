@@ -413,6 +413,30 @@ describe('<portone-payment-button>', () => {
     expect(fake.calls).to.have.length(1);
   });
 
+  it('stays done after success until reset(), which allows another attempt', async () => {
+    const el = await pay();
+    await clickFor(el, 'portone-paid');
+    button(el).click();
+    await aTimeout(10);
+    expect(fake.calls, 'a done button does not pay twice').to.have.length(1);
+    el.reset();
+    await el.updateComplete;
+    expect([el.state, button(el).disabled, statusText(el)]).to.deep.equal(['idle', false, '']);
+    el.paymentId = 'order-1b';
+    await clickFor(el, 'portone-paid');
+    expect(fake.calls.map((call) => call.request.paymentId)).to.deep.equal(['order-1', 'order-1b']);
+  });
+
+  it('fires portone-ready once the SDK is there, once per element', async () => {
+    const el = await mount<PortonePaymentButton>('portone-payment-button', BASE, undefined);
+    const seen: Event[] = [];
+    el.addEventListener('portone-ready', (event) => seen.push(event));
+    el.dispatchEvent(new PointerEvent('pointerenter'));
+    await waitUntil(() => seen.length === 1);
+    await clickFor(el, 'portone-paid');
+    expect(seen).to.have.length(1);
+  });
+
   describe('redirect return', () => {
     const RESULT = { keep: 'me', paymentId: 'order-1', txId: 'tx-9', transactionType: 'PAYMENT' };
 

@@ -2,7 +2,7 @@
 // a failure. The tests share the page and run in order: once the runtime loads, it stays loaded.
 import { aTimeout, expect, oneEvent } from '@open-wc/testing';
 import '../../src/define.js';
-import { DEFAULT_SDK_URL, setSdkUrl, type PortoneFailEvent, type PortonePaidEvent, type PortonePaymentButton } from '../../src/index.js';
+import { DEFAULT_SDK_URL, setSdkUrl, type PortoneBillingKeyIssuedEvent, type PortoneFailEvent, type PortonePaidEvent, type PortonePaymentButton } from '../../src/index.js';
 import { getSdkUrl } from '../../src/client/loader.js';
 import { CUSTOMER_ATTRS, button, cleanup, clickFor, mount } from './support/harness.js';
 
@@ -37,12 +37,16 @@ describe('PortOne SDK loading', () => {
     expect(scripts(), 'a failed load removes its script').to.deep.equal([]);
   });
 
-  it('a load failure fires portone-fail (SDK_LOAD_FAILED) at the click, and the next click retries', async () => {
+  it('a load failure fires portone-fail (SDK_LOAD_FAILED) at the click, and the next click retries, for each element', async () => {
     const el = await mount<PortonePaymentButton>('portone-payment-button', { ...ATTRS, 'sdk-url': MISSING });
-    const failed = await clickFor<PortoneFailEvent>(el, 'portone-fail');
-    expect(failed.detail).to.deep.include({ code: 'SDK_LOAD_FAILED', readableMessage: '결제 실패: 결제 모듈을 불러오지 못했습니다.' });
-    expect(failed.detail.message).to.contain(MISSING);
-    expect(el.state).to.equal('failed');
+    const issue = await mount('portone-billing-key-button', { ...ATTRS, 'issue-id': 'issue-1', 'issue-name': '구독', 'sdk-url': MISSING });
+    const both = await mount('portone-billing-key-and-pay-button', { ...ATTRS, 'product-type': 'DIGITAL', 'sdk-url': MISSING });
+    for (const element of [el, issue, both]) {
+      const failed = await clickFor<PortoneFailEvent>(element, 'portone-fail');
+      expect(failed.detail, element.localName).to.deep.include({ code: 'SDK_LOAD_FAILED', readableMessage: `${failed.detail.readableMessage.split(':')[0]}: 결제 모듈을 불러오지 못했습니다.` });
+      expect(failed.detail.message).to.contain(MISSING);
+      expect(element.getAttribute('state')).to.equal('failed');
+    }
 
     // A script that loads but is not PortOne's runtime is a failure too.
     el.sdkUrl = NOT_PORTONE;
@@ -57,6 +61,12 @@ describe('PortOne SDK loading', () => {
     const paid = await clickFor<PortonePaidEvent>(el, 'portone-paid');
     await ready;
     expect(paid.detail).to.deep.include({ paymentId: 'order-1', txId: 'tx-runtime' });
+
+    // The other two retry on the runtime now loaded.
+    const issued = await clickFor<PortoneBillingKeyIssuedEvent>(issue, 'portone-billing-key-issued');
+    expect(issued.detail.billingKey).to.equal('bk-runtime');
+    const paidToo = await clickFor<PortonePaidEvent>(both, 'portone-paid');
+    expect(paidToo.detail.billingKey).to.equal('bk-runtime');
     expect(win.__portoneRuntimeLoads).to.equal(1);
   });
 

@@ -259,7 +259,7 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     const busy = this.#busy();
     const t = this.texts[this.#lang()];
     const label = busy ? html`<span class="spinner" aria-hidden="true"></span>${TEXTS[this.#lang()][this.#state as 'loading']}` : html`<slot>${t.label}</slot>`;
-    return html`<button part="button" type="button" ?disabled=${busy || this.#state === 'done'} aria-busy=${busy} @click=${this.#onClick}>${label}</button><p part="status" role="status">${this.#status}</p>`;
+    return html`<button part="button" type="button" ?disabled=${busy || this.#state === 'done'} aria-busy=${busy} @click=${this.#onClick}>${label}</button><p part="status" role="status" aria-live="polite">${this.#status}</p>`;
   }
 
   #busy() {
@@ -335,7 +335,7 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
       if (!this.#valid(request, [], false)) return;
       const r = request as Partial<RequestOf['payment'] & RequestOf['billing-key']>;
       const attempt: Attempt = { id: (r.paymentId ?? r.issueId)!, payMethod: r.payMethod, orderName: r.orderName };
-      rememberAttempt({ ...attempt, kind: this.kind, endpoint: this.endpoint, elementId: this.id || undefined, at: Date.now() });
+      rememberAttempt({ ...attempt, kind: this.kind, endpoint: this.endpoint, at: Date.now() });
       this.#to('window-open');
       called = true;
       const result = await this.callSdk(request);
@@ -428,7 +428,8 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     const queryId = result.transactionType === 'ISSUE_BILLING_KEY' ? undefined : result.paymentId;
     let pending = pendingAttempt();
     if (pending && (pending.kind !== this.kind || (queryId && pending.id !== queryId))) pending = undefined;
-    if (pending ? pending.elementId && pending.elementId !== this.id : !this.endpoint && queryId && queryId !== this.ownId()) return;
+    // Without a remembered attempt, only a result for this element's own id (or one the kit verifies).
+    if (!pending && !this.endpoint && queryId && queryId !== this.ownId()) return;
     // Claimed, synchronously: strip the query first, so no other element (and no reload) sees it.
     history.replaceState(history.state, '', stripRedirectParams(location.href));
     if (!markCompleted(resultKey(result))) return;
