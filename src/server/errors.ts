@@ -42,8 +42,6 @@ export const ERROR_CODES = {
   WEBHOOK_IN_PROGRESS: 409,
   /** The refund asked for is not possible (more than what is left, order not paid…). */
   CANCEL_REJECTED: 409,
-  /** The card company or PG declined the charge. */
-  PAYMENT_DECLINED: 402,
   /** The request body is larger than `bodyLimitBytes`. */
   BODY_TOO_LARGE: 413,
   /** A JSON route got a body whose Content-Type is not `application/json`. */

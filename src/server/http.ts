@@ -15,15 +15,32 @@ export function errorResponse(error: CheckoutError, extraHeaders: Record<string,
 }
 
 /**
- * Reads the body as UTF-8 text, refusing more than `limit` bytes — by Content-Length up front, and
- * by counting as it streams, so a lying or missing length cannot get past the limit.
+ * Reads the body as UTF-8 text, refusing more than `limit` bytes. With a Content-Length (the usual
+ * case), the length is checked first and the body read in one go — HTTP framing guarantees no more
+ * arrives, and adapters have a fast path for it; without one (chunked), the bytes are counted as
+ * they stream and reading stops at the limit.
  */
 export async function readText(request: Request, limit: number): Promise<string> {
   const declared = request.headers.get('content-length');
-  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > limit) {
-    throw new CheckoutError('BODY_TOO_LARGE', `expected a body of at most ${limit} bytes, got ${declared} bytes`);
+  let bytes: Uint8Array;
+  if (declared !== null && /^\d+$/.test(declared)) {
+    if (Number(declared) > limit) throw tooLarge(limit, `${declared} bytes`);
+    bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.byteLength > limit) throw tooLarge(limit, `${bytes.byteLength} bytes`);
+  } else {
+    bytes = await readCounting(request, limit);
   }
-  if (!request.body) return '';
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new CheckoutError('INVALID_JSON', 'expected a UTF-8 encoded body, got bytes that are not UTF-8');
+  }
+}
+
+const tooLarge = (limit: number, got: string) => new CheckoutError('BODY_TOO_LARGE', `expected a body of at most ${limit} bytes, got ${got}`);
+
+async function readCounting(request: Request, limit: number): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -33,7 +50,7 @@ export async function readText(request: Request, limit: number): Promise<string>
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel().catch(() => {});
-      throw new CheckoutError('BODY_TOO_LARGE', `expected a body of at most ${limit} bytes, got more than ${limit} bytes`);
+      throw tooLarge(limit, `more than ${limit} bytes`);
     }
     chunks.push(value);
   }
@@ -43,11 +60,7 @@ export async function readText(request: Request, limit: number): Promise<string>
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    throw new CheckoutError('INVALID_JSON', 'expected a UTF-8 encoded body, got bytes that are not UTF-8');
-  }
+  return bytes;
 }
 
 /** Reads a JSON object body. The routes that take JSON refuse other media types (a form post cannot reach them). */

@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CheckoutServer } from './create-checkout-server.js';
 
-/** A `(req, res)` listener for node:http, Express or Fastify's raw server: `app.use('/portone', toNodeListener(kit))` needs basePath '/portone'. */
+/**
+ * A `(req, res)` listener for `node:http` or Express. Express strips its mount path from the URL, so
+ * `app.use('/portone', toNodeListener(kit))` goes with `basePath: ''`.
+ */
 export function toNodeListener(kit: Pick<CheckoutServer, 'fetch'>): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return getRequestListener((request) => kit.fetch(request), { overrideGlobalObjects: false });
 }

@@ -145,10 +145,13 @@ export function answerFor(order: Order): OrderResponse {
 
 export async function completePayment(ctx: KitContext, outbox: Outbox, body: Record<string, unknown>): Promise<OrderResponse> {
   const input = validate.completePaymentRequest(body);
-  await getOrderOrThrow(ctx, input.paymentId);
+  // An unknown paymentId is refused before PortOne is asked anything.
   const outcome = await syncPayment(ctx, input.paymentId);
-  await outbox.run(outcome.events);
-  const order = (await ctx.store.getOrder(input.paymentId)) ?? outcome.order;
+  let order = outcome.order;
+  if (outcome.events.length > 0) {
+    await outbox.run(outcome.events);
+    order = (await ctx.store.getOrder(input.paymentId)) ?? order;
+  }
   if (outcome.payment?.status === 'READY' && order.status === 'PENDING') {
     throw new CheckoutError('PAYMENT_NOT_COMPLETED', `payment ${input.paymentId}: expected PortOne to report it PAID, VIRTUAL_ACCOUNT_ISSUED or FAILED, got READY (the window was not finished)`);
   }

@@ -49,27 +49,43 @@ export async function readPayment(ctx: KitContext, paymentId: string): Promise<K
   return payment;
 }
 
-export async function syncPayment(ctx: KitContext, paymentId: string): Promise<SyncOutcome> {
-  const order = await getOrderOrThrow(ctx, paymentId);
+/**
+ * Re-reads the payment from PortOne and moves the order to match. `order` may be passed when the
+ * caller just read it; the answer is re-read from the store only when a transition was tried.
+ */
+export async function syncPayment(ctx: KitContext, paymentId: string, known?: Order): Promise<SyncOutcome> {
+  const order = known ?? (await getOrderOrThrow(ctx, paymentId));
   const payment = await readPayment(ctx, paymentId);
   if (!payment) return { order, events: [] };
-  const events = await apply(ctx, order, payment);
-  const after = (await ctx.store.getOrder(paymentId)) ?? order;
+  const { events, attempted } = await apply(ctx, order, payment);
+  const after = attempted ? ((await ctx.store.getOrder(paymentId)) ?? order) : order;
   return { order: after, payment, events };
 }
 
-/** Moves the order to match the payment. Returns the keys of the events it enqueued. */
-async function apply(ctx: KitContext, order: Order, payment: KnownPayment): Promise<string[]> {
+/** Moves the order to match the payment: the keys of the events it enqueued, and whether it tried a change at all. */
+async function apply(ctx: KitContext, order: Order, payment: KnownPayment): Promise<{ events: string[]; attempted: boolean }> {
+  const track = { attempted: false };
+  const events = await decide(ctx, order, payment, track);
+  return { events, attempted: track.attempted };
+}
+
+async function decide(ctx: KitContext, order: Order, payment: KnownPayment, track: { attempted: boolean }): Promise<string[]> {
   const policy = { storeId: ctx.options.portone.storeId, allowTestChannels: ctx.options.allowTestChannels };
   const paymentId = order.paymentId;
   const now = ctx.options.now();
   const snapshot = { payment };
   const move = async (from: readonly OrderStatus[], to: OrderStatus, patch: OrderPatch, events: NewEvent[]): Promise<string[]> => {
+    // Statuses only move forward: if the order is already past `from`, nothing to try (the store's CAS still guards races).
+    if (!from.includes(order.status)) return [];
+    track.attempted = true;
     const won = await ctx.store.transition({ paymentId, from, to, patch, events, now });
     return won ? events.map((e) => e.key) : [];
   };
 
-  if (order.status === 'FLAGGED') return settleFlagged(ctx, order, payment);
+  if (order.status === 'FLAGGED') {
+    track.attempted = true;
+    return settleFlagged(ctx, order, payment);
+  }
 
   switch (payment.status) {
     case 'READY':
@@ -79,7 +95,7 @@ async function apply(ctx: KitContext, order: Order, payment: KnownPayment): Prom
 
     case 'VIRTUAL_ACCOUNT_ISSUED': {
       const verdict = verifyPayment(order, payment, policy);
-      if (!verdict.ok) return flag(ctx, order, payment, verdict);
+      if (!verdict.ok) return (track.attempted = true), flag(ctx, order, payment, verdict);
       return move(['PENDING', 'FAILED'], 'VIRTUAL_ACCOUNT_ISSUED', compactPatch({ payMethod: payMethodOf(payment), virtualAccount: virtualAccountOf(payment) }), [
         { key: `virtual-account-issued:${paymentId}`, type: 'virtual-account-issued', paymentId, payload: snapshot },
       ]);
@@ -87,7 +103,7 @@ async function apply(ctx: KitContext, order: Order, payment: KnownPayment): Prom
 
     case 'PAID': {
       const verdict = verifyPayment(order, payment, policy);
-      if (!verdict.ok) return flag(ctx, order, payment, verdict);
+      if (!verdict.ok) return (track.attempted = true), flag(ctx, order, payment, verdict);
       return move(UNPAID, 'PAID', paidPatch(payment), paidEvents(order, payment));
     }
 
@@ -115,7 +131,7 @@ async function apply(ctx: KitContext, order: Order, payment: KnownPayment): Prom
       // Paid and refunded before the kit saw it paid.
       if (payment.status === 'CANCELLED') return move(UNPAID, 'CANCELLED', { cancelledAmount }, []);
       const verdict = verifyPayment(order, payment, policy);
-      if (!verdict.ok) return flag(ctx, order, payment, verdict);
+      if (!verdict.ok) return (track.attempted = true), flag(ctx, order, payment, verdict);
       return move(UNPAID, 'PARTIAL_CANCELLED', { ...paidPatch(payment), cancelledAmount }, [...paidEvents(order, payment), ...cancellationEvents]);
     }
   }

@@ -96,13 +96,16 @@ export async function handleWebhook(ctx: KitContext, outbox: Outbox, request: Re
     } else if (paymentId !== undefined) {
       if (type === 'Transaction.Confirm') {
         note = 'manual-confirm webhooks are not used by this kit';
-      } else if (!(await ctx.store.getOrder(paymentId))) {
-        note = 'no order with this paymentId';
       } else {
-        const synced = await syncPayment(ctx, paymentId);
-        await outbox.run(synced.events);
-        outcome = 'processed';
-        note = `order ${synced.order.status}`;
+        const order = await ctx.store.getOrder(paymentId);
+        if (!order) {
+          note = 'no order with this paymentId';
+        } else {
+          const synced = await syncPayment(ctx, paymentId, order);
+          await outbox.run(synced.events);
+          outcome = 'processed';
+          note = `order ${synced.order.status}`;
+        }
       }
     } else if (billingKey !== undefined) {
       outcome = await syncBillingKey(ctx, outbox, billingKey, type);

@@ -2,6 +2,9 @@
 // cancel, virtual account with a later deposit, webhook and complete in either order, refunds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { toNodeListener } from '../../src/server/node.js';
 import { CART, eventually, startEnv } from './harness.js';
 import { call, get } from './support.js';
 
@@ -169,4 +172,19 @@ test('mounted under /portone on a real server: the same flow over the network', 
   await env.sandbox.flushWebhooks();
   await eventually(async () => (await env.kit.listWebhookDeliveries()).some((d) => d.status === 'processed'), 'webhooks reach /portone/webhooks');
   assert.equal(env.hooks.paid.length, 1);
+});
+
+test('inside a plain node:http server through toNodeListener', async (t) => {
+  const env = await startEnv(t);
+  const server = createServer(toNodeListener(env.kit));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const prepared = await (await fetch(`${base}/payments/prepare`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CART) })).json();
+  const result = await env.pay(prepared);
+  const complete = await fetch(`${base}/payments/complete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) });
+  assert.equal((await complete.json()).order.status, 'PAID');
+  const big = await fetch(`${base}/payments/prepare`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: [{ id: 'beans', quantity: 1 }], pad: 'x'.repeat(20_000) }) });
+  assert.equal(big.status, 413);
+  assert.equal((await big.json()).code, 'BODY_TOO_LARGE');
 });

@@ -116,6 +116,9 @@ test('bodies over the limit are refused by Content-Length and while streaming', 
   const chunked = new Request(`${ORIGIN}/payments/prepare`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
   await refuses(kit, chunked, 413, 'BODY_TOO_LARGE', /expected a body of at most 1024 bytes, got more than 1024 bytes/);
   assert.ok(sent < 10_000, `stopped reading early (read ${sent} bytes)`);
+  // A Content-Length that understates the body does not let more than the limit through.
+  const lying = new Request(`${ORIGIN}/payments/prepare`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '10' }, body: big });
+  await refuses(kit, lying, 413, 'BODY_TOO_LARGE', /expected a body of at most 1024 bytes, got \d+ bytes/);
 });
 
 test('complete refuses bad paymentIds before asking PortOne', async (t) => {

@@ -154,14 +154,16 @@ const json = (value: unknown): string | null => (value === undefined ? null : JS
 const parse = <T>(text: unknown): T | undefined => (typeof text === 'string' ? (JSON.parse(text) as T) : undefined);
 const opt = <T>(value: unknown): T | undefined => (value === null || value === undefined ? undefined : (value as T));
 
-/** Drops `undefined` properties so records compare cleanly and serialise without noise. */
+/** Drops `undefined` properties so records compare cleanly and serialise without noise (copying: `delete` slows objects down). */
 function compact<T extends object>(record: T): T {
-  for (const key of Object.keys(record) as (keyof T)[]) if (record[key] === undefined) delete record[key];
-  return record;
+  const out: Record<string, unknown> = {};
+  for (const key in record) if (record[key] !== undefined) out[key] = record[key];
+  return out as T;
 }
 
+/** The hot path of every complete and webhook: builds the order without a second pass over its fields. */
 function toOrder(row: Row): Order {
-  return compact({
+  const order: Order = {
     paymentId: row.payment_id as string,
     orderId: row.order_id as string,
     kind: row.kind as Order['kind'],
@@ -169,24 +171,25 @@ function toOrder(row: Row): Order {
     orderName: row.order_name as string,
     totalAmount: row.total_amount as number,
     currency: row.currency as Order['currency'],
-    taxFreeAmount: opt<number>(row.tax_free_amount),
-    vatAmount: opt<number>(row.vat_amount),
     lines: parse<Order['lines']>(row.lines) ?? [],
-    customer: parse<Order['customer']>(row.customer),
-    reference: opt<string>(row.reference),
-    payMethod: opt<string>(row.pay_method),
-    plan: opt<string>(row.plan),
-    subscriptionId: opt<string>(row.subscription_id),
-    dueAt: opt<number>(row.due_at),
     cancelledAmount: row.cancelled_amount as number,
-    paidAt: opt<string>(row.paid_at),
-    virtualAccount: parse<Order['virtualAccount']>(row.virtual_account),
-    failure: parse<Order['failure']>(row.failure),
-    flag: parse<Order['flag']>(row.flag),
-    billingKey: opt<string>(row.billing_key),
     createdAt: row.created_at as number,
     updatedAt: row.updated_at as number,
-  });
+  };
+  if (row.tax_free_amount !== null) order.taxFreeAmount = row.tax_free_amount as number;
+  if (row.vat_amount !== null) order.vatAmount = row.vat_amount as number;
+  if (row.customer !== null) order.customer = parse<Order['customer']>(row.customer)!;
+  if (row.reference !== null) order.reference = row.reference as string;
+  if (row.pay_method !== null) order.payMethod = row.pay_method as string;
+  if (row.plan !== null) order.plan = row.plan as string;
+  if (row.subscription_id !== null) order.subscriptionId = row.subscription_id as string;
+  if (row.due_at !== null) order.dueAt = row.due_at as number;
+  if (row.paid_at !== null) order.paidAt = row.paid_at as string;
+  if (row.virtual_account !== null) order.virtualAccount = parse<Order['virtualAccount']>(row.virtual_account)!;
+  if (row.failure !== null) order.failure = parse<Order['failure']>(row.failure)!;
+  if (row.flag !== null) order.flag = parse<Order['flag']>(row.flag)!;
+  if (row.billing_key !== null) order.billingKey = row.billing_key as string;
+  return order;
 }
 
 function toEvent(row: Row): HookEvent {

@@ -1,0 +1,96 @@
+// The README's examples are these files, verbatim; here they run against the sandbox.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSandbox } from '../../src/sandbox/index.js';
+import { ERROR_CODES } from '../../src/server/index.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const example = (name: string) => readFileSync(join(root, 'test/server/examples', name), 'utf8').trim();
+const readmeSection = () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  return readme.slice(readme.indexOf('<!-- section:server -->'), readme.indexOf('<!-- /section:server -->'));
+};
+
+test('the README shows the examples exactly as they are tested', () => {
+  const section = readmeSection();
+  for (const name of ['checkout.ts', 'serve.ts']) assert.ok(section.includes(example(name)), `README shows test/server/examples/${name}`);
+});
+
+test('the README lists every error code with its status', () => {
+  const section = readmeSection();
+  for (const [code, status] of Object.entries(ERROR_CODES)) {
+    assert.match(section, new RegExp(`\\| \`${code}\` \\| ${status} \\|`), `${code} (${status}) is in the error table`);
+  }
+});
+
+test('the README example takes a payment through the sandbox and ships it once', async (t) => {
+  const sandbox = await createSandbox({});
+  const dir = mkdtempSync(join(tmpdir(), 'pck-example-'));
+  Object.assign(process.env, {
+    PORTONE_API_SECRET: sandbox.apiSecret,
+    PORTONE_STORE_ID: sandbox.storeId,
+    PORTONE_BASE_URL: sandbox.url,
+    PORTONE_WEBHOOK_SECRET: sandbox.webhookSecret,
+    PORTONE_CHANNEL_KEY: sandbox.channelKeys.payment,
+    CHECKOUT_DATABASE: join(dir, 'checkout.sqlite'),
+  });
+  const { kit, shipments } = await import('./examples/checkout.js');
+  t.after(async () => {
+    await kit.close();
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const post = (path: string, body: unknown) =>
+    kit.fetch(new Request(`http://shop.test/portone${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  const prepared = await (await post('/payments/prepare', { items: [{ id: 'beans', quantity: 1 }, { id: 'dripper', quantity: 1 }] })).json();
+  assert.equal(prepared.totalAmount, 50_000);
+  assert.equal(prepared.orderName, '커피 원두 1kg 외 1건');
+  const result = await sandbox.pay({ paymentId: prepared.paymentId, orderName: prepared.orderName, totalAmount: prepared.totalAmount, currency: prepared.currency, channelKey: prepared.channelKey, customData: prepared.customData });
+  const complete = await (await post('/payments/complete', result)).json();
+  assert.equal(complete.order.status, 'PAID');
+  await post('/payments/complete', result);
+  assert.deepEqual(shipments.map((s) => s.orderId), [prepared.customData.orderId]);
+  const refused = await post('/payments/prepare', { items: [{ id: 'caviar', quantity: 1 }] });
+  assert.equal(refused.status, 422);
+  assert.deepEqual(await refused.json(), { code: 'BAD_CART', message: 'items: expected one of beans, dripper, got "caviar"' });
+});
+
+test('the README Node one-liner serves the kit', async (t) => {
+  const sandbox = await createSandbox({});
+  const dir = mkdtempSync(join(tmpdir(), 'pck-serve-'));
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, 'test/server/examples/serve.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: '0',
+      PORTONE_API_SECRET: sandbox.apiSecret,
+      PORTONE_STORE_ID: sandbox.storeId,
+      PORTONE_BASE_URL: sandbox.url,
+      PORTONE_WEBHOOK_SECRET: sandbox.webhookSecret,
+      CHECKOUT_DATABASE: join(dir, 'checkout.sqlite'),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  t.after(async () => {
+    child.kill();
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /checkout kit at (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`serve.ts exited with ${code}: ${out}`)));
+  });
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/portone$/);
+  const response = await fetch(`${url}/payments/pay_unknown`);
+  assert.equal(response.status, 404);
+  assert.equal((await response.json()).code, 'ORDER_NOT_FOUND');
+});
