@@ -1,0 +1,140 @@
+// Route faults (5xx rate, latency, hangs; seedable), persistence to a JSON file across restarts,
+// and the dashboard's JSON control routes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetPaymentError, type PaidPayment } from '@portone/server-sdk/payment';
+import { createSandbox } from '../../src/sandbox/index.js';
+import { clientFor, eventually, paymentOf, rejection, startReceiver, verifyAll, webhookTypes, withSandbox } from './support.js';
+
+test('route faults: a failure rate answers 5xx JSON the SDK turns into typed errors, on that route only', async (t) => {
+  const sandbox = await withSandbox(t, { faults: { routes: { 'GET /payments/:id': { failureRate: 1 } } } });
+  const { payment } = clientFor(sandbox);
+  await sandbox.pay({ paymentId: 'f-1', totalAmount: 1_000 });
+  const failed = await rejection(payment.getPayment({ paymentId: 'f-1' }));
+  assert.ok(failed instanceof GetPaymentError);
+  assert.equal(failed.data.type, 'INTERNAL_SERVER_ERROR');
+  const raw = await fetch(`${sandbox.url}/payments/f-1`, { headers: { authorization: `PortOne ${sandbox.apiSecret}` } });
+  assert.equal(raw.status, 500);
+  assert.deepEqual(Object.keys(await raw.json()), ['type', 'message']);
+  assert.equal((await payment.getPayments({})).page.totalCount, 1, 'other routes answer');
+
+  sandbox.setFaults({ routes: { '*': { failureRate: 1, failureStatus: 503 } } });
+  const unavailable = await rejection(payment.cancelPayment({ paymentId: 'f-1', reason: 'x' }));
+  assert.equal(unavailable.data.type, 'SERVICE_UNAVAILABLE');
+  assert.equal(paymentOf(sandbox, 'f-1').status, 'PAID', 'a failed request changes nothing');
+  sandbox.setFaults({});
+  assert.equal((await payment.getPayment({ paymentId: 'f-1' })).status, 'PAID');
+  assert.throws(() => sandbox.setFaults({ routes: { '/payments': { failureRate: 1 } } }), /keys look like "GET \/payments\/:id"/);
+});
+
+test('route faults: latency delays answers; a hang never answers until the client gives up', async (t) => {
+  const sandbox = await withSandbox(t, { faults: { routes: { 'GET /payments/:id': { latencyMs: 120 }, 'POST /payments/:id/cancel': { hangRate: 1 } } } });
+  await sandbox.pay({ paymentId: 'l-1', totalAmount: 1_000 });
+  const headers = { authorization: `PortOne ${sandbox.apiSecret}` };
+  const started = Date.now();
+  assert.equal((await fetch(`${sandbox.url}/payments/l-1`, { headers })).status, 200);
+  assert.ok(Date.now() - started >= 120, 'the injected latency is added');
+  const hung = await rejection(fetch(`${sandbox.url}/payments/l-1/cancel`, { method: 'POST', headers, body: '{"reason":"x"}', signal: AbortSignal.timeout(300) }));
+  assert.equal(hung.name, 'TimeoutError');
+  assert.equal(paymentOf(sandbox, 'l-1').status, 'PAID', 'a hung request is not processed');
+});
+
+test('route faults are seedable: the same seed fails the same requests', async (t) => {
+  const pattern = async () => {
+    const sandbox = await withSandbox(t, { faults: { seed: 7, routes: { '*': { failureRate: 0.5 } } } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 16; i++) statuses.push((await fetch(`${sandbox.url}/payments/none`, { headers: { authorization: `PortOne ${sandbox.apiSecret}` } })).status);
+    return statuses;
+  };
+  const first = await pattern();
+  assert.deepEqual(await pattern(), first);
+  assert.ok(first.includes(500) && first.includes(404));
+});
+
+test('persistPath: state, credentials and pending webhook retries survive a restart', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sandbox-persist-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const persistPath = join(dir, 'state.json');
+  const receiver = await startReceiver(t);
+  receiver.answer = () => 500;
+  const first = await createSandbox({ persistPath, clock: 'manual', now: Date.parse('2026-06-01T00:00:00Z'), webhookUrls: [receiver.url], webhookRetryDelaysMs: [0, 60_000] });
+  await first.pay({ paymentId: 'keep-1', totalAmount: 10_000 });
+  await first.pay({ paymentId: 'keep-va', totalAmount: 20_000, payMethod: 'VIRTUAL_ACCOUNT' });
+  const key = await first.issueBillingKey({});
+  const client = clientFor(first);
+  const schedule = await client.payment.paymentSchedule.createPaymentSchedule({ paymentId: 'keep-s', payment: { billingKey: key.billingKey, orderName: '예약', amount: { total: 5_000 }, currency: 'KRW' }, timeToPay: '2026-06-02T00:00:00Z' });
+  await first.flushWebhooks();
+  const credentials = { storeId: first.storeId, apiSecret: first.apiSecret, webhookSecret: first.webhookSecret, channelKeys: first.channelKeys };
+  await first.close();
+  assert.equal(JSON.parse(readFileSync(persistPath, 'utf8')).version, 1);
+
+  receiver.answer = () => 200;
+  const second = await createSandbox({ persistPath, clock: 'manual', now: Date.parse('2026-06-01T00:00:00Z'), webhookUrls: [receiver.url], webhookRetryDelaysMs: [0, 60_000] });
+  t.after(() => second.close());
+  assert.deepEqual({ storeId: second.storeId, apiSecret: second.apiSecret, webhookSecret: second.webhookSecret, channelKeys: second.channelKeys }, credentials);
+  const payment = clientFor(second).payment;
+  assert.equal((await payment.getPayment({ paymentId: 'keep-1' })).status, 'PAID');
+  assert.equal((await payment.billingKey.getBillingKeyInfo({ billingKey: key.billingKey })).status, 'ISSUED');
+  const before = receiver.received.length;
+  await second.advance(60_000);
+  await second.flushWebhooks();
+  assert.ok(receiver.received.length > before, 'the failed deliveries were retried after the restart');
+  assert.ok(receiver.received.slice(before).every((r) => r.status === 200));
+  await second.advance(24 * 3_600_000);
+  assert.equal((await payment.paymentSchedule.getPaymentSchedule({ paymentScheduleId: schedule.schedule.id })).status, 'SUCCEEDED');
+  assert.equal((await second.deposit('keep-va')).status, 'PAID');
+  await second.flushWebhooks();
+  await verifyAll(second.webhookSecret, receiver.received);
+});
+
+test('dashboard control routes: queue outcomes, deposit, advance, faults, state, receipts, reset', async (t) => {
+  const receiver = await startReceiver(t);
+  const sandbox = await withSandbox(t, { clock: 'manual', webhookUrls: [receiver.url] });
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${sandbox.url}/sandbox/${path}`, { method: 'POST', body: JSON.stringify(body) });
+    return { status: response.status, body: await response.json() };
+  };
+  const page = await fetch(sandbox.dashboardUrl);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /PortOne 샌드박스/);
+  assert.equal((await fetch(`${sandbox.url}/sandbox`, { redirect: 'manual' })).headers.get('location'), '/sandbox/');
+
+  assert.deepEqual(await post('outcomes', { result: 'decline', pgCode: 'V007' }), { status: 200, body: { queued: 1 } });
+  assert.equal((await sandbox.pay({ paymentId: 'ctl-1', totalAmount: 1_000 })).pgCode, 'V007');
+  assert.equal((await post('outcomes', { result: 'nope' })).status, 400);
+
+  await sandbox.pay({ paymentId: 'ctl-va', totalAmount: 7_000, payMethod: 'VIRTUAL_ACCOUNT' });
+  const deposited = await post('deposit', { paymentId: 'ctl-va' });
+  assert.equal(deposited.status, 200);
+  assert.equal((deposited.body as PaidPayment).status, 'PAID');
+  assert.match((await post('deposit', { paymentId: 'ctl-va' })).body.message, /PAID, not a VIRTUAL_ACCOUNT_ISSUED/);
+
+  const before = sandbox.now();
+  assert.equal((await post('advance', { ms: 60_000 })).status, 200);
+  assert.equal(sandbox.now() - before, 60_000);
+  assert.equal((await post('advance', { ms: -1 })).status, 400);
+
+  assert.equal((await post('charge-outcomes', { result: 'decline' })).body.queued, 1);
+  assert.equal((await post('faults', { routes: { 'GET /payments/:id': { failureRate: 1 } } })).status, 200);
+  assert.equal((await fetch(`${sandbox.url}/payments/ctl-va`, { headers: { authorization: `PortOne ${sandbox.apiSecret}` } })).status, 500);
+  assert.equal((await post('faults', { routes: { 'GET /payments/:id': { failureRate: 3 } } })).status, 400);
+  await post('faults', {});
+
+  const state = await (await fetch(`${sandbox.url}/sandbox/state`)).json();
+  assert.deepEqual(state.payments.map((p: { id: string; status: string }) => [p.id, p.status]), [['ctl-va', 'PAID'], ['ctl-1', 'FAILED']]);
+  await sandbox.flushWebhooks();
+  await eventually(() => receiver.received.length === 5, 'webhooks');
+  assert.equal((await (await fetch(`${sandbox.url}/sandbox/state`)).json()).deliveries.length, 5);
+  assert.deepEqual(webhookTypes(receiver.received), ['Transaction.Ready', 'Transaction.Failed', 'Transaction.Ready', 'Transaction.VirtualAccountIssued', 'Transaction.Paid']);
+
+  const receipt = await fetch((paymentOf(sandbox, 'ctl-va') as PaidPayment).receiptUrl!);
+  assert.equal(receipt.status, 200);
+  assert.match(await receipt.text(), /매출전표/);
+
+  assert.equal((await post('reset', {})).status, 200);
+  assert.equal(sandbox.payment('ctl-va'), undefined);
+  assert.equal((await post('nope', {})).status, 404);
+});
