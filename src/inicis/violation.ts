@@ -17,7 +17,7 @@ export type Lang = keyof Violation['message'];
 /** Renders a received value for a message: short, quoted, never HTML (callers render it as text). */
 export function shown(value: unknown, lang: Lang): string {
   if (value === undefined || value === null || value === '') return lang === 'ko' ? '없음' : 'nothing';
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 

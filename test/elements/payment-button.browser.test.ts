@@ -584,6 +584,33 @@ describe('<portone-payment-button>', () => {
       const other = await pay({ endpoint: '/portone' });
       const mismatch = await clickFor<PortoneFailEvent>(other, 'portone-fail');
       expect(mismatch.detail).to.deep.include({ code: 'AMOUNT_MISMATCH', status: 409, message: 'amount.total: expected 45000, got 100' });
+      expect(mismatch.detail.readableMessage).to.equal('결제 확인 실패: amount.total: expected 45000, got 100');
+      expect(notPaid.detail.readableMessage).to.equal('결제 실패: Payment srv-1 is FAILED: 도난 카드');
+    });
+
+    it('retries complete when the kit is briefly down', async () => {
+      let completes = 0;
+      kit = fakeFetch({
+        '/portone/payments/prepare': () => [200, prepared],
+        '/portone/payments/complete': () => (++completes < 3 ? [503, { code: 'UNAVAILABLE', message: 'busy', retryAfterSeconds: 1 }] : [200, order('PAID')]),
+      });
+      const el = await pay({ endpoint: '/portone' });
+      await clickFor(el, 'portone-paid');
+      expect(completes).to.equal(3);
+    });
+
+    it('a payment the kit cannot confirm is not called failed, and the next click reuses its id (never charged twice)', async () => {
+      kit = fakeFetch({ '/portone/payments/prepare': () => [200, prepared] });
+      const original = window.fetch;
+      window.fetch = (input, init) => (String(input).endsWith('/complete') ? Promise.reject(new TypeError('Failed to fetch')) : original(input, init));
+      const el = await pay({ endpoint: '/portone' });
+      const event = await clickFor<PortoneFailEvent>(el, 'portone-fail');
+      expect(event.detail).to.deep.include({ code: 'NETWORK_ERROR', readableMessage: '결제 확인 실패: 서버에 연결하지 못했습니다.' });
+      await aTimeout(300);
+      expect(kit.calls.map((call) => call.url), 'no fresh prepare').to.deep.equal(['/portone/payments/prepare']);
+      fake.respond = () => Promise.reject(portOneError({ code: 'PaymentAlreadyPaid', message: '이미 결제된 건입니다.' }));
+      await clickFor(el, 'portone-fail');
+      expect(fake.calls.map((call) => call.request.paymentId)).to.deep.equal(['srv-1', 'srv-1']);
     });
 
     it('a failed prepare, or an answer outside the contract, never reaches the SDK', async () => {

@@ -54,6 +54,7 @@ const TEXTS = {
     va: '가상계좌가 발급되었습니다.',
     load: '결제 모듈을 불러오지 못했습니다.',
     network: '서버에 연결하지 못했습니다.',
+    unverified: '결제 확인 실패',
   },
   en: {
     loading: 'Preparing…',
@@ -63,6 +64,7 @@ const TEXTS = {
     va: 'Virtual account issued.',
     load: 'Could not load the payment module.',
     network: 'Could not reach the server.',
+    unverified: 'Could not confirm the payment',
   },
 };
 
@@ -316,7 +318,9 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     // The synchronous guard is what stops a double click: `disabled` only lands on the next render.
     if (this.#busy() || this.#state === 'done') return;
     this.#to('loading');
+    // Whether the SDK was called, and whether it said yes (then the money may have moved).
     let called = false;
+    let succeeded = false;
     try {
       const sdk = this.#loadSdk();
       sdk.catch(() => {});
@@ -342,12 +346,15 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
       // Nothing back: the window took the page away (redirect); the return page finishes the attempt.
       if (result === undefined) return;
       forgetAttempt();
+      succeeded = result.code == null;
       await this.#finish(result, this.endpoint, attempt);
     } catch (error) {
       this.#fail(error);
     } finally {
-      // A window was opened for the prepared attempt: the next click needs a fresh one.
-      if (called && this.#state !== 'window-open') this.#afterAttempt();
+      // A window was opened for the prepared attempt and it failed: the next click needs a fresh one.
+      // After an SDK success the kit could not confirm, the attempt is kept: a second click reuses
+      // its paymentId, which PortOne refuses to charge twice.
+      if (called && !succeeded && this.#state !== 'window-open') this.#afterAttempt();
     }
   };
 
@@ -372,7 +379,7 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     let answer: unknown;
     if (endpoint) {
       this.#to('verifying');
-      answer = await postJson(endpoint, this.routes[1], this.completeBody(result, attempt));
+      answer = await this.#complete(endpoint, this.completeBody(result, attempt));
     }
     const event = this.outcome(result, answer, attempt);
     const t = TEXTS[this.#lang()];
@@ -386,6 +393,18 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     }
     this.#to('done', status);
     this.dispatchEvent(event);
+  }
+
+  /** POST complete; retried when the kit is unreachable or answers 5xx (the call is idempotent). */
+  async #complete(endpoint: string, body: object, attempt = 1): Promise<unknown> {
+    try {
+      return await postJson(endpoint, this.routes[1], body);
+    } catch (error) {
+      const { code, status } = error as CheckoutApiError;
+      if (attempt > 2 || !(code === FAIL_CODES.networkError || status >= 500)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 400 * attempt));
+      return this.#complete(endpoint, body, attempt + 1);
+    }
   }
 
   #fail(error: unknown) {
@@ -410,7 +429,9 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
       detail.message = e.violations.map((v) => v.message.en).join('\n');
       readable = e.violations.map((v) => v.message[lang]).join('\n');
     }
-    detail.readableMessage = `${this.texts[lang].fail}: ${readable}`;
+    // Past the window, a failure to confirm is not a failed payment: say which it is.
+    const prefix = this.#state === 'verifying' && detail.code !== FAIL_CODES.notPaid ? t.unverified : this.texts[lang].fail;
+    detail.readableMessage = `${prefix}: ${readable}`;
     this.#to('failed', detail.readableMessage);
     this.dispatchEvent(new PortoneFailEvent(detail));
   }
