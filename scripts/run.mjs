@@ -139,8 +139,11 @@ const tasks = {
   },
 
   start() {
-    const status = run(bin('vite'), ['build', '--logLevel', 'warn']);
-    if (status !== 0) return status;
+    // The shop serves the one-script-tag bundle (dist/portone-checkout.js) and its built pages.
+    for (const step of [() => tasks.bundle(), () => run(bin('vite'), ['build', '--logLevel', 'warn'])]) {
+      const status = step();
+      if (status !== 0) return status;
+    }
     return run(process.execPath, [...tsNode, 'demo/server/main.ts', ...process.argv.slice(3)]);
   },
 };

@@ -8,6 +8,8 @@ if (!executablePath) throw new Error('No Chromium found: set CHROME_PATH or run 
 export default defineConfig({
   testDir: '.',
   testMatch: /.*\.e2e\.ts$/,
+  // Builds the bundle and the shop's pages, as `npm start` does.
+  globalSetup: './global-setup.ts',
   outputDir: '../../test-results/e2e',
   fullyParallel: false,
   workers: 1,

@@ -1,0 +1,132 @@
+// The shop's back office, behind HTTP basic auth: every order, the webhooks the kit received, the
+// subscriptions and PortOne's schedules, refunds, and on the sandbox its "deposit" and "run due
+// schedules" buttons.
+import { timingSafeEqual } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import type { PaymentSchedule, Sandbox } from 'portone-checkout-kit/sandbox';
+import type { CheckoutServer } from 'portone-checkout-kit/server';
+import type { ShopEnv } from './app.js';
+import type { PageContext, PageName, PageStore } from './pages.js';
+import type { ShopDb } from './shop-db.js';
+
+export const ADMIN_USER = 'admin';
+
+export interface AdminDeps {
+  kit: CheckoutServer;
+  db: ShopDb;
+  pages: PageStore;
+  pageContext: (c: Context<ShopEnv>, page: PageName) => PageContext;
+  password: string;
+  sandbox?: Sandbox;
+}
+
+const same = (a: string, b: string): boolean => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+function authorized(header: string | undefined, password: string): boolean {
+  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? '');
+  if (!match) return false;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon !== -1 && same(decoded.slice(0, colon), ADMIN_USER) && same(decoded.slice(colon + 1), password);
+}
+
+type KnownSchedule = Extract<PaymentSchedule, { timeToPay: string }>;
+/** The sandbox's schedules, without the SDK type's catch-all for statuses it does not know. */
+const knownSchedules = (sandbox: Sandbox): KnownSchedule[] => sandbox.schedules().filter((s): s is KnownSchedule => 'timeToPay' in s);
+
+const problem = (c: Context, status: 400 | 404 | 409 | 415, code: string, message: string) => c.json({ code, message }, status);
+
+/** The kit's and the sandbox's errors carry a stable code and a message saying what was expected. */
+function failure(c: Context, error: unknown) {
+  const e = error as { code?: string; message?: string; status?: number };
+  const status = e.status && e.status >= 400 && e.status < 500 ? e.status : 409;
+  return c.json({ code: e.code ?? 'FAILED', message: e.message ?? String(error) }, status as 409);
+}
+
+export function adminRoutes({ kit, db, pages, pageContext, password, sandbox }: AdminDeps): Hono<ShopEnv> {
+  const admin = new Hono<ShopEnv>();
+
+  admin.use('*', async (c, next) => {
+    if (!authorized(c.req.header('authorization'), password)) {
+      return c.text('Authentication required', 401, { 'www-authenticate': 'Basic realm="Dalbit admin", charset="UTF-8"' });
+    }
+    // Actions are JSON POSTs: a cross-site form cannot send them, so basic auth alone is no CSRF hole.
+    if (c.req.method === 'POST' && !(c.req.header('content-type') ?? '').startsWith('application/json')) {
+      return problem(c, 415, 'JSON_REQUIRED', 'content-type: expected application/json');
+    }
+    await next();
+  });
+
+  admin.get('/', (c) => c.html(pages.render('admin', pageContext(c, 'admin')), 200, { 'cache-control': 'no-store' }));
+
+  admin.get('/api/state', async (c) => {
+    const [orders, webhooks, subscriptions] = await Promise.all([kit.listOrders({ limit: 300 }), kit.listWebhookDeliveries({ limit: 100 }), kit.listSubscriptions({ limit: 100 })]);
+    const fulfilments = db.fulfilments(300);
+    return c.json(
+      {
+        mode: sandbox ? 'sandbox' : 'portone',
+        now: sandbox ? sandbox.now() : Date.now(),
+        orders,
+        webhooks,
+        subscriptions,
+        fulfilments,
+        hookRuns: db.hookRuns(300),
+        schedules: sandbox
+          ? knownSchedules(sandbox)
+              .map((s) => ({ id: s.id, paymentId: s.paymentId, status: s.status, totalAmount: s.totalAmount, orderName: s.orderName, timeToPay: s.timeToPay }))
+              .sort((a, b) => b.timeToPay.localeCompare(a.timeToPay))
+          : [],
+      },
+      200,
+      { 'cache-control': 'no-store' },
+    );
+  });
+
+  admin.post('/api/orders/:paymentId/refund', async (c) => {
+    const body = (await c.req.json().catch(() => undefined)) as { amount?: unknown; reason?: unknown } | undefined;
+    if (!body || typeof body !== 'object') return problem(c, 400, 'INVALID_REQUEST', 'body: expected JSON { amount?, reason? }');
+    if (body.amount !== undefined && (typeof body.amount !== 'number' || !Number.isSafeInteger(body.amount) || body.amount <= 0)) {
+      return problem(c, 400, 'INVALID_REQUEST', `amount: expected a positive whole number of won, got ${JSON.stringify(body.amount)}`);
+    }
+    const reason = typeof body.reason === 'string' && body.reason.trim() ? body.reason.trim().slice(0, 200) : '관리자 환불';
+    try {
+      const order = await kit.cancel(c.req.param('paymentId'), { reason, ...(body.amount !== undefined ? { amount: body.amount as number } : {}) });
+      return c.json({ order });
+    } catch (error) {
+      return failure(c, error);
+    }
+  });
+
+  admin.post('/api/orders/:paymentId/deposit', async (c) => {
+    if (!sandbox) return problem(c, 409, 'SANDBOX_ONLY', 'deposits are simulated on the sandbox only; on PortOne the shopper deposits at their bank');
+    const paymentId = c.req.param('paymentId');
+    try {
+      await sandbox.deposit(paymentId);
+      // PortOne announces the deposit with a webhook; wait for it so the answer shows the paid order.
+      await sandbox.flushWebhooks();
+      return c.json({ order: await kit.getOrder(paymentId) });
+    } catch (error) {
+      return failure(c, error);
+    }
+  });
+
+  admin.post('/api/run-due-schedules', async (c) => {
+    if (!sandbox) return problem(c, 409, 'SANDBOX_ONLY', 'the sandbox clock exists on the sandbox only; PortOne runs schedules at their time');
+    const now = sandbox.now();
+    const due = knownSchedules(sandbox).filter((s) => s.status === 'SCHEDULED').map((s) => Date.parse(s.timeToPay));
+    if (due.length === 0) return c.json({ advancedMs: 0, ran: 0, now });
+    const next = Math.min(...due);
+    // Everything scheduled up to the earliest time (and a second past it) runs, as it would by then.
+    const advancedMs = Math.max(0, next - now) + 1_000;
+    await sandbox.advance(advancedMs);
+    await sandbox.flushWebhooks();
+    const ran = knownSchedules(sandbox).filter((s) => s.status !== 'SCHEDULED' && due.includes(Date.parse(s.timeToPay)) && Date.parse(s.timeToPay) <= now + advancedMs).length;
+    return c.json({ advancedMs, ran, now: sandbox.now() });
+  });
+
+  return admin;
+}

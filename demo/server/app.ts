@@ -1,0 +1,289 @@
+// The shop's server: pages, product pictures, the checkout bundle, the shopper's order API, the
+// admin area, and the verification kit mounted at /portone, all on one port. On the sandbox it
+// also starts PortOne's stand-in and points its webhooks at the kit.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { createSandbox, type Sandbox } from 'portone-checkout-kit/sandbox';
+import type { CheckoutServer, Order } from 'portone-checkout-kit/server';
+import type { MyOrders, ShopperOrder } from '../shared/api.js';
+import { PLANS, productById } from '../shared/catalog.js';
+import { isLang, type Lang } from '../shared/i18n.js';
+import { productSvg } from '../shared/product-art.js';
+import { adminRoutes } from './admin.js';
+import { INICIS_LOGO_SVG, renderCatalog } from './catalog-page.js';
+import { createShopCheckout } from './checkout.js';
+import type { ShopOptions } from './options.js';
+import { PAGE_NAV, PageStore, type PageContext, type PageName } from './pages.js';
+import { openShopDb, type Profile, type ShopDb } from './shop-db.js';
+
+export interface Shop {
+  /** e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  port: number;
+  /** The embedded sandbox, when not running against PortOne. */
+  sandbox?: Sandbox;
+  kit: CheckoutServer;
+  db: ShopDb;
+  close(): Promise<void>;
+}
+
+export type ShopEnv = { Variables: { memberId: string; lang: Lang } };
+
+const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+const MEMBER_COOKIE = 'dalbit_member';
+const LANG_COOKIE = 'lang';
+const MEMBER_ID = /^mem_[A-Za-z0-9_-]{16,40}$/;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.map': 'application/json',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+/** Where a shop finds the one-script-tag bundle: the package's `./portone-checkout.js` export. */
+function bundlePath(): string {
+  return createRequire(import.meta.url).resolve('portone-checkout-kit/portone-checkout.js');
+}
+
+function fileResponse(path: string, cacheControl: string): Response {
+  try {
+    const body = readFileSync(path);
+    return new Response(body, { headers: { 'content-type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': cacheControl } });
+  } catch {
+    return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  }
+}
+
+/** A file under `root`, never outside it. */
+function staticFile(root: string, relative: string, cacheControl: string): Response {
+  const path = normalize(join(root, relative));
+  if (!path.startsWith(root.endsWith(sep) ? root : root + sep)) return new Response('Not found', { status: 404 });
+  return fileResponse(path, cacheControl);
+}
+
+const svg = (body: string) => new Response(body, { headers: { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=3600' } });
+
+/** Only the fields a shopper may see of their own order (no other customers, no internal notes). */
+export function shopperOrder(order: Order, db: ShopDb): ShopperOrder {
+  return {
+    paymentId: order.paymentId,
+    reference: order.reference,
+    kind: order.kind,
+    status: order.status,
+    orderName: order.orderName,
+    totalAmount: order.totalAmount,
+    cancelledAmount: order.cancelledAmount,
+    currency: order.currency,
+    payMethod: order.payMethod,
+    plan: order.plan,
+    lines: order.lines,
+    paidAt: order.paidAt,
+    createdAt: order.createdAt,
+    virtualAccount: order.virtualAccount,
+    failure: order.failure,
+    fulfilment: db.fulfilment(order.paymentId)?.status,
+  };
+}
+
+const PREPARE_ROUTES = ['/portone/payments/prepare', '/portone/billing-keys/prepare', '/portone/billing-key-and-pay/prepare'];
+
+/**
+ * Who pays is the shop's business, not the browser's: before a prepare reaches the kit, the
+ * customer id becomes the signed-in member's, and details the form left empty come from the profile.
+ */
+async function withMember(request: Request, member: Profile, db: ShopDb): Promise<Request> {
+  const text = await request.text();
+  let body: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    body = parsed as Record<string, unknown>;
+  } catch {
+    // Not ours to judge: the kit answers malformed bodies with its own 400.
+    return new Request(request.url, { method: request.method, headers: request.headers, body: text });
+  }
+  const sent = (body.customer && typeof body.customer === 'object' ? body.customer : {}) as Record<string, unknown>;
+  const field = (key: string) => (typeof sent[key] === 'string' && (sent[key] as string).trim() !== '' ? (sent[key] as string).trim() : undefined);
+  const profile: Profile = { id: member.id, name: field('fullName') ?? member.name, phone: field('phoneNumber') ?? member.phone, email: field('email') ?? member.email };
+  if (profile.name !== member.name || profile.phone !== member.phone || profile.email !== member.email) db.saveProfile(profile);
+  body.customer = { ...sent, customerId: member.id, fullName: profile.name, phoneNumber: profile.phone, email: profile.email };
+  const headers = new Headers(request.headers);
+  headers.delete('content-length');
+  return new Request(request.url, { method: 'POST', headers, body: JSON.stringify(body) });
+}
+
+export async function startShop(options: ShopOptions, log: (line: string) => void = console.log): Promise<Shop> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const pages = new PageStore(DIST);
+  const db = openShopDb(join(options.dataDir, 'shop.sqlite'));
+
+  let sandbox: Sandbox | undefined;
+  let kit: CheckoutServer;
+  const settings = options.portone;
+  if (settings.mode === 'sandbox') {
+    sandbox = await createSandbox({
+      port: settings.port,
+      clock: settings.clock,
+      persistPath: join(options.dataDir, 'sandbox.json'),
+      ...(options.verbose ? { log: (line: string) => log(`[sandbox] ${line}`) } : {}),
+    });
+    const box = sandbox;
+    kit = createShopCheckout(
+      {
+        portone: { apiSecret: box.apiSecret, storeId: box.storeId, baseUrl: box.url },
+        webhookSecret: box.webhookSecret,
+        channelKeys: { payment: box.channelKeys.payment, billingKey: box.channelKeys.billingKey, billingKeyAndPay: box.channelKeys.billingKeyAndPay },
+        database: join(options.dataDir, 'checkout.sqlite'),
+        now: () => box.now(),
+        log,
+        verbose: options.verbose,
+      },
+      db,
+    );
+  } else {
+    kit = createShopCheckout(
+      {
+        portone: { apiSecret: settings.apiSecret, storeId: settings.storeId, ...(settings.apiUrl ? { baseUrl: settings.apiUrl } : {}) },
+        webhookSecret: settings.webhookSecret,
+        channelKeys: settings.channelKeys,
+        database: join(options.dataDir, 'checkout.sqlite'),
+        ...(settings.publicUrl ? { noticeUrls: [`${settings.publicUrl}/portone/webhooks`] } : {}),
+        log,
+        verbose: options.verbose,
+      },
+      db,
+    );
+  }
+  await kit.ready;
+
+  const app = new Hono<ShopEnv>();
+  const mode = settings.mode;
+
+  // Every visitor is signed in as a member (there is no sign-up in a sample shop), and has a language.
+  app.use('*', async (c, next) => {
+    let memberId = getCookie(c, MEMBER_COOKIE);
+    if (!memberId || !MEMBER_ID.test(memberId)) {
+      memberId = `mem_${randomBytes(12).toString('base64url')}`;
+      setCookie(c, MEMBER_COOKIE, memberId, { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 365 * 24 * 3600 });
+    }
+    c.set('memberId', memberId);
+    const lang = getCookie(c, LANG_COOKIE);
+    c.set('lang', isLang(lang) ? lang : 'ko');
+    await next();
+  });
+
+  const pageContext = (c: Context<ShopEnv>, page: PageName | 'catalog'): PageContext => {
+    const lang = c.get('lang');
+    const url = new URL(c.req.url);
+    return {
+      lang,
+      path: `${url.pathname}${url.search}`,
+      active: page === 'catalog' ? 'shop' : PAGE_NAV[page],
+      mode,
+      sandboxDashboardUrl: sandbox?.dashboardUrl,
+      config: { mode, lang, ...(sandbox ? { sdkUrl: sandbox.sdkUrl } : {}), member: db.profile(c.get('memberId')) },
+    };
+  };
+  const page = (name: PageName, status: 200 | 404 = 200) => (c: Context<ShopEnv>) => c.html(pages.render(name, pageContext(c, name)), status, { 'cache-control': 'no-store' });
+
+  app.get('/', (c) => c.html(renderCatalog(pageContext(c, 'catalog'), new URL(c.req.url).origin), 200, { 'cache-control': 'no-store' }));
+  app.get('/products/:id', (c) => page('product', productById(c.req.param('id')) ? 200 : 404)(c));
+  for (const name of ['cart', 'checkout', 'complete', 'waiting', 'subscribe', 'phone', 'orders'] as const) app.get(`/${name}`, page(name));
+
+  app.get('/lang/:code', (c) => {
+    const code = c.req.param('code');
+    if (isLang(code)) setCookie(c, LANG_COOKIE, code, { path: '/', sameSite: 'Lax', maxAge: 365 * 24 * 3600 });
+    const back = c.req.query('back') ?? '/';
+    // Only paths on this site: never an open redirect.
+    return c.redirect(back.startsWith('/') && !back.startsWith('//') && !back.includes('\\') ? back : '/', 303);
+  });
+
+  app.get('/images/products/:file', (c) => {
+    const product = productById(c.req.param('file').replace(/\.svg$/, ''));
+    return product ? svg(productSvg(product.art)) : c.notFound();
+  });
+  app.get('/images/plans/:file', (c) => {
+    const plan = PLANS.find((p) => `${p.id}.svg` === c.req.param('file'));
+    return plan ? svg(productSvg(plan.art)) : c.notFound();
+  });
+  app.get('/logo-inicis.svg', () => svg(INICIS_LOGO_SVG));
+  app.get('/portone-checkout.js', () => fileResponse(bundlePath(), 'no-cache'));
+  app.get('/portone-checkout.js.map', () => fileResponse(`${bundlePath()}.map`, 'no-cache'));
+  app.get('/assets/*', (c) => staticFile(DIST, new URL(c.req.url).pathname.slice(1), 'public, max-age=31536000, immutable'));
+  for (const file of ['shop.css', 'favicon.svg']) app.get(`/${file}`, () => staticFile(DIST, file, 'no-cache'));
+
+  // The shopper's own orders and subscriptions.
+  app.get('/api/me/orders', async (c) => {
+    const memberId = c.get('memberId');
+    // The kit lists orders without a customer filter; a shop with many orders would keep its own index.
+    const orders = (await kit.listOrders({ limit: 1000 })).filter((order) => order.customer?.customerId === memberId && order.status !== 'PENDING');
+    const subscriptions = await kit.listSubscriptions({ customerId: memberId });
+    const answer: MyOrders = { orders: orders.map((order) => shopperOrder(order, db)), subscriptions };
+    return c.json(answer, 200, { 'cache-control': 'no-store' });
+  });
+  app.get('/api/me/orders/:paymentId', async (c) => {
+    const order = await kit.getOrder(c.req.param('paymentId'));
+    if (!order || order.customer?.customerId !== c.get('memberId')) return c.json({ code: 'NOT_FOUND', message: 'no order of yours has this paymentId' }, 404);
+    return c.json({ order: shopperOrder(order, db) }, 200, { 'cache-control': 'no-store' });
+  });
+
+  // The verification kit: everything under /portone is its contract with the elements.
+  app.all('/portone/*', async (c) => {
+    let request = c.req.raw;
+    if (request.method === 'POST' && PREPARE_ROUTES.includes(new URL(request.url).pathname)) {
+      request = await withMember(request, db.profile(c.get('memberId')), db);
+    }
+    return kit.fetch(request);
+  });
+
+  app.route('/admin', adminRoutes({ kit, db, pages, pageContext, password: options.adminPassword, ...(sandbox ? { sandbox } : {}) }));
+
+  app.notFound((c) => c.text('Not found', 404));
+  app.onError((error, c) => {
+    log(`error on ${c.req.method} ${new URL(c.req.url).pathname}: ${error.stack ?? error}`);
+    return c.json({ code: 'INTERNAL_ERROR', message: 'the shop could not handle this request; see its log' }, 500);
+  });
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host}:${port}`;
+  // The sandbox delivers webhooks to the kit, like PortOne does to the URL set in its console.
+  sandbox?.setWebhookUrls([`http://127.0.0.1:${port}/portone/webhooks`]);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    ...(sandbox ? { sandbox } : {}),
+    kit,
+    db,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+          server.close(() => resolve());
+        });
+        await sandbox?.close();
+        await kit.close();
+        db.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,120 @@
+// The verification kit as the shop configures it: prices from the shop's catalog (the browser only
+// names products and quantities), the two billing plans, and hooks that fulfil each paid order once.
+import { randomBytes } from 'node:crypto';
+import { badCart, createCheckoutServer, type BillingPlan, type Cart, type CheckoutServer, type PricedLine, type PricedOrder } from 'portone-checkout-kit/server';
+import { MAX_QUANTITY, PLANS, SHIPPING_LINE_ID, productById, shippingFor } from '../shared/catalog.js';
+import type { ShopDb } from './shop-db.js';
+
+/** KG Inicis shows 40 bytes of the order name and cuts the rest. */
+const ORDER_NAME_BYTES = 40;
+const utf8Length = (text: string): number => new TextEncoder().encode(text).length;
+
+/** "에티오피아 예가체프 원두 200g 외 2건", shortened from the first name's end to fit 40 bytes. */
+export function orderNameFor(names: readonly string[]): string {
+  const suffix = names.length > 1 ? ` 외 ${names.length - 1}건` : '';
+  let first = names[0] ?? '';
+  while (first.length > 1 && utf8Length(`${first}${suffix}`) > ORDER_NAME_BYTES) first = first.slice(0, -1);
+  if (first !== (names[0] ?? '')) first = `${first.trimEnd()}…`;
+  while (first.length > 2 && utf8Length(`${first}${suffix}`) > ORDER_NAME_BYTES) first = `${first.slice(0, -2)}…`;
+  return `${first}${suffix}`;
+}
+
+/** The shop's own order number, kept on the kit's order as its `reference`. */
+const orderNumber = (now: number): string => {
+  const day = new Date(now + 9 * 3_600_000).toISOString().slice(2, 10).replaceAll('-', '');
+  return `DLB-${day}-${randomBytes(3).toString('hex').toUpperCase()}`;
+};
+
+/** Prices a cart from the catalog, with shipping. Refuses unknown products and odd quantities with a 4xx. */
+export function priceCart(cart: Cart, now: number = Date.now()): PricedOrder {
+  if (cart.orderId !== undefined) throw badCart('orderId: this shop prices carts (items), not stored orders');
+  if (!cart.items || cart.items.length === 0) throw badCart('items: expected at least one product');
+  const quantities = new Map<string, number>();
+  for (const item of cart.items) {
+    const product = productById(item.id);
+    if (!product) throw badCart(`items: expected product ids from the catalog, got ${JSON.stringify(item.id)}`);
+    const quantity = (quantities.get(item.id) ?? 0) + item.quantity;
+    if (quantity > MAX_QUANTITY) throw badCart(`items: expected at most ${MAX_QUANTITY} of ${item.id}, got ${quantity}`);
+    quantities.set(item.id, quantity);
+  }
+  const lines: PricedLine[] = [...quantities].map(([id, quantity]) => {
+    const product = productById(id)!;
+    return { id, name: product.name.ko, quantity, unitAmount: product.price };
+  });
+  const subtotal = lines.reduce((sum, line) => sum + line.unitAmount * line.quantity, 0);
+  const shipping = shippingFor(subtotal);
+  if (shipping > 0) lines.push({ id: SHIPPING_LINE_ID, name: '배송비', quantity: 1, unitAmount: shipping });
+  return {
+    orderName: orderNameFor(lines.filter((line) => line.id !== SHIPPING_LINE_ID).map((line) => line.name)),
+    totalAmount: subtotal + shipping,
+    currency: 'KRW',
+    lines,
+    ...(cart.customer ? { customer: cart.customer } : {}),
+    reference: orderNumber(now),
+  };
+}
+
+export const KIT_PLANS: Record<string, BillingPlan> = Object.fromEntries(
+  PLANS.map((plan) => [
+    plan.id,
+    { name: plan.orderName, amount: plan.amount, currency: 'KRW', interval: plan.interval, ...(plan.productType ? { productType: plan.productType } : {}) },
+  ]),
+);
+
+export interface KitSettings {
+  portone: { apiSecret: string; storeId: string; baseUrl?: string };
+  webhookSecret: string;
+  channelKeys: { payment: string; billingKey: string; billingKeyAndPay: string };
+  database: string;
+  noticeUrls?: string[];
+  /** The sandbox's clock when on the sandbox, so subscriptions and schedules agree on "now". */
+  now?: () => number;
+  log: (line: string) => void;
+  verbose: boolean;
+}
+
+export function createShopCheckout(settings: KitSettings, db: ShopDb): CheckoutServer {
+  const { log } = settings;
+  return createCheckoutServer({
+    portone: settings.portone,
+    webhookSecret: settings.webhookSecret,
+    database: settings.database,
+    basePath: '/portone',
+    channelKeys: settings.channelKeys,
+    // The sandbox and PortOne's test channels are TEST channels; a live shop leaves this off.
+    allowTestChannels: true,
+    ...(settings.noticeUrls ? { noticeUrls: settings.noticeUrls } : {}),
+    ...(settings.now ? { now: settings.now } : {}),
+    plans: KIT_PLANS,
+    priceOrder: (cart) => priceCart(cart, settings.now?.()),
+    logger: {
+      ...(settings.verbose ? { info: (message: string) => log(`[kit] ${message}`) } : {}),
+      warn: (message: string) => log(`[kit] warning: ${message}`),
+      error: (message: string, fields?: Record<string, unknown>) => log(`[kit] error: ${message}${fields?.error instanceof Error ? `\n${fields.error.stack}` : ''}`),
+    },
+
+    // Hooks run after the kit committed the order's new state, once per event (retried if they throw).
+    onPaid({ eventId, order }) {
+      db.recordHookRun(eventId, 'paid', order.paymentId);
+      // Phone billing buys the online class: access, not a parcel.
+      const created = db.fulfil(eventId, order, order.kind === 'billing-key-and-pay' || order.plan === 'class-monthly' ? 'ACCESS_GRANTED' : 'TO_SHIP');
+      if (created) log(`fulfilled ${order.paymentId} (${order.orderName}, ${order.totalAmount} ${order.currency})`);
+    },
+    onVirtualAccountIssued({ eventId, order }) {
+      db.recordHookRun(eventId, 'virtual-account-issued', order.paymentId);
+      log(`virtual account issued for ${order.paymentId}: ${order.virtualAccount?.bank ?? ''} ${order.virtualAccount?.accountNumber ?? ''}`);
+    },
+    onFailed({ eventId, order }) {
+      db.recordHookRun(eventId, 'failed', order.paymentId);
+    },
+    onCancelled({ eventId, order, cancellation }) {
+      db.recordHookRun(eventId, 'cancelled', order.paymentId);
+      db.recordRefund(order.paymentId, order.cancelledAmount);
+      log(`refunded ${cancellation.amount} of ${order.paymentId} (${cancellation.reason})`);
+    },
+    onBillingKeyIssued({ eventId, billingKey }) {
+      db.recordHookRun(eventId, 'billing-key-issued', undefined);
+      if (settings.verbose) log(`billing key stored for customer ${billingKey.customerId}`);
+    },
+  });
+}

@@ -1,0 +1,49 @@
+// `npm start`: runs the sample shop (after scripts/run.mjs built the pages and the bundle) and
+// prints where it is, the admin password, and on the sandbox its dashboard.
+import { startShop } from './app.js';
+import { ADMIN_USER } from './admin.js';
+import { OptionsError, USAGE, readOptions } from './options.js';
+
+let options;
+try {
+  options = readOptions(process.argv.slice(2), process.env);
+} catch (error) {
+  if (!(error instanceof OptionsError)) throw error;
+  console.error(`npm start: ${error.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (options.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const shop = await startShop(options);
+// Browsers reach a loopback-bound shop as localhost too; print the friendlier name.
+const shown = shop.url.replace('//127.0.0.1:', '//localhost:');
+const lines = [
+  '',
+  `  달빛 커피 로스터스 · sample shop   ${shown}`,
+  `  admin                             ${shown}/admin   (user "${ADMIN_USER}", password ${options.adminPasswordGenerated ? `${options.adminPassword}  ← generated; set ADMIN_PASSWORD to choose one` : 'from ADMIN_PASSWORD'})`,
+];
+if (shop.sandbox) {
+  lines.push(
+    `  PortOne sandbox                   ${shop.sandbox.dashboardUrl}   (store ${shop.sandbox.storeId}, no account, no network)`,
+    `  data                              ${options.dataDir}`,
+  );
+} else if (options.portone.mode === 'portone') {
+  lines.push(
+    `  PortOne                           store ${options.portone.storeId}, test channels`,
+    options.portone.publicUrl
+      ? `  webhooks                          ${options.portone.publicUrl}/portone/webhooks (sent with each payment as noticeUrls)`
+      : `  webhooks                          set PortOne's console webhook URL to https://<your public host>/portone/webhooks`,
+  );
+}
+// A test harness parses this line to find the shop.
+lines.push('', `ready ${shop.url}`, '');
+console.log(lines.join('\n'));
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void shop.close().finally(() => process.exit(0));
+  });
+}

@@ -1,0 +1,203 @@
+// The shop's own tables, beside the kit's: member profiles, what the shop fulfilled for each paid
+// order (written by the kit's hooks, so exactly once per order), and a log of every hook run.
+import Database from 'better-sqlite3';
+import type { Order } from 'portone-checkout-kit/server';
+
+export interface Profile {
+  id: string;
+  name: string;
+  phone: string;
+  email: string;
+}
+
+/** What the shop does once an order is paid: ship the goods, or open the class. */
+export type FulfilmentStatus = 'TO_SHIP' | 'ACCESS_GRANTED' | 'PARTLY_REFUNDED' | 'REFUNDED';
+
+export interface Fulfilment {
+  paymentId: string;
+  eventId: string;
+  orderId: string;
+  kind: string;
+  customerId: string | null;
+  orderName: string;
+  amount: number;
+  refundedAmount: number;
+  status: FulfilmentStatus;
+  lines: { id: string; name: string; quantity: number; amount: number }[];
+  subscriptionId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface HookRun {
+  eventId: string;
+  hook: string;
+  paymentId: string | null;
+  /** How many times the kit ran this hook for this event (1 unless a run threw and was retried). */
+  runs: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+/** The member every new visitor is signed in as; the checkout form edits it. */
+export const DEMO_MEMBER = { name: '김달빛', phone: '010-1234-5678', email: 'dalbit@example.com' } as const;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS profiles (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  email TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fulfilments (
+  payment_id TEXT PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  order_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  customer_id TEXT,
+  order_name TEXT NOT NULL,
+  amount INTEGER NOT NULL,
+  refunded_amount INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL,
+  lines TEXT NOT NULL,
+  subscription_id TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS fulfilments_customer ON fulfilments (customer_id);
+CREATE TABLE IF NOT EXISTS hook_runs (
+  event_id TEXT PRIMARY KEY,
+  hook TEXT NOT NULL,
+  payment_id TEXT,
+  runs INTEGER NOT NULL,
+  first_at INTEGER NOT NULL,
+  last_at INTEGER NOT NULL
+);
+`;
+
+interface FulfilmentRow {
+  payment_id: string;
+  event_id: string;
+  order_id: string;
+  kind: string;
+  customer_id: string | null;
+  order_name: string;
+  amount: number;
+  refunded_amount: number;
+  status: FulfilmentStatus;
+  lines: string;
+  subscription_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+const fulfilmentOf = (row: FulfilmentRow): Fulfilment => ({
+  paymentId: row.payment_id,
+  eventId: row.event_id,
+  orderId: row.order_id,
+  kind: row.kind,
+  customerId: row.customer_id,
+  orderName: row.order_name,
+  amount: row.amount,
+  refundedAmount: row.refunded_amount,
+  status: row.status,
+  lines: JSON.parse(row.lines) as Fulfilment['lines'],
+  subscriptionId: row.subscription_id,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+export type ShopDb = ReturnType<typeof openShopDb>;
+
+export function openShopDb(path: string) {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+
+  const statements = {
+    profile: db.prepare<[string], { id: string; name: string; phone: string; email: string }>('SELECT id, name, phone, email FROM profiles WHERE id = ?'),
+    saveProfile: db.prepare(
+      `INSERT INTO profiles (id, name, phone, email, updated_at) VALUES (@id, @name, @phone, @email, @now)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone, email = excluded.email, updated_at = excluded.updated_at`,
+    ),
+    fulfil: db.prepare(
+      `INSERT INTO fulfilments (payment_id, event_id, order_id, kind, customer_id, order_name, amount, status, lines, subscription_id, created_at, updated_at)
+       VALUES (@paymentId, @eventId, @orderId, @kind, @customerId, @orderName, @amount, @status, @lines, @subscriptionId, @now, @now)
+       ON CONFLICT (payment_id) DO NOTHING`,
+    ),
+    refund: db.prepare(
+      `UPDATE fulfilments SET refunded_amount = MAX(refunded_amount, @refunded),
+         status = CASE WHEN MAX(refunded_amount, @refunded) >= amount THEN 'REFUNDED' ELSE 'PARTLY_REFUNDED' END,
+         updated_at = @now
+       WHERE payment_id = @paymentId`,
+    ),
+    fulfilment: db.prepare<[string], FulfilmentRow>('SELECT * FROM fulfilments WHERE payment_id = ?'),
+    fulfilments: db.prepare<[number], FulfilmentRow>('SELECT * FROM fulfilments ORDER BY created_at DESC LIMIT ?'),
+    hookRun: db.prepare(
+      `INSERT INTO hook_runs (event_id, hook, payment_id, runs, first_at, last_at) VALUES (@eventId, @hook, @paymentId, 1, @now, @now)
+       ON CONFLICT (event_id) DO UPDATE SET runs = runs + 1, last_at = excluded.last_at`,
+    ),
+    hookRuns: db.prepare<[number], { event_id: string; hook: string; payment_id: string | null; runs: number; first_at: number; last_at: number }>(
+      'SELECT * FROM hook_runs ORDER BY last_at DESC LIMIT ?',
+    ),
+  };
+
+  return {
+    /** The member's details, or the demo member's for a first visit. */
+    profile(id: string): Profile {
+      return statements.profile.get(id) ?? { id, ...DEMO_MEMBER };
+    },
+    saveProfile(profile: Profile): void {
+      statements.saveProfile.run({ ...profile, now: Date.now() });
+    },
+
+    /** Records a paid order as fulfilled; a second call for the same payment changes nothing. Returns whether it was new. */
+    fulfil(eventId: string, order: Order, status: FulfilmentStatus): boolean {
+      const result = statements.fulfil.run({
+        paymentId: order.paymentId,
+        eventId,
+        orderId: order.orderId,
+        kind: order.kind,
+        customerId: order.customer?.customerId ?? null,
+        orderName: order.orderName,
+        amount: order.totalAmount,
+        status,
+        lines: JSON.stringify(order.lines.map(({ id, name, quantity, amount }) => ({ id, name, quantity, amount }))),
+        subscriptionId: order.subscriptionId ?? null,
+        now: Date.now(),
+      });
+      return result.changes === 1;
+    },
+    /** Refunds only ever grow, so a late or repeated hook never undoes one. */
+    recordRefund(paymentId: string, refundedAmount: number): void {
+      statements.refund.run({ paymentId, refunded: refundedAmount, now: Date.now() });
+    },
+    fulfilment(paymentId: string): Fulfilment | undefined {
+      const row = statements.fulfilment.get(paymentId);
+      return row ? fulfilmentOf(row) : undefined;
+    },
+    fulfilments(limit = 200): Fulfilment[] {
+      return statements.fulfilments.all(limit).map(fulfilmentOf);
+    },
+
+    recordHookRun(eventId: string, hook: string, paymentId: string | undefined): void {
+      statements.hookRun.run({ eventId, hook, paymentId: paymentId ?? null, now: Date.now() });
+    },
+    hookRuns(limit = 200): HookRun[] {
+      return statements.hookRuns.all(limit).map((row) => ({
+        eventId: row.event_id,
+        hook: row.hook,
+        paymentId: row.payment_id,
+        runs: row.runs,
+        firstAt: row.first_at,
+        lastAt: row.last_at,
+      }));
+    },
+
+    close(): void {
+      db.close();
+    },
+  };
+}

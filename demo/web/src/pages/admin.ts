@@ -1,0 +1,139 @@
+// Admin: orders with refunds (full or partial), the sandbox's deposit and schedule buttons,
+// subscriptions, PortOne's schedules and the webhook deliveries the kit received.
+import type { Order, Subscription, WebhookDelivery } from 'portone-checkout-kit/server';
+import type { Fulfilment } from '../../../server/shop-db.js';
+import { PLANS } from '../../../shared/catalog.js';
+import { escapeHtml, formatDateTime, formatWon } from '../../../shared/format.js';
+import { $, lang, tr } from '../site.js';
+
+interface AdminState {
+  mode: 'sandbox' | 'portone';
+  now: number;
+  orders: Order[];
+  webhooks: WebhookDelivery[];
+  subscriptions: Subscription[];
+  fulfilments: Fulfilment[];
+  schedules: { id: string; paymentId: string; status: string; totalAmount: number; orderName: string; timeToPay: string }[];
+}
+
+const error = $('[data-error]');
+const notice = $('[data-notice]');
+const showPending = $<HTMLInputElement>('[data-show-pending]');
+let state: AdminState | undefined;
+
+const status = (kind: string, value: string, text: string) => `<span class="status status-${kind}-${value.toLowerCase().replaceAll('_', '-')}">${escapeHtml(text)}</span>`;
+const empty = (columns: number) => `<tr><td colspan="${columns}" class="empty-cell">${escapeHtml(tr('admin.none'))}</td></tr>`;
+const planName = (id: string | undefined) => PLANS.find((p) => p.id === id)?.name[lang] ?? id ?? '';
+
+function orderRow(order: Order, fulfilment: Fulfilment | undefined): string {
+  const remaining = order.totalAmount - order.cancelledAmount;
+  const refundable = order.status === 'PAID' || order.status === 'PARTIAL_CANCELLED';
+  const actions: string[] = [];
+  if (refundable) {
+    actions.push(`<button type="button" class="button button-small button-danger" data-action="refund">${escapeHtml(tr('admin.refund'))}</button>`);
+    actions.push(`<span class="partial"><input type="number" min="1" max="${remaining}" step="1" inputmode="numeric" aria-label="${escapeHtml(`${tr('admin.refundAmount')} (${order.paymentId})`)}" data-amount placeholder="${escapeHtml(tr('admin.refundAmount'))}"><button type="button" class="button button-small button-secondary" data-action="partial-refund">${escapeHtml(tr('admin.partialRefund'))}</button></span>`);
+  }
+  if (order.status === 'VIRTUAL_ACCOUNT_ISSUED' && state?.mode === 'sandbox') {
+    actions.push(`<button type="button" class="button button-small" data-action="deposit">${escapeHtml(tr('admin.deposit'))}</button>`);
+  }
+  const customer = order.customer?.fullName ?? order.customer?.customerId ?? '';
+  return `<tr data-payment-id="${escapeHtml(order.paymentId)}">
+<td>${escapeHtml(formatDateTime(lang, order.createdAt))}</td>
+<td><span class="cell-title">${escapeHtml(order.orderName)}</span><span class="cell-sub mono">${escapeHtml(order.reference ?? order.orderId)}</span><span class="cell-sub mono">${escapeHtml(order.paymentId)}</span></td>
+<td>${escapeHtml(customer)}</td>
+<td class="num">${formatWon(order.totalAmount)}</td>
+<td class="num" data-cell="refunded">${order.cancelledAmount ? formatWon(order.cancelledAmount) : '—'}</td>
+<td>${escapeHtml(order.payMethod ? tr(`method.${order.payMethod}`) : order.kind === 'subscription' ? tr('method.BILLING_KEY') : '')}</td>
+<td data-cell="status">${status('order', order.status, tr(`status.${order.status}`))}${order.flag ? `<span class="cell-sub">${escapeHtml(order.flag.code)}</span>` : ''}</td>
+<td data-cell="fulfilment">${fulfilment ? escapeHtml(fulfilment.status) : '—'}</td>
+<td class="actions">${actions.join('')}</td>
+</tr>`;
+}
+
+function render(): void {
+  if (!state) return;
+  const sandbox = state.mode === 'sandbox';
+  for (const element of document.querySelectorAll<HTMLElement>('[data-sandbox-only]')) element.hidden = !sandbox;
+  $('.admin-clock').hidden = !sandbox;
+  $('[data-clock]').textContent = formatDateTime(lang, state.now);
+  const fulfilments = new Map(state.fulfilments.map((f) => [f.paymentId, f]));
+  // Orders whose payment window never opened are noise (the element prepares before the click).
+  const orders = state.orders.filter((order) => showPending.checked || order.status !== 'PENDING');
+  $('[data-orders]').innerHTML = orders.length ? orders.map((order) => orderRow(order, fulfilments.get(order.paymentId))).join('') : empty(9);
+  $('[data-subscriptions]').innerHTML = state.subscriptions.length
+    ? state.subscriptions
+        .map(
+          (s) => `<tr data-subscription-id="${escapeHtml(s.id)}"><td>${escapeHtml(planName(s.plan))}</td><td class="mono">${escapeHtml(s.customerId)}</td>
+<td>${status('subscription', s.status, tr(`subscription.${s.status}`))}</td><td class="num" data-cell="periods">${s.paidPeriods}</td>
+<td>${escapeHtml(formatDateTime(lang, s.nextChargeAt))}</td><td class="num">${formatWon(s.amount)}</td></tr>`,
+        )
+        .join('')
+    : empty(6);
+  $('[data-schedules]').innerHTML = state.schedules.length
+    ? state.schedules
+        .map(
+          (s) => `<tr data-schedule-id="${escapeHtml(s.id)}"><td>${escapeHtml(formatDateTime(lang, s.timeToPay))}</td><td><span class="cell-title">${escapeHtml(s.orderName)}</span><span class="cell-sub mono">${escapeHtml(s.paymentId)}</span></td>
+<td>${status('schedule', s.status, s.status)}</td><td class="num">${formatWon(s.totalAmount)}</td></tr>`,
+        )
+        .join('')
+    : empty(4);
+  $('[data-webhooks]').innerHTML = state.webhooks.length
+    ? state.webhooks
+        .map(
+          (w) => `<tr><td>${escapeHtml(formatDateTime(lang, w.lastReceivedAt))}</td><td>${escapeHtml(w.type)}</td><td class="mono">${escapeHtml(w.paymentId ?? w.billingKey ?? '')}</td>
+<td>${status('webhook', w.status, w.status)}</td><td class="num">${w.receivedCount}</td><td>${escapeHtml(w.note ?? '')}</td></tr>`,
+        )
+        .join('')
+    : empty(6);
+}
+
+async function load(): Promise<void> {
+  const response = await fetch('/admin/api/state', { credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`${response.status}`);
+  state = (await response.json()) as AdminState;
+  render();
+}
+
+function say(element: HTMLElement, text: string): void {
+  error.hidden = notice.hidden = true;
+  element.textContent = text;
+  element.hidden = false;
+}
+
+async function act(path: string, body: unknown = {}): Promise<void> {
+  const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' });
+  const answer = (await response.json().catch(() => ({}))) as { message?: string };
+  if (!response.ok) say(error, `${tr('admin.error')}: ${answer.message ?? response.status}`);
+  else say(notice, tr('admin.done'));
+  await load();
+}
+
+$('[data-orders]').addEventListener('click', (event) => {
+  const button = (event.target as Element).closest<HTMLButtonElement>('button[data-action]');
+  const row = button?.closest<HTMLElement>('tr[data-payment-id]');
+  if (!button || !row) return;
+  const paymentId = row.dataset.paymentId!;
+  const path = `/admin/api/orders/${encodeURIComponent(paymentId)}`;
+  button.disabled = true;
+  const done = (work: Promise<void>) => void work.catch((e: unknown) => say(error, `${tr('admin.error')}: ${(e as Error).message}`)).finally(() => (button.disabled = false));
+  switch (button.dataset.action) {
+    case 'refund':
+      return done(act(`${path}/refund`, { reason: '관리자 전액 환불' }));
+    case 'partial-refund': {
+      const amount = Number($<HTMLInputElement>('[data-amount]', row).value);
+      return done(act(`${path}/refund`, { amount, reason: '관리자 부분 환불' }));
+    }
+    case 'deposit':
+      return done(act(`${path}/deposit`));
+  }
+});
+
+$('[data-run-schedules]').addEventListener('click', (event) => {
+  const button = event.currentTarget as HTMLButtonElement;
+  button.disabled = true;
+  void act('/admin/api/run-due-schedules').finally(() => (button.disabled = false));
+});
+$('[data-refresh]').addEventListener('click', () => void load());
+showPending.addEventListener('change', render);
+
+void load().catch(() => say(error, tr('common.error')));

@@ -1,0 +1,90 @@
+// Checkout: the shopper's details and payment method feed <portone-payment-button>; the kit prices
+// the cart and verifies the payment; the page only reacts to the element's outcome events.
+import { $, clearCart, config, pageUrl, readCart, tr } from '../site.js';
+import 'portone-checkout-kit/define';
+import { formatWon } from '../../../shared/format.js';
+import { viewCart } from '../cart-view.js';
+
+const cart = readCart();
+const view = viewCart(cart);
+const form = $<HTMLFormElement>('[data-form]');
+const pay = $<HTMLElementTagNameMap['portone-payment-button']>('[data-pay]');
+const error = $('[data-error]');
+const notice = $('[data-notice]');
+
+if (view.lines.length === 0) {
+  $('[data-empty]').hidden = false;
+} else {
+  $('[data-checkout]').hidden = false;
+  $('[data-lines]').replaceChildren(
+    ...view.lines.map(({ product, quantity, amount }) => {
+      const line = document.createElement('li');
+      line.innerHTML = `<img src="/images/products/${product.id}.svg" alt="" width="48" height="48"><span class="summary-name"></span><span class="summary-amount">${formatWon(amount)}</span>`;
+      $('.summary-name', line).textContent = `${product.name[config.lang]} × ${quantity}`;
+      return line;
+    }),
+  );
+  $('[data-field="subtotal"]').textContent = formatWon(view.subtotal);
+  $('[data-field="shipping"]').textContent = view.shipping === 0 ? tr('cart.free') : formatWon(view.shipping);
+  $('[data-field="total"]').textContent = formatWon(view.total);
+  $('[data-pay-label]').textContent = `${formatWon(view.total)} ${tr('checkout.pay')}`;
+
+  // The member's saved details; what the shopper types here is saved for next time.
+  const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement;
+  field('name').value = config.member.name;
+  field('phone').value = config.member.phone;
+  field('email').value = config.member.email;
+
+  // Only ids and quantities go to the server; it looks the prices up itself.
+  pay.setAttribute('items', JSON.stringify(cart.map(({ id, quantity }) => ({ id, quantity }))));
+  pay.setAttribute('redirect-url', pageUrl('/complete'));
+  pay.setAttribute('inicis-logo-url', pageUrl('/logo-inicis.svg'));
+  pay.setAttribute('inicis-merchant-name', tr('shop.name'));
+
+  const sync = () => {
+    const data = new FormData(form);
+    const method = String(data.get('payMethod'));
+    pay.setAttribute('customer-name', String(data.get('name') ?? '').trim());
+    pay.setAttribute('customer-phone', String(data.get('phone') ?? '').trim());
+    pay.setAttribute('customer-email', String(data.get('email') ?? '').trim());
+    pay.setAttribute('pay-method', method);
+    // KG Inicis needs the product type for phone payments: coffee is a real, shipped good.
+    if (method === 'MOBILE') pay.setAttribute('product-type', 'REAL');
+    else pay.removeAttribute('product-type');
+    $('[data-va-note]').hidden = method !== 'VIRTUAL_ACCOUNT';
+  };
+  // `change`, not `input`: the element prepares the order again when its inputs change.
+  form.addEventListener('change', sync);
+  sync();
+
+  const show = (element: HTMLElement, text: string) => {
+    error.hidden = notice.hidden = true;
+    element.textContent = text;
+    element.hidden = text === '';
+  };
+
+  pay.addEventListener('portone-request', (event) => {
+    show(error, '');
+    // A cancelable event: the form must be valid before the payment window opens.
+    if (!form.checkValidity()) {
+      event.preventDefault();
+      form.reportValidity();
+    }
+  });
+  pay.addEventListener('portone-paid', (event) => {
+    clearCart();
+    location.assign(`/complete?order=${encodeURIComponent(event.detail.paymentId)}`);
+  });
+  pay.addEventListener('portone-virtual-account-issued', (event) => {
+    clearCart();
+    location.assign(`/waiting?order=${encodeURIComponent(event.detail.paymentId)}`);
+  });
+  pay.addEventListener('portone-cancel', () => {
+    show(notice, tr('checkout.cancelled'));
+    pay.reset();
+  });
+  pay.addEventListener('portone-fail', (event) => {
+    show(error, event.detail.readableMessage);
+    pay.reset();
+  });
+}

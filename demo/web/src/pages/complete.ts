@@ -1,0 +1,75 @@
+// Order complete. Reached two ways: after a payment window on the page (iframe) with
+// ?order=<paymentId> (not ?paymentId=, which is PortOne's redirect parameter), or as the mobile
+// redirect's return with PortOne's result in the query, which the hidden <portone-payment-button>
+// finishes (verifies with the kit) exactly as on the page.
+import { $, clearCart, getJson, lang, tr } from '../site.js';
+import 'portone-checkout-kit/define';
+import { parseRedirectQuery } from 'portone-checkout-kit';
+import { formatDateTime, formatWon } from '../../../shared/format.js';
+import type { ShopperOrder } from '../../../shared/api.js';
+
+type View = 'verifying' | 'paid' | 'failed';
+
+function showView(view: View): void {
+  for (const section of document.querySelectorAll<HTMLElement>('[data-view]')) section.hidden = section.dataset.view !== view;
+  document.querySelector<HTMLElement>(`[data-view="${view}"] h1`)?.focus();
+}
+
+function showFailure(title: string, message: string): void {
+  $('[data-view="failed"] [data-title]').textContent = title;
+  $('[data-view="failed"] [data-message]').textContent = message;
+  document.title = title;
+  showView('failed');
+}
+
+async function showOrder(paymentId: string): Promise<void> {
+  let order: ShopperOrder;
+  try {
+    ({ order } = await getJson<{ order: ShopperOrder }>(`/api/me/orders/${encodeURIComponent(paymentId)}`));
+  } catch {
+    return showFailure(tr('complete.notFound'), '');
+  }
+  if (order.status === 'VIRTUAL_ACCOUNT_ISSUED') return location.replace(`/waiting?order=${encodeURIComponent(paymentId)}`);
+  if (order.status === 'PENDING') {
+    // The kit has not heard from PortOne yet (a webhook is on its way): look again shortly.
+    setTimeout(() => void showOrder(paymentId), 1500);
+    return;
+  }
+  if (order.status === 'FAILED' || order.status === 'FLAGGED') {
+    return showFailure(tr('complete.failedTitle'), order.failure?.pgMessage ?? order.failure?.reason ?? tr(`status.${order.status}`));
+  }
+  const view = $('[data-view="paid"]');
+  $('[data-field="reference"]', view).textContent = order.reference ?? order.paymentId;
+  $('[data-field="status"]', view).textContent = tr(`status.${order.status}`);
+  $('[data-field="method"]', view).textContent = order.payMethod ? tr(`method.${order.payMethod}`) : '';
+  $('[data-field="paidAt"]', view).textContent = formatDateTime(lang, order.paidAt);
+  $('[data-field="amount"]', view).textContent = formatWon(order.totalAmount);
+  $('[data-lines]', view).replaceChildren(
+    ...order.lines.map((line) => {
+      const item = document.createElement('li');
+      item.innerHTML = `<span class="summary-name"></span><span class="summary-amount">${formatWon(line.amount)}</span>`;
+      $('.summary-name', item).textContent = line.id === 'shipping' ? tr('cart.shipping') : `${line.name} × ${line.quantity}`;
+      return item;
+    }),
+  );
+  clearCart();
+  showView('paid');
+}
+
+const finisher = $<HTMLElementTagNameMap['portone-payment-button']>('[data-finisher]');
+const returned = parseRedirectQuery(location.search);
+
+if (returned) {
+  // The element claims the result, strips it from the address bar and posts it to the kit.
+  finisher.addEventListener('portone-paid', (event) => void showOrder(event.detail.paymentId));
+  finisher.addEventListener('portone-virtual-account-issued', (event) => {
+    clearCart();
+    location.replace(`/waiting?order=${encodeURIComponent(event.detail.paymentId)}`);
+  });
+  finisher.addEventListener('portone-cancel', () => showFailure(tr('complete.cancelledTitle'), tr('checkout.cancelled')));
+  finisher.addEventListener('portone-fail', (event) => showFailure(tr('complete.failedTitle'), event.detail.pgMessage || event.detail.message));
+} else {
+  const paymentId = new URLSearchParams(location.search).get('order');
+  if (paymentId) void showOrder(paymentId);
+  else showFailure(tr('complete.notFound'), '');
+}

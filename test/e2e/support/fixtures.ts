@@ -1,0 +1,96 @@
+// Playwright fixtures for the shop: one running shop per worker (fresh data directory), the page's
+// baseURL pointing at it, an admin page with basic-auth credentials, screenshots and axe scans.
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect, test as base, type FrameLocator, type Page } from '@playwright/test';
+import { ADMIN_PASSWORD, startShop, type RunningShop } from './shop.js';
+
+export const SCREENSHOTS = fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
+
+interface WorkerFixtures {
+  shop: RunningShop;
+}
+
+interface TestFixtures {
+  /** A page of a separate browser context signed in to /admin. */
+  admin: Page;
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  shop: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const shop = await startShop();
+      try {
+        await use(shop);
+      } finally {
+        await shop.close();
+      }
+    },
+    { scope: 'worker', timeout: 90_000 },
+  ],
+  baseURL: async ({ shop }, use) => use(shop.url),
+  admin: async ({ browser, shop }, use) => {
+    const context = await browser.newContext({ baseURL: shop.url, httpCredentials: { username: 'admin', password: ADMIN_PASSWORD } });
+    const page = await context.newPage();
+    await use(page);
+    await context.close();
+  },
+});
+
+export { expect };
+
+/** Saves a screenshot of a key state to test-results/screenshots/<name>.png. */
+export async function snap(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: options.fullPage ?? true, animations: 'disabled' });
+}
+
+/** Axe scan of the page as it is: no serious or critical violations. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.failureSummary?.split('\n').join(' ')}`).join('\n')}`).join('\n');
+  expect(bad, `${what}: axe found serious or critical violations\n${report}`).toEqual([]);
+}
+
+/** The simulated KG Inicis window the sandbox opens as an iframe over the page (desktop). */
+export const paymentWindow = (page: Page): FrameLocator => page.frameLocator('iframe[data-portone-sandbox="window"]');
+
+/** Makes the next payment window end by itself, as the sandbox's page-level switch allows. */
+export async function scriptOutcome(page: Page, outcome: 'approve' | 'cancel' | `decline${'' | `:${string}`}`): Promise<void> {
+  await page.evaluate((value) => document.documentElement.setAttribute('data-portone-sandbox-outcome', value), outcome);
+}
+
+/** Puts products in the browser's cart directly (the cart lives in localStorage). */
+export async function fillCart(page: Page, lines: { id: string; quantity: number }[]): Promise<void> {
+  await page.goto('/cart');
+  await page.evaluate((cart) => localStorage.setItem('dalbit-cart', JSON.stringify(cart)), lines);
+}
+
+/** The paymentId in the page's address (`?order=`) (the complete and waiting pages have one). */
+export const paymentIdOf = (page: Page): string => {
+  const id = new URL(page.url()).searchParams.get('order');
+  if (!id) throw new Error(`no ?order= in ${page.url()}`);
+  return id;
+};
+
+/** Records the request of every `portone-request` event on the page, as a page script could. */
+export async function trackRequests(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const seen: unknown[] = [];
+    (window as unknown as { __portoneRequests: unknown[] }).__portoneRequests = seen;
+    document.addEventListener('portone-request', (event) => seen.push(event.detail.request));
+  });
+}
+
+/** The paymentId (or issueId) of the last request an element sent to PortOne's SDK. */
+export async function lastRequestId(page: Page): Promise<string> {
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __portoneRequests?: unknown[] }).__portoneRequests?.length ?? 0)).toBeGreaterThan(0);
+  return page.evaluate(() => {
+    const requests = (window as unknown as { __portoneRequests: { paymentId?: string; issueId?: string }[] }).__portoneRequests;
+    const last = requests[requests.length - 1]!;
+    return (last.paymentId ?? last.issueId)!;
+  });
+}

@@ -1,0 +1,122 @@
+// Runs the sample shop the way `npm start` does (node --conditions=source --import tsx
+// demo/server/main.ts), on a free port with a fresh data directory, and reads its databases.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+export const ADMIN_PASSWORD = 'e2e-admin-password';
+
+export interface RunningShop {
+  /** e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  /** The embedded sandbox's base URL (REST API, window, dashboard, controls). */
+  sandboxUrl: string;
+  dataDir: string;
+  /** Everything the shop printed, for failure messages. */
+  output(): string;
+  close(): Promise<void>;
+}
+
+export async function startShop(options: { args?: string[]; env?: Record<string, string> } = {}): Promise<RunningShop> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dalbit-e2e-'));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', 'demo/server/main.ts', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])],
+    {
+      cwd: root,
+      env: { ...process.env, ADMIN_PASSWORD, PORTONE_STORE_ID: '', PORTONE_CHANNEL_KEY: '', PORTONE_API_SECRET: '', PORTONE_WEBHOOK_SECRET: '', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const ready = new Promise<{ url: string; sandboxUrl: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the shop did not start within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /^ready (http:\/\/\S+)$/m.exec(output)?.[1];
+      const sandbox = /PortOne sandbox\s+(http:\/\/\S+?)\/sandbox\//.exec(output)?.[1];
+      if (url && sandbox) {
+        clearTimeout(timer);
+        resolve({ url, sandboxUrl: sandbox });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the shop exited (code ${code}) before it was ready:\n${output}`));
+    });
+  });
+  const { url, sandboxUrl } = await ready;
+  return {
+    url,
+    sandboxUrl,
+    dataDir,
+    output: () => output,
+    async close() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Rows from one of the shop's SQLite files (`checkout.sqlite`: the kit's; `shop.sqlite`: the shop's). */
+export function query<T = Record<string, unknown>>(shop: RunningShop, file: 'checkout.sqlite' | 'shop.sqlite', sql: string, ...params: unknown[]): T[] {
+  const db = new Database(join(shop.dataDir, file), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+/** The kit's record of one order. */
+export interface OrderRow {
+  payment_id: string;
+  kind: string;
+  status: string;
+  order_name: string;
+  total_amount: number;
+  cancelled_amount: number;
+  pay_method: string | null;
+  customer: string | null;
+  flag: string | null;
+  subscription_id: string | null;
+  billing_key: string | null;
+}
+
+export const orderRow = (shop: RunningShop, paymentId: string): OrderRow | undefined =>
+  query<OrderRow>(shop, 'checkout.sqlite', 'SELECT * FROM orders WHERE payment_id = ?', paymentId)[0];
+
+export interface FulfilmentRow {
+  payment_id: string;
+  kind: string;
+  amount: number;
+  refunded_amount: number;
+  status: string;
+  customer_id: string | null;
+}
+
+export const fulfilments = (shop: RunningShop, paymentId: string): FulfilmentRow[] =>
+  query<FulfilmentRow>(shop, 'shop.sqlite', 'SELECT * FROM fulfilments WHERE payment_id = ?', paymentId);
+
+/** How many times the shop's `onPaid` hook ran for a payment (exactly-once means 1). */
+export const paidHookRuns = (shop: RunningShop, paymentId: string): number =>
+  query<{ runs: number }>(shop, 'shop.sqlite', "SELECT COALESCE(SUM(runs), 0) AS runs FROM hook_runs WHERE hook = 'paid' AND payment_id = ?", paymentId)[0]!.runs;
+
+/** POSTs one of the sandbox's test controls (`/sandbox/outcomes`, `/sandbox/advance`, …). */
+export async function sandboxControl(shop: RunningShop, path: string, body: unknown): Promise<unknown> {
+  const response = await fetch(`${shop.sandboxUrl}${path}`, { method: 'POST', body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`sandbox ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
