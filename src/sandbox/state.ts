@@ -88,21 +88,26 @@ export interface Snapshot {
 
 export class State {
   readonly payments = new Map<string, PaymentEntry>();
-  /** Serialized `Payment` per id, rebuilt lazily: the `GET /payments/{id}` hot path sends these. */
-  private readonly paymentJson = new Map<string, string>();
+  /** Serialized `Payment` per id, rebuilt lazily: the `GET /payments/{id}` hot path sends these bytes. */
+  private readonly paymentJson = new Map<string, Buffer>();
   readonly billingKeys = new Map<string, BillingKeyEntry>();
   readonly schedules = new Map<string, ScheduleEntry>();
   readonly preRegistrations = new Map<string, PreRegistration>();
   readonly checkouts = new Map<string, CheckoutTx>();
 
-  paymentJsonOf(id: string): string | undefined {
+  /** The payment's JSON as UTF-8 bytes, cached until the payment changes. */
+  paymentBody(id: string): Buffer | undefined {
     const cached = this.paymentJson.get(id);
     if (cached !== undefined) return cached;
     const entry = this.payments.get(id);
     if (!entry) return undefined;
-    const json = JSON.stringify(entry.payment);
-    this.paymentJson.set(id, json);
-    return json;
+    const body = Buffer.from(JSON.stringify(entry.payment));
+    this.paymentJson.set(id, body);
+    return body;
+  }
+
+  paymentJsonOf(id: string): string | undefined {
+    return this.paymentBody(id)?.toString('utf8');
   }
 
   setPayment(entry: PaymentEntry, payment: KnownPayment): void {

@@ -16,7 +16,7 @@ export interface RestContext {
 
 /** A pre-serialized JSON answer (the hot path sends cached text). */
 export class RawJson {
-  constructor(readonly text: string) {}
+  constructor(readonly text: string | Buffer) {}
 }
 
 export type Handler = (ctx: RestContext) => unknown;

@@ -39,9 +39,9 @@ const PAID_STATUSES = new Set(['PAID', 'PARTIAL_CANCELLED', 'CANCELLED', 'VIRTUA
 
 export function getPayment(ctx: RestContext): RawJson {
   ctx.core.checkStore(ctx.query.get('storeId') ?? undefined);
-  const json = ctx.core.state.paymentJsonOf(ctx.params[0]!);
-  if (json === undefined) ctx.core.requirePayment(ctx.params[0]!);
-  return new RawJson(json!);
+  const body = ctx.core.state.paymentBody(ctx.params[0]!);
+  if (body === undefined) ctx.core.requirePayment(ctx.params[0]!);
+  return new RawJson(body!);
 }
 
 const METHOD_TYPES: Record<string, string> = {
