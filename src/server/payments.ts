@@ -2,7 +2,7 @@
 // complete (the one sync, then the answer the element shows), the shopper's order view, refunds and
 // reconciliation of orders a lost webhook left behind.
 import type { OrderResponse, PreparedBillingKeyAndPay, PreparedPayment } from '../contract.js';
-import { newId, orderView, type KitContext } from './context.js';
+import { billingKeyView, newId, orderView, subscriptionView, type KitContext } from './context.js';
 import { CheckoutError } from './errors.js';
 import type { NewOrder, Order, OrderKind } from './model.js';
 import { checkPricedOrder, type Cart } from './options.js';
@@ -161,7 +161,12 @@ export async function completePayment(ctx: KitContext, outbox: Outbox, body: Rec
 export async function getOrderAnswer(ctx: KitContext, paymentId: string): Promise<OrderResponse> {
   const order = await getOrderOrThrow(ctx, paymentId);
   // A flagged order is shown as it is (the shopper's waiting page must see it), not as an error.
-  return { order: orderView(order) };
+  const answer: OrderResponse = { order: orderView(order) };
+  const key = order.billingKey !== undefined && order.kind === 'billing-key-and-pay' ? await ctx.store.getBillingKey(order.billingKey) : undefined;
+  if (key) answer.billingKey = billingKeyView(key);
+  const subscription = order.subscriptionId !== undefined ? await ctx.store.getSubscription(order.subscriptionId) : undefined;
+  if (subscription) answer.subscription = subscriptionView(subscription);
+  return answer;
 }
 
 export interface CancelOptions {

@@ -79,6 +79,7 @@ async function decide(ctx: KitContext, order: Order, payment: KnownPayment, trac
     if (!from.includes(order.status)) return [];
     track.attempted = true;
     const won = await ctx.store.transition({ paymentId, from, to, patch, events, now });
+    if (won) ctx.log.info(`order ${order.orderId}: ${order.status} → ${to}`, { paymentId, paymentStatus: payment.status });
     return won ? events.map((e) => e.key) : [];
   };
 

@@ -63,7 +63,7 @@ export async function startEnv(t: { after: (fn: () => Promise<void>) => void }, 
   const line = (level: string) => (message: string, fields?: Record<string, unknown>) => logs.push(`${level} ${message} ${fields ? JSON.stringify(fields) : ''}`);
   const basePath = options.basePath ?? '';
   const kit = createCheckoutServer({
-    portone: { apiSecret: sandbox.apiSecret, storeId: sandbox.storeId, baseUrl: sandbox.url, timeoutMs: 2_000 },
+    portone: { apiSecret: sandbox.apiSecret, storeId: sandbox.storeId, baseUrl: sandbox.url },
     webhookSecret: sandbox.webhookSecrets.length === 2 ? [sandbox.webhookSecrets[0]!, sandbox.webhookSecrets[1]!] : sandbox.webhookSecret,
     priceOrder,
     store: createSqliteStore({ path: ':memory:' }),
