@@ -342,10 +342,13 @@ export class SandboxCore {
     entry.schedule = { ...rest, status: 'STARTED', startedAt };
     const input = entry.input;
     const key = this.state.billingKeys.get(input.billingKey);
+    const existing = this.state.payments.get(entry.schedule.paymentId);
     let ok = false;
     try {
-      if (!key || key.status !== 'ISSUED' || !key.info) {
-        const existing = this.state.payments.get(entry.schedule.paymentId);
+      if (existing && ['PAID', 'PARTIAL_CANCELLED', 'CANCELLED', 'VIRTUAL_ACCOUNT_ISSUED', 'PAY_PENDING'].includes(existing.payment.status)) {
+        // Paid some other way since it was scheduled: never charge twice.
+        this.log(`schedule ${id}: payment ${entry.schedule.paymentId} is already ${existing.payment.status}; not charged`);
+      } else if (!key || key.status !== 'ISSUED' || !key.info) {
         const reason = key?.status === 'DELETED' ? '빌링키가 삭제되었습니다.' : '빌링키를 찾을 수 없습니다.';
         if (existing) this.markFailed(existing, { reason });
       } else {

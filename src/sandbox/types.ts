@@ -74,7 +74,11 @@ export interface SandboxOptions {
   channels?: SandboxChannel[];
   /** Where webhooks go when a request has no `noticeUrls`. */
   webhookUrls?: string[];
-  /** Delays before each retry of a failed delivery, ms. Default PortOne's 0, 1, 4, 16, 64, 256 minutes. */
+  /**
+   * Delay before each delivery attempt, ms: the first entry before attempt 1, each next one after
+   * the previous attempt failed; the length is the attempt limit. Default PortOne's 0, 1, 4, 16,
+   * 64, 256 minutes (six attempts); `[0, 100, 100]` compresses it for tests.
+   */
   webhookRetryDelaysMs?: number[];
   /** Persist state to this JSON file and load it at start (the sample shop uses this). */
   persistPath?: string;

@@ -267,3 +267,18 @@ test('manual approval of window-issued keys: /billing-keys/confirm and /billing-
   assert.equal(sandbox.payment('bkap-1')?.status, 'PAID');
   assert.equal((await payment.billingKey.getBillingKeyInfo({ billingKey: done.billingKey })).status, 'ISSUED');
 });
+
+test('a schedule whose payment was paid some other way in the meantime does not charge again', async (t) => {
+  const sandbox = await withSandbox(t, { clock: 'manual', now: start });
+  const { payment } = clientFor(sandbox);
+  const { billingKeyInfo } = await payment.billingKey.issueBillingKey({ channelKey: sandbox.channelKeys.billingKey, method: { card: { credential: credential() } }, customer });
+  const { schedule } = await payment.paymentSchedule.createPaymentSchedule({ paymentId: 'twice', payment: { billingKey: billingKeyInfo.billingKey, orderName: 'x', amount: { total: 1_000 }, currency: 'KRW' }, timeToPay: '2026-03-02T00:00:00+09:00' });
+  // The window pays the same paymentId before the schedule is due (the API refuses this while SCHEDULED, the window does not check).
+  await sandbox.pay({ paymentId: 'twice', totalAmount: 1_000 });
+  const paid = (await payment.getPayment({ paymentId: 'twice' })) as PaidPayment;
+  await sandbox.advance(2 * 24 * 3_600_000);
+  const after = (await payment.getPayment({ paymentId: 'twice' })) as PaidPayment;
+  assert.equal(after.transactionId, paid.transactionId, 'the window payment stands');
+  assert.equal(after.billingKey, undefined);
+  assert.equal((await payment.paymentSchedule.getPaymentSchedule({ paymentScheduleId: schedule.id })).status, 'FAILED');
+});

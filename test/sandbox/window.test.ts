@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { PaidPayment } from '@portone/server-sdk/payment';
+import { build } from 'esbuild';
 import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { paymentOf, withSandbox } from './support.js';
@@ -22,9 +23,34 @@ after(() => browser?.close());
 
 const MOBILE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
 
-/** A merchant site on its own origin: `/` loads the sandbox SDK; `/return` is a redirectUrl. */
+/** The npm loader, as a shop bundles it: `window.checkout(sdkUrl, request)` calls requestPayment. */
+async function loaderBundle(): Promise<string> {
+  const result = await build({
+    stdin: {
+      contents: `import * as PortOne from '@portone/browser-sdk/v2';
+        window.checkout = (sdkUrl, request) => { PortOne.__INTERNAL__setPortOneSdkUrl(sdkUrl); return PortOne.requestPayment(request); };`,
+      resolveDir: new URL('.', import.meta.url).pathname,
+    },
+    bundle: true,
+    format: 'iife',
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+/** A merchant site on its own origin: `/` loads the sandbox SDK (or `/npm` the npm loader); `/return` is a redirectUrl. */
 async function merchant(t: TestContext, sandbox: Sandbox, attributes = ''): Promise<string> {
+  const loader = await loaderBundle();
   const server = createServer((req, res) => {
+    if (req.url === '/loader.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(loader);
+      return;
+    }
+    if (req.url === '/npm') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>상점</title><script src="/loader.js"></script></head><body></body></html>');
+      return;
+    }
     const page = req.url?.startsWith('/return')
       ? '<!doctype html><html lang="ko"><title>돌아옴</title><h1>결과</h1></html>'
       : `<!doctype html><html lang="ko" ${attributes}><head><meta charset="utf-8"><title>상점</title><script src="${sandbox.sdkUrl}"></script></head><body><button id="buy">구매</button></body></html>`;
@@ -327,4 +353,27 @@ test('the window and the dashboard pass an axe scan', async (t) => {
   await page.goto(sandbox.dashboardUrl);
   const scan = await new AxeBuilder({ page }).analyze();
   assert.deepEqual(scan.violations.map((v) => v.id), []);
+});
+
+test('@portone/browser-sdk/v2 pointed at the sandbox on a phone: the loader injects the runtime, the window redirects, the result returns as query', async (t) => {
+  const sandbox = await withSandbox(t);
+  const origin = await merchant(t, sandbox);
+  const context = await browser.newContext({ userAgent: MOBILE_UA, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await page.goto(`${origin}/npm`);
+  const request = paymentRequest(sandbox, { payMethod: 'MOBILE', productType: 'DIGITAL', redirectUrl: `${origin}/return`, customer: { fullName: '홍길동' } });
+  sandbox.nextOutcome({ result: 'decline', pgCode: 'M201' });
+  await page.evaluate(([sdkUrl, req]) => void (window as unknown as { checkout: (u: unknown, r: unknown) => Promise<unknown> }).checkout(sdkUrl, req), [sandbox.sdkUrl, request] as const);
+  await page.waitForURL(/\/return\?/);
+  const query = Object.fromEntries(new URL(page.url()).searchParams);
+  assert.deepEqual(query, {
+    paymentId: request.paymentId,
+    txId: paymentOf(sandbox, request.paymentId).transactionId,
+    transactionType: 'PAYMENT',
+    code: 'FAILURE_TYPE_PG',
+    message: '[M201] 인증번호가 일치하지 않습니다.',
+    pgCode: 'M201',
+    pgMessage: '인증번호가 일치하지 않습니다.',
+  });
 });
