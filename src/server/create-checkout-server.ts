@@ -120,9 +120,10 @@ export function createCheckoutServer(options: CheckoutServerOptions): CheckoutSe
       if (path !== base && !path.startsWith(`${base}/`)) throw new CheckoutError('NOT_FOUND', `path: expected one under ${base}, got ${JSON.stringify(path.slice(0, 80))}`);
       path = path.slice(base.length) || '/';
     }
-    const methods = ROUTE_TABLE[path];
+    // Own properties only: a path or method named like an Object.prototype member is just unknown.
+    const methods = Object.hasOwn(ROUTE_TABLE, path) ? ROUTE_TABLE[path] : undefined;
     if (methods) {
-      const handler = methods[request.method];
+      const handler = Object.hasOwn(methods, request.method) ? methods[request.method] : undefined;
       if (!handler) return methodNotAllowed(request.method, Object.keys(methods));
       return handler(core, request);
     }

@@ -57,18 +57,13 @@ export async function syncPayment(ctx: KitContext, paymentId: string, known?: Or
   const order = known ?? (await getOrderOrThrow(ctx, paymentId));
   const payment = await readPayment(ctx, paymentId);
   if (!payment) return { order, events: [] };
-  const { events, attempted } = await apply(ctx, order, payment);
-  const after = attempted ? ((await ctx.store.getOrder(paymentId)) ?? order) : order;
+  const track = { attempted: false };
+  const events = await decide(ctx, order, payment, track);
+  const after = track.attempted ? ((await ctx.store.getOrder(paymentId)) ?? order) : order;
   return { order: after, payment, events };
 }
 
-/** Moves the order to match the payment: the keys of the events it enqueued, and whether it tried a change at all. */
-async function apply(ctx: KitContext, order: Order, payment: KnownPayment): Promise<{ events: string[]; attempted: boolean }> {
-  const track = { attempted: false };
-  const events = await decide(ctx, order, payment, track);
-  return { events, attempted: track.attempted };
-}
-
+/** Moves the order to match the payment; returns the keys of the events it enqueued, and notes whether it tried a change. */
 async function decide(ctx: KitContext, order: Order, payment: KnownPayment, track: { attempted: boolean }): Promise<string[]> {
   const policy = { storeId: ctx.options.portone.storeId, allowTestChannels: ctx.options.allowTestChannels };
   const paymentId = order.paymentId;
@@ -81,6 +76,10 @@ async function decide(ctx: KitContext, order: Order, payment: KnownPayment, trac
     const won = await ctx.store.transition({ paymentId, from, to, patch, events, now });
     if (won) ctx.log.info(`order ${order.orderId}: ${order.status} → ${to}`, { paymentId, paymentStatus: payment.status });
     return won ? events.map((e) => e.key) : [];
+  };
+  const refuse = (verdict: Exclude<Verdict, { ok: true }>): Promise<string[]> => {
+    track.attempted = true;
+    return flag(ctx, order, payment, verdict);
   };
 
   if (order.status === 'FLAGGED') {
@@ -96,7 +95,7 @@ async function decide(ctx: KitContext, order: Order, payment: KnownPayment, trac
 
     case 'VIRTUAL_ACCOUNT_ISSUED': {
       const verdict = verifyPayment(order, payment, policy);
-      if (!verdict.ok) return (track.attempted = true), flag(ctx, order, payment, verdict);
+      if (!verdict.ok) return refuse(verdict);
       return move(['PENDING', 'FAILED'], 'VIRTUAL_ACCOUNT_ISSUED', compactPatch({ payMethod: payMethodOf(payment), virtualAccount: virtualAccountOf(payment) }), [
         { key: `virtual-account-issued:${paymentId}`, type: 'virtual-account-issued', paymentId, payload: snapshot },
       ]);
@@ -104,7 +103,7 @@ async function decide(ctx: KitContext, order: Order, payment: KnownPayment, trac
 
     case 'PAID': {
       const verdict = verifyPayment(order, payment, policy);
-      if (!verdict.ok) return (track.attempted = true), flag(ctx, order, payment, verdict);
+      if (!verdict.ok) return refuse(verdict);
       return move(UNPAID, 'PAID', paidPatch(payment), paidEvents(order, payment));
     }
 
@@ -132,7 +131,7 @@ async function decide(ctx: KitContext, order: Order, payment: KnownPayment, trac
       // Paid and refunded before the kit saw it paid.
       if (payment.status === 'CANCELLED') return move(UNPAID, 'CANCELLED', { cancelledAmount }, []);
       const verdict = verifyPayment(order, payment, policy);
-      if (!verdict.ok) return (track.attempted = true), flag(ctx, order, payment, verdict);
+      if (!verdict.ok) return refuse(verdict);
       return move(UNPAID, 'PARTIAL_CANCELLED', { ...paidPatch(payment), cancelledAmount }, [...paidEvents(order, payment), ...cancellationEvents]);
     }
   }

@@ -188,3 +188,26 @@ test('inside a plain node:http server through toNodeListener', async (t) => {
   assert.equal(big.status, 413);
   assert.equal((await big.json()).code, 'BODY_TOO_LARGE');
 });
+
+test('complete while the window is still open (PortOne: READY) answers 409 PAYMENT_NOT_COMPLETED and changes nothing', async (t) => {
+  const env = await startEnv(t);
+  const prepared = await env.prepare(CART);
+  // What the browser SDK runtime does when it opens the window (the sandbox's window protocol).
+  const opened = await fetch(`${env.sandbox.url}/checkout/prepare`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      transactionType: 'PAYMENT',
+      request: { storeId: env.sandbox.storeId, channelKey: prepared.channelKey, paymentId: prepared.paymentId, orderName: prepared.orderName, totalAmount: prepared.totalAmount, currency: prepared.currency, payMethod: 'CARD', customer: prepared.customer, customData: prepared.customData },
+      client: { userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0' },
+    }),
+  });
+  assert.equal(opened.status, 200, await opened.clone().text());
+  assert.equal(env.sandbox.payment(prepared.paymentId)?.status, 'READY');
+  const before = await env.kit.getOrder(prepared.paymentId);
+  const answer = await env.post('/payments/complete', { paymentId: prepared.paymentId });
+  assert.equal(answer.status, 409);
+  assert.equal(answer.body.code, 'PAYMENT_NOT_COMPLETED');
+  assert.match(answer.body.message, /expected PortOne to report it PAID, VIRTUAL_ACCOUNT_ISSUED or FAILED, got READY/);
+  assert.deepEqual(await env.kit.getOrder(prepared.paymentId), before);
+});

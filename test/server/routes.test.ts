@@ -172,6 +172,10 @@ test('unknown routes and methods', async (t) => {
   assert.equal(wrongMethod.body.code, 'METHOD_NOT_ALLOWED');
   assert.match(wrongMethod.body.message, /method: expected POST, got "GET"/);
   assert.equal(wrongMethod.headers.get('allow'), 'POST');
+  for (const method of ['constructor', 'toString', '__proto__']) {
+    const odd = await call(kit, new Request(`${ORIGIN}/payments/prepare`, { method }));
+    assert.deepEqual([odd.status, odd.body.code], [405, 'METHOD_NOT_ALLOWED'], method);
+  }
   const put = await call(kit, new Request(`${ORIGIN}/payments/pay_1`, { method: 'PUT', body: '{}' }));
   assert.equal(put.status, 405);
   assert.equal(put.headers.get('allow'), 'GET');
