@@ -1,8 +1,8 @@
-import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../src/define.js';
 import { PortoneBillingKeyAndPayButton, PortonePaidEvent, type PortoneFailEvent, type PortoneRequestEvent } from '../../src/index.js';
 import { deferred, fake, installFakePortOne } from './support/fake-portone.js';
-import { CUSTOMER_ATTRS, PAGE_URL, button, cleanup, clickFor, fakeFetch, mount, pretendMobile, record, returnWith, settled, statusText } from './support/harness.js';
+import { CUSTOMER_ATTRS, PAGE_URL, button, cleanup, clickFor, fakeFetch, mount, pretendMobile, record, returnWith, settled, statusText, until } from './support/harness.js';
 
 installFakePortOne();
 
@@ -137,6 +137,7 @@ describe('<portone-billing-key-and-pay-button>', () => {
       const el = await subscribe();
       button(el).click();
       button(el).click();
+      await until(() => fake.calls.length === 1, 'the window opened');
       await aTimeout(10);
       expect(fake.calls).to.have.length(1);
       gate.resolve({ transactionType: 'ISSUE_BILLING_KEY_AND_PAY', paymentId: 'sub-1', txId: '', billingKey: '', code: 'E', message: '<u>오류</u>' });
@@ -150,7 +151,7 @@ describe('<portone-billing-key-and-pay-button>', () => {
     fake.respond = () => undefined;
     const leaving = await subscribe();
     button(leaving).click();
-    await aTimeout(20);
+    await until(() => leaving.getAttribute('state') === 'window-open' && fake.calls.length === 1, 'the window took the page');
     leaving.remove();
     const result = { transactionType: 'ISSUE_BILLING_KEY_AND_PAY', paymentId: 'sub-1', txId: 'tx-r', billingKey: 'bk-r' };
     returnWith(result);
@@ -172,7 +173,7 @@ describe('<portone-billing-key-and-pay-button>', () => {
     });
     try {
       const el = await subscribe({ endpoint: '/kit', plan: 'monthly', 'order-id': 'o-1', 'total-amount': '100' });
-      await waitUntil(() => kit.calls.length === 1);
+      await until(() => kit.calls.length === 1);
       expect(kit.calls[0]!.body).to.deep.equal({ orderId: 'o-1', customer: { fullName: '홍길동', phoneNumber: '010-1234-5678', email: 'hong@example.com' }, payMethod: 'MOBILE', plan: 'monthly' });
       const event = await clickFor<PortonePaidEvent>(el, 'portone-paid');
       expect(fake.calls[0]!.request).to.deep.equal({ ...REQUEST, paymentId: 'srv-sub', orderName: '서버 구독', totalAmount: 12900, productType: 'REAL', offerPeriod: { interval: '1y' } });

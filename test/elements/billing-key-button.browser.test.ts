@@ -1,8 +1,8 @@
-import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../src/define.js';
 import { PortoneBillingKeyButton, PortoneBillingKeyIssuedEvent, type PortoneCancelEvent, type PortoneFailEvent, type PortoneRequestEvent } from '../../src/index.js';
 import { deferred, fake, installFakePortOne, portOneError } from './support/fake-portone.js';
-import { CUSTOMER_ATTRS, PAGE_URL, button, cleanup, clickFor, fakeFetch, mount, pretendMobile, record, returnWith, settled, statusText } from './support/harness.js';
+import { CUSTOMER_ATTRS, PAGE_URL, button, cleanup, clickFor, fakeFetch, mount, pretendMobile, record, returnWith, settled, statusText, until } from './support/harness.js';
 
 installFakePortOne();
 
@@ -158,6 +158,7 @@ describe('<portone-billing-key-button>', () => {
       const el = await issue();
       button(el).click();
       button(el).click();
+      await until(() => fake.calls.length === 1, 'the window opened');
       await aTimeout(10);
       button(el).click();
       expect(fake.calls).to.have.length(1);
@@ -182,7 +183,7 @@ describe('<portone-billing-key-button>', () => {
       fake.respond = () => undefined;
       const leaving = await issue();
       button(leaving).click();
-      await aTimeout(20);
+      await until(() => leaving.getAttribute('state') === 'window-open' && fake.calls.length === 1, 'the window took the page');
       leaving.remove();
 
       returnWith({ transactionType: 'ISSUE_BILLING_KEY', billingKey: 'bk-returned' });
@@ -211,7 +212,7 @@ describe('<portone-billing-key-button>', () => {
       });
       try {
         const el = await issue({ endpoint: '/kit', plan: 'monthly', 'issue-id': 'page-issue' });
-        await waitUntil(() => kit.calls.length === 1);
+        await until(() => kit.calls.length === 1);
         expect(kit.calls[0]!.body).to.deep.equal({ customer: { fullName: '홍길동', phoneNumber: '010-1234-5678', email: 'hong@example.com' }, plan: 'monthly' });
         const event = await clickFor<PortoneBillingKeyIssuedEvent>(el, 'portone-billing-key-issued');
         expect(fake.calls[0]!.request).to.deep.equal({ ...REQUEST, issueId: 'srv-issue', issueName: '월간 플랜', displayAmount: 9900, offerPeriod: { interval: '1m' }, customData: { plan: 'monthly' } });

@@ -1,4 +1,4 @@
-import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../src/define.js';
 import {
   PortoneFailEvent,
@@ -22,6 +22,7 @@ import {
   returnWith,
   settled,
   statusText,
+  until,
 } from './support/harness.js';
 
 installFakePortOne();
@@ -105,9 +106,7 @@ describe('<portone-payment-button>', () => {
     const gate = deferred();
     fake.respond = () => gate.promise;
     button(el).click();
-    await el.updateComplete;
-    await aTimeout(0);
-    expect(el.getAttribute('state')).to.equal('window-open');
+    await until(() => el.getAttribute('state') === 'window-open', 'the window is open');
     gate.resolve({ transactionType: 'PAYMENT', paymentId: 'order-1', txId: 't' });
     await settled(el);
     expect(el.getAttribute('state')).to.equal('done');
@@ -399,9 +398,10 @@ describe('<portone-payment-button>', () => {
     const seen = record(el);
     button(el).click();
     button(el).click();
+    await until(() => fake.calls.length === 1, 'the window opened');
     await el.updateComplete;
-    await aTimeout(10);
     button(el).click();
+    await aTimeout(10);
     expect(fake.calls).to.have.length(1);
     expect(button(el).disabled).to.equal(true);
     expect(button(el).getAttribute('aria-busy')).to.equal('true');
@@ -432,7 +432,7 @@ describe('<portone-payment-button>', () => {
     const seen: Event[] = [];
     el.addEventListener('portone-ready', (event) => seen.push(event));
     el.dispatchEvent(new PointerEvent('pointerenter'));
-    await waitUntil(() => seen.length === 1);
+    await until(() => seen.length === 1);
     await clickFor(el, 'portone-paid');
     expect(seen).to.have.length(1);
   });
@@ -445,8 +445,7 @@ describe('<portone-payment-button>', () => {
       fake.respond = () => undefined;
       const leaving = await pay(attrs);
       button(leaving).click();
-      await aTimeout(20);
-      expect(leaving.state).to.equal('window-open');
+      await until(() => leaving.state === 'window-open' && fake.calls.length === 1, 'the window took the page');
       leaving.remove();
       fake.reset();
     }
@@ -535,7 +534,7 @@ describe('<portone-payment-button>', () => {
       kit = fakeFetch({ '/portone/payments/prepare': () => [200, prepared], '/portone/payments/complete': () => [200, order('PAID')] });
       const el = await pay({ endpoint: '/portone/', items: ITEMS, 'total-amount': '1', 'payment-id': 'page-id' });
       el.request = { totalAmount: 2 };
-      await waitUntil(() => kit.calls.length === 1, 'prepared on first visibility');
+      await until(() => kit.calls.length === 1, 'prepared on first visibility');
       expect(kit.calls[0]).to.deep.equal({
         url: '/portone/payments/prepare',
         body: { items: [{ id: 'sku-1', quantity: 3 }], customer: { fullName: '홍길동', phoneNumber: '010-1234-5678', email: 'hong@example.com' }, payMethod: 'CARD' },
@@ -650,12 +649,12 @@ describe('<portone-payment-button>', () => {
       });
       fake.respond = () => ({ transactionType: 'PAYMENT', paymentId: 'srv-1', txId: 't', code: 'FAILURE_TYPE_PG', message: '사용자가 결제를 취소하였습니다.' });
       const el = await pay({ endpoint: '/portone', items: ITEMS });
-      await waitUntil(() => kit.calls.length === 1);
+      await until(() => kit.calls.length === 1);
       await clickFor(el, 'portone-cancel');
-      await waitUntil(() => kit.calls.length === 2, 'a fresh prepare after the cancel');
+      await until(() => kit.calls.length === 2, 'a fresh prepare after the cancel');
       el.items = [{ id: 'sku-2', quantity: 1 }];
       el.items = [{ id: 'sku-2', quantity: 2 }];
-      await waitUntil(() => kit.calls.length === 3, 'one prepare for the changed cart');
+      await until(() => kit.calls.length === 3, 'one prepare for the changed cart');
       await aTimeout(300);
       expect(kit.calls).to.have.length(3);
       expect(kit.calls[2]!.body).to.deep.include({ items: [{ id: 'sku-2', quantity: 2 }] });

@@ -4,7 +4,7 @@ import { aTimeout, expect, oneEvent } from '@open-wc/testing';
 import '../../src/define.js';
 import { DEFAULT_SDK_URL, setSdkUrl, type PortoneBillingKeyIssuedEvent, type PortoneFailEvent, type PortonePaidEvent, type PortonePaymentButton } from '../../src/index.js';
 import { getSdkUrl } from '../../src/client/loader.js';
-import { CUSTOMER_ATTRS, button, cleanup, clickFor, mount } from './support/harness.js';
+import { CUSTOMER_ATTRS, button, cleanup, clickFor, mount, until } from './support/harness.js';
 
 const RUNTIME = '/test/elements/support/portone-runtime.js';
 const MISSING = '/test/elements/support/no-such-runtime.js';
@@ -33,8 +33,7 @@ describe('PortOne SDK loading', () => {
     expect(scripts(), 'not visible, not touched').to.deep.equal([]);
     el.dispatchEvent(new PointerEvent('pointerenter'));
     expect(scripts(), 'the module-level setSdkUrl URL').to.deep.equal([MISSING]);
-    await aTimeout(100);
-    expect(scripts(), 'a failed load removes its script').to.deep.equal([]);
+    await until(() => scripts().length === 0, 'a failed load removes its script');
   });
 
   it('a load failure fires portone-fail (SDK_LOAD_FAILED) at the click, and the next click retries, for each element', async () => {

@@ -1,6 +1,6 @@
 // Small helpers the element specs share: click the real button, await the element's events, fake
 // `fetch` for the verification kit, pretend to be a phone.
-import { aTimeout, oneEvent } from '@open-wc/testing';
+import { aTimeout, oneEvent, waitUntil } from '@open-wc/testing';
 import type { CheckoutElement } from '../../../src/index.js';
 
 export const OUTCOME_EVENTS = [
@@ -27,6 +27,11 @@ export function record(el: EventTarget): Event[] {
   const seen: Event[] = [];
   for (const type of OUTCOME_EVENTS) el.addEventListener(type, (event) => seen.push(event));
   return seen;
+}
+
+/** Waits for `predicate`, generously: two cores run the browser tests two files at a time. */
+export function until(predicate: () => boolean, message?: string): Promise<void> {
+  return waitUntil(predicate, message, { timeout: 5000 });
 }
 
 /** Clicks the button and resolves with the first event of `type`. */
