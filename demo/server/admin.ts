@@ -66,11 +66,14 @@ export function adminRoutes({ kit, db, pages, pageContext, password, sandbox }: 
   admin.get('/api/state', async (c) => {
     const [orders, webhooks, subscriptions] = await Promise.all([kit.listOrders({ limit: 300 }), kit.listWebhookDeliveries({ limit: 100 }), kit.listSubscriptions({ limit: 100 })]);
     const fulfilments = db.fulfilments(300);
+    const customerIds = new Set([...orders.map((o) => o.customer?.customerId), ...subscriptions.map((s) => s.customerId)].filter((id): id is string => id !== undefined));
+    const members = Object.fromEntries([...customerIds].map((id) => [id, db.profile(id).name]));
     return c.json(
       {
         mode: sandbox ? 'sandbox' : 'portone',
         now: sandbox ? sandbox.now() : Date.now(),
         orders,
+        members,
         webhooks,
         subscriptions,
         fulfilments,

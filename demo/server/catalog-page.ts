@@ -17,7 +17,7 @@ function productCard(product: Product, ctx: PageContext): string {
   const name = product.name[lang];
   return `<li class="product-card">
 <a class="product-card-link" href="/products/${product.id}">
-<img src="/images/products/${product.id}.svg" alt="" width="400" height="400" loading="lazy">
+<img src="/images/products/${product.id}.svg" alt="" width="400" height="400">
 ${product.badge ? `<span class="badge">${escapeHtml(product.badge[lang])}</span>` : ''}
 <h3 class="product-card-name">${escapeHtml(name)}</h3>
 </a>
@@ -85,7 +85,7 @@ ${PRODUCTS.map((product) => productCard(product, ctx)).join('\n')}
 <div>
 <h2 id="promo-title">${escapeHtml(t(lang, 'catalog.subscribeTitle'))}</h2>
 <p>${escapeHtml(BEANS_PLAN.description[lang])}</p>
-<p><a class="button" href="/subscribe">${escapeHtml(t(lang, 'catalog.subscribeLink'))} · ${formatWon(BEANS_PLAN.amount)}${escapeHtml(t(lang, 'subscribe.perMonth'))}</a></p>
+<p><a class="button" href="/subscribe">${escapeHtml(t(lang, 'catalog.subscribeLink'))} · ${formatWon(BEANS_PLAN.amount)} ${escapeHtml(t(lang, 'subscribe.perMonth'))}</a></p>
 </div>
 </section>
 <p class="toast" role="status" aria-live="polite" data-toast></p>

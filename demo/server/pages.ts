@@ -78,12 +78,12 @@ export class PageStore {
 
   render(page: PageName, ctx: PageContext): string {
     const config = JSON.stringify(ctx.config).replace(/</g, '\\u003c');
-    let html = this.#source(page)
+    const html = this.#source(page)
       .replace(/<html lang="[^"]*"/, `<html lang="${ctx.lang}"`)
       .replace('<!--site-header-->', renderHeader(ctx))
       .replace('<!--site-footer-->', renderFooter(ctx))
       .replace('</head>', `<script id="shop-config" type="application/json">${config}</script>\n</head>`);
-    if (ctx.lang !== 'ko') html = translateHtml(html, ctx.lang);
-    return html;
+    // Korean too: the dictionary, not the HTML's placeholder text, is the source of every string.
+    return translateHtml(html, ctx.lang);
   }
 }

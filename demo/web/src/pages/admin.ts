@@ -10,6 +10,8 @@ interface AdminState {
   mode: 'sandbox' | 'portone';
   now: number;
   orders: Order[];
+  /** Member names by customer id (period charges carry only the id). */
+  members: Record<string, string>;
   webhooks: WebhookDelivery[];
   subscriptions: Subscription[];
   fulfilments: Fulfilment[];
@@ -36,16 +38,17 @@ function orderRow(order: Order, fulfilment: Fulfilment | undefined): string {
   if (order.status === 'VIRTUAL_ACCOUNT_ISSUED' && state?.mode === 'sandbox') {
     actions.push(`<button type="button" class="button button-small" data-action="deposit">${escapeHtml(tr('admin.deposit'))}</button>`);
   }
-  const customer = order.customer?.fullName ?? order.customer?.customerId ?? '';
+  const customerId = order.customer?.customerId;
+  const customer = order.customer?.fullName ?? (customerId ? state?.members[customerId] : undefined) ?? customerId ?? '';
   return `<tr data-payment-id="${escapeHtml(order.paymentId)}">
 <td>${escapeHtml(formatDateTime(lang, order.createdAt))}</td>
-<td><span class="cell-title">${escapeHtml(order.orderName)}</span><span class="cell-sub mono">${escapeHtml(order.reference ?? order.orderId)}</span><span class="cell-sub mono">${escapeHtml(order.paymentId)}</span></td>
+<td class="wrap-cell"><span class="cell-title">${escapeHtml(order.orderName)}</span><span class="cell-sub mono">${escapeHtml(order.reference ?? order.orderId)}</span><span class="cell-sub mono">${escapeHtml(order.paymentId)}</span></td>
 <td>${escapeHtml(customer)}</td>
 <td class="num">${formatWon(order.totalAmount)}</td>
 <td class="num" data-cell="refunded">${order.cancelledAmount ? formatWon(order.cancelledAmount) : '—'}</td>
 <td>${escapeHtml(order.payMethod ? tr(`method.${order.payMethod}`) : order.kind === 'subscription' ? tr('method.BILLING_KEY') : '')}</td>
 <td data-cell="status">${status('order', order.status, tr(`status.${order.status}`))}${order.flag ? `<span class="cell-sub">${escapeHtml(order.flag.code)}</span>` : ''}</td>
-<td data-cell="fulfilment">${fulfilment ? escapeHtml(fulfilment.status) : '—'}</td>
+<td data-cell="fulfilment">${fulfilment ? escapeHtml(tr(`fulfilment.${fulfilment.status}`)) : '—'}</td>
 <td class="actions">${actions.join('')}</td>
 </tr>`;
 }
@@ -63,7 +66,7 @@ function render(): void {
   $('[data-subscriptions]').innerHTML = state.subscriptions.length
     ? state.subscriptions
         .map(
-          (s) => `<tr data-subscription-id="${escapeHtml(s.id)}"><td>${escapeHtml(planName(s.plan))}</td><td class="mono">${escapeHtml(s.customerId)}</td>
+          (s) => `<tr data-subscription-id="${escapeHtml(s.id)}"><td>${escapeHtml(planName(s.plan))}</td><td>${escapeHtml(state!.members[s.customerId] ?? s.customerId)}</td>
 <td>${status('subscription', s.status, tr(`subscription.${s.status}`))}</td><td class="num" data-cell="periods">${s.paidPeriods}</td>
 <td>${escapeHtml(formatDateTime(lang, s.nextChargeAt))}</td><td class="num">${formatWon(s.amount)}</td></tr>`,
         )

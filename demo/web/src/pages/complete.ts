@@ -61,7 +61,11 @@ const returned = parseRedirectQuery(location.search);
 
 if (returned) {
   // The element claims the result, strips it from the address bar and posts it to the kit.
-  finisher.addEventListener('portone-paid', (event) => void showOrder(event.detail.paymentId));
+  finisher.addEventListener('portone-paid', (event) => {
+    // Keep the order (not PortOne's result) in the address, so a reload shows it again.
+    history.replaceState(history.state, '', `/complete?order=${encodeURIComponent(event.detail.paymentId)}`);
+    void showOrder(event.detail.paymentId);
+  });
   finisher.addEventListener('portone-virtual-account-issued', (event) => {
     clearCart();
     location.replace(`/waiting?order=${encodeURIComponent(event.detail.paymentId)}`);

@@ -33,7 +33,7 @@ async function load(): Promise<void> {
       const li = item(`<div class="order-card-head"><h3 class="order-name"></h3>${badge('subscription', subscription.status, tr(`subscription.${subscription.status}`))}</div>
         <dl class="order-facts"><div><dt>${tr('orders.nextCharge')}</dt><dd>${subscription.status === 'CANCELLED' ? '—' : formatDate(lang, subscription.nextChargeAt)}</dd></div>
         <div><dt>${tr('orders.paidPeriods')}</dt><dd>${subscription.paidPeriods}</dd></div>
-        <div><dt>${tr('complete.amount')}</dt><dd>${formatWon(subscription.amount)}${tr('subscribe.perMonth')}</dd></div></dl>`);
+        <div><dt>${tr('complete.amount')}</dt><dd>${formatWon(subscription.amount)} ${tr('subscribe.perMonth')}</dd></div></dl>`);
       $('.order-name', li).textContent = plan ? plan.name[lang] : subscription.plan;
       li.dataset.subscriptionId = subscription.id;
       return li;

@@ -1,0 +1,117 @@
+// Recurring payments: a card billing key for the monthly coffee plan (first month charged at once,
+// the next scheduled with PortOne and charged when the sandbox clock reaches it), and KG Inicis's
+// phone billing (billing key and first payment in one window).
+import { expect, paymentWindow, snap, test } from './support/fixtures.js';
+import { query } from './support/shop.js';
+
+interface SubscriptionRow {
+  id: string;
+  customer_id: string;
+  plan: string;
+  status: string;
+  paid_periods: number;
+  next_charge_at: number | null;
+  next_payment_id: string | null;
+  billing_key: string;
+}
+
+const memberId = async (page: import('@playwright/test').Page): Promise<string> =>
+  (await page.context().cookies()).find((cookie) => cookie.name === 'dalbit_member')!.value;
+
+const subscriptionsOf = (shop: Parameters<typeof query>[0], customerId: string, plan: string) =>
+  query<SubscriptionRow>(shop, 'checkout.sqlite', 'SELECT * FROM subscriptions WHERE customer_id = ? AND plan = ?', customerId, plan);
+
+const paidOrdersOf = (shop: Parameters<typeof query>[0], subscriptionId: string) =>
+  query<{ payment_id: string; total_amount: number }>(shop, 'checkout.sqlite', "SELECT payment_id, total_amount FROM orders WHERE subscription_id = ? AND status = 'PAID' ORDER BY created_at", subscriptionId);
+
+const fulfilledCount = (shop: Parameters<typeof query>[0], paymentIds: string[]) =>
+  paymentIds.length === 0 ? 0 : query<{ n: number }>(shop, 'shop.sqlite', `SELECT COUNT(*) AS n FROM fulfilments WHERE payment_id IN (${paymentIds.map(() => '?').join(',')})`, ...paymentIds)[0]!.n;
+
+test('card subscription: first month charged now, the next one charged when its schedule comes due', async ({ page, admin, shop }) => {
+  await page.goto('/subscribe');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('월간 원두 정기배송');
+  await expect(page.locator('[data-field="price"]')).toHaveText('₩19,900');
+  await page.getByLabel('이름').fill('박서준');
+  await page.getByLabel('이름').blur();
+  await snap(page, 'subscribe');
+
+  await page.getByRole('button', { name: '카드 등록하고 구독 시작' }).click();
+  const window = paymentWindow(page);
+  await expect(window.getByRole('heading', { name: 'KG이니시스 카드 등록 (정기결제)' })).toBeVisible();
+  await expect(window.locator('[data-field="amount"]')).toHaveText('19,900원');
+  await window.getByRole('radio', { name: 'KB국민카드' }).check();
+  await window.getByRole('button', { name: '등록하기' }).click();
+
+  // The kit verified the key, charged the first month and scheduled the next.
+  await expect(page.getByRole('heading', { name: '구독을 시작했습니다' })).toBeVisible();
+  await expect(page.locator('[data-field="first"]')).toHaveText('₩19,900 · 결제 완료');
+  await expect(page.locator('[data-field="next"]')).not.toBeEmpty();
+  await snap(page, 'subscribe-done');
+
+  const customerId = await memberId(page);
+  await expect.poll(() => subscriptionsOf(shop, customerId, 'beans-monthly')[0]?.status).toBe('ACTIVE');
+  const [subscription] = subscriptionsOf(shop, customerId, 'beans-monthly');
+  expect(subscription!.paid_periods).toBe(1);
+  const firstPaid = paidOrdersOf(shop, subscription!.id);
+  expect(firstPaid).toEqual([expect.objectContaining({ total_amount: 19_900 })]);
+  expect(fulfilledCount(shop, firstPaid.map((o) => o.payment_id))).toBe(1);
+  expect(query(shop, 'checkout.sqlite', 'SELECT status FROM billing_keys WHERE billing_key = ?', subscription!.billing_key)).toEqual([{ status: 'ISSUED' }]);
+  // The next month waits as a PortOne schedule.
+  await admin.goto('/admin');
+  const scheduled = admin.locator(`tr[data-schedule-id]`, { hasText: subscription!.next_payment_id! });
+  await expect(scheduled).toContainText('SCHEDULED');
+  await expect(admin.locator(`tr[data-subscription-id="${subscription!.id}"] [data-cell="periods"]`)).toHaveText('1');
+
+  // The admin moves the sandbox clock to the due time: PortOne charges the key, the webhook tells the kit.
+  await admin.getByRole('button', { name: '예약 결제 실행' }).click();
+  await expect(admin.locator('[data-notice]')).toHaveText('처리했습니다.');
+  await expect(scheduled).toContainText('SUCCEEDED');
+  await expect(admin.locator(`tr[data-subscription-id="${subscription!.id}"] [data-cell="periods"]`)).toHaveText('2');
+  await snap(admin, 'admin-after-schedule');
+
+  await expect.poll(() => subscriptionsOf(shop, customerId, 'beans-monthly')[0]!.paid_periods).toBe(2);
+  const after = subscriptionsOf(shop, customerId, 'beans-monthly')[0]!;
+  expect(after.status).toBe('ACTIVE');
+  expect(after.next_charge_at).toBeGreaterThan(subscription!.next_charge_at!);
+  const paid = paidOrdersOf(shop, subscription!.id);
+  expect(paid).toHaveLength(2);
+  expect(paid.every((o) => o.total_amount === 19_900)).toBe(true);
+  expect(fulfilledCount(shop, paid.map((o) => o.payment_id))).toBe(2);
+
+  // The shopper sees both charges and the next date.
+  await page.goto('/orders');
+  await expect(page.locator(`[data-subscription-id="${subscription!.id}"]`)).toContainText('구독 중');
+  await expect(page.locator(`[data-subscription-id="${subscription!.id}"]`)).toContainText('2');
+  for (const order of paid) await expect(page.locator(`[data-payment-id="${order.payment_id}"]`)).toContainText('결제 완료');
+  await snap(page, 'my-orders-subscription');
+});
+
+test('phone billing: billing key and first payment in one KG Inicis window', async ({ page, shop }) => {
+  await page.goto('/phone');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('온라인 브루잉 클래스');
+  await page.getByRole('button', { name: '휴대폰으로 구독 결제' }).click();
+
+  const window = paymentWindow(page);
+  await expect(window.getByRole('heading', { name: 'KG이니시스 휴대폰 정기결제' })).toBeVisible();
+  await expect(window.locator('[data-field="amount"]')).toHaveText('9,900원');
+  await window.getByRole('radio', { name: 'KT', exact: true }).check();
+  await snap(page, 'phone-window', { fullPage: false });
+  await window.getByRole('button', { name: '결제하기', exact: true }).click();
+
+  await expect(page.getByRole('heading', { name: '클래스 구독을 시작했습니다' })).toBeVisible();
+  await expect(page.locator('[data-field="first"]')).toHaveText('₩9,900 · 결제 완료');
+  await expect(page.locator('[data-field="next"]')).not.toBeEmpty();
+  await snap(page, 'phone-done');
+
+  const customerId = await memberId(page);
+  const [order] = query<{ payment_id: string; status: string; kind: string; billing_key: string; total_amount: number }>(
+    shop,
+    'checkout.sqlite',
+    "SELECT * FROM orders WHERE kind = 'billing-key-and-pay' AND json_extract(customer, '$.customerId') = ?",
+    customerId,
+  );
+  expect(order).toMatchObject({ status: 'PAID', total_amount: 9_900 });
+  expect(query(shop, 'checkout.sqlite', 'SELECT status, customer_id FROM billing_keys WHERE billing_key = ?', order!.billing_key)).toEqual([{ status: 'ISSUED', customer_id: customerId }]);
+  await expect.poll(() => subscriptionsOf(shop, customerId, 'class-monthly')[0]?.status).toBe('ACTIVE');
+  expect(query(shop, 'shop.sqlite', 'SELECT status, amount FROM fulfilments WHERE payment_id = ?', order!.payment_id)).toEqual([{ status: 'ACCESS_GRANTED', amount: 9_900 }]);
+});
