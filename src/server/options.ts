@@ -147,6 +147,8 @@ export interface CheckoutServerOptions extends CheckoutHooks {
   hookRetry?: { maxAttempts?: number; baseDelayMs?: number };
   /** How often due hook retries run in the background, ms; 0 turns the timer off. Default 1 000. */
   hookPollMs?: number;
+  /** How long a request waits for the hooks it triggered before answering (they go on in the background). Default 10 000. */
+  hookWaitMs?: number;
   /** What `reconcile()` treats as "left behind": orders unchanged for this long, ms. Default 10 minutes. */
   reconcileAfterMs?: number;
   /** Milliseconds since the epoch; tests pass a controllable one. Default `Date.now`. */
@@ -170,6 +172,7 @@ export interface ResolvedOptions {
   hookMaxAttempts: number;
   hookBaseDelayMs: number;
   hookPollMs: number;
+  hookWaitMs: number;
   reconcileAfterMs: number;
   now: () => number;
   hooks: CheckoutHooks;
@@ -267,6 +270,7 @@ export function resolveOptions(options: CheckoutServerOptions): ResolvedOptions 
     hookMaxAttempts: Math.max(1, nonNegativeInt(options.hookRetry?.maxAttempts, 'options.hookRetry.maxAttempts', 12)),
     hookBaseDelayMs: nonNegativeInt(options.hookRetry?.baseDelayMs, 'options.hookRetry.baseDelayMs', 1_000),
     hookPollMs: nonNegativeInt(options.hookPollMs, 'options.hookPollMs', 1_000),
+    hookWaitMs: nonNegativeInt(options.hookWaitMs, 'options.hookWaitMs', 10_000),
     reconcileAfterMs: nonNegativeInt(options.reconcileAfterMs, 'options.reconcileAfterMs', 10 * 60_000),
     now: options.now ?? Date.now,
     hooks: {

@@ -9,7 +9,7 @@ import type { EventType, HookEvent } from './model.js';
 export type EventHandler = (event: HookEvent) => Promise<readonly string[] | void>;
 
 export interface Outbox {
-  /** Runs these events now (the ones a request just enqueued) and what they enqueue in turn. */
+  /** Runs these events now (the ones a request just enqueued) and what they enqueue in turn; waits at most `hookWaitMs`. */
   run(keys: readonly string[]): Promise<void>;
   /** Runs every event that is due (retries whose backoff passed, work a crashed runner left). */
   runDue(): Promise<number>;
@@ -74,8 +74,26 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
     return draining;
   }
 
+  /**
+   * The request that made a change waits for its events so the shop's state is updated before the
+   * shopper sees the answer — but not for ever: past the wait the work goes on in the background.
+   */
+  function runBounded(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return Promise.resolve();
+    const work = run(keys).catch((error: unknown) => log.error('running events failed', { error: error instanceof Error ? error : String(error) }));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        log.warn(`events ${keys.join(', ')} still running after ${options.hookWaitMs} ms; answering without waiting for them`);
+        resolve();
+      }, options.hookWaitMs);
+      (timer as { unref?: () => void }).unref?.();
+    });
+    return Promise.race([work, waited]).finally(() => clearTimeout(timer));
+  }
+
   return {
-    run: (keys) => run(keys),
+    run: runBounded,
     runDue,
     start() {
       if (timer || options.hookPollMs <= 0) return;

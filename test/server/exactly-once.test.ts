@@ -124,6 +124,22 @@ test('a hook that throws is retried with backoff until it succeeds, and is then 
   assert.ok(env.logs.some((l) => l.startsWith('warn paid event') && l.includes('fulfilment service down (1)')));
 });
 
+test('a hook that hangs does not hold the shopper: complete answers after hookWaitMs, the hook finishes in the background', async (t) => {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let finished = false;
+  const env = await startEnv(t, { kit: { hookWaitMs: 100, onPaid: async () => { await released; finished = true; } } });
+  const started = Date.now();
+  const { prepared, complete } = await env.checkout();
+  assert.equal(complete.body.order.status, 'PAID');
+  assert.ok(Date.now() - started < 5_000);
+  assert.ok(env.logs.some((l) => l.startsWith(`warn events paid:${prepared.paymentId} still running after 100 ms`)));
+  assert.equal((await env.kit.listEvents({ paymentId: prepared.paymentId }))[0]?.status, 'running');
+  release();
+  await eventually(async () => (await env.kit.listEvents({ paymentId: prepared.paymentId }))[0]?.status === 'done', 'the hook finishes');
+  assert.equal(finished, true);
+});
+
 test('a hook that never succeeds gives up after maxAttempts and says so in the log', async (t) => {
   let skew = 0;
   const env = await startEnv(t, { kit: { now: () => Date.now() + skew, hookRetry: { maxAttempts: 3, baseDelayMs: 1_000 }, onPaid: () => { throw new Error('always down'); } } });
