@@ -510,13 +510,16 @@ describe('<portone-payment-button>', () => {
       });
       try {
         await leaveFor({ endpoint: '/portone', items: '[{"id":"sku-1","quantity":1}]' });
+        const before = kit.calls.length;
         returnWith({ paymentId: 'srv-7', txId: 'tx-7', transactionType: 'PAYMENT' });
         const paid = oneEvent(document, 'portone-paid') as Promise<PortonePaidEvent>;
         await pay({ endpoint: '/portone', items: '[{"id":"sku-1","quantity":1}]' });
         const event = await paid;
         expect(event.detail.order!.status).to.equal('PAID');
-        const complete = kit.calls.filter((call) => call.url.endsWith('/complete'));
-        expect(complete).to.deep.equal([{ url: '/portone/payments/complete', body: { paymentId: 'srv-7', txId: 'tx-7', transactionType: 'PAYMENT' } }]);
+        await aTimeout(50);
+        expect(kit.calls.slice(before), 'the return page verifies, and prepares no new attempt').to.deep.equal([
+          { url: '/portone/payments/complete', body: { paymentId: 'srv-7', txId: 'tx-7', transactionType: 'PAYMENT' } },
+        ]);
       } finally {
         kit.restore();
       }

@@ -455,14 +455,16 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     history.replaceState(history.state, '', stripRedirectParams(location.href));
     if (!markCompleted(resultKey(result))) return;
     forgetAttempt();
+    // Busy from now on, so first visibility does not prepare a new attempt meanwhile.
+    this.#to('loading');
     // Let the page attach its listeners before the outcome event.
     await new Promise((resolve) => setTimeout(resolve));
-    this.#to('loading');
     const attempt: Attempt = { id: pending?.id ?? queryId ?? this.ownId() ?? '', payMethod: pending?.payMethod };
     try {
       await this.#finish(result, pending?.endpoint ?? this.endpoint, attempt);
     } catch (error) {
       this.#fail(error);
     }
+    if (result.code != null) this.#afterAttempt();
   }
 }
