@@ -53,7 +53,6 @@ export const BANKS: readonly BankInfo[] = [
   { code: 'K_BANK', ko: '케이뱅크', en: 'K Bank' },
 ];
 
-export const bankInfo = (code: string | undefined): BankInfo | undefined => BANKS.find((b) => b.code === code);
 
 /** Easy-pay providers KG Inicis offers through PortOne (reference §5.3). */
 export const EASY_PAY_PROVIDERS = ['KAKAOPAY', 'NAVERPAY', 'SAMSUNGPAY', 'SSGPAY', 'APPLEPAY', 'LPAY', 'TOSSPAY', 'PAYCO'] as const;

@@ -16,7 +16,6 @@ import { createDice, type Dice } from './rng.js';
 import { inicisTid, iso, uuidv7 } from './ids.js';
 import { cardCompany, declineFor, maskCardNumber, TEST_CARDS, type Decline } from './catalog.js';
 import {
-  commonOf,
   customerFromInput,
   failed,
   newAmount,
@@ -573,4 +572,3 @@ export function cardFields(company: NonNullable<ReturnType<typeof cardCompany>>,
 
 export const approvalNumber = (): string => String(Math.floor(10_000_000 + Math.random() * 89_999_999));
 
-export { commonOf };

@@ -119,10 +119,8 @@ export function failed(payment: KnownPayment, at: number, failure: PaymentFailur
   return { ...common, ...(method ? { method } : {}), status: 'FAILED', updatedAt: iso(at), statusChangedAt: iso(at), failedAt: iso(at), failure };
 }
 
-export type CancellablePayment = PaidPayment | PartialCancelledPayment;
-
 /** Applies a succeeded cancellation: PARTIAL_CANCELLED while money remains, CANCELLED at zero. */
-export function withCancellation(payment: CancellablePayment, cancellation: SucceededPaymentCancellation, at: number): PartialCancelledPayment | CancelledPayment {
+export function withCancellation(payment: PaidPayment | PartialCancelledPayment, cancellation: SucceededPaymentCancellation, at: number): PartialCancelledPayment | CancelledPayment {
   const common = commonOf(payment);
   const amount: PaymentAmount = {
     ...common.amount,
