@@ -1,7 +1,7 @@
 // Recurring payments: a card billing key for the monthly coffee plan (first month charged at once,
 // the next scheduled with PortOne and charged when the sandbox clock reaches it), and KG Inicis's
 // phone billing (billing key and first payment in one window).
-import { expect, paymentWindow, snap, test } from './support/fixtures.js';
+import { SCREENSHOTS, expect, paymentWindow, snap, test } from './support/fixtures.js';
 import { query } from './support/shop.js';
 
 interface SubscriptionRow {
@@ -68,6 +68,7 @@ test('card subscription: first month charged now, the next one charged when its 
   await expect(scheduled).toContainText('SUCCEEDED');
   await expect(admin.locator(`tr[data-subscription-id="${subscription!.id}"] [data-cell="periods"]`)).toHaveText('2');
   await snap(admin, 'admin-after-schedule');
+  await admin.locator('section', { has: admin.locator('#schedules-title') }).screenshot({ path: `${SCREENSHOTS}admin-schedules.png`, animations: 'disabled' });
 
   await expect.poll(() => subscriptionsOf(shop, customerId, 'beans-monthly')[0]!.paid_periods).toBe(2);
   const after = subscriptionsOf(shop, customerId, 'beans-monthly')[0]!;
