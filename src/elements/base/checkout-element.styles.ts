@@ -1,7 +1,7 @@
-import { css } from 'lit';
-
 // Shared look of the three buttons, themed through the public `--portone-*` properties only; the
 // rules read the private `--_*` copies. Written one rule per line: it ships as is in the bundle.
+import { css } from 'lit';
+
 export const checkoutStyles = css`
 :host{--_bg:var(--portone-button-background,#1a56db);--_fg:var(--portone-button-color,#fff);--_radius:var(--portone-button-radius,.5rem);--_padding:var(--portone-button-padding,.75rem 1.25rem);--_error:var(--portone-error-color,#b91c1c);display:inline-flex;flex-direction:column;gap:.375rem;font-family:var(--portone-font-family,inherit)}
 :host([hidden]){display:none}
