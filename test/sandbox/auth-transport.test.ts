@@ -104,3 +104,20 @@ test('every error answer is `{type, message}` JSON with its status: unknown rout
   assert.equal(big.status, 400);
   assert.match((await big.json()).message, /exceeds 1048576 bytes/);
 });
+
+test('GET /payments/{id}: the cached hot path and the general path answer the same bytes, and a change shows at once', async (t) => {
+  const sandbox = await withSandbox(t);
+  await sandbox.pay({ paymentId: 'hot-1', totalAmount: 10_000 });
+  const authorization = `PortOne ${sandbox.apiSecret}`;
+  const hot = await (await fetch(`${sandbox.url}/payments/hot-1`, { headers: { authorization } })).text();
+  const general = await (await fetch(`${sandbox.url}/payments/hot-1?storeId=${sandbox.storeId}`, { headers: { authorization } })).text();
+  const encoded = await (await fetch(`${sandbox.url}/payments/hot%2D1`, { headers: { authorization } })).text();
+  assert.equal(hot, general);
+  assert.equal(hot, encoded);
+  assert.deepEqual(JSON.parse(hot), sandbox.payment('hot-1'));
+  const { accessToken } = await AuthClient({ secret: '', baseUrl: sandbox.url }).loginViaApiSecret({ apiSecret: sandbox.apiSecret });
+  assert.equal(await (await fetch(`${sandbox.url}/payments/hot-1`, { headers: { authorization: `Bearer ${accessToken}` } })).text(), hot);
+  await PaymentClient({ secret: sandbox.apiSecret, baseUrl: sandbox.url }).cancelPayment({ paymentId: 'hot-1', reason: '테스트' });
+  assert.equal(JSON.parse(await (await fetch(`${sandbox.url}/payments/hot-1`, { headers: { authorization } })).text()).status, 'CANCELLED');
+  assert.equal((await fetch(`${sandbox.url}/payments/hot-1`)).status, 401, 'no credential, no cache');
+});
