@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCheckoutServer } from '../../src/server/index.js';
 import { API_SECRET, CATALOG, ORIGIN, STORE_ID, WEBHOOK_SECRET, call, get, post, priceOrder, snapshot, testKit, webhookRequest } from './support.js';
-import type { CheckoutServer } from '../../src/server/index.js';
+import type { Cart, CheckoutServer } from '../../src/server/index.js';
 
 /** Calls the kit and checks the refusal: status, code, message, and an unchanged store. */
 async function refuses(kit: CheckoutServer, request: Request, status: number, code: string, message: RegExp): Promise<void> {
@@ -340,4 +340,27 @@ test('options are checked at startup and secrets are never echoed', () => {
   assert.match(attempt({ plans: { m: { name: 'M', amount: 1, currency: 'JPY', interval: '1m' } } }), /currency: expected KRW or USD, got "JPY"/);
   assert.match(attempt({ plans: { m: { name: 'M', amount: 1, currency: 'KRW', interval: 'monthly' } } }), /interval: expected like "1m", "1y" or "30d", got "monthly"/);
   assert.match(attempt({ basePath: 'portone' }), /options\.basePath: expected a path starting with "\/"/);
+});
+
+test('priceOrder gets the flow, the cart and the request (e.g. for the shop session)', async (t) => {
+  const carts: Cart[] = [];
+  const kit = kitFor(t, {
+    plans: { monthly: { name: '월간 원두 구독', amount: 29_000, currency: 'KRW', interval: '1m' } },
+    priceOrder: (cart) => {
+      carts.push(cart);
+      return { ...priceOrder(cart), customer: { customerId: cart.request?.headers.get('x-member') ?? 'guest', fullName: '회원' } };
+    },
+  });
+  const payment = await call(kit, post('/payments/prepare', { items: [{ id: 'beans', quantity: 1 }], payMethod: 'CARD', customer: { fullName: 'from the browser' } }, { headers: { 'x-member': 'member-7' } }));
+  assert.deepEqual(payment.body.customer, { customerId: 'member-7', fullName: '회원' }, "the shop's customer wins over the browser's");
+  const bkp = await call(kit, post('/billing-key-and-pay/prepare', { items: [{ id: 'beans', quantity: 1 }], plan: 'monthly' }));
+  assert.equal(bkp.status, 200);
+  assert.deepEqual(carts.map((c) => [c.flow, c.items, c.payMethod, c.plan]), [
+    ['payment', [{ id: 'beans', quantity: 1 }], 'CARD', undefined],
+    ['billing-key-and-pay', [{ id: 'beans', quantity: 1 }], undefined, 'monthly'],
+  ]);
+  assert.ok(carts.every((c) => c.request instanceof Request));
+  // With a plan and no cart, the plan is the price and priceOrder is not asked.
+  const planOnly = await call(kit, post('/billing-key-and-pay/prepare', { plan: 'monthly' }));
+  assert.deepEqual([planOnly.body.totalAmount, planOnly.body.orderName, carts.length], [29_000, '월간 원두 구독', 2]);
 });
