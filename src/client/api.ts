@@ -25,12 +25,7 @@ export async function postJson(endpoint: string, route: string, body: unknown): 
   const url = endpoint.replace(/\/+$/, '') + route;
   let response: Response;
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-      credentials: 'same-origin',
-    });
+    response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   } catch (error) {
     throw new CheckoutApiError('NETWORK_ERROR', `POST ${url} failed: ${(error as Error).message}`);
   }

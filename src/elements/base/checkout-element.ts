@@ -259,8 +259,8 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
 
   override render() {
     const busy = this.#busy();
-    const t = this.texts[this.#lang()];
-    const label = busy ? html`<span class="spinner" aria-hidden="true"></span>${TEXTS[this.#lang()][this.#state as 'loading']}` : html`<slot>${t.label}</slot>`;
+    const lang = this.#lang();
+    const label = busy ? html`<span class="spinner" aria-hidden="true"></span>${TEXTS[lang][this.#state as 'loading']}` : html`<slot>${this.texts[lang].label}</slot>`;
     return html`<button part="button" type="button" ?disabled=${busy || this.#state === 'done'} aria-busy=${busy} @click=${this.#onClick}>${label}</button><p part="status" role="status" aria-live="polite">${this.#status}</p>`;
   }
 
@@ -382,8 +382,9 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
       answer = await this.#complete(endpoint, this.completeBody(result, attempt));
     }
     const event = this.outcome(result, answer, attempt);
-    const t = TEXTS[this.#lang()];
-    let status = this.texts[this.#lang()].done;
+    const lang = this.#lang();
+    const t = TEXTS[lang];
+    let status = this.texts[lang].done;
     if (event instanceof PortoneVirtualAccountIssuedEvent) {
       const account = event.detail.order?.virtualAccount;
       status = account ? `${t.va} ${account.bank ?? ''} ${account.accountNumber}`.replace(/\s+/g, ' ') : t.va;
