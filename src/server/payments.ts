@@ -229,6 +229,12 @@ export async function cancelPayment(ctx: KitContext, outbox: Outbox, paymentId: 
 export interface ReconcileOptions {
   /** Only orders unchanged for this long, ms. Default `options.reconcileAfterMs`. */
   olderThanMs?: number;
+  /**
+   * A PENDING order idle longer than this is an abandoned cart, not a lost webhook: no longer
+   * re-checked. Default one day (a payment window finishes in minutes; reconcile runs more often).
+   * Virtual accounts are re-checked until they are paid or expire, whatever their age.
+   */
+  pendingMaxAgeMs?: number;
   /** At most this many orders per run. Default 1000. */
   limit?: number;
 }
@@ -255,9 +261,12 @@ export async function reconcile(ctx: KitContext, outbox: Outbox, options: Reconc
   const cutoff = now - (options.olderThanMs ?? ctx.options.reconcileAfterMs);
   const limit = options.limit ?? 1000;
   const report: ReconcileReport = { checked: 0, updated: 0, notStarted: 0, refunded: 0, failed: [], manualRefunds: [], eventsRun: 0 };
-  const stale = (await ctx.store.listOrders({ statuses: ['PENDING', 'VIRTUAL_ACCOUNT_ISSUED'], updatedBefore: cutoff + 1, limit }))
-    // A scheduled period is not late before its due time.
-    .filter((order) => order.dueAt === undefined || order.dueAt <= cutoff);
+  // Activity is an order's due time when it has one: a scheduled period is not late before it is due.
+  const pendingFrom = now - (options.pendingMaxAgeMs ?? 24 * 3_600_000);
+  const stale = [
+    ...(await ctx.store.listOrders({ statuses: ['PENDING'], activeBetween: { from: pendingFrom, to: cutoff + 1 }, limit })),
+    ...(await ctx.store.listOrders({ statuses: ['VIRTUAL_ACCOUNT_ISSUED'], activeBetween: { from: 0, to: cutoff + 1 }, limit })),
+  ];
   const flagged = (await ctx.store.listOrders({ statuses: ['FLAGGED'], limit })).filter((order) => order.flag && order.flag.refundedAt === undefined);
 
   const failure = (paymentId: string, error: unknown) => {

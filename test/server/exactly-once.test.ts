@@ -240,6 +240,9 @@ test('reconcile leaves fresh orders alone and reports abandoned ones as not star
   const report = await env.kit.reconcile({ olderThanMs: 0 });
   assert.deepEqual([report.checked, report.notStarted, report.updated], [1, 1, 0]);
   assert.equal((await env.kit.getOrder(abandoned.paymentId))?.status, 'PENDING');
+  // Past pendingMaxAgeMs an abandoned cart is no longer asked about.
+  const later = await env.kit.reconcile({ olderThanMs: 0, pendingMaxAgeMs: 0 });
+  assert.equal(later.checked, 0);
 });
 
 test('secrets never appear in responses or logs, whatever happened', async (t) => {

@@ -97,6 +97,11 @@ test('listOrders filters by status, kind, subscription and age, newest first', a
   assert.deepEqual((await store.listOrders({ updatedBefore: 2 })).map((o) => o.paymentId), ['a']);
   assert.deepEqual((await store.listOrders({ statuses: [] })), []);
   assert.deepEqual((await store.listOrders({ limit: 1, offset: 1 })).map((o) => o.paymentId), ['b']);
+  await store.createOrder(order('d', { createdAt: 4, dueAt: 100 }));
+  // Activity is the due time when there is one, else the last change.
+  assert.deepEqual((await store.listOrders({ activeBetween: { from: 1, to: 3 } })).map((o) => o.paymentId), ['b', 'a']);
+  assert.deepEqual((await store.listOrders({ activeBetween: { from: 50, to: 101 } })).map((o) => o.paymentId), ['d']);
+  assert.deepEqual((await store.listOrders({ activeBetween: { from: 0, to: 100 } })).map((o) => o.paymentId), ['c', 'b', 'a']);
 });
 
 test('events are claimed by one runner, retried when due, taken over when a lease expires', async (t) => {

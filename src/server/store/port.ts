@@ -36,6 +36,11 @@ export interface OrderQuery {
   subscriptionId?: string;
   /** Only orders last changed before this time. */
   updatedBefore?: number;
+  /**
+   * Only orders whose last activity — the due time of a scheduled charge, else the last change —
+   * is in `[from, to)`: what reconciliation looks at.
+   */
+  activeBetween?: { from: number; to: number };
   /** Newest first; default 100. */
   limit?: number;
   offset?: number;

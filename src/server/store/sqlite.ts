@@ -531,6 +531,10 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
       if (query.kind) where.push('kind = ?'), values.push(query.kind);
       if (query.subscriptionId) where.push('subscription_id = ?'), values.push(query.subscriptionId);
       if (query.updatedBefore !== undefined) where.push('updated_at < ?'), values.push(query.updatedBefore);
+      if (query.activeBetween) {
+        where.push('coalesce(due_at, updated_at) >= ? AND coalesce(due_at, updated_at) < ?');
+        values.push(query.activeBetween.from, query.activeBetween.to);
+      }
       const sql = `SELECT * FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY created_at DESC, payment_id LIMIT ? OFFSET ?`;
       return (stmt(sql).all(...values, query.limit ?? 100, query.offset ?? 0) as Row[]).map(toOrder);
