@@ -15,8 +15,8 @@ import { figure, runLoad, type LoadRequest, type LoadResult } from './support/lo
 const ORDERS = 400;
 const CONNECTIONS = 32;
 /** Short rounds, alternating bare and kit: a load spike from elsewhere on the machine hits one pair, not the figure. */
-const DURATION_MS = 2_000;
-const ROUNDS = 4;
+const DURATION_MS = 1_500;
+const ROUNDS = 8;
 
 const dir = mkdtempSync(join(tmpdir(), 'pck-bench-'));
 const sandbox = await createSandbox({});
