@@ -98,6 +98,8 @@ export function shopperOrder(order: Order, db: ShopDb): ShopperOrder {
   };
 }
 
+/** The kit's default body limit. */
+const PREPARE_BODY_LIMIT = 16_384;
 const PREPARE_ROUTES = ['/portone/payments/prepare', '/portone/billing-keys/prepare', '/portone/billing-key-and-pay/prepare'];
 
 /**
@@ -105,6 +107,10 @@ const PREPARE_ROUTES = ['/portone/payments/prepare', '/portone/billing-keys/prep
  * customer id becomes the signed-in member's, and details the form left empty come from the profile.
  */
 async function withMember(request: Request, member: Profile, db: ShopDb): Promise<Request> {
+  // Only small bodies with a declared length are read here; anything else goes to the kit as it
+  // came, and the kit's own body limit answers it.
+  const length = Number(request.headers.get('content-length') ?? NaN);
+  if (!(length >= 0 && length <= PREPARE_BODY_LIMIT)) return request;
   const text = await request.text();
   let body: Record<string, unknown>;
   try {

@@ -19,7 +19,6 @@ interface TestFixtures {
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   shop: [
-    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const shop = await startShop();
       try {

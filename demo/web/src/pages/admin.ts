@@ -140,3 +140,11 @@ $('[data-refresh]').addEventListener('click', () => void load());
 showPending.addEventListener('change', render);
 
 void load().catch(() => say(error, tr('common.error')));
+
+// Webhooks and scheduled charges change things without anyone clicking: keep the tables current,
+// except while the admin is typing a refund amount.
+const REFRESH_MS = 3_000;
+setInterval(() => {
+  const typing = [...document.querySelectorAll<HTMLInputElement>('[data-amount]')].some((input) => input.value !== '' || input === document.activeElement);
+  if (!document.hidden && !typing) void load().catch(() => {});
+}, REFRESH_MS);

@@ -19,14 +19,19 @@ button.addEventListener('portone-paid', async (event) => {
   const done = $('[data-view="done"]');
   const order = event.detail.order;
   $('[data-field="first"]', done).textContent = order ? `${formatWon(order.totalAmount)} · ${tr(`status.${order.status}`)}` : '';
-  // The verified answer carries the order; the subscription it started is in the member's list.
-  const mine = await getJson<MyOrders>('/api/me/orders').catch(() => undefined);
-  const subscription = mine?.subscriptions.find((s) => s.plan === CLASS_PLAN.id && s.billingKey === event.detail.billingKey) ?? mine?.subscriptions.find((s) => s.plan === CLASS_PLAN.id);
-  $('[data-field="status"]', done).textContent = subscription ? tr(`subscription.${subscription.status}`) : '';
-  $('[data-field="next"]', done).textContent = formatDate(lang, subscription?.nextChargeAt);
   $('[data-view="form"]').hidden = true;
   done.hidden = false;
   $('h2', done).focus();
+  // The verified answer carries the order; the subscription it started is in the member's list
+  // (its next period is scheduled right after the commit, so look again until it is active).
+  for (let tries = 0; tries < 20; tries++) {
+    const mine = await getJson<MyOrders>('/api/me/orders').catch(() => undefined);
+    const subscription = mine?.subscriptions.find((s) => s.plan === CLASS_PLAN.id && s.billingKey === event.detail.billingKey);
+    $('[data-field="status"]', done).textContent = subscription ? tr(`subscription.${subscription.status}`) : '';
+    $('[data-field="next"]', done).textContent = formatDate(lang, subscription?.nextChargeAt);
+    if (subscription && subscription.status !== 'INCOMPLETE') break;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
 });
 button.addEventListener('portone-cancel', () => {
   notice.textContent = tr('checkout.cancelled');

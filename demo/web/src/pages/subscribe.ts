@@ -1,7 +1,9 @@
 // Card subscription: <portone-billing-key-button plan="beans-monthly"> issues a billing key; the kit
 // verifies it, charges the first month at once and schedules the next with PortOne.
-import { $, tr, lang } from '../site.js';
+import type { BillingKeyResponse, OrderResponse, OrderView } from 'portone-checkout-kit';
+import { $, getJson, tr, lang } from '../site.js';
 import 'portone-checkout-kit/define';
+import type { MyOrders } from '../../../shared/api.js';
 import { BEANS_PLAN } from '../../../shared/catalog.js';
 import { formatDate, formatWon } from '../../../shared/format.js';
 import { bindMemberForm } from '../member-form.js';
@@ -9,20 +11,60 @@ import { bindMemberForm } from '../member-form.js';
 const button = $<HTMLElementTagNameMap['portone-billing-key-button']>('[data-register]');
 const error = $('[data-error]');
 const notice = $('[data-notice]');
+const done = $('[data-view="done"]');
 $('[data-field="price"]').textContent = formatWon(BEANS_PLAN.amount);
 bindMemberForm($<HTMLFormElement>('[data-form]'), button);
 
+/** What the done view shows; the subscription status is the kit's own (INCOMPLETE while the first charge runs). */
+interface Shown {
+  card?: string | undefined;
+  order?: OrderView | undefined;
+  subscriptionId?: string | undefined;
+  subscriptionStatus?: string | undefined;
+  nextChargeAt?: string | number | undefined;
+}
+
+function show(shown: Shown): void {
+  $('[data-field="status"]', done).textContent = shown.subscriptionStatus ? tr(`subscription.${shown.subscriptionStatus}`) : '';
+  $('[data-field="card"]', done).textContent = shown.card ?? '';
+  $('[data-field="first"]', done).textContent = shown.order ? `${formatWon(shown.order.totalAmount)} · ${tr(`status.${shown.order.status}`)}` : '';
+  $('[data-field="next"]', done).textContent = formatDate(lang, shown.nextChargeAt);
+}
+
+const settled = (shown: Shown) => shown.order?.status !== 'PENDING' && shown.subscriptionStatus !== 'INCOMPLETE';
+
+/**
+ * The kit answers once the key is stored; the first charge usually went through by then, but may
+ * still be on its way (it runs after the commit, and is retried). Follow it until it settles.
+ */
+async function follow(shown: Shown, tries = 20): Promise<void> {
+  if (settled(shown) || !shown.order || tries === 0) return;
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const paymentId = shown.order.paymentId;
+  const order = await getJson<OrderResponse>(`/portone/payments/${encodeURIComponent(paymentId)}`).then((r) => r.order, () => shown.order);
+  const subscription = (await getJson<MyOrders>('/api/me/orders').catch(() => undefined))?.subscriptions.find((s) => s.id === shown.subscriptionId);
+  const next: Shown = { ...shown, order, ...(subscription ? { subscriptionStatus: subscription.status, nextChargeAt: subscription.nextChargeAt } : {}) };
+  show(next);
+  await follow(next, tries - 1);
+}
+
 button.addEventListener('portone-request', () => (error.hidden = notice.hidden = true));
 button.addEventListener('portone-billing-key-issued', (event) => {
-  const result = event.detail.result;
-  const done = $('[data-view="done"]');
-  $('[data-field="status"]', done).textContent = result?.subscription ? tr(`subscription.${result.subscription.status}`) : '';
-  $('[data-field="card"]', done).textContent = result?.billingKey.display ?? '';
-  $('[data-field="first"]', done).textContent = result?.order ? `${formatWon(result.order.totalAmount)} · ${tr(`status.${result.order.status}`)}` : '';
-  $('[data-field="next"]', done).textContent = formatDate(lang, result?.subscription?.nextChargeAt);
+  const result: BillingKeyResponse | undefined = event.detail.result;
+  const shown: Shown = {
+    card: result?.billingKey.display,
+    order: result?.order,
+    subscriptionId: result?.subscription?.id,
+    // The contract's view calls a subscription whose first charge is unsettled PAST_DUE; while that
+    // charge is still PENDING it is simply not done yet.
+    subscriptionStatus: result?.order?.status === 'PENDING' ? 'INCOMPLETE' : result?.subscription?.status,
+    nextChargeAt: result?.subscription?.nextChargeAt,
+  };
+  show(shown);
   $('[data-view="form"]').hidden = true;
   done.hidden = false;
   $('h2', done).focus();
+  void follow(shown);
 });
 button.addEventListener('portone-cancel', () => {
   notice.textContent = tr('subscribe.cancelled');

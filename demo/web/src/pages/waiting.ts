@@ -1,6 +1,7 @@
 // Virtual-account waiting page: shows the account to deposit to, and asks the kit every few
 // seconds (GET /portone/payments/{id}) until the deposit's webhook has turned the order paid.
 import type { OrderResponse, OrderView } from 'portone-checkout-kit';
+import type { ShopperOrder } from '../../../shared/api.js';
 import { bankName } from '../../../shared/i18n.js';
 import { formatDateTime, formatWon } from '../../../shared/format.js';
 import { $, announce, config, getJson, lang, tr } from '../site.js';
@@ -33,6 +34,10 @@ function render(order: OrderView): void {
     showView('waiting');
   } else if (order.status === 'PAID' || order.status === 'PARTIAL_CANCELLED' || order.status === 'CANCELLED') {
     $('[data-field="order"]').textContent = order.paymentId;
+    // The shop's own order number, when the member's order list has it.
+    void getJson<{ order: ShopperOrder }>(`/api/me/orders/${encodeURIComponent(order.paymentId)}`)
+      .then(({ order: mine }) => ($('[data-field="order"]').textContent = mine.reference ?? order.paymentId))
+      .catch(() => {});
     $('[data-field="paidAt"]').textContent = formatDateTime(lang, order.paidAt);
     $('[data-field="paidAmount"]').textContent = formatWon(order.totalAmount);
     document.title = tr('waiting.paidTitle');
