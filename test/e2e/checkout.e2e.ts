@@ -141,6 +141,25 @@ test.describe('desktop checkout', () => {
     expect(fulfilments(shop, paymentId)).toEqual([]);
   });
 
+  for (const [method, label, shown] of [
+    ['TRANSFER', '실시간 계좌이체', '계좌이체'],
+    ['MOBILE', '휴대폰 소액결제', '휴대폰'],
+    ['EASY_PAY', '간편결제 (카카오페이·네이버페이 등)', '간편결제'],
+  ] as const) {
+    test(`pay by ${method}: the other methods the checkout offers`, async ({ page, shop }) => {
+      await fillCart(page, [{ id: 'drip-bag-10', quantity: 1 }]);
+      await page.goto('/checkout');
+      await page.getByRole('radio', { name: label }).check();
+      await scriptOutcome(page, 'approve');
+      await page.locator('[data-pay]').getByRole('button').click();
+      await expect(page.getByRole('heading', { name: '주문이 완료되었습니다' })).toBeVisible();
+      await expect(page.locator('[data-field="method"]')).toHaveText(shown);
+      const paymentId = paymentIdOf(page);
+      expect(orderRow(shop, paymentId)).toMatchObject({ status: 'PAID', pay_method: method, total_amount: 15_000 });
+      expect(fulfilments(shop, paymentId)).toHaveLength(1);
+    });
+  }
+
   test('drop-in catalog: the plain-HTML "buy now" button pays with the member details', async ({ page, shop }) => {
     await page.goto('/');
     await scriptOutcome(page, 'approve');
