@@ -86,7 +86,7 @@ test('npx portone-sandbox prints URLs and credentials, serves the API with flag 
   assert.ok(failed instanceof GetPaymentError);
   assert.equal(failed.data.type, 'INTERNAL_SERVER_ERROR', '--fail-rate applies to that route');
   assert.equal((await client.payment.getPayments({})).page.totalCount, 1);
-  const deadline = Date.now() + 5_000;
+  const deadline = Date.now() + 20_000;
   while (receiver.received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual((await verifyAll(info.webhookSecret, receiver.received)).map((w) => w.type), ['Transaction.Paid']);
   const sdk = await fetch(info.sdkUrl);

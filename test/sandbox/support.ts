@@ -77,7 +77,7 @@ export async function rejection(promise: Promise<unknown>): Promise<any> {
 }
 
 /** Polls until `check` passes or the time is up (for deliveries that happen asynchronously). */
-export async function eventually(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+export async function eventually(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
