@@ -45,6 +45,12 @@ export interface PrepareRequest {
   customer?: CheckoutCustomer;
   /** The SDK pay method the shopper chose (`CARD`, `VIRTUAL_ACCOUNT`, …), recorded on the order. */
   payMethod?: string;
+  /**
+   * The `paymentId` this element was given by its previous prepare, when no window was opened for
+   * it. The kit updates that order (still PENDING, same customer) instead of creating another, so a
+   * page that re-prepares as the shopper edits the cart or the form leaves one order, not dozens.
+   */
+  previousPaymentId?: string;
 }
 
 /** `POST {endpoint}/payments/prepare` → 200. Everything the element needs for `requestPayment`. */
@@ -70,6 +76,8 @@ export interface PrepareBillingKeyRequest {
   customer?: CheckoutCustomer;
   /** Id of one of the server's billing plans; the first period is charged on completion. */
   plan?: string;
+  /** The `issueId` of this element's previous prepare when no window was opened for it (see `PrepareRequest.previousPaymentId`). */
+  previousIssueId?: string;
 }
 
 /** `POST {endpoint}/billing-keys/prepare` → 200. Parameters for `requestIssueBillingKey`. */
@@ -136,6 +144,16 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
+/** One priced line of an order, as the server's catalog priced it. */
+export interface OrderLineView {
+  id: string;
+  name: string;
+  quantity: number;
+  unitAmount: number;
+  /** `unitAmount × quantity`, or what the catalog said the line costs. */
+  amount: number;
+}
+
 /** The fields of an order a shopper may see (no secrets, no internal notes). */
 export interface OrderView {
   paymentId: string;
@@ -156,6 +174,8 @@ export interface OrderView {
     expiredAt?: string;
   };
   failure?: { reason?: string; pgCode?: string; pgMessage?: string };
+  /** The priced lines, when the server's `priceOrder` gave them. */
+  lines?: OrderLineView[];
 }
 
 /** Answer of `payments/complete`, `billing-key-and-pay/complete` and `GET payments/{id}`. */
@@ -178,7 +198,8 @@ export interface BillingKeyView {
 export interface SubscriptionView {
   id: string;
   plan: string;
-  status: 'ACTIVE' | 'PAST_DUE' | 'CANCELLED';
+  /** `INCOMPLETE`: the first period's charge has not settled yet; `PAST_DUE`: a charge failed. */
+  status: 'INCOMPLETE' | 'ACTIVE' | 'PAST_DUE' | 'CANCELLED';
   /** RFC 3339 time of the next scheduled charge. */
   nextChargeAt?: string;
   amount: number;
