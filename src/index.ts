@@ -27,7 +27,9 @@ export type {
 export { setSdkUrl, DEFAULT_SDK_URL, SdkLoadError } from './client/loader.js';
 export { detectDevice } from './client/device.js';
 export { parseRedirectQuery, stripRedirectParams } from './client/redirect.js';
-export type { RedirectResult } from './client/redirect.js';
+export type { RedirectResult, ExpectedAttempt } from './client/redirect.js';
+export { pendingAttempt } from './client/pending.js';
+export type { PendingAttempt } from './client/pending.js';
 export type { RequestKind, RequestOf, AnyCheckoutRequest } from './client/request.js';
 export type { Violation, Lang } from './inicis/violation.js';
 export type { Device } from './inicis/rules.js';

@@ -1,6 +1,7 @@
 // Reading PortOne's result back from the query string of `redirectUrl` (mobile windows leave the
 // page and come back with the promise's fields as parameters), and removing those parameters.
 // Pure: takes and returns strings.
+import type { RequestKind } from '../inicis/rules.js';
 
 /** The parameters PortOne appends to `redirectUrl` (reference §3.5): the promise result's fields. */
 export const REDIRECT_PARAMS = [
@@ -23,27 +24,44 @@ export type RedirectResult = { transactionType: RedirectTransactionType } & Part
   Record<Exclude<(typeof REDIRECT_PARAMS)[number], 'transactionType'>, string>
 >;
 
-const TYPES: readonly string[] = ['PAYMENT', 'ISSUE_BILLING_KEY', 'ISSUE_BILLING_KEY_AND_PAY'];
+/** Which element finishes each kind of result. */
+export const KIND_OF_TRANSACTION: Readonly<Record<RedirectTransactionType, RequestKind>> = {
+  PAYMENT: 'payment',
+  ISSUE_BILLING_KEY: 'billing-key',
+  ISSUE_BILLING_KEY_AND_PAY: 'billing-key-and-pay',
+};
+
+/** The attempt a window was opened for in this tab (see `pendingAttempt()`). */
+export interface ExpectedAttempt {
+  kind: RequestKind;
+  /** `paymentId`, or `issueId` for billing keys. */
+  id: string;
+}
 
 /**
  * The PortOne result in `search` (`location.search`), or `undefined` when there is none.
- * PortOne's docs list only `paymentId, code, message, pgCode, pgMessage` for payments; without
- * `transactionType`, a `paymentId` alone (no `billingKey`) is read as a payment.
+ *
+ * A query is PortOne's when it names its `transactionType`, as PortOne's SDKs send it. PortOne's
+ * docs also show payments coming back with `paymentId` alone; a shop's own links
+ * (`/order-complete?paymentId=…`) look exactly like that, so such a query counts only when its
+ * `paymentId` is the id of `pending`, the attempt this tab opened a window for, and is read as
+ * that attempt's kind. A billing key's return carries no id to match, so it needs `transactionType`.
  */
-export function parseRedirectQuery(search: string): RedirectResult | undefined {
+export function parseRedirectQuery(search: string, pending?: ExpectedAttempt): RedirectResult | undefined {
   const query = new URLSearchParams(search);
   let type = query.get('transactionType');
-  if (type === null && query.has('paymentId') && !query.has('billingKey')) type = 'PAYMENT';
-  if (type === null || !TYPES.includes(type)) return undefined;
+  if (type === null && pending && pending.kind !== 'billing-key' && query.get('paymentId') === pending.id) {
+    type = pending.kind === 'payment' ? 'PAYMENT' : 'ISSUE_BILLING_KEY_AND_PAY';
+  }
+  if (!Object.hasOwn(KIND_OF_TRANSACTION, type!)) return undefined;
   const result: Record<string, string> = {};
   for (const name of REDIRECT_PARAMS) {
     const value = query.get(name);
     if (value !== null) result[name] = value;
   }
-  result.transactionType = type;
-  const needs = type === 'ISSUE_BILLING_KEY' ? 'billingKey' : 'paymentId';
+  result.transactionType = type!;
   // A failure may come without the id; a success never does.
-  return result[needs] !== undefined || result.code !== undefined ? (result as RedirectResult) : undefined;
+  return result[type === 'ISSUE_BILLING_KEY' ? 'billingKey' : 'paymentId'] !== undefined || result.code !== undefined ? (result as RedirectResult) : undefined;
 }
 
 /** `url` without PortOne's parameters; the page's own parameters and the hash stay. */

@@ -5,7 +5,7 @@ import type {
   IssueBillingKeyResponse,
   PaymentResponse,
 } from '@portone/browser-sdk/v2';
-import type { BillingKeyResponse, OrderView } from '../contract.js';
+import type { BillingKeyResponse, OrderResponse, OrderView, SubscriptionView } from '../contract.js';
 import type { AnyCheckoutRequest, RequestKind } from '../client/request.js';
 import type { RedirectResult } from '../client/redirect.js';
 import type { Violation } from '../inicis/violation.js';
@@ -71,15 +71,23 @@ export class PortoneRequestEvent<R = AnyCheckoutRequest> extends PortoneEvent<Po
   }
 }
 
-export interface PortonePaymentDetail {
+/** What a success event says, besides the attempt's ids; the kit's parts are set with `endpoint`. */
+interface KitDetail<A> {
+  /** The order as the kit verified it (for a billing key with a plan: the first period's payment). */
+  order?: OrderView | undefined;
+  /** The subscription the kit started, when the attempt was for one of its plans. */
+  subscription?: SubscriptionView | undefined;
+  /** The kit's whole answer as is (e.g. `result.billingKey.display`, the masked card or phone). */
+  result?: A | undefined;
+  /** The SDK's result as is (read back from the query after a redirect). */
+  response: SdkResult;
+}
+
+export interface PortonePaymentDetail extends KitDetail<OrderResponse> {
   paymentId: string;
   txId?: string | undefined;
-  /** Set by `<portone-billing-key-and-pay-button>`. */
+  /** Set by `<portone-billing-key-and-pay-button>`: the kit's billing key when it answered one, else the SDK's. */
   billingKey?: string | undefined;
-  /** The order as the kit verified it, when the element has an `endpoint`. */
-  order?: OrderView | undefined;
-  /** The SDK's result as is. */
-  response: SdkResult;
 }
 
 /** `portone-paid`: the payment is paid (verified by the kit when the element has an `endpoint`). */
@@ -96,12 +104,10 @@ export class PortoneVirtualAccountIssuedEvent extends PortoneEvent<PortonePaymen
   }
 }
 
-export interface PortoneBillingKeyDetail {
+export interface PortoneBillingKeyDetail extends KitDetail<BillingKeyResponse> {
+  /** The kit's billing key when it answered one, else the SDK's. */
   billingKey: string;
   issueId?: string | undefined;
-  /** The kit's answer (billing key, subscription, first order), when the element has an `endpoint`. */
-  result?: BillingKeyResponse | undefined;
-  response: SdkResult;
 }
 
 /** `portone-billing-key-issued`: a billing key was issued (and stored by the kit, with `endpoint`). */

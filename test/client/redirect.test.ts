@@ -18,13 +18,37 @@ test('reads billing-key and billing-key-and-pay results, manual-approval tokens 
   );
 });
 
-test('the docs’ short form (paymentId without transactionType) is a payment', () => {
-  assert.deepEqual(parseRedirectQuery('?paymentId=payment-39ecfa97'), { transactionType: 'PAYMENT', paymentId: 'payment-39ecfa97' });
+test('the docs’ short form (no transactionType) is a result only for the attempt this tab opened a window for', () => {
+  // A shop's own link looks the same: with no attempt waiting, or another one, it is not PortOne's.
+  assert.equal(parseRedirectQuery('?paymentId=payment-39ecfa97'), undefined);
+  assert.equal(parseRedirectQuery('?paymentId=payment-39ecfa97', { kind: 'payment', id: 'payment-other' }), undefined);
+  assert.deepEqual(parseRedirectQuery('?paymentId=payment-39ecfa97', { kind: 'payment', id: 'payment-39ecfa97' }), {
+    transactionType: 'PAYMENT',
+    paymentId: 'payment-39ecfa97',
+  });
+  assert.deepEqual(parseRedirectQuery('?paymentId=p&code=FAILURE_TYPE_PG&message=m', { kind: 'payment', id: 'p' }), {
+    transactionType: 'PAYMENT',
+    paymentId: 'p',
+    code: 'FAILURE_TYPE_PG',
+    message: 'm',
+  });
+  // The kind comes from the attempt: a phone billing return reads as billing-key-and-pay.
+  assert.deepEqual(parseRedirectQuery('?paymentId=sub-1&txId=t&billingKey=bk', { kind: 'billing-key-and-pay', id: 'sub-1' }), {
+    transactionType: 'ISSUE_BILLING_KEY_AND_PAY',
+    paymentId: 'sub-1',
+    txId: 't',
+    billingKey: 'bk',
+  });
+  // A billing key's return carries no id to match (issueId is not sent back): it needs transactionType.
+  assert.equal(parseRedirectQuery('?billingKey=bk', { kind: 'billing-key', id: 'issue-1' }), undefined);
+  // With transactionType, the query speaks for itself, whatever attempt is waiting.
+  assert.deepEqual(parseRedirectQuery('?transactionType=PAYMENT&paymentId=p', { kind: 'billing-key-and-pay', id: 'x' }), { transactionType: 'PAYMENT', paymentId: 'p' });
 });
 
 test('no PortOne result: the page’s own query, identity verification, or a success without its id', () => {
   assert.equal(parseRedirectQuery(''), undefined);
   assert.equal(parseRedirectQuery('?page=2&sort=asc'), undefined);
+  assert.equal(parseRedirectQuery('?transactionType=toString&paymentId=p'), undefined);
   assert.equal(parseRedirectQuery('?transactionType=IDENTITY_VERIFICATION&identityVerificationId=x'), undefined);
   assert.equal(parseRedirectQuery('?transactionType=ISSUE_BILLING_KEY'), undefined);
   assert.equal(parseRedirectQuery('?transactionType=PAYMENT&txId=t'), undefined);

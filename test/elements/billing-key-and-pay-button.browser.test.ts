@@ -165,21 +165,69 @@ describe('<portone-billing-key-and-pay-button>', () => {
     expect(seen.map((e) => e.type)).to.deep.equal(['portone-paid']);
   });
 
-  it('server-priced: the kit decides id, amount and product type; the verified order is reported', async () => {
+  it('finishes a return without transactionType when this tab opened the window for that id, as billing-key-and-pay', async () => {
+    fake.respond = () => undefined;
+    const leaving = await subscribe();
+    button(leaving).click();
+    await until(() => leaving.getAttribute('state') === 'window-open' && fake.calls.length === 1, 'the window took the page');
+    leaving.remove();
+    returnWith({ paymentId: 'sub-1', txId: 'tx-r', billingKey: 'bk-r' });
+    const seen = record(document);
+    // A payment button on the same page has no attempt waiting: it leaves the result alone.
+    const other = await mount<HTMLElement & { state: string }>('portone-payment-button', {});
+    const paid = oneEvent(document, 'portone-paid') as Promise<PortonePaidEvent>;
+    const back = await subscribe();
+    const event = await paid;
+    expect(event.target).to.equal(back);
+    expect(event.detail.response).to.deep.equal({ transactionType: 'ISSUE_BILLING_KEY_AND_PAY', paymentId: 'sub-1', txId: 'tx-r', billingKey: 'bk-r' });
+    expect([other.state, seen.map((e) => e.type)]).to.deep.equal(['idle', ['portone-paid']]);
+  });
+
+  it('server-priced: the kit decides id, amount and product type; all it answered is reported (order, billing key, subscription)', async () => {
     const order = { paymentId: 'srv-sub', status: 'PAID', orderName: '서버 구독', totalAmount: 12900, currency: 'KRW', cancelledAmount: 0 };
+    const answer = {
+      order,
+      billingKey: { billingKey: 'bk-confirmed', status: 'ISSUED', display: '010-****-5678', issuedAt: '2025-01-01T00:00:00Z' },
+      subscription: { id: 'sub-9', plan: 'monthly', status: 'ACTIVE', amount: 12900, currency: 'KRW', nextChargeAt: '2025-02-01T00:00:00Z' },
+    };
     const kit = fakeFetch({
       '/kit/billing-key-and-pay/prepare': () => [200, { paymentId: 'srv-sub', orderName: '서버 구독', totalAmount: 12900, currency: 'KRW', productType: 'REAL', offerPeriodInterval: '1y' }],
-      '/kit/billing-key-and-pay/complete': () => [200, { order, billingKey: { billingKey: 'billing-key-2', status: 'ISSUED', issuedAt: '2025-01-01T00:00:00Z' } }],
+      '/kit/billing-key-and-pay/complete': () => [200, answer],
     });
+    // Manual approval: the SDK says NEEDS_CONFIRMATION until the kit confirms the key.
+    fake.respond = ({ request }) => ({ transactionType: 'ISSUE_BILLING_KEY_AND_PAY', paymentId: request.paymentId, txId: 'tx-2', billingKey: 'NEEDS_CONFIRMATION', billingIssueToken: 'tok' });
     try {
       const el = await subscribe({ endpoint: '/kit', plan: 'monthly', 'order-id': 'o-1', 'total-amount': '100' });
       await until(() => kit.calls.length === 1);
       expect(kit.calls[0]!.body).to.deep.equal({ orderId: 'o-1', customer: { fullName: '홍길동', phoneNumber: '010-1234-5678', email: 'hong@example.com' }, payMethod: 'MOBILE', plan: 'monthly' });
       const event = await clickFor<PortonePaidEvent>(el, 'portone-paid');
       expect(fake.calls[0]!.request).to.deep.equal({ ...REQUEST, paymentId: 'srv-sub', orderName: '서버 구독', totalAmount: 12900, productType: 'REAL', offerPeriod: { interval: '1y' } });
-      expect(kit.calls[1]).to.deep.equal({ url: '/kit/billing-key-and-pay/complete', body: { paymentId: 'srv-sub', billingKey: 'billing-key-2', txId: 'tx-2' } });
-      expect(event.detail.order).to.deep.equal(order);
-      expect(event.detail.billingKey).to.equal('billing-key-2');
+      expect(kit.calls[1]).to.deep.equal({ url: '/kit/billing-key-and-pay/complete', body: { paymentId: 'srv-sub', billingKey: 'NEEDS_CONFIRMATION', txId: 'tx-2' } });
+      expect(event.detail).to.deep.equal({
+        paymentId: 'srv-sub',
+        txId: 'tx-2',
+        billingKey: 'bk-confirmed',
+        order,
+        subscription: answer.subscription,
+        result: answer,
+        response: { transactionType: 'ISSUE_BILLING_KEY_AND_PAY', paymentId: 'srv-sub', txId: 'tx-2', billingKey: 'NEEDS_CONFIRMATION', billingIssueToken: 'tok' },
+      });
+    } finally {
+      kit.restore();
+    }
+  });
+
+  it('server-priced: a re-prepare hands back the unused order (previousPaymentId)', async () => {
+    const kit = fakeFetch({
+      '/kit/billing-key-and-pay/prepare': (body) => [200, { paymentId: body.previousPaymentId ?? 'srv-sub', orderName: '구독', totalAmount: 12900, currency: 'KRW' }],
+    });
+    try {
+      const el = await subscribe({ endpoint: '/kit', plan: 'monthly' });
+      await until(() => kit.calls.length === 1, 'prepared on first visibility');
+      el.plan = 'yearly';
+      await until(() => kit.calls.length === 2, 'prepared again for the new plan');
+      expect(kit.calls.map((call) => (call.body as { previousPaymentId?: string }).previousPaymentId)).to.deep.equal([undefined, 'srv-sub']);
+      expect(kit.calls[1]!.body).to.deep.include({ plan: 'yearly', payMethod: 'MOBILE' });
     } finally {
       kit.restore();
     }

@@ -114,7 +114,14 @@ describe('<portone-billing-key-button>', () => {
       const seen = record(el);
       const event = await clickFor<PortoneBillingKeyIssuedEvent>(el, 'portone-billing-key-issued');
       expect(event).to.be.instanceOf(PortoneBillingKeyIssuedEvent);
-      expect(event.detail).to.deep.equal({ billingKey: 'billing-key-1', issueId: 'issue-1', result: undefined, response: { transactionType: 'ISSUE_BILLING_KEY', billingKey: 'billing-key-1' } });
+      expect(event.detail).to.deep.equal({
+        billingKey: 'billing-key-1',
+        issueId: 'issue-1',
+        order: undefined,
+        subscription: undefined,
+        result: undefined,
+        response: { transactionType: 'ISSUE_BILLING_KEY', billingKey: 'billing-key-1' },
+      });
       expect(seen.map((e) => e.type)).to.deep.equal(['portone-request', 'portone-billing-key-issued']);
       await el.updateComplete;
       expect(statusText(el)).to.equal('카드가 등록되었습니다');
@@ -204,8 +211,39 @@ describe('<portone-billing-key-button>', () => {
   });
 
   describe('server-priced flow (endpoint)', () => {
-    it('takes the issue id, title and plan amount from the kit and reports the stored key', async () => {
-      const stored = { billingKey: { billingKey: 'bk-srv', status: 'ISSUED', issuedAt: '2025-01-01T00:00:00Z' }, subscription: { id: 'sub-1', plan: 'monthly', status: 'ACTIVE', amount: 9900, currency: 'KRW' } };
+    it('hands an unused issue id back when it prepares again (previousIssueId), and not once a window was opened for it', async () => {
+      let n = 0;
+      const kit = fakeFetch({
+        '/kit/billing-keys/prepare': (body) => [200, { issueId: body.previousIssueId ?? `issue-${++n}`, issueName: '플랜' }],
+        '/kit/billing-keys/complete': () => [200, { billingKey: { billingKey: 'bk-srv', status: 'ISSUED', issuedAt: '2025-01-01T00:00:00Z' } }],
+      });
+      try {
+        const el = await issue({ endpoint: '/kit', plan: 'monthly' });
+        await until(() => kit.calls.length === 1, 'prepared on first visibility');
+        el.plan = 'yearly';
+        await until(() => kit.calls.length === 2, 'prepared again for the new plan');
+        await clickFor(el, 'portone-billing-key-issued');
+        el.reset();
+        await until(() => kit.calls.length === 4, 'prepared afresh after reset()');
+        const customer = { fullName: '홍길동', phoneNumber: '010-1234-5678', email: 'hong@example.com' };
+        expect(kit.calls.map((call) => [call.url, call.body])).to.deep.equal([
+          ['/kit/billing-keys/prepare', { customer, plan: 'monthly' }],
+          ['/kit/billing-keys/prepare', { customer, plan: 'yearly', previousIssueId: 'issue-1' }],
+          ['/kit/billing-keys/complete', { billingKey: 'billing-key-1', issueId: 'issue-1' }],
+          ['/kit/billing-keys/prepare', { customer, plan: 'yearly' }],
+        ]);
+      } finally {
+        kit.restore();
+      }
+    });
+
+    it('takes the issue id, title and plan amount from the kit and reports all it answered: key, subscription, first period\'s order', async () => {
+      const firstPeriod = { paymentId: 'sub-1-p1', status: 'PAID', orderName: '월간 플랜 1회차', totalAmount: 9900, currency: 'KRW', cancelledAmount: 0 };
+      const stored = {
+        billingKey: { billingKey: 'bk-srv', status: 'ISSUED', display: '5365-****-****-1234', issuedAt: '2025-01-01T00:00:00Z' },
+        subscription: { id: 'sub-1', plan: 'monthly', status: 'ACTIVE', amount: 9900, currency: 'KRW', nextChargeAt: '2025-02-01T00:00:00Z' },
+        order: firstPeriod,
+      };
       const kit = fakeFetch({
         '/kit/billing-keys/prepare': () => [200, { issueId: 'srv-issue', issueName: '월간 플랜', displayAmount: 9900, currency: 'KRW', offerPeriodInterval: '1m', customData: { plan: 'monthly' } }],
         '/kit/billing-keys/complete': () => [200, stored],
@@ -217,7 +255,14 @@ describe('<portone-billing-key-button>', () => {
         const event = await clickFor<PortoneBillingKeyIssuedEvent>(el, 'portone-billing-key-issued');
         expect(fake.calls[0]!.request).to.deep.equal({ ...REQUEST, issueId: 'srv-issue', issueName: '월간 플랜', displayAmount: 9900, offerPeriod: { interval: '1m' }, customData: { plan: 'monthly' } });
         expect(kit.calls[1]).to.deep.equal({ url: '/kit/billing-keys/complete', body: { billingKey: 'billing-key-1', issueId: 'srv-issue' } });
-        expect(event.detail).to.deep.include({ billingKey: 'bk-srv', issueId: 'srv-issue', result: stored });
+        expect(event.detail).to.deep.equal({
+          billingKey: 'bk-srv',
+          issueId: 'srv-issue',
+          order: firstPeriod,
+          subscription: stored.subscription,
+          result: stored,
+          response: { transactionType: 'ISSUE_BILLING_KEY', billingKey: 'billing-key-1' },
+        });
       } finally {
         kit.restore();
       }

@@ -6,6 +6,7 @@ import {
   PortonePaymentButton,
   PortoneRequestEvent,
   PortoneVirtualAccountIssuedEvent,
+  pendingAttempt,
   type PortoneCancelEvent,
 } from '../../src/index.js';
 import { deferred, fake, installFakePortOne, portOneError } from './support/fake-portone.js';
@@ -493,6 +494,80 @@ describe('<portone-payment-button>', () => {
       expect((await failed).detail).to.deep.include({ code: 'FAILURE_TYPE_PG', pgCode: '61', readableMessage: '결제 실패: 한도 초과' });
     });
 
+    it('leaves a shop\'s own ?paymentId= link alone: no transactionType and no window opened for that id in this tab', async () => {
+      const kit = fakeFetch({
+        '/portone/payments/prepare': () => [200, { paymentId: 'srv-1', orderName: '서버 주문', totalAmount: 45000, currency: 'KRW' }],
+      });
+      try {
+        // "order complete?paymentId=order-1", even for the element's own id, and even with the kit.
+        returnWith({ paymentId: 'order-1' });
+        let seen = record(document);
+        const own = await pay();
+        const verifying = await pay({ endpoint: '/portone', items: '[{"id":"sku-1","quantity":1}]' });
+        await until(() => kit.calls.length === 1, 'the kit element prepares as on any page');
+        await aTimeout(30);
+        expect(seen).to.deep.equal([]);
+        expect([own.state, verifying.state]).to.deep.equal(['idle', 'idle']);
+        expect(kit.calls.map((call) => call.url), 'nothing verified').to.deep.equal(['/portone/payments/prepare']);
+
+        // A window was opened in this tab, but for another id.
+        await leaveFor({ 'payment-id': 'order-2' });
+        seen = record(document);
+        const other = await pay();
+        await aTimeout(30);
+        expect(seen).to.deep.equal([]);
+        expect(other.state).to.equal('idle');
+        expect(new URL(location.href).searchParams.get('paymentId'), 'the page\'s query is untouched').to.equal('order-1');
+        expect(pendingAttempt()?.id, 'the waiting attempt is kept').to.equal('order-2');
+      } finally {
+        kit.restore();
+      }
+    });
+
+    it('finishes a return without transactionType (PortOne\'s documented short form) for the attempt this tab opened a window for', async () => {
+      await leaveFor();
+      returnWith({ keep: 'me', paymentId: 'order-1', txId: 'tx-9' });
+      const paid = oneEvent(document, 'portone-paid') as Promise<PortonePaidEvent>;
+      const back = await pay();
+      expect((await paid).detail).to.deep.equal({ paymentId: 'order-1', txId: 'tx-9', response: { transactionType: 'PAYMENT', paymentId: 'order-1', txId: 'tx-9' } });
+      expect(back.state).to.equal('done');
+      const url = new URL(location.href);
+      expect(url.searchParams.get('keep')).to.equal('me');
+      expect(['paymentId', 'txId'].filter((name) => url.searchParams.has(name))).to.deep.equal([]);
+      expect(pendingAttempt()).to.equal(undefined);
+
+      // A cancel comes back the same way.
+      cleanup();
+      await leaveFor({ 'payment-id': 'order-6' });
+      returnWith({ paymentId: 'order-6', code: 'FAILURE_TYPE_PG', message: '사용자가 결제를 취소하였습니다.' });
+      const cancelled = oneEvent(document, 'portone-cancel') as Promise<PortoneCancelEvent>;
+      await pay({ 'payment-id': 'order-6' });
+      expect((await cancelled).detail.code).to.equal('FAILURE_TYPE_PG');
+    });
+
+    it('finishes a return with transactionType and no attempt waiting (a new tab): its own id, or any id through the kit', async () => {
+      expect(pendingAttempt()).to.equal(undefined);
+      returnWith({ paymentId: 'order-1', txId: 'tx-3', transactionType: 'PAYMENT' });
+      const paid = oneEvent(document, 'portone-paid') as Promise<PortonePaidEvent>;
+      await pay();
+      expect((await paid).detail.txId).to.equal('tx-3');
+      expect(new URL(location.href).searchParams.has('paymentId')).to.equal(false);
+
+      cleanup();
+      const kit = fakeFetch({
+        '/portone/payments/complete': () => [200, { order: { paymentId: 'srv-4', status: 'PAID', orderName: '서버 주문', totalAmount: 45000, currency: 'KRW', cancelledAmount: 0 } }],
+      });
+      try {
+        returnWith({ paymentId: 'srv-4', txId: 'tx-4', transactionType: 'PAYMENT' });
+        const verified = oneEvent(document, 'portone-paid') as Promise<PortonePaidEvent>;
+        await pay({ endpoint: '/portone' });
+        expect((await verified).detail.order!.paymentId).to.equal('srv-4');
+        expect(kit.calls.map((call) => call.body)).to.deep.include({ paymentId: 'srv-4', txId: 'tx-4', transactionType: 'PAYMENT' });
+      } finally {
+        kit.restore();
+      }
+    });
+
     it('does not claim a result that is not its own', async () => {
       returnWith({ paymentId: 'someone-else', txId: 't', transactionType: 'PAYMENT' });
       const el = await pay();
@@ -556,7 +631,15 @@ describe('<portone-payment-button>', () => {
       });
       expect(kit.calls.map((call) => call.url), 'no network wait at the click').to.deep.equal(['/portone/payments/prepare', '/portone/payments/complete']);
       expect(kit.calls[1]!.body).to.deep.equal({ paymentId: 'srv-1', txId: 'tx-1', transactionType: 'PAYMENT' });
-      expect(paid.detail.order).to.deep.equal(order('PAID').order);
+      expect(paid.detail).to.deep.equal({
+        paymentId: 'srv-1',
+        txId: 'tx-1',
+        billingKey: undefined,
+        order: order('PAID').order,
+        subscription: undefined,
+        result: order('PAID'),
+        response: { transactionType: 'PAYMENT', paymentId: 'srv-1', txId: 'tx-1' },
+      });
     });
 
     it('reports the verified outcome: a virtual account with its number in the status line', async () => {
@@ -642,6 +725,63 @@ describe('<portone-payment-button>', () => {
       const event = await clickFor<PortoneFailEvent>(el, 'portone-fail');
       expect(event.detail.violations!.map((v) => v.field)).to.deep.equal(['items']);
       expect(kit.calls).to.have.length(0);
+    });
+
+    it('one order per element: an answer no window was opened for is handed back (previousPaymentId); once a window opened, a fresh one is asked for', async () => {
+      let n = 0;
+      // Like the kit: a handed-back order is updated and keeps its id.
+      kit = fakeFetch({ '/portone/payments/prepare': (body) => [200, { ...prepared, paymentId: body.previousPaymentId ?? `srv-${++n}` }] });
+      const el = await pay({ endpoint: '/portone', items: ITEMS });
+      await until(() => kit.calls.length === 1, 'prepared on first visibility');
+      el.items = [{ id: 'sku-2', quantity: 1 }];
+      await until(() => kit.calls.length === 2, 'prepared again for the new cart');
+      // A vetoed click opens no window: the order is still unused when reset() prepares again.
+      const veto = (event: Event) => event.preventDefault();
+      el.addEventListener('portone-request', veto);
+      button(el).click();
+      await settled(el);
+      el.removeEventListener('portone-request', veto);
+      el.reset();
+      await until(() => kit.calls.length === 3, 'prepared again after reset()');
+      // The shopper cancels the window: that order was tried, so the next prepare asks for a new one.
+      fake.respond = () => ({ transactionType: 'PAYMENT', paymentId: 'srv-1', txId: 't', code: 'FAILURE_TYPE_PG', message: '사용자가 결제를 취소하였습니다.' });
+      await clickFor(el, 'portone-cancel');
+      await until(() => kit.calls.length === 4, 'a fresh prepare after the cancel');
+      el.items = [{ id: 'sku-2', quantity: 2 }];
+      await until(() => kit.calls.length === 5, 'prepared again for the new cart');
+      fake.respond = () => ({ transactionType: 'PAYMENT', paymentId: 'srv-2', txId: 't', code: 'FAILURE_TYPE_PG', message: '한도 초과' });
+      await clickFor(el, 'portone-fail');
+      await until(() => kit.calls.length === 6, 'a fresh prepare after the failure');
+      const customer = { fullName: '홍길동', phoneNumber: '010-1234-5678', email: 'hong@example.com' };
+      const cart = (quantity: number, id = 'sku-2') => ({ items: [{ id, quantity }], customer, payMethod: 'CARD' });
+      expect(kit.calls.map((call) => call.body)).to.deep.equal([
+        cart(3, 'sku-1'),
+        { ...cart(1), previousPaymentId: 'srv-1' },
+        { ...cart(1), previousPaymentId: 'srv-1' },
+        cart(1),
+        { ...cart(2), previousPaymentId: 'srv-2' },
+        cart(2),
+      ]);
+      expect(fake.calls.map((call) => call.request.paymentId), 'one window per order').to.deep.equal(['srv-1', 'srv-2']);
+    });
+
+    it('a prepare still on its way is waited for, so its order is the one handed back; a failed one made no order', async () => {
+      const first = deferred<[number, unknown]>();
+      let n = 0;
+      kit = fakeFetch({
+        '/portone/payments/prepare': (body) => (++n === 1 ? first.promise : n === 2 ? [503, { code: 'UNAVAILABLE', message: 'busy' }] : [200, { ...prepared, paymentId: body.previousPaymentId ?? `srv-${n}` }]),
+      });
+      const el = await pay({ endpoint: '/portone', items: ITEMS });
+      await until(() => kit.calls.length === 1, 'prepared on first visibility');
+      el.reset();
+      expect(kit.calls, 'the second prepare waits for the first answer').to.have.length(1);
+      first.resolve([200, { ...prepared, paymentId: 'srv-1' }]);
+      await until(() => kit.calls.length === 2, 'then prepares again');
+      expect(kit.calls[1]!.body).to.deep.include({ previousPaymentId: 'srv-1' });
+      // That prepare fails (503): srv-1 is still the unused order.
+      el.reset();
+      await until(() => kit.calls.length === 3);
+      expect(kit.calls[2]!.body).to.deep.include({ previousPaymentId: 'srv-1' });
     });
 
     it('prepares afresh after a cancelled attempt and when the cart changes (debounced)', async () => {

@@ -3,12 +3,18 @@
 // redirect returns and the rendering. Each button adds only what its SDK function differs in.
 import { LitElement, html, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { Customer, OfferPeriod } from '@portone/browser-sdk/v2';
-import { isShopperCancel, type OrderResponse } from '../../contract.js';
+import {
+  isShopperCancel,
+  type OrderResponse,
+  type PrepareBillingKeyAndPayRequest,
+  type PrepareBillingKeyRequest,
+  type PrepareRequest,
+} from '../../contract.js';
 import { CheckoutApiError, checkPrepared, postJson } from '../../client/api.js';
 import { detectDevice } from '../../client/device.js';
 import { SdkLoadError, getSdkUrl, loadSdk } from '../../client/loader.js';
 import { forgetAttempt, markCompleted, pendingAttempt, rememberAttempt, type PendingAttempt } from '../../client/pending.js';
-import { parseRedirectQuery, resultKey, stripRedirectParams } from '../../client/redirect.js';
+import { KIND_OF_TRANSACTION, parseRedirectQuery, resultKey, stripRedirectParams } from '../../client/redirect.js';
 import { checkRequest, mergeRequest, type Built, type RequestKind, type RequestOf } from '../../client/request.js';
 import { checkInicisRequest } from '../../inicis/rules.js';
 import type { Lang, Violation } from '../../inicis/violation.js';
@@ -75,11 +81,12 @@ interface Preparation {
   failed?: boolean;
 }
 
-const KIND_OF_TRANSACTION: Record<string, RequestKind> = {
-  PAYMENT: 'payment',
-  ISSUE_BILLING_KEY: 'billing-key',
-  ISSUE_BILLING_KEY_AND_PAY: 'billing-key-and-pay',
-};
+/** The prepare body's field that hands the kit back an answer no window was opened for. */
+const PREVIOUS = {
+  payment: 'previousPaymentId',
+  'billing-key': 'previousIssueId',
+  'billing-key-and-pay': 'previousPaymentId',
+} as const satisfies { payment: keyof PrepareRequest; 'billing-key': keyof PrepareBillingKeyRequest; 'billing-key-and-pay': keyof PrepareBillingKeyAndPayRequest };
 
 /** Which attempt a result belongs to, in the promise path and after a redirect alike. */
 export type Attempt = Pick<PendingAttempt, 'id' | 'payMethod'> & { orderName?: string | undefined };
@@ -89,9 +96,11 @@ export type Attempt = Pick<PendingAttempt, 'id' | 'payMethod'> & { orderName?: s
  * `portone-virtual-account-issued`; anything else is a failure (`NOT_PAID`).
  */
 export function orderOutcome(answer: unknown, detail: PortonePaymentDetail): SuccessEvent {
-  const order = (answer as Partial<OrderResponse> | undefined)?.order;
+  const result = answer as OrderResponse;
+  const order = result?.order;
   if (typeof order?.status !== 'string') throw new CheckoutApiError(FAIL_CODES.badResponse, 'The complete answer has no order.status', 200);
-  const verified = { ...detail, order };
+  // Everything the kit answered; its billing key wins over the SDK's (`NEEDS_CONFIRMATION` under manual approval).
+  const verified: PortonePaymentDetail = { ...detail, billingKey: result.billingKey?.billingKey ?? detail.billingKey, order, subscription: result.subscription, result };
   if (order.status === 'PAID') return new PortonePaidEvent(verified);
   if (order.status === 'VIRTUAL_ACCOUNT_ISSUED') return new PortoneVirtualAccountIssuedEvent(verified);
   const reason = order.failure?.pgMessage ?? order.failure?.reason;
@@ -216,6 +225,12 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
   #state: CheckoutState = 'idle';
   #status = '';
   #prep?: Preparation;
+  /**
+   * The id of the last prepare answer no window was opened for. The next prepare hands it back
+   * (`previousPaymentId` / `previousIssueId`) so the kit updates that order rather than adding one:
+   * one order per element however often the shopper edits. Cleared when a window opens.
+   */
+  #unused?: Promise<string | undefined>;
   #warmed = false;
   #ready = false;
   #observer?: IntersectionObserver;
@@ -302,14 +317,20 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     if (violations.length) return Promise.reject(new CheckoutApiError(FAIL_CODES.invalidRequest, '', 0, violations));
     const key = JSON.stringify([this.endpoint, body]);
     if (this.#prep && this.#prep.key === key && !this.#prep.failed) return this.#prep.promise;
+    const unused = this.#unused;
     const entry: Preparation = {
       key,
-      promise: postJson(this.endpoint!, this.routes[0], body).then((answer) => {
+      // Waits for a prepare still on its way, so its order is the one handed back.
+      promise: (async () => {
+        const previous = await unused;
+        const answer = await postJson(this.endpoint!, this.routes[0], previous ? { ...body, [PREVIOUS[this.kind]]: previous } : body);
         checkPrepared(this.kind, answer);
         return answer;
-      }),
+      })(),
     };
     entry.promise.catch(() => (entry.failed = true));
+    // A failed prepare made no order: the one before it is still the unused one.
+    this.#unused = entry.promise.then((answer) => (answer as { paymentId?: string; issueId?: string }).paymentId ?? (answer as { issueId?: string }).issueId, () => unused);
     this.#prep = entry;
     return entry.promise;
   }
@@ -342,19 +363,24 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
       rememberAttempt({ ...attempt, kind: this.kind, endpoint: this.endpoint, at: Date.now() });
       this.#to('window-open');
       called = true;
+      // This answer's order is now an attempt: a later prepare asks for a fresh one.
+      this.#unused = undefined;
       const result = await this.callSdk(request);
       // Nothing back: the window took the page away (redirect); the return page finishes the attempt.
       if (result === undefined) return;
-      forgetAttempt();
       succeeded = result.code == null;
       await this.#finish(result, this.endpoint, attempt);
     } catch (error) {
       this.#fail(error);
     } finally {
-      // A window was opened for the prepared attempt and it failed: the next click needs a fresh one.
-      // After an SDK success the kit could not confirm, the attempt is kept: a second click reuses
-      // its paymentId, which PortOne refuses to charge twice.
-      if (called && !succeeded && this.#state !== 'window-open') this.#afterAttempt();
+      // Still `window-open`: the page is leaving for a redirect, and the return page needs the memory.
+      if (called && this.#state !== 'window-open') {
+        forgetAttempt();
+        // A window was opened for the prepared attempt and it failed: the next click needs a fresh
+        // one. After an SDK success the kit could not confirm, the attempt is kept: a second click
+        // reuses its paymentId, which PortOne refuses to charge twice.
+        if (!succeeded) this.#afterAttempt();
+      }
     }
   };
 
@@ -442,15 +468,20 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     if (this.endpoint && this.#warmed && this.#state !== 'done') this.#prepare().catch(() => {});
   }
 
-  /** A page load carrying PortOne's result for this kind of element: finish it, once. */
+  /**
+   * A page load carrying PortOne's result for this kind of element: finish it, once. The query is
+   * PortOne's when it names a `transactionType`, or when its `paymentId` is the attempt this tab
+   * opened a window for (PortOne's documented short form); a shop's own `?paymentId=` stays alone.
+   */
   async #resumeRedirect() {
     await this.updateComplete;
-    const result = parseRedirectQuery(location.search);
+    let pending = pendingAttempt();
+    if (pending?.kind !== this.kind) pending = undefined;
+    const result = parseRedirectQuery(location.search, pending);
     if (!result || KIND_OF_TRANSACTION[result.transactionType] !== this.kind) return;
     const queryId = result.transactionType === 'ISSUE_BILLING_KEY' ? undefined : result.paymentId;
-    let pending = pendingAttempt();
-    if (pending && (pending.kind !== this.kind || (queryId && pending.id !== queryId))) pending = undefined;
-    // Without a remembered attempt, only a result for this element's own id (or one the kit verifies).
+    if (queryId && pending?.id !== queryId) pending = undefined;
+    // Without a remembered attempt (a new tab), only a result for this element's own id, or one the kit verifies.
     if (!pending && !this.endpoint && queryId && queryId !== this.ownId()) return;
     // Claimed, synchronously: strip the query first, so no other element (and no reload) sees it.
     history.replaceState(history.state, '', stripRedirectParams(location.href));

@@ -88,6 +88,8 @@ export class PortoneBillingKeyButton extends CheckoutElement<'billing-key'> {
     return new PortoneBillingKeyIssuedEvent({
       billingKey: verified?.billingKey.billingKey ?? result.billingKey!,
       issueId: attempt.id || undefined,
+      order: verified?.order,
+      subscription: verified?.subscription,
       result: verified,
       response: result,
     });
