@@ -22,18 +22,11 @@ const DONE = 'portone-checkout:done';
 const PENDING_TTL_MS = 60 * 60 * 1000;
 const DONE_KEPT = 20;
 
-function storage(): Storage | undefined {
-  try {
-    return globalThis.sessionStorage;
-  } catch {
-    // Storage can be blocked (sandboxed frames, some privacy settings): then there is no memory.
-    return undefined;
-  }
-}
-
+// Storage can be blocked (sandboxed frames, some privacy settings: reading `sessionStorage` throws)
+// or full: then there is no memory. The promise path still works; only redirect memory is lost.
 function read<T>(key: string, fallback: T): T {
   try {
-    return (JSON.parse(storage()?.getItem(key) ?? 'null') as T) ?? fallback;
+    return (JSON.parse(sessionStorage.getItem(key)!) as T) ?? fallback;
   } catch {
     return fallback;
   }
@@ -41,10 +34,10 @@ function read<T>(key: string, fallback: T): T {
 
 function write(key: string, value: unknown) {
   try {
-    if (value === undefined) storage()?.removeItem(key);
-    else storage()?.setItem(key, JSON.stringify(value));
+    if (value === undefined) sessionStorage.removeItem(key);
+    else sessionStorage.setItem(key, JSON.stringify(value));
   } catch {
-    // Quota or blocked storage: the promise path still works; only redirect memory is lost.
+    // See above.
   }
 }
 

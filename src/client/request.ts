@@ -93,12 +93,9 @@ export function parseOfferPeriod(text: string): OfferPeriod | undefined {
   const value = text.trim();
   if (/^\d+[dmy]$/.test(value)) return { interval: value };
   const parts = value.split('/');
-  if (parts.length !== 2) return undefined;
-  const [from, to] = parts.map((part) => part.trim());
-  if (from && to) return { range: { from, to } };
-  if (from) return { range: { from } };
-  if (to) return { range: { to } };
-  return undefined;
+  // `compact` drops an empty end; both empty leaves no range.
+  const range = parts.length === 2 ? compact({ from: parts[0]!.trim(), to: parts[1]!.trim() }) : undefined;
+  return range && ({ range } as OfferPeriod);
 }
 
 /** Parses a JSON attribute; on bad JSON records a violation naming `field` and returns `undefined`. */

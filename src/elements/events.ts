@@ -43,6 +43,8 @@ export const FAIL_CODES = {
   /** The kit verified the payment and it is not paid (failed, cancelled, flagged, still pending). */
   notPaid: 'NOT_PAID',
 } as const;
+/** One of {@link FAIL_CODES}' values. The elements write them as checked literals, so the bundle needs no table. */
+export type FailCode = (typeof FAIL_CODES)[keyof typeof FAIL_CODES];
 
 abstract class PortoneEvent<D> extends Event {
   constructor(

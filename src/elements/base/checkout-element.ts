@@ -6,8 +6,9 @@ import type { Customer, OfferPeriod } from '@portone/browser-sdk/v2';
 import {
   isShopperCancel,
   type OrderResponse,
-  type PrepareBillingKeyAndPayRequest,
   type PrepareBillingKeyRequest,
+  type PreparedBillingKey,
+  type PreparedPayment,
   type PrepareRequest,
 } from '../../contract.js';
 import { CheckoutApiError, checkPrepared, postJson } from '../../client/api.js';
@@ -19,7 +20,6 @@ import { checkRequest, mergeRequest, type Built, type RequestKind, type RequestO
 import { checkInicisRequest } from '../../inicis/rules.js';
 import type { Lang, Violation } from '../../inicis/violation.js';
 import {
-  FAIL_CODES,
   PortoneBillingKeyIssuedEvent,
   PortoneCancelEvent,
   PortoneFailEvent,
@@ -27,6 +27,7 @@ import {
   PortoneReadyEvent,
   PortoneRequestEvent,
   PortoneVirtualAccountIssuedEvent,
+  type FailCode,
   type PortoneFailDetail,
   type PortonePaymentDetail,
   type SdkResult,
@@ -81,12 +82,6 @@ interface Preparation {
   failed?: boolean;
 }
 
-/** The prepare body's field that hands the kit back an answer no window was opened for. */
-const PREVIOUS = {
-  payment: 'previousPaymentId',
-  'billing-key': 'previousIssueId',
-  'billing-key-and-pay': 'previousPaymentId',
-} as const satisfies { payment: keyof PrepareRequest; 'billing-key': keyof PrepareBillingKeyRequest; 'billing-key-and-pay': keyof PrepareBillingKeyAndPayRequest };
 
 /** Which attempt a result belongs to, in the promise path and after a redirect alike. */
 export type Attempt = Pick<PendingAttempt, 'id' | 'payMethod'> & { orderName?: string | undefined };
@@ -98,13 +93,13 @@ export type Attempt = Pick<PendingAttempt, 'id' | 'payMethod'> & { orderName?: s
 export function orderOutcome(answer: unknown, detail: PortonePaymentDetail): SuccessEvent {
   const result = answer as OrderResponse;
   const order = result?.order;
-  if (typeof order?.status !== 'string') throw new CheckoutApiError(FAIL_CODES.badResponse, 'The complete answer has no order.status', 200);
+  if (typeof order?.status !== 'string') throw new CheckoutApiError('BAD_RESPONSE' satisfies FailCode, 'The complete answer has no order.status', 200);
   // Everything the kit answered; its billing key wins over the SDK's (`NEEDS_CONFIRMATION` under manual approval).
   const verified: PortonePaymentDetail = { ...detail, billingKey: result.billingKey?.billingKey ?? detail.billingKey, order, subscription: result.subscription, result };
   if (order.status === 'PAID') return new PortonePaidEvent(verified);
   if (order.status === 'VIRTUAL_ACCOUNT_ISSUED') return new PortoneVirtualAccountIssuedEvent(verified);
   const reason = order.failure?.pgMessage ?? order.failure?.reason;
-  throw new CheckoutApiError(FAIL_CODES.notPaid, `Payment ${order.paymentId} is ${order.status}${reason ? `: ${reason}` : ''}`, 200);
+  throw new CheckoutApiError('NOT_PAID' satisfies FailCode, `Payment ${order.paymentId} is ${order.status}${reason ? `: ${reason}` : ''}`, 200);
 }
 
 /**
@@ -205,7 +200,7 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
   protected abstract readonly kind: K;
   /** Labels in each language. */
   protected abstract readonly texts: Record<Lang, ButtonTexts>;
-  /** `[prepare, complete]` routes of the kit. */
+  /** `[prepare, complete]` routes of the kit, typed as `ROUTES`' literals (the object itself stays out of the bundle). */
   protected abstract readonly routes: readonly [string, string];
   /** The request from the attributes and properties (before `.request` and the kit's answer). */
   protected abstract build(): Built<RequestOf[K]>;
@@ -314,7 +309,7 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
   #prepare(): Promise<unknown> {
     const violations: Violation[] = [];
     const body = this.prepareBody(violations);
-    if (violations.length) return Promise.reject(new CheckoutApiError(FAIL_CODES.invalidRequest, '', 0, violations));
+    if (violations.length) return Promise.reject(new CheckoutApiError('INVALID_REQUEST' satisfies FailCode, '', 0, violations));
     const key = JSON.stringify([this.endpoint, body]);
     if (this.#prep && this.#prep.key === key && !this.#prep.failed) return this.#prep.promise;
     const unused = this.#unused;
@@ -323,14 +318,15 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
       // Waits for a prepare still on its way, so its order is the one handed back.
       promise: (async () => {
         const previous = await unused;
-        const answer = await postJson(this.endpoint!, this.routes[0], previous ? { ...body, [PREVIOUS[this.kind]]: previous } : body);
+        const field = this.kind === 'billing-key' ? ('previousIssueId' satisfies keyof PrepareBillingKeyRequest) : ('previousPaymentId' satisfies keyof PrepareRequest);
+        const answer = await postJson(this.endpoint!, this.routes[0], previous ? { ...body, [field]: previous } : body);
         checkPrepared(this.kind, answer);
         return answer;
       })(),
     };
     entry.promise.catch(() => (entry.failed = true));
     // A failed prepare made no order: the one before it is still the unused one.
-    this.#unused = entry.promise.then((answer) => (answer as { paymentId?: string; issueId?: string }).paymentId ?? (answer as { issueId?: string }).issueId, () => unused);
+    this.#unused = entry.promise.then((answer) => (answer as PreparedPayment).paymentId ?? (answer as PreparedBillingKey).issueId, () => unused);
     this.#prep = entry;
     return entry.promise;
   }
@@ -389,7 +385,7 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     const inicis = checkInicisRequest(this.kind, request, detectDevice());
     if (warn) for (const warning of inicis.warnings) console.warn(`[portone-checkout] ${warning.message.en}`);
     const violations = [...found, ...checkRequest(this.kind, request), ...inicis.violations];
-    if (violations.length) this.#fail(new CheckoutApiError(FAIL_CODES.invalidRequest, '', 0, violations));
+    if (violations.length) this.#fail(new CheckoutApiError('INVALID_REQUEST' satisfies FailCode, '', 0, violations));
     return !violations.length;
   }
 
@@ -428,7 +424,7 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
       return await postJson(endpoint, this.routes[1], body);
     } catch (error) {
       const { code, status } = error as CheckoutApiError;
-      if (attempt > 2 || !(code === FAIL_CODES.networkError || status >= 500)) throw error;
+      if (attempt > 2 || !(code === 'NETWORK_ERROR' satisfies FailCode || status >= 500)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 400 * attempt));
       return this.#complete(endpoint, body, attempt + 1);
     }
@@ -449,15 +445,15 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     };
     let readable = detail.pgMessage || detail.message;
     if (error instanceof SdkLoadError) {
-      detail.code = FAIL_CODES.sdkLoadFailed;
+      detail.code = 'SDK_LOAD_FAILED' satisfies FailCode;
       readable = t.load;
-    } else if (e.code === FAIL_CODES.networkError) readable = t.network;
+    } else if (e.code === 'NETWORK_ERROR' satisfies FailCode) readable = t.network;
     else if (e.violations) {
       detail.message = e.violations.map((v) => v.message.en).join('\n');
       readable = e.violations.map((v) => v.message[lang]).join('\n');
     }
     // Past the window, a failure to confirm is not a failed payment: say which it is.
-    const prefix = this.#state === 'verifying' && detail.code !== FAIL_CODES.notPaid ? t.unverified : this.texts[lang].fail;
+    const prefix = this.#state === 'verifying' && detail.code !== 'NOT_PAID' satisfies FailCode ? t.unverified : this.texts[lang].fail;
     detail.readableMessage = `${prefix}: ${readable}`;
     this.#to('failed', detail.readableMessage);
     this.dispatchEvent(new PortoneFailEvent(detail));

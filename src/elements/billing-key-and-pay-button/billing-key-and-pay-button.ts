@@ -2,7 +2,7 @@
 // `requestIssueBillingKeyAndPay`, which issues a billing key and takes the first payment at once.
 import type { PropertyDeclarations } from 'lit';
 import { requestIssueBillingKeyAndPay, type IssueBillingKeyAndPayRequest } from '@portone/browser-sdk/v2';
-import { ROUTES, type CompleteBillingKeyAndPayRequest, type PrepareBillingKeyAndPayRequest, type PreparedBillingKeyAndPay } from '../../contract.js';
+import type { ROUTES, CompleteBillingKeyAndPayRequest, PrepareBillingKeyAndPayRequest, PreparedBillingKeyAndPay } from '../../contract.js';
 import { applyPreparedOrder, buildBillingKeyAndPayRequest, type Built } from '../../client/request.js';
 import type { Violation } from '../../inicis/violation.js';
 import { orderOutcome, type Attempt } from '../base/checkout-element.js';
@@ -35,7 +35,7 @@ export class PortoneBillingKeyAndPayButton extends OrderCheckoutElement<'billing
   declare request?: Partial<IssueBillingKeyAndPayRequest>;
 
   protected readonly kind = 'billing-key-and-pay';
-  protected readonly routes = [ROUTES.prepareBillingKeyAndPay, ROUTES.completeBillingKeyAndPay] as const;
+  protected readonly routes: readonly [typeof ROUTES.prepareBillingKeyAndPay, typeof ROUTES.completeBillingKeyAndPay] = ['/billing-key-and-pay/prepare', '/billing-key-and-pay/complete'];
   protected readonly texts = {
     ko: { label: '휴대폰으로 결제하기', done: '결제가 완료되었습니다', fail: '결제 실패' },
     en: { label: 'Pay by phone', done: 'Payment complete', fail: 'Payment failed' },

@@ -1,12 +1,12 @@
 // <portone-billing-key-button>: a KG Inicis card billing key through `requestIssueBillingKey`.
 import type { PropertyDeclarations } from 'lit';
 import { requestIssueBillingKey, type InicisV2IssueBillingKeyBypass, type IssueBillingKeyRequest } from '@portone/browser-sdk/v2';
-import { ROUTES, type BillingKeyResponse, type CompleteBillingKeyRequest, type PrepareBillingKeyRequest, type PreparedBillingKey } from '../../contract.js';
+import type { ROUTES, BillingKeyResponse, CompleteBillingKeyRequest, PrepareBillingKeyRequest, PreparedBillingKey } from '../../contract.js';
 import { CheckoutApiError } from '../../client/api.js';
 import { applyPreparedBillingKey, buildBillingKeyRequest, buildCustomer, checkoutCustomer, type Built } from '../../client/request.js';
 import { CheckoutElement, type Attempt } from '../base/checkout-element.js';
 import { amount } from '../base/order-checkout-element.js';
-import { FAIL_CODES, PortoneBillingKeyIssuedEvent, type SdkResult } from '../events.js';
+import { PortoneBillingKeyIssuedEvent, type FailCode, type SdkResult } from '../events.js';
 
 /**
  * A button that issues a PortOne billing key for a card through KG Inicis
@@ -50,7 +50,7 @@ export class PortoneBillingKeyButton extends CheckoutElement<'billing-key'> {
   declare request?: Partial<IssueBillingKeyRequest>;
 
   protected readonly kind = 'billing-key';
-  protected readonly routes = [ROUTES.prepareBillingKey, ROUTES.completeBillingKey] as const;
+  protected readonly routes: readonly [typeof ROUTES.prepareBillingKey, typeof ROUTES.completeBillingKey] = ['/billing-keys/prepare', '/billing-keys/complete'];
   protected readonly texts = {
     ko: { label: '카드 등록하기', done: '카드가 등록되었습니다', fail: '카드 등록 실패' },
     en: { label: 'Register card', done: 'Card registered', fail: 'Card registration failed' },
@@ -83,7 +83,7 @@ export class PortoneBillingKeyButton extends CheckoutElement<'billing-key'> {
   protected outcome(result: SdkResult, answer: unknown, attempt: Attempt) {
     const verified = answer as BillingKeyResponse | undefined;
     if (verified && typeof verified.billingKey?.billingKey !== 'string') {
-      throw new CheckoutApiError(FAIL_CODES.badResponse, 'The complete answer has no billingKey.billingKey', 200);
+      throw new CheckoutApiError('BAD_RESPONSE' satisfies FailCode, 'The complete answer has no billingKey.billingKey', 200);
     }
     return new PortoneBillingKeyIssuedEvent({
       billingKey: verified?.billingKey.billingKey ?? result.billingKey!,

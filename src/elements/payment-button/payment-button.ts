@@ -2,7 +2,7 @@
 // option as an attribute.
 import type { PropertyDeclarations } from 'lit';
 import { requestPayment, type InicisV2Bypass, type PaymentRequest } from '@portone/browser-sdk/v2';
-import { ROUTES, type CompletePaymentRequest, type PreparedPayment } from '../../contract.js';
+import type { ROUTES, CompletePaymentRequest, PreparedPayment } from '../../contract.js';
 import { applyPreparedOrder, buildPaymentRequest, type Built } from '../../client/request.js';
 import type { Violation } from '../../inicis/violation.js';
 import { OrderCheckoutElement } from '../base/order-checkout-element.js';
@@ -66,7 +66,7 @@ export class PortonePaymentButton extends OrderCheckoutElement<'payment'> {
   declare request?: Partial<PaymentRequest>;
 
   protected readonly kind = 'payment';
-  protected readonly routes = [ROUTES.preparePayment, ROUTES.completePayment] as const;
+  protected readonly routes: readonly [typeof ROUTES.preparePayment, typeof ROUTES.completePayment] = ['/payments/prepare', '/payments/complete'];
   protected readonly texts = {
     ko: { label: '결제하기', done: '결제가 완료되었습니다', fail: '결제 실패' },
     en: { label: 'Pay', done: 'Payment complete', fail: 'Payment failed' },
