@@ -2,8 +2,9 @@
 // (GET /billing-keys/{key}: issued, same store, channel, customer), store it per customer, and for a
 // plan charge the first period now and schedule each next one as the previous is paid.
 import { isUnrecognizedBillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
-import type { BillingKeyResponse, OrderResponse, PreparedBillingKey } from '../contract.js';
+import type { BillingKeyResponse, CheckoutCustomer, OrderResponse, PreparedBillingKey } from '../contract.js';
 import { billingKeyView, newId, orderView, subscriptionView, type KitContext } from './context.js';
+import { identify, ownerOf } from './customers.js';
 import { CheckoutError } from './errors.js';
 import type { BillingKeyIssue, HookEvent, NewEvent, NewOrder, Order, StoredBillingKey, Subscription } from './model.js';
 import { parseInterval, type BillingPlan } from './options.js';
@@ -106,24 +107,16 @@ async function chargeFor(ctx: KitContext, order: Order, billingKey: string, cust
   return charge;
 }
 
-export async function prepareBillingKey(ctx: KitContext, body: Record<string, unknown>): Promise<PreparedBillingKey> {
+export async function prepareBillingKey(ctx: KitContext, request: Request, body: Record<string, unknown>): Promise<PreparedBillingKey> {
   const input = validate.prepareBillingKeyRequest(body, ctx.options.plans);
+  const shopper = await identify(ctx, request, input.customer);
   const plan = input.plan !== undefined ? ctx.options.plans[input.plan] : undefined;
-  const customer = { ...input.customer, customerId: input.customer?.customerId ?? newId('cus') };
-  const issue: BillingKeyIssue = {
-    issueId: newId('iss'),
-    issueName: plan?.name ?? ctx.options.billingKeyIssueName,
-    customerId: customer.customerId,
-    customer,
-    status: 'PENDING',
-    createdAt: ctx.options.now(),
-  };
-  if (input.plan !== undefined) issue.plan = input.plan;
-  await ctx.store.createIssue(issue);
+  const named = shopper.customer?.customerId;
+  const issue = (input.previousIssueId !== undefined && (await updateIssue(ctx, input.previousIssueId, named, shopper.customer, input.plan))) || (await newIssue(ctx, named, shopper.customer, input.plan, plan));
   const answer: PreparedBillingKey = {
     issueId: issue.issueId,
     issueName: issue.issueName,
-    customer,
+    customer: { ...issue.customer, customerId: issue.customerId },
     storeId: ctx.options.portone.storeId,
     customData: { issueId: issue.issueId },
   };
@@ -135,6 +128,37 @@ export async function prepareBillingKey(ctx: KitContext, body: Record<string, un
   }
   if (ctx.options.noticeUrls.length > 0) answer.noticeUrls = [...ctx.options.noticeUrls];
   return answer;
+}
+
+async function newIssue(ctx: KitContext, named: string | undefined, details: CheckoutCustomer | undefined, planId: string | undefined, plan: BillingPlan | undefined): Promise<BillingKeyIssue> {
+  // A billing key is always a customer's; the kit assigns an id when nobody named one.
+  const customerId = named ?? newId('cus');
+  const issue: BillingKeyIssue = {
+    issueId: newId('iss'),
+    issueName: plan?.name ?? ctx.options.billingKeyIssueName,
+    customerId,
+    customer: { ...details, customerId },
+    status: 'PENDING',
+    createdAt: ctx.options.now(),
+  };
+  if (named === undefined) issue.customerIdAssigned = true;
+  if (planId !== undefined) issue.plan = planId;
+  await ctx.store.createIssue(issue);
+  return issue;
+}
+
+/**
+ * The element's previous issue, with the shopper's new details, when it is still PENDING, for the
+ * same customer and the same plan. Only names, phone and e-mail change — what a key is checked
+ * against (store, channel, customer id, issue id) stays — so a window already open for it is
+ * unaffected. Anything else answers `undefined` and a new issue is prepared.
+ */
+async function updateIssue(ctx: KitContext, issueId: string, named: string | undefined, details: CheckoutCustomer | undefined, planId: string | undefined): Promise<BillingKeyIssue | undefined> {
+  const previous = await ctx.store.getIssue(issueId);
+  if (!previous || previous.status !== 'PENDING' || previous.plan !== planId || ownerOf(previous) !== named) return undefined;
+  const customer = { ...details, customerId: previous.customerId };
+  const updated = await ctx.store.updatePendingIssue({ issueId, customerId: previous.customerId, ...(planId !== undefined ? { plan: planId } : {}), customer });
+  return updated ? { ...previous, customer } : undefined;
 }
 
 async function billingKeyAnswer(ctx: KitContext, issue: BillingKeyIssue): Promise<BillingKeyResponse> {

@@ -88,6 +88,13 @@ export function orderView(order: Order): OrderView {
   return view;
 }
 
+/** The order's view with its priced lines, for `GET payments/{id}` (a complete page shows what was bought). */
+export function orderViewWithLines(order: Order): OrderView {
+  const view = orderView(order);
+  if (order.lines.length > 0) view.lines = order.lines.map(({ id, name, quantity, unitAmount, amount }) => ({ id, name, quantity, unitAmount, amount }));
+  return view;
+}
+
 export function billingKeyView(key: StoredBillingKey): BillingKeyView {
   const view: BillingKeyView = { billingKey: key.billingKey, status: key.status, customerId: key.customerId, issuedAt: key.issuedAt };
   if (key.display) view.display = key.display;
@@ -98,8 +105,7 @@ export function subscriptionView(subscription: Subscription): SubscriptionView {
   const view: SubscriptionView = {
     id: subscription.id,
     plan: subscription.plan,
-    // A subscription whose first charge has not gone through owes that charge: past due, to the shopper.
-    status: subscription.status === 'INCOMPLETE' ? 'PAST_DUE' : subscription.status,
+    status: subscription.status,
     amount: subscription.amount,
     currency: subscription.currency,
   };

@@ -94,7 +94,7 @@ export function checkId(value: unknown, field: string): string {
   if (typeof value !== 'string') {
     throw new CheckoutError('INVALID_REQUEST', `${field}: expected a string, got ${show(value)}`);
   }
-  const code = field === 'paymentId' ? 'INVALID_PAYMENT_ID' : 'INVALID_REQUEST';
+  const code = /paymentId$/i.test(field) ? 'INVALID_PAYMENT_ID' : 'INVALID_REQUEST';
   const expected = `expected 1–${MAX_ID_LENGTH} printable ASCII characters without "/", "\\" or ".." (an id the kit issued)`;
   if (value.length === 0 || value.length > MAX_ID_LENGTH || !/^[\x21-\x7e]+$/.test(value) || /[/\\]/.test(value) || value === '.' || value.includes('..')) {
     throw new CheckoutError(code, `${field}: ${expected}, got ${show(value)}`);

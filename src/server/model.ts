@@ -68,11 +68,21 @@ export interface Order {
   flag?: FlagInfo;
   /** The billing key used or issued with this order. */
   billingKey?: string;
+  /** The kit made `customer.customerId` up (neither the shop nor the browser named one), for a billing key. */
+  customerIdAssigned?: true;
+  /** When the kit first saw PortOne hold a payment for this order while it was still PENDING (a window opened). */
+  startedAt?: number;
+  /** How many times a re-prepare repriced this order in place (0: as first prepared). */
+  revision: number;
   createdAt: number;
   updatedAt: number;
 }
 
-export type NewOrder = Omit<Order, 'status' | 'cancelledAmount' | 'updatedAt'>;
+export type NewOrder = Omit<Order, 'status' | 'cancelledAmount' | 'updatedAt' | 'revision' | 'startedAt'>;
+
+/** What a re-prepare may change on a PENDING order: everything priced, and who it is for. */
+export type OrderPricing = Pick<Order, 'orderName' | 'totalAmount' | 'currency' | 'lines'> &
+  Partial<Pick<Order, 'taxFreeAmount' | 'vatAmount' | 'customer' | 'customerIdAssigned' | 'reference' | 'payMethod'>>;
 
 /**
  * Fields a transition may set alongside the status. `cancelledAmount` only ever grows (a store
@@ -87,6 +97,7 @@ export interface OrderPatch {
   flag?: FlagInfo;
   billingKey?: string;
   subscriptionId?: string;
+  startedAt?: number;
 }
 
 /** The kinds of work the outbox runs after a commit: the shop's hooks, and the kit's own follow-ups. */
@@ -151,6 +162,8 @@ export interface BillingKeyIssue {
   issueId: string;
   issueName: string;
   customerId: string;
+  /** The kit made `customerId` up (neither the shop nor the browser named one). */
+  customerIdAssigned?: true;
   customer?: CheckoutCustomer;
   plan?: string;
   status: 'PENDING' | 'COMPLETED';

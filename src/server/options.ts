@@ -12,12 +12,24 @@ export interface Cart {
   items?: CartItem[];
   /** An order the shop created earlier (instead of `items`). */
   orderId?: string;
+  /**
+   * The browser's customer details, with `identifyCustomer`'s answer on top: its `customerId` in
+   * place of the browser's, its other fields where the browser left them out.
+   */
   customer?: CheckoutCustomer;
   payMethod?: string;
   /** The billing plan, for billing-key-and-pay. */
   plan?: string;
   /** The incoming request, e.g. to read the shop's session cookie. Absent for subscription renewals. */
   request?: Request;
+}
+
+/** `priceOrder`'s second argument: who is asking, as the shop's own code established it. */
+export interface PriceContext {
+  /** The incoming prepare request (its cookies, headers). */
+  request: Request;
+  /** What `identifyCustomer` answered for this request; absent without the option, or for a guest. */
+  customer?: CheckoutCustomer;
 }
 
 /** The shop's price for a cart: the only source of the amount the kit will accept. */
@@ -122,7 +134,17 @@ export interface CheckoutServerOptions extends CheckoutHooks {
   /** The webhook secret (`whsec_…`), or the two active ones while rotating. */
   webhookSecret: string | readonly [string, string];
   /** Prices a cart on the server. Throw `badCart(message)` (or a 4xx CheckoutError) to refuse it. */
-  priceOrder: (cart: Cart) => PricedOrder | Promise<PricedOrder>;
+  priceOrder: (cart: Cart, context: PriceContext) => PricedOrder | Promise<PricedOrder>;
+  /**
+   * Who is checking out, from the shop's own session (cookie, token), called on every prepare.
+   * Its `customerId` replaces whatever the browser sent — billing keys, subscriptions and
+   * `listOrders({ customerId })` rely on it — and its other fields fill in those the browser left
+   * out. `undefined` means a guest: the browser's `customerId` is still ignored. Throw a 4xx
+   * `CheckoutError` to refuse the prepare (e.g. 401 when a plan needs a signed-in member).
+   * Without this option the browser's `customer.customerId` is taken as sent, so a shopper can
+   * claim someone else's id: set it whenever customer ids stand for accounts.
+   */
+  identifyCustomer?: (request: Request) => CheckoutCustomer | undefined | Promise<CheckoutCustomer | undefined>;
   /** Billing plans by id. */
   plans?: Record<string, BillingPlan>;
   /** A store object (any adapter of the port); default: SQLite at `database`. */
@@ -161,6 +183,7 @@ export interface ResolvedOptions {
   portone: { apiSecret: string; storeId: string; baseUrl?: string; timeoutMs: number };
   webhookSecrets: string[];
   priceOrder: CheckoutServerOptions['priceOrder'];
+  identifyCustomer: CheckoutServerOptions['identifyCustomer'];
   plans: Record<string, BillingPlan>;
   channelKeys: NonNullable<CheckoutServerOptions['channelKeys']>;
   allowTestChannels: boolean;
@@ -234,6 +257,9 @@ export function resolveOptions(options: CheckoutServerOptions): ResolvedOptions 
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) fail('options.webhookSecret', 'base64 after the "whsec_" prefix', secret);
   }
   if (typeof options.priceOrder !== 'function') fail('options.priceOrder', 'a function (cart) => priced order', { said: typeof options.priceOrder });
+  if (options.identifyCustomer !== undefined && typeof options.identifyCustomer !== 'function') {
+    fail('options.identifyCustomer', 'a function (request) => customer or undefined', { said: typeof options.identifyCustomer });
+  }
 
   const plans: Record<string, BillingPlan> = {};
   for (const [id, plan] of Object.entries(options.plans ?? {})) {
@@ -259,6 +285,7 @@ export function resolveOptions(options: CheckoutServerOptions): ResolvedOptions 
     },
     webhookSecrets: [...secrets],
     priceOrder: options.priceOrder,
+    identifyCustomer: options.identifyCustomer,
     plans,
     channelKeys: { ...options.channelKeys },
     allowTestChannels: options.allowTestChannels === true,

@@ -1,21 +1,22 @@
 // Payment flows: prepare (price the cart on the server, create the order, pre-register the amount),
 // complete (the one sync, then the answer the element shows), the shopper's order view, refunds and
 // reconciliation of orders a lost webhook left behind.
-import type { OrderResponse, PreparedBillingKeyAndPay, PreparedPayment } from '../contract.js';
-import { billingKeyView, newId, orderView, subscriptionView, type KitContext } from './context.js';
+import type { CheckoutCustomer, OrderResponse, PreparedBillingKeyAndPay, PreparedPayment } from '../contract.js';
+import { billingKeyView, newId, orderView, orderViewWithLines, subscriptionView, type KitContext } from './context.js';
+import { identify, ownerOf, pricedCustomer, type Shopper } from './customers.js';
 import { CheckoutError } from './errors.js';
-import type { NewOrder, Order, OrderKind } from './model.js';
-import { checkPricedOrder, type Cart } from './options.js';
+import type { NewOrder, Order, OrderKind, OrderPricing } from './model.js';
+import { checkPricedOrder, type Cart, type PriceContext } from './options.js';
 import type { Outbox } from './outbox.js';
 import { PortOneRejection, type RefundAccount } from './portone.js';
 import { getOrderOrThrow, readPayment, refundFlagged, syncPayment } from './sync.js';
 import * as validate from './validate.js';
 
 /** Asks the shop's priceOrder for the price; its 4xx CheckoutErrors pass through, anything else is the shop's bug. */
-export async function priceCart(ctx: KitContext, cart: Cart): Promise<Priced> {
+export async function priceCart(ctx: KitContext, cart: Cart, context: PriceContext): Promise<Priced> {
   let priced: unknown;
   try {
-    priced = await ctx.options.priceOrder(cart);
+    priced = await ctx.options.priceOrder(cart, context);
   } catch (error) {
     if (error instanceof CheckoutError) throw error;
     ctx.log.error('priceOrder threw; answer it with badCart(message) to refuse a cart', { error: error instanceof Error ? error : String(error) });
@@ -30,7 +31,7 @@ export async function priceCart(ctx: KitContext, cart: Cart): Promise<Priced> {
 }
 
 /** Registers the amount with PortOne so a tampered amount fails at the PG, not only at complete. */
-async function preRegister(ctx: KitContext, order: NewOrder): Promise<void> {
+async function preRegister(ctx: KitContext, order: Pick<Order, 'paymentId' | 'totalAmount' | 'currency' | 'taxFreeAmount'>): Promise<void> {
   if (!ctx.options.preRegister) return;
   try {
     await ctx.portone.preRegister({
@@ -47,47 +48,59 @@ async function preRegister(ctx: KitContext, order: NewOrder): Promise<void> {
 
 export async function preparePayment(ctx: KitContext, request: Request, body: Record<string, unknown>): Promise<PreparedPayment> {
   const input = validate.prepareRequest(body);
-  const priced = await priceCart(ctx, {
-    flow: 'payment',
-    ...(input.items ? { items: input.items } : {}),
-    ...(input.orderId !== undefined ? { orderId: input.orderId } : {}),
-    ...(input.customer ? { customer: input.customer } : {}),
-    ...(input.payMethod ? { payMethod: input.payMethod } : {}),
-    request,
+  const shopper = await identify(ctx, request, input.customer);
+  const priced = await priceCart(
+    ctx,
+    {
+      flow: 'payment',
+      ...(input.items ? { items: input.items } : {}),
+      ...(input.orderId !== undefined ? { orderId: input.orderId } : {}),
+      ...(shopper.customer ? { customer: shopper.customer } : {}),
+      ...(input.payMethod ? { payMethod: input.payMethod } : {}),
+      request,
+    },
+    priceContext(request, shopper),
+  );
+  const order = await placeOrder(ctx, {
+    kind: 'payment',
+    priced,
+    customer: pricedCustomer(priced.customer, shopper),
+    payMethod: input.payMethod,
+    reference: priced.reference ?? input.orderId,
+    previousPaymentId: input.previousPaymentId,
   });
-  const order = newOrder(ctx, 'payment', priced, { customer: priced.customer ?? input.customer, payMethod: input.payMethod, reference: priced.reference ?? input.orderId });
-  await preRegister(ctx, order);
-  await ctx.store.createOrder(order);
   return prepared(ctx, order, ctx.options.channelKeys.payment);
 }
 
 export async function prepareBillingKeyAndPay(ctx: KitContext, request: Request, body: Record<string, unknown>): Promise<PreparedBillingKeyAndPay> {
   const input = validate.prepareBillingKeyAndPayRequest(body, ctx.options.plans);
+  const shopper = await identify(ctx, request, input.customer);
   const plan = input.plan !== undefined ? ctx.options.plans[input.plan] : undefined;
   const priced: Priced =
     plan && !input.items && input.orderId === undefined
       ? { orderName: plan.name, totalAmount: plan.amount, currency: plan.currency, lines: [{ id: input.plan!, name: plan.name, quantity: 1, unitAmount: plan.amount, amount: plan.amount }] }
-      : await priceCart(ctx, {
-          flow: 'billing-key-and-pay',
-          ...(input.items ? { items: input.items } : {}),
-          ...(input.orderId !== undefined ? { orderId: input.orderId } : {}),
-          ...(input.customer ? { customer: input.customer } : {}),
-          ...(input.payMethod ? { payMethod: input.payMethod } : {}),
-          ...(input.plan !== undefined ? { plan: input.plan } : {}),
-          request,
-        });
-  const given = priced.customer ?? input.customer;
-  // The billing key is tied to a customer id; the kit assigns one when the shop gave none.
-  const customer = { ...given, customerId: given?.customerId ?? newId('cus') };
-  const order = newOrder(ctx, 'billing-key-and-pay', priced, {
-    customer,
+      : await priceCart(
+          ctx,
+          {
+            flow: 'billing-key-and-pay',
+            ...(input.items ? { items: input.items } : {}),
+            ...(input.orderId !== undefined ? { orderId: input.orderId } : {}),
+            ...(shopper.customer ? { customer: shopper.customer } : {}),
+            ...(input.payMethod ? { payMethod: input.payMethod } : {}),
+            ...(input.plan !== undefined ? { plan: input.plan } : {}),
+            request,
+          },
+          priceContext(request, shopper),
+        );
+  const order = await placeOrder(ctx, {
+    kind: 'billing-key-and-pay',
+    priced,
+    customer: pricedCustomer(priced.customer, shopper),
     payMethod: input.payMethod,
     reference: priced.reference ?? input.orderId,
     plan: input.plan,
-    subscriptionId: input.plan !== undefined ? newId('sub') : undefined,
+    previousPaymentId: input.previousPaymentId,
   });
-  await preRegister(ctx, order);
-  await ctx.store.createOrder(order);
   const answer: PreparedBillingKeyAndPay = prepared(ctx, order, ctx.options.channelKeys.billingKeyAndPay);
   if (plan?.productType) answer.productType = plan.productType;
   if (plan) answer.offerPeriodInterval = plan.interval;
@@ -96,11 +109,120 @@ export async function prepareBillingKeyAndPay(ctx: KitContext, request: Request,
 
 type Priced = ReturnType<typeof checkPricedOrder>;
 
+const priceContext = (request: Request, shopper: Shopper): PriceContext => ({ request, ...(shopper.identified ? { customer: shopper.identified } : {}) });
+
+/** A priced prepare, before it becomes an order. */
+interface Draft {
+  kind: 'payment' | 'billing-key-and-pay';
+  priced: Priced;
+  /** As the shop or the browser named the customer; the kit adds an id for a billing key when nobody named one. */
+  customer: CheckoutCustomer | undefined;
+  payMethod: string | undefined;
+  reference: string | undefined;
+  plan?: string | undefined;
+  previousPaymentId: string | undefined;
+}
+
+/** The order for a prepare: the element's previous one repriced in place when that is safe, else a new one. */
+async function placeOrder(ctx: KitContext, draft: Draft): Promise<Order | NewOrder> {
+  if (draft.previousPaymentId !== undefined) {
+    const repriced = await reprice(ctx, draft.previousPaymentId, draft);
+    if (repriced) return repriced;
+  }
+  const assignId = draft.kind === 'billing-key-and-pay' && draft.customer?.customerId === undefined;
+  const order = newOrder(ctx, draft.kind, draft.priced, {
+    // The billing key is tied to a customer id; the kit assigns one when nobody named one.
+    customer: assignId ? { ...draft.customer, customerId: newId('cus') } : draft.customer,
+    customerIdAssigned: assignId ? true : undefined,
+    payMethod: draft.payMethod,
+    reference: draft.reference,
+    plan: draft.plan,
+    subscriptionId: draft.plan !== undefined ? newId('sub') : undefined,
+  });
+  await preRegister(ctx, order);
+  await ctx.store.createOrder(order);
+  return order;
+}
+
+/**
+ * Whether PortOne holds a payment for this id: a window was opened for it (READY) or more. Only a
+ * definite PAYMENT_NOT_FOUND counts as no; PortOne being unreachable counts as yes, so the caller
+ * leaves the order alone.
+ */
+async function paymentExists(ctx: KitContext, paymentId: string): Promise<boolean> {
+  try {
+    await ctx.portone.getPayment(paymentId);
+    return true;
+  } catch (error) {
+    return !(error instanceof PortOneRejection && error.type === 'PAYMENT_NOT_FOUND');
+  }
+}
+
+const pricingOf = (order: Order | NewOrder): OrderPricing => {
+  const pricing: OrderPricing = { orderName: order.orderName, totalAmount: order.totalAmount, currency: order.currency, lines: order.lines };
+  for (const key of ['taxFreeAmount', 'vatAmount', 'customer', 'customerIdAssigned', 'reference', 'payMethod'] as const) {
+    if (order[key] !== undefined) (pricing as Record<string, unknown>)[key] = order[key];
+  }
+  return pricing;
+};
+
+/**
+ * Reprices the element's previous order in place — same paymentId, new amount registered with
+ * PortOne — when it is the same flow, plan and customer, still PENDING, and no window was opened
+ * for it. PortOne is asked before (a payment there, even READY, means a window opened: leave it to
+ * complete and the webhooks) and again after the new amount is registered; a window that opened in
+ * between gets its order back as it saw it. Anything else — unknown, foreign, paid, started —
+ * answers `undefined` without touching that order, and the caller creates a new one.
+ */
+async function reprice(ctx: KitContext, paymentId: string, draft: Draft): Promise<Order | undefined> {
+  const previous = await ctx.store.getOrder(paymentId);
+  if (!previous || previous.kind !== draft.kind || previous.status !== 'PENDING' || previous.startedAt !== undefined) return undefined;
+  if (previous.plan !== draft.plan || ownerOf({ customerId: previous.customer?.customerId, customerIdAssigned: previous.customerIdAssigned }) !== draft.customer?.customerId) return undefined;
+  if (await paymentExists(ctx, paymentId)) {
+    await ctx.store.transition({ paymentId, from: ['PENDING'], to: 'PENDING', patch: { startedAt: ctx.options.now() }, now: ctx.options.now() });
+    return undefined;
+  }
+  const keepAssigned = draft.kind === 'billing-key-and-pay' && draft.customer?.customerId === undefined;
+  const next = newOrder(ctx, draft.kind, draft.priced, {
+    customer: keepAssigned ? { ...draft.customer, customerId: previous.customer!.customerId! } : draft.customer,
+    customerIdAssigned: keepAssigned ? true : undefined,
+    payMethod: draft.payMethod,
+    reference: draft.reference,
+  });
+  const pricing = pricingOf(next);
+  const now = ctx.options.now();
+  if (!(await ctx.store.repriceOrder({ paymentId, revision: previous.revision, pricing, now }))) return undefined;
+  const undo = (startedAt?: number) =>
+    ctx.store.repriceOrder({ paymentId, revision: previous.revision + 1, pricing: pricingOf(previous), ...(startedAt !== undefined ? { startedAt } : {}), now: ctx.options.now() });
+  try {
+    await preRegister(ctx, { ...previous, ...pricing });
+  } catch (error) {
+    await undo();
+    // PortOne refuses to register this id again (paid meanwhile, …): a new order gets its own.
+    if (error instanceof CheckoutError && error.code === 'PORTONE_REJECTED') return undefined;
+    throw error;
+  }
+  if (await paymentExists(ctx, paymentId)) {
+    // A window opened for the old price while this one was being set: it keeps the old price.
+    await undo(ctx.options.now());
+    await preRegister(ctx, previous).catch(() => {});
+    return undefined;
+  }
+  return { ...previous, ...pricing, revision: previous.revision + 1, updatedAt: now };
+}
+
 function newOrder(
   ctx: KitContext,
   kind: OrderKind,
   priced: Priced,
-  extra: { customer?: Order['customer'] | undefined; payMethod?: string | undefined; reference?: string | undefined; plan?: string | undefined; subscriptionId?: string | undefined },
+  extra: {
+    customer?: Order['customer'] | undefined;
+    customerIdAssigned?: true | undefined;
+    payMethod?: string | undefined;
+    reference?: string | undefined;
+    plan?: string | undefined;
+    subscriptionId?: string | undefined;
+  },
 ): NewOrder {
   const order: NewOrder = {
     paymentId: newId('pay'),
@@ -114,13 +236,13 @@ function newOrder(
   };
   if (priced.taxFreeAmount !== undefined) order.taxFreeAmount = priced.taxFreeAmount;
   if (priced.vatAmount !== undefined) order.vatAmount = priced.vatAmount;
-  for (const key of ['customer', 'payMethod', 'reference', 'plan', 'subscriptionId'] as const) {
+  for (const key of ['customer', 'customerIdAssigned', 'payMethod', 'reference', 'plan', 'subscriptionId'] as const) {
     if (extra[key] !== undefined) (order as unknown as Record<string, unknown>)[key] = extra[key];
   }
   return order;
 }
 
-function prepared(ctx: KitContext, order: NewOrder, channelKey: string | undefined): PreparedPayment {
+function prepared(ctx: KitContext, order: Order | NewOrder, channelKey: string | undefined): PreparedPayment {
   const answer: PreparedPayment = {
     paymentId: order.paymentId,
     orderName: order.orderName,
@@ -161,7 +283,7 @@ export async function completePayment(ctx: KitContext, outbox: Outbox, body: Rec
 export async function getOrderAnswer(ctx: KitContext, paymentId: string): Promise<OrderResponse> {
   const order = await getOrderOrThrow(ctx, paymentId);
   // A flagged order is shown as it is (the shopper's waiting page must see it), not as an error.
-  const answer: OrderResponse = { order: orderView(order) };
+  const answer: OrderResponse = { order: orderViewWithLines(order) };
   const key = order.billingKey !== undefined && order.kind === 'billing-key-and-pay' ? await ctx.store.getBillingKey(order.billingKey) : undefined;
   if (key) answer.billingKey = billingKeyView(key);
   const subscription = order.subscriptionId !== undefined ? await ctx.store.getSubscription(order.subscriptionId) : undefined;
@@ -276,7 +398,7 @@ export async function reconcile(ctx: KitContext, outbox: Outbox, options: Reconc
   for (const order of stale) {
     report.checked++;
     try {
-      const outcome = await syncPayment(ctx, order.paymentId);
+      const outcome = await syncPayment(ctx, order.paymentId, undefined, { noteStarted: true });
       await outbox.run(outcome.events);
       if (outcome.order.status !== order.status) report.updated++;
     } catch (error) {

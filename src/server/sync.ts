@@ -53,18 +53,26 @@ export async function readPayment(ctx: KitContext, paymentId: string): Promise<K
  * Re-reads the payment from PortOne and moves the order to match. `order` may be passed when the
  * caller just read it; the answer is re-read from the store only when a transition was tried.
  */
-export async function syncPayment(ctx: KitContext, paymentId: string, known?: Order): Promise<SyncOutcome> {
+export async function syncPayment(ctx: KitContext, paymentId: string, known?: Order, options: SyncOptions = {}): Promise<SyncOutcome> {
   const order = known ?? (await getOrderOrThrow(ctx, paymentId));
   const payment = await readPayment(ctx, paymentId);
   if (!payment) return { order, events: [] };
-  const track = { attempted: false };
+  const track = { attempted: false, noteStarted: options.noteStarted === true };
   const events = await decide(ctx, order, payment, track);
   const after = track.attempted ? ((await ctx.store.getOrder(paymentId)) ?? order) : order;
   return { order: after, payment, events };
 }
 
+export interface SyncOptions {
+  /**
+   * Record on a PENDING order that PortOne holds a READY payment for it (a window opened), once.
+   * The webhook route and reconcile do; complete does not, so its refusal changes nothing.
+   */
+  noteStarted?: boolean;
+}
+
 /** Moves the order to match the payment; returns the keys of the events it enqueued, and notes whether it tried a change. */
-async function decide(ctx: KitContext, order: Order, payment: KnownPayment, track: { attempted: boolean }): Promise<string[]> {
+async function decide(ctx: KitContext, order: Order, payment: KnownPayment, track: { attempted: boolean; noteStarted: boolean }): Promise<string[]> {
   const policy = { storeId: ctx.options.portone.storeId, allowTestChannels: ctx.options.allowTestChannels };
   const paymentId = order.paymentId;
   const now = ctx.options.now();
@@ -90,7 +98,12 @@ async function decide(ctx: KitContext, order: Order, payment: KnownPayment, trac
   switch (payment.status) {
     case 'READY':
     case 'PAY_PENDING':
-      // Nothing to record yet: the window is open, or the PG is still deciding (a webhook follows).
+      // Nothing to settle yet: the window is open, or the PG is still deciding (a webhook follows).
+      // Only noted once, so the order counts as started and a re-prepare leaves it alone.
+      if (track.noteStarted && order.status === 'PENDING' && order.startedAt === undefined) {
+        track.attempted = true;
+        await ctx.store.transition({ paymentId, from: ['PENDING'], to: 'PENDING', patch: { startedAt: now }, now });
+      }
       return [];
 
     case 'VIRTUAL_ACCOUNT_ISSUED': {

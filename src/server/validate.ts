@@ -36,9 +36,13 @@ const MAX_ITEMS = 100;
 const MAX_QUANTITY = 10_000;
 
 function customer(body: Body): CheckoutCustomer | undefined {
-  const value = body.customer;
+  return checkCustomer(body.customer, 'customer');
+}
+
+/** A customer's fields, each checked; `where` names the value in messages (`customer`, `identifyCustomer()`). */
+export function checkCustomer(value: unknown, where: string): CheckoutCustomer | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) return invalid('customer', 'an object', value);
+  if (typeof value !== 'object' || Array.isArray(value)) return invalid(where, 'an object', value);
   const c = value as Body;
   const out: CheckoutCustomer = {};
   const fields = [
@@ -50,12 +54,12 @@ function customer(body: Body): CheckoutCustomer | undefined {
     ['email', 254],
   ] as const;
   for (const [field, max] of fields) {
-    const v = text(c, field, max, `customer.${field}`);
+    const v = text(c, field, max, `${where}.${field}`);
     if (v !== undefined) out[field] = v;
   }
-  if (out.customerId !== undefined && !/^[\x21-\x7e]+$/.test(out.customerId)) invalid('customer.customerId', 'printable ASCII', out.customerId);
-  if (out.phoneNumber !== undefined && !/^[0-9+\-() ]+$/.test(out.phoneNumber)) invalid('customer.phoneNumber', 'digits, "+", "-", "(", ")" or spaces', out.phoneNumber);
-  if (out.email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(out.email)) invalid('customer.email', 'an e-mail address', out.email);
+  if (out.customerId !== undefined && !/^[\x21-\x7e]+$/.test(out.customerId)) invalid(`${where}.customerId`, 'printable ASCII', out.customerId);
+  if (out.phoneNumber !== undefined && !/^[0-9+\-() ]+$/.test(out.phoneNumber)) invalid(`${where}.phoneNumber`, 'digits, "+", "-", "(", ")" or spaces', out.phoneNumber);
+  if (out.email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(out.email)) invalid(`${where}.email`, 'an e-mail address', out.email);
   return out;
 }
 
@@ -107,7 +111,15 @@ export function prepareRequest(body: Body, cartRequired = true): PrepareRequest 
   if (c) out.customer = c;
   const method = payMethod(body);
   if (method) out.payMethod = method;
+  const previous = optionalId(body, 'previousPaymentId');
+  if (previous !== undefined) out.previousPaymentId = previous;
   return out;
+}
+
+/** An id the kit handed out earlier, sent back; absent when null or missing. */
+function optionalId(body: Body, field: string): string | undefined {
+  const value = body[field];
+  return value === undefined || value === null ? undefined : checkId(value, field);
 }
 
 /** With a plan, the cart may be left out: the plan is then the price. */
@@ -124,6 +136,8 @@ export function prepareBillingKeyRequest(body: Body, plans: Record<string, unkno
   if (c) out.customer = c;
   const p = plan(body, plans);
   if (p !== undefined) out.plan = p;
+  const previous = optionalId(body, 'previousIssueId');
+  if (previous !== undefined) out.previousIssueId = previous;
   return out;
 }
 

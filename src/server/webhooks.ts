@@ -101,7 +101,7 @@ export async function handleWebhook(ctx: KitContext, outbox: Outbox, request: Re
         if (!order) {
           note = 'no order with this paymentId';
         } else {
-          const synced = await syncPayment(ctx, paymentId, order);
+          const synced = await syncPayment(ctx, paymentId, order, { noteStarted: true });
           await outbox.run(synced.events);
           outcome = 'processed';
           note = `order ${synced.order.status}`;

@@ -107,6 +107,26 @@ test('a declined first charge: the key is kept, the order fails, nothing is sche
   assert.equal(env.hooks.billingKeyIssued.length, 1);
 });
 
+test('while the first charge has not settled the subscription is INCOMPLETE, then ACTIVE once it is paid', async (t) => {
+  const env = await subscriptionEnv(t);
+  // PortOne cannot take the first charge right now: the kit answers once the key is stored and retries the charge.
+  env.sandbox.setFaults({ routes: { 'POST /payments/:id/billing-key': { failureRate: 1, failureStatus: 503 } } });
+  const { complete } = await subscribe(env);
+  assert.equal(complete.status, 200, JSON.stringify(complete.body));
+  assert.equal(complete.body.order.status, 'PENDING');
+  assert.equal(complete.body.subscription.status, 'INCOMPLETE', 'not past due: nothing failed');
+  const view = async () => (await env.kit.fetch(new Request(`http://shop.test/payments/${complete.body.order.paymentId}`))).json();
+  assert.equal((await view()).subscription.status, 'INCOMPLETE');
+  assert.deepEqual((await env.kit.listSubscriptions()).map((s) => s.status), ['INCOMPLETE']);
+  // PortOne is back; the retry (due after its backoff) charges the period.
+  env.sandbox.setFaults({});
+  await env.sandbox.advance(60_000);
+  await env.kit.runDueEvents();
+  const settled = await view();
+  assert.deepEqual([settled.order.status, settled.subscription.status], ['PAID', 'ACTIVE']);
+  assert.equal(env.hooks.paid.length, 1);
+});
+
 test('a billing key without a plan is stored for its customer', async (t) => {
   const env = await startEnv(t);
   const prepared = await prepareBillingKey(env, { customer: { ...BUYER, customerId: 'member-42' } });

@@ -204,7 +204,11 @@ test('complete while the window is still open (PortOne: READY) answers 409 PAYME
   });
   assert.equal(opened.status, 200, await opened.clone().text());
   assert.equal(env.sandbox.payment(prepared.paymentId)?.status, 'READY');
+  // PortOne's Transaction.Ready webhook tells the kit a window opened for the order.
+  await env.sandbox.flushWebhooks();
   const before = await env.kit.getOrder(prepared.paymentId);
+  assert.equal(before?.status, 'PENDING');
+  assert.equal(typeof before?.startedAt, 'number', 'the window was seen open');
   const answer = await env.post('/payments/complete', { paymentId: prepared.paymentId });
   assert.equal(answer.status, 409);
   assert.equal(answer.body.code, 'PAYMENT_NOT_COMPLETED');

@@ -47,7 +47,22 @@ test('prepare prices the cart on the server and answers the contract', async (t)
   assert.equal(order?.payMethod, 'CARD');
   assert.deepEqual(order?.lines.map((l) => [l.id, l.quantity, l.amount]), [['beans', 2, 64_000], ['dripper', 1, 18_000]]);
   const view = await call(kit, get(`/payments/${encodeURIComponent(body.paymentId)}`));
-  assert.deepEqual(view.body, { order: { paymentId: body.paymentId, status: 'PENDING', orderName: '커피 원두 1kg 외 1건', totalAmount: 82_000, currency: 'KRW', cancelledAmount: 0, payMethod: 'CARD' } });
+  // The shopper's view: what was bought, as the server priced it (for a complete page).
+  assert.deepEqual(view.body, {
+    order: {
+      paymentId: body.paymentId,
+      status: 'PENDING',
+      orderName: '커피 원두 1kg 외 1건',
+      totalAmount: 82_000,
+      currency: 'KRW',
+      cancelledAmount: 0,
+      payMethod: 'CARD',
+      lines: [
+        { id: 'beans', name: '커피 원두 1kg', quantity: 2, unitAmount: 32_000, amount: 64_000 },
+        { id: 'dripper', name: '핸드드립 드리퍼', quantity: 1, unitAmount: 18_000, amount: 18_000 },
+      ],
+    },
+  });
   assert.equal(view.headers.get('cache-control'), 'no-store');
 });
 

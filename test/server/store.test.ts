@@ -46,10 +46,10 @@ test('migrations run once, record their version, and a newer database is refused
 test('an order round-trips with every field, and a duplicate paymentId is refused', async (t) => {
   const store = createSqliteStore({ path: ':memory:' });
   t.after(() => store.close());
-  const created = order('p1', { taxFreeAmount: 2_000, vatAmount: 2_727, reference: 'shop-17', payMethod: 'CARD', plan: 'monthly', subscriptionId: 's1', dueAt: 5_000, billingKey: 'bk' });
+  const created = order('p1', { taxFreeAmount: 2_000, vatAmount: 2_727, reference: 'shop-17', payMethod: 'CARD', plan: 'monthly', subscriptionId: 's1', dueAt: 5_000, billingKey: 'bk', customer: { customerId: 'cus_1', fullName: '김하나' }, customerIdAssigned: true });
   await store.createOrder(created);
   const read = await store.getOrder('p1');
-  assert.deepEqual(read, { ...created, status: 'PENDING', cancelledAmount: 0, updatedAt: 1_000 });
+  assert.deepEqual(read, { ...created, status: 'PENDING', cancelledAmount: 0, revision: 0, updatedAt: 1_000 });
   await assert.rejects(store.createOrder(order('p1', { orderId: 'other' })), /UNIQUE/);
   assert.equal(await store.getOrder('nope'), undefined);
 });
@@ -102,6 +102,71 @@ test('listOrders filters by status, kind, subscription and age, newest first', a
   assert.deepEqual((await store.listOrders({ activeBetween: { from: 1, to: 3 } })).map((o) => o.paymentId), ['b', 'a']);
   assert.deepEqual((await store.listOrders({ activeBetween: { from: 50, to: 101 } })).map((o) => o.paymentId), ['d']);
   assert.deepEqual((await store.listOrders({ activeBetween: { from: 0, to: 100 } })).map((o) => o.paymentId), ['c', 'b', 'a']);
+});
+
+test('listOrders per customer and by whether a window was seen open', async (t) => {
+  const store = createSqliteStore({ path: ':memory:' });
+  t.after(() => store.close());
+  await store.createOrder(order('a', { createdAt: 1, customer: { customerId: 'kim', fullName: '김하나' } }));
+  await store.createOrder(order('b', { createdAt: 2, customer: { customerId: 'kim' } }));
+  await store.createOrder(order('c', { createdAt: 3, customer: { customerId: 'lee' } }));
+  await store.createOrder(order('d', { createdAt: 4, customer: { customerId: 'cus_made_up' }, customerIdAssigned: true }));
+  await store.transition({ paymentId: 'a', from: ['PENDING'], to: 'PAID', now: 10 });
+  await store.transition({ paymentId: 'b', from: ['PENDING'], to: 'PENDING', patch: { startedAt: 11 }, now: 11 });
+  assert.deepEqual((await store.listOrders({ customerId: 'kim' })).map((o) => o.paymentId), ['b', 'a']);
+  assert.deepEqual((await store.listOrders({ customerId: 'cus_made_up' })).map((o) => [o.paymentId, o.customerIdAssigned]), [['d', true]]);
+  assert.deepEqual((await store.listOrders({ started: true })).map((o) => o.paymentId), ['b', 'a']);
+  assert.deepEqual((await store.listOrders({ started: false })).map((o) => o.paymentId), ['d', 'c']);
+  assert.deepEqual((await store.listOrders({ customerId: 'kim', started: true, statuses: ['PENDING'] })).map((o) => [o.paymentId, o.startedAt]), [['b', 11]]);
+});
+
+test('repriceOrder is compare-and-set on a PENDING, never-started order’s revision', async (t) => {
+  const store = createSqliteStore({ path: ':memory:' });
+  t.after(() => store.close());
+  await store.createOrder(order('p1', { taxFreeAmount: 1_000, reference: 'old', customer: { customerId: 'kim' } }));
+  const pricing = { orderName: '드리퍼', totalAmount: 18_000, currency: 'KRW' as const, lines: [{ id: 'dripper', name: '드리퍼', quantity: 1, unitAmount: 18_000, amount: 18_000 }], customer: { customerId: 'lee' }, payMethod: 'CARD' };
+  const results = await Promise.all([1, 2, 3].map(() => store.repriceOrder({ paymentId: 'p1', revision: 0, pricing, now: 7 })));
+  assert.equal(results.filter(Boolean).length, 1, 'one winner per revision');
+  const read = await store.getOrder('p1');
+  assert.deepEqual(read, { ...order('p1'), ...pricing, customer: { customerId: 'lee' }, status: 'PENDING', cancelledAmount: 0, revision: 1, updatedAt: 7 });
+  assert.equal(read?.taxFreeAmount, undefined, 'fields the new price leaves out are cleared');
+  assert.deepEqual((await store.listOrders({ customerId: 'lee' })).map((o) => o.paymentId), ['p1']);
+  assert.deepEqual(await store.listOrders({ customerId: 'kim' }), []);
+  // Put back, noting a window opened: the order is then out of reach of any reprice.
+  assert.equal(await store.repriceOrder({ paymentId: 'p1', revision: 1, pricing: { ...pricing, totalAmount: 1 }, startedAt: 8, now: 8 }), true);
+  assert.equal((await store.getOrder('p1'))?.startedAt, 8);
+  assert.equal(await store.repriceOrder({ paymentId: 'p1', revision: 2, pricing, now: 9 }), false, 'started');
+  await store.createOrder(order('p2'));
+  await store.transition({ paymentId: 'p2', from: ['PENDING'], to: 'FAILED', now: 9 });
+  assert.equal(await store.repriceOrder({ paymentId: 'p2', revision: 0, pricing, now: 9 }), false, 'not PENDING');
+  assert.equal(await store.repriceOrder({ paymentId: 'nope', revision: 0, pricing, now: 9 }), false);
+});
+
+test('updatePendingIssue changes details only while PENDING, for the same customer and plan', async (t) => {
+  const store = createSqliteStore({ path: ':memory:' });
+  t.after(() => store.close());
+  await store.createIssue({ issueId: 'i1', issueName: '월간 구독', customerId: 'cus_x', customerIdAssigned: true, customer: { customerId: 'cus_x' }, plan: 'monthly', status: 'PENDING', createdAt: 1 });
+  assert.equal((await store.getIssue('i1'))?.customerIdAssigned, true);
+  assert.equal(await store.updatePendingIssue({ issueId: 'i1', customerId: 'cus_y', plan: 'monthly', customer: { fullName: 'x' } }), false);
+  assert.equal(await store.updatePendingIssue({ issueId: 'i1', customerId: 'cus_x', customer: { fullName: 'x' } }), false, 'no plan is another plan');
+  assert.equal(await store.updatePendingIssue({ issueId: 'i1', customerId: 'cus_x', plan: 'monthly', customer: { customerId: 'cus_x', fullName: '김하나' } }), true);
+  assert.deepEqual((await store.getIssue('i1'))?.customer, { customerId: 'cus_x', fullName: '김하나' });
+});
+
+test('migration 2 indexes the customer of orders written before it', async (t) => {
+  const path = tempFile(t);
+  const store = createSqliteStore({ path });
+  await store.createOrder(order('old', { customer: { customerId: 'kim', fullName: '김하나' } }));
+  await store.close();
+  // Back to what a version-1 database looked like: no customer column, migration 2 not applied.
+  const db = new Database(path);
+  db.exec(`DROP INDEX orders_customer; ALTER TABLE orders DROP COLUMN customer_id; ALTER TABLE orders DROP COLUMN customer_assigned;
+    ALTER TABLE orders DROP COLUMN started_at; ALTER TABLE orders DROP COLUMN revision; ALTER TABLE billing_key_issues DROP COLUMN customer_assigned;
+    DELETE FROM kit_migrations WHERE version >= 2`);
+  db.close();
+  const reopened = createSqliteStore({ path });
+  t.after(() => reopened.close());
+  assert.deepEqual((await reopened.listOrders({ customerId: 'kim' })).map((o) => [o.paymentId, o.revision]), [['old', 0]]);
 });
 
 test('events are claimed by one runner, retried when due, taken over when a lease expires', async (t) => {

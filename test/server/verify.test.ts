@@ -20,6 +20,7 @@ const order: Order = {
   currency: 'KRW',
   lines: [],
   cancelledAmount: 0,
+  revision: 0,
   createdAt: 0,
   updatedAt: 0,
 };

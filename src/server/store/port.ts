@@ -1,7 +1,7 @@
 // The storage port: what the kit needs from a database, in the kit's own words. Every method is
 // async and atomic, so a SQLite adapter (embedded, default) and a PostgreSQL adapter (many servers)
 // implement the same contract; nothing here leaks one dialect's semantics.
-import type { OrderStatus } from '../../contract.js';
+import type { CheckoutCustomer, OrderStatus } from '../../contract.js';
 import type {
   BillingKeyIssue,
   EventStatus,
@@ -11,6 +11,7 @@ import type {
   Order,
   OrderKind,
   OrderPatch,
+  OrderPricing,
   StoredBillingKey,
   Subscription,
   SubscriptionPatch,
@@ -41,9 +42,40 @@ export interface OrderQuery {
    * is in `[from, to)`: what reconciliation looks at.
    */
   activeBetween?: { from: number; to: number };
+  /** Only this customer's orders (`customer.customerId`). */
+  customerId?: string;
+  /**
+   * `true`: only orders a payment was started for — any status but PENDING, or PENDING with a
+   * payment window the kit saw open; `false`: only PENDING orders no window was seen open for
+   * (prepared, then left, re-prepared or not yet due).
+   */
+  started?: boolean;
   /** Newest first; default 100. */
   limit?: number;
   offset?: number;
+}
+
+/** A re-prepare's new price for an order no window was opened for. */
+export interface OrderRepricing {
+  paymentId: string;
+  /**
+   * Compare-and-set: the change happens only if the order is still PENDING, at this revision, and
+   * never seen started; the revision then goes up by one.
+   */
+  revision: number;
+  pricing: OrderPricing;
+  /** Also record that a window was seen open (a reprice undone because one opened meanwhile). */
+  startedAt?: number;
+  now: number;
+}
+
+/** New details for a billing-key issue no key was issued for yet. */
+export interface IssueUpdate {
+  issueId: string;
+  /** Guards: only while PENDING, for this customer and this plan. */
+  customerId: string;
+  plan?: string;
+  customer?: CheckoutCustomer;
 }
 
 export interface EventClaim {
@@ -103,6 +135,8 @@ export interface CheckoutStore {
   getOrder(paymentId: string): Promise<Order | undefined>;
   /** Compare-and-set on the status; resolves `true` if this call made the change. */
   transition(change: OrderTransition): Promise<boolean>;
+  /** Replaces a PENDING order's price and customer (compare-and-set on its revision); `true` if it happened. */
+  repriceOrder(change: OrderRepricing): Promise<boolean>;
   listOrders(query?: OrderQuery): Promise<Order[]>;
 
   // Outbox
@@ -119,6 +153,8 @@ export interface CheckoutStore {
   // Billing keys and subscriptions
   createIssue(issue: BillingKeyIssue): Promise<void>;
   getIssue(issueId: string): Promise<BillingKeyIssue | undefined>;
+  /** Replaces a PENDING issue's customer details (same customer id and plan); `true` if it happened. */
+  updatePendingIssue(update: IssueUpdate): Promise<boolean>;
   /** `PENDING` → `COMPLETED` with the key, the subscription, its first order and the events, atomically. `false` if already completed. */
   completeIssue(completion: IssueCompletion): Promise<boolean>;
   /** Inserts or replaces a billing key (webhook updates, billing-key-and-pay), with optional events. */

@@ -23,6 +23,7 @@ import type {
   EventOutcome,
   IssueCompletion,
   OrderQuery,
+  OrderRepricing,
   OrderTransition,
   SubscriptionUpdate,
   WebhookClaim,
@@ -146,6 +147,17 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX subscriptions_customer ON subscriptions (customer_id);
   CREATE INDEX subscriptions_billing_key ON subscriptions (billing_key);
   `,
+  // 2: orders listed per customer; re-prepares (a revision to compare-and-set on, the kit-assigned
+  // customer id told apart from one the shop named, when a window was first seen open).
+  `
+  ALTER TABLE orders ADD COLUMN customer_id TEXT;
+  ALTER TABLE orders ADD COLUMN customer_assigned INTEGER;
+  ALTER TABLE orders ADD COLUMN started_at INTEGER;
+  ALTER TABLE orders ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+  UPDATE orders SET customer_id = json_extract(customer, '$.customerId') WHERE customer IS NOT NULL;
+  CREATE INDEX orders_customer ON orders (customer_id, created_at);
+  ALTER TABLE billing_key_issues ADD COLUMN customer_assigned INTEGER;
+  `,
 ];
 
 type Row = Record<string, unknown>;
@@ -173,6 +185,7 @@ function toOrder(row: Row): Order {
     currency: row.currency as Order['currency'],
     lines: parse<Order['lines']>(row.lines) ?? [],
     cancelledAmount: row.cancelled_amount as number,
+    revision: row.revision as number,
     createdAt: row.created_at as number,
     updatedAt: row.updated_at as number,
   };
@@ -189,6 +202,8 @@ function toOrder(row: Row): Order {
   if (row.failure !== null) order.failure = parse<Order['failure']>(row.failure)!;
   if (row.flag !== null) order.flag = parse<Order['flag']>(row.flag)!;
   if (row.billing_key !== null) order.billingKey = row.billing_key as string;
+  if (row.customer_assigned !== null) order.customerIdAssigned = true;
+  if (row.started_at !== null) order.startedAt = row.started_at as number;
   return order;
 }
 
@@ -227,6 +242,7 @@ function toIssue(row: Row): BillingKeyIssue {
     issueId: row.issue_id as string,
     issueName: row.issue_name as string,
     customerId: row.customer_id as string,
+    customerIdAssigned: row.customer_assigned === null ? undefined : (true as const),
     customer: parse<BillingKeyIssue['customer']>(row.customer),
     plan: opt<string>(row.plan),
     status: row.status as BillingKeyIssue['status'],
@@ -281,6 +297,7 @@ const ORDER_PATCH_COLUMNS = {
   flag: ['flag', json],
   billingKey: ['billing_key', (v: unknown) => v],
   subscriptionId: ['subscription_id', (v: unknown) => v],
+  startedAt: ['started_at', (v: unknown) => v],
 } as const satisfies Record<Exclude<keyof OrderPatch, 'cancelledAmount'>, readonly [string, (v: unknown) => unknown]>;
 
 /** Opens (and migrates) a SQLite store. */
@@ -317,8 +334,8 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     stmt(
       `INSERT INTO orders (payment_id, order_id, kind, status, order_name, total_amount, currency, tax_free_amount,
          vat_amount, lines, customer, reference, pay_method, plan, subscription_id, due_at, cancelled_amount, paid_at,
-         virtual_account, failure, flag, billing_key, created_at, updated_at)
-       VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
+         virtual_account, failure, flag, billing_key, customer_id, customer_assigned, created_at, updated_at)
+       VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       order.paymentId,
       order.orderId,
@@ -340,6 +357,8 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
       json(order.failure),
       json(order.flag),
       order.billingKey ?? null,
+      order.customer?.customerId ?? null,
+      order.customerIdAssigned ? 1 : null,
       order.createdAt,
       order.createdAt,
     );
@@ -409,6 +428,33 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     if (result.changes !== 1) return false;
     insertEvents(change.events, change.now);
     return true;
+  });
+
+  const repriceOrder = write((change: OrderRepricing): boolean => {
+    const p = change.pricing;
+    const result = stmt(
+      `UPDATE orders SET order_name = ?, total_amount = ?, currency = ?, tax_free_amount = ?, vat_amount = ?, lines = ?,
+         customer = ?, customer_id = ?, customer_assigned = ?, reference = ?, pay_method = ?,
+         started_at = coalesce(started_at, ?), revision = revision + 1, updated_at = ?
+       WHERE payment_id = ? AND status = 'PENDING' AND revision = ? AND started_at IS NULL`,
+    ).run(
+      p.orderName,
+      p.totalAmount,
+      p.currency,
+      p.taxFreeAmount ?? null,
+      p.vatAmount ?? null,
+      JSON.stringify(p.lines),
+      json(p.customer),
+      p.customer?.customerId ?? null,
+      p.customerIdAssigned ? 1 : null,
+      p.reference ?? null,
+      p.payMethod ?? null,
+      change.startedAt ?? null,
+      change.now,
+      change.paymentId,
+      change.revision,
+    );
+    return result.changes === 1;
   });
 
   const claimEvents = write((claim: EventClaim): HookEvent[] => {
@@ -520,6 +566,9 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     async transition(change) {
       return transition(change);
     },
+    async repriceOrder(change) {
+      return repriceOrder(change);
+    },
     async listOrders(query: OrderQuery = {}) {
       const where: string[] = [];
       const values: unknown[] = [];
@@ -530,6 +579,9 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
       }
       if (query.kind) where.push('kind = ?'), values.push(query.kind);
       if (query.subscriptionId) where.push('subscription_id = ?'), values.push(query.subscriptionId);
+      if (query.customerId !== undefined) where.push('customer_id = ?'), values.push(query.customerId);
+      if (query.started === true) where.push(`(status <> 'PENDING' OR started_at IS NOT NULL)`);
+      if (query.started === false) where.push(`status = 'PENDING' AND started_at IS NULL`);
       if (query.updatedBefore !== undefined) where.push('updated_at < ?'), values.push(query.updatedBefore);
       if (query.activeBetween) {
         where.push('coalesce(due_at, updated_at) >= ? AND coalesce(due_at, updated_at) < ?');
@@ -587,13 +639,14 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
 
     async createIssue(issue) {
       stmt(
-        `INSERT INTO billing_key_issues (issue_id, issue_name, customer_id, customer, plan, status, billing_key,
+        `INSERT INTO billing_key_issues (issue_id, issue_name, customer_id, customer_assigned, customer, plan, status, billing_key,
            subscription_id, payment_id, created_at, completed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         issue.issueId,
         issue.issueName,
         issue.customerId,
+        issue.customerIdAssigned ? 1 : null,
         json(issue.customer),
         issue.plan ?? null,
         issue.status,
@@ -603,6 +656,12 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
         issue.createdAt,
         issue.completedAt ?? null,
       );
+    },
+    async updatePendingIssue(update) {
+      const result = stmt(
+        `UPDATE billing_key_issues SET customer = ? WHERE issue_id = ? AND status = 'PENDING' AND customer_id = ? AND plan IS ?`,
+      ).run(json(update.customer), update.issueId, update.customerId, update.plan ?? null);
+      return result.changes === 1;
     },
     async getIssue(issueId) {
       const row = stmt(`SELECT * FROM billing_key_issues WHERE issue_id = ?`).get(issueId) as Row | undefined;
