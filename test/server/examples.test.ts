@@ -54,6 +54,18 @@ test('the README example takes a payment through the sandbox and ships it once',
   assert.equal(complete.order.status, 'PAID');
   await post('/payments/complete', result);
   assert.deepEqual(shipments.map((s) => s.orderId), [prepared.customData.orderId]);
+  // A signed-in member: the session decides the customer, whatever id the browser claims.
+  const { sessions } = await import('./examples/checkout.js');
+  sessions.set('s3cr3t', { customerId: 'member-7', fullName: '김하나', email: 'hana@example.com' });
+  const member = await kit.fetch(
+    new Request('http://shop.test/portone/payments/prepare', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: 'sid=s3cr3t' },
+      body: JSON.stringify({ items: [{ id: 'beans', quantity: 1 }], customer: { customerId: 'member-1', phoneNumber: '010-1234-5678' } }),
+    }),
+  );
+  assert.deepEqual((await member.json()).customer, { customerId: 'member-7', fullName: '김하나', email: 'hana@example.com', phoneNumber: '010-1234-5678' });
+  assert.equal((await kit.listOrders({ customerId: 'member-7' })).length, 1);
   const refused = await post('/payments/prepare', { items: [{ id: 'caviar', quantity: 1 }] });
   assert.equal(refused.status, 422);
   assert.deepEqual(await refused.json(), { code: 'BAD_CART', message: 'items: expected one of beans, dripper, got "caviar"' });

@@ -5,8 +5,9 @@ const PRODUCTS: Record<string, { name: string; price: number }> = {
   dripper: { name: '핸드드립 드리퍼', price: 18_000 },
 };
 
-/** Stand-in for the shop's own database. */
+/** Stand-ins for the shop's own database and session store (session id → signed-in member). */
 export const shipments: { orderId: string; eventId: string }[] = [];
+export const sessions = new Map<string, { customerId: string; fullName: string; email: string }>();
 
 export const kit = createCheckoutServer({
   portone: {
@@ -19,6 +20,12 @@ export const kit = createCheckoutServer({
   allowTestChannels: process.env.NODE_ENV !== 'production',
   basePath: '/portone',
   database: process.env.CHECKOUT_DATABASE ?? './.data/checkout.sqlite',
+
+  // Who pays comes from the shop's session, never from the browser (undefined: a guest).
+  identifyCustomer(request) {
+    const sid = /(?:^|;\s*)sid=([^;]+)/.exec(request.headers.get('cookie') ?? '')?.[1];
+    return sid ? sessions.get(sid) : undefined;
+  },
 
   // The only place a price comes from: the server's own catalog.
   priceOrder({ items = [] }) {
