@@ -1,7 +1,8 @@
 // Loads PortOne's browser SDK runtime (`window.PortOne`) once, lazily, through one cached function.
 // `@portone/browser-sdk/v2` caches its own load promise forever, a rejected one too, so it is only
-// ever called after `window.PortOne` exists; a failed load here clears the cache so a retry works.
-import { __INTERNAL__setPortOneSdkUrl } from '@portone/browser-sdk/v2';
+// ever called after `window.PortOne` exists (then it takes that object and never reads its own
+// script URL, so it needs no `__INTERNAL__setPortOneSdkUrl`); a failed load here clears the cache
+// so a retry works.
 
 /** PortOne's CDN runtime, the default. */
 export const DEFAULT_SDK_URL = 'https://cdn.portone.io/v2/browser-sdk.js';
@@ -30,7 +31,6 @@ export class SdkLoadError extends Error {
 export function loadSdk(url: string = sdkUrl): Promise<void> {
   if (window.PortOne) return Promise.resolve();
   return (loading ??= new Promise<void>((resolve, reject) => {
-    __INTERNAL__setPortOneSdkUrl(url);
     const script = document.createElement('script');
     script.src = url;
     const settle = () => {
