@@ -17,8 +17,10 @@ export {
   PortoneReadyEvent,
 } from './elements/events.js';
 export type {
+  FailCode,
   SdkResult,
   PortoneRequestDetail,
+  PortoneSuccessDetail,
   PortonePaymentDetail,
   PortoneBillingKeyDetail,
   PortoneCancelDetail,

@@ -73,8 +73,11 @@ export class PortoneRequestEvent<R = AnyCheckoutRequest> extends PortoneEvent<Po
   }
 }
 
-/** What a success event says, besides the attempt's ids; the kit's parts are set with `endpoint`. */
-interface KitDetail<A> {
+/**
+ * What every success event carries besides the attempt's ids: with `endpoint`, everything the kit
+ * answered (`A`: `OrderResponse` or `BillingKeyResponse`), the common parts also at the top.
+ */
+export interface PortoneSuccessDetail<A> {
   /** The order as the kit verified it (for a billing key with a plan: the first period's payment). */
   order?: OrderView | undefined;
   /** The subscription the kit started, when the attempt was for one of its plans. */
@@ -85,34 +88,42 @@ interface KitDetail<A> {
   response: SdkResult;
 }
 
-export interface PortonePaymentDetail extends KitDetail<OrderResponse> {
+export interface PortonePaymentDetail extends PortoneSuccessDetail<OrderResponse> {
   paymentId: string;
   txId?: string | undefined;
   /** Set by `<portone-billing-key-and-pay-button>`: the kit's billing key when it answered one, else the SDK's. */
   billingKey?: string | undefined;
 }
 
-/** `portone-paid`: the payment is paid (verified by the kit when the element has an `endpoint`). */
+/**
+ * `portone-paid`: the payment is paid (verified by the kit when the element has an `endpoint`).
+ * `detail`: `paymentId`, `txId`, `billingKey` (billing-key-and-pay), and with `endpoint` the kit's
+ * `order`, `subscription` (billing-key-and-pay with a plan) and whole answer (`result`).
+ */
 export class PortonePaidEvent extends PortoneEvent<PortonePaymentDetail> {
   constructor(detail: PortonePaymentDetail) {
     super('portone-paid', detail);
   }
 }
 
-/** `portone-virtual-account-issued`: a virtual account awaits the shopper's deposit. */
+/** `portone-virtual-account-issued`: a virtual account awaits the shopper's deposit (`detail.order.virtualAccount` with `endpoint`). */
 export class PortoneVirtualAccountIssuedEvent extends PortoneEvent<PortonePaymentDetail> {
   constructor(detail: PortonePaymentDetail) {
     super('portone-virtual-account-issued', detail);
   }
 }
 
-export interface PortoneBillingKeyDetail extends KitDetail<BillingKeyResponse> {
+export interface PortoneBillingKeyDetail extends PortoneSuccessDetail<BillingKeyResponse> {
   /** The kit's billing key when it answered one, else the SDK's. */
   billingKey: string;
   issueId?: string | undefined;
 }
 
-/** `portone-billing-key-issued`: a billing key was issued (and stored by the kit, with `endpoint`). */
+/**
+ * `portone-billing-key-issued`: a billing key was issued (and stored by the kit, with `endpoint`).
+ * `detail`: `billingKey`, `issueId`, and with `endpoint` the kit's `subscription` and the first
+ * period's `order` (when the key was for one of its plans) and whole answer (`result`).
+ */
 export class PortoneBillingKeyIssuedEvent extends PortoneEvent<PortoneBillingKeyDetail> {
   constructor(detail: PortoneBillingKeyDetail) {
     super('portone-billing-key-issued', detail);

@@ -15,7 +15,8 @@ import { PortonePaidEvent, type SdkResult } from '../events.js';
  *
  * KG Inicis offers this for mobile phones only (`MOBILE`; its guide's `PHONE` is accepted and sent
  * as `MOBILE`), needs `product-type`, the shopper's phone and e-mail on every device, and on
- * mobile an `offer-period`. Success fires `portone-paid` with the billing key in its detail.
+ * mobile an `offer-period`. Success fires `portone-paid` with the billing key in its detail and,
+ * with `endpoint`, all the kit answered: the order, the stored billing key and the subscription.
  *
  * @tagname portone-billing-key-and-pay-button
  * @summary Issues a KG Inicis phone billing key and pays through PortOne's `requestIssueBillingKeyAndPay`.

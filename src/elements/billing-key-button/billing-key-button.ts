@@ -18,7 +18,7 @@ import { PortoneBillingKeyIssuedEvent, type FailCode, type SdkResult } from '../
  *
  * @tagname portone-billing-key-button
  * @summary Issues a KG Inicis card billing key through PortOne's `requestIssueBillingKey`.
- * @fires {PortoneBillingKeyIssuedEvent} portone-billing-key-issued - The billing key was issued (and stored by the kit with `endpoint`).
+ * @fires {PortoneBillingKeyIssuedEvent} portone-billing-key-issued - The billing key was issued (and stored by the kit with `endpoint`; `detail` then has its `subscription` and first period's `order`).
  */
 export class PortoneBillingKeyButton extends CheckoutElement<'billing-key'> {
   static override properties: PropertyDeclarations = {
