@@ -634,7 +634,6 @@ describe('<portone-payment-button>', () => {
       expect(paid.detail).to.deep.equal({
         paymentId: 'srv-1',
         txId: 'tx-1',
-        billingKey: undefined,
         order: order('PAID').order,
         subscription: undefined,
         result: order('PAID'),

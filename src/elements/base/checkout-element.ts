@@ -94,8 +94,9 @@ export function orderOutcome(answer: unknown, detail: PortonePaymentDetail): Suc
   const result = answer as OrderResponse;
   const order = result?.order;
   if (typeof order?.status !== 'string') throw new CheckoutApiError('BAD_RESPONSE' satisfies FailCode, 'The complete answer has no order.status', 200);
-  // Everything the kit answered; its billing key wins over the SDK's (`NEEDS_CONFIRMATION` under manual approval).
-  const verified: PortonePaymentDetail = { ...detail, billingKey: result.billingKey?.billingKey ?? detail.billingKey, order, subscription: result.subscription, result };
+  const verified: PortonePaymentDetail = { ...detail, order, subscription: result.subscription, result };
+  // The kit's billing key wins over the SDK's (`NEEDS_CONFIRMATION` under manual approval).
+  if (result.billingKey) verified.billingKey = result.billingKey.billingKey;
   if (order.status === 'PAID') return new PortonePaidEvent(verified);
   if (order.status === 'VIRTUAL_ACCOUNT_ISSUED') return new PortoneVirtualAccountIssuedEvent(verified);
   const reason = order.failure?.pgMessage ?? order.failure?.reason;
