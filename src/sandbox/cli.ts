@@ -13,9 +13,10 @@ Server
   --store-id <id>            Store id (default: generated, or the persisted one)
   --api-secret <secret>      API secret for \`Authorization: PortOne …\` (default: generated)
   --merchant-id <id>         Merchant id (default: generated)
-  --persist <file>           Keep state in this JSON file across restarts
+  --store-name <name>        The shop's name in the payment window (default 포트원 샌드박스 상점)
+  --persist <file>           Keep state (and the clock) in this JSON file across restarts
   --clock real|manual        Time source (default real); manual moves only via the dashboard/API
-  --now <date-time>          Start time (RFC 3339), e.g. 2026-01-01T09:00:00+09:00
+  --now <date-time>          Start time (RFC 3339), e.g. 2026-01-01T09:00:00+09:00; wins over a persisted clock
 
 Webhooks
   --webhook-url <url>        Where webhooks go (repeatable)
@@ -94,6 +95,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
       case '--store-id': options.storeId = take(flag); break;
       case '--api-secret': options.apiSecret = take(flag); break;
       case '--merchant-id': options.merchantId = take(flag); break;
+      case '--store-name': options.storeName = take(flag); break;
       case '--persist': options.persistPath = take(flag); break;
       case '--clock': {
         const clock = take(flag);

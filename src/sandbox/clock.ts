@@ -4,6 +4,14 @@
 
 export type Task = () => void | Promise<void>;
 
+/** The clock as `persistPath` keeps it. */
+export interface SavedClock {
+  /** Sandbox time when saved, ms since the epoch. */
+  now: number;
+  /** Sandbox time minus wall-clock time when saved (what `advance()` added in `real` mode). */
+  offsetMs: number;
+}
+
 interface Timer {
   id: number;
   at: number;
@@ -29,6 +37,19 @@ export class Clock {
 
   now(): number {
     return this.mode === 'manual' ? this.manualNow : Date.now() + this.offset;
+  }
+
+  /** What a restart needs to keep the time: the sandbox time, and how far it runs ahead of the wall clock. */
+  snapshot(): SavedClock {
+    const now = this.now();
+    return { now, offsetMs: now - Date.now() };
+  }
+
+  /** Takes the time back up where a snapshot left it: the same time (`manual`), the same lead on the wall clock (`real`). */
+  restore(saved: SavedClock): void {
+    if (this.mode === 'manual') this.manualNow = saved.now;
+    else this.offset = saved.offsetMs;
+    this.arm();
   }
 
   /** Runs `task` once the sandbox time reaches `at`. Returns an id for `cancel`. */

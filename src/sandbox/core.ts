@@ -48,6 +48,8 @@ export interface CoreOptions {
   now?: number;
   faults?: SandboxFaults;
   persistPath?: string;
+  /** Shown in the payment window as 상점 and as the holder (예금주) of the virtual accounts it issues. */
+  storeName: string;
   log: (line: string) => void;
 }
 
@@ -90,11 +92,13 @@ export class SandboxCore {
   readonly log: (line: string) => void;
   /** Set by the HTTP layer once listening: receipts and windows link here. */
   baseUrl = '';
+  readonly storeName: string;
   private readonly timers = new Map<string, number>();
   private persistTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: CoreOptions) {
     this.credentials = options.credentials;
+    this.storeName = options.storeName;
     this.webhookUrls = [...options.webhookUrls];
     this.log = options.log;
     this.faults = options.faults ?? {};
@@ -120,6 +124,12 @@ export class SandboxCore {
 
   now(): number {
     return this.clock.now();
+  }
+
+  /** Moves the clock forward (running what falls due) and keeps the new time in `persistPath`. */
+  async advance(ms: number): Promise<void> {
+    await this.clock.advance(ms);
+    this.persist();
   }
 
   setFaults(faults: SandboxFaults): void {
@@ -524,7 +534,7 @@ export class SandboxCore {
     if (this.persistTimer) clearTimeout(this.persistTimer);
     this.persistTimer = undefined;
     if (!this.options.persistPath) return;
-    writeSnapshot(this.options.persistPath, this.state.snapshot(this.credentials, this.webhooks.pendingJobs()));
+    writeSnapshot(this.options.persistPath, this.state.snapshot(this.credentials, this.webhooks.pendingJobs(), this.clock.snapshot()));
   }
 
   close(): void {

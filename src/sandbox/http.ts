@@ -236,7 +236,7 @@ export function createRequestListener(deps: HttpDeps): { listener: (req: Incomin
           send(res, 404, '<!doctype html><title>결제창 없음</title><p>이 결제창을 찾을 수 없습니다. (unknown transaction)</p>', 'text/html; charset=utf-8');
           return;
         }
-        send(res, 200, renderWindow(tx, { storeName: '포트원 샌드박스 상점' }), 'text/html; charset=utf-8', { 'cache-control': 'no-store' });
+        send(res, 200, renderWindow(tx, { storeName: core.storeName }), 'text/html; charset=utf-8', { 'cache-control': 'no-store' });
         return;
       }
       const completeMatch = /^\/checkout\/transactions\/([^/]+)\/complete$/.exec(path);

@@ -13,7 +13,6 @@ import {
 } from '@portone/browser-sdk/v2';
 import type { Payment } from '@portone/server-sdk/payment';
 import type { BillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
-import type { PaymentSchedule } from '@portone/server-sdk/payment/paymentSchedule';
 import { Auth } from './auth.js';
 import { SandboxCore } from './core.js';
 import { Checkout } from './checkout/checkout.js';
@@ -73,6 +72,17 @@ export function validateFaults(faults: SandboxFaults): SandboxFaults {
   return faults;
 }
 
+/** The default 상점 of the window: PortOne's test store. */
+export const DEFAULT_STORE_NAME = '포트원 샌드박스 상점';
+
+function checkStoreName(name: string | undefined): string {
+  if (name === undefined) return DEFAULT_STORE_NAME;
+  if (typeof name !== 'string' || name.trim() === '' || name.length > 100 || /[\u0000-\u001f\u007f]/.test(name)) {
+    throw new RangeError(`storeName: expected 1–100 characters without control characters, got ${JSON.stringify(name)}`);
+  }
+  return name;
+}
+
 function checkOutcome(outcome: SandboxOutcome | SandboxChargeOutcome, what: string, allowed: readonly string[]): void {
   if (!outcome || !allowed.includes(outcome.result)) throw new TypeError(`${what}: expected { result: ${allowed.map((r) => `'${r}'`).join(' | ')} }, got ${JSON.stringify(outcome)}`);
 }
@@ -109,6 +119,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     ...(options.now !== undefined ? { now: options.now } : {}),
     faults: validateFaults(options.faults ?? {}),
     ...(options.persistPath ? { persistPath: options.persistPath } : {}),
+    storeName: checkStoreName(options.storeName),
     log,
   });
   const auth = new Auth(credentials.apiSecret, () => core.now());
@@ -140,7 +151,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
   const controls = {
-    advance: (ms: number) => core.clock.advance(ms),
+    advance: (ms: number) => core.advance(ms),
     deposit: async (paymentId: string, amount?: number): Promise<Payment> => clone(core.deposit(paymentId, amount)),
     nextOutcome(outcome: SandboxOutcome) {
       checkOutcome(outcome, 'nextOutcome', ['approve', 'decline', 'cancel']);
@@ -158,6 +169,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   };
 
   if (snapshot) {
+    // The time goes on from where it was (what `advance()` added included), unless `now` says otherwise.
+    if (snapshot.clock && options.now === undefined) core.clock.restore(snapshot.clock);
     core.state.restore(snapshot);
     core.webhooks.restore(snapshot.webhookJobs);
     core.rearm();
@@ -208,7 +221,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       const entry = core.state.billingKeys.get(billingKey);
       return entry?.info && (entry.status === 'ISSUED' || entry.status === 'DELETED') ? clone(entry.info as BillingKeyInfo) : undefined;
     },
-    schedules: () => [...core.state.schedules.values()].map((e) => clone(e.schedule as PaymentSchedule)),
+    schedules: () => [...core.state.schedules.values()].map((e) => clone(e.schedule)),
     reset: controls.reset,
     pay: (request, outcome, driveOptions) =>
       drive<PaymentResponse>('PAYMENT', {

@@ -4,27 +4,12 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { BillingKeyPaymentInput } from '@portone/server-sdk/common';
 import type { DeletedBillingKeyInfo, IssuedBillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
-import type {
-  FailedPaymentSchedule,
-  PendingPaymentSchedule,
-  RevokedPaymentSchedule,
-  ScheduledPaymentSchedule,
-  StartedPaymentSchedule,
-  SucceededPaymentSchedule,
-} from '@portone/server-sdk/payment/paymentSchedule';
 import type { PaymentMethod } from '@portone/server-sdk/payment';
 import type { KnownPayment } from './payments.js';
-import type { SandboxChannel } from './types.js';
+import type { KnownPaymentSchedule, SandboxChannel } from './types.js';
 import type { CheckoutTx } from './checkout/checkout.js';
 import type { WebhookJob } from './webhooks.js';
-
-export type KnownSchedule =
-  | ScheduledPaymentSchedule
-  | StartedPaymentSchedule
-  | SucceededPaymentSchedule
-  | FailedPaymentSchedule
-  | RevokedPaymentSchedule
-  | PendingPaymentSchedule;
+import type { SavedClock } from './clock.js';
 
 export type KnownBillingKeyInfo = IssuedBillingKeyInfo | DeletedBillingKeyInfo;
 
@@ -55,7 +40,7 @@ export interface BillingKeyEntry {
 }
 
 export interface ScheduleEntry {
-  schedule: KnownSchedule;
+  schedule: KnownPaymentSchedule;
   /** The billing-key payment to make at `timeToPay`. */
   input: BillingKeyPaymentInput;
 }
@@ -84,6 +69,8 @@ export interface Snapshot {
   preRegistrations: [string, PreRegistration][];
   checkouts: [string, CheckoutTx][];
   webhookJobs: WebhookJob[];
+  /** Absent in files written before the clock was kept. */
+  clock?: SavedClock;
 }
 
 export class State {
@@ -130,10 +117,11 @@ export class State {
     this.checkouts.clear();
   }
 
-  snapshot(credentials: Credentials, webhookJobs: WebhookJob[]): Snapshot {
+  snapshot(credentials: Credentials, webhookJobs: WebhookJob[], clock: SavedClock): Snapshot {
     return {
       version: 1,
       credentials,
+      clock,
       payments: [...this.payments],
       billingKeys: [...this.billingKeys],
       schedules: [...this.schedules],

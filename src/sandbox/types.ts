@@ -2,7 +2,15 @@
 // The kit's tests, the sample shop and shops' own CI code against this interface.
 import type { Payment, PaymentWebhook } from '@portone/server-sdk/payment';
 import type { BillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
-import type { PaymentSchedule } from '@portone/server-sdk/payment/paymentSchedule';
+import type {
+  FailedPaymentSchedule,
+  PaymentSchedule,
+  PendingPaymentSchedule,
+  RevokedPaymentSchedule,
+  ScheduledPaymentSchedule,
+  StartedPaymentSchedule,
+  SucceededPaymentSchedule,
+} from '@portone/server-sdk/payment/paymentSchedule';
 import type {
   IssueBillingKeyAndPayRequest,
   IssueBillingKeyAndPayResponse,
@@ -80,11 +88,20 @@ export interface SandboxOptions {
    * 64, 256 minutes (six attempts); `[0, 100, 100]` compresses it for tests.
    */
   webhookRetryDelaysMs?: number[];
-  /** Persist state to this JSON file and load it at start (the sample shop uses this). */
+  /**
+   * Persist state to this JSON file and load it at start (the sample shop uses this): payments,
+   * keys, schedules, pending webhook retries, and the clock (what `advance()` added) unless `now` is given.
+   */
   persistPath?: string;
+  /**
+   * The shop's name: shown as 상점 in the payment window (on a phone KG Inicis shows `P_MNAME`
+   * instead when the request sets it) and as the holder (예금주) of issued virtual accounts.
+   * Default `포트원 샌드박스 상점`.
+   */
+  storeName?: string;
   /** `real` (default): schedules fire on wall-clock time. `manual`: time moves only with `advance()`. */
   clock?: 'real' | 'manual';
-  /** Initial clock time for `manual`, ms since epoch. */
+  /** Initial clock time, ms since epoch (`real`: the clock starts there and runs on). Wins over a persisted clock. */
   now?: number;
   faults?: SandboxFaults;
   /** Default: silent. */
@@ -203,7 +220,8 @@ export interface Sandbox {
   /** Direct reads of the state, for assertions. */
   payment(paymentId: string): Payment | undefined;
   billingKey(billingKey: string): BillingKeyInfo | undefined;
-  schedules(): readonly PaymentSchedule[];
+  /** Every schedule the sandbox holds; it only ever makes these known statuses (no SDK catch-all variant). */
+  schedules(): readonly KnownPaymentSchedule[];
   /** Forget all payments, billing keys, schedules, outcomes and faults. */
   reset(): void;
   close(): Promise<void>;
@@ -227,5 +245,17 @@ export interface Sandbox {
   /** Queue how the next server-side charge(s) end (before test-card rules apply). */
   nextChargeOutcome(outcome: SandboxChargeOutcome): void;
 }
+
+/**
+ * The `PaymentSchedule` variants the sandbox creates (SCHEDULED → STARTED → SUCCEEDED or FAILED,
+ * REVOKED, PENDING): the SDK's type without its catch-all for statuses from a newer API.
+ */
+export type KnownPaymentSchedule =
+  | ScheduledPaymentSchedule
+  | StartedPaymentSchedule
+  | SucceededPaymentSchedule
+  | FailedPaymentSchedule
+  | RevokedPaymentSchedule
+  | PendingPaymentSchedule;
 
 export type { Payment, PaymentWebhook, BillingKeyInfo, PaymentSchedule };

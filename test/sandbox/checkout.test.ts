@@ -81,6 +81,31 @@ test('virtual account: issued now (success response), deposited later by sandbox
   assert.equal(paymentOf(sandbox, 'va-1').webhooks!.find((w) => w.paymentStatus === 'PAID')!.trigger, 'VIRTUAL_ACCOUNT_DEPOSIT');
 });
 
+test('storeName: the window shows the shop as 상점 (a phone shows P_MNAME when set), virtual accounts are in its name', async (t) => {
+  const windowStore = async (sandbox: Awaited<ReturnType<typeof withSandbox>>, request: Record<string, unknown>, userAgent: string) => {
+    const prepared = await fetch(`${sandbox.url}/checkout/prepare`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ transactionType: 'PAYMENT', request: { storeId: sandbox.storeId, channelKey: sandbox.channelKeys.payment, orderName: '원두', totalAmount: 15_000, currency: 'KRW', payMethod: 'CARD', customer: { fullName: '김하나', phoneNumber: '010-1234-5678', email: 'hana@example.com' }, ...request }, client: { userAgent } }),
+    });
+    assert.equal(prepared.status, 200, await prepared.clone().text());
+    const html = await (await fetch(new URL((await prepared.json()).windowUrl, sandbox.url))).text();
+    return /<dd data-field="store">([^<]*)<\/dd>/.exec(html)?.[1];
+  };
+  const pc = 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0';
+  const phone = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) Chrome/140.0 Mobile Safari/537.36';
+  const named = await withSandbox(t, { storeName: '달빛 커피 로스터스' });
+  assert.equal(await windowStore(named, { paymentId: 's-pc' }, pc), '달빛 커피 로스터스');
+  assert.equal(await windowStore(named, { paymentId: 's-phone', redirectUrl: 'https://shop.test/return' }, phone), '달빛 커피 로스터스');
+  assert.equal(await windowStore(named, { paymentId: 's-mname', redirectUrl: 'https://shop.test/return', bypass: { inicis_v2: { P_MNAME: '달빛 모바일' } } }, phone), '달빛 모바일');
+  await named.pay({ paymentId: 's-va', totalAmount: 15_000, payMethod: 'VIRTUAL_ACCOUNT' });
+  const va = named.payment('s-va') as VirtualAccountIssuedPayment;
+  assert.equal(va.method?.type === 'PaymentMethodVirtualAccount' && va.method.remitteeName, '달빛 커피 로스터스');
+  // Without the option: PortOne's test store, as before.
+  assert.equal(await windowStore(await withSandbox(t), { paymentId: 's-default' }, pc), '포트원 샌드박스 상점');
+  await assert.rejects(withSandbox(t, { storeName: ' ' }), /storeName: expected 1–100 characters without control characters, got " "/);
+});
+
 test('decline: FAILURE_TYPE_PG with KG Inicis-style pgCode/pgMessage; the payment is FAILED with that failure', async (t) => {
   const sandbox = await withSandbox(t);
   const declined = await sandbox.pay({ paymentId: 'd-1', totalAmount: 5_000 }, { result: 'decline' });

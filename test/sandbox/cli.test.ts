@@ -14,7 +14,7 @@ const bin = new URL('../../bin/portone-sandbox.js', import.meta.url).pathname;
 
 test('parseArgs: every flag maps to a createSandbox option; bad values are named', () => {
   const { options, quiet, json } = parseArgs([
-    '--port', '8787', '--host', '0.0.0.0', '--store-id', 'store-cli', '--api-secret', 'secret-1',
+    '--port', '8787', '--host', '0.0.0.0', '--store-id', 'store-cli', '--api-secret', 'secret-1', '--store-name', '달빛 커피',
     '--webhook-url', 'http://127.0.0.1:3000/portone/webhooks', '--webhook-url=http://127.0.0.1:3001/hooks',
     '--webhook-secret', 'whsec_YWFh', '--webhook-secret', 'whsec_YmJi', '--retry-delays', '0,1000,5000',
     '--persist', '/tmp/sandbox.json', '--clock', 'manual', '--now', '2026-01-01T09:00:00+09:00', '--webhook-timeout', '2000',
@@ -28,6 +28,7 @@ test('parseArgs: every flag maps to a createSandbox option; bad values are named
     host: '0.0.0.0',
     storeId: 'store-cli',
     apiSecret: 'secret-1',
+    storeName: '달빛 커피',
     webhookUrls: ['http://127.0.0.1:3000/portone/webhooks', 'http://127.0.0.1:3001/hooks'],
     webhookSecret: ['whsec_YWFh', 'whsec_YmJi'],
     webhookRetryDelaysMs: [0, 1000, 5000],

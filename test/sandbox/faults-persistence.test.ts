@@ -90,6 +90,37 @@ test('persistPath: state, credentials and pending webhook retries survive a rest
   await verifyAll(second.webhookSecret, receiver.received);
 });
 
+test('persistPath keeps the clock: what advance() added survives a restart (real and manual), unless now is given', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sandbox-clock-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const DAY = 86_400_000;
+  const realPath = join(dir, 'real.json');
+  const started = Date.now();
+  const real = await createSandbox({ persistPath: realPath });
+  await real.advance(31 * DAY);
+  await real.close();
+  const realAgain = await createSandbox({ persistPath: realPath });
+  t.after(() => realAgain.close());
+  // Still a month ahead of the wall clock, and running.
+  assert.ok(realAgain.now() >= started + 31 * DAY, `${new Date(realAgain.now()).toISOString()} is a month after ${new Date(started).toISOString()}`);
+  assert.ok(realAgain.now() - Date.now() >= 31 * DAY - 1_000);
+
+  const manualPath = join(dir, 'manual.json');
+  const manual = await createSandbox({ persistPath: manualPath, clock: 'manual', now: Date.parse('2026-06-01T00:00:00Z') });
+  await manual.advance(2 * DAY);
+  // The dashboard's route moves it the same way.
+  const answer = await fetch(`${manual.url}/sandbox/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 3_600_000 }) });
+  assert.equal(answer.status, 200);
+  await manual.close();
+  const manualAgain = await createSandbox({ persistPath: manualPath, clock: 'manual' });
+  assert.equal(new Date(manualAgain.now()).toISOString(), '2026-06-03T01:00:00.000Z');
+  await manualAgain.close();
+  // An explicit start time wins over the file.
+  const restarted = await createSandbox({ persistPath: manualPath, clock: 'manual', now: Date.parse('2026-01-01T00:00:00Z') });
+  t.after(() => restarted.close());
+  assert.equal(new Date(restarted.now()).toISOString(), '2026-01-01T00:00:00.000Z');
+});
+
 test('dashboard control routes: queue outcomes, deposit, advance, faults, state, receipts, reset', async (t) => {
   const receiver = await startReceiver(t);
   const sandbox = await withSandbox(t, { clock: 'manual', webhookUrls: [receiver.url] });

@@ -11,8 +11,6 @@ const PLANS = {
   phone: { name: '월간 디지털 매거진', amount: 5_900, currency: 'KRW' as const, interval: '1m', productType: 'DIGITAL' as const },
 };
 const DAY = 86_400_000;
-/** The fields every PaymentSchedule variant has. */
-type ScheduleFields = { status: string; timeToPay: string; totalAmount: number; billingKey: string; paymentId: string };
 
 const subscriptionEnv = (t: Parameters<typeof startEnv>[0], kit: Partial<CheckoutServerOptions> = {}) =>
   startEnv(t, { sandbox: { clock: 'manual', now: Date.parse('2026-03-31T01:00:00Z') }, kit: { plans: PLANS, ...kit } });
@@ -41,7 +39,7 @@ test('subscription: key verified and stored, first period charged now, the next 
 
   const schedules = env.sandbox.schedules();
   assert.equal(schedules.length, 1);
-  const [schedule] = schedules as unknown as ScheduleFields[];
+  const [schedule] = schedules;
   assert.deepEqual([schedule!.status, schedule!.timeToPay, schedule!.totalAmount, schedule!.billingKey], ['SCHEDULED', '2026-04-30T01:00:00.000Z', 29_000, issued.billingKey]);
   const stored = (await env.kit.listSubscriptions())[0]!;
   assert.equal(stored.nextPaymentId, schedule!.paymentId);
@@ -205,7 +203,7 @@ test('a deleted billing key (webhook) cancels its subscription and revokes the s
   const second = await subscribe(env);
   const cancelled = await env.kit.cancelSubscription(second.complete.body.subscription.id);
   assert.equal(cancelled.status, 'CANCELLED');
-  const revoked = (env.sandbox.schedules() as unknown as ScheduleFields[]).find((s) => s.paymentId === cancelled.nextPaymentId);
+  const revoked = env.sandbox.schedules().find((s) => s.paymentId === cancelled.nextPaymentId);
   assert.equal(revoked?.status, 'REVOKED');
   assert.equal((await env.kit.getOrder(cancelled.nextPaymentId!))?.status, 'CANCELLED');
   await env.sandbox.advance(40 * DAY);
@@ -242,7 +240,7 @@ test('billing-key-and-pay with a plan: the payment is the first period, the next
   assert.equal(complete.body.subscription.status, 'ACTIVE');
   assert.equal(complete.body.subscription.nextChargeAt, '2026-04-30T01:00:00.000Z');
   await eventually(() => env.sandbox.schedules().length === 1, 'the next period is scheduled');
-  assert.equal((env.sandbox.schedules() as unknown as ScheduleFields[])[0]?.totalAmount, 5_900);
+  assert.equal(env.sandbox.schedules()[0]?.totalAmount, 5_900);
 });
 
 test('billing-key-and-pay refuses a key that is not the one PortOne charged, or of another customer', async (t) => {

@@ -66,7 +66,6 @@ export interface CheckoutTx {
 
 export const NEEDS_CONFIRMATION = 'NEEDS_CONFIRMATION';
 const PAID_STATUSES = new Set(['PAID', 'PARTIAL_CANCELLED', 'CANCELLED', 'VIRTUAL_ACCOUNT_ISSUED', 'PAY_PENDING']);
-const STORE_NAME = '포트원 샌드박스 상점';
 
 const NORMALIZE = {
   PAYMENT: normalizePayment,
@@ -254,7 +253,7 @@ export class Checkout {
         bank,
         accountNumber: `${digits(3)}${digits(3)}${digits(6)}`,
         accountType: 'NORMAL',
-        remitteeName: STORE_NAME,
+        remitteeName: this.core.storeName,
         ...(responseCustomer(request.customer).name ? { remitterName: responseCustomer(request.customer).name! } : {}),
         expiredAt: iso(expiresAt),
         issuedAt: iso(now),

@@ -10,7 +10,7 @@ import type {
 import { ApiError } from '../errors.js';
 import * as input from '../input.js';
 import { iso, uuidv7 } from '../ids.js';
-import type { KnownSchedule } from '../state.js';
+import type { KnownPaymentSchedule } from '../types.js';
 import { RawJson, read, requestBody, type RestContext } from './context.js';
 import { readBillingKeyPayment } from './payments.js';
 
@@ -121,7 +121,7 @@ export function listPaymentSchedules(ctx: RestContext): GetPaymentSchedulesRespo
         (q.isForTest === undefined || isTestKey(s.billingKey) === q.isForTest)
       );
     });
-  const key = (s: KnownSchedule) => Date.parse(q.by === 'TIME_TO_PAY' ? s.timeToPay : q.by === 'COMPLETED_AT' ? ('completedAt' in s ? s.completedAt : '') : s.createdAt) || 0;
+  const key = (s: KnownPaymentSchedule) => Date.parse(q.by === 'TIME_TO_PAY' ? s.timeToPay : q.by === 'COMPLETED_AT' ? ('completedAt' in s ? s.completedAt : '') : s.createdAt) || 0;
   items.sort((a, b) => (q.order === 'ASC' ? key(a) - key(b) : key(b) - key(a)));
   const start = q.number * q.size;
   return { items: items.slice(start, start + q.size), page: { number: q.number, size: q.size, totalCount: items.length } };
