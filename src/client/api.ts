@@ -3,6 +3,7 @@
 // of it (least of all an amount) is used.
 import { CURRENCIES, type ErrorResponse } from '../contract.js';
 import type { RequestKind } from '../inicis/rules.js';
+import { isAmount } from './request.js';
 import type { Violation } from '../inicis/violation.js';
 
 /** The kit answered with an error, or could not be reached, or answered outside the contract. */
@@ -39,7 +40,6 @@ export async function postJson(endpoint: string, route: string, body: unknown): 
 }
 
 const isText = (value: unknown) => typeof value === 'string' && value !== '';
-const isAmount = (value: unknown) => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 const isCurrency = (value: unknown) => CURRENCIES.includes(value as never);
 
 /**
@@ -51,7 +51,7 @@ export function checkPrepared(kind: RequestKind, answer: unknown): void {
   const needs: [string, (value: unknown) => boolean][] =
     kind === 'billing-key'
       ? [['issueId', isText], ['issueName', isText]]
-      : [['paymentId', isText], ['orderName', isText], ['totalAmount', isAmount], ['currency', isCurrency]];
+      : [['paymentId', isText], ['orderName', isText], ['totalAmount', (value) => isAmount(value, 1)], ['currency', isCurrency]];
   for (const [field, ok] of needs) {
     if (!ok(a[field])) throw new CheckoutApiError('BAD_RESPONSE', `The prepare answer's ${field} breaks the contract: ${JSON.stringify(a[field])}`, 200);
   }

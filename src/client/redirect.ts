@@ -53,13 +53,13 @@ export function parseRedirectQuery(search: string, pending?: ExpectedAttempt): R
   if (type === null && pending && pending.kind !== 'billing-key' && query.get('paymentId') === pending.id) {
     type = pending.kind === 'payment' ? 'PAYMENT' : 'ISSUE_BILLING_KEY_AND_PAY';
   }
-  if (!Object.hasOwn(KIND_OF_TRANSACTION, type!)) return undefined;
+  if (type === null || !Object.hasOwn(KIND_OF_TRANSACTION, type)) return undefined;
   const result: Record<string, string> = {};
   for (const name of REDIRECT_PARAMS) {
     const value = query.get(name);
     if (value !== null) result[name] = value;
   }
-  result.transactionType = type!;
+  result.transactionType = type;
   // A failure may come without the id; a success never does.
   return result[type === 'ISSUE_BILLING_KEY' ? 'billingKey' : 'paymentId'] !== undefined || result.code !== undefined ? (result as RedirectResult) : undefined;
 }

@@ -13,7 +13,7 @@ import type {
 import type { CartItem, CheckoutCustomer, PreparedBillingKey, PreparedBillingKeyAndPay, PreparedPayment } from '../contract.js';
 import { buildInicisBillingKeyBypass, buildInicisBypass, compact, type InicisOptions } from '../inicis/bypass.js';
 import type { RequestKind, RequestOf } from '../inicis/rules.js';
-import { violation, type Violation } from '../inicis/violation.js';
+import { oneOf, violation, type Violation } from '../inicis/violation.js';
 
 export type { RequestKind, RequestOf };
 
@@ -256,7 +256,8 @@ export function applyPreparedBillingKey(request: IssueBillingKeyRequest, p: Prep
   return compact({ ...request, ...decidedByKit(p), ...compact(decided) })!;
 }
 
-const isAmount = (value: unknown, min: number) => typeof value === 'number' && Number.isSafeInteger(value) && value >= min;
+/** A safe integer of at least `min`: amounts in minor units, quantities. */
+export const isAmount = (value: unknown, min: number) => typeof value === 'number' && Number.isSafeInteger(value) && value >= min;
 const isHttpUrl = (value: unknown) => typeof value === 'string' && /^https?:\/\/[^\s]+$/i.test(value);
 
 /** Checks the SDK's own requirements that are not KG Inicis-specific (store, channel, amounts, URLs). */
@@ -282,7 +283,7 @@ export function checkRequest(kind: RequestKind, anyRequest: AnyCheckoutRequest):
   for (const device of ['pc', 'mobile'] as const) {
     const type = request.windowType?.[device];
     if (type !== undefined && !WINDOW_TYPES.includes(type)) {
-      out.push(violation(`windowType.${device}`, 'window-type', [`${WINDOW_TYPES.join(', ')} 중 하나`, `one of ${WINDOW_TYPES.join(', ')}`], type));
+      out.push(violation(`windowType.${device}`, 'window-type', oneOf(WINDOW_TYPES), type));
     }
   }
   if (request.redirectUrl !== undefined && !isHttpUrl(request.redirectUrl)) {

@@ -2,7 +2,7 @@
 // PortOne's KG Inicis V2 guide (inicis-v2.mdx) and the per-PG notes of browser-sdk.yml; see
 // the reference's §5.3. Pure functions: no DOM, usable without the elements.
 import type { IssueBillingKeyAndPayRequest, IssueBillingKeyRequest, PaymentRequest } from '@portone/browser-sdk/v2';
-import { violation, type Violation } from './violation.js';
+import { oneOf, violation, type Violation } from './violation.js';
 
 /** Which module KG Inicis runs: the PC one or the mobile one (different rules and bypass keys). */
 export type Device = 'pc' | 'mobile';
@@ -74,7 +74,6 @@ const utf8Bytes = (text: string) => new TextEncoder().encode(text).length;
 const blank = (value: unknown) => typeof value !== 'string' || value.trim() === '';
 /** Drops PortOne's enum prefix (`CURRENCY_KRW` → `KRW`). */
 const bare = (value: unknown, prefix: string) => (typeof value === 'string' ? value.replace(prefix, '') : value);
-const oneOfThese = (list: readonly string[]): [string, string] => [`${list.join(', ')} 중 하나`, `one of ${list.join(', ')}`];
 
 /** Guide: customer ids are "ASCII printable characters only". */
 const ASCII = /^[\x20-\x7e]+$/;
@@ -133,7 +132,7 @@ export function checkInicisRequest<K extends RequestKind>(kind: K, anyRequest: R
 
   const payMethod = request.payMethod;
   if (kind === 'payment' && !INICIS_PAY_METHODS.includes(payMethod as never)) {
-    fail('payMethod', 'pay-method', oneOfThese(INICIS_PAY_METHODS), payMethod);
+    fail('payMethod', 'pay-method', oneOf(INICIS_PAY_METHODS), payMethod);
   }
 
   // Offer period: required for mobile billing; KG Inicis takes a 1m/1y interval or a full from < to range.
@@ -166,7 +165,7 @@ export function checkInicisRequest<K extends RequestKind>(kind: K, anyRequest: R
       if (locale !== 'KO_KR') warnings.push(violation('locale', 'locale', ['무시됨 (한국어 고정)', 'KO_KR (ignored here)'], locale));
     } else {
       const locales = pc ? ['KO_KR', 'EN_US', 'ZH_CN'] : ['KO_KR', 'EN_US'];
-      if (!locales.includes(locale)) fail('locale', 'locale', oneOfThese(locales), locale);
+      if (!locales.includes(locale)) fail('locale', 'locale', oneOf(locales), locale);
     }
   }
 
@@ -194,7 +193,7 @@ function checkPaymentBypass(request: PaymentRequest, device: Device, fail: Fail)
     else if (entry.startsWith('mall') && !MALLPOINT.test(entry)) fail(`${field}acceptmethod`, 'mallpoint', ['mallpoint(코드:코드) 형식', 'mallpoint(code:code)'], entry);
   }
   for (const entry of reserved) {
-    if (!RESERVED.includes(entry)) fail(`${field}P_RESERVED`, 'reserved', oneOfThese(RESERVED), entry);
+    if (!RESERVED.includes(entry)) fail(`${field}P_RESERVED`, 'reserved', oneOf(RESERVED), entry);
   }
   if (inicis.parentemail !== undefined && !/^[A-Za-z0-9.]+@[A-Za-z0-9.]+$/.test(inicis.parentemail)) {
     fail(`${field}parentemail`, 'parentemail', ['특수문자는 @ . 만', 'no special characters but @ and .'], inicis.parentemail);
@@ -218,12 +217,12 @@ function checkPaymentBypass(request: PaymentRequest, device: Device, fail: Fail)
   if (payMethod === 'GIFT_CERTIFICATE' && device === 'mobile') {
     const type = bare(request.giftCertificate?.giftCertificateType, 'GIFT_CERTIFICATE_TYPE_');
     if (!INICIS_GIFT_CERTIFICATES.includes(type as never)) {
-      fail('giftCertificate.giftCertificateType', 'gift-certificate', oneOfThese(INICIS_GIFT_CERTIFICATES), type);
+      fail('giftCertificate.giftCertificateType', 'gift-certificate', oneOf(INICIS_GIFT_CERTIFICATES), type);
     }
   }
   const provider = bare(request.easyPay?.easyPayProvider, 'EASY_PAY_PROVIDER_');
   if (provider !== undefined && !INICIS_EASY_PAY_PROVIDERS.includes(provider as never)) {
-    fail('easyPay.easyPayProvider', 'easy-pay-provider', oneOfThese(INICIS_EASY_PAY_PROVIDERS), provider);
+    fail('easyPay.easyPayProvider', 'easy-pay-provider', oneOf(INICIS_EASY_PAY_PROVIDERS), provider);
   }
   if (request.card?.installment?.monthOption?.availableMonthList !== undefined) {
     fail('card.installment.monthOption', 'installment', ['fixedMonth만 가능', 'fixedMonth, not availableMonthList'], request.card.installment.monthOption);

@@ -40,3 +40,6 @@ export function violation<Rule extends string>(
     },
   };
 }
+
+/** The `expected` pair for "one of" a list, in both languages. */
+export const oneOf = (list: readonly string[]): [string, string] => [`${list.join(', ')} 중 하나`, `one of ${list.join(', ')}`];

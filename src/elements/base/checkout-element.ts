@@ -82,7 +82,6 @@ interface Preparation {
   failed?: boolean;
 }
 
-
 /** Which attempt a result belongs to, in the promise path and after a redirect alike. */
 export type Attempt = Pick<PendingAttempt, 'id' | 'payMethod'> & { orderName?: string | undefined };
 
@@ -425,7 +424,7 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
       return await postJson(endpoint, this.routes[1], body);
     } catch (error) {
       const { code, status } = error as CheckoutApiError;
-      if (attempt > 2 || !(code === 'NETWORK_ERROR' satisfies FailCode || status >= 500)) throw error;
+      if (attempt > 2 || !(code === ('NETWORK_ERROR' satisfies FailCode) || status >= 500)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 400 * attempt));
       return this.#complete(endpoint, body, attempt + 1);
     }
@@ -448,13 +447,13 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     if (error instanceof SdkLoadError) {
       detail.code = 'SDK_LOAD_FAILED' satisfies FailCode;
       readable = t.load;
-    } else if (e.code === 'NETWORK_ERROR' satisfies FailCode) readable = t.network;
+    } else if (e.code === ('NETWORK_ERROR' satisfies FailCode)) readable = t.network;
     else if (e.violations) {
       detail.message = e.violations.map((v) => v.message.en).join('\n');
       readable = e.violations.map((v) => v.message[lang]).join('\n');
     }
     // Past the window, a failure to confirm is not a failed payment: say which it is.
-    const prefix = this.#state === 'verifying' && detail.code !== 'NOT_PAID' satisfies FailCode ? t.unverified : this.texts[lang].fail;
+    const prefix = this.#state === 'verifying' && detail.code !== ('NOT_PAID' satisfies FailCode) ? t.unverified : this.texts[lang].fail;
     detail.readableMessage = `${prefix}: ${readable}`;
     this.#to('failed', detail.readableMessage);
     this.dispatchEvent(new PortoneFailEvent(detail));
