@@ -3,7 +3,7 @@
 // schedules" buttons.
 import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import type { PaymentSchedule, Sandbox } from 'portone-checkout-kit/sandbox';
+import type { Sandbox } from 'portone-checkout-kit/sandbox';
 import type { CheckoutServer } from 'portone-checkout-kit/server';
 import type { ShopEnv } from './app.js';
 import type { PageContext, PageName, PageStore } from './pages.js';
@@ -34,10 +34,6 @@ function authorized(header: string | undefined, password: string): boolean {
   return colon !== -1 && same(decoded.slice(0, colon), ADMIN_USER) && same(decoded.slice(colon + 1), password);
 }
 
-type KnownSchedule = Extract<PaymentSchedule, { timeToPay: string }>;
-/** The sandbox's schedules, without the SDK type's catch-all for statuses it does not know. */
-const knownSchedules = (sandbox: Sandbox): KnownSchedule[] => sandbox.schedules().filter((s): s is KnownSchedule => 'timeToPay' in s);
-
 const problem = (c: Context, status: 400 | 404 | 409 | 415, code: string, message: string) => c.json({ code, message }, status);
 
 /** The kit's and the sandbox's errors carry a stable code and a message saying what was expected. */
@@ -64,7 +60,13 @@ export function adminRoutes({ kit, db, pages, pageContext, password, sandbox }: 
   admin.get('/', (c) => c.html(pages.render('admin', pageContext(c, 'admin')), 200, { 'cache-control': 'no-store' }));
 
   admin.get('/api/state', async (c) => {
-    const [orders, webhooks, subscriptions] = await Promise.all([kit.listOrders({ limit: 300 }), kit.listWebhookDeliveries({ limit: 100 }), kit.listSubscriptions({ limit: 100 })]);
+    // Orders no payment window was opened for (carts being edited, periods not yet due) only on request.
+    const started = c.req.query('pending') === '1' ? {} : { started: true };
+    const [orders, webhooks, subscriptions] = await Promise.all([
+      kit.listOrders({ limit: 300, ...started }),
+      kit.listWebhookDeliveries({ limit: 100 }),
+      kit.listSubscriptions({ limit: 100 }),
+    ]);
     const fulfilments = db.fulfilments(300);
     const customerIds = new Set([...orders.map((o) => o.customer?.customerId), ...subscriptions.map((s) => s.customerId)].filter((id): id is string => id !== undefined));
     const members = Object.fromEntries([...customerIds].map((id) => [id, db.profile(id).name]));
@@ -79,7 +81,7 @@ export function adminRoutes({ kit, db, pages, pageContext, password, sandbox }: 
         fulfilments,
         hookRuns: db.hookRuns(300),
         schedules: sandbox
-          ? knownSchedules(sandbox)
+          ? sandbox.schedules()
               .map((s) => ({ id: s.id, paymentId: s.paymentId, status: s.status, totalAmount: s.totalAmount, orderName: s.orderName, timeToPay: s.timeToPay }))
               .sort((a, b) => b.timeToPay.localeCompare(a.timeToPay))
           : [],
@@ -120,14 +122,14 @@ export function adminRoutes({ kit, db, pages, pageContext, password, sandbox }: 
   admin.post('/api/run-due-schedules', async (c) => {
     if (!sandbox) return problem(c, 409, 'SANDBOX_ONLY', 'the sandbox clock exists on the sandbox only; PortOne runs schedules at their time');
     const now = sandbox.now();
-    const due = knownSchedules(sandbox).filter((s) => s.status === 'SCHEDULED').map((s) => Date.parse(s.timeToPay));
+    const due = sandbox.schedules().filter((s) => s.status === 'SCHEDULED').map((s) => Date.parse(s.timeToPay));
     if (due.length === 0) return c.json({ advancedMs: 0, ran: 0, now });
     const next = Math.min(...due);
     // Everything scheduled up to the earliest time (and a second past it) runs, as it would by then.
     const advancedMs = Math.max(0, next - now) + 1_000;
     await sandbox.advance(advancedMs);
     await sandbox.flushWebhooks();
-    const ran = knownSchedules(sandbox).filter((s) => s.status !== 'SCHEDULED' && due.includes(Date.parse(s.timeToPay)) && Date.parse(s.timeToPay) <= now + advancedMs).length;
+    const ran = sandbox.schedules().filter((s) => s.status !== 'SCHEDULED' && due.includes(Date.parse(s.timeToPay)) && Date.parse(s.timeToPay) <= now + advancedMs).length;
     return c.json({ advancedMs, ran, now: sandbox.now() });
   });
 

@@ -11,17 +11,19 @@ import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { createSandbox, type Sandbox } from 'portone-checkout-kit/sandbox';
+import { ORDER_STATUSES, type OrderStatus } from 'portone-checkout-kit';
 import type { CheckoutServer, Order } from 'portone-checkout-kit/server';
 import type { MyOrders, ShopperOrder } from '../shared/api.js';
 import { PLANS, productById } from '../shared/catalog.js';
-import { isLang, type Lang } from '../shared/i18n.js';
+import { isLang, t, type Lang } from '../shared/i18n.js';
 import { productSvg } from '../shared/product-art.js';
 import { adminRoutes } from './admin.js';
 import { INICIS_LOGO_SVG, renderCatalog } from './catalog-page.js';
 import { createShopCheckout } from './checkout.js';
 import type { ShopOptions } from './options.js';
 import { PAGE_NAV, PageStore, type PageContext, type PageName } from './pages.js';
-import { openShopDb, type Profile, type ShopDb } from './shop-db.js';
+import { MEMBER_COOKIE, MEMBER_ID } from './members.js';
+import { openShopDb, type ShopDb } from './shop-db.js';
 
 export interface Shop {
   /** e.g. `http://127.0.0.1:3000`. */
@@ -37,9 +39,7 @@ export interface Shop {
 export type ShopEnv = { Variables: { memberId: string; lang: Lang } };
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-const MEMBER_COOKIE = 'dalbit_member';
 const LANG_COOKIE = 'lang';
-const MEMBER_ID = /^mem_[A-Za-z0-9_-]{16,40}$/;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -76,6 +76,8 @@ function staticFile(root: string, relative: string, cacheControl: string): Respo
 
 const svg = (body: string) => new Response(body, { headers: { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=3600' } });
 
+const MY_ORDER_STATUSES: OrderStatus[] = ORDER_STATUSES.filter((status) => status !== 'PENDING');
+
 /** Only the fields a shopper may see of their own order (no other customers, no internal notes). */
 export function shopperOrder(order: Order, db: ShopDb): ShopperOrder {
   return {
@@ -98,39 +100,6 @@ export function shopperOrder(order: Order, db: ShopDb): ShopperOrder {
   };
 }
 
-/** The kit's default body limit. */
-const PREPARE_BODY_LIMIT = 16_384;
-const PREPARE_ROUTES = ['/portone/payments/prepare', '/portone/billing-keys/prepare', '/portone/billing-key-and-pay/prepare'];
-
-/**
- * Who pays is the shop's business, not the browser's: before a prepare reaches the kit, the
- * customer id becomes the signed-in member's, and details the form left empty come from the profile.
- */
-async function withMember(request: Request, member: Profile, db: ShopDb): Promise<Request> {
-  // Only small bodies with a declared length are read here; anything else goes to the kit as it
-  // came, and the kit's own body limit answers it.
-  const length = Number(request.headers.get('content-length') ?? NaN);
-  if (!(length >= 0 && length <= PREPARE_BODY_LIMIT)) return request;
-  const text = await request.text();
-  let body: Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-    body = parsed as Record<string, unknown>;
-  } catch {
-    // Not ours to judge: the kit answers malformed bodies with its own 400.
-    return new Request(request.url, { method: request.method, headers: request.headers, body: text });
-  }
-  const sent = (body.customer && typeof body.customer === 'object' ? body.customer : {}) as Record<string, unknown>;
-  const field = (key: string) => (typeof sent[key] === 'string' && (sent[key] as string).trim() !== '' ? (sent[key] as string).trim() : undefined);
-  const profile: Profile = { id: member.id, name: field('fullName') ?? member.name, phone: field('phoneNumber') ?? member.phone, email: field('email') ?? member.email };
-  if (profile.name !== member.name || profile.phone !== member.phone || profile.email !== member.email) db.saveProfile(profile);
-  body.customer = { ...sent, customerId: member.id, fullName: profile.name, phoneNumber: profile.phone, email: profile.email };
-  const headers = new Headers(request.headers);
-  headers.delete('content-length');
-  return new Request(request.url, { method: 'POST', headers, body: JSON.stringify(body) });
-}
-
 export async function startShop(options: ShopOptions, log: (line: string) => void = console.log): Promise<Shop> {
   mkdirSync(options.dataDir, { recursive: true });
   const pages = new PageStore(DIST);
@@ -143,6 +112,8 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
     sandbox = await createSandbox({
       port: settings.port,
       clock: settings.clock,
+      // The payment window names the shop, as KG Inicis shows the merchant.
+      storeName: t('ko', 'shop.name'),
       persistPath: join(options.dataDir, 'sandbox.json'),
       ...(options.verbose ? { log: (line: string) => log(`[sandbox] ${line}`) } : {}),
     });
@@ -231,11 +202,11 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
   app.get('/assets/*', (c) => staticFile(DIST, new URL(c.req.url).pathname.slice(1), 'public, max-age=31536000, immutable'));
   for (const file of ['shop.css', 'favicon.svg']) app.get(`/${file}`, () => staticFile(DIST, file, 'no-cache'));
 
-  // The shopper's own orders and subscriptions.
+  // The shopper's own orders and subscriptions: nothing still awaiting payment (a cart being edited,
+  // a window left open, a period not yet due).
   app.get('/api/me/orders', async (c) => {
     const memberId = c.get('memberId');
-    // The kit lists orders without a customer filter; a shop with many orders would keep its own index.
-    const orders = (await kit.listOrders({ limit: 1000 })).filter((order) => order.customer?.customerId === memberId && order.status !== 'PENDING');
+    const orders = await kit.listOrders({ customerId: memberId, statuses: MY_ORDER_STATUSES, limit: 100 });
     const subscriptions = await kit.listSubscriptions({ customerId: memberId });
     const answer: MyOrders = { orders: orders.map((order) => shopperOrder(order, db)), subscriptions };
     return c.json(answer, 200, { 'cache-control': 'no-store' });
@@ -246,14 +217,9 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
     return c.json({ order: shopperOrder(order, db) }, 200, { 'cache-control': 'no-store' });
   });
 
-  // The verification kit: everything under /portone is its contract with the elements.
-  app.all('/portone/*', async (c) => {
-    let request = c.req.raw;
-    if (request.method === 'POST' && PREPARE_ROUTES.includes(new URL(request.url).pathname)) {
-      request = await withMember(request, db.profile(c.get('memberId')), db);
-    }
-    return kit.fetch(request);
-  });
+  // The verification kit: everything under /portone is its contract with the elements. Who pays is
+  // the member the cookie names (the kit asks the shop's identifyCustomer), not what the page sends.
+  app.all('/portone/*', (c) => kit.fetch(c.req.raw));
 
   app.route('/admin', adminRoutes({ kit, db, pages, pageContext, password: options.adminPassword, ...(sandbox ? { sandbox } : {}) }));
 

@@ -1,8 +1,11 @@
 // The verification kit as the shop configures it: prices from the shop's catalog (the browser only
-// names products and quantities), the two billing plans, and hooks that fulfil each paid order once.
+// names products and quantities), who pays (the signed-in member, never the page's claim), the two
+// billing plans, and hooks that fulfil each paid order once.
 import { randomBytes } from 'node:crypto';
+import type { CheckoutCustomer } from 'portone-checkout-kit';
 import { badCart, createCheckoutServer, type BillingPlan, type Cart, type CheckoutServer, type PricedLine, type PricedOrder } from 'portone-checkout-kit/server';
 import { MAX_QUANTITY, PLANS, SHIPPING_LINE_ID, productById, shippingFor } from '../shared/catalog.js';
+import { MEMBER_ID, memberIdOf } from './members.js';
 import type { ShopDb } from './shop-db.js';
 
 /** KG Inicis shows 40 bytes of the order name and cuts the rest. */
@@ -49,9 +52,16 @@ export function priceCart(cart: Cart, now: number = Date.now()): PricedOrder {
     totalAmount: subtotal + shipping,
     currency: 'KRW',
     lines,
-    ...(cart.customer ? { customer: cart.customer } : {}),
     reference: orderNumber(now),
   };
+}
+
+/** The member the session cookie names, with their profile filling in whatever the checkout form leaves out. */
+export function memberOf(request: Request, db: ShopDb): CheckoutCustomer | undefined {
+  const memberId = memberIdOf(request);
+  if (memberId === undefined) return undefined;
+  const member = db.profile(memberId);
+  return { customerId: member.id, fullName: member.name, phoneNumber: member.phone, email: member.email };
 }
 
 export const KIT_PLANS: Record<string, BillingPlan> = Object.fromEntries(
@@ -87,6 +97,8 @@ export function createShopCheckout(settings: KitSettings, db: ShopDb): CheckoutS
     ...(settings.now ? { now: settings.now } : {}),
     plans: KIT_PLANS,
     priceOrder: (cart) => priceCart(cart, settings.now?.()),
+    // Who pays is the shop's business, not the browser's.
+    identifyCustomer: (request) => memberOf(request, db),
     logger: {
       ...(settings.verbose ? { info: (message: string) => log(`[kit] ${message}`) } : {}),
       warn: (message: string) => log(`[kit] warning: ${message}`),
@@ -96,6 +108,11 @@ export function createShopCheckout(settings: KitSettings, db: ShopDb): CheckoutS
     // Hooks run after the kit committed the order's new state, once per event (retried if they throw).
     onPaid({ eventId, order }) {
       db.recordHookRun(eventId, 'paid', order.paymentId);
+      // The details a member paid with become their profile, to prefill the next checkout.
+      const { customerId, fullName, phoneNumber, email } = order.customer ?? {};
+      if (customerId && MEMBER_ID.test(customerId) && fullName && phoneNumber && email) {
+        db.saveProfile({ id: customerId, name: fullName, phone: phoneNumber, email });
+      }
       // Phone billing buys the online class: access, not a parcel.
       const created = db.fulfil(eventId, order, order.kind === 'billing-key-and-pay' || order.plan === 'class-monthly' ? 'ACCESS_GRANTED' : 'TO_SHIP');
       if (created) log(`fulfilled ${order.paymentId} (${order.orderName}, ${order.totalAmount} ${order.currency})`);

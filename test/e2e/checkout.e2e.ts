@@ -39,6 +39,7 @@ test.describe('desktop checkout', () => {
     const window = paymentWindow(page);
     await expect(window.getByRole('heading', { name: 'KG이니시스 결제하기' })).toBeVisible();
     await expect(window.locator('[data-field="amount"]')).toHaveText('32,000원');
+    await expect(window.locator('[data-field="store"]')).toHaveText('달빛 커피 로스터스');
     await window.getByRole('radio', { name: '신한카드' }).check();
     await snap(page, 'payment-window', { fullPage: false });
     await window.getByRole('button', { name: '결제하기', exact: true }).click();
@@ -67,6 +68,42 @@ test.describe('desktop checkout', () => {
     await expect(card).toContainText('결제 완료');
     await expect(card).toContainText('₩32,000');
     await snap(page, 'my-orders');
+  });
+
+  test('editing the form re-prepares the one order; it is the signed-in member’s whatever the page claims', async ({ page, shop }) => {
+    const prepared: { paymentId: string; totalAmount: number }[] = [];
+    page.on('response', async (response) => {
+      if (new URL(response.url()).pathname === '/portone/payments/prepare' && response.ok()) prepared.push(await response.json());
+    });
+    await fillCart(page, [{ id: 'house-blend', quantity: 1 }]);
+    const memberId = (await page.context().cookies()).find((cookie) => cookie.name === 'dalbit_member')!.value;
+    await page.goto('/checkout');
+    const pay = page.locator('[data-pay]').getByRole('button');
+    await expect.poll(() => prepared.length).toBeGreaterThan(0);
+    const [first] = prepared;
+    // A page script claims another member's id; the shopper edits the form and switches method.
+    await page.locator('portone-payment-button[data-pay]').evaluate((element) => element.setAttribute('customer-id', 'mem_SomeoneElse0000000000'));
+    await page.getByLabel('이름').fill('최수정');
+    await page.getByLabel('이름').blur();
+    await page.getByRole('radio', { name: '실시간 계좌이체' }).check();
+    await expect.poll(() => orderRow(shop, first!.paymentId)?.pay_method).toBe('TRANSFER');
+    await expect.poll(() => JSON.parse(orderRow(shop, first!.paymentId)!.customer!).fullName).toBe('최수정');
+    // Every prepare answered the same order, and the kit holds just that one for the member.
+    expect(prepared.length).toBeGreaterThan(1);
+    expect(new Set(prepared.map((p) => p.paymentId))).toEqual(new Set([first!.paymentId]));
+    expect(query(shop, 'checkout.sqlite', 'SELECT payment_id FROM orders WHERE customer_id = ?', memberId)).toEqual([{ payment_id: first!.paymentId }]);
+    expect(query(shop, 'checkout.sqlite', 'SELECT COUNT(*) AS n FROM orders WHERE customer_id = ?', 'mem_SomeoneElse0000000000')).toEqual([{ n: 0 }]);
+
+    await scriptOutcome(page, 'approve');
+    await pay.click();
+    await expect(page.getByRole('heading', { name: '주문이 완료되었습니다' })).toBeVisible();
+    expect(paymentIdOf(page)).toBe(first!.paymentId);
+    expect(orderRow(shop, first!.paymentId)).toMatchObject({ status: 'PAID', pay_method: 'TRANSFER', customer_id: memberId });
+    expect(fulfilments(shop, first!.paymentId)).toEqual([expect.objectContaining({ customer_id: memberId })]);
+    // What the member paid with is their profile now: the next checkout starts from it.
+    await fillCart(page, [{ id: 'house-blend', quantity: 1 }]);
+    await page.goto('/checkout');
+    await expect(page.getByLabel('이름')).toHaveValue('최수정');
   });
 
   test('the shopper closes the window: told so, nothing paid or fulfilled', async ({ page, shop }) => {

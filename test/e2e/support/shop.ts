@@ -90,6 +90,8 @@ export interface OrderRow {
   cancelled_amount: number;
   pay_method: string | null;
   customer: string | null;
+  /** The customer id, as the shop's identifyCustomer named it. */
+  customer_id: string | null;
   flag: string | null;
   subscription_id: string | null;
   billing_key: string | null;

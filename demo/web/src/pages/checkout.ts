@@ -29,7 +29,7 @@ if (view.lines.length === 0) {
   $('[data-field="total"]').textContent = formatWon(view.total);
   $('[data-pay-label]').textContent = `${formatWon(view.total)} ${tr('checkout.pay')}`;
 
-  // The member's saved details; what the shopper types here is saved for next time.
+  // The member's saved details; what the shopper pays with is saved for next time (the shop's onPaid).
   const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement;
   field('name').value = config.member.name;
   field('phone').value = config.member.phone;

@@ -3,7 +3,6 @@
 import type { BillingKeyResponse, OrderResponse, OrderView } from 'portone-checkout-kit';
 import { $, getJson, tr, lang } from '../site.js';
 import 'portone-checkout-kit/define';
-import type { MyOrders } from '../../../shared/api.js';
 import { BEANS_PLAN } from '../../../shared/catalog.js';
 import { formatDate, formatWon } from '../../../shared/format.js';
 import { bindMemberForm } from '../member-form.js';
@@ -15,11 +14,10 @@ const done = $('[data-view="done"]');
 $('[data-field="price"]').textContent = formatWon(BEANS_PLAN.amount);
 bindMemberForm($<HTMLFormElement>('[data-form]'), button);
 
-/** What the done view shows; the subscription status is the kit's own (INCOMPLETE while the first charge runs). */
+/** What the done view shows; the subscription status is the kit's (INCOMPLETE while the first charge runs). */
 interface Shown {
   card?: string | undefined;
   order?: OrderView | undefined;
-  subscriptionId?: string | undefined;
   subscriptionStatus?: string | undefined;
   nextChargeAt?: string | number | undefined;
 }
@@ -40,10 +38,10 @@ const settled = (shown: Shown) => shown.order?.status !== 'PENDING' && shown.sub
 async function follow(shown: Shown, tries = 20): Promise<void> {
   if (settled(shown) || !shown.order || tries === 0) return;
   await new Promise((resolve) => setTimeout(resolve, 1_000));
-  const paymentId = shown.order.paymentId;
-  const order = await getJson<OrderResponse>(`/portone/payments/${encodeURIComponent(paymentId)}`).then((r) => r.order, () => shown.order);
-  const subscription = (await getJson<MyOrders>('/api/me/orders').catch(() => undefined))?.subscriptions.find((s) => s.id === shown.subscriptionId);
-  const next: Shown = { ...shown, order, ...(subscription ? { subscriptionStatus: subscription.status, nextChargeAt: subscription.nextChargeAt } : {}) };
+  // The kit's view of the first period's order carries its subscription too.
+  const answer = await getJson<OrderResponse>(`/portone/payments/${encodeURIComponent(shown.order.paymentId)}`).catch(() => undefined);
+  const subscription = answer?.subscription;
+  const next: Shown = { ...shown, order: answer?.order ?? shown.order, ...(subscription ? { subscriptionStatus: subscription.status, nextChargeAt: subscription.nextChargeAt } : {}) };
   show(next);
   await follow(next, tries - 1);
 }
@@ -54,10 +52,8 @@ button.addEventListener('portone-billing-key-issued', (event) => {
   const shown: Shown = {
     card: result?.billingKey.display,
     order: result?.order,
-    subscriptionId: result?.subscription?.id,
-    // The contract's view calls a subscription whose first charge is unsettled PAST_DUE; while that
-    // charge is still PENDING it is simply not done yet.
-    subscriptionStatus: result?.order?.status === 'PENDING' ? 'INCOMPLETE' : result?.subscription?.status,
+    // INCOMPLETE while the first charge is still on its way; ACTIVE or PAST_DUE once it settled.
+    subscriptionStatus: result?.subscription?.status,
     nextChargeAt: result?.subscription?.nextChargeAt,
   };
   show(shown);
