@@ -18,6 +18,13 @@ export const valid: CheckoutServerOptions[] = [
     onPaid: async (event: PaidEvent) => void [event.order.totalAmount, event.payment.status, event.eventId, event.attempt],
     onCancelled: ({ cancellation }) => void cancellation.amount,
   },
+  {
+    portone,
+    webhookSecret: 'whsec_x',
+    // Who pays from the shop's session; priceOrder prices per member with it.
+    identifyCustomer: async (request) => (request.headers.has('cookie') ? { customerId: 'member-1', email: 'a@example.com' } : undefined),
+    priceOrder: ({ items = [] }, { request, customer }) => ({ orderName: 'x', totalAmount: items.length * (customer?.customerId === 'member-1' && request.method === 'POST' ? 900 : 1_000), currency: 'KRW' }),
+  },
 ];
 
 export const invalid: CheckoutServerOptions[] = [
@@ -31,6 +38,10 @@ export const invalid: CheckoutServerOptions[] = [
   { portone, webhookSecret: 'w', priceOrder: () => ({ orderName: 'x', totalAmount: '1000', currency: 'KRW' }) },
   // @ts-expect-error the API secret is not optional
   { portone: { storeId: 'store-1' }, webhookSecret: 'w', priceOrder },
+  // @ts-expect-error identifyCustomer answers a customer, not a bare id
+  { portone, webhookSecret: 'w', priceOrder, identifyCustomer: () => 'member-1' },
+  // @ts-expect-error a customer id is text
+  { portone, webhookSecret: 'w', priceOrder, identifyCustomer: () => ({ customerId: 42 }) },
 ];
 
 // @ts-expect-error a code without a status must be one of the kit's own codes
@@ -43,5 +54,5 @@ test('types: the shop-facing shapes line up with the contract', () => {
   const prepared: Pick<PreparedPayment, 'paymentId' | 'totalAmount'> = { paymentId: 'pay_1', totalAmount: 1 };
   const answer: OrderResponse = { order: { paymentId: prepared.paymentId, status: 'PAID', orderName: 'x', totalAmount: 1, currency: 'KRW', cancelledAmount: 0 } };
   assert.equal(answer.order.status, 'PAID');
-  assert.equal(valid.length + invalid.length, 8);
+  assert.equal(valid.length + invalid.length, 11);
 });

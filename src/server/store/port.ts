@@ -60,11 +60,14 @@ export interface OrderRepricing {
   paymentId: string;
   /**
    * Compare-and-set: the change happens only if the order is still PENDING, at this revision, and
-   * never seen started; the revision then goes up by one.
+   * never seen started (unless `startedAt` is given); the revision then goes up by one.
    */
   revision: number;
   pricing: OrderPricing;
-  /** Also record that a window was seen open (a reprice undone because one opened meanwhile). */
+  /**
+   * A window was seen open: record it (the first time), and put the price back even if someone else
+   * noted the window first — a reprice undone because a window opened for the old price meanwhile.
+   */
   startedAt?: number;
   now: number;
 }
