@@ -193,13 +193,14 @@ async function reprice(ctx: KitContext, paymentId: string, draft: Draft): Promis
   const now = ctx.options.now();
   if (!(await ctx.store.repriceOrder({ paymentId, revision: previous.revision, pricing, now }))) return undefined;
   const undo = (startedAt?: number) =>
-    ctx.store.repriceOrder({ paymentId, revision: previous.revision + 1, pricing: pricingOf(previous), ...(startedAt !== undefined ? { startedAt } : {}), now: ctx.options.now() });
+    ctx.store.repriceOrder({ paymentId, revision: previous.revision + 1, pricing: pricingOf(previous), restoring: true, ...(startedAt !== undefined ? { startedAt } : {}), now: ctx.options.now() });
   try {
     await preRegister(ctx, { ...previous, ...pricing });
   } catch (error) {
-    await undo();
-    // PortOne refuses to register this id again (paid meanwhile, …): a new order gets its own.
-    if (error instanceof CheckoutError && error.code === 'PORTONE_REJECTED') return undefined;
+    // PortOne refuses to register this id again (paid meanwhile, …): the order keeps its price, a new order gets its own.
+    const refused = error instanceof CheckoutError && error.code === 'PORTONE_REJECTED';
+    await undo(refused ? ctx.options.now() : undefined);
+    if (refused) return undefined;
     throw error;
   }
   if (await paymentExists(ctx, paymentId)) {

@@ -133,11 +133,11 @@ test('repriceOrder is compare-and-set on a PENDING, never-started order’s revi
   assert.deepEqual((await store.listOrders({ customerId: 'lee' })).map((o) => o.paymentId), ['p1']);
   assert.deepEqual(await store.listOrders({ customerId: 'kim' }), []);
   // Put back, noting a window opened: the order is then out of reach of any reprice.
-  assert.equal(await store.repriceOrder({ paymentId: 'p1', revision: 1, pricing: { ...pricing, totalAmount: 1 }, startedAt: 8, now: 8 }), true);
+  assert.equal(await store.repriceOrder({ paymentId: 'p1', revision: 1, pricing: { ...pricing, totalAmount: 1 }, restoring: true, startedAt: 8, now: 8 }), true);
   assert.equal((await store.getOrder('p1'))?.startedAt, 8);
   assert.equal(await store.repriceOrder({ paymentId: 'p1', revision: 2, pricing, now: 9 }), false, 'started');
   // Putting a price back for a window that opened meanwhile still works when the window was noted first.
-  assert.equal(await store.repriceOrder({ paymentId: 'p1', revision: 2, pricing: { ...pricing, totalAmount: 2 }, startedAt: 9, now: 9 }), true);
+  assert.equal(await store.repriceOrder({ paymentId: 'p1', revision: 2, pricing: { ...pricing, totalAmount: 2 }, restoring: true, startedAt: 9, now: 9 }), true);
   assert.deepEqual([(await store.getOrder('p1'))?.totalAmount, (await store.getOrder('p1'))?.startedAt], [2, 8], 'the first sighting is kept');
   await store.createOrder(order('p2'));
   await store.transition({ paymentId: 'p2', from: ['PENDING'], to: 'FAILED', now: 9 });

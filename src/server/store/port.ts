@@ -60,14 +60,16 @@ export interface OrderRepricing {
   paymentId: string;
   /**
    * Compare-and-set: the change happens only if the order is still PENDING, at this revision, and
-   * never seen started (unless `startedAt` is given); the revision then goes up by one.
+   * never seen started (unless `restoring`); the revision then goes up by one.
    */
   revision: number;
   pricing: OrderPricing;
   /**
-   * A window was seen open: record it (the first time), and put the price back even if someone else
-   * noted the window first — a reprice undone because a window opened for the old price meanwhile.
+   * Puts back the price an earlier reprice replaced (PortOne refused the new one, or a window opened
+   * for the old one meanwhile): applies even if the order was seen started since.
    */
+  restoring?: boolean;
+  /** A window was seen open: recorded, the first time. */
   startedAt?: number;
   now: number;
 }

@@ -436,7 +436,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
       `UPDATE orders SET order_name = ?, total_amount = ?, currency = ?, tax_free_amount = ?, vat_amount = ?, lines = ?,
          customer = ?, customer_id = ?, customer_assigned = ?, reference = ?, pay_method = ?,
          started_at = coalesce(started_at, ?), revision = revision + 1, updated_at = ?
-       WHERE payment_id = ? AND status = 'PENDING' AND revision = ? AND (started_at IS NULL OR ? IS NOT NULL)`,
+       WHERE payment_id = ? AND status = 'PENDING' AND revision = ? AND (started_at IS NULL OR ? = 1)`,
     ).run(
       p.orderName,
       p.totalAmount,
@@ -453,7 +453,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
       change.now,
       change.paymentId,
       change.revision,
-      change.startedAt ?? null,
+      change.restoring ? 1 : 0,
     );
     return result.changes === 1;
   });
