@@ -49,18 +49,7 @@ async function preRegister(ctx: KitContext, order: Pick<Order, 'paymentId' | 'to
 export async function preparePayment(ctx: KitContext, request: Request, body: Record<string, unknown>): Promise<PreparedPayment> {
   const input = validate.prepareRequest(body);
   const shopper = await identify(ctx, request, input.customer);
-  const priced = await priceCart(
-    ctx,
-    {
-      flow: 'payment',
-      ...(input.items ? { items: input.items } : {}),
-      ...(input.orderId !== undefined ? { orderId: input.orderId } : {}),
-      ...(shopper.customer ? { customer: shopper.customer } : {}),
-      ...(input.payMethod ? { payMethod: input.payMethod } : {}),
-      request,
-    },
-    priceContext(request, shopper),
-  );
+  const priced = await priceCart(ctx, cartOf('payment', input, shopper, request), priceContext(request, shopper));
   const order = await placeOrder(ctx, {
     kind: 'payment',
     priced,
@@ -79,19 +68,7 @@ export async function prepareBillingKeyAndPay(ctx: KitContext, request: Request,
   const priced: Priced =
     plan && !input.items && input.orderId === undefined
       ? { orderName: plan.name, totalAmount: plan.amount, currency: plan.currency, lines: [{ id: input.plan!, name: plan.name, quantity: 1, unitAmount: plan.amount, amount: plan.amount }] }
-      : await priceCart(
-          ctx,
-          {
-            flow: 'billing-key-and-pay',
-            ...(input.items ? { items: input.items } : {}),
-            ...(input.orderId !== undefined ? { orderId: input.orderId } : {}),
-            ...(shopper.customer ? { customer: shopper.customer } : {}),
-            ...(input.payMethod ? { payMethod: input.payMethod } : {}),
-            ...(input.plan !== undefined ? { plan: input.plan } : {}),
-            request,
-          },
-          priceContext(request, shopper),
-        );
+      : await priceCart(ctx, cartOf('billing-key-and-pay', input, shopper, request), priceContext(request, shopper));
   const order = await placeOrder(ctx, {
     kind: 'billing-key-and-pay',
     priced,
@@ -110,6 +87,24 @@ export async function prepareBillingKeyAndPay(ctx: KitContext, request: Request,
 type Priced = ReturnType<typeof checkPricedOrder>;
 
 const priceContext = (request: Request, shopper: Shopper): PriceContext => ({ request, ...(shopper.identified ? { customer: shopper.identified } : {}) });
+
+/** What `priceOrder` gets: the browser's cart with the customer as the kit decided it. */
+function cartOf(
+  flow: Cart['flow'],
+  input: { items?: Cart['items']; orderId?: string | undefined; payMethod?: string | undefined; plan?: string | undefined },
+  shopper: Shopper,
+  request: Request,
+): Cart {
+  return {
+    flow,
+    ...(input.items ? { items: input.items } : {}),
+    ...(input.orderId !== undefined ? { orderId: input.orderId } : {}),
+    ...(shopper.customer ? { customer: shopper.customer } : {}),
+    ...(input.payMethod ? { payMethod: input.payMethod } : {}),
+    ...(input.plan !== undefined ? { plan: input.plan } : {}),
+    request,
+  };
+}
 
 /** A priced prepare, before it becomes an order. */
 interface Draft {
