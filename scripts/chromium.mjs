@@ -52,7 +52,8 @@ export function ensureChromium() {
   }
   console.log('No Chromium found; installing Debian\'s chromium with apt-get (about a minute)…');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'chromium']]) {
+  // fonts-nanum: Korean glyphs, so the end-to-end screenshots show text rather than boxes.
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'chromium', 'fonts-nanum']]) {
     const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
     if (result.status !== 0) {
       console.error(`apt-get ${args.join(' ')} failed (exit ${result.status}); install chromium by hand or set CHROME_PATH.`);
