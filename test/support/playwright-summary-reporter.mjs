@@ -1,4 +1,6 @@
 // Playwright reporter that ends the run with one plain `e2e: N passed, N failed` line.
+import { writeFileSync } from 'node:fs';
+
 export default class SummaryReporter {
   passed = 0;
   failed = 0;
@@ -18,7 +20,9 @@ export default class SummaryReporter {
 
   onEnd() {
     const skippedNote = this.skipped ? ` (${this.skipped} skipped)` : '';
-    console.log(`e2e: ${this.passed} passed, ${this.failed} failed${skippedNote}`);
+    const line = `e2e: ${this.passed} passed, ${this.failed} failed${skippedNote}`;
+    if (process.env.PCK_SUMMARY_FILE) writeFileSync(process.env.PCK_SUMMARY_FILE, `${line}\n`);
+    else console.log(line);
   }
 
   printsToStdio() {
