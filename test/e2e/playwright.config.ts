@@ -11,6 +11,8 @@ export default defineConfig({
   // Builds the bundle and the shop's pages, as `npm start` does.
   globalSetup: './global-setup.ts',
   outputDir: '../../test-results/e2e',
+  // A stray test.only must fail the run, not quietly skip every other test.
+  forbidOnly: true,
   fullyParallel: false,
   workers: 1,
   retries: 0,

@@ -26,7 +26,8 @@ export async function startShop(options: { args?: string[]; env?: Record<string,
   const dataDir = mkdtempSync(join(tmpdir(), 'dalbit-e2e-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', 'demo/server/main.ts', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])],
+    // Every address explicit: HOST, PORT or SANDBOX_PORT in the environment must not move the shop under test.
+    ['--conditions=source', '--import', 'tsx', 'demo/server/main.ts', '--host', '127.0.0.1', '--port', '0', '--sandbox-port', '0', '--data-dir', dataDir, ...(options.args ?? [])],
     {
       cwd: root,
       env: { ...process.env, ADMIN_PASSWORD, PORTONE_STORE_ID: '', PORTONE_CHANNEL_KEY: '', PORTONE_API_SECRET: '', PORTONE_WEBHOOK_SECRET: '', ...options.env },
