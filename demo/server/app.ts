@@ -76,6 +76,25 @@ function staticFile(root: string, relative: string, cacheControl: string): Respo
 
 const svg = (body: string) => new Response(body, { headers: { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=3600' } });
 
+/**
+ * Where `/lang/:code?back=` may send the shopper: a path of this site, never another one. Resolved
+ * the way a browser will (which drops tabs and newlines, so `/\t/evil.example` means
+ * `//evil.example`) and kept only when it lands on this origin as a single-slash path; anything
+ * else goes home.
+ */
+export function sameSiteTarget(back: string | undefined, origin: string): string {
+  if (back === undefined || !back.startsWith('/')) return '/';
+  let target: URL;
+  try {
+    target = new URL(back, origin);
+  } catch {
+    return '/';
+  }
+  // `/.//evil.example` resolves on this origin to the path `//evil.example`, which a browser reads as another host.
+  if (target.origin !== origin || target.pathname.startsWith('//')) return '/';
+  return `${target.pathname}${target.search}${target.hash}`;
+}
+
 const MY_ORDER_STATUSES: OrderStatus[] = ORDER_STATUSES.filter((status) => status !== 'PENDING');
 
 /** Only the fields a shopper may see of their own order (no other customers, no internal notes). */
@@ -183,9 +202,7 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
   app.get('/lang/:code', (c) => {
     const code = c.req.param('code');
     if (isLang(code)) setCookie(c, LANG_COOKIE, code, { path: '/', sameSite: 'Lax', maxAge: 365 * 24 * 3600 });
-    const back = c.req.query('back') ?? '/';
-    // Only paths on this site: never an open redirect.
-    return c.redirect(back.startsWith('/') && !back.startsWith('//') && !back.includes('\\') ? back : '/', 303);
+    return c.redirect(sameSiteTarget(c.req.query('back'), new URL(c.req.url).origin), 303);
   });
 
   app.get('/images/products/:file', (c) => {

@@ -82,3 +82,24 @@ test('English: the switch translates the pages, the elements and the payment win
   await page.getByRole('link', { name: '한국어로 보기' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('주문·결제');
 });
+
+test('the language switch only ever goes back to a page of this shop', async ({ page, shop }) => {
+  const locationAfter = async (back: string): Promise<string | undefined> => {
+    const answer = await page.request.get(`/lang/en?back=${encodeURIComponent(back)}`, { maxRedirects: 0 });
+    expect(answer.status(), back).toBe(303);
+    return answer.headers()['location'];
+  };
+  // Pages of the shop, with their query and fragment.
+  expect(await locationAfter('/checkout')).toBe('/checkout');
+  expect(await locationAfter('/orders?tab=1#subscriptions')).toBe('/orders?tab=1#subscriptions');
+  // Everything a browser would take to another host goes home instead: protocol-relative paths,
+  // backslashes, tabs and newlines browsers drop (`/\t/evil.example` is `//evil.example` to them),
+  // dot segments that collapse into `//`, and absolute URLs.
+  for (const back of ['//evil.example', '/\\evil.example', '/\t/evil.example', '/\n/evil.example', '/\r\n/evil.example', '/.//evil.example', '/a/..//evil.example', 'https://evil.example/', 'javascript:alert(1)', '']) {
+    expect(await locationAfter(back), JSON.stringify(back)).toBe('/');
+  }
+  // And the browser, following it, stays here.
+  await page.goto(`/lang/ko?back=${encodeURIComponent('/\t/evil.example')}`);
+  expect(page.url()).toBe(`${shop.url}/`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('이번 주 볶은 커피');
+});
