@@ -1,7 +1,6 @@
 // The shop's server: pages, product pictures, the checkout bundle, the shopper's order API, the
 // admin area, and the verification kit mounted at /portone, all on one port. On the sandbox it
 // also starts PortOne's stand-in and points its webhooks at the kit.
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, join, normalize, sep } from 'node:path';
@@ -21,9 +20,9 @@ import { adminRoutes } from './admin.js';
 import { INICIS_LOGO_SVG, renderCatalog } from './catalog-page.js';
 import { createShopCheckout } from './checkout.js';
 import type { ShopOptions } from './options.js';
-import { PAGE_NAV, PageStore, type PageContext, type PageName } from './pages.js';
-import { MEMBER_COOKIE, MEMBER_ID } from './members.js';
-import { openShopDb, type ShopDb } from './shop-db.js';
+import { PAGE_NAV, PageStore, type PageConfig, type PageContext, type PageName } from './pages.js';
+import { SESSION_COOKIE, memberIdOf, startSession } from './members.js';
+import { openShopDb, type Profile, type ShopDb } from './shop-db.js';
 
 export interface Shop {
   /** e.g. `http://127.0.0.1:3000`. */
@@ -36,7 +35,7 @@ export interface Shop {
   close(): Promise<void>;
 }
 
-export type ShopEnv = { Variables: { memberId: string; lang: Lang } };
+export type ShopEnv = { Variables: { memberId: string | undefined; lang: Lang } };
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const LANG_COOKIE = 'lang';
@@ -94,6 +93,8 @@ export function sameSiteTarget(back: string | undefined, origin: string): string
   if (target.origin !== origin || target.pathname.startsWith('//')) return '/';
   return `${target.pathname}${target.search}${target.hash}`;
 }
+
+const memberDetails = ({ id: _, ...details }: Profile): PageConfig['member'] => details;
 
 const MY_ORDER_STATUSES: OrderStatus[] = ORDER_STATUSES.filter((status) => status !== 'PENDING');
 
@@ -168,18 +169,27 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
   const app = new Hono<ShopEnv>();
   const mode = settings.mode;
 
-  // Every visitor is signed in as a member (there is no sign-up in a sample shop), and has a language.
+  // Every visitor has a language.
   app.use('*', async (c, next) => {
-    let memberId = getCookie(c, MEMBER_COOKIE);
-    if (!memberId || !MEMBER_ID.test(memberId)) {
-      memberId = `mem_${randomBytes(12).toString('base64url')}`;
-      setCookie(c, MEMBER_COOKIE, memberId, { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 365 * 24 * 3600 });
-    }
-    c.set('memberId', memberId);
     const lang = getCookie(c, LANG_COOKIE);
     c.set('lang', isLang(lang) ? lang : 'ko');
     await next();
   });
+
+  /**
+   * The visitor's member: every visitor of a page is signed in as one (there is no sign-up in a
+   * sample shop), a first visit getting a new session. Pictures, scripts and webhooks need none.
+   */
+  const member = (c: Context<ShopEnv>): string => {
+    let memberId = c.get('memberId') ?? memberIdOf(c.req.raw, db);
+    if (memberId === undefined) {
+      const session = startSession(db);
+      setCookie(c, SESSION_COOKIE, session.token, { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 365 * 24 * 3600 });
+      memberId = session.memberId;
+    }
+    c.set('memberId', memberId);
+    return memberId;
+  };
 
   const pageContext = (c: Context<ShopEnv>, page: PageName | 'catalog'): PageContext => {
     const lang = c.get('lang');
@@ -190,7 +200,8 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
       active: page === 'catalog' ? 'shop' : PAGE_NAV[page],
       mode,
       sandboxDashboardUrl: sandbox?.dashboardUrl,
-      config: { mode, lang, ...(sandbox ? { sdkUrl: sandbox.sdkUrl } : {}), member: db.profile(c.get('memberId')) },
+      // The member's details prefill the forms; their id and session stay on the server.
+      config: { mode, lang, ...(sandbox ? { sdkUrl: sandbox.sdkUrl } : {}), member: memberDetails(db.profile(member(c))) },
     };
   };
   const page = (name: PageName, status: 200 | 404 = 200) => (c: Context<ShopEnv>) => c.html(pages.render(name, pageContext(c, name)), status, { 'cache-control': 'no-store' });
@@ -222,7 +233,8 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
   // The shopper's own orders and subscriptions: nothing still awaiting payment (a cart being edited,
   // a window left open, a period not yet due).
   app.get('/api/me/orders', async (c) => {
-    const memberId = c.get('memberId');
+    const memberId = memberIdOf(c.req.raw, db);
+    if (memberId === undefined) return c.json({ orders: [], subscriptions: [] } satisfies MyOrders, 200, { 'cache-control': 'no-store' });
     const orders = await kit.listOrders({ customerId: memberId, statuses: MY_ORDER_STATUSES, limit: 100 });
     const subscriptions = await kit.listSubscriptions({ customerId: memberId });
     const answer: MyOrders = { orders: orders.map((order) => shopperOrder(order, db)), subscriptions };
@@ -230,12 +242,13 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
   });
   app.get('/api/me/orders/:paymentId', async (c) => {
     const order = await kit.getOrder(c.req.param('paymentId'));
-    if (!order || order.customer?.customerId !== c.get('memberId')) return c.json({ code: 'NOT_FOUND', message: 'no order of yours has this paymentId' }, 404);
+    const memberId = memberIdOf(c.req.raw, db);
+    if (!order || memberId === undefined || order.customer?.customerId !== memberId) return c.json({ code: 'NOT_FOUND', message: 'no order of yours has this paymentId' }, 404);
     return c.json({ order: shopperOrder(order, db) }, 200, { 'cache-control': 'no-store' });
   });
 
   // The verification kit: everything under /portone is its contract with the elements. Who pays is
-  // the member the cookie names (the kit asks the shop's identifyCustomer), not what the page sends.
+  // the member of the session cookie (the kit asks the shop's identifyCustomer), not what the page sends.
   app.all('/portone/*', (c) => kit.fetch(c.req.raw));
 
   app.route('/admin', adminRoutes({ kit, db, pages, pageContext, password: options.adminPassword, ...(sandbox ? { sandbox } : {}) }));

@@ -56,9 +56,9 @@ export function priceCart(cart: Cart, now: number = Date.now()): PricedOrder {
   };
 }
 
-/** The member the session cookie names, with their profile filling in whatever the checkout form leaves out. */
+/** The member of the request's session, with their profile filling in whatever the checkout form leaves out. */
 export function memberOf(request: Request, db: ShopDb): CheckoutCustomer | undefined {
-  const memberId = memberIdOf(request);
+  const memberId = memberIdOf(request, db);
   if (memberId === undefined) return undefined;
   const member = db.profile(memberId);
   return { customerId: member.id, fullName: member.name, phoneNumber: member.phone, email: member.email };

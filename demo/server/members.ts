@@ -1,12 +1,29 @@
-// The shop's sign-in, such as it is: every visitor is a member, named by a cookie the shop sets.
-// The pages, "my orders" and the kit's `identifyCustomer` all read the member from it.
+// The shop's sign-in, such as it is: every visitor is a member (there is no sign-up in a sample
+// shop). The browser holds only a random session token in an httpOnly cookie; the shop keeps which
+// member it stands for. The member id is no secret — it goes to PortOne as the customerId, into
+// orders and onto the admin page — so it must never be what signs anyone in.
+import { createHash, randomBytes } from 'node:crypto';
 import { parse } from 'hono/utils/cookie';
+import type { ShopDb } from './shop-db.js';
 
-export const MEMBER_COOKIE = 'dalbit_member';
-export const MEMBER_ID = /^mem_[A-Za-z0-9_-]{16,40}$/;
+export const SESSION_COOKIE = 'dalbit_session';
+/** 32 random bytes, base64url: what the shop issues, and all it will look up. */
+const SESSION_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+export const MEMBER_ID = /^mem_[A-Za-z0-9_-]{16}$/;
 
-/** The member a request's cookie names, or undefined (no cookie, or not one the shop issued). */
-export function memberIdOf(request: Request): string | undefined {
-  const id = parse(request.headers.get('cookie') ?? '', MEMBER_COOKIE)[MEMBER_COOKIE];
-  return id !== undefined && MEMBER_ID.test(id) ? id : undefined;
+/** Sessions are stored by the token's SHA-256, so a copy of the database signs no one in. */
+export const sessionKey = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+/** The member whose session the request's cookie carries, or undefined (no cookie, or not a live session). */
+export function memberIdOf(request: Request, db: ShopDb): string | undefined {
+  const token = parse(request.headers.get('cookie') ?? '', SESSION_COOKIE)[SESSION_COOKIE];
+  return token !== undefined && SESSION_TOKEN.test(token) ? db.sessionMember(sessionKey(token)) : undefined;
+}
+
+/** Signs a new visitor in as a new member: the member id stays on the server, the browser gets the token. */
+export function startSession(db: ShopDb): { token: string; memberId: string } {
+  const token = randomBytes(32).toString('base64url');
+  const memberId = `mem_${randomBytes(12).toString('base64url')}`;
+  db.startSession(sessionKey(token), memberId);
+  return { token, memberId };
 }

@@ -1,6 +1,6 @@
 // Sends the shop's pages. The built pages (demo/dist/*.html) get, per request: the shopper's
 // language, the shared header and footer, their static text translated, and a small JSON config
-// (sandbox or PortOne, the SDK URL, the member's details) their scripts read.
+// (sandbox or PortOne, the SDK URL, the member's name, phone and e-mail) their scripts read.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { escapeHtml } from '../shared/format.js';
@@ -14,7 +14,8 @@ export interface PageConfig {
   lang: Lang;
   /** The sandbox's `window.PortOne` runtime; absent on PortOne (the elements load PortOne's CDN). */
   sdkUrl?: string;
-  member: Profile;
+  /** What prefills the forms. Not the member's id (it stays on the server), never their session. */
+  member: Omit<Profile, 'id'>;
 }
 
 export interface PageContext extends LayoutContext {

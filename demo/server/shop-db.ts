@@ -1,5 +1,5 @@
-// The shop's own tables, beside the kit's: member profiles, what the shop fulfilled for each paid
-// order (written by the kit's hooks, so exactly once per order), and a log of every hook run.
+// The shop's own tables, beside the kit's: sessions and member profiles, what the shop fulfilled
+// for each paid order (written by the kit's hooks, so exactly once per order), and a log of every hook run.
 import Database from 'better-sqlite3';
 import type { Order } from 'portone-checkout-kit/server';
 
@@ -43,6 +43,11 @@ export interface HookRun {
 export const DEMO_MEMBER = { name: '김달빛', phone: '010-1234-5678', email: 'dalbit@example.com' } as const;
 
 const SCHEMA = `
+CREATE TABLE IF NOT EXISTS sessions (
+  token_sha256 TEXT PRIMARY KEY,
+  member_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS profiles (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
@@ -117,6 +122,8 @@ export function openShopDb(path: string) {
   db.exec(SCHEMA);
 
   const statements = {
+    startSession: db.prepare('INSERT INTO sessions (token_sha256, member_id, created_at) VALUES (?, ?, ?)'),
+    sessionMember: db.prepare<[string], { member_id: string }>('SELECT member_id FROM sessions WHERE token_sha256 = ?'),
     profile: db.prepare<[string], { id: string; name: string; phone: string; email: string }>('SELECT id, name, phone, email FROM profiles WHERE id = ?'),
     saveProfile: db.prepare(
       `INSERT INTO profiles (id, name, phone, email, updated_at) VALUES (@id, @name, @phone, @email, @now)
@@ -145,6 +152,14 @@ export function openShopDb(path: string) {
   };
 
   return {
+    /** Records a session by its token's hash (see members.ts); the token itself is never stored. */
+    startSession(tokenSha256: string, memberId: string): void {
+      statements.startSession.run(tokenSha256, memberId, Date.now());
+    },
+    sessionMember(tokenSha256: string): string | undefined {
+      return statements.sessionMember.get(tokenSha256)?.member_id;
+    },
+
     /** The member's details, or the demo member's for a first visit. */
     profile(id: string): Profile {
       return statements.profile.get(id) ?? { id, ...DEMO_MEMBER };

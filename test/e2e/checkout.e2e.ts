@@ -2,7 +2,7 @@
 // sandbox opens over the page (an iframe). Each test checks what the shopper sees and what the
 // kit's and the shop's databases hold.
 import { expect, fillCart, lastRequestId, paymentIdOf, paymentWindow, scriptOutcome, snap, test, trackRequests } from './support/fixtures.js';
-import { fulfilments, orderRow, paidHookRuns, query } from './support/shop.js';
+import { fulfilments, memberIdOf, orderRow, paidHookRuns, query } from './support/shop.js';
 
 test.describe('desktop checkout', () => {
   test('card payment through the payment window: paid, verified, fulfilled once', async ({ page, shop }) => {
@@ -76,7 +76,7 @@ test.describe('desktop checkout', () => {
       if (new URL(response.url()).pathname === '/portone/payments/prepare' && response.ok()) prepared.push(await response.json());
     });
     await fillCart(page, [{ id: 'house-blend', quantity: 1 }]);
-    const memberId = (await page.context().cookies()).find((cookie) => cookie.name === 'dalbit_member')!.value;
+    const memberId = await memberIdOf(shop, page.context());
     await page.goto('/checkout');
     const pay = page.locator('[data-pay]').getByRole('button');
     await expect.poll(() => prepared.length).toBeGreaterThan(0);

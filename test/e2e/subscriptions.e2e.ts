@@ -2,7 +2,7 @@
 // the next scheduled with PortOne and charged when the sandbox clock reaches it), and KG Inicis's
 // phone billing (billing key and first payment in one window).
 import { SCREENSHOTS, expect, paymentWindow, snap, test } from './support/fixtures.js';
-import { query } from './support/shop.js';
+import { memberIdOf, query } from './support/shop.js';
 
 interface SubscriptionRow {
   id: string;
@@ -14,9 +14,6 @@ interface SubscriptionRow {
   next_payment_id: string | null;
   billing_key: string;
 }
-
-const memberId = async (page: import('@playwright/test').Page): Promise<string> =>
-  (await page.context().cookies()).find((cookie) => cookie.name === 'dalbit_member')!.value;
 
 const subscriptionsOf = (shop: Parameters<typeof query>[0], customerId: string, plan: string) =>
   query<SubscriptionRow>(shop, 'checkout.sqlite', 'SELECT * FROM subscriptions WHERE customer_id = ? AND plan = ?', customerId, plan);
@@ -48,7 +45,7 @@ test('card subscription: first month charged now, the next one charged when its 
   await expect(page.locator('[data-field="next"]')).not.toBeEmpty();
   await snap(page, 'subscribe-done');
 
-  const customerId = await memberId(page);
+  const customerId = await memberIdOf(shop, page.context());
   await expect.poll(() => subscriptionsOf(shop, customerId, 'beans-monthly')[0]?.status).toBe('ACTIVE');
   const [subscription] = subscriptionsOf(shop, customerId, 'beans-monthly');
   expect(subscription!.paid_periods).toBe(1);
@@ -104,7 +101,7 @@ test('phone billing: billing key and first payment in one KG Inicis window', asy
   await expect(page.locator('[data-field="next"]')).not.toBeEmpty();
   await snap(page, 'phone-done');
 
-  const customerId = await memberId(page);
+  const customerId = await memberIdOf(shop, page.context());
   const [order] = query<{ payment_id: string; status: string; kind: string; billing_key: string; total_amount: number }>(
     shop,
     'checkout.sqlite',

@@ -9,7 +9,8 @@ export interface ShopConfig {
   mode: 'sandbox' | 'portone';
   lang: Lang;
   sdkUrl?: string;
-  member: { id: string; name: string; phone: string; email: string };
+  /** The signed-in member's details, to prefill forms. */
+  member: { name: string; phone: string; email: string };
 }
 
 export const config = JSON.parse(document.getElementById('shop-config')?.textContent ?? '{}') as ShopConfig;

@@ -1,11 +1,13 @@
 // Runs the sample shop the way `npm start` does (node --conditions=source --import tsx
 // demo/server/main.ts), on a free port with a fresh data directory, and reads its databases.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import type { BrowserContext } from '@playwright/test';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -79,6 +81,19 @@ export function query<T = Record<string, unknown>>(shop: RunningShop, file: 'che
   } finally {
     db.close();
   }
+}
+
+/** The shop's session cookie: a random token, not the member's id. */
+export const SESSION_COOKIE = 'dalbit_session';
+
+/** The member a browser is signed in as: its session cookie, looked up as the shop does (by the token's SHA-256). */
+export async function memberIdOf(shop: RunningShop, context: BrowserContext): Promise<string> {
+  const token = (await context.cookies(shop.url)).find((cookie) => cookie.name === SESSION_COOKIE)?.value;
+  if (!token) throw new Error(`no ${SESSION_COOKIE} cookie: the browser has not opened a page of the shop yet`);
+  const key = createHash('sha256').update(token).digest('base64url');
+  const [row] = query<{ member_id: string }>(shop, 'shop.sqlite', 'SELECT member_id FROM sessions WHERE token_sha256 = ?', key);
+  if (!row) throw new Error(`the shop has no session for the browser's ${SESSION_COOKIE} cookie`);
+  return row.member_id;
 }
 
 /** The kit's record of one order. */
