@@ -224,9 +224,11 @@ export interface ErrorResponse {
 
 /**
  * Whether a failed SDK result means the shopper closed or cancelled the window rather than the
- * payment failing. PortOne reports both with a `code`; a cancel's message says so (취소 / cancel).
+ * payment failing. PortOne reports both with a `code`; a closed window's message names the user
+ * (`사용자가 결제를 취소하였습니다.`, reference §3.2; the sandbox says the same). Only that: a
+ * decline may mention a cancellation too (`[V801] 이미 취소된 거래입니다`), and is a failure.
  */
 export function isShopperCancel(result: { code?: string | undefined; message?: string | undefined; pgCode?: string | undefined }): boolean {
   if (result.code == null) return false;
-  return /취소|cancel/i.test(result.message ?? '');
+  return /사용자.*취소|cancel(l)?ed by (the )?user/i.test(result.message ?? '');
 }

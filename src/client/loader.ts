@@ -8,7 +8,9 @@
 export const DEFAULT_SDK_URL = 'https://cdn.portone.io/v2/browser-sdk.js';
 
 let sdkUrl = DEFAULT_SDK_URL;
-let loading: Promise<void> | undefined;
+let timeoutMs = 15_000;
+/** One load per URL: an element with its own `sdk-url` never waits on another URL's script. */
+const loading = new Map<string, Promise<void>>();
 
 /** Points every element without an `sdk-url` at another runtime (the PortOne sandbox, a mirror). */
 export function setSdkUrl(url: string): void {
@@ -19,7 +21,15 @@ export function getSdkUrl(): string {
   return sdkUrl;
 }
 
-/** The runtime could not be loaded from `url` (offline, blocked, 404, or it did not define `window.PortOne`). */
+/**
+ * How long a load may take before it fails (default 15 s), so a CDN that never answers does not
+ * leave a button loading forever. The script is dropped; the next click tries again.
+ */
+export function setSdkLoadTimeout(ms: number): void {
+  timeoutMs = ms;
+}
+
+/** The runtime could not be loaded from `url` (offline, blocked, 404, too slow, or it did not define `window.PortOne`). */
 export class SdkLoadError extends Error {
   override readonly name = 'SdkLoadError';
   constructor(readonly url: string) {
@@ -30,16 +40,25 @@ export class SdkLoadError extends Error {
 /** Resolves once `window.PortOne` exists, injecting the runtime from `url` when needed. */
 export function loadSdk(url: string = sdkUrl): Promise<void> {
   if (window.PortOne) return Promise.resolve();
-  return (loading ??= new Promise<void>((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = url;
-    const settle = () => {
-      if (window.PortOne) return resolve();
-      script.remove();
-      loading = undefined;
-      reject(new SdkLoadError(url));
-    };
-    script.onload = script.onerror = settle;
-    document.head.append(script);
-  }));
+  let promise = loading.get(url);
+  if (!promise) {
+    promise = new Promise<void>((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = url;
+      const settle = () => {
+        clearTimeout(timer);
+        // Settles once: a script that arrives after the timeout must not touch a later attempt.
+        script.onload = script.onerror = null;
+        if (window.PortOne) return resolve();
+        script.remove();
+        loading.delete(url);
+        reject(new SdkLoadError(url));
+      };
+      const timer = setTimeout(settle, timeoutMs);
+      script.onload = script.onerror = settle;
+      document.head.append(script);
+    });
+    loading.set(url, promise);
+  }
+  return promise;
 }

@@ -12,6 +12,8 @@ export interface PendingAttempt {
   endpoint?: string | undefined;
   /** The payment's method, to tell a virtual account from a payment without the kit. */
   payMethod?: string | undefined;
+  /** The order's name, for the status line after the return (as after a window that stays on the page). */
+  orderName?: string | undefined;
   /** ms since epoch. */
   at: number;
 }

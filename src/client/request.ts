@@ -79,8 +79,8 @@ export interface BillingKeyAndPayFields extends OrderFields {
   billingKeyAndPayMethod?: string | undefined;
 }
 
-/** Window types the SDK knows. */
-export const WINDOW_TYPES = ['IFRAME', 'POPUP', 'REDIRECTION', 'UI'] as const;
+/** Window types a request may ask for (the SDK's `UI` belongs to its loadable UIs, not to these windows). */
+export const WINDOW_TYPES = ['IFRAME', 'POPUP', 'REDIRECTION'] as const;
 
 const list = (value: string | readonly string[] | undefined) =>
   typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value && [...value];
@@ -206,6 +206,15 @@ export function buildBillingKeyAndPayRequest(f: BillingKeyAndPayFields): Built<I
   return { request: compact(request)!, violations };
 }
 
+/**
+ * `request` with KG Inicis's alias replaced by the SDK's value: the guide's `PHONE` for
+ * `billingKeyAndPayMethod` is sent as `MOBILE`, wherever it was set (attribute, `.request` or a
+ * `portone-request` listener).
+ */
+export function withAliases<R extends object>(request: R): R {
+  return (request as { billingKeyAndPayMethod?: string }).billingKeyAndPayMethod === 'PHONE' ? { ...request, billingKeyAndPayMethod: 'MOBILE' } : request;
+}
+
 /** `base` with `override`'s defined keys over it (shallow: a key replaces the whole value). */
 export function mergeRequest<R extends object>(base: R, override: Partial<R> | undefined): R {
   return { ...base, ...compact(override ?? {}) };
@@ -282,7 +291,7 @@ export function checkRequest(kind: RequestKind, anyRequest: AnyCheckoutRequest):
   }
   for (const device of ['pc', 'mobile'] as const) {
     const type = request.windowType?.[device];
-    if (type !== undefined && !WINDOW_TYPES.includes(type)) {
+    if (type !== undefined && !WINDOW_TYPES.includes(type as never)) {
       out.push(violation(`windowType.${device}`, 'window-type', oneOf(WINDOW_TYPES), type));
     }
   }

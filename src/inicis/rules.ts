@@ -145,8 +145,8 @@ export function checkInicisRequest<K extends RequestKind>(kind: K, anyRequest: R
     }
   }
 
-  // Product type: phone payments and billing-key-and-pay.
-  if (andPay || payMethod === 'MOBILE') {
+  // Product type: required for phone payments and billing-key-and-pay; whenever set, one of the SDK's two.
+  if (andPay || payMethod === 'MOBILE' || request.productType !== undefined) {
     const type = bare(request.productType, 'PRODUCT_TYPE_');
     if (type !== 'REAL' && type !== 'DIGITAL') fail('productType', 'product-type', ['REAL 또는 DIGITAL', 'REAL or DIGITAL'], request.productType);
   }
@@ -158,15 +158,14 @@ export function checkInicisRequest<K extends RequestKind>(kind: K, anyRequest: R
     fail('currency', 'currency', usdAllowed ? ['KRW 또는 USD', 'KRW or USD'] : ['KRW (USD는 카드만)', 'KRW (USD: cards only)'], request.currency);
   }
 
-  // Locale: payment windows speak KO_KR, EN_US and (PC) ZH_CN; mobile billing is always Korean.
+  // Locale: payment windows speak KO_KR, EN_US and (PC) ZH_CN; mobile billing is always Korean,
+  // where another of KG Inicis's locales only warns, and anything else is still refused.
   const locale = request.locale;
   if (locale !== undefined) {
-    if (andPay || (billingKey && !pc)) {
-      if (locale !== 'KO_KR') warnings.push(violation('locale', 'locale', ['무시됨 (한국어 고정)', 'KO_KR (ignored here)'], locale));
-    } else {
-      const locales = pc ? ['KO_KR', 'EN_US', 'ZH_CN'] : ['KO_KR', 'EN_US'];
-      if (!locales.includes(locale)) fail('locale', 'locale', oneOf(locales), locale);
-    }
+    const ignored = andPay || (billingKey && !pc);
+    const locales = pc || ignored ? ['KO_KR', 'EN_US', 'ZH_CN'] : ['KO_KR', 'EN_US'];
+    if (!locales.includes(locale)) fail('locale', 'locale', oneOf(locales), locale);
+    else if (ignored && locale !== 'KO_KR') warnings.push(violation('locale', 'locale', ['무시됨 (한국어 고정)', 'KO_KR (ignored here)'], locale));
   }
 
   if (kind === 'payment') checkPaymentBypass(anyRequest as PaymentRequest, device, fail);

@@ -10,6 +10,7 @@ import {
   mergeRequest,
   parseItems,
   parseOfferPeriod,
+  withAliases,
 } from '../../src/client/request.js';
 import { checkPrepared, CheckoutApiError } from '../../src/client/api.js';
 import type { Violation } from '../../src/inicis/violation.js';
@@ -28,6 +29,14 @@ describe('building', () => {
     assert.equal(buildBillingKeyRequest({ ...base }).request.billingKeyMethod, 'CARD');
     assert.equal(buildBillingKeyAndPayRequest({ ...base, billingKeyAndPayMethod: 'PHONE' }).request.billingKeyAndPayMethod, 'MOBILE');
     assert.equal(buildBillingKeyAndPayRequest({ ...base }).request.billingKeyAndPayMethod, 'MOBILE');
+  });
+
+  test('withAliases sends PHONE as MOBILE however the request got it, and leaves everything else alone', () => {
+    const request = { storeId: 's', billingKeyAndPayMethod: 'PHONE' };
+    assert.deepEqual(withAliases(request), { storeId: 's', billingKeyAndPayMethod: 'MOBILE' });
+    assert.equal(request.billingKeyAndPayMethod, 'PHONE', 'a copy: the page\'s object is not changed');
+    const other = { storeId: 's', payMethod: 'CARD' };
+    assert.equal(withAliases(other), other);
   });
 
   test('bad JSON and unreadable offer periods are reported with the field', () => {
@@ -118,6 +127,9 @@ describe('general checks', () => {
   });
   test('window types, URLs, custom data', () => {
     assert.deepEqual(rules({ windowType: { pc: 'POPUP', mobile: 'SHEET' } }), ['windowType.mobile:window-type']);
+    assert.deepEqual(rules({ windowType: { pc: 'IFRAME', mobile: 'REDIRECTION' } }), []);
+    const ui = checkRequest('payment', { ...valid, windowType: { pc: 'UI' } });
+    assert.deepEqual(ui.map((v) => v.message.en), ['windowType.pc: expected one of IFRAME, POPUP, REDIRECTION, got "UI"'], 'UI is for loadable UIs, not windows');
     assert.deepEqual(rules({ redirectUrl: '/relative' }), ['redirectUrl:url']);
     assert.deepEqual(rules({ noticeUrls: ['https://ok.example/h', 'mailto:x'] }), ['noticeUrls:url']);
     assert.deepEqual(rules({ customData: 'text' }), ['customData:custom-data']);

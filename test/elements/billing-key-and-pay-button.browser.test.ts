@@ -61,6 +61,18 @@ describe('<portone-billing-key-and-pay-button>', () => {
     expect(fake.calls[0]!.request).to.deep.equal({ ...REQUEST, vatAmount: 900, noticeUrls: ['https://shop.example/hook'] });
   });
 
+  it('sends the guide’s PHONE as MOBILE when .request or a portone-request listener sets it, too', async () => {
+    const el = await subscribe();
+    el.request = { billingKeyAndPayMethod: 'PHONE' } as unknown as typeof el.request;
+    await clickFor(el, 'portone-paid');
+    const other = await subscribe({ 'payment-id': 'sub-2' });
+    other.addEventListener('portone-request', (event: PortoneRequestEvent) => {
+      (event.detail.request as { billingKeyAndPayMethod: string }).billingKeyAndPayMethod = 'PHONE';
+    });
+    await clickFor(other, 'portone-paid');
+    expect(fake.calls.map((call) => call.request.billingKeyAndPayMethod)).to.deep.equal(['MOBILE', 'MOBILE']);
+  });
+
   describe('rules', () => {
     const cases: [string, Record<string, string>, string, string][] = [
       ['a method other than MOBILE', { 'billing-key-and-pay-method': 'CARD' }, 'billing-key-and-pay-method', 'billingKeyAndPayMethod'],
@@ -112,7 +124,7 @@ describe('<portone-billing-key-and-pay-button>', () => {
 
     it('cancel, fail, veto and amend', async () => {
       const el = await subscribe();
-      fake.respond = () => ({ transactionType: 'ISSUE_BILLING_KEY_AND_PAY', paymentId: 'sub-1', txId: '', billingKey: '', code: 'FAILURE_TYPE_PG', message: '결제를 취소하였습니다' });
+      fake.respond = () => ({ transactionType: 'ISSUE_BILLING_KEY_AND_PAY', paymentId: 'sub-1', txId: '', billingKey: '', code: 'FAILURE_TYPE_PG', message: '사용자가 결제를 취소하였습니다.' });
       await clickFor(el, 'portone-cancel');
       fake.respond = () => ({ transactionType: 'ISSUE_BILLING_KEY_AND_PAY', paymentId: 'sub-1', txId: '', billingKey: '', code: 'FAILURE_TYPE_PG', message: '통신사 오류', pgMessage: '통신사 오류' });
       const failed = await clickFor<PortoneFailEvent>(el, 'portone-fail');
@@ -187,31 +199,50 @@ describe('<portone-billing-key-and-pay-button>', () => {
     const order = { paymentId: 'srv-sub', status: 'PAID', orderName: '서버 구독', totalAmount: 12900, currency: 'KRW', cancelledAmount: 0 };
     const answer = {
       order,
-      billingKey: { billingKey: 'bk-confirmed', status: 'ISSUED', display: '010-****-5678', issuedAt: '2025-01-01T00:00:00Z' },
+      billingKey: { billingKey: 'billing-key-2', status: 'ISSUED', display: '010-****-5678', issuedAt: '2025-01-01T00:00:00Z' },
       subscription: { id: 'sub-9', plan: 'monthly', status: 'ACTIVE', amount: 12900, currency: 'KRW', nextChargeAt: '2025-02-01T00:00:00Z' },
     };
     const kit = fakeFetch({
       '/kit/billing-key-and-pay/prepare': () => [200, { paymentId: 'srv-sub', orderName: '서버 구독', totalAmount: 12900, currency: 'KRW', productType: 'REAL', offerPeriodInterval: '1y' }],
       '/kit/billing-key-and-pay/complete': () => [200, answer],
     });
-    // Manual approval: the SDK says NEEDS_CONFIRMATION until the kit confirms the key.
-    fake.respond = ({ request }) => ({ transactionType: 'ISSUE_BILLING_KEY_AND_PAY', paymentId: request.paymentId, txId: 'tx-2', billingKey: 'NEEDS_CONFIRMATION', billingIssueToken: 'tok' });
     try {
       const el = await subscribe({ endpoint: '/kit', plan: 'monthly', 'order-id': 'o-1', 'total-amount': '100' });
       await until(() => kit.calls.length === 1);
       expect(kit.calls[0]!.body).to.deep.equal({ orderId: 'o-1', customer: { fullName: '홍길동', phoneNumber: '010-1234-5678', email: 'hong@example.com' }, payMethod: 'MOBILE', plan: 'monthly' });
       const event = await clickFor<PortonePaidEvent>(el, 'portone-paid');
       expect(fake.calls[0]!.request).to.deep.equal({ ...REQUEST, paymentId: 'srv-sub', orderName: '서버 구독', totalAmount: 12900, productType: 'REAL', offerPeriod: { interval: '1y' } });
-      expect(kit.calls[1]).to.deep.equal({ url: '/kit/billing-key-and-pay/complete', body: { paymentId: 'srv-sub', billingKey: 'NEEDS_CONFIRMATION', txId: 'tx-2' } });
+      expect(kit.calls[1]).to.deep.equal({ url: '/kit/billing-key-and-pay/complete', body: { paymentId: 'srv-sub', billingKey: 'billing-key-2', txId: 'tx-2' } });
       expect(event.detail).to.deep.equal({
         paymentId: 'srv-sub',
         txId: 'tx-2',
-        billingKey: 'bk-confirmed',
+        billingKey: 'billing-key-2',
         order,
         subscription: answer.subscription,
         result: answer,
-        response: { transactionType: 'ISSUE_BILLING_KEY_AND_PAY', paymentId: 'srv-sub', txId: 'tx-2', billingKey: 'NEEDS_CONFIRMATION', billingIssueToken: 'tok' },
+        response: { transactionType: 'ISSUE_BILLING_KEY_AND_PAY', paymentId: 'srv-sub', txId: 'tx-2', billingKey: 'billing-key-2' },
       });
+    } finally {
+      kit.restore();
+    }
+  });
+
+  it('server-priced: a manual-approval channel (NEEDS_CONFIRMATION) is refused by the kit, and portone-fail says so', async () => {
+    // The kit's answer, as src/server/validate.ts gives it: the contract carries no billingIssueToken to confirm with.
+    const refusal = { code: 'INVALID_REQUEST', message: 'billingKey: expected an issued billing key (manual confirmation is not supported), got "NEEDS_CONFIRMATION"' };
+    const kit = fakeFetch({
+      '/kit/billing-key-and-pay/prepare': () => [200, { paymentId: 'srv-sub', orderName: '서버 구독', totalAmount: 12900, currency: 'KRW', productType: 'REAL', offerPeriodInterval: '1y' }],
+      '/kit/billing-key-and-pay/complete': () => [400, refusal],
+    });
+    fake.respond = ({ request }) => ({ transactionType: 'ISSUE_BILLING_KEY_AND_PAY', paymentId: request.paymentId, txId: 'NEEDS_CONFIRMATION', billingKey: 'NEEDS_CONFIRMATION', billingIssueToken: 'tok' });
+    try {
+      const el = await subscribe({ endpoint: '/kit', plan: 'monthly' });
+      const seen = record(el);
+      const event = await clickFor<PortoneFailEvent>(el, 'portone-fail');
+      expect(kit.calls[1]).to.deep.equal({ url: '/kit/billing-key-and-pay/complete', body: { paymentId: 'srv-sub', billingKey: 'NEEDS_CONFIRMATION', txId: 'NEEDS_CONFIRMATION' } });
+      expect(event.detail).to.deep.include({ ...refusal, status: 400, readableMessage: `결제 확인 실패: ${refusal.message}` });
+      expect(seen.map((e) => e.type)).to.deep.equal(['portone-request', 'portone-fail']);
+      expect(el.state).to.equal('failed');
     } finally {
       kit.restore();
     }

@@ -2,7 +2,7 @@ import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../src/define.js';
 import { PortoneBillingKeyButton, PortoneBillingKeyIssuedEvent, type PortoneCancelEvent, type PortoneFailEvent, type PortoneRequestEvent } from '../../src/index.js';
 import { deferred, fake, installFakePortOne, portOneError } from './support/fake-portone.js';
-import { CUSTOMER_ATTRS, PAGE_URL, button, cleanup, clickFor, fakeFetch, mount, pretendMobile, record, returnWith, settled, statusText, until } from './support/harness.js';
+import { CUSTOMER_ATTRS, PAGE_URL, button, cleanup, clickFor, fakeFetch, mount, pretendMobile, record, recordStates, returnWith, settled, statusText, until } from './support/harness.js';
 
 installFakePortOne();
 
@@ -159,20 +159,52 @@ describe('<portone-billing-key-button>', () => {
       expect(fake.calls[0]!.request.issueName).to.equal('연간 구독');
     });
 
-    it('ignores a double click', async () => {
+    it('ignores a double click, and a third click while the window is open', async () => {
       const gate = deferred();
       fake.respond = () => gate.promise;
       const el = await issue();
+      const states = recordStates(el);
       button(el).click();
       button(el).click();
       await until(() => fake.calls.length === 1, 'the window opened');
-      await aTimeout(10);
+      await el.updateComplete;
+      expect([button(el).disabled, button(el).getAttribute('aria-busy'), button(el).textContent!.trim()]).to.deep.equal([true, 'true', '결제창 진행 중…']);
       button(el).click();
-      expect(fake.calls).to.have.length(1);
-      expect(button(el).disabled).to.equal(true);
+      // Let a click that got through reach the SDK before the window closes.
+      await aTimeout(10);
       gate.resolve({ transactionType: 'ISSUE_BILLING_KEY', billingKey: 'bk' });
       await settled(el);
       expect(fake.calls).to.have.length(1);
+      expect(states(), 'one attempt').to.deep.equal(['idle', 'loading', 'window-open', 'done']);
+    });
+
+    it('with the kit: loading while the prepare answer is on its way, verifying while the key is stored, with Korean texts', async () => {
+      const prepare = deferred<[number, unknown]>();
+      const complete = deferred<[number, unknown]>();
+      const kit = fakeFetch({ '/kit/billing-keys/prepare': () => prepare.promise, '/kit/billing-keys/complete': () => complete.promise });
+      try {
+        const el = await issue({ endpoint: '/kit', plan: 'monthly' });
+        const states = recordStates(el);
+        await until(() => kit.calls.length === 1, 'prepared ahead of the click');
+        const shown = async () => {
+          await el.updateComplete;
+          return [el.state, button(el).disabled, button(el).getAttribute('aria-busy'), button(el).textContent!.trim()];
+        };
+        button(el).click();
+        expect(await shown()).to.deep.equal(['loading', true, 'true', '준비 중…']);
+        prepare.resolve([200, { issueId: 'srv-issue', issueName: '월간 플랜' }]);
+        await until(() => kit.calls.length === 2, 'complete posted');
+        expect(await shown()).to.deep.equal(['verifying', true, 'true', '결제 확인 중…']);
+        const issued = oneEvent(el, 'portone-billing-key-issued');
+        complete.resolve([200, { billingKey: { billingKey: 'bk-srv', status: 'ISSUED', issuedAt: '2025-01-01T00:00:00Z' } }]);
+        await issued;
+        expect(await shown()).to.deep.equal(['done', true, 'false', '카드 등록하기']);
+        expect(statusText(el)).to.equal('카드가 등록되었습니다');
+        expect(el.shadowRoot!.querySelector('[part=status]')!.getAttribute('aria-live')).to.equal('polite');
+        expect(states()).to.deep.equal(['idle', 'loading', 'window-open', 'verifying', 'done']);
+      } finally {
+        kit.restore();
+      }
     });
 
     it('renders messages as text', async () => {

@@ -23,6 +23,7 @@ import {
   returnWith,
   settled,
   statusText,
+  recordStates,
   until,
 } from './support/harness.js';
 
@@ -214,6 +215,8 @@ describe('<portone-payment-button>', () => {
       ['custom data that is not JSON', { 'custom-data': '{cart: 1}' }, 'json', 'customData'],
       ['custom data that is not an object', { 'custom-data': '[1]' }, 'custom-data', 'customData'],
       ['an unknown window type', { 'window-type-pc': 'MODAL' }, 'window-type', 'windowType.pc'],
+      ['the loadable UIs\' window type', { 'window-type-mobile': 'UI' }, 'window-type', 'windowType.mobile'],
+      ['a product type outside the SDK\'s, even for a card', { 'product-type': 'FOOD' }, 'product-type', 'productType'],
       ['a redirect URL that is not http(s)', { 'redirect-url': 'javascript:alert(1)' }, 'url', 'redirectUrl'],
       ['a notice URL that is not http(s)', { 'notice-urls': 'https://ok.example ftp://no.example' }, 'url', 'noticeUrls'],
       ['an offer period it cannot read', { 'offer-period': 'monthly' }, 'offer-period-format', 'offerPeriod'],
@@ -334,6 +337,16 @@ describe('<portone-payment-button>', () => {
       expect(button(el).disabled, 'a failed attempt can be retried').to.equal(false);
     });
 
+    it('fail, not cancel: a decline whose message mentions a cancellation (V801) is a failure', async () => {
+      fake.respond = () => ({ transactionType: 'PAYMENT', paymentId: 'order-1', txId: 't', code: 'FAILURE_TYPE_PG', message: '[V801] 이미 취소된 거래입니다', pgCode: 'V801', pgMessage: '이미 취소된 거래입니다' });
+      const el = await pay();
+      const seen = record(el);
+      const event = await clickFor<PortoneFailEvent>(el, 'portone-fail');
+      expect(event.detail).to.deep.include({ code: 'FAILURE_TYPE_PG', pgCode: 'V801', readableMessage: '결제 실패: 이미 취소된 거래입니다' });
+      expect(seen.map((e) => e.type)).to.deep.equal(['portone-request', 'portone-fail']);
+      expect(el.state).to.equal('failed');
+    });
+
     it('fail: an SDK rejection (a PortOne error object) fires portone-fail with its code', async () => {
       fake.respond = () => Promise.reject(portOneError({ code: 'ChannelNotFound', message: '채널을 찾을 수 없습니다.' }));
       const el = await pay();
@@ -412,6 +425,23 @@ describe('<portone-payment-button>', () => {
     await settled(el);
     expect(seen.map((e) => e.type)).to.deep.equal(['portone-request', 'portone-paid']);
     expect(fake.calls).to.have.length(1);
+  });
+
+  it('reset() does nothing while busy: the open window keeps the button disabled, and a click opens no second one', async () => {
+    const gate = deferred();
+    fake.respond = () => gate.promise;
+    const el = await pay();
+    const states = recordStates(el);
+    button(el).click();
+    await until(() => fake.calls.length === 1, 'the window opened');
+    el.reset();
+    await el.updateComplete;
+    expect([el.state, button(el).disabled]).to.deep.equal(['window-open', true]);
+    button(el).click();
+    gate.resolve({ transactionType: 'PAYMENT', paymentId: 'order-1', txId: 'tx-1' });
+    await settled(el);
+    expect(fake.calls).to.have.length(1);
+    expect(states()).to.deep.equal(['idle', 'loading', 'window-open', 'done']);
   });
 
   it('stays done after success until reset(), which allows another attempt', async () => {
@@ -528,9 +558,12 @@ describe('<portone-payment-button>', () => {
       await leaveFor();
       returnWith({ keep: 'me', paymentId: 'order-1', txId: 'tx-9' });
       const paid = oneEvent(document, 'portone-paid') as Promise<PortonePaidEvent>;
-      const back = await pay();
+      // The return page's element may name another order: the status names the one paid.
+      const back = await pay({ 'order-name': '다른 상품' });
       expect((await paid).detail).to.deep.equal({ paymentId: 'order-1', txId: 'tx-9', response: { transactionType: 'PAYMENT', paymentId: 'order-1', txId: 'tx-9' } });
       expect(back.state).to.equal('done');
+      await back.updateComplete;
+      expect(statusText(back), 'the same status line as after a window that stays on the page').to.equal('결제가 완료되었습니다 · 티셔츠');
       const url = new URL(location.href);
       expect(url.searchParams.get('keep')).to.equal('me');
       expect(['paymentId', 'txId'].filter((name) => url.searchParams.has(name))).to.deep.equal([]);
@@ -549,9 +582,20 @@ describe('<portone-payment-button>', () => {
       expect(pendingAttempt()).to.equal(undefined);
       returnWith({ paymentId: 'order-1', txId: 'tx-3', transactionType: 'PAYMENT' });
       const paid = oneEvent(document, 'portone-paid') as Promise<PortonePaidEvent>;
-      await pay();
+      const own = await pay();
       expect((await paid).detail.txId).to.equal('tx-3');
       expect(new URL(location.href).searchParams.has('paymentId')).to.equal(false);
+      await own.updateComplete;
+      expect(statusText(own), 'the element\'s own order name, as after a window').to.equal('결제가 완료되었습니다 · 티셔츠');
+
+      // A virtual account's return, with nothing remembered: the element's own pay method tells.
+      cleanup();
+      returnWith({ paymentId: 'order-1', txId: 'tx-5', transactionType: 'PAYMENT' });
+      const seen = record(document);
+      const issued = oneEvent(document, 'portone-virtual-account-issued') as Promise<PortoneVirtualAccountIssuedEvent>;
+      await pay({ 'pay-method': 'VIRTUAL_ACCOUNT' });
+      expect((await issued).detail.txId).to.equal('tx-5');
+      expect(seen.map((e) => e.type), 'not reported paid').to.deep.equal(['portone-virtual-account-issued']);
 
       cleanup();
       const kit = fakeFetch({
@@ -683,18 +727,177 @@ describe('<portone-payment-button>', () => {
       expect(completes).to.equal(3);
     });
 
-    it('a payment the kit cannot confirm is not called failed, and the next click reuses its id (never charged twice)', async () => {
-      kit = fakeFetch({ '/portone/payments/prepare': () => [200, prepared] });
-      const original = window.fetch;
-      window.fetch = (input, init) => (String(input).endsWith('/complete') ? Promise.reject(new TypeError('Failed to fetch')) : original(input, init));
-      const el = await pay({ endpoint: '/portone' });
-      const event = await clickFor<PortoneFailEvent>(el, 'portone-fail');
-      expect(event.detail).to.deep.include({ code: 'NETWORK_ERROR', readableMessage: '결제 확인 실패: 서버에 연결하지 못했습니다.' });
+    it('an SDK success the kit cannot confirm is kept: a cart change, reset() and later clicks ask the kit again, never the SDK (one charge)', async () => {
+      let n = 0;
+      let kitAnswers = false;
+      kit = fakeFetch({
+        '/portone/payments/prepare': (body) => [200, { ...prepared, paymentId: body.previousPaymentId ?? `srv-${++n}` }],
+        '/portone/payments/complete': () => [200, order('PAID')],
+      });
+      // The kit is unreachable for complete until `kitAnswers`; every call is still recorded.
+      const faked = window.fetch;
+      const urls: string[] = [];
+      window.fetch = (input, init) => {
+        urls.push(String(input));
+        return String(input).endsWith('/complete') && !kitAnswers ? Promise.reject(new TypeError('Failed to fetch')) : faked(input, init);
+      };
+      // Were the SDK asked again, PortOne would refuse the paid id; a new id it would charge.
+      fake.respond = ({ request }) =>
+        request.paymentId === 'srv-1' && fake.calls.length > 1
+          ? Promise.reject(portOneError({ code: 'PaymentAlreadyPaid', message: '이미 결제된 건입니다.' }))
+          : { transactionType: 'PAYMENT', paymentId: request.paymentId, txId: 'tx-1' };
+      const el = await pay({ endpoint: '/portone', items: ITEMS });
+      await until(() => urls.length === 1, 'prepared on first visibility');
+      const first = await clickFor<PortoneFailEvent>(el, 'portone-fail');
+      expect(first.detail).to.deep.include({ code: 'NETWORK_ERROR', readableMessage: '결제 확인 실패: 서버에 연결하지 못했습니다.' });
+      expect(el.state).to.equal('failed');
+
+      // The shopper edits the cart, and the page resets the button: no new order while srv-1 is unconfirmed.
+      el.items = [{ id: 'sku-2', quantity: 1 }];
+      await el.updateComplete;
+      el.reset();
+      expect(el.state).to.equal('idle');
       await aTimeout(300);
-      expect(kit.calls.map((call) => call.url), 'no fresh prepare').to.deep.equal(['/portone/payments/prepare']);
-      fake.respond = () => Promise.reject(portOneError({ code: 'PaymentAlreadyPaid', message: '이미 결제된 건입니다.' }));
-      await clickFor(el, 'portone-fail');
-      expect(fake.calls.map((call) => call.request.paymentId)).to.deep.equal(['srv-1', 'srv-1']);
+      const second = await clickFor<PortoneFailEvent>(el, 'portone-fail');
+      expect(second.detail.readableMessage).to.equal('결제 확인 실패: 서버에 연결하지 못했습니다.');
+
+      // The kit is back: the third click confirms the payment the shopper made the first time.
+      kitAnswers = true;
+      const paid = await clickFor<PortonePaidEvent>(el, 'portone-paid');
+      expect(paid.detail).to.deep.include({ paymentId: 'srv-1', txId: 'tx-1', order: order('PAID').order });
+      expect(fake.calls.map((call) => call.request.paymentId), 'one window, one charge').to.deep.equal(['srv-1']);
+      const complete = '/portone/payments/complete';
+      expect(urls, 'three tries per click (two retries), no prepare after the window').to.deep.equal(['/portone/payments/prepare', ...Array(6).fill(complete), complete]);
+      expect(kit.calls.at(-1)!.body).to.deep.equal({ paymentId: 'srv-1', txId: 'tx-1', transactionType: 'PAYMENT' });
+    });
+
+    it('once the kit answers for an unconfirmed payment, it is settled: a refusal gets a fresh order and the next click a new window', async () => {
+      let n = 0;
+      let completes = 0;
+      kit = fakeFetch({
+        '/portone/payments/prepare': (body) => [200, { ...prepared, paymentId: body.previousPaymentId ?? `srv-${++n}` }],
+        // Down for the first click's three tries, then a definitive answer, then a payment that works.
+        '/portone/payments/complete': (body) =>
+          ++completes <= 3 ? [503, { code: 'UNAVAILABLE', message: 'busy' }] : body.paymentId === 'srv-1' ? [409, { code: 'PAYMENT_MISMATCH', message: 'amount.total: expected 45000, got 100' }] : [200, order('PAID', { paymentId: body.paymentId })],
+      });
+      const el = await pay({ endpoint: '/portone', items: ITEMS });
+      await until(() => kit.calls.length === 1, 'prepared on first visibility');
+      expect((await clickFor<PortoneFailEvent>(el, 'portone-fail')).detail).to.deep.include({ code: 'UNAVAILABLE', status: 503 });
+      const refused = await clickFor<PortoneFailEvent>(el, 'portone-fail');
+      expect(refused.detail).to.deep.include({ code: 'PAYMENT_MISMATCH', status: 409, readableMessage: '결제 확인 실패: amount.total: expected 45000, got 100' });
+      await until(() => kit.calls.length === 6, 'a fresh prepare once the kit answered');
+      expect(kit.calls[5]!.body, 'a new order, not the refused one').to.not.have.property('previousPaymentId');
+      const paid = await clickFor<PortonePaidEvent>(el, 'portone-paid');
+      expect(paid.detail.paymentId).to.equal('srv-2');
+      expect(fake.calls.map((call) => call.request.paymentId)).to.deep.equal(['srv-1', 'srv-2']);
+    });
+
+    it('a redirect return the kit cannot confirm is kept too: the retry click asks the kit again, and the page prepares no new order', async () => {
+      let completes = 0;
+      kit = fakeFetch({
+        '/portone/payments/prepare': () => [200, prepared],
+        '/portone/payments/complete': () => (++completes <= 3 ? [502, { code: 'PORTONE_REJECTED', message: 'PortOne refused the kit' }] : [200, order('PAID')]),
+      });
+      fake.respond = () => undefined;
+      const leaving = await pay({ endpoint: '/portone', items: ITEMS });
+      button(leaving).click();
+      await until(() => leaving.state === 'window-open' && fake.calls.length === 1, 'the window took the page');
+      leaving.remove();
+      fake.reset();
+
+      returnWith({ paymentId: 'srv-1', txId: 'tx-r', transactionType: 'PAYMENT' });
+      const failed = oneEvent(document, 'portone-fail') as Promise<PortoneFailEvent>;
+      const back = await pay({ endpoint: '/portone', items: ITEMS });
+      expect((await failed).detail).to.deep.include({ code: 'PORTONE_REJECTED', readableMessage: '결제 확인 실패: PortOne refused the kit' });
+      back.items = [{ id: 'sku-1', quantity: 4 }];
+      await back.updateComplete;
+      await aTimeout(300);
+      const paid = await clickFor<PortonePaidEvent>(back, 'portone-paid');
+      expect(paid.detail.paymentId).to.equal('srv-1');
+      expect(fake.calls, 'the SDK is not called again').to.have.length(0);
+      expect(kit.calls.map((call) => call.url.split('/').pop())).to.deep.equal(['prepare', 'complete', 'complete', 'complete', 'complete']);
+      expect(kit.calls.at(-1)!.body).to.deep.equal({ paymentId: 'srv-1', txId: 'tx-r', transactionType: 'PAYMENT' });
+    });
+
+    it('shows every step: idle → loading → window-open → verifying → done, busy and announced politely, in English under lang="en"', async () => {
+      const prepare = deferred<[number, unknown]>();
+      const complete = deferred<[number, unknown]>();
+      const sdkWindow = deferred();
+      kit = fakeFetch({ '/portone/payments/prepare': () => prepare.promise, '/portone/payments/complete': () => complete.promise });
+      fake.respond = () => sdkWindow.promise;
+      const wrapper = document.body.appendChild(document.createElement('div'));
+      wrapper.lang = 'en';
+      const el = await pay({ endpoint: '/portone', items: ITEMS }, wrapper);
+      const status = el.shadowRoot!.querySelector('[part=status]')!;
+      expect([status.getAttribute('role'), status.getAttribute('aria-live')]).to.deep.equal(['status', 'polite']);
+      const states = recordStates(el);
+      await until(() => kit.calls.length === 1, 'prepared ahead of the click');
+      const shown = async () => {
+        await el.updateComplete;
+        const b = button(el);
+        return [el.state, b.disabled, b.getAttribute('aria-busy'), !!b.querySelector('.spinner'), b.textContent!.trim()];
+      };
+      button(el).click();
+      expect(await shown(), 'the prepare answer is still on its way').to.deep.equal(['loading', true, 'true', true, 'Preparing…']);
+      prepare.resolve([200, prepared]);
+      await until(() => fake.calls.length === 1, 'the window opened');
+      expect(await shown()).to.deep.equal(['window-open', true, 'true', true, 'Payment window open…']);
+      sdkWindow.resolve({ transactionType: 'PAYMENT', paymentId: 'srv-1', txId: 'tx-1' });
+      await until(() => kit.calls.length === 2, 'complete posted');
+      expect(await shown()).to.deep.equal(['verifying', true, 'true', true, 'Verifying…']);
+      const paid = oneEvent(el, 'portone-paid');
+      complete.resolve([200, order('PAID')]);
+      await paid;
+      expect(await shown()).to.deep.equal(['done', true, 'false', false, 'Pay']);
+      expect(statusText(el)).to.equal('Payment complete · 서버 주문');
+      expect(states()).to.deep.equal(['idle', 'loading', 'window-open', 'verifying', 'done']);
+    });
+
+    it('back from the PG page through the bfcache (pageshow, persisted): idle again, the attempt forgotten, a fresh order prepared', async () => {
+      let n = 0;
+      kit = fakeFetch({
+        '/portone/payments/prepare': (body) => [200, { ...prepared, paymentId: body.previousPaymentId ?? `srv-${++n}` }],
+        '/portone/payments/complete': (body) => [200, order('PAID', { paymentId: body.paymentId })],
+      });
+      fake.respond = () => undefined;
+      const el = await pay({ endpoint: '/portone', items: ITEMS });
+      await until(() => kit.calls.length === 1, 'prepared on first visibility');
+      button(el).click();
+      await until(() => el.state === 'window-open' && fake.calls.length === 1, 'the window took the page');
+      expect(pendingAttempt()?.id).to.equal('srv-1');
+      window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: false }));
+      expect(el.state, 'an ordinary load is not a return from the bfcache').to.equal('window-open');
+      window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+      await el.updateComplete;
+      expect([el.state, button(el).disabled, button(el).getAttribute('aria-busy'), pendingAttempt()]).to.deep.equal(['idle', false, 'false', undefined]);
+      await until(() => kit.calls.length === 2, 'a fresh prepare');
+      expect(kit.calls[1]!.body, 'a window was opened for srv-1: not handed back').to.not.have.property('previousPaymentId');
+      fake.reset();
+      const paid = await clickFor<PortonePaidEvent>(el, 'portone-paid');
+      expect(paid.detail.paymentId).to.equal('srv-2');
+    });
+
+    it('a portone-request listener changes only its own call: never the cached prepare answer, nor the page\'s .request', async () => {
+      kit = fakeFetch({ '/portone/payments/prepare': () => [200, prepared], '/portone/payments/complete': () => [200, order('PAID')] });
+      const el = await pay({ endpoint: '/portone', items: ITEMS });
+      const own = { installment: { monthOption: { fixedMonth: 3 } } };
+      el.request = { card: own };
+      await until(() => kit.calls.length >= 1, 'prepared on first visibility');
+      // A listener that edits nested objects in place, then vetoes the call.
+      const tamper = (event: PortoneRequestEvent) => {
+        const request = event.detail.request as unknown as { customData: { orderId: string }; card: typeof own };
+        request.customData.orderId = 'tampered';
+        request.card.installment.monthOption.fixedMonth = 12;
+        event.preventDefault();
+      };
+      el.addEventListener('portone-request', tamper);
+      button(el).click();
+      await settled(el);
+      el.removeEventListener('portone-request', tamper);
+      await clickFor(el, 'portone-paid');
+      expect(fake.calls[0]!.request.customData).to.deep.equal({ orderId: 'o-1' });
+      expect(fake.calls[0]!.request.card).to.deep.equal({ installment: { monthOption: { fixedMonth: 3 } } });
+      expect(own.installment.monthOption.fixedMonth, 'the page\'s own object').to.equal(3);
     });
 
     it('a failed prepare, or an answer outside the contract, never reaches the SDK', async () => {

@@ -130,6 +130,15 @@ describe('offer period and product type', () => {
     assertOne(checkInicisRequest('payment', payment({ payMethod: 'MOBILE' }), 'pc'), 'product-type', 'productType');
     assert.deepEqual(checkInicisRequest('payment', payment({ payMethod: 'MOBILE', productType: 'PRODUCT_TYPE_REAL' }), 'pc').violations, []);
   });
+
+  test('a productType that is set is one of the SDK\'s, whatever the pay method', () => {
+    const food = checkInicisRequest('payment', payment({ productType: 'FOOD' as never }), 'pc');
+    assertOne(food, 'product-type', 'productType');
+    assert.equal(food.violations[0]!.message.en, 'productType: expected REAL or DIGITAL, got "FOOD"');
+    assertOne(checkInicisRequest('billing-key', billingKey({ productType: 'PRODUCT_TYPE_FOOD' as never }), 'pc'), 'product-type', 'productType');
+    assert.deepEqual(checkInicisRequest('payment', payment({ productType: 'DIGITAL' }), 'pc').violations, []);
+    assert.deepEqual(checkInicisRequest('billing-key', billingKey({ productType: 'PRODUCT_TYPE_REAL' }), 'pc').violations, []);
+  });
 });
 
 describe('currency and locale', () => {
@@ -152,6 +161,14 @@ describe('currency and locale', () => {
     assertOne(checkInicisRequest('payment', payment({ locale: 'JA_JP' }), 'pc'), 'locale', 'locale');
     const ignored = checkInicisRequest('billing-key', billingKey({ locale: 'EN_US' }), 'mobile');
     assert.deepEqual([ignored.violations, ignored.warnings.map((w) => w.rule)], [[], ['locale']]);
+  });
+
+  test('where the locale is ignored, a value outside KG Inicis\'s locales is still refused', () => {
+    const unknown = checkInicisRequest('billing-key-and-pay', andPay({ locale: 'KLINGON' as never }), 'pc');
+    assertOne(unknown, 'locale', 'locale');
+    assert.equal(unknown.violations[0]!.message.en, 'locale: expected one of KO_KR, EN_US, ZH_CN, got "KLINGON"');
+    assertOne(checkInicisRequest('billing-key', billingKey({ locale: 'JA_JP' }), 'mobile'), 'locale', 'locale');
+    assert.deepEqual(checkInicisRequest('billing-key-and-pay', andPay({ locale: 'KO_KR' }), 'mobile'), { violations: [], warnings: [] });
   });
 });
 

@@ -16,7 +16,7 @@ import { detectDevice } from '../../client/device.js';
 import { SdkLoadError, getSdkUrl, loadSdk } from '../../client/loader.js';
 import { forgetAttempt, markCompleted, pendingAttempt, rememberAttempt, type PendingAttempt } from '../../client/pending.js';
 import { KIND_OF_TRANSACTION, parseRedirectQuery, resultKey, stripRedirectParams } from '../../client/redirect.js';
-import { checkRequest, mergeRequest, type Built, type RequestKind, type RequestOf } from '../../client/request.js';
+import { checkRequest, mergeRequest, withAliases, type Built, type RequestKind, type RequestOf } from '../../client/request.js';
 import { checkInicisRequest } from '../../inicis/rules.js';
 import type { Lang, Violation } from '../../inicis/violation.js';
 import {
@@ -83,7 +83,10 @@ interface Preparation {
 }
 
 /** Which attempt a result belongs to, in the promise path and after a redirect alike. */
-export type Attempt = Pick<PendingAttempt, 'id' | 'payMethod'> & { orderName?: string | undefined };
+export type Attempt = Pick<PendingAttempt, 'id' | 'payMethod' | 'orderName'>;
+
+/** An SDK success the kit has not confirmed yet: what `#finish` needs to ask the kit again. */
+type Unconfirmed = [result: SdkResult, endpoint: string, attempt: Attempt];
 
 /**
  * The event for an order the kit verified: PAID → `portone-paid`, VIRTUAL_ACCOUNT_ISSUED →
@@ -94,7 +97,7 @@ export function orderOutcome(answer: unknown, detail: PortonePaymentDetail): Suc
   const order = result?.order;
   if (typeof order?.status !== 'string') throw new CheckoutApiError('BAD_RESPONSE' satisfies FailCode, 'The complete answer has no order.status', 200);
   const verified: PortonePaymentDetail = { ...detail, order, subscription: result.subscription, result };
-  // The kit's billing key wins over the SDK's (`NEEDS_CONFIRMATION` under manual approval).
+  // The key the kit stored, when it answered one, is the one the page keeps.
   if (result.billingKey) verified.billingKey = result.billingKey.billingKey;
   if (order.status === 'PAID') return new PortonePaidEvent(verified);
   if (order.status === 'VIRTUAL_ACCOUNT_ISSUED') return new PortoneVirtualAccountIssuedEvent(verified);
@@ -226,6 +229,13 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
    * one order per element however often the shopper edits. Cleared when a window opens.
    */
   #unused?: Promise<string | undefined>;
+  /**
+   * Set from an SDK success until the kit has answered for it (it may be unreachable, or answer
+   * 5xx, even after the retries). Meanwhile a click asks the kit again instead of opening a window,
+   * and nothing prepares a new attempt: the money may have moved, and a second window for a new
+   * order would take it twice.
+   */
+  #unconfirmed?: Unconfirmed;
   #warmed = false;
   #ready = false;
   #observer?: IntersectionObserver;
@@ -236,11 +246,16 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     return this.#state;
   }
 
-  /** Back to idle after `done` (or anything else), for another attempt; with `endpoint`, prepares afresh. */
+  /**
+   * Back to idle after `done` or a failure, for another attempt; with `endpoint`, prepares afresh
+   * (not while a payment awaits the kit's confirmation: the next click asks the kit again). Does
+   * nothing while busy (`loading`, `window-open`, `verifying`): a window may be open.
+   */
   reset(): void {
+    if (this.#busy()) return;
     this.#prep = undefined;
     this.#to('idle');
-    if (this.#warmed) this.#warm();
+    this.#ahead();
   }
 
   override connectedCallback(): void {
@@ -250,12 +265,14 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     this.addEventListener('focusin', this.#warm);
     this.#observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && this.#warm());
     this.#observer.observe(this);
+    addEventListener('pageshow', this.#onPageShow);
     void this.#resumeRedirect();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#observer?.disconnect();
+    removeEventListener('pageshow', this.#onPageShow);
     clearTimeout(this.#debounce);
   }
 
@@ -263,9 +280,21 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     // Inputs changed: prepare again (debounced) so the click still finds a fresh answer waiting.
     if (this.endpoint && this.#warmed && changed.size && !this.#busy()) {
       clearTimeout(this.#debounce);
-      this.#debounce = setTimeout(() => this.#prepare().catch(() => {}), 250);
+      this.#debounce = setTimeout(this.#ahead, 250);
     }
   }
+
+  /**
+   * Back (or Forward) to this page from the bfcache, after a window took the page away: that
+   * window is gone, and its result, if any, comes back through the redirect URL, not here.
+   */
+  #onPageShow = (event: PageTransitionEvent) => {
+    if (event.persisted && this.#state === 'window-open') {
+      forgetAttempt();
+      this.#to('idle');
+      this.#afterAttempt();
+    }
+  };
 
   override render() {
     const busy = this.#busy();
@@ -295,7 +324,12 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     this.#warmed = true;
     this.#observer?.disconnect();
     this.#loadSdk().catch(() => {});
-    if (this.endpoint && !this.#busy() && this.#state !== 'done') this.#prepare().catch(() => {});
+    this.#ahead();
+  };
+
+  /** With `endpoint`, once warm: prepare so the click finds the answer waiting (when a click may need one). */
+  #ahead = () => {
+    if (this.endpoint && this.#warmed && !this.#busy() && this.#state !== 'done' && !this.#unconfirmed) this.#prepare().catch(() => {});
   };
 
   async #loadSdk() {
@@ -335,21 +369,25 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     // The synchronous guard is what stops a double click: `disabled` only lands on the next render.
     if (this.#busy() || this.#state === 'done') return;
     this.#to('loading');
-    // Whether the SDK was called, and whether it said yes (then the money may have moved).
-    let called = false;
-    let succeeded = false;
+    const unconfirmed = this.#unconfirmed;
+    // Whether this click ends an attempt a window was opened for.
+    let called = !!unconfirmed;
     try {
+      // The SDK already said yes: ask the kit again, never the shopper to pay again.
+      if (unconfirmed) return await this.#finish(...unconfirmed);
       const sdk = this.#loadSdk();
       sdk.catch(() => {});
       const prepared = this.endpoint ? await this.#prepare() : undefined;
       await sdk;
-      const apply = (request: RequestOf[K]) => (prepared ? this.applyPrepared(request, prepared) : request);
+      // The kit's fields win over the page's; KG Inicis's aliases become SDK values.
+      const apply = (request: RequestOf[K]) => withAliases(prepared ? this.applyPrepared(request, prepared) : request);
       const built = this.build();
       // Mobile windows leave the page; by default they come back here, where #resumeRedirect finishes.
       built.request.redirectUrl ??= stripRedirectParams(location.href);
       let request = apply(mergeRequest(built.request, this.request));
       if (!this.#valid(request, built.violations)) return;
-      const event = new PortoneRequestEvent({ kind: this.kind, request });
+      // A copy: a listener's changes reach this call only, never the cached prepare answer or the page's objects.
+      const event = new PortoneRequestEvent({ kind: this.kind, request: structuredClone(request) });
       if (!this.dispatchEvent(event)) return this.#to('idle');
       // Listeners may have replaced or changed the request: check it again (the kit's fields win).
       request = apply(event.detail.request as RequestOf[K]);
@@ -364,7 +402,6 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
       const result = await this.callSdk(request);
       // Nothing back: the window took the page away (redirect); the return page finishes the attempt.
       if (result === undefined) return;
-      succeeded = result.code == null;
       await this.#finish(result, this.endpoint, attempt);
     } catch (error) {
       this.#fail(error);
@@ -372,10 +409,8 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
       // Still `window-open`: the page is leaving for a redirect, and the return page needs the memory.
       if (called && this.#state !== 'window-open') {
         forgetAttempt();
-        // A window was opened for the prepared attempt and it failed: the next click needs a fresh
-        // one. After an SDK success the kit could not confirm, the attempt is kept: a second click
-        // reuses its paymentId, which PortOne refuses to charge twice.
-        if (!succeeded) this.#afterAttempt();
+        // The attempt is over: the next click needs a fresh one (unless it is still unconfirmed).
+        this.#afterAttempt();
       }
     }
   };
@@ -401,9 +436,12 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     let answer: unknown;
     if (endpoint) {
       this.#to('verifying');
+      // Until the kit answers, the money may have moved (#fail forgets this once the kit has answered).
+      this.#unconfirmed = [result, endpoint, attempt];
       answer = await this.#complete(endpoint, this.completeBody(result, attempt));
     }
     const event = this.outcome(result, answer, attempt);
+    this.#unconfirmed = undefined;
     const lang = this.#lang();
     const t = TEXTS[lang];
     let status = this.texts[lang].done;
@@ -434,6 +472,9 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     const lang = this.#lang();
     const t = TEXTS[lang];
     const e = error as Partial<PortoneFailDetail & CheckoutApiError & { __portOneErrorType: string }>;
+    // The kit answered, in the contract (a verdict like NOT_PAID, or a 4xx refusal): the attempt is
+    // settled. Unreachable, 5xx or an answer outside the contract: the next click asks again.
+    if (e.status! < 500 && e.status! > 0 && e.code !== ('BAD_RESPONSE' satisfies FailCode)) this.#unconfirmed = undefined;
     const detail: PortoneFailDetail = {
       code: e.code ?? 'UNKNOWN',
       message: e.message ?? String(error),
@@ -461,7 +502,7 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
 
   #afterAttempt() {
     this.#prep = undefined;
-    if (this.endpoint && this.#warmed && this.#state !== 'done') this.#prepare().catch(() => {});
+    this.#ahead();
   }
 
   /**
@@ -487,12 +528,15 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     this.#to('loading');
     // Let the page attach its listeners before the outcome event.
     await new Promise((resolve) => setTimeout(resolve));
-    const attempt: Attempt = { id: pending?.id ?? queryId ?? this.ownId() ?? '', payMethod: pending?.payMethod };
+    // Without a remembered attempt (a new tab), the element's own request says what was asked for.
+    const own = mergeRequest(this.build().request, this.request) as Partial<Attempt>;
+    const attempt: Attempt = { id: pending?.id ?? queryId ?? this.ownId() ?? '', payMethod: pending?.payMethod ?? own.payMethod, orderName: pending?.orderName ?? own.orderName };
     try {
       await this.#finish(result, pending?.endpoint ?? this.endpoint, attempt);
     } catch (error) {
       this.#fail(error);
     }
-    if (result.code != null) this.#afterAttempt();
+    // A fresh attempt for the next click, unless this one awaits the kit (then the click asks it again).
+    this.#afterAttempt();
   }
 }

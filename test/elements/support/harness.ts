@@ -29,6 +29,22 @@ export function record(el: EventTarget): Event[] {
   return seen;
 }
 
+/**
+ * Every value the element's `state` attribute takes from now on, in order, read when the returned
+ * function is called: even a state that lasts less than a task is seen (a MutationObserver's records).
+ */
+export function recordStates(el: Element): () => (string | null)[] {
+  const records: MutationRecord[] = [];
+  const observer = new MutationObserver((batch) => records.push(...batch));
+  observer.observe(el, { attributeFilter: ['state'], attributeOldValue: true });
+  return () => {
+    records.push(...observer.takeRecords());
+    // Each record holds the value before it; the last value is the attribute now.
+    const values = [...records.map((record) => record.oldValue), el.getAttribute('state')];
+    return values.filter((value, i) => value !== values[i - 1]);
+  };
+}
+
 /** Waits for `predicate`, generously: two cores run the browser tests two files at a time. */
 export function until(predicate: () => boolean, message?: string): Promise<void> {
   return waitUntil(predicate, message, { timeout: 5000 });
