@@ -120,54 +120,136 @@ export function shopperOrder(order: Order, db: ShopDb): ShopperOrder {
   };
 }
 
+/** The shop or its sandbox could not listen where it was told to: a port in use, an address not of this machine. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+  constructor(
+    readonly server: 'shop' | 'sandbox',
+    readonly code: 'EADDRINUSE' | 'EADDRNOTAVAIL' | 'EACCES',
+    readonly host: string,
+    readonly port: number,
+    cause: unknown,
+  ) {
+    super(`the ${server} could not listen on ${host}:${port} (${code})`, { cause });
+  }
+}
+
+/** A listen failure the person starting the shop can fix, as a ListenError; anything else unchanged. */
+function asListenError(server: 'shop' | 'sandbox', host: string, port: number, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES' ? new ListenError(server, code, host, port, error) : error;
+}
+
+const isWildcard = (host: string): boolean => host === '0.0.0.0' || host === '::';
+
+/** How this machine reaches a server bound to `host`: loopback for a wildcard bind, IPv6 in brackets. */
+const reachableHost = (host: string): string => (isWildcard(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host);
+
 export async function startShop(options: ShopOptions, log: (line: string) => void = console.log): Promise<Shop> {
   mkdirSync(options.dataDir, { recursive: true });
   const pages = new PageStore(DIST);
   const db = openShopDb(join(options.dataDir, 'shop.sqlite'));
-
   let sandbox: Sandbox | undefined;
-  let kit: CheckoutServer;
-  const settings = options.portone;
-  if (settings.mode === 'sandbox') {
-    sandbox = await createSandbox({
-      port: settings.port,
-      clock: settings.clock,
-      // The payment window names the shop, as KG Inicis shows the merchant.
-      storeName: t('ko', 'shop.name'),
-      persistPath: join(options.dataDir, 'sandbox.json'),
-      ...(options.verbose ? { log: (line: string) => log(`[sandbox] ${line}`) } : {}),
-    });
-    const box = sandbox;
-    kit = createShopCheckout(
-      {
-        portone: { apiSecret: box.apiSecret, storeId: box.storeId, baseUrl: box.url },
-        webhookSecret: box.webhookSecret,
-        channelKeys: { payment: box.channelKeys.payment, billingKey: box.channelKeys.billingKey, billingKeyAndPay: box.channelKeys.billingKeyAndPay },
-        database: join(options.dataDir, 'checkout.sqlite'),
-        now: () => box.now(),
-        log,
-        verbose: options.verbose,
-      },
-      db,
-    );
-  } else {
-    kit = createShopCheckout(
-      {
-        portone: { apiSecret: settings.apiSecret, storeId: settings.storeId, ...(settings.apiUrl ? { baseUrl: settings.apiUrl } : {}) },
-        webhookSecret: settings.webhookSecret,
-        channelKeys: settings.channelKeys,
-        database: join(options.dataDir, 'checkout.sqlite'),
-        ...(settings.publicUrl ? { noticeUrls: [`${settings.publicUrl}/portone/webhooks`] } : {}),
-        log,
-        verbose: options.verbose,
-      },
-      db,
-    );
-  }
-  await kit.ready;
+  let kit: CheckoutServer | undefined;
+  try {
+    const settings = options.portone;
+    if (settings.mode === 'sandbox') {
+      // The sandbox binds where the shop does: a phone that reaches the shop on the LAN must reach
+      // the sandbox's SDK and window too.
+      sandbox = await createSandbox({
+        host: options.host,
+        port: settings.port,
+        clock: settings.clock,
+        // The payment window names the shop, as KG Inicis shows the merchant.
+        storeName: t('ko', 'shop.name'),
+        persistPath: join(options.dataDir, 'sandbox.json'),
+        ...(options.verbose ? { log: (line: string) => log(`[sandbox] ${line}`) } : {}),
+      }).catch((error: unknown) => {
+        throw asListenError('sandbox', options.host, settings.port, error);
+      });
+      const box = sandbox;
+      kit = createShopCheckout(
+        {
+          portone: { apiSecret: box.apiSecret, storeId: box.storeId, baseUrl: box.url },
+          webhookSecret: box.webhookSecret,
+          channelKeys: { payment: box.channelKeys.payment, billingKey: box.channelKeys.billingKey, billingKeyAndPay: box.channelKeys.billingKeyAndPay },
+          database: join(options.dataDir, 'checkout.sqlite'),
+          now: () => box.now(),
+          log,
+          verbose: options.verbose,
+        },
+        db,
+      );
+    } else {
+      kit = createShopCheckout(
+        {
+          portone: { apiSecret: settings.apiSecret, storeId: settings.storeId, ...(settings.apiUrl ? { baseUrl: settings.apiUrl } : {}) },
+          webhookSecret: settings.webhookSecret,
+          channelKeys: settings.channelKeys,
+          database: join(options.dataDir, 'checkout.sqlite'),
+          ...(settings.publicUrl ? { noticeUrls: [`${settings.publicUrl}/portone/webhooks`] } : {}),
+          log,
+          verbose: options.verbose,
+        },
+        db,
+      );
+    }
+    await kit.ready;
 
+    const app = shopApp({ options, log, pages, db, kit, ...(sandbox ? { sandbox } : {}) });
+    const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));
+      s.once('error', (error) => reject(asListenError('shop', options.host, options.port, error)));
+    });
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${reachableHost(options.host)}:${port}`;
+    // The sandbox delivers webhooks to the kit, like PortOne does to the URL set in its console: at
+    // the shop's own address, which is not loopback when the shop binds one LAN address.
+    sandbox?.setWebhookUrls([`${url}/portone/webhooks`]);
+
+    const opened = { sandbox, kit };
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      ...(sandbox ? { sandbox } : {}),
+      kit,
+      db,
+      close() {
+        closing ??= (async () => {
+          await new Promise<void>((resolve) => {
+            (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+            server.close(() => resolve());
+          });
+          await opened.sandbox?.close();
+          await opened.kit.close();
+          db.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    // Whatever started before the failure stops again, so the process can exit on its own.
+    await sandbox?.close().catch(() => {});
+    await kit?.close().catch(() => {});
+    db.close();
+    throw error;
+  }
+}
+
+interface AppDeps {
+  options: ShopOptions;
+  log: (line: string) => void;
+  pages: PageStore;
+  db: ShopDb;
+  kit: CheckoutServer;
+  sandbox?: Sandbox;
+}
+
+/** The shop's routes: pages, pictures, the bundle, the shopper's API, the kit at /portone, /admin. */
+function shopApp({ options, log, pages, db, kit, sandbox }: AppDeps): Hono<ShopEnv> {
+  const mode = options.portone.mode;
   const app = new Hono<ShopEnv>();
-  const mode = settings.mode;
 
   // Every visitor has a language.
   app.use('*', async (c, next) => {
@@ -191,6 +273,17 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
     return memberId;
   };
 
+  /**
+   * A sandbox URL as this browser can reach it. Bound to every interface, the sandbox announces
+   * itself on loopback, which a phone on the LAN is not: use the host the browser reached the shop by.
+   */
+  const reachableFrom = (c: Context<ShopEnv>, href: string): string => {
+    if (!isWildcard(options.host)) return href;
+    const url = new URL(href);
+    url.hostname = new URL(c.req.url).hostname;
+    return url.href;
+  };
+
   const pageContext = (c: Context<ShopEnv>, page: PageName | 'catalog'): PageContext => {
     const lang = c.get('lang');
     const url = new URL(c.req.url);
@@ -199,9 +292,9 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
       path: `${url.pathname}${url.search}`,
       active: page === 'catalog' ? 'shop' : PAGE_NAV[page],
       mode,
-      sandboxDashboardUrl: sandbox?.dashboardUrl,
+      sandboxDashboardUrl: sandbox ? reachableFrom(c, sandbox.dashboardUrl) : undefined,
       // The member's details prefill the forms; their id and session stay on the server.
-      config: { mode, lang, ...(sandbox ? { sdkUrl: sandbox.sdkUrl } : {}), member: memberDetails(db.profile(member(c))) },
+      config: { mode, lang, ...(sandbox ? { sdkUrl: reachableFrom(c, sandbox.sdkUrl) } : {}), member: memberDetails(db.profile(member(c))) },
     };
   };
   const page = (name: PageName, status: 200 | 404 = 200) => (c: Context<ShopEnv>) => c.html(pages.render(name, pageContext(c, name)), status, { 'cache-control': 'no-store' });
@@ -259,33 +352,5 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
     return c.json({ code: 'INTERNAL_ERROR', message: 'the shop could not handle this request; see its log' }, 500);
   });
 
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));
-    s.once('error', reject);
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host}:${port}`;
-  // The sandbox delivers webhooks to the kit, like PortOne does to the URL set in its console.
-  sandbox?.setWebhookUrls([`http://127.0.0.1:${port}/portone/webhooks`]);
-
-  let closing: Promise<void> | undefined;
-  return {
-    url,
-    port,
-    ...(sandbox ? { sandbox } : {}),
-    kit,
-    db,
-    close() {
-      closing ??= (async () => {
-        await new Promise<void>((resolve) => {
-          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-          server.close(() => resolve());
-        });
-        await sandbox?.close();
-        await kit.close();
-        db.close();
-      })();
-      return closing;
-    },
-  };
+  return app;
 }

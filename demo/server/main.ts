@@ -1,6 +1,7 @@
 // `npm start`: runs the sample shop (after scripts/run.mjs built the pages and the bundle) and
 // prints where it is, the admin password, and on the sandbox its dashboard.
-import { startShop } from './app.js';
+import { networkInterfaces } from 'node:os';
+import { ListenError, startShop } from './app.js';
 import { ADMIN_USER } from './admin.js';
 import { OptionsError, USAGE, readOptions } from './options.js';
 
@@ -17,7 +18,20 @@ if (options.help) {
   process.exit(0);
 }
 
-const shop = await startShop(options);
+/** What to tell the person starting the shop when it cannot listen: one line, no stack. */
+function listenProblem(error: ListenError): string {
+  const [flag, variable] = error.server === 'shop' ? ['--port', 'PORT'] : ['--sandbox-port', 'SANDBOX_PORT'];
+  const what = error.server === 'shop' ? 'port' : 'sandbox port';
+  if (error.code === 'EADDRINUSE') return `${what} ${error.port} is in use; set ${variable} or ${flag}`;
+  if (error.code === 'EACCES') return `${what} ${error.port} needs privileges this user does not have; set ${variable} or ${flag} (above 1023)`;
+  return `${error.host} is not an address of this machine; set HOST or --host`;
+}
+
+const shop = await startShop(options).catch((error: unknown) => {
+  if (!(error instanceof ListenError)) throw error;
+  console.error(`npm start: ${listenProblem(error)}`);
+  return process.exit(1);
+});
 // Browsers reach a loopback-bound shop as localhost too; print the friendlier name.
 const shown = shop.url.replace('//127.0.0.1:', '//localhost:');
 const lines = [
@@ -25,6 +39,12 @@ const lines = [
   `  달빛 커피 로스터스 · sample shop   ${shown}`,
   `  admin                             ${shown}/admin   (user "${ADMIN_USER}", password ${options.adminPasswordGenerated ? `${options.adminPassword}  ← generated; set ADMIN_PASSWORD to choose one` : 'from ADMIN_PASSWORD'})`,
 ];
+// Bound to every interface, the shop is for other devices too (a phone on the same Wi-Fi): say where.
+if (options.host === '0.0.0.0' || options.host === '::') {
+  for (const address of Object.values(networkInterfaces()).flat()) {
+    if (address && !address.internal && address.family === 'IPv4') lines.push(`  on your network                   http://${address.address}:${shop.port}`);
+  }
+}
 if (shop.sandbox) {
   lines.push(
     `  PortOne sandbox                   ${shop.sandbox.dashboardUrl}   (store ${shop.sandbox.storeId}, no account, no network)`,

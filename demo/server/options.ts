@@ -71,7 +71,8 @@ const KNOWN_FLAGS = ['port', 'host', 'data-dir', 'sandbox-port', 'sandbox-clock'
 export const USAGE = `Usage: npm start -- [--port 3000] [--host 127.0.0.1] [--data-dir demo/.data] [--sandbox-port 0] [--sandbox-clock real|manual] [--verbose]
 
 Environment:
-  PORT, HOST                 same as --port, --host
+  PORT, HOST                 same as --port, --host (the sandbox listens on the same host: 0.0.0.0 serves phones on your network)
+  SANDBOX_PORT               same as --sandbox-port
   ADMIN_PASSWORD             password of /admin (user "admin"); generated and printed when unset
   PORTONE_STORE_ID, PORTONE_CHANNEL_KEY, PORTONE_API_SECRET, PORTONE_WEBHOOK_SECRET
                              all four: use PortOne's test channels instead of the embedded sandbox

@@ -24,9 +24,15 @@ export interface RunningShop {
   close(): Promise<void>;
 }
 
-export async function startShop(options: { args?: string[]; env?: Record<string, string> } = {}): Promise<RunningShop> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'dalbit-e2e-'));
-  const child: ChildProcess = spawn(
+export interface ShopStart {
+  /** More flags; they win over the harness's own (`--host`, `--port`, …). */
+  args?: string[];
+  env?: Record<string, string>;
+}
+
+/** `node demo/server/main.ts` as `npm start` runs it, on loopback, free ports and a fresh data directory. */
+function spawnShop(dataDir: string, options: ShopStart): ChildProcess {
+  return spawn(
     process.execPath,
     // Every address explicit: HOST, PORT or SANDBOX_PORT in the environment must not move the shop under test.
     ['--conditions=source', '--import', 'tsx', 'demo/server/main.ts', '--host', '127.0.0.1', '--port', '0', '--sandbox-port', '0', '--data-dir', dataDir, ...(options.args ?? [])],
@@ -36,6 +42,32 @@ export async function startShop(options: { args?: string[]; env?: Record<string,
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+}
+
+/** Starts the shop expecting it to stop by itself (bad flags, a taken port): its exit code and what it printed. */
+export async function runShopToExit(options: ShopStart = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dalbit-e2e-'));
+  const child = spawnShop(dataDir, options);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      // A shop that starts instead of stopping would otherwise hold the test until its deadline.
+      child.stdout!.on('data', () => /^ready /m.test(stdout) && reject(new Error(`the shop started instead of stopping:\n${stdout}`)));
+      child.once('exit', resolve);
+    });
+    return { code, stdout, stderr };
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function startShop(options: ShopStart = {}): Promise<RunningShop> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dalbit-e2e-'));
+  const child = spawnShop(dataDir, options);
   let output = '';
   const ready = new Promise<{ url: string; sandboxUrl: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the shop did not start within 60 s:\n${output}`)), 60_000);
