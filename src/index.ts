@@ -26,7 +26,7 @@ export type {
   PortoneCancelDetail,
   PortoneFailDetail,
 } from './elements/events.js';
-export { setSdkUrl, DEFAULT_SDK_URL, SdkLoadError } from './client/loader.js';
+export { setSdkUrl, setSdkLoadTimeout, DEFAULT_SDK_URL, SdkLoadError } from './client/loader.js';
 export { detectDevice } from './client/device.js';
 export { parseRedirectQuery, stripRedirectParams } from './client/redirect.js';
 export type { RedirectResult, ExpectedAttempt } from './client/redirect.js';
@@ -35,4 +35,5 @@ export type { PendingAttempt } from './client/pending.js';
 export type { RequestKind, RequestOf, AnyCheckoutRequest } from './client/request.js';
 export type { Violation, Lang } from './inicis/violation.js';
 export type { Device } from './inicis/rules.js';
+export type { CheckoutElementTags, CheckoutElementProps, CheckoutIntrinsicElements } from './jsx.js';
 export * from './contract.js';

@@ -3,6 +3,7 @@
 import type { IssueBillingKeyRequest, PaymentRequest } from '@portone/browser-sdk/v2';
 import {
   PortonePaidEvent,
+  type CheckoutIntrinsicElements,
   type PortoneBillingKeyAndPayButton,
   type PortoneBillingKeyButton,
   type PortonePaymentButton,
@@ -58,6 +59,25 @@ export function events(target: HTMLElement) {
   });
   // @ts-expect-error a paid event needs its detail
   new PortonePaidEvent();
+}
+
+export function jsxProps(ref: { current: PortonePaymentButton | null }) {
+  // What a JSX IntrinsicElements declaration gets (README: "In a framework page"), over a framework's own props.
+  type Tags = CheckoutIntrinsicElements<{ ref?: { current: HTMLElement | null }; children?: unknown }>;
+  const pay: Tags['portone-payment-button'] = { ref, endpoint: '/portone', items: [{ id: 'sku-1', quantity: 1 }], customer: { fullName: '홍길동' }, request: { orderName: 'x' }, children: '결제' };
+  // @ts-expect-error amounts are numbers
+  const amount: Tags['portone-payment-button'] = { totalAmount: '1000' };
+  // @ts-expect-error state is read-only, not a prop
+  const state: Tags['portone-payment-button'] = { state: 'done' };
+  // @ts-expect-error methods are not props
+  const reset: Tags['portone-payment-button'] = { reset: () => {} };
+  // @ts-expect-error a payment button has no issueId
+  const issue: Tags['portone-payment-button'] = { issueId: 'x' };
+  // @ts-expect-error Lit's own members are not props
+  const lit: Tags['portone-billing-key-button'] = { renderOptions: {} };
+  const key: Tags['portone-billing-key-button'] = { issueId: 'x', plan: 'monthly', inicis: { carduse: 'cocard' } };
+  const both: Tags['portone-billing-key-and-pay-button'] = { billingKeyAndPayMethod: 'MOBILE', request: { productType: 'REAL' } };
+  return [pay, amount, state, reset, issue, lit, key, both];
 }
 
 export function inicis(payment: PaymentRequest, billingKey: IssueBillingKeyRequest) {

@@ -20,6 +20,8 @@ import { PortonePaidEvent, type SdkResult } from '../events.js';
  *
  * @tagname portone-billing-key-and-pay-button
  * @summary Issues a KG Inicis phone billing key and pays through PortOne's `requestIssueBillingKeyAndPay`.
+ * @attr {string} customer-phone - `customer.phoneNumber`; KG Inicis needs it here on every device.
+ * @attr {string} customer-email - `customer.email`; KG Inicis needs it here on every device.
  */
 export class PortoneBillingKeyAndPayButton extends OrderCheckoutElement<'billing-key-and-pay'> {
   static override properties: PropertyDeclarations = {
@@ -31,6 +33,10 @@ export class PortoneBillingKeyAndPayButton extends OrderCheckoutElement<'billing
   billingKeyAndPayMethod = 'MOBILE';
   /** With `endpoint`: the id of one of the kit's billing plans. */
   plan?: string;
+  /** `customer.phoneNumber`; KG Inicis needs it here on every device. */
+  declare customerPhone?: string;
+  /** `customer.email`; KG Inicis needs it here on every device. */
+  declare customerEmail?: string;
 
   /** Any `IssueBillingKeyAndPayRequest` field, merged last (key by key; with `endpoint`, the kit's ids and amounts still win). */
   declare request?: Partial<IssueBillingKeyAndPayRequest>;
