@@ -11,7 +11,7 @@ import type {
   PaymentRequest,
 } from '@portone/browser-sdk/v2';
 import type { CartItem, CheckoutCustomer, PreparedBillingKey, PreparedBillingKeyAndPay, PreparedPayment } from '../contract.js';
-import { buildInicisBillingKeyBypass, buildInicisBypass, compact, type InicisOptions } from '../inicis/bypass.js';
+import { buildInicisBillingKeyBypass, buildInicisBypass, compact, words, type InicisOptions } from '../inicis/bypass.js';
 import type { RequestKind, RequestOf } from '../inicis/rules.js';
 import { oneOf, violation, type Violation } from '../inicis/violation.js';
 
@@ -82,8 +82,6 @@ export interface BillingKeyAndPayFields extends OrderFields {
 /** Window types a request may ask for (the SDK's `UI` belongs to its loadable UIs, not to these windows). */
 export const WINDOW_TYPES = ['IFRAME', 'POPUP', 'REDIRECTION'] as const;
 
-const list = (value: string | readonly string[] | undefined) =>
-  typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value && [...value];
 
 /**
  * `offer-period`: an interval (`1m`, `1y`, `30d`) or an ISO 8601-style range `from/to`
@@ -149,7 +147,8 @@ function buildCommon(f: CommonFields, violations: Violation[]): CommonRequest {
     redirectUrl: f.redirectUrl,
     forceRedirect: f.forceRedirect || undefined,
     locale: f.locale as PaymentRequest['locale'],
-    noticeUrls: list(f.noticeUrls),
+    // An empty list is left out with the other unset values.
+    noticeUrls: words(f.noticeUrls),
     offerPeriod,
     productType: f.productType as PaymentRequest['productType'],
     customData: customData as CommonRequest['customData'],

@@ -38,7 +38,8 @@ export interface InicisOptions {
   options?: string | readonly string[] | undefined;
 }
 
-const words = (value: string | readonly string[] | undefined): string[] =>
+/** A space- or comma-separated list (HTML), or an array (property), as an array. */
+export const words = (value: string | readonly string[] | undefined): string[] =>
   typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : [...(value ?? [])];
 
 /** Copies `source` without its `undefined`/empty values; `undefined` when nothing is left. */
