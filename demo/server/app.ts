@@ -12,7 +12,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { createSandbox, type Sandbox } from 'portone-checkout-kit/sandbox';
 import { ORDER_STATUSES, type OrderStatus } from 'portone-checkout-kit';
 import type { CheckoutServer, Order } from 'portone-checkout-kit/server';
-import type { MyOrders, ShopperOrder } from '../shared/api.js';
+import type { MyOrder, MyOrders, ShopperOrder } from '../shared/api.js';
 import { PLANS, productById } from '../shared/catalog.js';
 import { isLang, t, type Lang } from '../shared/i18n.js';
 import { productSvg } from '../shared/product-art.js';
@@ -337,7 +337,9 @@ function shopApp({ options, log, pages, db, kit, sandbox }: AppDeps): Hono<ShopE
     const order = await kit.getOrder(c.req.param('paymentId'));
     const memberId = memberIdOf(c.req.raw, db);
     if (!order || memberId === undefined || order.customer?.customerId !== memberId) return c.json({ code: 'NOT_FOUND', message: 'no order of yours has this paymentId' }, 404);
-    return c.json({ order: shopperOrder(order, db) }, 200, { 'cache-control': 'no-store' });
+    const subscription = order.subscriptionId ? (await kit.listSubscriptions({ customerId: memberId })).find((s) => s.id === order.subscriptionId) : undefined;
+    const answer: MyOrder = { order: shopperOrder(order, db), ...(subscription ? { subscription } : {}) };
+    return c.json(answer, 200, { 'cache-control': 'no-store' });
   });
 
   // The verification kit: everything under /portone is its contract with the elements. Who pays is

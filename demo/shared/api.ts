@@ -24,6 +24,12 @@ export interface ShopperOrder {
   fulfilment?: FulfilmentStatus | undefined;
 }
 
+/** `GET /api/me/orders/{paymentId}`: the order, and the subscription it charges a period of. */
+export interface MyOrder {
+  order: ShopperOrder;
+  subscription?: Subscription | undefined;
+}
+
 /** `GET /api/me/orders`. */
 export interface MyOrders {
   orders: ShopperOrder[];

@@ -1,7 +1,7 @@
 // Recurring payments: a card billing key for the monthly coffee plan (first month charged at once,
 // the next scheduled with PortOne and charged when the sandbox clock reaches it), and KG Inicis's
 // phone billing (billing key and first payment in one window).
-import { SCREENSHOTS, expect, paymentWindow, snap, test } from './support/fixtures.js';
+import { SCREENSHOTS, expect, paymentWindow, snap, test, watchOrderReads } from './support/fixtures.js';
 import { memberIdOf, query } from './support/shop.js';
 
 interface SubscriptionRow {
@@ -25,6 +25,7 @@ const fulfilledCount = (shop: Parameters<typeof query>[0], paymentIds: string[])
   paymentIds.length === 0 ? 0 : query<{ n: number }>(shop, 'shop.sqlite', `SELECT COUNT(*) AS n FROM fulfilments WHERE payment_id IN (${paymentIds.map(() => '?').join(',')})`, ...paymentIds)[0]!.n;
 
 test('card subscription: first month charged now, the next one charged when its schedule comes due', async ({ page, admin, shop }) => {
+  const reads = watchOrderReads(page);
   await page.goto('/subscribe');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('월간 원두 정기배송');
   await expect(page.locator('[data-field="price"]')).toHaveText('₩19,900');
@@ -43,7 +44,10 @@ test('card subscription: first month charged now, the next one charged when its 
   await expect(page.getByRole('heading', { name: '구독을 시작했습니다' })).toBeVisible();
   await expect(page.locator('[data-field="first"]')).toHaveText('₩19,900 · 결제 완료');
   await expect(page.locator('[data-field="next"]')).not.toBeEmpty();
+  await expect(page.locator('[data-field="status"]')).toHaveText('구독 중');
   await snap(page, 'subscribe-done');
+  // Following the first charge reads the member's own order, never the kit's open GET /portone/payments/{id}.
+  expect(reads.kit).toEqual([]);
 
   const customerId = await memberIdOf(shop, page.context());
   await expect.poll(() => subscriptionsOf(shop, customerId, 'beans-monthly')[0]?.status).toBe('ACTIVE');

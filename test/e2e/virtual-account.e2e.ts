@@ -1,10 +1,11 @@
 // Virtual account (무통장입금): the window issues an account, the shopper waits on a page that
 // shows it, and when the deposit arrives (the admin's sandbox "deposit" button) the page turns to
 // "paid" by itself, through PortOne's webhook and the kit.
-import { expect, fillCart, paymentIdOf, paymentWindow, snap, test } from './support/fixtures.js';
+import { expect, fillCart, paymentIdOf, paymentWindow, snap, test, watchOrderReads } from './support/fixtures.js';
 import { fulfilments, orderRow, paidHookRuns } from './support/shop.js';
 
-test('virtual account: issued, then deposited, and the waiting page turns paid by itself', async ({ page, admin, shop }) => {
+test('virtual account: issued, then deposited, and the waiting page turns paid by itself', async ({ page, admin, browser, shop }) => {
+  const reads = watchOrderReads(page);
   await fillCart(page, [{ id: 'house-blend', quantity: 2 }]);
   await page.goto('/checkout');
   await page.getByRole('radio', { name: '가상계좌 (무통장입금)' }).check();
@@ -28,6 +29,15 @@ test('virtual account: issued, then deposited, and the waiting page turns paid b
   expect(orderRow(shop, paymentId)).toMatchObject({ status: 'VIRTUAL_ACCOUNT_ISSUED', pay_method: 'VIRTUAL_ACCOUNT' });
   expect(fulfilments(shop, paymentId)).toEqual([]);
 
+  // The account is the member's: someone else with the page's address sees no account number.
+  const stranger = await browser.newContext({ baseURL: shop.url });
+  const strangerPage = await stranger.newPage();
+  await strangerPage.goto(page.url());
+  await expect(strangerPage.getByRole('heading', { name: '주문을 찾을 수 없습니다.' })).toBeVisible();
+  await expect(strangerPage.locator('[data-view="waiting"]')).toBeHidden();
+  await expect(strangerPage.locator('body')).not.toContainText(await page.locator('[data-field="account"]').innerText());
+  await stranger.close();
+
   // "My orders" offers the account again.
   const orders = await page.context().newPage();
   await orders.goto('/orders');
@@ -48,4 +58,7 @@ test('virtual account: issued, then deposited, and the waiting page turns paid b
   expect(orderRow(shop, paymentId)).toMatchObject({ status: 'PAID', total_amount: 48_000 });
   expect(fulfilments(shop, paymentId)).toEqual([expect.objectContaining({ status: 'TO_SHIP', amount: 48_000 })]);
   expect(paidHookRuns(shop, paymentId)).toBe(1);
+  // The page asked the shop for the member's own order, never the kit's open GET /portone/payments/{id}.
+  expect(reads.mine.length).toBeGreaterThan(1);
+  expect(reads.kit).toEqual([]);
 });

@@ -75,6 +75,21 @@ export const paymentIdOf = (page: Page): string => {
   return id;
 };
 
+/**
+ * Every GET a page makes to the shop's JSON: the kit's unauthenticated `/portone/…` reads (which
+ * the pages must not use: they answer anyone holding a paymentId) and the member's own `/api/me/…`.
+ */
+export function watchOrderReads(page: Page): { kit: string[]; mine: string[] } {
+  const reads = { kit: [] as string[], mine: [] as string[] };
+  page.on('request', (request) => {
+    if (request.method() !== 'GET') return;
+    const { pathname } = new URL(request.url());
+    if (pathname.startsWith('/portone/')) reads.kit.push(pathname);
+    if (pathname.startsWith('/api/me/')) reads.mine.push(pathname);
+  });
+  return reads;
+}
+
 /** Records the request of every `portone-request` event on the page, as a page script could. */
 export async function trackRequests(page: Page): Promise<void> {
   await page.addInitScript(() => {

@@ -1,6 +1,7 @@
 // Card subscription: <portone-billing-key-button plan="beans-monthly"> issues a billing key; the kit
 // verifies it, charges the first month at once and schedules the next with PortOne.
-import type { BillingKeyResponse, OrderResponse, OrderView } from 'portone-checkout-kit';
+import type { BillingKeyResponse } from 'portone-checkout-kit';
+import type { MyOrder } from '../../../shared/api.js';
 import { $, getJson, tr, lang } from '../site.js';
 import 'portone-checkout-kit/define';
 import { BEANS_PLAN } from '../../../shared/catalog.js';
@@ -17,7 +18,7 @@ bindMemberForm($<HTMLFormElement>('[data-form]'), button);
 /** What the done view shows; the subscription status is the kit's (INCOMPLETE while the first charge runs). */
 interface Shown {
   card?: string | undefined;
-  order?: OrderView | undefined;
+  order?: { paymentId: string; status: string; totalAmount: number } | undefined;
   subscriptionStatus?: string | undefined;
   nextChargeAt?: string | number | undefined;
 }
@@ -38,8 +39,8 @@ const settled = (shown: Shown) => shown.order?.status !== 'PENDING' && shown.sub
 async function follow(shown: Shown, tries = 20): Promise<void> {
   if (settled(shown) || !shown.order || tries === 0) return;
   await new Promise((resolve) => setTimeout(resolve, 1_000));
-  // The kit's view of the first period's order carries its subscription too.
-  const answer = await getJson<OrderResponse>(`/portone/payments/${encodeURIComponent(shown.order.paymentId)}`).catch(() => undefined);
+  // The member's own view of the first period's order carries its subscription too.
+  const answer = await getJson<MyOrder>(`/api/me/orders/${encodeURIComponent(shown.order.paymentId)}`).catch(() => undefined);
   const subscription = answer?.subscription;
   const next: Shown = { ...shown, order: answer?.order ?? shown.order, ...(subscription ? { subscriptionStatus: subscription.status, nextChargeAt: subscription.nextChargeAt } : {}) };
   show(next);

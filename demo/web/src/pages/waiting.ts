@@ -1,7 +1,7 @@
-// Virtual-account waiting page: shows the account to deposit to, and asks the kit every few
-// seconds (GET /portone/payments/{id}) until the deposit's webhook has turned the order paid.
-import type { OrderResponse, OrderView } from 'portone-checkout-kit';
-import type { ShopperOrder } from '../../../shared/api.js';
+// Virtual-account waiting page: shows the account to deposit to, and asks the shop every few
+// seconds (GET /api/me/orders/{id}, the signed-in member's own orders only) until the deposit's
+// webhook has turned the order paid.
+import type { MyOrder, ShopperOrder } from '../../../shared/api.js';
 import { bankName } from '../../../shared/i18n.js';
 import { formatDateTime, formatWon } from '../../../shared/format.js';
 import { $, announce, config, getJson, lang, tr } from '../site.js';
@@ -22,7 +22,7 @@ function showView(view: 'loading' | 'waiting' | 'paid' | 'ended'): void {
   }
 }
 
-function render(order: OrderView): void {
+function render(order: ShopperOrder): void {
   if (order.status === 'VIRTUAL_ACCOUNT_ISSUED' || order.status === 'PENDING') {
     const account = order.virtualAccount;
     $('[data-field="bank"]').textContent = bankName(lang, account?.bank);
@@ -33,11 +33,7 @@ function render(order: OrderView): void {
     $('[data-sandbox-hint]').hidden = config.mode !== 'sandbox';
     showView('waiting');
   } else if (order.status === 'PAID' || order.status === 'PARTIAL_CANCELLED' || order.status === 'CANCELLED') {
-    $('[data-field="order"]').textContent = order.paymentId;
-    // The shop's own order number, when the member's order list has it.
-    void getJson<{ order: ShopperOrder }>(`/api/me/orders/${encodeURIComponent(order.paymentId)}`)
-      .then(({ order: mine }) => ($('[data-field="order"]').textContent = mine.reference ?? order.paymentId))
-      .catch(() => {});
+    $('[data-field="order"]').textContent = order.reference ?? order.paymentId;
     $('[data-field="paidAt"]').textContent = formatDateTime(lang, order.paidAt);
     $('[data-field="paidAmount"]').textContent = formatWon(order.totalAmount);
     document.title = tr('waiting.paidTitle');
@@ -50,7 +46,7 @@ function render(order: OrderView): void {
 
 async function poll(): Promise<void> {
   try {
-    const { order } = await getJson<OrderResponse>(`/portone/payments/${encodeURIComponent(paymentId)}`);
+    const { order } = await getJson<MyOrder>(`/api/me/orders/${encodeURIComponent(paymentId)}`);
     render(order);
     if (order.status !== 'VIRTUAL_ACCOUNT_ISSUED' && order.status !== 'PENDING') return;
   } catch (error) {
