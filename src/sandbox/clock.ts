@@ -1,6 +1,8 @@
 // The sandbox's time. `real` follows the wall clock (plus whatever `advance` added); `manual`
 // moves only with `advance`. Timed work (schedules, virtual-account expiry, webhook retries) is
-// queued here and runs one task at a time, in time order, with the clock set to the task's time.
+// queued here and started in time order, with the clock set to the task's time. A task that
+// returns a promise (a webhook attempt on the network) is not waited for before the next task
+// starts: a slow receiver never holds up a schedule or an expiry.
 
 export type Task = () => void | Promise<void>;
 
@@ -72,19 +74,31 @@ export class Clock {
     return this.timers.map(({ at, label }) => ({ at, label }));
   }
 
-  /** Moves time forward by `ms`, running every task that falls due on the way, and waits for them. */
+  /**
+   * Moves time forward by `ms`, running every task that falls due on the way. Tasks due together
+   * start together; their promises (webhook attempts) are awaited as one batch, then what they
+   * scheduled within the window (a retry) runs in the next batch.
+   */
   advance(ms: number): Promise<void> {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advance(ms): expected a non-negative number of ms, got ${ms}`);
     return this.serialize(async () => {
       const target = this.now() + ms;
-      await this.runDue(target);
+      for (;;) {
+        const started = this.runDue(target);
+        if (started.length === 0) break;
+        await Promise.allSettled(started);
+      }
+      this.arm();
       this.setNow(Math.max(this.now(), target));
     });
   }
 
-  /** Runs tasks already due (real mode calls this from its timer). */
+  /** Starts tasks already due (real mode calls this from its timer); does not wait for their promises. */
   runDueNow(): Promise<void> {
-    return this.serialize(() => this.runDue(this.now()));
+    return this.serialize(async () => {
+      this.runDue(this.now());
+      this.arm();
+    });
   }
 
   clear(): void {
@@ -104,19 +118,22 @@ export class Clock {
     else this.offset = ms - Date.now();
   }
 
-  private async runDue(until: number): Promise<void> {
+  /** Starts every task due by `until`, in time order; returns the promises of those that returned one. */
+  private runDue(until: number): Promise<void>[] {
+    const started: Promise<void>[] = [];
     for (;;) {
       const first = this.timers[0];
       if (!first || first.at > until || this.closed) break;
       this.timers.shift();
       if (first.at > this.now()) this.setNow(first.at);
       try {
-        await first.task();
+        const result = first.task();
+        if (result) started.push(result.catch((error: unknown) => this.onError(error, first.label)));
       } catch (error) {
         this.onError(error, first.label);
       }
     }
-    this.arm();
+    return started;
   }
 
   private serialize(work: () => Promise<void>): Promise<void> {

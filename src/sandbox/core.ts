@@ -95,6 +95,7 @@ export class SandboxCore {
   readonly storeName: string;
   private readonly timers = new Map<string, number>();
   private persistTimer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(private readonly options: CoreOptions) {
     this.credentials = options.credentials;
@@ -471,7 +472,7 @@ export class SandboxCore {
   }
 
   private recordAttempt(job: WebhookJob, result: AttemptResult): void {
-    if (!job.paymentId) return;
+    if (this.closed || !job.paymentId) return;
     const entry = this.state.payments.get(job.paymentId);
     const record = entry?.payment.webhooks?.find((w) => w.id === job.webhookId);
     if (!entry || !record) return;
@@ -525,7 +526,7 @@ export class SandboxCore {
   }
 
   persist(): void {
-    if (!this.options.persistPath || this.persistTimer) return;
+    if (this.closed || !this.options.persistPath || this.persistTimer) return;
     this.persistTimer = setTimeout(() => this.flushPersist(), 25);
     this.persistTimer.unref();
   }
@@ -533,12 +534,21 @@ export class SandboxCore {
   flushPersist(): void {
     if (this.persistTimer) clearTimeout(this.persistTimer);
     this.persistTimer = undefined;
-    if (!this.options.persistPath) return;
+    if (this.closed || !this.options.persistPath) return;
     writeSnapshot(this.options.persistPath, this.state.snapshot(this.credentials, this.webhooks.pendingJobs(), this.clock.snapshot()));
   }
 
-  close(): void {
-    this.flushPersist();
+  /**
+   * Stops for good: the state file gets its last write now (unless `persist: false`, for a start
+   * that never listened and must not overwrite the file another sandbox may own), then timers,
+   * retries and in-flight deliveries stop without touching the state again.
+   */
+  close({ persist = true }: { persist?: boolean } = {}): void {
+    if (this.closed) return;
+    if (persist) this.flushPersist();
+    else if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.persistTimer = undefined;
+    this.closed = true;
     this.clock.close();
     this.webhooks.close();
   }

@@ -172,20 +172,29 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     // The time goes on from where it was (what `advance()` added included), unless `now` says otherwise.
     if (snapshot.clock && options.now === undefined) core.clock.restore(snapshot.clock);
     core.state.restore(snapshot);
-    core.webhooks.restore(snapshot.webhookJobs);
-    core.rearm();
   }
 
   const { listener, hung } = createRequestListener({ core, auth, checkout, controls });
   const server: Server = createServer({ keepAlive: true, keepAliveTimeout: 5_000 }, listener);
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // Nothing ran yet; leave the state file to whoever holds the port (it may be the same file).
+    core.close({ persist: false });
+    throw error;
+  }
+  if (snapshot) {
+    // Only a sandbox that is listening resumes retries, schedules and expiries.
+    core.webhooks.restore(snapshot.webhookJobs);
+    core.rearm();
+  }
   const { port } = server.address() as AddressInfo;
   const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${publicHost}:${port}`;

@@ -81,6 +81,9 @@ export class WebhookSender {
   private held: WebhookJob[] = [];
   private heldTimer: NodeJS.Timeout | undefined;
   private readonly abort = new AbortController();
+  private closed = false;
+  /** Bumped by `reset()`: an attempt started before it neither records nor retries. */
+  private generation = 0;
 
   constructor(private readonly options: WebhookSenderOptions) {}
 
@@ -119,26 +122,39 @@ export class WebhookSender {
     }
   }
 
+  /** Forgets every job; deliveries already on the wire finish but are neither recorded nor retried. */
   reset(): void {
+    this.generation++;
     for (const id of this.timers.values()) this.options.clock.cancel(id);
     this.timers.clear();
     this.jobs.clear();
     this.held = [];
+    if (this.heldTimer) clearTimeout(this.heldTimer);
+    this.heldTimer = undefined;
     this.log.length = 0;
   }
 
+  /** Stops for good: in-flight deliveries are aborted and leave no trace (no record, no retry, no persist). */
   close(): void {
+    this.closed = true;
+    this.generation++;
     if (this.heldTimer) clearTimeout(this.heldTimer);
+    this.heldTimer = undefined;
+    this.held = [];
+    for (const id of this.timers.values()) this.options.clock.cancel(id);
+    this.timers.clear();
     this.abort.abort();
   }
 
   private scheduleAttempt(job: WebhookJob, delayMs: number): void {
+    if (this.closed) return;
     if (delayMs <= 0) {
       job.nextAt = undefined;
       void this.attempt(job);
       return;
     }
     job.nextAt = this.options.clock.now() + delayMs;
+    // The clock starts the attempt and moves on; `advance()` awaits it with the rest of its batch.
     const id = this.options.clock.schedule(job.nextAt, () => {
       this.timers.delete(job.webhookId);
       return this.attempt(job);
@@ -147,6 +163,7 @@ export class WebhookSender {
   }
 
   private attempt(job: WebhookJob): Promise<void> {
+    if (this.closed) return Promise.resolve();
     const faults = this.options.faults();
     if (faults?.reorder && job.attempt === 0 && !this.releasing) {
       this.held.push(job);
@@ -177,8 +194,10 @@ export class WebhookSender {
   }
 
   private async run(job: WebhookJob, faults: WebhookFault | undefined): Promise<void> {
+    const generation = this.generation;
+    const current = () => generation === this.generation;
     if (faults?.delayMs) await sleep(faults.delayMs);
-    if (this.abort.signal.aborted) return;
+    if (!current()) return;
     job.attempt++;
     const dice = this.options.dice();
     if (dice.roll(faults?.dropRate)) {
@@ -187,7 +206,10 @@ export class WebhookSender {
       return;
     }
     const copies = dice.roll(faults?.duplicateRate) ? 2 : 1;
-    const results = await Promise.all(Array.from({ length: copies }, (_, i) => this.post(job, i === 1)));
+    const results = await Promise.all(Array.from({ length: copies }, () => this.post(job)));
+    // A reset or close while the request was out: that job no longer exists.
+    if (!current()) return;
+    for (const [i, r] of results.entries()) this.record(job, r, i === 1);
     const result = results.find((r) => r.ok) ?? results[0]!;
     this.options.onAttempt(job, result);
     if (result.ok || job.attempt >= job.maxAttempts) {
@@ -204,7 +226,7 @@ export class WebhookSender {
     this.options.onChange();
   }
 
-  private async post(job: WebhookJob, duplicate: boolean): Promise<AttemptResult> {
+  private async post(job: WebhookJob): Promise<AttemptResult> {
     // Receivers check the timestamp against their wall clock, whatever the sandbox clock says.
     const timestamp = Math.floor(Date.now() / 1000).toString();
     const requestHeaders = {
@@ -218,10 +240,11 @@ export class WebhookSender {
     let result: AttemptResult;
     try {
       const signal = AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.abort.signal]);
-      const response = await fetch(job.url, { method: 'POST', headers: requestHeaders, body: job.body, signal });
+      // PortOne does not follow redirects: a 3xx is a failed attempt, never a second (GET) request.
+      const response = await fetch(job.url, { method: 'POST', headers: requestHeaders, body: job.body, signal, redirect: 'manual' });
       const responseBody = (await response.text()).slice(0, 2048);
       result = {
-        ok: response.ok,
+        ok: response.status >= 200 && response.status < 300,
         status: response.status,
         requestHeaders,
         responseHeaders: Object.fromEntries(response.headers),
@@ -235,7 +258,6 @@ export class WebhookSender {
       const reason = name === 'TimeoutError' ? `timed out after ${this.options.timeoutMs} ms` : cause?.code ?? cause?.message ?? (error as Error).message;
       result = { ok: false, error: reason, requestHeaders, requestedAt };
     }
-    this.record(job, result, duplicate);
     return result;
   }
 

@@ -2,7 +2,9 @@
 // and the dashboard's JSON control routes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetPaymentError, type PaidPayment } from '@portone/server-sdk/payment';
@@ -119,6 +121,58 @@ test('persistPath keeps the clock: what advance() added survives a restart (real
   const restarted = await createSandbox({ persistPath: manualPath, clock: 'manual', now: Date.parse('2026-01-01T00:00:00Z') });
   t.after(() => restarted.close());
   assert.equal(new Date(restarted.now()).toISOString(), '2026-01-01T00:00:00.000Z');
+});
+
+test('close(): the state file gets its last write at close; deliveries it aborts are not recorded and nothing is written after', async (t) => {
+  let requests = 0;
+  const hanging = createServer(() => requests++);
+  await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    hanging.closeAllConnections();
+    hanging.close();
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'sandbox-close-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const persistPath = join(dir, 'state.json');
+  const sandbox = await createSandbox({ persistPath, webhookUrls: [`http://127.0.0.1:${(hanging.address() as AddressInfo).port}/hook`] });
+  await sandbox.pay({ paymentId: 'late-1', totalAmount: 5_000 });
+  await eventually(() => requests === 2, 'both deliveries on the wire');
+  await sandbox.close();
+  const written = JSON.parse(readFileSync(persistPath, 'utf8')) as { payments: [string, { payment: { webhooks: { status?: string }[] } }][] };
+  assert.deepEqual(written.payments[0]![1].payment.webhooks.map((w) => w.status), [undefined, undefined], 'still in flight when closed');
+  rmSync(dir, { recursive: true, force: true });
+  await sandbox.flushWebhooks();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(existsSync(persistPath), false, 'nothing recreates the state file after close');
+  assert.deepEqual(sandbox.webhookDeliveries(), [], 'the aborted deliveries are not recorded');
+});
+
+test('a start that cannot listen (port taken) resumes nothing: no retries sent, the state file left as it was', async (t) => {
+  const receiver = await startReceiver(t);
+  receiver.answer = () => 500;
+  const dir = mkdtempSync(join(tmpdir(), 'sandbox-eaddrinuse-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const persistPath = join(dir, 'state.json');
+  const options = { persistPath, clock: 'manual' as const, now: Date.parse('2026-06-01T00:00:00Z'), webhookUrls: [receiver.url], webhookRetryDelaysMs: [0, 60_000] };
+  const first = await createSandbox(options);
+  await first.pay({ paymentId: 'busy-1', totalAmount: 5_000 });
+  await first.flushWebhooks();
+  await first.close();
+  assert.equal(receiver.received.length, 2);
+  const saved = readFileSync(persistPath, 'utf8');
+
+  const holder = await withSandbox(t);
+  // Two minutes on: the restored retries would be due at once.
+  const failed = await rejection(createSandbox({ ...options, now: options.now + 120_000, port: Number(new URL(holder.url).port) }));
+  assert.equal(failed.code, 'EADDRINUSE');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(receiver.received.length, 2, 'the failed start sent no retries');
+  assert.equal(readFileSync(persistPath, 'utf8'), saved, 'and did not rewrite the state file');
+
+  const third = await createSandbox({ ...options, now: options.now + 120_000 });
+  t.after(() => third.close());
+  await third.flushWebhooks();
+  assert.equal(receiver.received.length, 4, 'a start that listens resumes them');
 });
 
 test('dashboard control routes: queue outcomes, deposit, advance, faults, state, receipts, reset', async (t) => {

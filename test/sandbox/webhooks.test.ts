@@ -200,3 +200,87 @@ test('faults are seedable: the same seed drops the same deliveries', async (t) =
   const bad = await rejection(withSandbox(t, { faults: { webhooks: { dropRate: 2 } } }));
   assert.match(bad.message, /dropRate: expected a rate between 0 and 1, got 2/);
 });
+
+/** A receiver that keeps every request open until `release(status)` answers them all. */
+async function holdingReceiver(t: import('node:test').TestContext) {
+  const held: import('node:http').ServerResponse[] = [];
+  const bodies: string[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk));
+    req.on('end', () => {
+      bodies.push(body);
+      held.push(res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    held,
+    bodies,
+    release(status: number) {
+      for (const res of held.splice(0)) res.writeHead(status).end();
+    },
+  };
+}
+
+test('retries go out together and never hold up the clock: an expiry due meanwhile runs while they are on the wire', async (t) => {
+  const receiver = await holdingReceiver(t);
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  const sandbox = await withSandbox(t, { clock: 'manual', now: start, webhookUrls: [receiver.url], webhookRetryDelaysMs: [0, 60_000] });
+  for (let i = 0; i < 3; i++) await sandbox.pay({ paymentId: `par-${i}`, totalAmount: 5_000 });
+  await sandbox.pay({ paymentId: 'par-va', totalAmount: 5_000, payMethod: 'VIRTUAL_ACCOUNT', virtualAccount: { accountExpiry: { dueDate: '2026-01-01T00:01:01Z' } } });
+  await eventually(() => receiver.held.length === 8, 'first attempts on the wire');
+  receiver.release(500);
+  await sandbox.flushWebhooks();
+
+  const advancing = sandbox.advance(62_000);
+  // The account expires while the eight retries hang, all of them on the wire at once (nine
+  // requests held: the retries and the expiry's Transaction.Failed).
+  await eventually(() => sandbox.payment('par-va')?.status === 'FAILED', 'the expiry, not waiting for the retries');
+  await eventually(() => receiver.held.length === 9, 'every retry in flight at the same time');
+  receiver.release(200);
+  await advancing;
+  assert.equal(sandbox.now(), start + 62_000);
+  await sandbox.flushWebhooks();
+  assert.equal(receiver.bodies.filter((b) => (JSON.parse(b) as { type: string }).type === 'Transaction.Failed').length, 1);
+  for (let i = 0; i < 3; i++) assert.ok(paymentOf(sandbox, `par-${i}`).webhooks!.every((w) => w.status === 'SUCCEEDED'));
+});
+
+test('reset() cuts off deliveries already on the wire: no record, no retry into the next test', async (t) => {
+  const receiver = await holdingReceiver(t);
+  const sandbox = await withSandbox(t, { clock: 'manual', webhookUrls: [receiver.url], webhookRetryDelaysMs: [0, 60_000] });
+  await sandbox.pay({ paymentId: 'old-test', totalAmount: 5_000 });
+  await eventually(() => receiver.held.length === 2, 'both webhooks in flight');
+  sandbox.reset();
+  receiver.release(500);
+  await sandbox.flushWebhooks();
+  await sandbox.advance(24 * 3_600_000);
+  await sandbox.flushWebhooks();
+  assert.equal(receiver.bodies.length, 2, 'the failed attempts from before reset() are not retried');
+  assert.deepEqual(sandbox.webhookDeliveries(), []);
+});
+
+test('a redirecting receiver is a failed attempt (FAILED_NOT_OK_RESPONSE); the redirect is not followed', async (t) => {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    if (req.url === '/hook') res.writeHead(301, { location: '/hook/' }).end();
+    else res.end('ok');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const sandbox = await withSandbox(t, { webhookUrls: [`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`], webhookRetryDelaysMs: [0] });
+  await sandbox.pay({ paymentId: 'redir-1', totalAmount: 5_000 });
+  await sandbox.flushWebhooks();
+  assert.deepEqual(seen, ['POST /hook', 'POST /hook']);
+  assert.deepEqual(paymentOf(sandbox, 'redir-1').webhooks!.map((w) => [w.status, w.response?.code]), [['FAILED_NOT_OK_RESPONSE', '301'], ['FAILED_NOT_OK_RESPONSE', '301']]);
+  assert.deepEqual(sandbox.webhookDeliveries().map((d) => [d.status, d.ok]), [[301, false], [301, false]]);
+});
