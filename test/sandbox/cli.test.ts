@@ -2,8 +2,11 @@
 // a clean stop on SIGTERM.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PortOneClient } from '@portone/server-sdk';
 import { GetPaymentError } from '@portone/server-sdk/payment';
@@ -11,6 +14,10 @@ import { parseArgs, USAGE } from '../../src/sandbox/cli.js';
 import { rejection, startReceiver, verifyAll } from './support.js';
 
 const bin = new URL('../../bin/portone-sandbox.js', import.meta.url).pathname;
+const fromSource = new URL('./cli-from-source.ts', import.meta.url).pathname;
+
+/** `portone-sandbox <args>` from the TypeScript source, whatever `dist` holds: the code under test, not an older build. */
+const runCli = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', fromSource, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
 
 test('parseArgs: every flag maps to a createSandbox option; bad values are named', () => {
   const { options, quiet, json } = parseArgs([
@@ -63,7 +70,7 @@ test('parseArgs: every flag maps to a createSandbox option; bad values are named
 
 test('npx portone-sandbox prints URLs and credentials, serves the API with flag faults, and stops on SIGTERM', async (t) => {
   const receiver = await startReceiver(t);
-  const child = spawn(process.execPath, [bin, '--port', '0', '--json', '--quiet', '--webhook-url', receiver.url, '--fail-rate', '1@GET /payments/:id'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = runCli(['--port', '0', '--json', '--quiet', '--webhook-url', receiver.url, '--fail-rate', '1@GET /payments/:id', '--store-name', '달빛 커피']);
   t.after(() => child.kill('SIGKILL'));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
@@ -100,7 +107,7 @@ test('npx portone-sandbox prints URLs and credentials, serves the API with flag 
 
 test('portone-sandbox --help prints usage; a bad flag exits 2 with the reason', async () => {
   const run = (args: string[]) => new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args]);
+    const child = runCli(args);
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c));
@@ -113,4 +120,31 @@ test('portone-sandbox --help prints usage; a bad flag exits 2 with the reason', 
   const bad = await run(['--port', 'abc']);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /portone-sandbox: --port: expected an integer/);
+});
+
+test('bin/portone-sandbox.js: a checkout runs the source even when an older dist exists; an installed package runs dist', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sandbox-bin-'));
+  try {
+    mkdirSync(join(dir, 'bin'));
+    mkdirSync(join(dir, 'dist/sandbox'), { recursive: true });
+    mkdirSync(join(dir, 'src/sandbox'), { recursive: true });
+    copyFileSync(bin, join(dir, 'bin/portone-sandbox.js'));
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
+    symlinkSync(new URL('../../node_modules', import.meta.url).pathname, join(dir, 'node_modules'));
+    writeFileSync(join(dir, 'dist/sandbox/cli.js'), 'export function main() { console.log("dist"); }\n');
+    writeFileSync(join(dir, 'src/sandbox/cli.ts'), 'export function main(argv: readonly string[]): void { console.log(`source ${argv.join(" ")}`); }\n');
+    const which = () => {
+      const run = spawnSync(process.execPath, [join(dir, 'bin/portone-sandbox.js'), '--port', '0'], { encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stderr);
+      return run.stdout.trim();
+    };
+    writeFileSync(join(dir, 'tsconfig.json'), '{}');
+    assert.equal(which(), 'source --port 0', 'a checkout (tsconfig.json + source + tsx) runs the source');
+    rmSync(join(dir, 'tsconfig.json'));
+    assert.equal(which(), 'dist', 'an installed package runs its build');
+    rmSync(join(dir, 'dist'), { recursive: true });
+    assert.equal(which(), 'source --port 0', 'no build: the source through tsx');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
