@@ -1,19 +1,22 @@
 // Billing keys and subscriptions: prepare an issue, verify the key PortOne issued against it
 // (GET /billing-keys/{key}: issued, same store, channel, customer), store it per customer, and for a
 // plan charge the first period now and schedule each next one as the previous is paid.
-import { isUnrecognizedBillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
 import type { BillingKeyResponse, CheckoutCustomer, OrderResponse, PreparedBillingKey } from '../contract.js';
 import { billingKeyView, newId, orderView, subscriptionView, type KitContext } from './context.js';
-import { identify, ownerOf } from './customers.js';
+import { admit, identify, ownerOf } from './customers.js';
 import { CheckoutError } from './errors.js';
-import type { BillingKeyIssue, HookEvent, NewEvent, NewOrder, Order, StoredBillingKey, Subscription } from './model.js';
+import { readBillingKey, storedKey } from './keys.js';
+import type { BillingKeyIssue, HookEvent, NewEvent, NewOrder, Order, StoredBillingKey, Subscription, SubscriptionStatus } from './model.js';
 import { parseInterval, type BillingPlan } from './options.js';
 import type { Outbox } from './outbox.js';
 import { PortOneRejection, type BillingKeyCharge } from './portone.js';
 import { answerFor } from './payments.js';
 import { getOrderOrThrow, syncPayment } from './sync.js';
 import * as validate from './validate.js';
-import { billingKeyDisplay, maskKey, verifyBillingKey, type KnownBillingKeyInfo } from './verify.js';
+import { maskKey, verifyBillingKey, type KnownBillingKeyInfo } from './verify.js';
+
+/** A subscription that may still charge. */
+const LIVE: readonly SubscriptionStatus[] = ['INCOMPLETE', 'ACTIVE', 'PAST_DUE'];
 
 /** Korea has one offset and no daylight saving: periods follow the shopper's calendar (KST). */
 const KST_MS = 9 * 3_600_000;
@@ -37,33 +40,6 @@ export function addInterval(at: number, interval: string, times = 1): number {
     local.getUTCMilliseconds(),
   );
   return target - KST_MS;
-}
-
-async function readBillingKey(ctx: KitContext, billingKey: string): Promise<KnownBillingKeyInfo> {
-  let info;
-  try {
-    info = await ctx.portone.getBillingKey(billingKey);
-  } catch (error) {
-    if (error instanceof PortOneRejection && (error.type === 'BILLING_KEY_NOT_FOUND' || error.type === 'INVALID_REQUEST')) {
-      throw new CheckoutError('BILLING_KEY_NOT_FOUND', `billingKey: expected a key PortOne issued, got ${maskKey(billingKey)} which PortOne does not know`);
-    }
-    if (error instanceof PortOneRejection) throw new CheckoutError('PORTONE_REJECTED', error.message, { cause: error });
-    throw error;
-  }
-  if (isUnrecognizedBillingKeyInfo(info)) {
-    throw new CheckoutError('BILLING_KEY_NOT_ISSUED', `billing key ${maskKey(billingKey)}: status expected "ISSUED", got one this kit does not know`);
-  }
-  return info;
-}
-
-function storedKey(info: KnownBillingKeyInfo, customerId: string, now: number, issueId?: string): StoredBillingKey {
-  const key: StoredBillingKey = { billingKey: info.billingKey, customerId, status: 'ISSUED', issuedAt: info.issuedAt, updatedAt: now };
-  const display = billingKeyDisplay(info);
-  if (display) key.display = display;
-  const channelKey = info.channels?.find((c) => c.key)?.key;
-  if (channelKey) key.channelKey = channelKey;
-  if (issueId) key.issueId = issueId;
-  return key;
 }
 
 function planOf(ctx: KitContext, id: string): BillingPlan {
@@ -108,6 +84,7 @@ async function chargeFor(ctx: KitContext, order: Order, billingKey: string, cust
 }
 
 export async function prepareBillingKey(ctx: KitContext, request: Request, body: Record<string, unknown>): Promise<PreparedBillingKey> {
+  await admit(ctx, request, 'billing-key');
   const input = validate.prepareBillingKeyRequest(body, ctx.options.plans);
   const shopper = await identify(ctx, request, input.customer);
   const plan = input.plan !== undefined ? ctx.options.plans[input.plan] : undefined;
@@ -257,7 +234,12 @@ const issueIdOf = (customData: string | undefined): string | undefined => {
   }
 };
 
-/** Verifies the payment (as complete does) and the key issued with it; stores the key, starts a plan's subscription. */
+/**
+ * Verifies the key the browser reports (as billing-keys/complete does), then syncs the payment: the
+ * sync verifies the payment, and the key PortOne charged with it, stores that key and starts a
+ * plan's subscription in the same transition — so a webhook or reconcile() finishes the same job
+ * when this request never comes (the shopper closed the tab).
+ */
 export async function completeBillingKeyAndPay(ctx: KitContext, outbox: Outbox, body: Record<string, unknown>): Promise<OrderResponse> {
   const input = validate.completeBillingKeyAndPayRequest(body);
   const order = await getOrderOrThrow(ctx, input.paymentId);
@@ -278,55 +260,19 @@ export async function completeBillingKeyAndPay(ctx: KitContext, outbox: Outbox, 
   });
   if (!verdict.ok) throw new CheckoutError(verdict.code, verdict.message);
 
-  const outcome = await syncPayment(ctx, order.paymentId);
+  const outcome = await syncPayment(ctx, order.paymentId, order, { knownKey: info });
+  await outbox.run(outcome.events);
   const payment = outcome.payment;
   if (payment?.billingKey !== undefined && payment.billingKey !== input.billingKey) {
-    await outbox.run(outcome.events);
     throw new CheckoutError('BILLING_KEY_MISMATCH', `billingKey: expected ${maskKey(payment.billingKey)}, the key PortOne charged for payment ${order.paymentId}, got ${maskKey(input.billingKey)}`);
   }
-  const synced = outcome.order;
-  if (synced.status === 'FLAGGED') {
-    // A payment that does not match is refunded; the key that paid it is not kept for this customer.
-    await outbox.run(outcome.events);
-    return answerFor(synced);
-  }
+  const synced = outcome.events.length > 0 ? ((await ctx.store.getOrder(order.paymentId)) ?? outcome.order) : outcome.order;
   if (payment?.status === 'READY' && synced.status === 'PENDING') {
     throw new CheckoutError('PAYMENT_NOT_COMPLETED', `payment ${order.paymentId}: expected PortOne to report it PAID or FAILED, got READY (the window was not finished)`);
   }
-
-  const now = ctx.options.now();
-  const events: NewEvent[] = [{ key: `billing-key-issued:${info.billingKey}`, type: 'billing-key-issued', paymentId: order.paymentId, payload: { billingKey: info.billingKey } }];
-  await ctx.store.saveBillingKey(storedKey(info, customerId, now), events, now);
-  if (synced.billingKey === undefined) {
-    await ctx.store.transition({ paymentId: order.paymentId, from: [synced.status], to: synced.status, patch: { billingKey: info.billingKey }, now });
-  }
-  const paid = synced.status === 'PAID' || synced.status === 'PARTIAL_CANCELLED';
-  if (paid && order.plan !== undefined && order.subscriptionId !== undefined && !(await ctx.store.getSubscription(order.subscriptionId))) {
-    const plan = planOf(ctx, order.plan);
-    try {
-      await ctx.store.createSubscription({
-        id: order.subscriptionId,
-        customerId,
-        plan: order.plan,
-        billingKey: info.billingKey,
-        status: 'INCOMPLETE',
-        amount: plan.amount,
-        currency: plan.currency,
-        nextPaymentId: order.paymentId,
-        nextChargeAt: order.createdAt,
-        paidPeriods: 0,
-        createdAt: order.createdAt,
-        updatedAt: now,
-      });
-    } catch (error) {
-      // A concurrent complete created it first; anything else is real.
-      if (!(await ctx.store.getSubscription(order.subscriptionId))) throw error;
-    }
-  }
-  // A webhook may have marked it paid before the subscription existed: its follow-up can run now.
-  await outbox.run([...outcome.events, ...events.map((e) => e.key), `advance-subscription:${order.paymentId}`]);
-  const answer = answerFor((await ctx.store.getOrder(order.paymentId)) ?? synced);
-  const key = await ctx.store.getBillingKey(info.billingKey);
+  // A flagged payment (refunded) answers its refusal; the key that paid it is not kept.
+  const answer = answerFor(synced);
+  const key = synced.billingKey !== undefined ? await ctx.store.getBillingKey(synced.billingKey) : undefined;
   if (key) answer.billingKey = billingKeyView(key);
   const subscription = order.subscriptionId ? await ctx.store.getSubscription(order.subscriptionId) : undefined;
   if (subscription) answer.subscription = subscriptionView(subscription);
@@ -375,10 +321,8 @@ export async function advanceSubscription(ctx: KitContext, event: HookEvent): Pr
   const { subscriptionId } = event.payload as { subscriptionId: string };
   const paidPaymentId = event.paymentId!;
   const subscription = await ctx.store.getSubscription(subscriptionId);
-  if (!subscription) {
-    // billing-key-and-pay: the subscription appears when complete has verified the key.
-    throw new Error(`subscription ${subscriptionId} does not exist yet: waiting for billing-key-and-pay/complete to verify its billing key`);
-  }
+  // Created in the same transaction as the event: missing means the store lost it.
+  if (!subscription) throw new Error(`subscription ${subscriptionId} of paid period ${paidPaymentId} does not exist`);
   if (subscription.status === 'CANCELLED' || subscription.nextPaymentId !== paidPaymentId) return [];
   const plan = planOf(ctx, subscription.plan);
   const paidPeriods = subscription.paidPeriods + 1;
@@ -388,7 +332,7 @@ export async function advanceSubscription(ctx: KitContext, event: HookEvent): Pr
   const won = await ctx.store.updateSubscription({
     id: subscriptionId,
     patch: { status: 'ACTIVE', paidPeriods, nextPaymentId: next.paymentId, nextChargeAt: dueAt, scheduleId: null },
-    expect: { nextPaymentId: paidPaymentId, statuses: ['INCOMPLETE', 'ACTIVE', 'PAST_DUE'] },
+    expect: { nextPaymentId: paidPaymentId, statuses: LIVE },
     newOrder: next,
     events: [schedule],
     now: ctx.options.now(),
@@ -396,27 +340,54 @@ export async function advanceSubscription(ctx: KitContext, event: HookEvent): Pr
   return won ? [schedule.key] : [];
 }
 
-/** `schedule-period`: asks PortOne to charge the period's order at its due time. */
+/**
+ * `schedule-period`: asks PortOne to charge the period's order at its due time. The schedule is
+ * recorded only on a subscription that may still charge; one cancelled meanwhile gets it revoked.
+ */
 export async function schedulePeriod(ctx: KitContext, event: HookEvent): Promise<void> {
   const { subscriptionId } = event.payload as { subscriptionId: string };
   const paymentId = event.paymentId!;
   const subscription = await ctx.store.getSubscription(subscriptionId);
   const order = await ctx.store.getOrder(paymentId);
-  if (!subscription || !order || subscription.status === 'CANCELLED' || subscription.nextPaymentId !== paymentId || subscription.scheduleId) return;
-  if (order.status !== 'PENDING') return;
+  if (!subscription || !order || subscription.nextPaymentId !== paymentId) return;
+  if (subscription.status === 'CANCELLED') {
+    // A retry after revoking failed: the schedule made while it was being cancelled is recorded.
+    if (subscription.scheduleId) await revokeSchedule(ctx, subscription.scheduleId);
+    return;
+  }
+  if (subscription.scheduleId || order.status !== 'PENDING') return;
+  let scheduleId: string;
   try {
-    const { scheduleId } = await ctx.portone.schedule(
+    ({ scheduleId } = await ctx.portone.schedule(
       await chargeFor(ctx, order, subscription.billingKey, subscription.customerId),
       new Date(order.dueAt ?? ctx.options.now()).toISOString(),
-    );
-    await ctx.store.updateSubscription({ id: subscriptionId, patch: { scheduleId }, expect: { nextPaymentId: paymentId }, now: ctx.options.now() });
+    ));
   } catch (error) {
     if (!(error instanceof PortOneRejection)) throw error;
     // An earlier attempt scheduled it and its answer was lost.
     if (error.type === 'PAYMENT_SCHEDULE_ALREADY_EXISTS' || error.type === 'ALREADY_PAID_OR_WAITING') return;
     // The key is gone or refused: nothing will charge this period.
     ctx.log.error(`could not schedule period ${paymentId} of subscription ${subscriptionId}: ${error.message}`);
-    await ctx.store.updateSubscription({ id: subscriptionId, patch: { status: 'PAST_DUE' }, expect: { nextPaymentId: paymentId }, now: ctx.options.now() });
+    await ctx.store.updateSubscription({ id: subscriptionId, patch: { status: 'PAST_DUE' }, expect: { nextPaymentId: paymentId, statuses: LIVE }, now: ctx.options.now() });
+    return;
+  }
+  const now = ctx.options.now();
+  if (await ctx.store.updateSubscription({ id: subscriptionId, patch: { scheduleId }, expect: { nextPaymentId: paymentId, statuses: LIVE }, now })) return;
+  // Cancelled while PortOne was scheduling (cancelSubscription found no schedule to revoke): recorded
+  // on the cancelled subscription first, so a retry knows what to revoke, then revoked.
+  if (await ctx.store.updateSubscription({ id: subscriptionId, patch: { scheduleId }, expect: { nextPaymentId: paymentId, statuses: ['CANCELLED'] }, now })) {
+    ctx.log.info(`subscription ${subscriptionId} was cancelled while period ${paymentId} was being scheduled; revoking the schedule`);
+    await revokeSchedule(ctx, scheduleId);
+  }
+}
+
+/** Revokes one schedule; one already revoked, gone or charged is fine (a charge after cancelling is refunded by the sync). */
+async function revokeSchedule(ctx: KitContext, scheduleId: string): Promise<void> {
+  try {
+    await ctx.portone.revokeSchedules({ scheduleIds: [scheduleId] });
+  } catch (error) {
+    const settled = ['PAYMENT_SCHEDULE_ALREADY_REVOKED', 'PAYMENT_SCHEDULE_NOT_FOUND', 'PAYMENT_SCHEDULE_ALREADY_PROCESSED'];
+    if (!(error instanceof PortOneRejection && settled.includes(error.type))) throw error;
   }
 }
 
@@ -432,24 +403,25 @@ export async function subscriptionPaymentFailed(ctx: KitContext, event: HookEven
   });
 }
 
-/** Ends a subscription: revokes its schedule with PortOne and closes the unpaid period's order. */
+/**
+ * Ends a subscription: marks it CANCELLED, closes the unpaid period's order, then revokes whatever
+ * schedule is recorded by then. A schedule-period running at the same time either recorded its
+ * schedule before (revoked here) or finds the subscription cancelled and revokes its own. Calling it
+ * again retries a revoke PortOne could not take.
+ */
 export async function cancelSubscription(ctx: KitContext, id: string): Promise<Subscription> {
   const subscription = await ctx.store.getSubscription(id);
   if (!subscription) throw new CheckoutError('INVALID_REQUEST', `subscription: expected one of this shop's ids, got ${JSON.stringify(String(id))}`);
-  if (subscription.status === 'CANCELLED') return subscription;
-  if (subscription.scheduleId) {
-    try {
-      await ctx.portone.revokeSchedules({ scheduleIds: [subscription.scheduleId] });
-    } catch (error) {
-      if (!(error instanceof PortOneRejection && ['PAYMENT_SCHEDULE_ALREADY_REVOKED', 'PAYMENT_SCHEDULE_NOT_FOUND'].includes(error.type))) throw error;
+  const now = ctx.options.now();
+  if (subscription.status !== 'CANCELLED') {
+    await ctx.store.updateSubscription({ id, patch: { status: 'CANCELLED', nextChargeAt: null }, expect: { statuses: LIVE }, now });
+    if (subscription.nextPaymentId) {
+      await ctx.store.transition({ paymentId: subscription.nextPaymentId, from: ['PENDING'], to: 'CANCELLED', patch: { failure: { reason: 'subscription cancelled' } }, now });
     }
   }
-  const now = ctx.options.now();
-  await ctx.store.updateSubscription({ id, patch: { status: 'CANCELLED', nextChargeAt: null }, now });
-  if (subscription.nextPaymentId) {
-    await ctx.store.transition({ paymentId: subscription.nextPaymentId, from: ['PENDING'], to: 'CANCELLED', patch: { failure: { reason: 'subscription cancelled' } }, now });
-  }
-  return (await ctx.store.getSubscription(id)) ?? subscription;
+  const cancelled = (await ctx.store.getSubscription(id)) ?? subscription;
+  if (cancelled.scheduleId) await revokeSchedule(ctx, cancelled.scheduleId);
+  return cancelled;
 }
 
 /** `BillingKey.*` webhooks: re-read the key and record what PortOne says; an issued key finishes its pending issue. */

@@ -24,10 +24,13 @@ import {
   getOrderAnswer,
   preparePayment,
   prepareBillingKeyAndPay,
+  pruneAbandoned,
   reconcile,
   type CancelOptions,
+  type PruneOptions,
   type ReconcileOptions,
   type ReconcileReport,
+  type ReconcileState,
 } from './payments.js';
 import { createPortOneGateway, PortOneRejection } from './portone.js';
 import type { CheckoutStore, OrderQuery } from './store/port.js';
@@ -42,8 +45,10 @@ export interface CheckoutServer {
   readonly ready: Promise<void>;
   /** Full or partial refund through PortOne; runs `onCancelled` once the refund is recorded. */
   cancel(paymentId: string, options: CancelOptions): Promise<Order>;
-  /** Re-syncs orders a lost webhook left PENDING or VIRTUAL_ACCOUNT_ISSUED, retries flagged refunds and due hooks. */
+  /** Re-syncs orders a lost webhook left PENDING or VIRTUAL_ACCOUNT_ISSUED, retries flagged refunds, revives stuck follow-ups, runs due hooks. */
   reconcile(options?: ReconcileOptions): Promise<ReconcileReport>;
+  /** Deletes abandoned prepares (PENDING, never started, checked by reconcile, idle for `olderThanMs`); resolves with how many. */
+  pruneAbandoned(options?: PruneOptions): Promise<number>;
   /** Ends a subscription: revokes its PortOne schedule. */
   cancelSubscription(id: string): Promise<Subscription>;
   getOrder(paymentId: string): Promise<Order | undefined>;
@@ -62,6 +67,7 @@ export interface CheckoutServer {
 interface Core {
   ctx: KitContext;
   outbox: Outbox;
+  reconcileState: ReconcileState;
 }
 
 type Handler = (core: Core, request: Request) => Promise<Response>;
@@ -105,7 +111,7 @@ export function createCheckoutServer(options: CheckoutServerOptions): CheckoutSe
     };
     const outbox = createOutbox(ctx, eventHandlers(ctx));
     outbox.start();
-    return { ctx, outbox };
+    return { ctx, outbox, reconcileState: { after: {} } };
   });
   // Surfaced through `ready` and every request; never an unhandled rejection.
   ready.catch((error: unknown) => log.error('could not open the checkout store', { error: error instanceof Error ? error : String(error) }));
@@ -175,7 +181,8 @@ export function createCheckoutServer(options: CheckoutServerOptions): CheckoutSe
     },
     ready: ready.then(() => undefined),
     cancel: (paymentId, cancelOptions) => withCore(({ ctx, outbox }) => cancelPayment(ctx, outbox, paymentId, cancelOptions)),
-    reconcile: (reconcileOptions) => withCore(({ ctx, outbox }) => reconcile(ctx, outbox, reconcileOptions)),
+    reconcile: (reconcileOptions) => withCore(({ ctx, outbox, reconcileState }) => reconcile(ctx, outbox, reconcileState, reconcileOptions)),
+    pruneAbandoned: (pruneOptions) => withCore(({ ctx }) => pruneAbandoned(ctx, pruneOptions)),
     cancelSubscription: (id) => withCore(({ ctx }) => cancelSubscription(ctx, id)),
     getOrder: (paymentId) => withCore(({ ctx }) => ctx.store.getOrder(paymentId)),
     listOrders: (query) => withCore(({ ctx }) => ctx.store.listOrders(query)),

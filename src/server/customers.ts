@@ -1,9 +1,24 @@
-// Who a prepare is for. The shop's `identifyCustomer` (its session) decides the customer id, never
-// the browser; and an earlier order or issue may only be updated by a prepare for the same customer.
+// Who a prepare is for. The shop's `beforePrepare` may turn a client away first; its
+// `identifyCustomer` (its session) decides the customer id, never the browser; and an earlier order
+// or issue may only be updated by a prepare for the same customer.
 import type { CheckoutCustomer } from '../contract.js';
 import type { KitContext } from './context.js';
 import { CheckoutError } from './errors.js';
+import type { PrepareFlow } from './options.js';
 import { checkCustomer } from './validate.js';
+
+/** The shop's `beforePrepare` (a rate limit, a bot check): its 4xx refuses the prepare, anything else it throws is the shop's bug. */
+export async function admit(ctx: KitContext, request: Request, flow: PrepareFlow): Promise<void> {
+  const hook = ctx.options.beforePrepare;
+  if (!hook) return;
+  try {
+    await hook(request, { flow });
+  } catch (error) {
+    if (error instanceof CheckoutError && error.status < 500) throw error;
+    ctx.log.error('beforePrepare threw; throw a 4xx CheckoutError to refuse a prepare', { error: error instanceof Error ? error : String(error) });
+    throw new CheckoutError('SHOP_CONFIGURATION', 'the shop could not admit this prepare (beforePrepare failed); see the server log');
+  }
+}
 
 export interface Shopper {
   /** What `identifyCustomer` answered, checked; absent without the option, or for a guest. */

@@ -26,10 +26,12 @@ export const ERROR_CODES = {
   PAYMENT_NOT_FOUND: 409,
   /** PortOne's payment exists but is not finished (`READY`). */
   PAYMENT_NOT_COMPLETED: 409,
-  /** PortOne's payment does not match the order (amount, currency, orderName, store, order id): the order is flagged and the payment refunded. */
+  /** PortOne's payment does not match the order (amount, amount paid, currency, orderName, store, order id, channel): the order is flagged and the payment refunded. */
   PAYMENT_MISMATCH: 409,
   /** The payment went through a TEST channel and `allowTestChannels` is off: flagged and refunded. */
   TEST_CHANNEL_NOT_ALLOWED: 409,
+  /** PortOne took a payment for an order the shop had cancelled unpaid (a cancelled subscription's period): flagged and refunded. */
+  ORDER_CANCELLED: 409,
   /** PortOne does not know this billing key. */
   BILLING_KEY_NOT_FOUND: 409,
   /** The billing key is not ISSUED (deleted, failed or still pending). */

@@ -63,11 +63,15 @@ async function readCounting(request: Request, limit: number): Promise<Uint8Array
   return bytes;
 }
 
-/** Reads a JSON object body. The routes that take JSON refuse other media types (a form post cannot reach them). */
+/**
+ * Reads a JSON object body. The routes that take JSON require `Content-Type: application/json`,
+ * which a browser sends cross-site only after a CORS preflight: a form post, or a `no-cors` fetch
+ * (no Content-Type, or text/plain) riding on the shopper's cookies, cannot reach them.
+ */
 export async function readJsonObject(request: Request, limit: number): Promise<Record<string, unknown>> {
   const type = request.headers.get('content-type');
-  if (type !== null && !/^application\/json\s*(;|$)/i.test(type.trim())) {
-    throw new CheckoutError('UNSUPPORTED_MEDIA_TYPE', `expected Content-Type application/json, got ${show(type)}`);
+  if (type === null || !/^application\/json\s*(;|$)/i.test(type.trim())) {
+    throw new CheckoutError('UNSUPPORTED_MEDIA_TYPE', `expected Content-Type application/json, got ${type === null ? 'none' : show(type)}`);
   }
   const text = await readText(request, limit);
   if (text.trim() === '') throw new CheckoutError('INVALID_JSON', 'expected a JSON object body, got an empty body');

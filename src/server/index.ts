@@ -11,12 +11,13 @@ export type {
   CheckoutServerOptions,
   FailedEvent,
   PaidEvent,
+  PrepareFlow,
   PriceContext,
   PricedLine,
   PricedOrder,
   VirtualAccountIssuedEvent,
 } from './options.js';
-export type { CancelOptions, ReconcileOptions, ReconcileReport } from './payments.js';
+export type { CancelOptions, PruneOptions, ReconcileOptions, ReconcileReport } from './payments.js';
 export type {
   BillingKeyIssue,
   EventStatus,

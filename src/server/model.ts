@@ -31,7 +31,7 @@ export interface FailureInfo {
 
 /** Why an order was flagged; the complete route answers with this code and message every time. */
 export interface FlagInfo {
-  code: 'PAYMENT_MISMATCH' | 'TEST_CHANNEL_NOT_ALLOWED';
+  code: 'PAYMENT_MISMATCH' | 'TEST_CHANNEL_NOT_ALLOWED' | 'BILLING_KEY_MISMATCH' | 'BILLING_KEY_NOT_ISSUED' | 'ORDER_CANCELLED';
   message: string;
   /** Set once PortOne confirmed the refund, or closed the virtual account before any deposit. */
   refundedAt?: number;
@@ -74,11 +74,13 @@ export interface Order {
   startedAt?: number;
   /** How many times a re-prepare repriced this order in place (0: as first prepared). */
   revision: number;
+  /** When `reconcile()` last asked PortOne about this order and found nothing to change. */
+  checkedAt?: number;
   createdAt: number;
   updatedAt: number;
 }
 
-export type NewOrder = Omit<Order, 'status' | 'cancelledAmount' | 'updatedAt' | 'revision' | 'startedAt'>;
+export type NewOrder = Omit<Order, 'status' | 'cancelledAmount' | 'updatedAt' | 'revision' | 'startedAt' | 'checkedAt'>;
 
 /** What a re-prepare may change on a PENDING order: everything priced, and who it is for. */
 export type OrderPricing = Pick<Order, 'orderName' | 'totalAmount' | 'currency' | 'lines'> &
@@ -87,13 +89,14 @@ export type OrderPricing = Pick<Order, 'orderName' | 'totalAmount' | 'currency' 
 /**
  * Fields a transition may set alongside the status. `cancelledAmount` only ever grows (a store
  * keeps the larger of the stored and the new value), so a stale sync never undoes a refund.
+ * `undefined` leaves a field as it is; `null` clears it.
  */
 export interface OrderPatch {
   cancelledAmount?: number;
   payMethod?: string;
   paidAt?: string;
   virtualAccount?: VirtualAccountInfo;
-  failure?: FailureInfo;
+  failure?: FailureInfo | null;
   flag?: FlagInfo;
   billingKey?: string;
   subscriptionId?: string;
@@ -136,7 +139,12 @@ export type EventStatus = 'pending' | 'running' | 'done' | 'dead';
 export interface HookEvent extends NewEvent {
   id: number;
   status: EventStatus;
+  /** How many times a runner started it. */
   attempts: number;
+  /** How many of those failed only because PortOne was unavailable: they do not count towards giving up. */
+  transientAttempts: number;
+  /** The current runner's claim, set while `running`: only that runner may record the outcome. */
+  claim?: string;
   nextAttemptAt: number;
   lastError?: string;
   createdAt: number;

@@ -5,6 +5,9 @@ import { CURRENCIES, type CartItem, type CheckoutCurrency, type CheckoutCustomer
 import type { Order, OrderLine, StoredBillingKey, Subscription } from './model.js';
 import type { CheckoutStore } from './store/port.js';
 
+/** Which prepare route a request came to. */
+export type PrepareFlow = 'payment' | 'billing-key' | 'billing-key-and-pay';
+
 /** What the browser asked to buy, handed to the shop's `priceOrder`. Prices never come from here. */
 export interface Cart {
   /** Which prepare route asks. */
@@ -145,6 +148,12 @@ export interface CheckoutServerOptions extends CheckoutHooks {
    * claim someone else's id: set it whenever customer ids stand for accounts.
    */
   identifyCustomer?: (request: Request) => CheckoutCustomer | undefined | Promise<CheckoutCustomer | undefined>;
+  /**
+   * Runs first on every prepare (`flow`: which prepare route), before anything is priced or stored:
+   * throw a 4xx `CheckoutError` to refuse it — e.g. `new CheckoutError('RATE_LIMITED', '…', { status: 429 })`
+   * when one client prepares too often. Anything else it throws is a 500 `SHOP_CONFIGURATION`.
+   */
+  beforePrepare?: (request: Request, context: { flow: PrepareFlow }) => void | Promise<void>;
   /** Billing plans by id. */
   plans?: Record<string, BillingPlan>;
   /** A store object (any adapter of the port); default: SQLite at `database`. */
@@ -155,6 +164,12 @@ export interface CheckoutServerOptions extends CheckoutHooks {
   channelKeys?: { payment?: string; billingKey?: string; billingKeyAndPay?: string };
   /** Accept payments through TEST channels. Default false: only LIVE payments are fulfilled. */
   allowTestChannels?: boolean;
+  /**
+   * Accept a payment whose `amount.paid` falls short of the order by exactly PortOne's
+   * `amount.discount` (a card company's or PortOne's promotion). Default false: what was paid must be
+   * the order's total.
+   */
+  acceptDiscounts?: boolean;
   /** Register each order's amount with PortOne at prepare, so a tampered amount fails at the PG. Default true. */
   preRegister?: boolean;
   /** Webhook URLs to pass to PortOne with each payment (`noticeUrls`). */
@@ -171,6 +186,12 @@ export interface CheckoutServerOptions extends CheckoutHooks {
   hookPollMs?: number;
   /** How long a request waits for the hooks it triggered before answering (they go on in the background). Default 10 000. */
   hookWaitMs?: number;
+  /**
+   * How long one run of a hook (or a follow-up of the kit's) may take before it counts as a failed
+   * attempt and is retried later; 0: no limit. Default 30 000. A run that timed out may still finish:
+   * make hooks idempotent with their `eventId`.
+   */
+  hookTimeoutMs?: number;
   /** What `reconcile()` treats as "left behind": orders unchanged for this long, ms. Default 10 minutes. */
   reconcileAfterMs?: number;
   /** Milliseconds since the epoch; tests pass a controllable one. Default `Date.now`. */
@@ -184,9 +205,11 @@ export interface ResolvedOptions {
   webhookSecrets: string[];
   priceOrder: CheckoutServerOptions['priceOrder'];
   identifyCustomer: CheckoutServerOptions['identifyCustomer'];
+  beforePrepare: CheckoutServerOptions['beforePrepare'];
   plans: Record<string, BillingPlan>;
   channelKeys: NonNullable<CheckoutServerOptions['channelKeys']>;
   allowTestChannels: boolean;
+  acceptDiscounts: boolean;
   preRegister: boolean;
   noticeUrls: string[];
   basePath: string;
@@ -196,6 +219,7 @@ export interface ResolvedOptions {
   hookBaseDelayMs: number;
   hookPollMs: number;
   hookWaitMs: number;
+  hookTimeoutMs: number;
   reconcileAfterMs: number;
   now: () => number;
   hooks: CheckoutHooks;
@@ -260,6 +284,9 @@ export function resolveOptions(options: CheckoutServerOptions): ResolvedOptions 
   if (options.identifyCustomer !== undefined && typeof options.identifyCustomer !== 'function') {
     fail('options.identifyCustomer', 'a function (request) => customer or undefined', { said: typeof options.identifyCustomer });
   }
+  if (options.beforePrepare !== undefined && typeof options.beforePrepare !== 'function') {
+    fail('options.beforePrepare', 'a function (request, { flow }) that throws to refuse', { said: typeof options.beforePrepare });
+  }
 
   const plans: Record<string, BillingPlan> = {};
   for (const [id, plan] of Object.entries(options.plans ?? {})) {
@@ -286,9 +313,11 @@ export function resolveOptions(options: CheckoutServerOptions): ResolvedOptions 
     webhookSecrets: [...secrets],
     priceOrder: options.priceOrder,
     identifyCustomer: options.identifyCustomer,
+    beforePrepare: options.beforePrepare,
     plans,
     channelKeys: { ...options.channelKeys },
     allowTestChannels: options.allowTestChannels === true,
+    acceptDiscounts: options.acceptDiscounts === true,
     preRegister: options.preRegister !== false,
     noticeUrls: [...(options.noticeUrls ?? [])],
     basePath,
@@ -298,6 +327,7 @@ export function resolveOptions(options: CheckoutServerOptions): ResolvedOptions 
     hookBaseDelayMs: nonNegativeInt(options.hookRetry?.baseDelayMs, 'options.hookRetry.baseDelayMs', 1_000),
     hookPollMs: nonNegativeInt(options.hookPollMs, 'options.hookPollMs', 1_000),
     hookWaitMs: nonNegativeInt(options.hookWaitMs, 'options.hookWaitMs', 10_000),
+    hookTimeoutMs: nonNegativeInt(options.hookTimeoutMs, 'options.hookTimeoutMs', 30_000),
     reconcileAfterMs: nonNegativeInt(options.reconcileAfterMs, 'options.reconcileAfterMs', 10 * 60_000),
     now: options.now ?? Date.now,
     hooks: {

@@ -1,6 +1,7 @@
 // The outbox runner. State changes write their follow-up work (the shop's hooks, the kit's own
 // PortOne calls) as events in the same transaction; this runs them after the commit. Each event is
-// claimed by one runner at a time, marked done once, and retried with backoff when it throws.
+// claimed by one runner at a time, marked done once, and retried with backoff when it throws or
+// does not finish within `hookTimeoutMs` — so one stuck hook never holds up the others.
 import { CheckoutError } from './errors.js';
 import type { KitContext } from './context.js';
 import type { EventType, HookEvent } from './model.js';
@@ -9,10 +10,14 @@ import type { EventType, HookEvent } from './model.js';
 export type EventHandler = (event: HookEvent) => Promise<readonly string[] | void>;
 
 export interface Outbox {
-  /** Runs these events now (the ones a request just enqueued) and what they enqueue in turn; waits at most `hookWaitMs`. */
+  /** Runs these events now if due (the ones a request just enqueued) and what they enqueue in turn; waits at most `hookWaitMs`. */
   run(keys: readonly string[]): Promise<void>;
-  /** Runs every event that is due (retries whose backoff passed, work a crashed runner left). */
-  runDue(): Promise<number>;
+  /**
+   * Runs every event that is due (retries whose backoff passed, work a crashed runner left). With
+   * `budgetMs`, resolves after at most about that long (plus one `hookTimeoutMs`); the rest is left
+   * to the next call or the background timer.
+   */
+  runDue(options?: { budgetMs?: number }): Promise<number>;
   start(): void;
   stop(): void;
 }
@@ -22,6 +27,31 @@ const LEASE_MS = 10 * 60_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
 /** Follow-up chains (charge → paid → schedule next…) are short; this only stops a runaway. */
 const MAX_DEPTH = 8;
+/** Due events run this many at a time: a slow hook delays only its own lane. */
+const DRAIN_LANES = 4;
+
+class HookTimeout extends Error {
+  override name = 'HookTimeout';
+}
+
+/** Rejects with HookTimeout after `ms`; the work itself goes on, its late outcome ignored. */
+function bounded<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  if (ms <= 0) return work;
+  return new Promise<T>((resolve, reject) => {
+    // Not unref'd: a script awaiting reconcile() must see the timeout rather than exit early.
+    const timer = setTimeout(() => reject(new HookTimeout(`${what} did not finish within ${ms} ms (hookTimeoutMs)`)), ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
 
 export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventHandler>): Outbox {
   const { store, log, options } = ctx;
@@ -29,24 +59,31 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
   let draining: Promise<number> | undefined;
 
   async function execute(event: HookEvent): Promise<readonly string[]> {
+    const claim = { id: event.id, claim: event.claim ?? '' };
     try {
-      const followUps = (await handlers[event.type](event)) ?? [];
-      await store.finishEvent(event.id, { status: 'done', now: options.now() });
+      const work = Promise.resolve().then(() => handlers[event.type](event));
+      const followUps = (await bounded(work, options.hookTimeoutMs, `${event.type} event ${event.key}`)) ?? [];
+      if (!(await store.finishEvent(claim, { status: 'done', now: options.now() }))) lostClaim(event);
       return followUps;
     } catch (error) {
       const message = ctx.redact(error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error)).slice(0, 1000);
+      // PortOne being down says nothing about the event: it is retried until PortOne is back.
       const transient = error instanceof CheckoutError && error.code === 'PORTONE_UNAVAILABLE';
-      if (event.attempts >= options.hookMaxAttempts) {
-        await store.finishEvent(event.id, { status: 'dead', error: message, now: options.now() });
-        log.error(`gave up on ${event.type} event ${event.key} after ${event.attempts} attempts`, { error: message });
+      const counted = event.attempts - event.transientAttempts;
+      if (!transient && counted >= options.hookMaxAttempts) {
+        if (!(await store.finishEvent(claim, { status: 'dead', error: message, now: options.now() }))) lostClaim(event);
+        else log.error(`gave up on ${event.type} event ${event.key} after ${counted} failed attempts`, { error: message });
       } else {
-        const delay = Math.min(MAX_BACKOFF_MS, options.hookBaseDelayMs * 2 ** (event.attempts - 1));
-        await store.finishEvent(event.id, { status: 'pending', nextAttemptAt: options.now() + delay, error: message });
-        log[transient ? 'info' : 'warn'](`${event.type} event ${event.key} failed (attempt ${event.attempts}); retrying in ${delay} ms`, { error: message });
+        const delay = Math.min(MAX_BACKOFF_MS, options.hookBaseDelayMs * 2 ** Math.min(30, event.attempts - 1));
+        if (!(await store.finishEvent(claim, { status: 'pending', nextAttemptAt: options.now() + delay, error: message, transient }))) lostClaim(event);
+        else log[transient ? 'info' : 'warn'](`${event.type} event ${event.key} failed (attempt ${event.attempts}); retrying in ${delay} ms`, { error: message });
       }
       return [];
     }
   }
+
+  const lostClaim = (event: HookEvent) =>
+    log.warn(`${event.type} event ${event.key}: another runner took it over after its lease expired; its outcome is that runner's to record`);
 
   async function run(keys: readonly string[], depth = 0): Promise<void> {
     if (keys.length === 0 || depth > MAX_DEPTH) return;
@@ -56,22 +93,37 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
     await run(followUps, depth + 1);
   }
 
-  async function drain(): Promise<number> {
+  /** A few lanes, each claiming one due event at a time, until none is due or the deadline passed. */
+  async function drain(deadline: number): Promise<number> {
     let total = 0;
-    for (;;) {
-      const events = await store.claimEvents({ now: options.now(), leaseMs: LEASE_MS, limit: 20 });
-      if (events.length === 0) return total;
-      for (const event of events) await run(await execute(event));
-      total += events.length;
-    }
+    const lane = async () => {
+      while (performance.now() < deadline) {
+        const [event] = await store.claimEvents({ now: options.now(), leaseMs: LEASE_MS, limit: 1 });
+        if (!event) return;
+        total++;
+        await run(await execute(event));
+      }
+    };
+    await Promise.all(Array.from({ length: DRAIN_LANES }, lane));
+    return total;
   }
 
-  function runDue(): Promise<number> {
+  function runDue(runOptions: { budgetMs?: number } = {}): Promise<number> {
+    const budget = runOptions.budgetMs;
     // One drain at a time per kit; other kit instances coordinate through the store's claims.
-    draining ??= drain().finally(() => {
-      draining = undefined;
+    if (!draining) {
+      draining = drain(budget === undefined ? Infinity : performance.now() + budget).finally(() => {
+        draining = undefined;
+      });
+      return draining;
+    }
+    if (budget === undefined) return draining;
+    // Joining a drain that has no deadline: wait for it only as long as the budget.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const gaveUp = new Promise<number>((resolve) => {
+      timer = setTimeout(() => resolve(0), budget);
     });
-    return draining;
+    return Promise.race([draining, gaveUp]).finally(() => clearTimeout(timer));
   }
 
   /**

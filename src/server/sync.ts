@@ -6,9 +6,24 @@ import { isUnrecognizedPayment } from '@portone/server-sdk/payment';
 import type { OrderStatus } from '../contract.js';
 import type { KitContext } from './context.js';
 import { CheckoutError } from './errors.js';
-import type { NewEvent, Order, OrderPatch } from './model.js';
+import { readBillingKey, storedKey } from './keys.js';
+import type { NewEvent, Order, OrderPatch, StoredBillingKey, Subscription } from './model.js';
 import { PortOneRejection } from './portone.js';
-import { cancellationsOf, failureOf, payMethodOf, verifyPayment, virtualAccountOf, type KnownPayment, type Verdict } from './verify.js';
+import type { OrderTransition } from './store/port.js';
+import {
+  cancellationsOf,
+  describe,
+  failureOf,
+  maskKey,
+  payMethodOf,
+  verifyBillingKey,
+  verifyPayment,
+  virtualAccountOf,
+  type KnownBillingKeyInfo,
+  type KnownPayment,
+  type Verdict,
+  type VerificationPolicy,
+} from './verify.js';
 
 export interface SyncOutcome {
   /** The order after the sync. */
@@ -57,8 +72,8 @@ export async function syncPayment(ctx: KitContext, paymentId: string, known?: Or
   const order = known ?? (await getOrderOrThrow(ctx, paymentId));
   const payment = await readPayment(ctx, paymentId);
   if (!payment) return { order, events: [] };
-  const track = { attempted: false, noteStarted: options.noteStarted === true };
-  const events = await decide(ctx, order, payment, track);
+  const track = { attempted: false };
+  const events = await decide(ctx, order, payment, track, options);
   const after = track.attempted ? ((await ctx.store.getOrder(paymentId)) ?? order) : order;
   return { order: after, payment, events };
 }
@@ -69,25 +84,65 @@ export interface SyncOptions {
    * The webhook route and reconcile do; complete does not, so its refusal changes nothing.
    */
   noteStarted?: boolean;
+  /** The billing key the caller just read from PortOne (billing-key-and-pay's complete): not read again. */
+  knownKey?: KnownBillingKeyInfo;
 }
 
+/** The policy a payment for this order is checked against; the channel is the one configured for its flow. */
+export function policyFor(ctx: KitContext, order: Pick<Order, 'kind'>): VerificationPolicy {
+  const { channelKeys } = ctx.options;
+  // Periods of a subscription are charged by the kit itself, on the channel the key was verified for.
+  const channelKey = order.kind === 'payment' ? channelKeys.payment : order.kind === 'billing-key-and-pay' ? channelKeys.billingKeyAndPay : undefined;
+  return { storeId: ctx.options.portone.storeId, allowTestChannels: ctx.options.allowTestChannels, acceptDiscounts: ctx.options.acceptDiscounts, channelKey };
+}
+
+/** The shop closed this order before PortOne charged it (a cancelled subscription's period): nothing was ever paid for it. */
+const closedUnpaid = (order: Order): boolean => order.status === 'CANCELLED' && order.cancelledAmount === 0 && order.paidAt === undefined;
+
+const chargedAfterClosing = (order: Order, payment: KnownPayment): Refusal => ({
+  ok: false,
+  code: 'ORDER_CANCELLED',
+  mismatches: [{ field: 'status', expected: 'no payment', got: JSON.stringify(payment.status) }],
+  message: `PortOne charged payment ${order.paymentId} for order ${order.orderId}, which the shop had cancelled${order.failure?.reason ? ` (${order.failure.reason})` : ''}: expected no payment, got ${payment.status}`,
+});
+
+type Refusal = Exclude<Verdict, { ok: true }>;
+
 /** Moves the order to match the payment; returns the keys of the events it enqueued, and notes whether it tried a change. */
-async function decide(ctx: KitContext, order: Order, payment: KnownPayment, track: { attempted: boolean; noteStarted: boolean }): Promise<string[]> {
-  const policy = { storeId: ctx.options.portone.storeId, allowTestChannels: ctx.options.allowTestChannels };
+async function decide(ctx: KitContext, order: Order, payment: KnownPayment, track: { attempted: boolean }, options: SyncOptions): Promise<string[]> {
+  const policy = policyFor(ctx, order);
   const paymentId = order.paymentId;
   const now = ctx.options.now();
   const snapshot = { payment };
-  const move = async (from: readonly OrderStatus[], to: OrderStatus, patch: OrderPatch, events: NewEvent[]): Promise<string[]> => {
+  const move = async (from: readonly OrderStatus[], to: OrderStatus, patch: OrderPatch, events: NewEvent[], extra: Pick<OrderTransition, 'billingKey' | 'subscription'> = {}): Promise<string[]> => {
     // Statuses only move forward: if the order is already past `from`, nothing to try (the store's CAS still guards races).
     if (!from.includes(order.status)) return [];
     track.attempted = true;
-    const won = await ctx.store.transition({ paymentId, from, to, patch, events, now });
+    const won = await ctx.store.transition({ paymentId, from, to, patch, events, now, ...extra });
     if (won) ctx.log.info(`order ${order.orderId}: ${order.status} → ${to}`, { paymentId, paymentStatus: payment.status });
     return won ? events.map((e) => e.key) : [];
   };
-  const refuse = (verdict: Exclude<Verdict, { ok: true }>): Promise<string[]> => {
+  const refuse = (verdict: Refusal, from: readonly OrderStatus[] = UNPAID): Promise<string[]> => {
     track.attempted = true;
-    return flag(ctx, order, payment, verdict);
+    return flag(ctx, order, payment, verdict, from);
+  };
+  /** Money was taken and matches the order: paid, with everything that goes with it in the same transition. */
+  const pay = async (to: 'PAID' | 'PARTIAL_CANCELLED', patch: OrderPatch, later: NewEvent[]): Promise<string[]> => {
+    if (!UNPAID.includes(order.status)) return [];
+    const events: NewEvent[] = [{ key: `paid:${paymentId}`, type: 'paid', paymentId, payload: { payment } }];
+    if (order.kind !== 'billing-key-and-pay') {
+      if (order.subscriptionId) events.push(advance(order));
+      return move(UNPAID, to, patch, [...events, ...later]);
+    }
+    // Billing-key-and-pay: the key that paid is verified and stored, and a plan's subscription
+    // created, in the same transition — whoever gets here (complete, a webhook, reconcile).
+    const keyed = await keyedPayment(ctx, order, payment, options.knownKey);
+    if (!keyed.ok) return refuse(keyed);
+    const issued: NewEvent = { key: `billing-key-issued:${keyed.key.billingKey}`, type: 'billing-key-issued', paymentId, payload: { billingKey: keyed.key.billingKey } };
+    return move(UNPAID, to, { ...patch, billingKey: keyed.key.billingKey }, [issued, ...events, ...(keyed.subscription ? [advance(order)] : []), ...later], {
+      billingKey: keyed.key,
+      ...(keyed.subscription ? { subscription: keyed.subscription } : {}),
+    });
   };
 
   if (order.status === 'FLAGGED') {
@@ -100,7 +155,7 @@ async function decide(ctx: KitContext, order: Order, payment: KnownPayment, trac
     case 'PAY_PENDING':
       // Nothing to settle yet: the window is open, or the PG is still deciding (a webhook follows).
       // Only noted once, so the order counts as started and a re-prepare leaves it alone.
-      if (track.noteStarted && order.status === 'PENDING' && order.startedAt === undefined) {
+      if (options.noteStarted && order.status === 'PENDING' && order.startedAt === undefined) {
         track.attempted = true;
         await ctx.store.transition({ paymentId, from: ['PENDING'], to: 'PENDING', patch: { startedAt: now }, now });
       }
@@ -115,9 +170,10 @@ async function decide(ctx: KitContext, order: Order, payment: KnownPayment, trac
     }
 
     case 'PAID': {
+      if (closedUnpaid(order)) return refuse(chargedAfterClosing(order, payment), ['CANCELLED']);
       const verdict = verifyPayment(order, payment, policy);
       if (!verdict.ok) return refuse(verdict);
-      return move(UNPAID, 'PAID', paidPatch(payment), paidEvents(order, payment));
+      return pay('PAID', paidPatch(payment), []);
     }
 
     case 'FAILED': {
@@ -140,14 +196,82 @@ async function decide(ctx: KitContext, order: Order, payment: KnownPayment, trac
       if (order.status === 'PAID' || order.status === 'PARTIAL_CANCELLED') {
         return move(['PAID', 'PARTIAL_CANCELLED'], payment.status, { cancelledAmount }, cancellationEvents);
       }
-      if (order.status === 'CANCELLED') return [];
+      if (order.status === 'CANCELLED') {
+        // Money still held for an order the shop closed unpaid: refunded like any refused payment.
+        return payment.status === 'PARTIAL_CANCELLED' && closedUnpaid(order) ? refuse(chargedAfterClosing(order, payment), ['CANCELLED']) : [];
+      }
       // Paid and refunded before the kit saw it paid.
       if (payment.status === 'CANCELLED') return move(UNPAID, 'CANCELLED', { cancelledAmount }, []);
       const verdict = verifyPayment(order, payment, policy);
       if (!verdict.ok) return refuse(verdict);
-      return move(UNPAID, 'PARTIAL_CANCELLED', { ...paidPatch(payment), cancelledAmount }, [...paidEvents(order, payment), ...cancellationEvents]);
+      return pay('PARTIAL_CANCELLED', { ...paidPatch(payment), cancelledAmount }, cancellationEvents);
     }
   }
+}
+
+const advance = (order: Order): NewEvent => ({
+  key: `advance-subscription:${order.paymentId}`,
+  type: 'advance-subscription',
+  paymentId: order.paymentId,
+  payload: { subscriptionId: order.subscriptionId },
+});
+
+type Keyed = { ok: true; key: StoredBillingKey; subscription?: Subscription } | Refusal;
+
+/**
+ * The billing key a billing-key-and-pay payment was made with, verified like any key (issued, this
+ * store, the order's customer, the configured channel), and for a plan the subscription it starts.
+ * A key that does not verify makes the payment one the kit will not keep.
+ */
+async function keyedPayment(ctx: KitContext, order: Order, payment: KnownPayment, known: KnownBillingKeyInfo | undefined): Promise<Keyed> {
+  const customerId = order.customer?.customerId;
+  const billingKey = payment.billingKey;
+  if (billingKey === undefined || customerId === undefined) {
+    const mismatch = { field: 'billingKey', expected: 'the key issued with the payment', got: 'nothing' };
+    return { ok: false, code: 'BILLING_KEY_MISMATCH', mismatches: [mismatch], message: `payment ${order.paymentId}: expected PortOne to report the billing key issued with it, got none` };
+  }
+  let info = known?.billingKey === billingKey ? known : undefined;
+  if (!info) {
+    try {
+      info = await readBillingKey(ctx, billingKey);
+    } catch (error) {
+      if (!(error instanceof CheckoutError && (error.code === 'BILLING_KEY_NOT_FOUND' || error.code === 'BILLING_KEY_NOT_ISSUED'))) throw error;
+      const code = error.code === 'BILLING_KEY_NOT_FOUND' ? 'BILLING_KEY_MISMATCH' : 'BILLING_KEY_NOT_ISSUED';
+      return { ok: false, code, mismatches: [{ field: 'billingKey', expected: 'a key PortOne issued', got: maskKey(billingKey) }], message: `payment ${order.paymentId}: ${error.message}` };
+    }
+  }
+  const verdict = verifyBillingKey(info, {
+    storeId: ctx.options.portone.storeId,
+    customerId,
+    allowTestChannels: ctx.options.allowTestChannels,
+    ...(ctx.options.channelKeys.billingKeyAndPay ? { channelKey: ctx.options.channelKeys.billingKeyAndPay } : {}),
+  });
+  if (!verdict.ok) return verdict;
+  const now = ctx.options.now();
+  const key = storedKey(info, customerId, now);
+  if (order.plan === undefined || order.subscriptionId === undefined) return { ok: true, key };
+  const plan = ctx.options.plans[order.plan];
+  if (!plan) throw new Error(`plan ${JSON.stringify(order.plan)} of order ${order.paymentId} is no longer in options.plans`);
+  if (plan.amount !== order.totalAmount || plan.currency !== order.currency) {
+    // The first period is the plan's price, nothing else (an order priced otherwise never starts one).
+    const mismatch = { field: 'amount.total', expected: `${plan.amount} ${plan.currency} (plan ${order.plan})`, got: `${order.totalAmount} ${order.currency}` };
+    return { ok: false, code: 'PAYMENT_MISMATCH', mismatches: [mismatch], message: `order ${order.paymentId} was not priced at its plan: ${describe([mismatch])}` };
+  }
+  const subscription: Subscription = {
+    id: order.subscriptionId,
+    customerId,
+    plan: order.plan,
+    billingKey: info.billingKey,
+    status: 'INCOMPLETE',
+    amount: plan.amount,
+    currency: plan.currency,
+    nextPaymentId: order.paymentId,
+    nextChargeAt: order.createdAt,
+    paidPeriods: 0,
+    createdAt: order.createdAt,
+    updatedAt: now,
+  };
+  return { ok: true, key, subscription };
 }
 
 function paidPatch(payment: KnownPayment): OrderPatch {
@@ -156,16 +280,9 @@ function paidPatch(payment: KnownPayment): OrderPatch {
     payMethod: payMethodOf(payment),
     virtualAccount: virtualAccountOf(payment),
     billingKey: payment.billingKey,
+    // An earlier window's failure (cancelled, declined) is history once the order is paid.
+    failure: null,
   });
-}
-
-function paidEvents(order: Order, payment: KnownPayment): NewEvent[] {
-  const paymentId = order.paymentId;
-  const events: NewEvent[] = [{ key: `paid:${paymentId}`, type: 'paid', paymentId, payload: { payment } }];
-  if (order.subscriptionId) {
-    events.push({ key: `advance-subscription:${paymentId}`, type: 'advance-subscription', paymentId, payload: { subscriptionId: order.subscriptionId } });
-  }
-  return events;
 }
 
 const compactPatch = (patch: { [K in keyof OrderPatch]: OrderPatch[K] | undefined }): OrderPatch => {
@@ -175,12 +292,12 @@ const compactPatch = (patch: { [K in keyof OrderPatch]: OrderPatch[K] | undefine
 };
 
 /** A payment that does not match its order is never fulfilled: the order is flagged, money taken is refunded, an open virtual account closed. */
-async function flag(ctx: KitContext, order: Order, payment: KnownPayment, verdict: Exclude<Verdict, { ok: true }>): Promise<string[]> {
+async function flag(ctx: KitContext, order: Order, payment: KnownPayment, verdict: Refusal, from: readonly OrderStatus[]): Promise<string[]> {
   const paymentId = order.paymentId;
   const events = settleEvents(paymentId, payment);
   const won = await ctx.store.transition({
     paymentId,
-    from: UNPAID,
+    from,
     to: 'FLAGGED',
     patch: { flag: { code: verdict.code, message: verdict.message } },
     events,
@@ -241,7 +358,8 @@ export async function refundFlagged(ctx: KitContext, paymentId: string): Promise
     if (payment.status === 'VIRTUAL_ACCOUNT_ISSUED') {
       await ctx.portone.closeVirtualAccount(paymentId);
     } else if (payment.status === 'PAID' || payment.status === 'PARTIAL_CANCELLED') {
-      const remaining = payment.amount.total - payment.amount.cancelled;
+      // What PortOne holds: a short deposit is refunded as deposited.
+      const remaining = payment.amount.paid - payment.amount.cancelled;
       await ctx.portone.cancel({ paymentId, reason, currentCancellableAmount: remaining });
       ctx.log.warn(`refunded flagged payment ${paymentId} (${remaining} ${payment.currency})`, { paymentId });
     }

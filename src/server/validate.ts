@@ -122,11 +122,16 @@ function optionalId(body: Body, field: string): string | undefined {
   return value === undefined || value === null ? undefined : checkId(value, field);
 }
 
-/** With a plan, the cart may be left out: the plan is then the price. */
+/** With a plan the plan is the price, so there is no cart; without one, a cart as for payments. */
 export function prepareBillingKeyAndPayRequest(body: Body, plans: Record<string, unknown>): PrepareBillingKeyAndPayRequest {
   const p = plan(body, plans);
   const out: PrepareBillingKeyAndPayRequest = prepareRequest(body, p === undefined);
-  if (p !== undefined) out.plan = p;
+  if (p !== undefined) {
+    // A cart priced on its own would make the first period cost whatever the cart costs.
+    if (out.items !== undefined) invalid('items', `no cart with a plan (plan ${JSON.stringify(p)} is the price of the first period)`, out.items);
+    if (out.orderId !== undefined) invalid('orderId', `no shop order with a plan (plan ${JSON.stringify(p)} is the price of the first period)`, out.orderId);
+    out.plan = p;
+  }
   return out;
 }
 
@@ -144,7 +149,10 @@ export function prepareBillingKeyRequest(body: Body, plans: Record<string, unkno
 function billingKey(body: Body): string {
   const value = body.billingKey;
   if (typeof value !== 'string') return invalid('billingKey', 'the billing key PortOne issued (a string)', value);
-  if (value.length === 0 || value.length > 200 || !/^[\x21-\x7e]+$/.test(value)) return invalid('billingKey', '1–200 printable ASCII characters', value);
+  // It becomes a path segment of GET /billing-keys/{key}: "." and ".." would name another resource.
+  if (value.length === 0 || value.length > 200 || !/^[\x21-\x7e]+$/.test(value) || /[/\\]/.test(value) || value === '.' || value.includes('..')) {
+    return invalid('billingKey', '1–200 printable ASCII characters without "/", "\\" or ".." (the key PortOne issued)', value);
+  }
   if (value === 'NEEDS_CONFIRMATION') return invalid('billingKey', 'an issued billing key (manual confirmation is not supported)', value);
   return value;
 }

@@ -10,6 +10,10 @@ export interface VerificationPolicy {
   storeId: string;
   /** Accept payments made through TEST channels. */
   allowTestChannels: boolean;
+  /** The channel the payment must have gone through, when the shop configured one for the order's flow. */
+  channelKey?: string | undefined;
+  /** Accept `amount.paid` short of the total by exactly `amount.discount` (a promotion). Default false. */
+  acceptDiscounts?: boolean | undefined;
 }
 
 export interface Mismatch {
@@ -39,7 +43,10 @@ export function orderIdOf(customData: string | undefined): string | undefined {
   return undefined;
 }
 
-/** Checks what money and identity depend on: store, amount, tax-free part, currency, name, order id, billing key, channel type. */
+/**
+ * Checks what money and identity depend on: store, amount (and, once money was taken, that what was
+ * paid covers it), tax-free part, currency, name, order id, billing key, channel and channel type.
+ */
 export function verifyPayment(order: Order, payment: KnownPayment, policy: VerificationPolicy): Verdict {
   const mismatches: Mismatch[] = [];
   const check = (field: string, expected: unknown, got: unknown) => {
@@ -48,11 +55,22 @@ export function verifyPayment(order: Order, payment: KnownPayment, policy: Verif
   check('id', order.paymentId, payment.id);
   check('storeId', policy.storeId, payment.storeId);
   check('amount.total', order.totalAmount, payment.amount?.total);
+  if (payment.status === 'PAID' || payment.status === 'PARTIAL_CANCELLED') {
+    // A total that matches is not enough: a short deposit into a virtual account is PAID too.
+    const paid = payment.amount?.paid;
+    const discount = policy.acceptDiscounts ? (payment.amount?.discount ?? 0) : 0;
+    if (paid === undefined || paid + discount !== order.totalAmount) {
+      const expected = discount > 0 ? `${order.totalAmount - discount} (the total less the discount of ${discount})` : shown(order.totalAmount);
+      mismatches.push({ field: 'amount.paid', expected, got: shown(paid) });
+    }
+  }
   check('amount.taxFree', order.taxFreeAmount ?? 0, payment.amount?.taxFree ?? 0);
   check('currency', order.currency, payment.currency);
   check('orderName', order.orderName, payment.orderName);
   check('customData.orderId', order.orderId, orderIdOf(payment.customData));
   if (order.billingKey !== undefined && payment.billingKey !== undefined) check('billingKey', order.billingKey, payment.billingKey);
+  // The browser names the channel: a shop that configured one accepts no other.
+  if (policy.channelKey !== undefined) check('channel.key', policy.channelKey, payment.channel?.key);
   if (mismatches.length > 0) {
     return {
       ok: false,

@@ -150,7 +150,7 @@ test('a hook that never succeeds gives up after maxAttempts and says so in the l
   }
   const [event] = await env.kit.listEvents({ paymentId: prepared.paymentId });
   assert.deepEqual([event?.status, event?.attempts, event?.lastError], ['dead', 3, 'always down']);
-  assert.ok(env.logs.some((l) => l.startsWith(`error gave up on paid event paid:${prepared.paymentId} after 3 attempts`)));
+  assert.ok(env.logs.some((l) => l.startsWith(`error gave up on paid event paid:${prepared.paymentId} after 3 failed attempts`)));
 });
 
 test('PortOne failing 30% of requests, its webhooks lost: after reconcile() no order is lost', async (t) => {

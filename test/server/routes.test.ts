@@ -368,11 +368,11 @@ test('priceOrder gets the flow, the cart and the request (e.g. for the shop sess
   });
   const payment = await call(kit, post('/payments/prepare', { items: [{ id: 'beans', quantity: 1 }], payMethod: 'CARD', customer: { fullName: 'from the browser' } }, { headers: { 'x-member': 'member-7' } }));
   assert.deepEqual(payment.body.customer, { customerId: 'member-7', fullName: '회원' }, "the shop's customer wins over the browser's");
-  const bkp = await call(kit, post('/billing-key-and-pay/prepare', { items: [{ id: 'beans', quantity: 1 }], plan: 'monthly' }));
+  const bkp = await call(kit, post('/billing-key-and-pay/prepare', { items: [{ id: 'beans', quantity: 1 }] }));
   assert.equal(bkp.status, 200);
   assert.deepEqual(carts.map((c) => [c.flow, c.items, c.payMethod, c.plan]), [
     ['payment', [{ id: 'beans', quantity: 1 }], 'CARD', undefined],
-    ['billing-key-and-pay', [{ id: 'beans', quantity: 1 }], undefined, 'monthly'],
+    ['billing-key-and-pay', [{ id: 'beans', quantity: 1 }], undefined, undefined],
   ]);
   assert.ok(carts.every((c) => c.request instanceof Request));
   // With a plan and no cart, the plan is the price and priceOrder is not asked.

@@ -156,20 +156,26 @@ test('updatePendingIssue changes details only while PENDING, for the same custom
   assert.deepEqual((await store.getIssue('i1'))?.customer, { customerId: 'cus_x', fullName: '김하나' });
 });
 
-test('migration 2 indexes the customer of orders written before it', async (t) => {
+test('migrations 2 and 3 upgrade a version-1 database: customers indexed, orders reconcilable, events claimable', async (t) => {
   const path = tempFile(t);
   const store = createSqliteStore({ path });
   await store.createOrder(order('old', { customer: { customerId: 'kim', fullName: '김하나' } }));
+  await store.transition({ paymentId: 'old', from: ['PENDING'], to: 'PENDING', events: [{ key: 'e1', type: 'paid', paymentId: 'old', payload: {} }], now: 1_000 });
   await store.close();
-  // Back to what a version-1 database looked like: no customer column, migration 2 not applied.
+  // Back to what a version-1 database looked like: migrations 2 and 3 not applied.
   const db = new Database(path);
   db.exec(`DROP INDEX orders_customer; ALTER TABLE orders DROP COLUMN customer_id; ALTER TABLE orders DROP COLUMN customer_assigned;
     ALTER TABLE orders DROP COLUMN started_at; ALTER TABLE orders DROP COLUMN revision; ALTER TABLE billing_key_issues DROP COLUMN customer_assigned;
+    DROP INDEX orders_reconcile; ALTER TABLE orders DROP COLUMN checked_at; ALTER TABLE events DROP COLUMN claim; ALTER TABLE events DROP COLUMN transient_attempts;
     DELETE FROM kit_migrations WHERE version >= 2`);
   db.close();
   const reopened = createSqliteStore({ path });
   t.after(() => reopened.close());
   assert.deepEqual((await reopened.listOrders({ customerId: 'kim' })).map((o) => [o.paymentId, o.revision]), [['old', 0]]);
+  const query = { status: 'PENDING' as const, activeFrom: 0, activeTo: 2_000, now: 2_000, maxRecheckMs: 1, limit: 10 };
+  assert.deepEqual((await reopened.listOrdersToReconcile(query)).map((o) => o.paymentId), ['old']);
+  const [event] = await reopened.claimEvents({ now: 1_000, leaseMs: 10, limit: 1 });
+  assert.deepEqual([event?.key, event?.transientAttempts, typeof event?.claim], ['e1', 0, 'string']);
 });
 
 test('events are claimed by one runner, retried when due, taken over when a lease expires', async (t) => {
@@ -183,17 +189,75 @@ test('events are claimed by one runner, retried when due, taken over when a leas
   assert.equal(claimed.attempts, 1);
   assert.equal(claimed.status, 'running');
   assert.equal((await store.claimEvents({ now: 149, leaseMs: 50, limit: 10 })).length, 0, 'held while the lease runs');
-  const taken = await store.claimEvents({ now: 150, leaseMs: 50, limit: 10 });
-  assert.equal(taken[0]?.attempts, 2, 'an expired lease is taken over');
-  await store.finishEvent(taken[0]!.id, { status: 'pending', nextAttemptAt: 500, error: 'hook threw: boom' });
+  const taken = (await store.claimEvents({ now: 150, leaseMs: 50, limit: 10 }))[0]!;
+  assert.equal(taken.attempts, 2, 'an expired lease is taken over');
+  assert.notEqual(taken.claim, claimed.claim, 'with a new claim');
+  // The runner whose lease expired finishes late: its outcome is not recorded over the new runner's.
+  assert.equal(await store.finishEvent({ id: claimed.id, claim: claimed.claim! }, { status: 'done', now: 160 }), false);
+  assert.equal((await store.listEvents())[0]?.status, 'running');
+  assert.equal(await store.finishEvent({ id: taken.id, claim: taken.claim! }, { status: 'pending', nextAttemptAt: 500, error: 'hook threw: boom' }), true);
   assert.equal((await store.claimEvents({ now: 499, leaseMs: 50, limit: 10 })).length, 0, 'not before its backoff');
-  assert.equal((await store.claimEvents({ now: 499, leaseMs: 50, limit: 10, keys: ['paid:p1'] })).length, 1, 'named keys run now');
+  assert.equal((await store.claimEvents({ now: 499, leaseMs: 50, limit: 10, keys: ['paid:p1'] })).length, 0, 'named keys are not hurried either');
+  const [again] = await store.claimEvents({ now: 500, leaseMs: 50, limit: 10, keys: ['paid:p1'] });
+  assert.equal(again?.attempts, 3);
   const [event] = await store.listEvents();
   assert.equal(event?.lastError, 'hook threw: boom');
-  await store.finishEvent(event!.id, { status: 'done', now: 600 });
+  assert.equal(await store.finishEvent({ id: again!.id, claim: again!.claim! }, { status: 'done', now: 600 }), true);
+  assert.equal(await store.finishEvent({ id: again!.id, claim: again!.claim! }, { status: 'dead', error: 'late', now: 700 }), false, 'a claim is used once');
   assert.equal((await store.claimEvents({ now: 10_000, leaseMs: 50, limit: 10 })).length, 0, 'done is done');
   assert.equal((await store.claimEvents({ now: 10_000, leaseMs: 50, limit: 10, keys: ['paid:p1'] })).length, 0);
   assert.deepEqual((await store.listEvents({ statuses: ['done'] })).map((e) => e.doneAt), [600]);
+});
+
+test('transient failures are counted apart; dead events of the kit are revived with fresh attempts', async (t) => {
+  const store = createSqliteStore({ path: ':memory:' });
+  t.after(() => store.close());
+  await store.createOrder(order('p1'));
+  const events = [
+    { key: 'schedule-period:p1', type: 'schedule-period' as const, paymentId: 'p1', payload: {} },
+    { key: 'paid:p1', type: 'paid' as const, paymentId: 'p1', payload: {} },
+  ];
+  await store.transition({ paymentId: 'p1', from: ['PENDING'], to: 'PAID', events, now: 1 });
+  let claimed = await store.claimEvents({ now: 1, leaseMs: 50, limit: 10 });
+  for (const e of claimed) await store.finishEvent({ id: e.id, claim: e.claim! }, { status: 'pending', nextAttemptAt: 2, error: 'PortOne unavailable', transient: true });
+  claimed = await store.claimEvents({ now: 2, leaseMs: 50, limit: 10 });
+  assert.deepEqual(claimed.map((e) => [e.attempts, e.transientAttempts]), [[2, 1], [2, 1]]);
+  for (const e of claimed) await store.finishEvent({ id: e.id, claim: e.claim! }, { status: 'dead', error: 'gave up', now: 3 });
+  assert.equal(await store.reviveEvents({ types: ['schedule-period', 'charge-first-period'], now: 4 }), 1, 'only the kit follow-ups named');
+  const [revived] = await store.claimEvents({ now: 4, leaseMs: 50, limit: 10 });
+  assert.deepEqual([revived?.key, revived?.attempts, revived?.transientAttempts], ['schedule-period:p1', 1, 0]);
+  assert.equal((await store.listEvents({ statuses: ['dead'] }))[0]?.key, 'paid:p1', "the shop's hooks stay dead");
+});
+
+test('orders to reconcile: oldest activity first, after a cursor, skipping those checked recently; abandoned ones pruned', async (t) => {
+  const store = createSqliteStore({ path: ':memory:' });
+  t.after(() => store.close());
+  for (const [id, at] of [['a', 10], ['b', 20], ['c', 30], ['d', 40]] as const) await store.createOrder(order(id, { createdAt: at }));
+  await store.createOrder(order('scheduled', { kind: 'subscription', dueAt: 25, createdAt: 1 }));
+  const query = { status: 'PENDING' as const, activeFrom: 0, activeTo: 100, now: 100, maxRecheckMs: 1_000, limit: 3 };
+  const ids = async (q: Partial<typeof query> & { after?: { activity: number; paymentId: string } } = {}) =>
+    (await store.listOrdersToReconcile({ ...query, ...q })).map((o) => o.paymentId);
+  assert.deepEqual(await ids(), ['a', 'b', 'scheduled'], 'by activity: a scheduled charge counts from its due time');
+  assert.deepEqual(await ids({ after: { activity: 25, paymentId: 'scheduled' } }), ['c', 'd']);
+  assert.deepEqual(await ids({ activeFrom: 15, activeTo: 31 }), ['b', 'scheduled', 'c']);
+  // a checked at 50, idle for 40 then: due again at 90; b checked at 90, idle for 70: due at 160, capped at 1090.
+  await store.noteChecked('a', 50);
+  await store.noteChecked('b', 90);
+  assert.equal((await store.getOrder('a'))?.updatedAt, 10, 'a check is not activity');
+  assert.deepEqual(await ids({ now: 89 }), ['scheduled', 'c', 'd']);
+  assert.deepEqual(await ids({ now: 90 }), ['a', 'scheduled', 'c']);
+  assert.deepEqual(await ids({ now: 159, limit: 10 }), ['a', 'scheduled', 'c', 'd']);
+  assert.deepEqual(await ids({ now: 160, limit: 10 }), ['a', 'b', 'scheduled', 'c', 'd']);
+  assert.deepEqual(await ids({ now: 160, limit: 10, maxRecheckMs: 30 }), ['a', 'b', 'scheduled', 'c', 'd']);
+  assert.deepEqual(await ids({ now: 119, limit: 10, maxRecheckMs: 30 }), ['a', 'b', 'scheduled', 'c', 'd'].filter((id) => id !== 'b'));
+
+  // Pruning: only never-started PENDING orders reconcile checked, idle before the cutoff; never a period.
+  await store.noteChecked('c', 90);
+  await store.noteChecked('scheduled', 90);
+  await store.transition({ paymentId: 'd', from: ['PENDING'], to: 'PENDING', patch: { startedAt: 45 }, now: 45 });
+  await store.noteChecked('d', 90);
+  assert.equal(await store.pruneAbandoned({ before: 41, limit: 100 }), 3);
+  assert.deepEqual((await store.listOrders()).map((o) => o.paymentId).sort(), ['d', 'scheduled']);
 });
 
 test('webhook claims: new, duplicate, in progress, and a failed or abandoned one claimed again', async (t) => {

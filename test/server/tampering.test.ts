@@ -4,6 +4,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CART, eventually, startEnv, type Env } from './harness.js';
 
+/**
+ * A deposit of less than the account asks for, which PortOne may report as PAID with `amount.paid`
+ * short. The sandbox keeps the account open on a short deposit unless told to take it.
+ */
+async function shortDeposit(env: Env, paymentId: string, amount: number) {
+  const deposit = env.sandbox.deposit as (id: string, amount: number, options?: { partial?: boolean }) => ReturnType<Env['sandbox']['deposit']>;
+  return (await deposit(paymentId, amount, { partial: true })) as { status: string; amount: { total: number; paid: number } };
+}
+
 /** The payment was taken, then refused: order FLAGGED, PortOne payment CANCELLED with the reason, no onPaid. */
 async function assertRefused(env: Env, paymentId: string, answer: { status: number; body: any }, code: string, message: RegExp) {
   assert.equal(answer.status, 409, JSON.stringify(answer.body));
@@ -48,17 +57,33 @@ test('currency changed: flagged and refunded', async (t) => {
   await assertRefused(env, prepared.paymentId, await env.post('/payments/complete', result), 'PAYMENT_MISMATCH', /currency expected "KRW", got "USD"/);
 });
 
-test("another order's paymentId reused: completing a paid order's id for a new cart fulfils nothing new", async (t) => {
+test("another order's paymentId reused: the expensive cart's window under a paid order's id is refused, and completing fulfils nothing new", async (t) => {
   const env = await startEnv(t);
   const cheap = await env.checkout({ items: [{ id: 'sticker', quantity: 1 }] });
   assert.equal(cheap.complete.body.order.status, 'PAID');
   const expensive = await env.prepare({ items: [{ id: 'beans', quantity: 3 }] });
-  // The browser sends the old, paid id with the new order's complete: the answer is about the old order only.
-  const answer = await env.post('/payments/complete', { ...cheap.result, paymentId: cheap.prepared.paymentId });
-  assert.equal(answer.body.order.paymentId, cheap.prepared.paymentId);
-  assert.equal(answer.body.order.totalAmount, 1_500);
+  // The browser opens the expensive order's window with the paid order's id…
+  await assert.rejects(env.pay({ ...expensive, paymentId: cheap.prepared.paymentId }), (error: { code?: string }) => error.code === 'PaymentAlreadyPaid');
+  // …then claims the expensive order was paid, by its own id with the old transaction, and by the old id.
+  const claimed = await env.post('/payments/complete', { paymentId: expensive.paymentId, txId: cheap.result.txId });
+  assert.equal(claimed.status, 409);
+  assert.equal(claimed.body.code, 'PAYMENT_NOT_FOUND');
+  const old = await env.post('/payments/complete', { paymentId: cheap.prepared.paymentId, txId: cheap.result.txId });
+  assert.deepEqual([old.body.order.paymentId, old.body.order.totalAmount], [cheap.prepared.paymentId, 1_500]);
   assert.equal((await env.kit.getOrder(expensive.paymentId))?.status, 'PENDING');
   assert.deepEqual(env.hooks.paid.map((e) => e.order.paymentId), [cheap.prepared.paymentId]);
+});
+
+test("another order's unpaid paymentId reused (no pre-registration): the expensive cart paid under the cheap order's id is flagged and refunded", async (t) => {
+  const env = await startEnv(t, { kit: { preRegister: false } });
+  const cheap = await env.prepare({ items: [{ id: 'sticker', quantity: 1 }] });
+  const expensive = await env.prepare({ items: [{ id: 'beans', quantity: 3 }] });
+  const result = await env.pay({ ...expensive, paymentId: cheap.paymentId });
+  assert.equal(result.paymentId, cheap.paymentId);
+  const answer = await env.post('/payments/complete', result);
+  await assertRefused(env, cheap.paymentId, answer, 'PAYMENT_MISMATCH', /amount\.total expected 1500, got 96000; .*customData\.orderId expected "ord_[\w-]+", got "ord_[\w-]+"/);
+  assert.equal((await env.kit.getOrder(expensive.paymentId))?.status, 'PENDING');
+  assert.equal((await env.post('/payments/complete', { paymentId: expensive.paymentId })).body.code, 'PAYMENT_NOT_FOUND');
 });
 
 test("another order's payment data under this order's paymentId: flagged by the order id in customData", async (t) => {
@@ -93,7 +118,8 @@ test("paying the cheap order's amount under the expensive order's paymentId (no 
 });
 
 test('a TEST channel when only LIVE is accepted: flagged and refunded; a LIVE payment goes through', async (t) => {
-  const env = await startEnv(t, { kit: { allowTestChannels: false } });
+  // No channel configured: the browser's channel is taken, and only its type decides.
+  const env = await startEnv(t, { kit: { allowTestChannels: false, channelKeys: {} } });
   const prepared = await env.prepare(CART);
   const result = await env.pay(prepared);
   await assertRefused(env, prepared.paymentId, await env.post('/payments/complete', result), 'TEST_CHANNEL_NOT_ALLOWED', /went through a TEST channel: expected a LIVE channel/);
@@ -102,6 +128,37 @@ test('a TEST channel when only LIVE is accepted: flagged and refunded; a LIVE pa
   const answer = await env.post('/payments/complete', paid);
   assert.equal(answer.body.order.status, 'PAID');
   assert.equal(env.hooks.paid.length, 1);
+});
+
+test('a channel other than the configured one (the browser chose it) is flagged and refunded, whatever its type', async (t) => {
+  const env = await startEnv(t);
+  const prepared = await env.prepare(CART);
+  const result = await env.pay(prepared, undefined, { channelKey: env.sandbox.channelKeys.live });
+  const answer = await env.post('/payments/complete', result);
+  await assertRefused(env, prepared.paymentId, answer, 'PAYMENT_MISMATCH', new RegExp(`channel\\.key expected "${env.sandbox.channelKeys.payment}", got "${env.sandbox.channelKeys.live}"`));
+});
+
+test('an underpaid virtual account (a short deposit PortOne reports PAID) is never fulfilled: flagged, and refunded by hand', async (t) => {
+  const env = await startEnv(t);
+  const prepared = await env.prepare({ ...CART, payMethod: 'VIRTUAL_ACCOUNT' });
+  const result = await env.pay(prepared, undefined, { payMethod: 'VIRTUAL_ACCOUNT', virtualAccount: { accountExpiry: { validHours: 24 } } });
+  assert.equal((await env.post('/payments/complete', result)).body.order.status, 'VIRTUAL_ACCOUNT_ISSUED');
+  await env.sandbox.flushWebhooks();
+  const deposited = await shortDeposit(env, prepared.paymentId, 1_000);
+  assert.deepEqual([deposited.status, deposited.amount.total, deposited.amount.paid], ['PAID', 32_000, 1_000], 'PortOne reports the short deposit as paid');
+  await env.sandbox.flushWebhooks();
+  await eventually(async () => (await env.kit.getOrder(prepared.paymentId))?.flag?.refundError !== undefined, 'flagged, its refund left to a person');
+  const order = await env.kit.getOrder(prepared.paymentId);
+  assert.equal(order?.status, 'FLAGGED');
+  assert.match(order?.flag?.message ?? '', /amount\.paid expected 32000, got 1000/);
+  const complete = await env.post('/payments/complete', { paymentId: prepared.paymentId });
+  assert.deepEqual([complete.status, complete.body.code], [409, 'PAYMENT_MISMATCH']);
+  const report = await env.kit.reconcile({ olderThanMs: 0 });
+  assert.deepEqual(report.manualRefunds.map((r) => r.paymentId), [prepared.paymentId]);
+  // What was deposited, not the order's total, is what goes back.
+  const refunded = await env.kit.cancel(prepared.paymentId, { reason: '부족 입금 환불', refundAccount: { bank: 'SHINHAN', number: '110123456789', holderName: '김하나' } });
+  assert.deepEqual([refunded.cancelledAmount, env.sandbox.payment(prepared.paymentId)?.status], [1_000, 'CANCELLED']);
+  assert.equal(env.hooks.paid.length, 0);
 });
 
 test('a virtual account issued for the wrong amount is flagged and closed: no deposit can land', async (t) => {

@@ -5,6 +5,7 @@ import type { CheckoutCustomer, OrderStatus } from '../../contract.js';
 import type {
   BillingKeyIssue,
   EventStatus,
+  EventType,
   HookEvent,
   NewEvent,
   NewOrder,
@@ -28,6 +29,10 @@ export interface OrderTransition {
   patch?: OrderPatch;
   /** Outbox events written in the same transaction, only if the transition happens. */
   events?: readonly NewEvent[];
+  /** A billing key to insert or replace in the same transaction, only if the transition happens. */
+  billingKey?: StoredBillingKey;
+  /** A subscription to create in the same transaction (kept as it is if it exists), only if the transition happens. */
+  subscription?: Subscription;
   now: number;
 }
 
@@ -37,10 +42,7 @@ export interface OrderQuery {
   subscriptionId?: string;
   /** Only orders last changed before this time. */
   updatedBefore?: number;
-  /**
-   * Only orders whose last activity — the due time of a scheduled charge, else the last change —
-   * is in `[from, to)`: what reconciliation looks at.
-   */
+  /** Only orders whose last activity — the due time of a scheduled charge, else the last change — is in `[from, to)`. */
   activeBetween?: { from: number; to: number };
   /** Only this customer's orders (`customer.customerId`). */
   customerId?: string;
@@ -83,18 +85,37 @@ export interface IssueUpdate {
   customer?: CheckoutCustomer;
 }
 
+/** What `reconcile()` looks at next: orders of one status, by last activity, oldest first. */
+export interface ReconcileQuery {
+  status: 'PENDING' | 'VIRTUAL_ACCOUNT_ISSUED';
+  /** Last activity — the due time of a scheduled charge, else the last change — in `[activeFrom, activeTo)`. */
+  activeFrom: number;
+  activeTo: number;
+  /** Resume after this order (the last one an earlier run looked at), in the same order. */
+  after?: { activity: number; paymentId: string };
+  /**
+   * Orders checked before (`checkedAt`) are due again once as much time has passed since that check
+   * as the order had been idle when checked, at most `maxRecheckMs`: abandoned carts are asked
+   * about less and less often, and never crowd out an order no run has looked at yet.
+   */
+  now: number;
+  maxRecheckMs: number;
+  limit: number;
+}
+
 export interface EventClaim {
   now: number;
   /** How long the claim holds before another runner may take the event over (a crashed runner). */
   leaseMs: number;
   limit: number;
-  /** Only these keys (the events a request just enqueued), claimed even if their next attempt is not due yet. */
+  /** Only these keys (the events a request just enqueued); still only when due, so a replayed request cannot hurry a retry. */
   keys?: readonly string[];
 }
 
 export type EventOutcome =
   | { status: 'done'; now: number }
-  | { status: 'pending'; nextAttemptAt: number; error: string }
+  /** `transient`: PortOne was unavailable; the attempt does not count towards giving up. */
+  | { status: 'pending'; nextAttemptAt: number; error: string; transient?: boolean }
   | { status: 'dead'; error: string; now: number };
 
 export interface WebhookClaim {
@@ -143,11 +164,27 @@ export interface CheckoutStore {
   /** Replaces a PENDING order's price and customer (compare-and-set on its revision); `true` if it happened. */
   repriceOrder(change: OrderRepricing): Promise<boolean>;
   listOrders(query?: OrderQuery): Promise<Order[]>;
+  /** Orders for `reconcile()` to re-check, oldest activity first (see `ReconcileQuery`). */
+  listOrdersToReconcile(query: ReconcileQuery): Promise<Order[]>;
+  /** Records that `reconcile()` checked an order and found nothing to change (does not count as activity). */
+  noteChecked(paymentId: string, now: number): Promise<void>;
+  /**
+   * Deletes PENDING orders no payment window was ever seen open for and that reconcile checked
+   * (`noteChecked`), idle since before `before` (abandoned prepares), at most `limit`, never a
+   * subscription's period; resolves with how many went.
+   */
+  pruneAbandoned(query: { before: number; limit: number }): Promise<number>;
 
   // Outbox
-  /** Claims due `pending` events (and `running` ones whose lease expired); each is claimed by one caller at a time. */
+  /**
+   * Claims due `pending` events (and `running` ones whose lease expired); each is claimed by one
+   * caller at a time and carries a new `claim` token.
+   */
   claimEvents(claim: EventClaim): Promise<HookEvent[]>;
-  finishEvent(id: number, outcome: EventOutcome): Promise<void>;
+  /** Records an event's outcome, only if `claim` is still the event's current claim; `true` if it did. */
+  finishEvent(event: { id: number; claim: string }, outcome: EventOutcome): Promise<boolean>;
+  /** Gives `dead` events of these types a new round of attempts, due now; resolves with how many. */
+  reviveEvents(query: { types: readonly EventType[]; now: number }): Promise<number>;
   listEvents(query?: { statuses?: readonly EventStatus[]; paymentId?: string; limit?: number }): Promise<HookEvent[]>;
 
   // Webhooks

@@ -1,8 +1,11 @@
-// The embedded default store: SQLite through better-sqlite3, in WAL mode with a busy timeout so
-// several kit instances (processes or connections) can share one file. All of the kit's SQL for this
-// dialect lives here. better-sqlite3 is synchronous, so every method is one short transaction that
-// never spans an await: a lock is never held while the event loop waits on something else.
+// The embedded default store: SQLite through better-sqlite3, in WAL mode, so several kit instances
+// (processes or connections) can share one file. All of the kit's SQL for this dialect lives here.
+// better-sqlite3 is synchronous, so every method is one short transaction that never spans an await:
+// a lock is never held while the event loop waits on something else. Waiting for another process's
+// lock is done in short synchronous slices with asynchronous pauses between them, so a busy file
+// never stalls the event loop for long.
 import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { OrderStatus } from '../../contract.js';
@@ -25,6 +28,7 @@ import type {
   OrderQuery,
   OrderRepricing,
   OrderTransition,
+  ReconcileQuery,
   SubscriptionUpdate,
   WebhookClaim,
   WebhookClaimResult,
@@ -33,9 +37,15 @@ import type {
 export interface SqliteStoreOptions {
   /** File path, created with its directory if missing; `:memory:` for a throwaway database. */
   path: string;
-  /** How long a write waits for another connection's lock, ms. Default 5000. */
+  /**
+   * How long a call waits in all for another connection's lock, ms. Default 5000. The wait is
+   * synchronous for at most a few milliseconds at a time, asynchronous in between.
+   */
   busyTimeoutMs?: number;
 }
+
+/** The longest synchronous wait for a lock (SQLite's busy handler); longer waits go through the event loop. */
+const BUSY_SLICE_MS = 5;
 
 /** Versioned migrations, applied in order, each once, inside one immediate transaction. */
 const MIGRATIONS: readonly string[] = [
@@ -158,11 +168,19 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX orders_customer ON orders (customer_id, created_at);
   ALTER TABLE billing_key_issues ADD COLUMN customer_assigned INTEGER;
   `,
+  // 3: reconciliation walks orders by last activity through an index and remembers what it checked;
+  // outbox claims carry a token; attempts that failed only because PortOne was down are counted apart.
+  `
+  ALTER TABLE orders ADD COLUMN checked_at INTEGER;
+  CREATE INDEX orders_reconcile ON orders (status, coalesce(due_at, updated_at), payment_id, checked_at);
+  ALTER TABLE events ADD COLUMN claim TEXT;
+  ALTER TABLE events ADD COLUMN transient_attempts INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 type Row = Record<string, unknown>;
 
-const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
+const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
 const parse = <T>(text: unknown): T | undefined => (typeof text === 'string' ? (JSON.parse(text) as T) : undefined);
 const opt = <T>(value: unknown): T | undefined => (value === null || value === undefined ? undefined : (value as T));
 
@@ -204,6 +222,7 @@ function toOrder(row: Row): Order {
   if (row.billing_key !== null) order.billingKey = row.billing_key as string;
   if (row.customer_assigned !== null) order.customerIdAssigned = true;
   if (row.started_at !== null) order.startedAt = row.started_at as number;
+  if (row.checked_at !== null) order.checkedAt = row.checked_at as number;
   return order;
 }
 
@@ -216,6 +235,8 @@ function toEvent(row: Row): HookEvent {
     payload: parse<unknown>(row.payload),
     status: row.status as HookEvent['status'],
     attempts: row.attempts as number,
+    transientAttempts: row.transient_attempts as number,
+    claim: opt<string>(row.claim),
     nextAttemptAt: row.next_attempt_at as number,
     lastError: opt<string>(row.last_error),
     createdAt: row.created_at as number,
@@ -303,12 +324,30 @@ const ORDER_PATCH_COLUMNS = {
 /** Opens (and migrates) a SQLite store. */
 export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & { readonly path: string } {
   if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
+  const busyTimeoutMs = Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000));
   const db = new Database(options.path);
+  // Opening and migrating happen once, before any request: they may wait synchronously.
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   db.pragma('journal_mode = WAL');
-  db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+  // WAL with NORMAL: a commit is durable once the WAL is checkpointed; a power cut may lose the last
+  // commits but never corrupts the file (SQLite's documented trade-off for WAL).
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   migrate(db);
+  db.pragma(`busy_timeout = ${Math.min(BUSY_SLICE_MS, busyTimeoutMs)}`);
+
+  /** Runs one synchronous store call, retrying while another connection holds the lock, up to `busyTimeoutMs` in all. */
+  const locked = async <R>(fn: () => R): Promise<R> => {
+    const deadline = Date.now() + busyTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return fn();
+      } catch (error) {
+        if (!isBusy(error) || Date.now() >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(50, 2 ** attempt) * (0.5 + Math.random())));
+      }
+    }
+  };
 
   const cache = new Map<string, Database.Statement>();
   const stmt = (sql: string): Database.Statement => {
@@ -385,11 +424,11 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     );
   };
 
-  const insertSubscription = (s: Subscription): void => {
+  const insertSubscription = (s: Subscription, ifAbsent = false): void => {
     stmt(
       `INSERT INTO subscriptions (id, customer_id, plan, billing_key, status, amount, currency, next_payment_id,
          next_charge_at, schedule_id, paid_periods, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${ifAbsent ? ' ON CONFLICT (id) DO NOTHING' : ''}`,
     ).run(
       s.id,
       s.customerId,
@@ -426,6 +465,8 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
       `UPDATE orders SET ${sets.join(', ')} WHERE payment_id = ? AND status IN (${placeholders(change.from.length)})`,
     ).run(...values, change.paymentId, ...change.from);
     if (result.changes !== 1) return false;
+    if (change.billingKey) upsertBillingKey(change.billingKey);
+    if (change.subscription) insertSubscription(change.subscription, true);
     insertEvents(change.events, change.now);
     return true;
   });
@@ -460,16 +501,14 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
 
   const claimEvents = write((claim: EventClaim): HookEvent[] => {
     if (claim.keys && claim.keys.length === 0) return [];
-    // Named keys are claimed whatever their next attempt time: the caller can make progress now.
-    const due = claim.keys
-      ? `(status = 'pending' OR (status = 'running' AND locked_until <= ?)) AND key IN (${placeholders(claim.keys.length)})`
-      : `((status = 'pending' AND next_attempt_at <= ?) OR (status = 'running' AND locked_until <= ?))`;
-    const dueValues = claim.keys ? [claim.now, ...claim.keys] : [claim.now, claim.now];
+    // Named keys too only when due: a replayed request must not hurry a retry, nor use up its attempts.
+    const due = `((status = 'pending' AND next_attempt_at <= ?) OR (status = 'running' AND locked_until <= ?))`;
+    const keys = claim.keys ? ` AND key IN (${placeholders(claim.keys.length)})` : '';
     const rows = stmt(
-      `UPDATE events SET status = 'running', attempts = attempts + 1, locked_until = ?
-       WHERE id IN (SELECT id FROM events WHERE ${due} ORDER BY id LIMIT ?)
+      `UPDATE events SET status = 'running', attempts = attempts + 1, locked_until = ?, claim = ?
+       WHERE id IN (SELECT id FROM events WHERE ${due}${keys} ORDER BY id LIMIT ?)
        RETURNING *`,
-    ).all(claim.now + claim.leaseMs, ...dueValues, claim.limit) as Row[];
+    ).all(claim.now + claim.leaseMs, randomUUID(), claim.now, claim.now, ...(claim.keys ?? []), claim.limit) as Row[];
     return rows.map(toEvent).sort((a, b) => a.id - b.id);
   });
 
@@ -553,160 +592,199 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     insertEvents(events, s.createdAt);
   });
 
+  const listOrders = (query: OrderQuery): Order[] => {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (query.statuses) {
+      if (query.statuses.length === 0) return [];
+      where.push(`status IN (${placeholders(query.statuses.length)})`);
+      values.push(...query.statuses);
+    }
+    if (query.kind) where.push('kind = ?'), values.push(query.kind);
+    if (query.subscriptionId) where.push('subscription_id = ?'), values.push(query.subscriptionId);
+    if (query.customerId !== undefined) where.push('customer_id = ?'), values.push(query.customerId);
+    if (query.started === true) where.push(`(status <> 'PENDING' OR started_at IS NOT NULL)`);
+    if (query.started === false) where.push(`status = 'PENDING' AND started_at IS NULL`);
+    if (query.updatedBefore !== undefined) where.push('updated_at < ?'), values.push(query.updatedBefore);
+    if (query.activeBetween) {
+      where.push('coalesce(due_at, updated_at) >= ? AND coalesce(due_at, updated_at) < ?');
+      values.push(query.activeBetween.from, query.activeBetween.to);
+    }
+    const sql = `SELECT * FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY created_at DESC, payment_id LIMIT ? OFFSET ?`;
+    return (stmt(sql).all(...values, query.limit ?? 100, query.offset ?? 0) as Row[]).map(toOrder);
+  };
+
+  // A range scan of orders_reconcile (status, activity, payment_id, checked_at): the recheck rule is
+  // evaluated on the index, a row is read only for the orders returned.
+  const listOrdersToReconcile = (q: ReconcileQuery): Order[] => {
+    const activity = 'coalesce(due_at, updated_at)';
+    const after = q.after ? ` AND (${activity}, payment_id) > (?, ?)` : '';
+    const sql = `SELECT * FROM orders
+      WHERE status = ? AND ${activity} >= ? AND ${activity} < ?${after}
+        AND (checked_at IS NULL OR ? - checked_at >= min(checked_at - ${activity}, ?))
+      ORDER BY ${activity}, payment_id LIMIT ?`;
+    const afterValues = q.after ? [q.after.activity, q.after.paymentId] : [];
+    return (stmt(sql).all(q.status, q.activeFrom, q.activeTo, ...afterValues, q.now, q.maxRecheckMs, q.limit) as Row[]).map(toOrder);
+  };
+
+  const finishEvent = (event: { id: number; claim: string }, outcome: EventOutcome): boolean => {
+    const mine = `WHERE id = ? AND claim = ? AND status = 'running'`;
+    let result: Database.RunResult;
+    if (outcome.status === 'done') {
+      result = stmt(`UPDATE events SET status = 'done', done_at = ?, locked_until = NULL, claim = NULL ${mine}`).run(outcome.now, event.id, event.claim);
+    } else if (outcome.status === 'pending') {
+      result = stmt(
+        `UPDATE events SET status = 'pending', next_attempt_at = ?, last_error = ?, transient_attempts = transient_attempts + ?,
+           locked_until = NULL, claim = NULL ${mine}`,
+      ).run(outcome.nextAttemptAt, outcome.error, outcome.transient ? 1 : 0, event.id, event.claim);
+    } else {
+      result = stmt(`UPDATE events SET status = 'dead', last_error = ?, done_at = ?, locked_until = NULL, claim = NULL ${mine}`).run(
+        outcome.error,
+        outcome.now,
+        event.id,
+        event.claim,
+      );
+    }
+    return result.changes === 1;
+  };
+
+  const listEvents = (query: { statuses?: readonly string[]; paymentId?: string; limit?: number }): HookEvent[] => {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (query.statuses) {
+      if (query.statuses.length === 0) return [];
+      where.push(`status IN (${placeholders(query.statuses.length)})`);
+      values.push(...query.statuses);
+    }
+    if (query.paymentId) where.push('payment_id = ?'), values.push(query.paymentId);
+    const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    return (stmt(sql).all(...values, query.limit ?? 100) as Row[]).map(toEvent);
+  };
+
+  const createIssue = (issue: BillingKeyIssue): void => {
+    stmt(
+      `INSERT INTO billing_key_issues (issue_id, issue_name, customer_id, customer_assigned, customer, plan, status, billing_key,
+         subscription_id, payment_id, created_at, completed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      issue.issueId,
+      issue.issueName,
+      issue.customerId,
+      issue.customerIdAssigned ? 1 : null,
+      json(issue.customer),
+      issue.plan ?? null,
+      issue.status,
+      issue.billingKey ?? null,
+      issue.subscriptionId ?? null,
+      issue.paymentId ?? null,
+      issue.createdAt,
+      issue.completedAt ?? null,
+    );
+  };
+
+  const listSubscriptions = (query: Parameters<CheckoutStore['listSubscriptions']>[0] = {}): Subscription[] => {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (query.customerId) where.push('customer_id = ?'), values.push(query.customerId);
+    if (query.billingKey) where.push('billing_key = ?'), values.push(query.billingKey);
+    if (query.statuses) {
+      if (query.statuses.length === 0) return [];
+      where.push(`status IN (${placeholders(query.statuses.length)})`);
+      values.push(...query.statuses);
+    }
+    const sql = `SELECT * FROM subscriptions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`;
+    return (stmt(sql).all(...values, query.limit ?? 100) as Row[]).map(toSubscription);
+  };
+
   let closed = false;
   return {
     path: options.path,
 
-    async createOrder(order) {
-      createOrder(order);
-    },
-    async getOrder(paymentId) {
-      const row = stmt(`SELECT * FROM orders WHERE payment_id = ?`).get(paymentId) as Row | undefined;
-      return row && toOrder(row);
-    },
-    async transition(change) {
-      return transition(change);
-    },
-    async repriceOrder(change) {
-      return repriceOrder(change);
-    },
-    async listOrders(query: OrderQuery = {}) {
-      const where: string[] = [];
-      const values: unknown[] = [];
-      if (query.statuses) {
-        if (query.statuses.length === 0) return [];
-        where.push(`status IN (${placeholders(query.statuses.length)})`);
-        values.push(...query.statuses);
-      }
-      if (query.kind) where.push('kind = ?'), values.push(query.kind);
-      if (query.subscriptionId) where.push('subscription_id = ?'), values.push(query.subscriptionId);
-      if (query.customerId !== undefined) where.push('customer_id = ?'), values.push(query.customerId);
-      if (query.started === true) where.push(`(status <> 'PENDING' OR started_at IS NOT NULL)`);
-      if (query.started === false) where.push(`status = 'PENDING' AND started_at IS NULL`);
-      if (query.updatedBefore !== undefined) where.push('updated_at < ?'), values.push(query.updatedBefore);
-      if (query.activeBetween) {
-        where.push('coalesce(due_at, updated_at) >= ? AND coalesce(due_at, updated_at) < ?');
-        values.push(query.activeBetween.from, query.activeBetween.to);
-      }
-      const sql = `SELECT * FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY created_at DESC, payment_id LIMIT ? OFFSET ?`;
-      return (stmt(sql).all(...values, query.limit ?? 100, query.offset ?? 0) as Row[]).map(toOrder);
-    },
+    createOrder: (order) => locked(() => createOrder(order)),
+    getOrder: (paymentId) =>
+      locked(() => {
+        const row = stmt(`SELECT * FROM orders WHERE payment_id = ?`).get(paymentId) as Row | undefined;
+        return row && toOrder(row);
+      }),
+    transition: (change) => locked(() => transition(change)),
+    repriceOrder: (change) => locked(() => repriceOrder(change)),
+    listOrders: (query = {}) => locked(() => listOrders(query)),
+    listOrdersToReconcile: (query) => locked(() => listOrdersToReconcile(query)),
+    noteChecked: (paymentId, now) =>
+      locked(() => {
+        stmt(`UPDATE orders SET checked_at = ? WHERE payment_id = ?`).run(now, paymentId);
+      }),
+    pruneAbandoned: (query) =>
+      locked(() => {
+        // Only orders reconcile() found PortOne has no payment for; never a subscription's period (its
+        // subscription points at it), nor an order a window was seen open for.
+        const result = stmt(
+          `DELETE FROM orders WHERE payment_id IN (
+             SELECT payment_id FROM orders
+             WHERE status = 'PENDING' AND coalesce(due_at, updated_at) < ? AND checked_at IS NOT NULL AND started_at IS NULL
+               AND kind <> 'subscription'
+             ORDER BY coalesce(due_at, updated_at) LIMIT ?)`,
+        ).run(query.before, query.limit);
+        return result.changes;
+      }),
 
-    async claimEvents(claim) {
-      return claimEvents(claim);
-    },
-    async finishEvent(id: number, outcome: EventOutcome) {
-      if (outcome.status === 'done') {
-        stmt(`UPDATE events SET status = 'done', done_at = ?, locked_until = NULL WHERE id = ?`).run(outcome.now, id);
-      } else if (outcome.status === 'pending') {
-        stmt(`UPDATE events SET status = 'pending', next_attempt_at = ?, last_error = ?, locked_until = NULL WHERE id = ?`).run(
-          outcome.nextAttemptAt,
-          outcome.error,
-          id,
-        );
-      } else {
-        stmt(`UPDATE events SET status = 'dead', last_error = ?, done_at = ?, locked_until = NULL WHERE id = ?`).run(
-          outcome.error,
-          outcome.now,
-          id,
-        );
-      }
-    },
-    async listEvents(query = {}) {
-      const where: string[] = [];
-      const values: unknown[] = [];
-      if (query.statuses) {
-        if (query.statuses.length === 0) return [];
-        where.push(`status IN (${placeholders(query.statuses.length)})`);
-        values.push(...query.statuses);
-      }
-      if (query.paymentId) where.push('payment_id = ?'), values.push(query.paymentId);
-      const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-      return (stmt(sql).all(...values, query.limit ?? 100) as Row[]).map(toEvent);
-    },
+    claimEvents: (claim) => locked(() => claimEvents(claim)),
+    finishEvent: (event, outcome) => locked(() => finishEvent(event, outcome)),
+    reviveEvents: (query) =>
+      locked(() => {
+        if (query.types.length === 0) return 0;
+        const result = stmt(
+          `UPDATE events SET status = 'pending', attempts = 0, transient_attempts = 0, next_attempt_at = ?, done_at = NULL
+           WHERE status = 'dead' AND type IN (${placeholders(query.types.length)})`,
+        ).run(query.now, ...query.types);
+        return result.changes;
+      }),
+    listEvents: (query = {}) => locked(() => listEvents(query)),
 
-    async claimWebhook(claim) {
-      return claimWebhook(claim);
-    },
-    async finishWebhook(webhookId, status, note) {
-      stmt(`UPDATE webhook_deliveries SET status = ?, note = ?, locked_until = NULL WHERE webhook_id = ?`).run(status, note ?? null, webhookId);
-    },
-    async listWebhookDeliveries(query = {}) {
-      return (stmt(`SELECT * FROM webhook_deliveries ORDER BY last_received_at DESC, webhook_id LIMIT ?`).all(query.limit ?? 100) as Row[]).map(
-        toDelivery,
-      );
-    },
+    claimWebhook: (claim) => locked(() => claimWebhook(claim)),
+    finishWebhook: (webhookId, status, note) =>
+      locked(() => {
+        stmt(`UPDATE webhook_deliveries SET status = ?, note = ?, locked_until = NULL WHERE webhook_id = ?`).run(status, note ?? null, webhookId);
+      }),
+    listWebhookDeliveries: (query = {}) =>
+      locked(() => (stmt(`SELECT * FROM webhook_deliveries ORDER BY last_received_at DESC, webhook_id LIMIT ?`).all(query.limit ?? 100) as Row[]).map(toDelivery)),
 
-    async createIssue(issue) {
-      stmt(
-        `INSERT INTO billing_key_issues (issue_id, issue_name, customer_id, customer_assigned, customer, plan, status, billing_key,
-           subscription_id, payment_id, created_at, completed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        issue.issueId,
-        issue.issueName,
-        issue.customerId,
-        issue.customerIdAssigned ? 1 : null,
-        json(issue.customer),
-        issue.plan ?? null,
-        issue.status,
-        issue.billingKey ?? null,
-        issue.subscriptionId ?? null,
-        issue.paymentId ?? null,
-        issue.createdAt,
-        issue.completedAt ?? null,
-      );
-    },
-    async updatePendingIssue(update) {
-      const result = stmt(
-        `UPDATE billing_key_issues SET customer = ? WHERE issue_id = ? AND status = 'PENDING' AND customer_id = ? AND plan IS ?`,
-      ).run(json(update.customer), update.issueId, update.customerId, update.plan ?? null);
-      return result.changes === 1;
-    },
-    async getIssue(issueId) {
-      const row = stmt(`SELECT * FROM billing_key_issues WHERE issue_id = ?`).get(issueId) as Row | undefined;
-      return row && toIssue(row);
-    },
-    async completeIssue(completion) {
-      return completeIssue(completion);
-    },
-    async saveBillingKey(key, events, now) {
-      saveBillingKey(key, events, now ?? key.updatedAt);
-    },
-    async getBillingKey(billingKey) {
-      const row = stmt(`SELECT * FROM billing_keys WHERE billing_key = ?`).get(billingKey) as Row | undefined;
-      return row && toBillingKey(row);
-    },
-    async listBillingKeys(query = {}) {
-      const rows = query.customerId
-        ? stmt(`SELECT * FROM billing_keys WHERE customer_id = ? ORDER BY updated_at DESC LIMIT ?`).all(query.customerId, query.limit ?? 100)
-        : stmt(`SELECT * FROM billing_keys ORDER BY updated_at DESC LIMIT ?`).all(query.limit ?? 100);
-      return (rows as Row[]).map(toBillingKey);
-    },
-    async createSubscription(subscription, events) {
-      createSubscription(subscription, events);
-    },
-    async getSubscription(id) {
-      const row = stmt(`SELECT * FROM subscriptions WHERE id = ?`).get(id) as Row | undefined;
-      return row && toSubscription(row);
-    },
-    async updateSubscription(update) {
-      return updateSubscription(update);
-    },
-    async listSubscriptions(query = {}) {
-      const where: string[] = [];
-      const values: unknown[] = [];
-      if (query.customerId) where.push('customer_id = ?'), values.push(query.customerId);
-      if (query.billingKey) where.push('billing_key = ?'), values.push(query.billingKey);
-      if (query.statuses) {
-        if (query.statuses.length === 0) return [];
-        where.push(`status IN (${placeholders(query.statuses.length)})`);
-        values.push(...query.statuses);
-      }
-      const sql = `SELECT * FROM subscriptions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`;
-      return (stmt(sql).all(...values, query.limit ?? 100) as Row[]).map(toSubscription);
-    },
+    createIssue: (issue) => locked(() => createIssue(issue)),
+    updatePendingIssue: (update) =>
+      locked(() => {
+        const result = stmt(
+          `UPDATE billing_key_issues SET customer = ? WHERE issue_id = ? AND status = 'PENDING' AND customer_id = ? AND plan IS ?`,
+        ).run(json(update.customer), update.issueId, update.customerId, update.plan ?? null);
+        return result.changes === 1;
+      }),
+    getIssue: (issueId) =>
+      locked(() => {
+        const row = stmt(`SELECT * FROM billing_key_issues WHERE issue_id = ?`).get(issueId) as Row | undefined;
+        return row && toIssue(row);
+      }),
+    completeIssue: (completion) => locked(() => completeIssue(completion)),
+    saveBillingKey: (key, events, now) => locked(() => saveBillingKey(key, events, now ?? key.updatedAt)),
+    getBillingKey: (billingKey) =>
+      locked(() => {
+        const row = stmt(`SELECT * FROM billing_keys WHERE billing_key = ?`).get(billingKey) as Row | undefined;
+        return row && toBillingKey(row);
+      }),
+    listBillingKeys: (query = {}) =>
+      locked(() => {
+        const rows = query.customerId
+          ? stmt(`SELECT * FROM billing_keys WHERE customer_id = ? ORDER BY updated_at DESC LIMIT ?`).all(query.customerId, query.limit ?? 100)
+          : stmt(`SELECT * FROM billing_keys ORDER BY updated_at DESC LIMIT ?`).all(query.limit ?? 100);
+        return (rows as Row[]).map(toBillingKey);
+      }),
+    createSubscription: (subscription, events) => locked(() => createSubscription(subscription, events)),
+    getSubscription: (id) =>
+      locked(() => {
+        const row = stmt(`SELECT * FROM subscriptions WHERE id = ?`).get(id) as Row | undefined;
+        return row && toSubscription(row);
+      }),
+    updateSubscription: (update) => locked(() => updateSubscription(update)),
+    listSubscriptions: (query = {}) => locked(() => listSubscriptions(query)),
 
     async close() {
       if (closed) return;
@@ -714,6 +792,12 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
       db.close();
     },
   };
+}
+
+/** Another connection holds the lock (or a checkpoint does): worth waiting for. */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
 /** Applies the migrations this database has not seen, recording each version. Safe to race. */
