@@ -116,6 +116,7 @@ export function shopperOrder(order: Order, db: ShopDb): ShopperOrder {
     createdAt: order.createdAt,
     virtualAccount: order.virtualAccount,
     failure: order.failure,
+    flag: order.flag ? { refunded: order.flag.refundedAt !== undefined } : undefined,
     fulfilment: db.fulfilment(order.paymentId)?.status,
   };
 }
@@ -175,6 +176,7 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
           channelKeys: { payment: box.channelKeys.payment, billingKey: box.channelKeys.billingKey, billingKeyAndPay: box.channelKeys.billingKeyAndPay },
           database: join(options.dataDir, 'checkout.sqlite'),
           now: () => box.now(),
+          preRegister: options.preRegister,
           log,
           verbose: options.verbose,
         },
@@ -188,6 +190,7 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
           channelKeys: settings.channelKeys,
           database: join(options.dataDir, 'checkout.sqlite'),
           ...(settings.publicUrl ? { noticeUrls: [`${settings.publicUrl}/portone/webhooks`] } : {}),
+          preRegister: options.preRegister,
           log,
           verbose: options.verbose,
         },

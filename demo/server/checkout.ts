@@ -77,6 +77,8 @@ export interface KitSettings {
   channelKeys: { payment: string; billingKey: string; billingKeyAndPay: string };
   database: string;
   noticeUrls?: string[];
+  /** The kit's `preRegister` (default on). */
+  preRegister?: boolean;
   /** The sandbox's clock when on the sandbox, so subscriptions and schedules agree on "now". */
   now?: () => number;
   log: (line: string) => void;
@@ -94,6 +96,7 @@ export function createShopCheckout(settings: KitSettings, db: ShopDb): CheckoutS
     // The sandbox and PortOne's test channels are TEST channels; a live shop leaves this off.
     allowTestChannels: true,
     ...(settings.noticeUrls ? { noticeUrls: settings.noticeUrls } : {}),
+    ...(settings.preRegister === false ? { preRegister: false } : {}),
     ...(settings.now ? { now: settings.now } : {}),
     plans: KIT_PLANS,
     priceOrder: (cart) => priceCart(cart, settings.now?.()),

@@ -33,6 +33,12 @@ export interface ShopOptions {
   /** True when no ADMIN_PASSWORD was given and one was generated for this run. */
   adminPasswordGenerated: boolean;
   portone: SandboxSettings | PortOneSettings;
+  /**
+   * Register each order's amount with PortOne before its window opens (the kit's `preRegister`), so
+   * a tampered amount fails at the PG. Off (`--no-pre-register`) only to watch the kit's own check
+   * catch one: the payment goes through, and the kit flags the order and refunds it.
+   */
+  preRegister: boolean;
   /** Print the kit's and the sandbox's log lines. */
   verbose: boolean;
 }
@@ -66,9 +72,12 @@ function parseFlags(argv: readonly string[]): Map<string, string> {
   return flags;
 }
 
-const KNOWN_FLAGS = ['port', 'host', 'data-dir', 'sandbox-port', 'sandbox-clock', 'verbose', 'help'];
+const KNOWN_FLAGS = ['port', 'host', 'data-dir', 'sandbox-port', 'sandbox-clock', 'no-pre-register', 'verbose', 'help'];
 
-export const USAGE = `Usage: npm start -- [--port 3000] [--host 127.0.0.1] [--data-dir demo/.data] [--sandbox-port 0] [--sandbox-clock real|manual] [--verbose]
+export const USAGE = `Usage: npm start -- [--port 3000] [--host 127.0.0.1] [--data-dir demo/.data] [--sandbox-port 0] [--sandbox-clock real|manual] [--no-pre-register] [--verbose]
+
+  --no-pre-register          do not register amounts with PortOne before the window, to see the kit
+                             itself flag and refund a payment whose amount was changed in the page
 
 Environment:
   PORT, HOST                 same as --port, --host (the sandbox listens on the same host: 0.0.0.0 serves phones on your network)
@@ -124,6 +133,7 @@ export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Sh
     adminPassword,
     adminPasswordGenerated: !env.ADMIN_PASSWORD,
     portone,
+    preRegister: !flags.has('no-pre-register'),
     verbose: flags.has('verbose'),
     help: flags.has('help'),
   };

@@ -21,6 +21,8 @@ export interface ShopperOrder {
   createdAt: number;
   virtualAccount?: VirtualAccountInfo | undefined;
   failure?: FailureInfo | undefined;
+  /** For a FLAGGED order (its payment did not match it): whether the money has been refunded. Not why: that is for the shop. */
+  flag?: { refunded: boolean } | undefined;
   fulfilment?: FulfilmentStatus | undefined;
 }
 

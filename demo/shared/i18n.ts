@@ -78,6 +78,7 @@ const ko = {
   'checkout.serverPriced': '결제 금액은 서버가 상품 가격으로 다시 계산합니다.',
   'checkout.pay': '결제하기',
   'checkout.cancelled': '결제를 취소했습니다. 다시 시도할 수 있습니다.',
+  'checkout.refused': '결제 정보가 주문과 일치하지 않아 결제를 승인하지 않았습니다. 결제된 금액은 자동으로 환불됩니다.',
   'checkout.failed': '결제하지 못했습니다',
   'checkout.empty': '주문할 상품이 없습니다.',
   'checkout.agree': '주문 내용을 확인했으며 결제에 동의합니다.',
@@ -99,6 +100,8 @@ const ko = {
   'complete.myOrders': '주문 내역 보기',
   'complete.continue': '쇼핑 계속하기',
   'complete.notFound': '주문을 찾을 수 없습니다.',
+  'complete.flaggedRefunded': '결제 정보가 주문과 일치하지 않아 결제를 취소하고 환불했습니다.',
+  'complete.flaggedRefunding': '결제 정보가 주문과 일치하지 않아 결제를 취소했습니다. 결제된 금액은 곧 환불됩니다.',
 
   'waiting.title': '입금을 기다리고 있습니다',
   'waiting.lead': '아래 계좌로 입금하면 자동으로 결제가 완료됩니다. 이 페이지는 입금을 확인하면 저절로 바뀝니다.',
@@ -291,6 +294,7 @@ const en: Record<MessageKey, string> = {
   'checkout.serverPriced': 'The server prices your order again from the catalog.',
   'checkout.pay': 'Pay',
   'checkout.cancelled': 'You cancelled the payment. You can try again.',
+  'checkout.refused': 'The payment did not match your order, so we did not accept it. Anything charged is refunded automatically.',
   'checkout.failed': 'The payment did not go through',
   'checkout.empty': 'There is nothing to check out.',
   'checkout.agree': 'I have checked my order and agree to pay.',
@@ -312,6 +316,8 @@ const en: Record<MessageKey, string> = {
   'complete.myOrders': 'My orders',
   'complete.continue': 'Continue shopping',
   'complete.notFound': 'We could not find that order.',
+  'complete.flaggedRefunded': 'The payment did not match your order, so we cancelled it and refunded you.',
+  'complete.flaggedRefunding': 'The payment did not match your order, so we cancelled it. Anything charged will be refunded shortly.',
 
   'waiting.title': 'Waiting for your deposit',
   'waiting.lead': 'Deposit to the account below and your payment completes on its own. This page updates by itself once the deposit arrives.',

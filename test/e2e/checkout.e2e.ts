@@ -121,8 +121,10 @@ test.describe('desktop checkout', () => {
     await snap(page, 'checkout-cancelled');
     // The cart is still there for another try; no order was paid or fulfilled.
     await expect(page.locator('[data-cart-count]').first()).toHaveText('1');
-    expect(orderRow(shop, paymentId)?.status).not.toBe('PAID');
+    // The kit recorded the cancelled attempt as FAILED (a missing row would not do).
+    await expect.poll(() => orderRow(shop, paymentId)?.status).toBe('FAILED');
     expect(fulfilments(shop, paymentId)).toEqual([]);
+    expect(paidHookRuns(shop, paymentId)).toBe(0);
   });
 
   test('the card company declines: the PG message is shown, the order fails, nothing fulfilled', async ({ page, shop }) => {

@@ -28,10 +28,16 @@ test.describe('phone checkout (redirect)', () => {
     await expect(page.getByRole('heading', { name: 'KG이니시스 결제하기' })).toBeVisible();
     await expect(page.locator('[data-field="amount"]')).toHaveText('29,000원'); // ₩14,000 + ₩12,000 + ₩3,000
     await snap(page, 'payment-window-phone', { fullPage: false });
+    const completes: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/portone/payments/complete') completes.push(request.url());
+    });
     const back = page.waitForRequest((request) => request.isNavigationRequest() && request.url().startsWith(`${shop.url}/complete?`));
     await page.getByRole('button', { name: '결제하기', exact: true }).click();
 
-    const paymentId = redirectedPaymentId((await back).url());
+    // The return URL as PortOne sent it, with its result in the query.
+    const returnUrl = (await back).url();
+    const paymentId = redirectedPaymentId(returnUrl);
     await expect(page.getByRole('heading', { name: '주문이 완료되었습니다' })).toBeVisible();
     await expect(page.locator('[data-field="amount"]')).toHaveText('₩29,000');
     // PortOne's result is gone from the address (the order stays), so a reload does not complete twice.
@@ -42,8 +48,29 @@ test.describe('phone checkout (redirect)', () => {
     expect(row).toMatchObject({ status: 'PAID', total_amount: 29_000 });
     expect(JSON.parse(row.customer!)).toMatchObject({ phoneNumber: '01098765432' });
     expect(fulfilments(shop, paymentId)).toEqual([expect.objectContaining({ status: 'TO_SHIP', amount: 29_000 })]);
-    await page.reload();
+    expect(completes).toHaveLength(1);
+
+    // The return URL once more, PortOne's query and all, in the same tab (Back, a reload before the
+    // address was rewritten): this tab finished it already, so nothing is completed again, and the
+    // shopper sees the order rather than a spinner.
+    await page.goto(returnUrl);
     await expect(page.getByRole('heading', { name: '주문이 완료되었습니다' })).toBeVisible();
+    await expect(page.locator('[data-field="amount"]')).toHaveText('₩29,000');
+    await expect(page).toHaveURL(`${shop.url}/complete?order=${encodeURIComponent(paymentId)}`);
+    expect(completes).toHaveLength(1);
+
+    // In another tab (no memory of it), the element completes it again: the kit answers the paid
+    // order and fulfils nothing twice.
+    const tab = await page.context().newPage();
+    tab.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/portone/payments/complete') completes.push(request.url());
+    });
+    await tab.goto(returnUrl);
+    await expect(tab.getByRole('heading', { name: '주문이 완료되었습니다' })).toBeVisible();
+    await expect(tab.locator('[data-field="amount"]')).toHaveText('₩29,000');
+    expect(completes).toHaveLength(2);
+    expect(orderRow(shop, paymentId)).toMatchObject({ status: 'PAID', total_amount: 29_000 });
+    expect(fulfilments(shop, paymentId)).toHaveLength(1);
     expect(paidHookRuns(shop, paymentId)).toBe(1);
   });
 

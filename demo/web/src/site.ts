@@ -75,6 +75,13 @@ export async function getJson<T>(url: string): Promise<T> {
   return body;
 }
 
+/**
+ * The kit refused a payment PortOne took (it does not match the order, or came through a channel
+ * the shop does not accept): the order is flagged and the money refunded. Its message is for the
+ * shop's log, not the shopper.
+ */
+export const refusedByTheKit = (code: string): boolean => code === 'PAYMENT_MISMATCH' || code === 'TEST_CHANNEL_NOT_ALLOWED';
+
 /** Shows a short message in the page's live region. */
 export function announce(text: string): void {
   const toast = document.querySelector<HTMLElement>('[data-toast]');

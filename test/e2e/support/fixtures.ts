@@ -1,5 +1,7 @@
 // Playwright fixtures for the shop: one running shop per worker (fresh data directory), the page's
 // baseURL pointing at it, an admin page with basic-auth credentials, screenshots and axe scans.
+// Tests that need a shop started differently, or one nobody else's clock moves, set `shopArgs`:
+// Playwright runs them in a worker, with a shop, of their own.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -9,6 +11,8 @@ import { ADMIN_PASSWORD, startShop, type RunningShop } from './shop.js';
 export const SCREENSHOTS = fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
 
 interface WorkerFixtures {
+  /** Extra `npm start` flags for this worker's shop (default none: the shared shop). */
+  shopArgs: string[];
   shop: RunningShop;
 }
 
@@ -18,9 +22,10 @@ interface TestFixtures {
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
+  shopArgs: [[], { scope: 'worker', option: true }],
   shop: [
-    async ({}, use) => {
-      const shop = await startShop();
+    async ({ shopArgs }, use) => {
+      const shop = await startShop({ args: shopArgs });
       try {
         await use(shop);
       } finally {

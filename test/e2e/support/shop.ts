@@ -164,6 +164,30 @@ export const fulfilments = (shop: RunningShop, paymentId: string): FulfilmentRow
 export const paidHookRuns = (shop: RunningShop, paymentId: string): number =>
   query<{ runs: number }>(shop, 'shop.sqlite', "SELECT COALESCE(SUM(runs), 0) AS runs FROM hook_runs WHERE hook = 'paid' AND payment_id = ?", paymentId)[0]!.runs;
 
+/** The kit's record of one subscription. */
+export interface SubscriptionRow {
+  id: string;
+  customer_id: string;
+  plan: string;
+  status: string;
+  paid_periods: number;
+  next_charge_at: number | null;
+  next_payment_id: string | null;
+  billing_key: string;
+}
+
+/** The kit's subscriptions of one customer on one plan. */
+export const subscriptionsOf = (shop: RunningShop, customerId: string, plan: string) =>
+  query<SubscriptionRow>(shop, 'checkout.sqlite', 'SELECT * FROM subscriptions WHERE customer_id = ? AND plan = ?', customerId, plan);
+
+/** The paid orders (periods) of one subscription, oldest first. */
+export const paidOrdersOf = (shop: RunningShop, subscriptionId: string) =>
+  query<{ payment_id: string; total_amount: number }>(shop, 'checkout.sqlite', "SELECT payment_id, total_amount FROM orders WHERE subscription_id = ? AND status = 'PAID' ORDER BY created_at", subscriptionId);
+
+/** How many of these payments the shop fulfilled. */
+export const fulfilledCount = (shop: RunningShop, paymentIds: string[]) =>
+  paymentIds.length === 0 ? 0 : query<{ n: number }>(shop, 'shop.sqlite', `SELECT COUNT(*) AS n FROM fulfilments WHERE payment_id IN (${paymentIds.map(() => '?').join(',')})`, ...paymentIds)[0]!.n;
+
 /** POSTs one of the sandbox's test controls (`/sandbox/outcomes`, `/sandbox/advance`, …). */
 export async function sandboxControl(shop: RunningShop, path: string, body: unknown): Promise<unknown> {
   const response = await fetch(`${shop.sandboxUrl}${path}`, { method: 'POST', body: JSON.stringify(body) });

@@ -2,7 +2,7 @@
 // ?order=<paymentId> (not ?paymentId=, which is PortOne's redirect parameter), or as the mobile
 // redirect's return with PortOne's result in the query, which the hidden <portone-payment-button>
 // finishes (verifies with the kit) exactly as on the page.
-import { $, clearCart, getJson, lang, tr } from '../site.js';
+import { $, clearCart, getJson, lang, refusedByTheKit, tr } from '../site.js';
 import 'portone-checkout-kit/define';
 import { parseRedirectQuery } from 'portone-checkout-kit';
 import { formatDateTime, formatWon } from '../../../shared/format.js';
@@ -35,9 +35,8 @@ async function showOrder(paymentId: string): Promise<void> {
     setTimeout(() => void showOrder(paymentId), 1500);
     return;
   }
-  if (order.status === 'FAILED' || order.status === 'FLAGGED') {
-    return showFailure(tr('complete.failedTitle'), order.failure?.pgMessage ?? order.failure?.reason ?? tr(`status.${order.status}`));
-  }
+  if (order.status === 'FLAGGED') return showFailure(tr('complete.failedTitle'), tr(order.flag?.refunded ? 'complete.flaggedRefunded' : 'complete.flaggedRefunding'));
+  if (order.status === 'FAILED') return showFailure(tr('complete.failedTitle'), order.failure?.pgMessage ?? order.failure?.reason ?? tr(`status.${order.status}`));
   const view = $('[data-view="paid"]');
   $('[data-field="reference"]', view).textContent = order.reference ?? order.paymentId;
   $('[data-field="status"]', view).textContent = tr(`status.${order.status}`);
@@ -59,7 +58,28 @@ async function showOrder(paymentId: string): Promise<void> {
 const finisher = $<HTMLElementTagNameMap['portone-payment-button']>('[data-finisher]');
 const returned = parseRedirectQuery(location.search);
 
-if (returned) {
+/**
+ * Returns this tab has finished. The element finishes each result once per tab and stays silent
+ * when the same return URL comes again (Back, a reload before the address was rewritten): the page
+ * remembers them too, and shows the order itself.
+ */
+const FINISHED_RETURNS = 'dalbit-finished-returns';
+const finishedReturns = (): string[] => {
+  try {
+    const list: unknown = JSON.parse(sessionStorage.getItem(FINISHED_RETURNS) ?? '[]');
+    return Array.isArray(list) ? list.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
+};
+const rememberReturn = (paymentId: string): void => sessionStorage.setItem(FINISHED_RETURNS, JSON.stringify([...finishedReturns().slice(-19), paymentId]));
+
+if (returned?.paymentId && finishedReturns().includes(returned.paymentId)) {
+  // Before the element looks: with PortOne's query gone, it leaves the page alone.
+  history.replaceState(history.state, '', `/complete?order=${encodeURIComponent(returned.paymentId)}`);
+  void showOrder(returned.paymentId);
+} else if (returned) {
+  if (returned.paymentId) rememberReturn(returned.paymentId);
   // The element claims the result, strips it from the address bar and posts it to the kit.
   finisher.addEventListener('portone-paid', (event) => {
     // Keep the order (not PortOne's result) in the address, so a reload shows it again.
@@ -71,7 +91,9 @@ if (returned) {
     location.replace(`/waiting?order=${encodeURIComponent(event.detail.paymentId)}`);
   });
   finisher.addEventListener('portone-cancel', () => showFailure(tr('complete.cancelledTitle'), tr('checkout.cancelled')));
-  finisher.addEventListener('portone-fail', (event) => showFailure(tr('complete.failedTitle'), event.detail.pgMessage || event.detail.message));
+  finisher.addEventListener('portone-fail', (event) =>
+    showFailure(tr('complete.failedTitle'), refusedByTheKit(event.detail.code) ? tr('checkout.refused') : event.detail.pgMessage || event.detail.message),
+  );
 } else {
   const paymentId = new URLSearchParams(location.search).get('order');
   if (paymentId) void showOrder(paymentId);
