@@ -187,9 +187,9 @@ export interface CheckoutServerOptions extends CheckoutHooks {
   /** How long a request waits for the hooks it triggered before answering (they go on in the background). Default 10 000. */
   hookWaitMs?: number;
   /**
-   * How long one run of a hook (or a follow-up of the kit's) may take before it counts as a failed
-   * attempt and is retried later; 0: no limit. Default 30 000. A run that timed out may still finish:
-   * make hooks idempotent with their `eventId`.
+   * How long one run of a hook may take before it counts as a failed attempt and is retried later;
+   * 0: no limit. Default 30 000. A run that timed out may still finish: make hooks idempotent with
+   * their `eventId`.
    */
   hookTimeoutMs?: number;
   /** What `reconcile()` treats as "left behind": orders unchanged for this long, ms. Default 10 minutes. */

@@ -13,9 +13,10 @@ export interface Outbox {
   /** Runs these events now if due (the ones a request just enqueued) and what they enqueue in turn; waits at most `hookWaitMs`. */
   run(keys: readonly string[]): Promise<void>;
   /**
-   * Runs every event that is due (retries whose backoff passed, work a crashed runner left). With
-   * `budgetMs`, resolves after at most about that long (plus one `hookTimeoutMs`); the rest is left
-   * to the next call or the background timer.
+   * Runs every event that is due (retries whose backoff passed, work a crashed runner left) and
+   * resolves with how many it started. With `budgetMs` it stops starting new ones after that long
+   * and resolves then even if some are still running (they finish, or time out, in the
+   * background); a run already in progress is left to itself and this one resolves with 0.
    */
   runDue(options?: { budgetMs?: number }): Promise<number>;
   start(): void;
@@ -29,6 +30,11 @@ const MAX_BACKOFF_MS = 60 * 60_000;
 const MAX_DEPTH = 8;
 /** Due events run this many at a time: a slow hook delays only its own lane. */
 const DRAIN_LANES = 4;
+/**
+ * The shop's hooks, bounded by `hookTimeoutMs`. The kit's own follow-ups need no such bound: each
+ * PortOne call they make has its own timeout, and a timeout there is PortOne being unavailable.
+ */
+const SHOP_HOOKS: ReadonlySet<EventType> = new Set<EventType>(['paid', 'virtual-account-issued', 'failed', 'cancelled', 'billing-key-issued']);
 
 class HookTimeout extends Error {
   override name = 'HookTimeout';
@@ -62,7 +68,8 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
     const claim = { id: event.id, claim: event.claim ?? '' };
     try {
       const work = Promise.resolve().then(() => handlers[event.type](event));
-      const followUps = (await bounded(work, options.hookTimeoutMs, `${event.type} event ${event.key}`)) ?? [];
+      const limit = SHOP_HOOKS.has(event.type) ? options.hookTimeoutMs : 0;
+      const followUps = (await bounded(work, limit, `${event.type} event ${event.key}`)) ?? [];
       if (!(await store.finishEvent(claim, { status: 'done', now: options.now() }))) lostClaim(event);
       return followUps;
     } catch (error) {
@@ -94,7 +101,7 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
   }
 
   /** A few lanes, each claiming one due event at a time, until none is due or the deadline passed. */
-  async function drain(deadline: number): Promise<number> {
+  function drain(deadline: number): { done: Promise<number>; started: () => number } {
     let total = 0;
     const lane = async () => {
       while (performance.now() < deadline) {
@@ -104,26 +111,25 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
         await run(await execute(event));
       }
     };
-    await Promise.all(Array.from({ length: DRAIN_LANES }, lane));
-    return total;
+    const done = Promise.all(Array.from({ length: DRAIN_LANES }, lane)).then(() => total);
+    return { done, started: () => total };
   }
 
   function runDue(runOptions: { budgetMs?: number } = {}): Promise<number> {
     const budget = runOptions.budgetMs;
     // One drain at a time per kit; other kit instances coordinate through the store's claims.
-    if (!draining) {
-      draining = drain(budget === undefined ? Infinity : performance.now() + budget).finally(() => {
-        draining = undefined;
-      });
-      return draining;
-    }
-    if (budget === undefined) return draining;
-    // Joining a drain that has no deadline: wait for it only as long as the budget.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const gaveUp = new Promise<number>((resolve) => {
-      timer = setTimeout(() => resolve(0), budget);
+    if (draining) return budget === undefined ? draining : Promise.resolve(0);
+    const run = drain(budget === undefined ? Infinity : performance.now() + budget);
+    draining = run.done.finally(() => {
+      draining = undefined;
     });
-    return Promise.race([draining, gaveUp]).finally(() => clearTimeout(timer));
+    if (budget === undefined) return draining;
+    // The lanes stop claiming at the deadline; one still inside a slow hook is not waited for.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<number>((resolve) => {
+      timer = setTimeout(() => resolve(run.started()), budget);
+    });
+    return Promise.race([draining, deadline]).finally(() => clearTimeout(timer));
   }
 
   /**

@@ -4,7 +4,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CheckoutServerOptions } from '../../src/server/index.js';
+import type { CheckoutStore } from '../../src/server/index.js';
+import { createSqliteStore } from '../../src/server/store/sqlite.js';
 import { BUYER, CART, eventually, issueKey, issueKeyAndPay, prepareBillingKey, prepareBillingKeyAndPay, startEnv, type Env } from './harness.js';
+
+/** A store whose subscription reads fail while `failing()` says so: a database hiccup, at the boundary. */
+function flakyStore(store: CheckoutStore, failing: () => boolean): CheckoutStore {
+  return {
+    ...store,
+    getSubscription: (id) => (failing() ? Promise.reject(new Error('disk I/O error')) : store.getSubscription(id)),
+  };
+}
 
 const PLANS = {
   monthly: { name: '월간 원두 구독', amount: 29_000, currency: 'KRW' as const, interval: '1m' },
@@ -253,6 +263,152 @@ test('billing-key-and-pay refuses a key that is not the one PortOne charged, or 
   assert.equal(swapped.status, 409);
   assert.equal(swapped.body.code, 'BILLING_KEY_MISMATCH');
   assert.match(swapped.body.message, /customer\.id expected "cus_[\w-]+", got "cus_[\w-]+"/);
-  assert.equal(env.hooks.billingKeyIssued.length, 0);
-  assert.equal((await env.kit.listBillingKeys()).length, 0);
+  // The webhooks then settle each payment with the key PortOne charged it with: each key is its own customer's.
+  await env.sandbox.flushWebhooks();
+  await eventually(async () => (await env.kit.listBillingKeys()).length === 2, 'both payments settled by their webhooks');
+  const owners = Object.fromEntries((await env.kit.listBillingKeys()).map((k) => [k.billingKey, k.customerId]));
+  assert.deepEqual(owners, { [paidMine.billingKey!]: mine.customer!.customerId, [paidTheirs.billingKey!]: theirs.customer!.customerId });
+  assert.equal((await env.kit.getOrder(mine.paymentId))?.billingKey, paidMine.billingKey);
+});
+
+test('a plan is the price of its first period: a cart or a shop order sent with a plan is refused, nothing is created', async (t) => {
+  const env = await subscriptionEnv(t, { plans: { ...PLANS, premium: { name: '프리미엄', amount: 99_000, currency: 'KRW', interval: '1m', productType: 'DIGITAL' } } });
+  for (const [body, field] of [[{ plan: 'premium', items: [{ id: 'sticker', quantity: 1 }] }, 'items'], [{ plan: 'premium', orderId: 'shop-order-1' }, 'orderId']] as const) {
+    const answer = await env.post('/billing-key-and-pay/prepare', { ...body, customer: BUYER });
+    assert.equal(answer.status, 400, JSON.stringify(answer.body));
+    assert.equal(answer.body.code, 'INVALID_REQUEST');
+    assert.match(answer.body.message, new RegExp(`^${field}: expected no (cart|shop order) with a plan \\(plan "premium" is the price of the first period\\)`));
+  }
+  assert.equal((await env.kit.listOrders()).length, 0);
+  const plan = await prepareBillingKeyAndPay(env, { plan: 'premium', customer: BUYER });
+  assert.deepEqual([plan.totalAmount, plan.orderName], [99_000, '프리미엄']);
+});
+
+test('billing-key-and-pay with a plan, the tab closed before complete: the webhook stores the key and starts the subscription', async (t) => {
+  const env = await subscriptionEnv(t);
+  const prepared = await prepareBillingKeyAndPay(env, { plan: 'phone', customer: BUYER });
+  const result = await issueKeyAndPay(env, prepared);
+  await env.sandbox.flushWebhooks();
+  await eventually(() => env.sandbox.schedules().length === 1, 'the next period is scheduled');
+  const order = await env.kit.getOrder(prepared.paymentId);
+  assert.deepEqual([order?.status, order?.billingKey], ['PAID', result.billingKey]);
+  assert.deepEqual((await env.kit.listBillingKeys()).map((k) => [k.billingKey, k.customerId]), [[result.billingKey, prepared.customer!.customerId]]);
+  const [subscription] = await env.kit.listSubscriptions();
+  assert.deepEqual([subscription?.plan, subscription?.status, subscription?.paidPeriods, subscription?.billingKey], ['phone', 'ACTIVE', 1, result.billingKey]);
+  assert.equal(env.sandbox.schedules()[0]?.paymentId, subscription?.nextPaymentId);
+  assert.equal(env.hooks.paid.length, 1);
+  assert.equal(env.hooks.paid[0]?.subscription?.id, subscription?.id, 'onPaid sees the subscription it started');
+  assert.equal(env.hooks.billingKeyIssued[0]?.subscription?.id, subscription?.id);
+  assert.deepEqual(env.logs.filter((l) => /failed \(attempt/.test(l)), [], 'no follow-up ran before what it needs');
+  // The complete that comes late answers the same and changes nothing.
+  const complete = await env.post('/billing-key-and-pay/complete', { paymentId: result.paymentId, billingKey: result.billingKey });
+  assert.equal(complete.status, 200, JSON.stringify(complete.body));
+  assert.deepEqual([complete.body.order.status, complete.body.subscription.status, complete.body.billingKey.billingKey], ['PAID', 'ACTIVE', result.billingKey]);
+  assert.deepEqual([env.hooks.paid.length, env.hooks.billingKeyIssued.length, env.sandbox.schedules().length], [1, 1, 1]);
+});
+
+test('billing-key-and-pay with a plan, the tab closed and every webhook lost: reconcile() finishes the job', async (t) => {
+  const env = await startEnv(t, { sandbox: { clock: 'manual', now: Date.parse('2026-03-31T01:00:00Z'), faults: { webhooks: { dropRate: 1 } } }, kit: { plans: PLANS } });
+  const prepared = await prepareBillingKeyAndPay(env, { plan: 'phone', customer: BUYER });
+  const result = await issueKeyAndPay(env, prepared);
+  await env.sandbox.flushWebhooks();
+  assert.equal((await env.kit.getOrder(prepared.paymentId))?.status, 'PENDING');
+  const report = await env.kit.reconcile({ olderThanMs: 0 });
+  assert.deepEqual([report.checked, report.updated, report.failed], [1, 1, []]);
+  const [subscription] = await env.kit.listSubscriptions();
+  assert.deepEqual([subscription?.status, subscription?.paidPeriods, subscription?.nextChargeAt], ['ACTIVE', 1, Date.parse('2026-04-30T01:00:00Z')]);
+  assert.deepEqual((await env.kit.listBillingKeys()).map((k) => k.billingKey), [result.billingKey]);
+  assert.deepEqual(env.sandbox.schedules().map((s) => [s.status, s.paymentId]), [['SCHEDULED', subscription?.nextPaymentId]]);
+  assert.equal(env.hooks.paid[0]?.subscription?.id, subscription?.id);
+});
+
+test('cancelling a subscription while its next period is being scheduled: the schedule is revoked, nothing more is charged', async (t) => {
+  const env = await startEnv(t, {
+    sandbox: { clock: 'manual', now: Date.parse('2026-03-31T01:00:00Z'), faults: { routes: { 'POST /payments/:id/schedule': { latencyMs: 800 } } } },
+    kit: { plans: PLANS, hookWaitMs: 50 },
+  });
+  const prepared = await prepareBillingKey(env, { plan: 'monthly', customer: BUYER });
+  const issued = await issueKey(env, prepared);
+  await env.post('/billing-keys/complete', { billingKey: issued.billingKey, issueId: prepared.issueId });
+  // PortOne is creating the next period's schedule while the shopper cancels.
+  await eventually(async () => (await env.kit.listEvents()).some((e) => e.key.startsWith('schedule-period:') && e.status === 'running'), 'the schedule is being created');
+  const [subscription] = await env.kit.listSubscriptions();
+  const cancelled = await env.kit.cancelSubscription(subscription!.id);
+  assert.equal(cancelled.status, 'CANCELLED');
+  await eventually(async () => (await env.kit.listEvents()).some((e) => e.key.startsWith('schedule-period:') && e.status === 'done'), 'the schedule call returned');
+  const schedules = env.sandbox.schedules().filter((s) => s.paymentId === subscription!.nextPaymentId);
+  assert.equal(schedules.length, 1);
+  assert.equal(schedules[0]?.status, 'REVOKED', 'PortOne will not charge the cancelled subscription');
+  await env.sandbox.advance(40 * DAY);
+  await env.sandbox.flushWebhooks();
+  assert.notEqual(env.sandbox.payment(subscription!.nextPaymentId!)?.status, 'PAID');
+  assert.equal((await env.kit.listSubscriptions())[0]?.status, 'CANCELLED');
+  assert.equal(env.hooks.paid.length, 1, 'only the first period');
+});
+
+test('a period PortOne charges after the subscription was cancelled is flagged and refunded, never fulfilled', async (t) => {
+  const env = await subscriptionEnv(t);
+  const { complete } = await subscribe(env);
+  await env.sandbox.flushWebhooks();
+  const cancelled = await env.kit.cancelSubscription(complete.body.subscription.id);
+  const next = cancelled.nextPaymentId!;
+  assert.equal((await env.kit.getOrder(next))?.status, 'CANCELLED');
+  // A schedule the kit could not revoke (its answer was lost) charges the period anyway.
+  const order = (await env.kit.getOrder(next))!;
+  const charge = await fetch(`${env.sandbox.url}/payments/${encodeURIComponent(next)}/billing-key`, {
+    method: 'POST',
+    headers: { authorization: `PortOne ${env.sandbox.apiSecret}` },
+    body: JSON.stringify({ storeId: env.sandbox.storeId, billingKey: cancelled.billingKey, channelKey: env.sandbox.channelKeys.billingKey, orderName: order.orderName, customer: { id: cancelled.customerId }, amount: { total: order.totalAmount }, currency: 'KRW', customData: JSON.stringify({ orderId: order.orderId }) }),
+  });
+  assert.equal(charge.status, 200, await charge.clone().text());
+  await env.sandbox.flushWebhooks();
+  await eventually(async () => (await env.kit.getOrder(next))?.flag?.refundedAt !== undefined, 'flagged and refunded');
+  const flagged = await env.kit.getOrder(next);
+  assert.deepEqual([flagged?.status, flagged?.flag?.code], ['FLAGGED', 'ORDER_CANCELLED']);
+  assert.match(flagged?.flag?.message ?? '', /which the shop had cancelled \(subscription cancelled\): expected no payment, got PAID/);
+  assert.equal(env.sandbox.payment(next)?.status, 'CANCELLED');
+  assert.equal(env.hooks.paid.length, 1, 'only the first period was fulfilled');
+  const after = (await env.kit.listSubscriptions())[0];
+  assert.deepEqual([after?.status, after?.paidPeriods], ['CANCELLED', 1]);
+});
+
+test('shopper refreshes during a PortOne outage neither hurry the first charge nor use up its attempts', async (t) => {
+  const env = await subscriptionEnv(t, { hookRetry: { maxAttempts: 3, baseDelayMs: 1_000 } });
+  const prepared = await prepareBillingKey(env, { plan: 'monthly', customer: BUYER });
+  const issued = await issueKey(env, prepared);
+  env.sandbox.setFaults({ routes: { 'POST /payments/:id/billing-key': { failureRate: 1 } } });
+  for (let i = 0; i < 13; i++) await env.post('/billing-keys/complete', { billingKey: issued.billingKey, issueId: prepared.issueId });
+  const charge = async () => (await env.kit.listEvents()).find((e) => e.key.startsWith('charge-first-period:'))!;
+  assert.deepEqual([(await charge()).status, (await charge()).attempts], ['pending', 1], 'the refreshes did not run it again before its backoff');
+  for (let i = 0; i < 5; i++) {
+    await env.sandbox.advance(2 * 3_600_000);
+    await env.kit.runDueEvents();
+  }
+  assert.deepEqual([(await charge()).status, (await charge()).attempts, (await charge()).transientAttempts], ['pending', 6, 6], 'PortOne being down is not the event failing');
+  env.sandbox.setFaults({});
+  await env.sandbox.advance(2 * 3_600_000);
+  await env.kit.runDueEvents();
+  assert.equal((await charge()).status, 'done');
+  assert.equal((await env.kit.listSubscriptions())[0]?.status, 'ACTIVE');
+});
+
+test('reconcile() gives the kit\u2019s follow-ups that gave up another round: a stuck first charge goes through', async (t) => {
+  // The store hiccups (say, a disk error) on the first charge's reads: with one attempt allowed, it gives up.
+  let failReads = 0;
+  const env = await subscriptionEnv(t, {
+    hookRetry: { maxAttempts: 1 },
+    store: flakyStore(createSqliteStore({ path: ':memory:' }), () => failReads-- > 0),
+  });
+  const prepared = await prepareBillingKey(env, { plan: 'monthly', customer: BUYER });
+  const issued = await issueKey(env, prepared);
+  failReads = 1;
+  const complete = await env.post('/billing-keys/complete', { billingKey: issued.billingKey, issueId: prepared.issueId });
+  assert.equal(complete.body.subscription.status, 'INCOMPLETE');
+  const charge = async () => (await env.kit.listEvents()).find((e) => e.key.startsWith('charge-first-period:'))!;
+  assert.equal((await charge()).status, 'dead');
+  const report = await env.kit.reconcile({ olderThanMs: 0 });
+  assert.equal(report.revived, 1);
+  assert.equal((await charge()).status, 'done');
+  assert.equal((await env.kit.listSubscriptions())[0]?.status, 'ACTIVE');
+  assert.equal(env.hooks.paid.length, 1);
 });

@@ -3,9 +3,11 @@
 // PortOne that fails 30% of its requests — after which reconcile() still loses no order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSandbox } from '../../src/sandbox/index.js';
 import { createCheckoutServer, type PaidEvent } from '../../src/server/index.js';
 import { serveCheckout } from '../../src/server/node.js';
 import { CART, eventually, startEnv } from './harness.js';
@@ -84,6 +86,109 @@ test('three kit instances on one SQLite file, 60 completes and webhooks spread o
   assert.deepEqual([...new Set(answers.map((a) => a.body.order?.status))], ['PAID']);
   await eventually(async () => (await env.kit.listWebhookDeliveries()).filter((d) => d.status === 'processed').length >= 2, 'webhooks processed');
   assert.equal(paid.length, 1, `onPaid ran ${paid.join(', ')}`);
+});
+
+test('three kit processes on one SQLite file, completes and webhooks from all at once: exactly one onPaid', async (t) => {
+  const sandbox = await createSandbox({});
+  const dir = mkdtempSync(join(tmpdir(), 'pck-processes-'));
+  const database = join(dir, 'checkout.sqlite');
+  const children: ChildProcessWithoutNullStreams[] = [];
+  t.after(async () => {
+    for (const child of children) child.kill();
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // The order is prepared and paid through one kit; the processes only complete it.
+  const setup = createCheckoutServer({ portone: { apiSecret: sandbox.apiSecret, storeId: sandbox.storeId, baseUrl: sandbox.url }, webhookSecret: sandbox.webhookSecret, priceOrder, database, allowTestChannels: true, hookPollMs: 0, logger: {} });
+  const prepared = (await call(setup, post('/payments/prepare', CART))).body;
+  await setup.close();
+  await sandbox.pay({ paymentId: prepared.paymentId, orderName: prepared.orderName, totalAmount: prepared.totalAmount, currency: prepared.currency, customData: prepared.customData });
+
+  const script = new URL('./kit-process.ts', import.meta.url).pathname;
+  const outputs = [0, 1, 2].map(() => ({ text: '' }));
+  const exited = [0, 1, 2].map((i) => {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script], {
+      env: { ...process.env, PCK_PAYMENT_ID: prepared.paymentId, PCK_STORE_ID: sandbox.storeId, PCK_API_SECRET: sandbox.apiSecret, PCK_WEBHOOK_SECRET: sandbox.webhookSecret, PCK_SANDBOX_URL: sandbox.url, PCK_DATABASE: database },
+    });
+    children.push(child);
+    child.stdout.on('data', (chunk: Buffer) => (outputs[i]!.text += chunk.toString()));
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    return new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kit process ${i} exited with ${code}: ${errors}`)))));
+  });
+  // Every process has the file open before any starts, so their transactions overlap.
+  await Promise.race([eventually(() => outputs.every((o) => o.text.includes('ready\n')), 'all processes ready', 60_000), ...exited]);
+  for (const child of children) child.stdin.write('go\n');
+  await Promise.all(exited);
+  const lines = outputs.flatMap((o) => o.text.split('\n'));
+  const statuses = lines.filter((l) => l.startsWith('done ')).flatMap((l) => JSON.parse(l.slice(5)) as number[]);
+  assert.equal(statuses.length, 90);
+  // A webhook-id another process is still processing is answered 409 for PortOne to retry; nothing else fails.
+  assert.deepEqual([...new Set(statuses)].filter((s) => s !== 200 && s !== 409), []);
+  assert.deepEqual(lines.filter((l) => l.startsWith('paid ')), [`paid ${prepared.paymentId}`], 'exactly one onPaid across the processes');
+  const reader = createCheckoutServer({ portone: { apiSecret: sandbox.apiSecret, storeId: sandbox.storeId, baseUrl: sandbox.url }, webhookSecret: sandbox.webhookSecret, priceOrder, database, hookPollMs: 0, logger: {} });
+  t.after(() => reader.close());
+  assert.deepEqual((await reader.listEvents({ paymentId: prepared.paymentId })).map((e) => [e.key, e.status, e.attempts]), [[`paid:${prepared.paymentId}`, 'done', 1]]);
+});
+
+test('a hook that never resolves times out as a failed attempt; the other events and reconcile() go on', async (t) => {
+  let skew = 0;
+  const hang = new Set<string>();
+  const calls = new Map<string, number>();
+  const env = await startEnv(t, {
+    kit: {
+      now: () => Date.now() + skew,
+      hookTimeoutMs: 300,
+      hookRetry: { baseDelayMs: 1_000 },
+      onPaid: (e) => {
+        const n = (calls.get(e.order.paymentId) ?? 0) + 1;
+        calls.set(e.order.paymentId, n);
+        if (n === 1) throw new Error('fulfilment service down');
+        if (hang.has(e.order.paymentId)) return new Promise<void>(() => {});
+      },
+    },
+  });
+  const a = await env.checkout();
+  hang.add(a.prepared.paymentId);
+  const b = await env.checkout();
+  skew += 5_000;
+  // The background run takes both retries: A's hook never answers, B's goes through.
+  const background = env.kit.runDueEvents();
+  await eventually(async () => (await env.kit.listEvents({ paymentId: b.prepared.paymentId }))[0]?.status === 'done', "B's retry runs beside A's stuck one");
+  const report = await env.kit.reconcile({ olderThanMs: 0 });
+  assert.equal(report.failed.length, 0, 'reconcile() returns while a hook hangs');
+  assert.equal(await background, 2);
+  const [stuck] = await env.kit.listEvents({ paymentId: a.prepared.paymentId });
+  assert.deepEqual([stuck?.status, stuck?.attempts], ['pending', 2]);
+  assert.match(stuck?.lastError ?? '', /^HookTimeout: paid event paid:pay_[\w-]+ did not finish within 300 ms \(hookTimeoutMs\)$/);
+  skew += 3_600_000;
+  assert.equal(await env.kit.runDueEvents(), 1, 'and it is retried like any failure');
+});
+
+test('a runner whose lease expired cannot record its outcome over the runner that took the event over', async (t) => {
+  let skew = 0;
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let runs = 0;
+  const env = await startEnv(t, {
+    kit: {
+      now: () => Date.now() + skew,
+      hookWaitMs: 50,
+      onPaid: async () => {
+        runs++;
+        if (runs === 1) return gate; // a runner that stalls past its lease, then finishes
+        throw new Error('second runner failed');
+      },
+    },
+  });
+  const { prepared } = await env.checkout();
+  assert.equal((await env.kit.listEvents({ paymentId: prepared.paymentId }))[0]?.status, 'running');
+  skew += 11 * 60_000; // past the 10-minute lease
+  await env.kit.runDueEvents();
+  release();
+  await eventually(() => env.logs.some((l) => l.includes('another runner took it over')), 'the first runner finished late');
+  const [event] = await env.kit.listEvents({ paymentId: prepared.paymentId });
+  assert.deepEqual([event?.status, event?.attempts, event?.lastError], ['pending', 2, 'second runner failed'], "the second runner's outcome stands");
 });
 
 test('a hook that throws is retried with backoff until it succeeds, and is then done for good', async (t) => {
@@ -230,6 +335,46 @@ test('PortOne hanging past the timeout: 503 with retry advice, the order stays P
   const report = await kit.reconcile({ olderThanMs: 0 });
   assert.equal(report.updated, 1);
   assert.equal((await kit.getOrder(prepared.paymentId))?.status, 'PAID');
+});
+
+test('reconcile() reaches a lost paid order behind any number of abandoned carts, and asks about those less and less', async (t) => {
+  const env = await startEnv(t, { sandbox: { clock: 'manual', faults: { webhooks: { dropRate: 1 } } } });
+  const lost = await env.prepare(CART);
+  await env.pay(lost); // paid at PortOne; the complete never came and the webhooks were lost
+  for (let i = 0; i < 5; i++) {
+    await env.sandbox.advance(1_000);
+    await env.prepare(CART); // page views after it: each element prepares, and they are newer
+  }
+  const minute = 60_000;
+  await env.sandbox.advance(10 * minute);
+  const first = await env.kit.reconcile({ limit: 3 });
+  const second = await env.kit.reconcile({ limit: 3 });
+  assert.deepEqual([first.checked, second.checked], [3, 3], 'each run takes the next ones');
+  assert.equal((await env.kit.getOrder(lost.paymentId))?.status, 'PAID');
+  assert.equal(env.hooks.paid.length, 1);
+  // The carts were each asked about once; they are not asked again until as long again has passed.
+  assert.equal((await env.kit.reconcile({ limit: 3 })).checked, 0);
+  await env.sandbox.advance(11 * minute);
+  const again = await env.kit.reconcile({ limit: 10 });
+  assert.deepEqual([again.checked, again.notStarted], [5, 5]);
+  await env.sandbox.advance(20 * minute);
+  assert.equal((await env.kit.reconcile({ limit: 10 })).checked, 0, 'idle over 21 minutes when checked: skipped for as long');
+});
+
+test('pruneAbandoned() deletes prepares reconcile() found PortOne knows nothing of, once idle long enough; never paid or unchecked ones', async (t) => {
+  const env = await startEnv(t, { sandbox: { clock: 'manual' } });
+  const abandoned = await env.prepare(CART);
+  const paid = await env.checkout();
+  await env.sandbox.advance(11 * 60_000);
+  assert.equal((await env.kit.reconcile()).notStarted, 1);
+  const unchecked = await env.prepare(CART);
+  await env.sandbox.advance(31 * 86_400_000);
+  await assert.rejects(env.kit.pruneAbandoned({ olderThanMs: 3_600_000 }), /olderThanMs: expected at least a day/);
+  assert.equal(await env.kit.pruneAbandoned(), 1);
+  assert.equal(await env.kit.getOrder(abandoned.paymentId), undefined);
+  assert.equal((await env.kit.getOrder(paid.prepared.paymentId))?.status, 'PAID');
+  assert.equal((await env.kit.getOrder(unchecked.paymentId))?.status, 'PENDING', 'PortOne was never asked about it: kept');
+  assert.equal(await env.kit.pruneAbandoned(), 0);
 });
 
 test('reconcile leaves fresh orders alone and reports abandoned ones as not started', async (t) => {

@@ -36,6 +36,7 @@ test('the README example takes a payment through the sandbox and ships it once',
     PORTONE_BASE_URL: sandbox.url,
     PORTONE_WEBHOOK_SECRET: sandbox.webhookSecret,
     PORTONE_CHANNEL_KEY: sandbox.channelKeys.payment,
+    PORTONE_ALLOW_TEST_CHANNELS: '1',
     CHECKOUT_DATABASE: join(dir, 'checkout.sqlite'),
   });
   const { kit, shipments } = await import('./examples/checkout.js');
@@ -71,7 +72,7 @@ test('the README example takes a payment through the sandbox and ships it once',
   assert.deepEqual(await refused.json(), { code: 'BAD_CART', message: 'items: expected one of beans, dripper, got "caviar"' });
 });
 
-test('the README Node one-liner serves the kit', async (t) => {
+test('the README Node one-liner serves the kit; without PORTONE_ALLOW_TEST_CHANNELS=1 it fulfils no TEST-channel payment', async (t) => {
   const sandbox = await createSandbox({});
   const dir = mkdtempSync(join(tmpdir(), 'pck-serve-'));
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, 'test/server/examples/serve.ts')], {
@@ -83,6 +84,9 @@ test('the README Node one-liner serves the kit', async (t) => {
       PORTONE_STORE_ID: sandbox.storeId,
       PORTONE_BASE_URL: sandbox.url,
       PORTONE_WEBHOOK_SECRET: sandbox.webhookSecret,
+      PORTONE_CHANNEL_KEY: sandbox.channelKeys.payment,
+      PORTONE_ALLOW_TEST_CHANNELS: '',
+      NODE_ENV: '',
       CHECKOUT_DATABASE: join(dir, 'checkout.sqlite'),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -105,4 +109,11 @@ test('the README Node one-liner serves the kit', async (t) => {
   const response = await fetch(`${url}/payments/pay_unknown`);
   assert.equal(response.status, 404);
   assert.equal((await response.json()).code, 'ORDER_NOT_FOUND');
+  // A production server whose environment says nothing about test channels: the sandbox's TEST channel is refused.
+  const post = (path: string, body: unknown) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const prepared = await (await post('/payments/prepare', { items: [{ id: 'beans', quantity: 1 }] })).json();
+  const result = await sandbox.pay({ paymentId: prepared.paymentId, orderName: prepared.orderName, totalAmount: prepared.totalAmount, currency: prepared.currency, channelKey: prepared.channelKey, customData: prepared.customData });
+  const complete = await post('/payments/complete', result);
+  assert.equal(complete.status, 409);
+  assert.equal((await complete.json()).code, 'TEST_CHANNEL_NOT_ALLOWED');
 });

@@ -55,6 +55,10 @@ test('the shopper closes the window, then pays on a second try with the same pay
   const retried = await env.pay(prepared, { result: 'approve' });
   const second = await env.post('/payments/complete', retried);
   assert.equal(second.body.order.status, 'PAID');
+  assert.equal(second.body.order.failure, undefined, 'the first window’s failure is not shown on the paid order');
+  const view = await env.kit.fetch(new Request(`http://shop.test/payments/${prepared.paymentId}`));
+  assert.equal((await view.json()).order.failure, undefined);
+  assert.equal((await env.kit.getOrder(prepared.paymentId))?.failure, undefined);
   assert.equal(env.hooks.paid.length, 1);
 });
 

@@ -3,7 +3,7 @@
 // far as calling it would answer 503, not the 4xx these tests expect.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createCheckoutServer } from '../../src/server/index.js';
+import { CheckoutError, createCheckoutServer } from '../../src/server/index.js';
 import { API_SECRET, CATALOG, ORIGIN, STORE_ID, WEBHOOK_SECRET, call, get, post, priceOrder, snapshot, testKit, webhookRequest } from './support.js';
 import type { Cart, CheckoutServer } from '../../src/server/index.js';
 
@@ -90,6 +90,8 @@ const badPrepareBodies: [string, Request, number, string, RegExp][] = [
   ['bytes that are not UTF-8', post('/payments/prepare', null, { raw: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) }), 400, 'INVALID_JSON', /expected a UTF-8 encoded body/],
   ['a form post', post('/payments/prepare', null, { raw: 'items=beans', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'UNSUPPORTED_MEDIA_TYPE', /expected Content-Type application\/json, got "application\/x-www-form-urlencoded"/],
   ['a text/plain post', post('/payments/prepare', { items: [{ id: 'beans', quantity: 1 }] }, { headers: { 'content-type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE', /got "text\/plain"/],
+  // What a cross-site no-cors fetch of a Blob sends: no Content-Type at all.
+  ['a post without Content-Type', new Request(`${ORIGIN}/payments/prepare`, { method: 'POST', body: new Blob([JSON.stringify({ items: [{ id: 'beans', quantity: 1 }] })]) }), 415, 'UNSUPPORTED_MEDIA_TYPE', /expected Content-Type application\/json, got none/],
   ['no cart', post('/payments/prepare', {}), 400, 'INVALID_REQUEST', /items: expected a cart \(items\) or an orderId, got nothing/],
   ['items not a list', post('/payments/prepare', { items: 'beans' }), 400, 'INVALID_REQUEST', /items: expected an array of \{ id, quantity \}, got "beans"/],
   ['an empty cart', post('/payments/prepare', { items: [] }), 400, 'INVALID_REQUEST', /items: expected 1–100 lines, got an array of 0/],
@@ -215,6 +217,12 @@ test('billing-key routes refuse bad input', async (t) => {
   await refuses(kit, post('/billing-keys/complete', { billingKey: 'NEEDS_CONFIRMATION' }), 400, 'INVALID_REQUEST', /manual confirmation is not supported/);
   await refuses(kit, post('/billing-keys/complete', { billingKey: 'bk\u0001' }), 400, 'INVALID_REQUEST', /billingKey: expected 1–200 printable ASCII characters/);
   await refuses(kit, post('/billing-keys/complete', { billingKey: 'bk-1', issueId: '../x' }), 400, 'INVALID_REQUEST', /issueId: expected 1–64 printable ASCII/);
+  // A key becomes a path segment of GET /billing-keys/{key}: nothing that would name another resource reaches PortOne.
+  for (const billingKey of ['.', '..', 'a/b', '../../payments/x', 'a\\b', 'bk..1']) {
+    for (const route of ['/billing-keys/complete', '/billing-key-and-pay/complete']) {
+      await refuses(kit, post(route, { billingKey, paymentId: 'pay_1', issueId: 'iss_1' }), 400, 'INVALID_REQUEST', /^billingKey: expected 1–200 printable ASCII characters without "\/", "\\" or "\.\." \(the key PortOne issued\)/);
+    }
+  }
   await refuses(kit, post('/billing-key-and-pay/prepare', { plan: 'yearly' }), 422, 'UNKNOWN_PLAN', /got "yearly"/);
   await refuses(kit, post('/billing-key-and-pay/prepare', {}), 400, 'INVALID_REQUEST', /items: expected a cart \(items\) or an orderId/);
   await refuses(kit, post('/billing-key-and-pay/complete', { paymentId: 'pay_1' }), 400, 'INVALID_REQUEST', /billingKey: expected the billing key PortOne issued/);
@@ -224,6 +232,45 @@ test('billing-key routes refuse bad input', async (t) => {
   const prepared = await call(kit, post('/payments/prepare', { items: [{ id: 'beans', quantity: 1 }] }));
   await refuses(kit, post('/billing-key-and-pay/complete', { paymentId: prepared.body.paymentId, billingKey: 'bk' }), 400, 'INVALID_REQUEST', /expected an order prepared at billing-key-and-pay\/prepare, got one prepared for payments\/prepare/);
   await refuses(kit, post('/billing-keys/complete', { billingKey: 'bk', issueId: 'iss_unknown' }, {}), 503, 'PORTONE_UNAVAILABLE', /PortOne is unavailable for GET \/billing-keys\/\{billingKey\}: it could not be reached/);
+});
+
+test('a cross-site request riding on the shopper’s cookies cannot prepare for a member: only application/json gets in', async (t) => {
+  const kit = kitFor(t, { identifyCustomer: (request) => (request.headers.get('cookie')?.includes('sid=m1') ? { customerId: 'member-1' } : undefined) });
+  const body = JSON.stringify({ items: [{ id: 'beans', quantity: 1 }] });
+  // fetch(url, { mode: 'no-cors', credentials: 'include', body }) can send only CORS-safelisted types, or none.
+  const types: Record<string, string>[] = [{}, { 'content-type': 'text/plain;charset=UTF-8' }, { 'content-type': 'multipart/form-data; boundary=x' }, { 'content-type': 'application/x-www-form-urlencoded' }];
+  for (const headers of types) {
+    await refuses(kit, new Request(`${ORIGIN}/payments/prepare`, { method: 'POST', headers: { ...headers, cookie: 'sid=m1' }, body: new Blob([body]) }), 415, 'UNSUPPORTED_MEDIA_TYPE', /expected Content-Type application\/json/);
+  }
+  assert.equal((await kit.listOrders({ customerId: 'member-1' })).length, 0);
+  // The element's own request (same origin, or after a CORS preflight) does.
+  const own = await call(kit, post('/payments/prepare', { items: [{ id: 'beans', quantity: 1 }] }, { headers: { cookie: 'sid=m1' } }));
+  assert.equal(own.status, 200);
+  assert.equal((await kit.listOrders({ customerId: 'member-1' })).length, 1);
+});
+
+test('beforePrepare runs first on every prepare: its 4xx refuses (a rate limit), anything else is the shop’s bug; nothing is stored', async (t) => {
+  const seen: string[] = [];
+  let calls = 0;
+  const kit = kitFor(t, {
+    plans: { monthly: { name: '월간 원두 구독', amount: 29_000, currency: 'KRW', interval: '1m' } },
+    beforePrepare: (request, { flow }) => {
+      seen.push(`${flow} ${request.headers.get('x-forwarded-for')}`);
+      if (request.headers.get('x-forwarded-for') === 'bug') throw new Error('rate limiter offline');
+      if (++calls > 3) throw new CheckoutError('RATE_LIMITED', 'too many prepares from this address; try again in a minute', { status: 429, retryAfterSeconds: 60 });
+    },
+  });
+  const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
+  assert.equal((await call(kit, post('/payments/prepare', { items: [{ id: 'beans', quantity: 1 }] }, from('1.2.3.4')))).status, 200);
+  assert.equal((await call(kit, post('/billing-keys/prepare', { plan: 'monthly' }, from('1.2.3.4')))).status, 200);
+  assert.equal((await call(kit, post('/billing-key-and-pay/prepare', { plan: 'monthly' }, from('1.2.3.4')))).status, 200);
+  await refuses(kit, post('/payments/prepare', { items: [{ id: 'beans', quantity: 1 }] }, from('1.2.3.4')), 429, 'RATE_LIMITED', /too many prepares/);
+  const limited = await call(kit, post('/payments/prepare', { items: [{ id: 'beans', quantity: 1 }] }, from('1.2.3.4')));
+  assert.equal(limited.headers.get('retry-after'), '60');
+  // Before the body is even looked at: a malformed prepare is turned away by the limit too.
+  await refuses(kit, post('/payments/prepare', {}, from('1.2.3.4')), 429, 'RATE_LIMITED', /too many prepares/);
+  await refuses(kit, post('/payments/prepare', { items: [{ id: 'beans', quantity: 1 }] }, from('bug')), 500, 'SHOP_CONFIGURATION', /beforePrepare failed/);
+  assert.deepEqual(seen.slice(0, 3), ['payment 1.2.3.4', 'billing-key 1.2.3.4', 'billing-key-and-pay 1.2.3.4']);
 });
 
 test('billing-key prepare answers the window parameters and records the issue', async (t) => {

@@ -72,6 +72,37 @@ for (const [name, change, field] of [
   });
 }
 
+test('paid but short: what PortOne says was paid must cover the order (a short virtual-account deposit is PAID too)', () => {
+  const short = paid((p) => (p.amount.paid = 1_000));
+  const verdict = verifyPayment(order, short, policy);
+  assert.ok(!verdict.ok && verdict.code === 'PAYMENT_MISMATCH');
+  assert.deepEqual(!verdict.ok && verdict.mismatches, [{ field: 'amount.paid', expected: '32000', got: '1000' }]);
+  // Partly refunded before the kit saw it: still what was paid, not what is left, that counts.
+  const partial = { ...paid(), status: 'PARTIAL_CANCELLED', cancelledAt: '2026-01-01T00:00:02Z', cancellations: [], amount: { ...paid().amount, cancelled: 2_000 } } as unknown as KnownPayment;
+  assert.deepEqual(verifyPayment(order, partial, policy), { ok: true });
+  const partialShort = { ...partial, amount: { ...partial.amount, paid: 30_000 } } as KnownPayment;
+  assert.match(verifyPayment(order, partialShort, policy).ok ? '' : (verifyPayment(order, partialShort, policy) as { message: string }).message, /amount\.paid expected 32000, got 30000/);
+  // Nothing is paid yet on an issued account: not a mismatch.
+  const issued = { ...paid(), status: 'VIRTUAL_ACCOUNT_ISSUED', amount: { ...paid().amount, paid: 0 } } as unknown as KnownPayment;
+  assert.deepEqual(verifyPayment(order, issued, policy), { ok: true });
+});
+
+test('a promotion discount is accepted only when the shop opts in, and only exactly', () => {
+  const discounted = paid((p) => ((p.amount.discount = 3_000), (p.amount.paid = 29_000)));
+  const refused = verifyPayment(order, discounted, policy);
+  assert.ok(!refused.ok && /amount\.paid expected 32000, got 29000/.test(refused.message));
+  assert.deepEqual(verifyPayment(order, discounted, { ...policy, acceptDiscounts: true }), { ok: true });
+  const more = verifyPayment(order, paid((p) => ((p.amount.discount = 3_000), (p.amount.paid = 28_000))), { ...policy, acceptDiscounts: true });
+  assert.ok(!more.ok && /amount\.paid expected 29000 \(the total less the discount of 3000\), got 28000/.test(more.message));
+});
+
+test('a configured channel is the only one accepted, whatever the type', () => {
+  assert.deepEqual(verifyPayment(order, paid(), { ...policy, channelKey: 'channel-live' }), { ok: true });
+  const other = verifyPayment(order, paid((p) => (p.channel.key = 'channel-other')), { ...policy, channelKey: 'channel-live' });
+  assert.ok(!other.ok && other.code === 'PAYMENT_MISMATCH');
+  assert.deepEqual(!other.ok && other.mismatches, [{ field: 'channel.key', expected: '"channel-live"', got: '"channel-other"' }]);
+});
+
 test('a TEST channel is refused unless allowed; money mismatches take precedence', () => {
   const test = paid((p) => (p.channel.type = 'TEST'));
   const refused = verifyPayment(order, test, policy);

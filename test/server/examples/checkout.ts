@@ -17,7 +17,8 @@ export const kit = createCheckoutServer({
   },
   webhookSecret: process.env.PORTONE_WEBHOOK_SECRET!,
   channelKeys: { payment: process.env.PORTONE_CHANNEL_KEY },
-  allowTestChannels: process.env.NODE_ENV !== 'production',
+  // Closed unless asked for: a server that forgot its settings must not fulfil TEST-channel payments.
+  allowTestChannels: process.env.PORTONE_ALLOW_TEST_CHANNELS === '1',
   basePath: '/portone',
   database: process.env.CHECKOUT_DATABASE ?? './.data/checkout.sqlite',
 
