@@ -203,6 +203,7 @@ export function createRequestListener(deps: HttpDeps): { listener: (req: Incomin
         message: error.message,
         ...(extra.paymentId ? { paymentId: extra.paymentId } : {}),
         ...(extra.txId ? { txId: extra.txId } : {}),
+        ...(error.pgCode ? { pgCode: error.pgCode, pgMessage: error.pgMessage } : {}),
       };
       send(res, CHECKOUT_STATUS[error.code] ?? 400, JSON.stringify(body), JSON_TYPE, CORS);
       return;

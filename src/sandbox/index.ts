@@ -2,6 +2,7 @@
 // Inicis payment window behind the browser SDK, signed webhooks, faults, clock).
 export { createSandbox, SANDBOX_CUSTOMER, DESKTOP_USER_AGENT, MOBILE_USER_AGENT } from './sandbox.js';
 export { signWebhook, PORTONE_RETRY_DELAYS_MS } from './webhooks.js';
-export { TEST_CARDS, DECLINES, CARD_COMPANIES, SHOPPER_CANCEL_MESSAGE } from './catalog.js';
+export { TEST_CARDS, DECLINES, CARD_COMPANIES, SDK_CARD_CODES, BANKS, SHOPPER_CANCEL_MESSAGE, SHOPPER_CANCEL_MESSAGE_EN } from './catalog.js';
+export { INICIS_RULES } from './checkout/rules.js';
 export { withResultQuery, parseOutcome } from './checkout/protocol.js';
 export type * from './types.js';

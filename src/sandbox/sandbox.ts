@@ -142,9 +142,10 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       if (!(error instanceof CheckoutRejection)) return Promise.reject(error);
       const ids = error as CheckoutRejection & { paymentId?: string; txId?: string };
       const code = error.code as PaymentError['code'];
-      if (kind === 'PAYMENT') return Promise.reject(new PaymentError({ code, message: error.message, txId: ids.txId, paymentId: ids.paymentId }));
-      if (kind === 'ISSUE_BILLING_KEY') return Promise.reject(new IssueBillingKeyError({ code: code as IssueBillingKeyError['code'], message: error.message }));
-      return Promise.reject(new IssueBillingKeyAndPayError({ code: code as IssueBillingKeyAndPayError['code'], message: error.message, txId: ids.txId, paymentId: ids.paymentId }));
+      const pg = { pgCode: error.pgCode, pgMessage: error.pgMessage };
+      if (kind === 'PAYMENT') return Promise.reject(new PaymentError({ code, message: error.message, txId: ids.txId, paymentId: ids.paymentId, ...pg }));
+      if (kind === 'ISSUE_BILLING_KEY') return Promise.reject(new IssueBillingKeyError({ code: code as IssueBillingKeyError['code'], message: error.message, ...pg }));
+      return Promise.reject(new IssueBillingKeyAndPayError({ code: code as IssueBillingKeyAndPayError['code'], message: error.message, txId: ids.txId, paymentId: ids.paymentId, ...pg }));
     }
   };
 

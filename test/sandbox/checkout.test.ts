@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { IssueBillingKeyAndPayError, IssueBillingKeyError, PaymentError } from '@portone/browser-sdk/v2';
 import type { FailedPayment, PaidPayment, VirtualAccountIssuedPayment } from '@portone/server-sdk/payment';
 import { isShopperCancel } from '../../src/contract.js';
-import { parseOutcome, withResultQuery, type SandboxPaymentRequest } from '../../src/sandbox/index.js';
+import { CARD_COMPANIES, DECLINES, INICIS_RULES, SDK_CARD_CODES, SHOPPER_CANCEL_MESSAGE, SHOPPER_CANCEL_MESSAGE_EN, TEST_CARDS, parseOutcome, withResultQuery, type SandboxPaymentRequest } from '../../src/sandbox/index.js';
 import { paymentOf, rejection, startReceiver, verifyAll, webhookTypes, withSandbox } from './support.js';
 
 const mobile = { device: 'mobile' as const };
@@ -126,7 +126,10 @@ test('decline: FAILURE_TYPE_PG with KG Inicis-style pgCode/pgMessage; the paymen
   assert.equal(custom.pgMessage, '휴대폰 소액결제 월 이용한도를 초과했습니다.', 'the default message of the mobile decline list');
 });
 
-test('shopper cancel: FAILURE_TYPE_PG with a message containing 취소, so isShopperCancel is true', async (t) => {
+/** `isShopperCancel` as the elements narrow it: the user cancelled, not any message with 취소 in it. */
+const SHOPPER_CANCEL = /사용자.*취소|cancel(l)?ed by (the )?user/i;
+
+test('shopper cancel: FAILURE_TYPE_PG saying the user cancelled (Korean, English for EN_US); no decline says so', async (t) => {
   const sandbox = await withSandbox(t);
   const cancelled = await sandbox.pay({ paymentId: 'x-1', totalAmount: 5_000 }, { result: 'cancel' });
   assert.equal(cancelled.code, 'FAILURE_TYPE_PG');
@@ -134,6 +137,15 @@ test('shopper cancel: FAILURE_TYPE_PG with a message containing 취소, so isSho
   assert.equal(cancelled.pgCode, undefined);
   assert.equal(isShopperCancel(cancelled), true);
   assert.equal((sandbox.payment('x-1') as FailedPayment).failure.reason, '사용자가 결제를 취소하였습니다.');
+  const english = await sandbox.pay({ paymentId: 'x-en', totalAmount: 5_000, locale: 'EN_US' }, { result: 'cancel' });
+  assert.equal(english.message, 'Payment cancelled by the user.');
+  assert.equal(isShopperCancel(english), true);
+  for (const message of [cancelled.message!, english.message!, SHOPPER_CANCEL_MESSAGE, SHOPPER_CANCEL_MESSAGE_EN]) assert.match(message, SHOPPER_CANCEL);
+  const declines = [...Object.values(DECLINES).flat(), ...Object.values(TEST_CARDS).map((c) => c.decline), ...Object.values(INICIS_RULES)];
+  for (const { pgCode, pgMessage } of declines) assert.doesNotMatch(`[${pgCode}] ${pgMessage}`, SHOPPER_CANCEL, 'a PG decline is never read as a shopper cancel');
+  for (const code of ['V117', 'B021', 'B022', 'A103', 'V110', 'E002']) {
+    assert.doesNotMatch((await sandbox.pay({ paymentId: `x-d-${code}`, totalAmount: 5_000 }, { result: 'decline', pgCode: code })).message!, SHOPPER_CANCEL);
+  }
   const retry = await sandbox.pay({ paymentId: 'x-1', totalAmount: 5_000 });
   assert.notEqual(retry.txId, cancelled.txId, 'a new attempt for the same paymentId');
   assert.equal(sandbox.payment('x-1')!.status, 'PAID');
@@ -166,33 +178,41 @@ test('pre-register: a window with another amount or currency fails with AmountNo
   assert.equal((await sandbox.pay({ paymentId: 'pre-1', totalAmount: 50_000 })).code, undefined);
 });
 
-test('PortOne rejects before the window: unknown store or channel, missing or malformed fields', async (t) => {
+test('PortOne rejects before the window: unknown store or channel, missing or malformed fields; KG Inicis rules carry a pgCode', async (t) => {
   const sandbox = await withSandbox(t);
-  const cases: [Partial<SandboxPaymentRequest> & Record<string, unknown>, string, RegExp][] = [
+  // [request change, SDK error code, message, pgCode: set for KG Inicis's own rules, absent for PortOne's checks]
+  const cases: [Partial<SandboxPaymentRequest> & Record<string, unknown>, string, RegExp, string?][] = [
     [{ storeId: 'store-other' }, 'StoreNotFound', /store-other/],
     [{ channelKey: 'channel-key-other' }, 'ChannelNotFound', /channel-key-other/],
     [{ orderName: '' }, 'BadRequest', /orderName/],
     [{ totalAmount: 10.5 }, 'BadRequest', /`totalAmount`: expected a positive integer, got 10\.5/],
-    [{ currency: 'JPY' as 'KRW' }, 'BadRequest', /expected KRW or USD, got "JPY"/],
-    [{ currency: 'USD', payMethod: 'TRANSFER' }, 'BadRequest', /expected KRW, got "USD"/],
+    [{ currency: 'JPY' as 'KRW' }, 'BadRequest', /expected KRW or USD, got "JPY"/, 'R102'],
+    [{ currency: 'USD', payMethod: 'TRANSFER' }, 'BadRequest', /expected KRW, got "USD"/, 'R102'],
     [{ currency: 'CURRENCY_KRW' }, '', /./],
-    [{ payMethod: 'PAYPAL' }, 'BadRequest', /PAYPAL 결제수단을 지원하지 않습니다/],
+    [{ payMethod: 'PAYPAL' }, 'BadRequest', /지원하지 않는 결제수단입니다\. \(PAYPAL\)/, 'R108'],
     [{ payMethod: 'BITCOIN' as 'CARD' }, 'BadRequest', /`payMethod`: expected one of CARD/],
-    [{ paymentId: '주문-1' }, 'BadRequest', /ASCII/],
-    [{ customer: { phoneNumber: '010', email: 'a@b.c' } }, 'BadRequest', /customer\.fullName/],
-    [{ customer: { fullName: '홍길동', email: 'a@b.c' } }, 'BadRequest', /\(PC\).*customer\.phoneNumber/],
-    [{ customer: { fullName: '홍길동', phoneNumber: '010' } }, 'BadRequest', /customer\.email/],
-    [{ payMethod: 'MOBILE' }, 'BadRequest', /productType/],
-    [{ windowType: { pc: 'POPUP' } }, 'BadRequest', /IFRAME, REDIRECTION만/],
+    [{ paymentId: '주문-1' }, 'BadRequest', /ASCII/, 'R101'],
+    [{ customer: { phoneNumber: '010', email: 'a@b.c' } }, 'BadRequest', /customer\.fullName/, 'R103'],
+    [{ customer: { fullName: '가나다라마바사아자차카', phoneNumber: '010', email: 'a@b.c' } }, 'BadRequest', /30바이트.*`customer\.fullName`: expected at most 30 bytes of UTF-8, got 33/, 'R104'],
+    [{ customer: { lastName: '남궁', firstName: '가나다라마바사아', phoneNumber: '010', email: 'a@b.c' } }, 'BadRequest', /customer\.lastName.*got 31/, 'R104'],
+    [{ customer: { fullName: '가나다라마바사아자차', phoneNumber: '010', email: 'a@b.c' } }, '', /./],
+    [{ customer: { fullName: '홍길동', email: 'a@b.c' } }, 'BadRequest', /\(PC\).*customer\.phoneNumber/, 'R105'],
+    [{ customer: { fullName: '홍길동', phoneNumber: '010' } }, 'BadRequest', /customer\.email/, 'R106'],
+    [{ payMethod: 'MOBILE' }, 'BadRequest', /productType/, 'R109'],
+    [{ windowType: { pc: 'POPUP' } }, 'BadRequest', /IFRAME, REDIRECTION만/, 'R107'],
     [{ windowType: { pc: 'REDIRECTION' } }, 'BadRequest', /redirectUrl/],
     [{ forceRedirect: true }, 'BadRequest', /forceRedirect/],
     [{ redirectUrl: 'javascript:alert(1)' }, 'BadRequest', /`redirectUrl`: expected an http/],
     [{ taxFreeAmount: 900, vatAmount: 200 }, 'BadRequest', /taxFreeAmount/],
-    [{ card: { installment: { monthOption: { availableMonthList: [2, 3] } } } }, 'BadRequest', /fixedMonth만/],
+    [{ card: { installment: { monthOption: { availableMonthList: [2, 3] } } } }, 'BadRequest', /fixedMonth/, 'R115'],
+    [{ card: { cardCompany: 'TOSS_BANK' } }, 'BadRequest', /every card company but TOSS_BANK/, 'R116'],
+    [{ card: { cardCompany: 'CARD_COMPANY_TOSS_BANK' } }, 'BadRequest', /TOSS_BANK/, 'R116'],
+    [{ card: { cardCompany: 'PLASTIC_CARD' as 'BC_CARD' } }, 'BadRequest', /`card\.cardCompany`: expected one of/],
     [{ easyPay: { easyPayProvider: 'CHAI' } }, 'BadRequest', /easyPay\.easyPayProvider/],
     [{ offerPeriod: { interval: 'monthly' } }, 'BadRequest', /offerPeriod\.interval/],
+    [{ bypass: { inicis_v2: { acceptmethod: ['SKIN(red)'] } } }, 'BadRequest', /SKIN/, 'R123'],
   ];
-  for (const [extra, code, message] of cases) {
+  for (const [extra, code, message, pgCode] of cases) {
     const attempt = sandbox.pay({ paymentId: `r-${code}-${JSON.stringify(extra).length}`, totalAmount: 1_000, ...extra } as SandboxPaymentRequest);
     if (!code) {
       assert.equal((await attempt).code, undefined, JSON.stringify(extra));
@@ -202,9 +222,28 @@ test('PortOne rejects before the window: unknown store or channel, missing or ma
     assert.ok(error instanceof PaymentError, JSON.stringify(extra));
     assert.equal(error.code, code, JSON.stringify(extra));
     assert.match(error.message, message, JSON.stringify(extra));
+    assert.equal(error.pgCode, pgCode, JSON.stringify(extra));
+    if (pgCode) {
+      assert.ok(error.pgMessage && error.message.includes(`[${pgCode}] ${error.pgMessage}`), `${JSON.stringify(extra)}: message names the PG code and message`);
+    }
   }
   const none = await rejection(sandbox.pay(undefined as never));
   assert.ok(none instanceof PaymentError);
+  assert.equal(new Set(Object.values(INICIS_RULES).map((r) => r.pgCode)).size, Object.keys(INICIS_RULES).length, 'one code per rule');
+});
+
+test('card direct call: every browser SDK card company but Toss Bank opens the window with that card, locked', async (t) => {
+  const sandbox = await withSandbox(t);
+  const companies = Object.keys(SDK_CARD_CODES) as (keyof typeof SDK_CARD_CODES)[];
+  assert.ok(companies.includes('KAKAO_BANK') && companies.includes('JEONBUK_CARD') && companies.includes('MIRAE_ASSET_SECURITIES'));
+  assert.equal(companies.length, 22, 'the 23 SDK values less TOSS_BANK');
+  for (const [i, cardCompany] of companies.entries()) {
+    const result = await sandbox.pay({ paymentId: `direct-${i}`, totalAmount: 5_000, card: { cardCompany } }, { result: 'approve', cardCompany: '11' });
+    assert.equal(result.code, undefined, cardCompany);
+    const payment = paymentOf(sandbox, `direct-${i}`) as PaidPayment;
+    const company = CARD_COMPANIES.find((c) => 'sdk' in c && c.sdk === cardCompany)!;
+    assert.equal(payment.method?.type === 'PaymentMethodCard' && payment.method.card?.publisher, company.ko, `${cardCompany}: the locked card, whatever the outcome asked`);
+  }
 });
 
 test('KG Inicis below1000: card amounts under 1,000 KRW fail in the window unless allowed (PC acceptmethod, mobile P_RESERVED)', async (t) => {

@@ -15,6 +15,7 @@ import {
   type PaidPayment,
   type Payment,
 } from '@portone/server-sdk/payment';
+import { BANKS } from '../../src/sandbox/index.js';
 import { clientFor, rejection, startReceiver, succeeded, verifyAll, withSandbox } from './support.js';
 
 const customer = { name: { full: '김포트' }, phoneNumber: '010-1234-5678', email: 'kim@example.com' };
@@ -338,4 +339,35 @@ test('POST /payments/{id}/resend-webhook: re-sends the latest (or a given) webho
   assert.equal(none.data.type, 'PAYMENT_NOT_FOUND');
   await sandbox.flushWebhooks();
   await verifyAll(sandbox.webhookSecret, receiver.received);
+});
+
+test('every REST Bank is accepted: refund accounts, API virtual accounts and the window (KDB, SC, Suhyup, securities…)', async (t) => {
+  const sandbox = await withSandbox(t);
+  const { payment } = clientFor(sandbox);
+  assert.equal(BANKS.length, 79, "the server SDK's Bank enum");
+  const banks = ['KDB', 'STANDARD_CHARTERED', 'SUHYUP', 'KFCC', 'MIRAE_ASSET_SECURITIES'] as const;
+  for (const [i, bank] of banks.entries()) {
+    await sandbox.pay({ paymentId: `bank-va-${i}`, totalAmount: 10_000, payMethod: 'VIRTUAL_ACCOUNT' }, { result: 'approve', bank });
+    const issued = sandbox.payment(`bank-va-${i}`)!;
+    assert.equal(issued.status === 'VIRTUAL_ACCOUNT_ISSUED' && issued.method?.type === 'PaymentMethodVirtualAccount' && issued.method.bank, bank, 'the window');
+    await sandbox.deposit(`bank-va-${i}`);
+    const { cancellation } = await payment.cancelPayment({ paymentId: `bank-va-${i}`, reason: '환불', refundAccount: { bank, number: '1234567890', holderName: '김포트' } });
+    assert.equal(succeeded(cancellation).totalAmount, 10_000, `refund account at ${bank}`);
+    const instant = await payment.payInstantly({
+      paymentId: `bank-api-${i}`,
+      channelKey: sandbox.channelKeys.payment,
+      method: { virtualAccount: { bank, expiry: { validHours: 2 }, option: { type: 'FIXED' } } },
+      orderName: '계좌',
+      amount: { total: 1_000 },
+      currency: 'KRW',
+      customer,
+    });
+    assert.equal(instant.payment.pgTxId !== undefined, true, `API virtual account at ${bank}`);
+  }
+  await sandbox.pay({ paymentId: 'bank-va-sc', totalAmount: 10_000, payMethod: 'VIRTUAL_ACCOUNT' });
+  await sandbox.deposit('bank-va-sc');
+  // `SC` is the browser SDK's spelling family, not a REST Bank (that is STANDARD_CHARTERED).
+  const unknown = await rejection(payment.cancelPayment({ paymentId: 'bank-va-sc', reason: 'x', refundAccount: { bank: 'SC', number: '1', holderName: '김' } }));
+  assert.ok(unknown instanceof CancelPaymentError);
+  assert.match(unknown.data.message ?? '', /refundAccount\.bank/);
 });

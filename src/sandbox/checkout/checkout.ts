@@ -17,6 +17,7 @@ import {
   EASY_PAY_PROVIDERS,
   GIFT_CERTIFICATE_TYPES,
   SHOPPER_CANCEL_MESSAGE,
+  SHOPPER_CANCEL_MESSAGE_EN,
   TEST_CARDS,
   cardCompany,
   declineFor,
@@ -371,10 +372,11 @@ export class Checkout {
   /** A decline (PG code and message) or, with no decline, the shopper's cancel. */
   private fail(tx: CheckoutTx, decline: Decline | undefined): WindowResponse {
     const { core } = this;
+    const cancelMessage = tx.request.locale === 'en' ? SHOPPER_CANCEL_MESSAGE_EN : SHOPPER_CANCEL_MESSAGE;
     const failure = decline
       ? { code: 'FAILURE_TYPE_PG', message: `[${decline.pgCode}] ${decline.pgMessage}`, pgCode: decline.pgCode, pgMessage: decline.pgMessage }
-      : { code: 'FAILURE_TYPE_PG', message: SHOPPER_CANCEL_MESSAGE };
-    const reason = { reason: decline?.pgMessage ?? SHOPPER_CANCEL_MESSAGE, ...(decline ? { pgCode: decline.pgCode, pgMessage: decline.pgMessage } : {}) };
+      : { code: 'FAILURE_TYPE_PG', message: cancelMessage };
+    const reason = { reason: decline?.pgMessage ?? cancelMessage, ...(decline ? { pgCode: decline.pgCode, pgMessage: decline.pgMessage } : {}) };
     if (tx.billingKey) {
       const keyEntry = core.state.billingKeys.get(tx.billingKey)!;
       keyEntry.status = 'FAILED';

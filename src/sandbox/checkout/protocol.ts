@@ -39,6 +39,9 @@ export interface CheckoutErrorBody {
   paymentId?: string;
   txId?: string;
   billingKey?: string;
+  /** When KG Inicis itself refused the request (one of its rules). */
+  pgCode?: string;
+  pgMessage?: string;
 }
 
 /** `POST /checkout/transactions/{txId}/complete`: how the shopper ended the window. */

@@ -1,20 +1,74 @@
 // What PortOne's checkout server checks before a KG Inicis window opens, as pure functions over
 // the browser SDK request: required fields, enum values, KG Inicis's own rules (reference §5) and
-// the `bypass.inicis_v2` options. A broken rule is a `CheckoutRejection` (the SDK rejects with it);
-// Inicis refusing inside its window (below1000) is a `pgError` the window then reports.
+// the `bypass.inicis_v2` options. A broken rule is a `CheckoutRejection` (the SDK rejects with it;
+// KG Inicis's own rules add a PG-style `pgCode`/`pgMessage`); Inicis refusing inside its window
+// (below1000) is a `pgError` the window then reports as FAILURE_TYPE_PG.
 import type { PaymentProduct } from '@portone/server-sdk/common';
 import * as input from '../input.js';
-import { BELOW_1000_DECLINE, EASY_PAY_PROVIDERS, GIFT_CERTIFICATE_TYPES, type Decline, type InicisEasyPayProvider } from '../catalog.js';
+import {
+  BELOW_1000_DECLINE,
+  EASY_PAY_PROVIDERS,
+  GIFT_CERTIFICATE_TYPES,
+  SDK_CARD_CODES,
+  UNSUPPORTED_CARD_COMPANIES,
+  type Decline,
+  type InicisEasyPayProvider,
+} from '../catalog.js';
 import type { TransactionKind, WindowMode } from './protocol.js';
 
 export class CheckoutRejection extends Error {
-  constructor(readonly code: string, message: string) {
+  /** Set when KG Inicis itself refuses the request (one of `INICIS_RULES`). */
+  readonly pgCode?: string;
+  readonly pgMessage?: string;
+
+  constructor(readonly code: string, message: string, pg?: Decline) {
     super(message);
     this.name = 'CheckoutRejection';
+    if (pg) {
+      this.pgCode = pg.pgCode;
+      this.pgMessage = pg.pgMessage;
+    }
   }
 }
 
 const bad = (message: string) => new CheckoutRejection('BadRequest', message);
+
+/**
+ * KG Inicis's own rules (reference §5.3), each refused with a PG-style code and message. The codes
+ * are the sandbox's numbering (KG Inicis does not publish its parameter-check codes); what holds is
+ * that every Inicis refusal has one, stable, and carried to the SDK error's `pgCode`/`pgMessage`.
+ */
+export const INICIS_RULES = {
+  ASCII_ID: { pgCode: 'R101', pgMessage: '주문번호에는 ASCII 출력 가능 문자만 사용할 수 있습니다.' },
+  CURRENCY: { pgCode: 'R102', pgMessage: '지원하지 않는 통화입니다.' },
+  BUYER_NAME: { pgCode: 'R103', pgMessage: '구매자 이름이 필요합니다.' },
+  BUYER_NAME_LENGTH: { pgCode: 'R104', pgMessage: '구매자 이름은 30바이트를 넘을 수 없습니다.' },
+  BUYER_PHONE: { pgCode: 'R105', pgMessage: '구매자 연락처가 필요합니다.' },
+  BUYER_EMAIL: { pgCode: 'R106', pgMessage: '구매자 이메일이 필요합니다.' },
+  WINDOW_TYPE: { pgCode: 'R107', pgMessage: 'KG이니시스 결제창은 IFRAME, REDIRECTION만 지원합니다.' },
+  PAY_METHOD: { pgCode: 'R108', pgMessage: '지원하지 않는 결제수단입니다.' },
+  PRODUCT_TYPE: { pgCode: 'R109', pgMessage: '상품 유형(productType)이 필요합니다.' },
+  OFFER_PERIOD: { pgCode: 'R110', pgMessage: '모바일 정기결제에는 제공 기간(offerPeriod)이 필요합니다.' },
+  OFFER_INTERVAL: { pgCode: 'R111', pgMessage: '정기결제의 제공 기간은 1m 또는 1y만 가능합니다.' },
+  OFFER_RANGE: { pgCode: 'R112', pgMessage: '정기결제의 제공 기간(range)에는 from과 to가 모두 필요합니다.' },
+  BILLING_KEY_METHOD: { pgCode: 'R113', pgMessage: '결제창 빌링키 발급은 카드만 지원합니다.' },
+  BILLING_KEY_AND_PAY_METHOD: { pgCode: 'R114', pgMessage: '빌링키 발급 및 결제는 휴대폰(MOBILE)만 지원합니다.' },
+  INSTALLMENT_LIST: { pgCode: 'R115', pgMessage: '카드 다이렉트 호출은 할부 개월 고정(fixedMonth)만 지원합니다.' },
+  CARD_COMPANY: { pgCode: 'R116', pgMessage: '카드 다이렉트 호출을 지원하지 않는 카드사입니다.' },
+  GIFT_CERTIFICATE_TYPE: { pgCode: 'R117', pgMessage: '모바일 상품권 결제에는 상품권 종류가 필요합니다.' },
+  PARENT_EMAIL: { pgCode: 'R121', pgMessage: 'parentemail에는 "@", "." 외의 특수문자를 쓸 수 없습니다.' },
+  SSGPAY_MDN: { pgCode: 'R122', pgMessage: 'Ini_SSGPAY_MDN에는 숫자만 입력할 수 있습니다.' },
+  SKIN: { pgCode: 'R123', pgMessage: 'SKIN 색상은 #RRGGBB 형식이어야 합니다.' },
+  SLIMQUOTA: { pgCode: 'R124', pgMessage: 'slimquota 형식은 slimquota(코드-개월:개월^…)입니다.' },
+  MALLPOINT: { pgCode: 'R125', pgMessage: 'mallpoint 형식은 mallpoint(카드코드:카드코드)입니다.' },
+  CARD_OPTION: { pgCode: 'R126', pgMessage: 'P_CARD_OPTION 형식은 selcode=카드코드입니다.' },
+} as const satisfies Record<string, Decline>;
+
+/** A KG Inicis rule broken: `KG이니시스 [R105] 구매자 연락처가 필요합니다. (PC) (detail)`, with pgCode/pgMessage. */
+function inicisRule(rule: Decline, detail: string, qualifier = ''): CheckoutRejection {
+  const pgMessage = qualifier ? `${rule.pgMessage} ${qualifier}` : rule.pgMessage;
+  return new CheckoutRejection('BadRequest', `KG이니시스 [${rule.pgCode}] ${pgMessage} (${detail})`, { pgCode: rule.pgCode, pgMessage });
+}
 
 export const INICIS_PAY_METHODS = ['CARD', 'TRANSFER', 'VIRTUAL_ACCOUNT', 'MOBILE', 'EASY_PAY', 'GIFT_CERTIFICATE'] as const;
 export type InicisPayMethod = (typeof INICIS_PAY_METHODS)[number];
@@ -106,7 +160,7 @@ const PRINTABLE_ASCII = /^[\x20-\x7E]+$/;
 function asciiId(value: unknown, name: string): string {
   if (value === undefined || value === null || value === '') throw bad(`${name} 파라미터는 필수 입력입니다. (\`${name}\`: expected a string, got nothing)`);
   const id = field(() => input.string(value, name));
-  if (!PRINTABLE_ASCII.test(id)) throw bad(`KG이니시스: ${name}에는 ASCII 출력 가능 문자만 사용할 수 있습니다. (\`${name}\`: expected printable ASCII, got ${input.describe(id)})`);
+  if (!PRINTABLE_ASCII.test(id)) throw inicisRule(INICIS_RULES.ASCII_ID, `\`${name}\`: expected printable ASCII, got ${input.describe(id)}`);
   return id;
 }
 
@@ -121,7 +175,7 @@ function currency(value: unknown, name: string, allowed: readonly ('KRW' | 'USD'
   const c = stripPrefix(value, 'CURRENCY_');
   if (c === undefined || c === null) throw bad(`${name} 파라미터는 필수 입력입니다.`);
   if (!(allowed as readonly unknown[]).includes(c)) {
-    throw bad(`KG이니시스: 지원하지 않는 통화입니다. (\`${name}\`: expected ${allowed.join(' or ')}, got ${input.describe(value)})`);
+    throw inicisRule(INICIS_RULES.CURRENCY, `\`${name}\`: expected ${allowed.join(' or ')}, got ${input.describe(value)}`);
   }
   return c as 'KRW' | 'USD';
 }
@@ -136,12 +190,18 @@ function customer(value: unknown, { needContact, device, always }: { needContact
   const gender = stripPrefix(raw.gender, 'GENDER_');
   if (typeof gender === 'string') out.gender = gender;
   if (!out.fullName && !(out.firstName && out.lastName)) {
-    throw bad('KG이니시스: 구매자 이름이 필요합니다. (`customer.fullName` 또는 `customer.firstName`+`customer.lastName`: expected a name, got nothing)');
+    throw inicisRule(INICIS_RULES.BUYER_NAME, '`customer.fullName` 또는 `customer.firstName`+`customer.lastName`: expected a name, got nothing');
+  }
+  // KG Inicis takes the buyer's name as one field: fullName, else "lastName firstName".
+  const name = out.fullName ?? `${out.lastName} ${out.firstName}`;
+  const nameBytes = new TextEncoder().encode(name).length;
+  if (nameBytes > 30) {
+    throw inicisRule(INICIS_RULES.BUYER_NAME_LENGTH, `\`customer.${out.fullName ? 'fullName' : 'lastName` + `customer.firstName'}\`: expected at most 30 bytes of UTF-8, got ${nameBytes}`);
   }
   if (needContact && (always || device === 'pc')) {
-    const where = always ? '' : ' (PC)';
-    if (!out.phoneNumber) throw bad(`KG이니시스${where}: 구매자 연락처가 필요합니다. (\`customer.phoneNumber\`: expected a phone number, got nothing)`);
-    if (!out.email) throw bad(`KG이니시스${where}: 구매자 이메일이 필요합니다. (\`customer.email\`: expected an e-mail address, got nothing)`);
+    const where = always ? '' : '(PC)';
+    if (!out.phoneNumber) throw inicisRule(INICIS_RULES.BUYER_PHONE, '`customer.phoneNumber`: expected a phone number, got nothing', where);
+    if (!out.email) throw inicisRule(INICIS_RULES.BUYER_EMAIL, '`customer.email`: expected an e-mail address, got nothing', where);
   }
   return out;
 }
@@ -150,7 +210,7 @@ function windowMode(request: input.Json, device: 'pc' | 'mobile', redirectUrl: s
   const types = field(() => input.optObject(request.windowType, 'windowType')) ?? {};
   const requested = field(() => input.optOneOf(types[device], `windowType.${device}`, ['IFRAME', 'POPUP', 'REDIRECTION', 'UI']));
   if (requested === 'POPUP' || requested === 'UI') {
-    throw bad(`KG이니시스 결제창은 IFRAME, REDIRECTION만 지원합니다. (\`windowType.${device}\`: expected IFRAME or REDIRECTION, got "${requested}")`);
+    throw inicisRule(INICIS_RULES.WINDOW_TYPE, `\`windowType.${device}\`: expected IFRAME or REDIRECTION, got "${requested}"`);
   }
   const forceRedirect = field(() => input.optBoolean(request.forceRedirect, 'forceRedirect')) ?? false;
   if (forceRedirect && !redirectUrl) throw bad('forceRedirect를 사용하려면 redirectUrl이 필요합니다. (`redirectUrl`: expected an http(s) URL, got nothing)');
@@ -170,7 +230,7 @@ function locale(value: unknown, device: 'pc' | 'mobile', notes: string[], mobile
 
 function offerPeriod(value: unknown, { required: isRequired, billing }: { required: boolean; billing: boolean }): void {
   if (value === undefined || value === null) {
-    if (isRequired) throw bad('KG이니시스 모바일 정기결제에는 offerPeriod가 필요합니다. (`offerPeriod`: expected { interval } or { range }, got nothing)');
+    if (isRequired) throw inicisRule(INICIS_RULES.OFFER_PERIOD, '`offerPeriod`: expected { interval } or { range }, got nothing');
     return;
   }
   const period = field(() => input.object(value, 'offerPeriod'));
@@ -178,21 +238,21 @@ function offerPeriod(value: unknown, { required: isRequired, billing }: { requir
   if (period.interval !== undefined) {
     const interval = field(() => input.string(period.interval, 'offerPeriod.interval'));
     if (!/^\d+[dmy]$/.test(interval)) throw bad(`\`offerPeriod.interval\`: expected a number and d, m or y (e.g. 1m), got ${input.describe(interval)}`);
-    if (billing && interval !== '1m' && interval !== '1y') throw bad(`KG이니시스 정기결제의 제공 기간은 1m 또는 1y만 가능합니다. (\`offerPeriod.interval\`: expected 1m or 1y, got ${input.describe(interval)})`);
+    if (billing && interval !== '1m' && interval !== '1y') throw inicisRule(INICIS_RULES.OFFER_INTERVAL, `\`offerPeriod.interval\`: expected 1m or 1y, got ${input.describe(interval)}`);
     return;
   }
   const range = field(() => input.object(period.range, 'offerPeriod.range'));
   const from = range.from === undefined ? undefined : field(() => input.dateTime(range.from, 'offerPeriod.range.from'));
   const to = range.to === undefined ? undefined : field(() => input.dateTime(range.to, 'offerPeriod.range.to'));
   if (from === undefined && to === undefined) throw bad('`offerPeriod.range`: expected `from` and/or `to`, got neither');
-  if (billing && (from === undefined || to === undefined)) throw bad('KG이니시스 정기결제의 offerPeriod.range에는 from과 to가 모두 필요합니다.');
+  if (billing && (from === undefined || to === undefined)) throw inicisRule(INICIS_RULES.OFFER_RANGE, '`offerPeriod.range`: expected both `from` and `to`');
   if (from !== undefined && to !== undefined && from >= to) throw bad('`offerPeriod.range`: expected `from` before `to`');
 }
 
 function productType(value: unknown, isRequired: boolean, why: string): 'REAL' | 'DIGITAL' | undefined {
   const t = stripPrefix(value, 'PRODUCT_TYPE_');
   if (t === undefined || t === null) {
-    if (isRequired) throw bad(`KG이니시스 ${why}에는 productType이 필요합니다. (\`productType\`: expected REAL or DIGITAL, got nothing)`);
+    if (isRequired) throw inicisRule(INICIS_RULES.PRODUCT_TYPE, '`productType`: expected REAL or DIGITAL, got nothing', `(${why})`);
     return undefined;
   }
   return field(() => input.oneOf(t, 'productType', ['REAL', 'DIGITAL']));
@@ -235,24 +295,24 @@ function paymentBypass(value: unknown, device: 'pc' | 'mobile', config: WindowCo
   if (logo2nd) pc ? (config.logo2nd = logo2nd) : ignored('logo_2nd');
   const parentEmail = field(() => input.optString(inicis.parentemail, 'bypass.inicis_v2.parentemail'));
   if (parentEmail !== undefined) {
-    if (!/^[A-Za-z0-9@.]+$/.test(parentEmail)) throw bad(`KG이니시스: parentemail에는 "@", "." 외의 특수문자를 쓸 수 없습니다. (\`bypass.inicis_v2.parentemail\`: got ${input.describe(parentEmail)})`);
+    if (!/^[A-Za-z0-9@.]+$/.test(parentEmail)) throw inicisRule(INICIS_RULES.PARENT_EMAIL, `\`bypass.inicis_v2.parentemail\`: got ${input.describe(parentEmail)}`);
     if (!pc) ignored('parentemail');
   }
   const ssgpay = field(() => input.optString(inicis.Ini_SSGPAY_MDN, 'bypass.inicis_v2.Ini_SSGPAY_MDN'));
   if (ssgpay !== undefined) {
-    if (!/^\d+$/.test(ssgpay)) throw bad(`KG이니시스: Ini_SSGPAY_MDN에는 숫자만 입력할 수 있습니다. (\`bypass.inicis_v2.Ini_SSGPAY_MDN\`: got ${input.describe(ssgpay)})`);
+    if (!/^\d+$/.test(ssgpay)) throw inicisRule(INICIS_RULES.SSGPAY_MDN, `\`bypass.inicis_v2.Ini_SSGPAY_MDN\`: got ${input.describe(ssgpay)}`);
     if (!pc) ignored('Ini_SSGPAY_MDN');
   }
   const acceptmethod = field(() => input.optStringArray(inicis.acceptmethod, 'bypass.inicis_v2.acceptmethod')) ?? [];
   for (const option of acceptmethod) {
     const skin = SKIN.exec(option);
     if (option.startsWith('SKIN')) {
-      if (!skin) throw bad(`KG이니시스: SKIN 색상은 #RRGGBB 형식이어야 합니다. (\`bypass.inicis_v2.acceptmethod\`: expected SKIN(#RRGGBB), got ${input.describe(option)})`);
+      if (!skin) throw inicisRule(INICIS_RULES.SKIN, `\`bypass.inicis_v2.acceptmethod\`: expected SKIN(#RRGGBB), got ${input.describe(option)}`);
       if (pc) config.skin = skin[1]!.toUpperCase();
     } else if (option.startsWith('slimquota')) {
-      if (!SLIMQUOTA.test(option)) throw bad(`KG이니시스: slimquota 형식은 slimquota(코드-개월:개월^…)입니다. (\`bypass.inicis_v2.acceptmethod\`: got ${input.describe(option)})`);
+      if (!SLIMQUOTA.test(option)) throw inicisRule(INICIS_RULES.SLIMQUOTA, `\`bypass.inicis_v2.acceptmethod\`: got ${input.describe(option)}`);
     } else if (option.startsWith('mallpoint')) {
-      if (!MALLPOINT.test(option)) throw bad(`KG이니시스: mallpoint 형식은 mallpoint(카드코드:카드코드)입니다. (\`bypass.inicis_v2.acceptmethod\`: got ${input.describe(option)})`);
+      if (!MALLPOINT.test(option)) throw inicisRule(INICIS_RULES.MALLPOINT, `\`bypass.inicis_v2.acceptmethod\`: got ${input.describe(option)}`);
     } else if (!PC_FLAGS.has(option)) {
       config.notes.push(`acceptmethod ${option}: 알 수 없는 옵션이라 무시합니다.`);
       continue;
@@ -268,7 +328,7 @@ function paymentBypass(value: unknown, device: 'pc' | 'mobile', config: WindowCo
   const cardOption = field(() => input.optString(inicis.P_CARD_OPTION, 'bypass.inicis_v2.P_CARD_OPTION'));
   if (cardOption !== undefined) {
     const match = /^selcode=(\d{2})$/.exec(cardOption);
-    if (!match) throw bad(`KG이니시스: P_CARD_OPTION 형식은 selcode=카드코드입니다. (\`bypass.inicis_v2.P_CARD_OPTION\`: got ${input.describe(cardOption)})`);
+    if (!match) throw inicisRule(INICIS_RULES.CARD_OPTION, `\`bypass.inicis_v2.P_CARD_OPTION\`: got ${input.describe(cardOption)}`);
     if (pc) ignored('P_CARD_OPTION');
     else if (!config.cardLocked) {
       config.preselectedCard = match[1];
@@ -292,11 +352,6 @@ function paymentBypass(value: unknown, device: 'pc' | 'mobile', config: WindowCo
     config.notes.push(`P_RESERVED ${option} 적용`);
   }
 }
-
-const CARD_CODES: Record<string, string> = {
-  BC_CARD: '11', KOOKMIN_CARD: '06', SAMSUNG_CARD: '12', SHINHAN_CARD: '14', HYUNDAI_CARD: '04', LOTTE_CARD: '03',
-  HANA_CARD: '34', NH_CARD: '41', WOORI_CARD: '44', CITI_CARD: '43',
-};
 
 function common(request: input.Json, device: 'pc' | 'mobile', notes: string[]) {
   const storeId = required(request.storeId, 'storeId');
@@ -348,7 +403,7 @@ export function normalizePayment(raw: unknown, device: 'pc' | 'mobile'): Normali
   if (request.payMethod === undefined || request.payMethod === null) throw bad('payMethod 파라미터는 필수 입력입니다. (`payMethod`: expected CARD, TRANSFER, VIRTUAL_ACCOUNT, MOBILE, EASY_PAY or GIFT_CERTIFICATE, got nothing)');
   const sdkMethod = field(() => input.oneOf(request.payMethod, 'payMethod', SDK_PAY_METHODS));
   if (!(INICIS_PAY_METHODS as readonly string[]).includes(sdkMethod)) {
-    throw bad(`KG이니시스 채널은 ${sdkMethod} 결제수단을 지원하지 않습니다. (\`payMethod\`: expected one of ${INICIS_PAY_METHODS.join(', ')}, got "${sdkMethod}")`);
+    throw inicisRule(INICIS_RULES.PAY_METHOD, `\`payMethod\`: expected one of ${INICIS_PAY_METHODS.join(', ')}, got "${sdkMethod}"`, `(${sdkMethod})`);
   }
   const payMethod = sdkMethod as InicisPayMethod;
   const cur = currency(request.currency, 'currency', payMethod === 'CARD' ? ['KRW', 'USD'] : ['KRW']);
@@ -360,13 +415,16 @@ export function normalizePayment(raw: unknown, device: 'pc' | 'mobile'): Normali
   if (card) {
     const installment = field(() => input.optObject(card.installment, 'card.installment'));
     const monthOption = field(() => input.optObject(installment?.monthOption, 'card.installment.monthOption'));
-    if (monthOption?.availableMonthList !== undefined) throw bad('KG이니시스 카드 다이렉트 호출은 installment.monthOption.fixedMonth만 지원합니다. (`card.installment.monthOption.availableMonthList`: not supported)');
+    if (monthOption?.availableMonthList !== undefined) throw inicisRule(INICIS_RULES.INSTALLMENT_LIST, '`card.installment.monthOption.availableMonthList`: not supported; use `fixedMonth`');
     const fixed = field(() => input.optInteger(monthOption?.fixedMonth, 'card.installment.monthOption.fixedMonth', { min: 0 }));
     if (fixed !== undefined) config.fixedInstallment = fixed;
     const company = stripPrefix(card.cardCompany, 'CARD_COMPANY_');
     if (company !== undefined && company !== null) {
-      const code = CARD_CODES[company as string];
-      if (!code) throw bad(`KG이니시스 카드 다이렉트 호출을 지원하지 않는 카드사입니다. (\`card.cardCompany\`: expected one of ${Object.keys(CARD_CODES).join(', ')}, got ${input.describe(card.cardCompany)})`);
+      const offered = Object.keys(SDK_CARD_CODES);
+      if ((UNSUPPORTED_CARD_COMPANIES as readonly unknown[]).includes(company)) {
+        throw inicisRule(INICIS_RULES.CARD_COMPANY, `\`card.cardCompany\`: KG Inicis offers every card company but ${UNSUPPORTED_CARD_COMPANIES.join(', ')}; got ${input.describe(card.cardCompany)}`);
+      }
+      const code = field(() => SDK_CARD_CODES[input.oneOf(company, 'card.cardCompany', offered) as keyof typeof SDK_CARD_CODES]);
       config.preselectedCard = code;
       config.cardLocked = true;
     }
@@ -384,7 +442,7 @@ export function normalizePayment(raw: unknown, device: 'pc' | 'mobile'): Normali
     const gift = field(() => input.optObject(request.giftCertificate, 'giftCertificate'));
     const giftType = stripPrefix(gift?.giftCertificateType, 'GIFT_CERTIFICATE_TYPE_');
     if (giftType === undefined || giftType === null) {
-      if (device === 'mobile') throw bad('KG이니시스 모바일 상품권 결제에는 giftCertificate.giftCertificateType이 필요합니다. (expected BOOKNLIFE, SMART_MUNSANG or CULTURELAND)');
+      if (device === 'mobile') throw inicisRule(INICIS_RULES.GIFT_CERTIFICATE_TYPE, '`giftCertificate.giftCertificateType`: expected BOOKNLIFE, SMART_MUNSANG or CULTURELAND, got nothing');
     } else giftCertificateType = field(() => input.oneOf(giftType, 'giftCertificate.giftCertificateType', GIFT_CERTIFICATE_TYPES));
   }
   let accountExpiry: NormalizedCheckout['accountExpiry'];
@@ -445,7 +503,7 @@ export function normalizeIssueBillingKey(raw: unknown, device: 'pc' | 'mobile'):
   const config = baseConfig();
   const base = common(request, device, config.notes);
   if (request.billingKeyMethod !== 'CARD') {
-    throw bad(`KG이니시스 결제창 빌링키 발급은 카드만 지원합니다. (\`billingKeyMethod\`: expected "CARD", got ${input.describe(request.billingKeyMethod)})`);
+    throw inicisRule(INICIS_RULES.BILLING_KEY_METHOD, `\`billingKeyMethod\`: expected "CARD", got ${input.describe(request.billingKeyMethod)}`);
   }
   const issueId = asciiId(request.issueId, 'issueId');
   const issueName = required(request.issueName, 'issueName');
@@ -487,7 +545,7 @@ export function normalizeIssueBillingKeyAndPay(raw: unknown, device: 'pc' | 'mob
   const base = common(request, device, config.notes);
   if (request.billingKeyAndPayMethod !== 'MOBILE') {
     const hint = request.billingKeyAndPayMethod === 'PHONE' ? ' (the KG Inicis guide says PHONE, but the SDK value is MOBILE)' : '';
-    throw bad(`KG이니시스 빌링키 발급 및 결제는 휴대폰(MOBILE)만 지원합니다. (\`billingKeyAndPayMethod\`: expected "MOBILE", got ${input.describe(request.billingKeyAndPayMethod)}${hint})`);
+    throw inicisRule(INICIS_RULES.BILLING_KEY_AND_PAY_METHOD, `\`billingKeyAndPayMethod\`: expected "MOBILE", got ${input.describe(request.billingKeyAndPayMethod)}${hint}`);
   }
   const paymentId = asciiId(request.paymentId, 'paymentId');
   const orderName = required(request.orderName, 'orderName');

@@ -9,6 +9,7 @@ import {
   EASY_PAY_NAMES,
   EASY_PAY_PROVIDERS,
   GIFT_CERTIFICATE_TYPES,
+  MAIN_BANK_CODES,
 } from '../catalog.js';
 import type { CheckoutTx } from '../checkout/checkout.js';
 import { completePath } from '../checkout/protocol.js';
@@ -23,7 +24,7 @@ const TEXT = {
     store: '상점', product: '상품', amount: '결제금액', displayAmount: '정기결제 금액', close: '결제창 닫기',
     pay: '결제하기', register: '등록하기', cancel: '취소', card: '카드사 선택', cardType: '카드 종류', personal: '개인카드', corporate: '법인카드',
     installment: '할부', lumpSum: '일시불', months: (n: number) => `${n}개월`, easyPay: '간편결제', easyPayNone: '사용 안 함 (카드 결제)',
-    bank: '은행 선택', depositDeadline: '입금 기한', carrier: '통신사', phone: '휴대폰 번호', giftType: '상품권 종류',
+    bank: '은행 선택', otherBanks: '그 밖의 은행·금융기관', depositDeadline: '입금 기한', carrier: '통신사', phone: '휴대폰 번호', giftType: '상품권 종류',
     cardNumber: '카드번호 (테스트용)', sandbox: 'PortOne 샌드박스', decline: '승인 거절 시뮬레이션', declineButton: '거절 처리',
     notes: '적용된 옵션', working: '처리 중입니다…', failed: '처리하지 못했습니다:', scripted: '테스트 스크립트로 자동 진행:', pgError: 'KG이니시스 오류',
     vaInfo: (deadline: string) => `가상계좌가 발급되며, ${deadline}까지 입금하면 결제가 완료됩니다.`, defaultDeadline: '발급 후 7일',
@@ -34,7 +35,7 @@ const TEXT = {
     store: 'Store', product: 'Item', amount: 'Amount', displayAmount: 'Recurring amount', close: 'Close payment window',
     pay: 'Pay', register: 'Register', cancel: 'Cancel', card: 'Card company', cardType: 'Card type', personal: 'Personal', corporate: 'Corporate',
     installment: 'Installments', lumpSum: 'Single payment', months: (n: number) => `${n} months`, easyPay: 'Easy pay', easyPayNone: 'None (pay by card)',
-    bank: 'Bank', depositDeadline: 'Deposit deadline', carrier: 'Carrier', phone: 'Phone number', giftType: 'Gift certificate',
+    bank: 'Bank', otherBanks: 'Other banks and institutions', depositDeadline: 'Deposit deadline', carrier: 'Carrier', phone: 'Phone number', giftType: 'Gift certificate',
     cardNumber: 'Card number (test)', sandbox: 'PortOne sandbox', decline: 'Simulate a decline', declineButton: 'Decline',
     notes: 'Applied options', working: 'Processing…', failed: 'Could not finish:', scripted: 'Scripted by the test, continuing automatically:', pgError: 'KG Inicis error',
     vaInfo: (deadline: string) => `A virtual account will be issued; the payment completes when you deposit by ${deadline}.`, defaultDeadline: '7 days after issue',
@@ -97,7 +98,10 @@ export function renderWindow(tx: CheckoutTx, options: { storeName: string }): st
     sections.push(`<fieldset class="easypay"><legend>${t.easyPay}</legend><div class="grid">${providers.map((p, i) => radio('easyPayProvider', p, EASY_PAY_NAMES[p][lang], { checked: i === 0 })).join('')}</div></fieldset>`);
   } else if (method === 'TRANSFER' || method === 'VIRTUAL_ACCOUNT') {
     const fallback = method === 'TRANSFER' ? 'KOOKMIN' : 'SHINHAN';
-    sections.push(`<label class="field">${t.bank} <select name="bank">${BANKS.map((b) => `<option value="${b.code}"${b.code === fallback ? ' selected' : ''}>${escapeHtml(lang === 'ko' ? b.ko : b.en)}</option>`).join('')}</select></label>`);
+    const option = (b: (typeof BANKS)[number]) => `<option value="${b.code}"${b.code === fallback ? ' selected' : ''}>${escapeHtml(lang === 'ko' ? b.ko : b.en)}</option>`;
+    const main = MAIN_BANK_CODES.map((code) => BANKS.find((b) => b.code === code)!);
+    const others = BANKS.filter((b) => !MAIN_BANK_CODES.includes(b.code));
+    sections.push(`<label class="field">${t.bank} <select name="bank">${main.map(option).join('')}<optgroup label="${t.otherBanks}">${others.map(option).join('')}</optgroup></select></label>`);
     if (method === 'VIRTUAL_ACCOUNT') {
       const expiry = request.accountExpiry;
       const deadline = !expiry ? t.defaultDeadline : 'validHours' in expiry ? (lang === 'ko' ? `발급 후 ${expiry.validHours}시간` : `${expiry.validHours} hours after issue`) : new Date(expiry.dueDate).toISOString();

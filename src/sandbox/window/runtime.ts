@@ -38,9 +38,10 @@ const MISSING: Record<TransactionKind, string> = {
 
 function sdkError(kind: TransactionKind, body: CheckoutErrorBody): Error {
   const code = body.code as PaymentError['code'];
-  if (kind === 'PAYMENT') return new PaymentError({ code, message: body.message, txId: body.txId, paymentId: body.paymentId });
-  if (kind === 'ISSUE_BILLING_KEY') return new IssueBillingKeyError({ code: code as IssueBillingKeyError['code'], message: body.message, billingKey: body.billingKey });
-  return new IssueBillingKeyAndPayError({ code: code as IssueBillingKeyAndPayError['code'], message: body.message, txId: body.txId, paymentId: body.paymentId, billingKey: body.billingKey });
+  const pg = { pgCode: body.pgCode, pgMessage: body.pgMessage };
+  if (kind === 'PAYMENT') return new PaymentError({ code, message: body.message, txId: body.txId, paymentId: body.paymentId, ...pg });
+  if (kind === 'ISSUE_BILLING_KEY') return new IssueBillingKeyError({ code: code as IssueBillingKeyError['code'], message: body.message, billingKey: body.billingKey, ...pg });
+  return new IssueBillingKeyAndPayError({ code: code as IssueBillingKeyAndPayError['code'], message: body.message, txId: body.txId, paymentId: body.paymentId, billingKey: body.billingKey, ...pg });
 }
 
 /** An outcome the page scripts: `<html data-portone-sandbox-outcome="decline:V005">` or `?portone-sandbox-outcome=cancel`. */
