@@ -369,5 +369,6 @@ test('every REST Bank is accepted: refund accounts, API virtual accounts and the
   // `SC` is the browser SDK's spelling family, not a REST Bank (that is STANDARD_CHARTERED).
   const unknown = await rejection(payment.cancelPayment({ paymentId: 'bank-va-sc', reason: 'x', refundAccount: { bank: 'SC', number: '1', holderName: '김' } }));
   assert.ok(unknown instanceof CancelPaymentError);
-  assert.match(unknown.data.message ?? '', /refundAccount\.bank/);
+  assert.equal(unknown.data.type, 'INVALID_REQUEST');
+  assert.match(unknown.message, /refundAccount\.bank/);
 });
