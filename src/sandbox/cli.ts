@@ -1,6 +1,7 @@
 // `portone-sandbox`: runs the sandbox from a shell, prints its URLs and credentials, and stops on
 // SIGINT/SIGTERM. Every option of `createSandbox` has a flag; faults can be set per route.
 import { createSandbox } from './sandbox.js';
+import { REST_ROUTE_KEYS } from './http.js';
 import type { RouteFault, Sandbox, SandboxFaults, SandboxOptions } from './types.js';
 
 export const USAGE = `Usage: portone-sandbox [options]
@@ -82,7 +83,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
   };
   const route = (flag: string, key: keyof RouteFault, parse: (flag: string, v: string | undefined) => number) => {
     const { value, route: name } = routed(take(flag));
-    if (name !== '*' && !/^(GET|POST|DELETE) \//.test(name)) throw new UsageError(`${flag}: routes look like "GET /payments/:id", got ${JSON.stringify(name)}`);
+    if (name !== '*' && !REST_ROUTE_KEYS.includes(name)) throw new UsageError(`${flag}: routes look like "GET /payments/:id", got ${JSON.stringify(name)}; one of ${REST_ROUTE_KEYS.join(', ')}`);
     (routes[name] ??= {})[key] = parse(flag, value) as never;
   };
   while (args.length > 0) {

@@ -47,32 +47,44 @@ export interface HttpDeps {
 }
 
 type Method = 'GET' | 'POST' | 'DELETE';
-const route = (key: string, handler: Handler, auth = true): RestRoute => ({ key, handler, auth });
+/** A REST route by path shape and method: its handler, and whether it needs `Authorization`. */
+type RouteSpec = Handler | { handler: Handler; auth: false };
 
-/** REST routes by method and path shape; `null` params mark a `{param}` segment. */
-function buildRoutes(auth: Auth) {
-  const table: Record<string, Partial<Record<Method, RestRoute>>> = {
-    '/login/api-secret': { POST: route('POST /login/api-secret', login(auth), false) },
-    '/token/refresh': { POST: route('POST /token/refresh', refresh(auth), false) },
-    '/payments': { GET: route('GET /payments', payments.listPayments) },
-    '/payments/:id': { GET: route('GET /payments/:id', payments.getPayment) },
-    '/payments/:id/pre-register': { POST: route('POST /payments/:id/pre-register', payments.preRegister) },
-    '/payments/:id/cancel': { POST: route('POST /payments/:id/cancel', payments.cancelPayment) },
-    '/payments/:id/instant': { POST: route('POST /payments/:id/instant', payments.payInstantly) },
-    '/payments/:id/billing-key': { POST: route('POST /payments/:id/billing-key', payments.payWithBillingKey) },
-    '/payments/:id/schedule': { POST: route('POST /payments/:id/schedule', schedules.createPaymentSchedule) },
-    '/payments/:id/confirm': { POST: route('POST /payments/:id/confirm', payments.confirmPayment) },
-    '/payments/:id/resend-webhook': { POST: route('POST /payments/:id/resend-webhook', payments.resendWebhook) },
-    '/payments/:id/virtual-account/close': { POST: route('POST /payments/:id/virtual-account/close', payments.closeVirtualAccount) },
-    '/payment-schedules': { GET: route('GET /payment-schedules', schedules.listPaymentSchedules), DELETE: route('DELETE /payment-schedules', schedules.revokePaymentSchedules) },
-    '/payment-schedules/:id': { GET: route('GET /payment-schedules/:id', schedules.getPaymentSchedule) },
-    '/billing-keys': { GET: route('GET /billing-keys', billingKeys.listBillingKeys), POST: route('POST /billing-keys', billingKeys.issueBillingKey) },
-    '/billing-keys/confirm': { POST: route('POST /billing-keys/confirm', billingKeys.confirmBillingKey) },
-    '/billing-keys/confirm-issue-and-pay': { POST: route('POST /billing-keys/confirm-issue-and-pay', billingKeys.confirmBillingKeyIssueAndPay) },
-    '/billing-keys/:id': { GET: route('GET /billing-keys/:id', billingKeys.getBillingKey), DELETE: route('DELETE /billing-keys/:id', billingKeys.deleteBillingKey) },
-  };
-  return table;
-}
+const REST_TABLE: Record<string, Partial<Record<Method, RouteSpec>>> = {
+  '/login/api-secret': { POST: { handler: login, auth: false } },
+  '/token/refresh': { POST: { handler: refresh, auth: false } },
+  '/payments': { GET: payments.listPayments },
+  '/payments/:id': { GET: payments.getPayment },
+  '/payments/:id/pre-register': { POST: payments.preRegister },
+  '/payments/:id/cancel': { POST: payments.cancelPayment },
+  '/payments/:id/instant': { POST: payments.payInstantly },
+  '/payments/:id/billing-key': { POST: payments.payWithBillingKey },
+  '/payments/:id/schedule': { POST: schedules.createPaymentSchedule },
+  '/payments/:id/confirm': { POST: payments.confirmPayment },
+  '/payments/:id/resend-webhook': { POST: payments.resendWebhook },
+  '/payments/:id/virtual-account/close': { POST: payments.closeVirtualAccount },
+  '/payment-schedules': { GET: schedules.listPaymentSchedules, DELETE: schedules.revokePaymentSchedules },
+  '/payment-schedules/:id': { GET: schedules.getPaymentSchedule },
+  '/billing-keys': { GET: billingKeys.listBillingKeys, POST: billingKeys.issueBillingKey },
+  '/billing-keys/confirm': { POST: billingKeys.confirmBillingKey },
+  '/billing-keys/confirm-issue-and-pay': { POST: billingKeys.confirmBillingKeyIssueAndPay },
+  '/billing-keys/:id': { GET: billingKeys.getBillingKey, DELETE: billingKeys.deleteBillingKey },
+};
+
+/** REST routes by path shape and method; each route's fault key is `METHOD /shape`, e.g. `GET /payments/:id`. */
+const ROUTES: Record<string, Partial<Record<Method, RestRoute>>> = Object.fromEntries(
+  Object.entries(REST_TABLE).map(([shape, methods]) => [
+    shape,
+    Object.fromEntries(Object.entries(methods).map(([method, spec]) => [method, {
+      key: `${method} ${shape}`,
+      handler: typeof spec === 'function' ? spec : spec.handler,
+      auth: typeof spec === 'function',
+    }])),
+  ]),
+);
+
+/** Every REST route's fault key (`faults.routes` accepts these and `*`). */
+export const REST_ROUTE_KEYS: readonly string[] = Object.values(ROUTES).flatMap((methods) => Object.values(methods).map((r) => r.key));
 
 /** `/payments/abc/cancel` → shape `/payments/:id/cancel` and params `['abc']` (still encoded). */
 function shapeOf(path: string): { shape: string; raw: string[] } {
@@ -148,14 +160,17 @@ const CHECKOUT_STATUS: Record<string, number> = {
 
 export function createRequestListener(deps: HttpDeps): { listener: (req: IncomingMessage, res: ServerResponse) => void; hung: Set<ServerResponse> } {
   const { core, auth, checkout, controls } = deps;
-  const routes = buildRoutes(auth);
+  const routes = ROUTES;
   const hung = new Set<ServerResponse>();
 
   const runRest = async (req: IncomingMessage, res: ServerResponse, found: RestRoute, raw: string[], query: string): Promise<void> => {
     const started = core.log === noop ? 0 : performance.now();
     try {
       if (core.faultsActive) {
-        const fault = core.faults.routes?.[found.key] ?? core.faults.routes?.['*'];
+        // A route's own fault settings override `*` field by field.
+        const all = core.faults.routes?.['*'];
+        const own = core.faults.routes?.[found.key];
+        const fault = all && own ? { ...all, ...own } : own ?? all;
         if (fault) {
           if (fault.latencyMs) await sleep(fault.latencyMs);
           if (core.rollDice(fault.hangRate)) {
@@ -181,7 +196,7 @@ export function createRequestListener(deps: HttpDeps): { listener: (req: Incomin
         throw new ApiError('INVALID_REQUEST', `The path ${JSON.stringify(req.url)} has a malformed percent-encoding.`);
       }
       const body = req.method === 'POST' ? await jsonBody(req) : {};
-      const ctx: RestContext = { core, params, query: new URLSearchParams(query), body };
+      const ctx: RestContext = { core, auth, params, query: new URLSearchParams(query), body };
       const result = await found.handler(ctx);
       send(res, 200, result instanceof RawJson ? result.text : JSON.stringify(result));
     } catch (error) {

@@ -18,7 +18,7 @@ import { SandboxCore } from './core.js';
 import { Checkout } from './checkout/checkout.js';
 import { CheckoutRejection } from './checkout/rules.js';
 import type { TransactionKind, WindowResponse } from './checkout/protocol.js';
-import { createRequestListener, noop } from './http.js';
+import { createRequestListener, noop, REST_ROUTE_KEYS } from './http.js';
 import { readSnapshot, type Credentials } from './state.js';
 import { PORTONE_RETRY_DELAYS_MS, PORTONE_WEBHOOK_TIMEOUT_MS, webhookKey } from './webhooks.js';
 import type {
@@ -59,7 +59,10 @@ function checkRate(value: number | undefined, field: string): void {
 
 export function validateFaults(faults: SandboxFaults): SandboxFaults {
   for (const [key, fault] of Object.entries(faults.routes ?? {})) {
-    if (key !== '*' && !/^(GET|POST|DELETE) \//.test(key)) throw new RangeError(`faults.routes: keys look like "GET /payments/:id" or "*", got ${JSON.stringify(key)}`);
+    if (key !== '*' && !REST_ROUTE_KEYS.includes(key)) {
+      const hint = /\{\w+\}/.test(key) ? ' (path parameters are written :id, not {paymentId})' : '';
+      throw new RangeError(`faults.routes: keys look like "GET /payments/:id" or "*", got ${JSON.stringify(key)}${hint}. Valid keys: ${REST_ROUTE_KEYS.join(', ')}`);
+    }
     checkRate(fault.failureRate, `faults.routes["${key}"].failureRate`);
     checkRate(fault.hangRate, `faults.routes["${key}"].hangRate`);
     if (fault.latencyMs !== undefined && !(fault.latencyMs >= 0)) throw new RangeError(`faults.routes["${key}"].latencyMs: expected ms ≥ 0, got ${fault.latencyMs}`);

@@ -32,6 +32,27 @@ test('route faults: a failure rate answers 5xx JSON the SDK turns into typed err
   assert.throws(() => sandbox.setFaults({ routes: { '/payments': { failureRate: 1 } } }), /keys look like "GET \/payments\/:id"/);
 });
 
+test('route fault keys are checked against the route table; a route\'s own settings merge over "*"', async (t) => {
+  const sandbox = await withSandbox(t);
+  await sandbox.pay({ paymentId: 'k-1', totalAmount: 1_000 });
+  for (const key of ['GET /payments/{paymentId}', 'GET /payment/:id', 'GET /payments/:paymentId', 'PATCH /payments/:id']) {
+    const error = rejection(Promise.resolve().then(() => sandbox.setFaults({ routes: { [key]: { failureRate: 1 } } })));
+    assert.match((await error).message, /Valid keys: .*GET \/payments\/:id, /, key);
+  }
+  assert.match((await rejection(Promise.resolve().then(() => sandbox.setFaults({ routes: { 'GET /payments/{paymentId}': {} } })))).message, /written :id, not \{paymentId\}/);
+  const bad = await rejection(withSandbox(t, { faults: { routes: { 'GET /payments/{paymentId}': { failureRate: 1 } } } }));
+  assert.match(bad.message, /faults\.routes/);
+
+  // "*" fails with 503; the GET route adds latency only, and still fails with 503 (merged, not replaced).
+  sandbox.setFaults({ routes: { '*': { failureRate: 1, failureStatus: 503 }, 'GET /payments/:id': { latencyMs: 1 } } });
+  const headers = { authorization: `PortOne ${sandbox.apiSecret}` };
+  assert.equal((await fetch(`${sandbox.url}/payments/k-1`, { headers })).status, 503);
+  // The route's own value wins over "*".
+  sandbox.setFaults({ routes: { '*': { failureRate: 1, failureStatus: 503 }, 'GET /payments/:id': { failureRate: 0 } } });
+  assert.equal((await fetch(`${sandbox.url}/payments/k-1`, { headers })).status, 200);
+  assert.equal((await fetch(`${sandbox.url}/payments`, { headers })).status, 503);
+});
+
 test('route faults: latency delays answers; a hang never answers until the client gives up', async (t) => {
   const sandbox = await withSandbox(t, { faults: { routes: { 'GET /payments/:id': { latencyMs: 120 }, 'POST /payments/:id/cancel': { hangRate: 1 } } } });
   await sandbox.pay({ paymentId: 'l-1', totalAmount: 1_000 });

@@ -1,5 +1,6 @@
 // What a REST handler receives, and the shared readers for PortOne's input objects.
 import type { Customer, CustomerInput, PaymentProduct } from '@portone/server-sdk/common';
+import type { Auth } from '../auth.js';
 import type { SandboxCore } from '../core.js';
 import { ApiError } from '../errors.js';
 import * as input from '../input.js';
@@ -7,6 +8,7 @@ import { customerFromInput } from '../payments.js';
 
 export interface RestContext {
   core: SandboxCore;
+  auth: Auth;
   /** Decoded path parameters, in order. */
   params: string[];
   query: URLSearchParams;
