@@ -6,6 +6,7 @@ import { BillingKeyClient, PaymentScheduleClient } from '@portone/server-sdk';
 import { PayWithBillingKeyError, type PaidPayment } from '@portone/server-sdk/payment';
 import {
   ConfirmBillingKeyError,
+  ConfirmBillingKeyIssueAndPayError,
   DeleteBillingKeyError,
   GetBillingKeyInfoError,
   IssueBillingKeyError,
@@ -255,7 +256,8 @@ test('manual approval of window-issued keys: /billing-keys/confirm and /billing-
   const { billingKey } = await payment.billingKey.confirmBillingKey({ billingIssueToken: issued.billingIssueToken!, isTest: true });
   assert.equal((await payment.billingKey.getBillingKeyInfo({ billingKey })).status, 'ISSUED');
   const twice = await rejection(payment.billingKey.confirmBillingKey({ billingIssueToken: issued.billingIssueToken! }));
-  assert.equal(twice.data.type, 'BILLING_KEY_NOT_FOUND');
+  assert.ok(twice instanceof ConfirmBillingKeyError);
+  assert.equal(twice.data.type, 'BILLING_KEY_ALREADY_ISSUED', 'a used token is known: it was already confirmed');
 
   const phone = await sandbox.issueBillingKeyAndPay({ paymentId: 'bkap-1', totalAmount: 4_900 });
   assert.equal(phone.txId, 'NEEDS_CONFIRMATION');
@@ -266,6 +268,11 @@ test('manual approval of window-issued keys: /billing-keys/confirm and /billing-
   assert.equal(done.paymentId, 'bkap-1');
   assert.equal(sandbox.payment('bkap-1')?.status, 'PAID');
   assert.equal((await payment.billingKey.getBillingKeyInfo({ billingKey: done.billingKey })).status, 'ISSUED');
+  const paidOnce = JSON.stringify(sandbox.payment('bkap-1'));
+  const again = await rejection(payment.billingKey.confirmBillingKeyIssueAndPay({ billingIssueToken: phone.billingIssueToken!, paymentId: 'bkap-1', totalAmount: 4_900, currency: 'KRW' }));
+  assert.ok(again instanceof ConfirmBillingKeyIssueAndPayError);
+  assert.equal(again.data.type, 'BILLING_KEY_ALREADY_ISSUED');
+  assert.equal(JSON.stringify(sandbox.payment('bkap-1')), paidOnce, 'paid once');
 });
 
 test('a schedule whose payment was paid some other way in the meantime does not charge again', async (t) => {

@@ -124,6 +124,7 @@ export function deleteBillingKey(ctx: RestContext): DeleteBillingKeyResponse {
   return { deletedAt };
 }
 
+/** The key a manual-approval window handed this token for (kept after confirming, so a second confirm is told so). */
 function findByIssueToken(ctx: RestContext, token: string): BillingKeyEntry {
   for (const entry of ctx.core.state.billingKeys.values()) if (entry.billingIssueToken === token) return entry;
   throw new ApiError('BILLING_KEY_NOT_FOUND', 'No billing key is waiting for this billingIssueToken.');
@@ -135,7 +136,7 @@ function confirmIssue(ctx: RestContext, entry: BillingKeyEntry, isTest: boolean 
   if (isTest !== undefined && isTest !== test) throw new ApiError('INFORMATION_MISMATCH', `isTest is ${isTest}, but the key's channel is ${test ? 'TEST' : 'LIVE'}.`);
   entry.status = 'ISSUED';
   entry.info = { ...entry.info, status: 'ISSUED', issuedAt: iso(ctx.core.now()) } as IssuedBillingKeyInfo;
-  delete entry.billingIssueToken;
+  // The token stays on the key: confirming it again is BILLING_KEY_ALREADY_ISSUED, not "not found".
   ctx.core.emitBillingKey('BillingKey.Issued', entry);
   ctx.core.persist();
 }
@@ -169,6 +170,7 @@ export function confirmBillingKeyIssueAndPay(ctx: RestContext): ConfirmedBilling
   core.checkStore(body.storeId);
   const entry = findByIssueToken(ctx, body.billingIssueToken);
   const payment = entry.paymentId ? core.state.payments.get(entry.paymentId) : undefined;
+  if (payment && entry.status !== 'READY') throw new ApiError('BILLING_KEY_ALREADY_ISSUED', `Billing key ${entry.billingKey} is already ${entry.status} (payment ${payment.payment.id} is ${payment.payment.status}).`);
   if (!payment || !payment.pendingConfirm) throw new ApiError('INVALID_REQUEST', 'This billingIssueToken belongs to a billing-key-only window; confirm it with /billing-keys/confirm.');
   const p = payment.payment;
   const mismatches = [
