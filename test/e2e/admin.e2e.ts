@@ -1,6 +1,6 @@
 // The back office: basic auth, and refunds (partial, then the rest) from the orders table, through
 // the kit's cancel() and PortOne, with the shop's fulfilment following.
-import { expect, paymentIdOf, scriptOutcome, snap, test } from './support/fixtures.js';
+import { expect, expectFitsWidth, paymentIdOf, scriptOutcome, snap, test } from './support/fixtures.js';
 import { ADMIN_PASSWORD, fulfilments, orderRow } from './support/shop.js';
 
 test('the admin page asks for its password', async ({ page }) => {
@@ -25,6 +25,11 @@ test('refunds from the admin page: partial, too much (refused), then the rest', 
   const row = admin.locator(`tr[data-payment-id="${paymentId}"]`);
   await expect(row.locator('[data-cell="status"]')).toHaveText('결제 완료');
   await expect(row.locator('[data-cell="fulfilment"]')).toHaveText('출고 대기');
+  // On a 1280 px screen the orders table needs no sideways scrolling: the refund buttons are all in view.
+  expect(admin.viewportSize()!.width).toBe(1280);
+  const orders = admin.locator('.table-wrap', { has: admin.locator('[data-orders]') });
+  await expectFitsWidth(orders, row.getByRole('button', { name: '부분 환불' }));
+  await expectFitsWidth(orders, row.getByRole('button', { name: '전액 환불' }));
 
   // Partial refund of ₩5,000.
   await row.getByRole('spinbutton').fill('5000');

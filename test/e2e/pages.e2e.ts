@@ -1,6 +1,6 @@
 // Every page of the shop, scanned with axe in the state a shopper sees it (no serious or critical
 // violations), and the English switch.
-import { expect, expectAccessible, fillCart, paymentWindow, scriptOutcome, snap, test } from './support/fixtures.js';
+import { expect, expectAccessible, expectFitsWidth, fillCart, paymentWindow, scriptOutcome, snap, test } from './support/fixtures.js';
 
 // An axe scan takes a few seconds on a busy two-core machine; these tests run a dozen.
 test.describe.configure({ timeout: 150_000 });
@@ -52,6 +52,11 @@ test('the subscription pages and the admin page pass an axe scan', async ({ page
 
   await admin.goto('/admin');
   await expect(admin.locator('tr[data-payment-id]').first()).toBeVisible();
+  // With every order the run made so far, the orders table still fits 1280 px.
+  const refundable = admin.locator('tr[data-payment-id]', { has: admin.getByRole('button', { name: '부분 환불' }) });
+  await expect(refundable.first()).toBeVisible();
+  const orders = admin.locator('.table-wrap', { has: admin.locator('[data-orders]') });
+  for (const button of await orders.getByRole('button', { name: '부분 환불' }).all()) await expectFitsWidth(orders, button);
   await expectAccessible(admin, 'admin');
   await snap(admin, 'admin');
 });

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect, test as base, type FrameLocator, type Page } from '@playwright/test';
+import { expect, test as base, type FrameLocator, type Locator, type Page } from '@playwright/test';
 import { ADMIN_PASSWORD, startShop, type RunningShop } from './shop.js';
 
 export const SCREENSHOTS = fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
@@ -49,6 +49,16 @@ export { expect };
 export async function snap(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: options.fullPage ?? true, animations: 'disabled' });
+}
+
+/** A scrolling region that does not need to scroll sideways, with `inside` entirely within its visible box. */
+export async function expectFitsWidth(region: Locator, inside: Locator): Promise<void> {
+  const { scrollWidth, clientWidth } = await region.evaluate((element) => ({ scrollWidth: element.scrollWidth, clientWidth: element.clientWidth }));
+  expect(scrollWidth, `the region scrolls sideways: ${scrollWidth} px of content in ${clientWidth} px`).toBeLessThanOrEqual(clientWidth);
+  const outer = (await region.boundingBox())!;
+  const box = (await inside.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(outer.x);
+  expect(box.x + box.width).toBeLessThanOrEqual(outer.x + outer.width);
 }
 
 /** Axe scan of the page as it is: no serious or critical violations. */

@@ -49,7 +49,7 @@ function orderRow(order: Order, fulfilment: Fulfilment | undefined): string {
 <td>${escapeHtml(order.payMethod ? tr(`method.${order.payMethod}`) : order.kind === 'subscription' ? tr('method.BILLING_KEY') : '')}</td>
 <td data-cell="status">${status('order', order.status, tr(`status.${order.status}`))}${order.flag ? `<span class="cell-sub">${escapeHtml(order.flag.code)}</span>` : ''}</td>
 <td data-cell="fulfilment">${fulfilment ? escapeHtml(tr(`fulfilment.${fulfilment.status}`)) : '—'}</td>
-<td class="actions">${actions.join('')}</td>
+<td class="actions"><div class="action-stack">${actions.join('')}</div></td>
 </tr>`;
 }
 
