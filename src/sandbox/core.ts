@@ -252,8 +252,13 @@ export class SandboxCore {
     this.emitPayment('Transaction.Failed', entry);
   }
 
-  /** A deposit into an issued virtual account (the bank's notification): PAID. */
-  deposit(paymentId: string, amount?: number): KnownPayment {
+  /**
+   * A deposit into an issued virtual account (the bank's notification): PAID. The amount must be
+   * the payment's total; a different one changes nothing and throws, naming both. Only
+   * `partial` takes a smaller one, as a PG that reports a short deposit PAID with
+   * `amount.paid < total` would (for testing a shop's defence against exactly that).
+   */
+  deposit(paymentId: string, amount?: number, { partial = false }: { partial?: boolean } = {}): KnownPayment {
     const entry = this.state.payments.get(paymentId);
     if (!entry) throw new Error(`deposit: payment ${JSON.stringify(paymentId)} does not exist`);
     const { payment } = entry;
@@ -262,8 +267,13 @@ export class SandboxCore {
     }
     const expiredAt = payment.method.expiredAt ? Date.parse(payment.method.expiredAt) : Infinity;
     if (this.now() > expiredAt) throw new Error(`deposit: the account of ${JSON.stringify(paymentId)} expired at ${payment.method.expiredAt}`);
-    const deposited = amount ?? payment.amount.total;
+    const total = payment.amount.total;
+    const deposited = amount ?? total;
     if (!Number.isSafeInteger(deposited) || deposited <= 0) throw new Error(`deposit: expected a positive integer amount, got ${amount}`);
+    if (deposited > total) throw new Error(`deposit: payment ${JSON.stringify(paymentId)} expects ${total} ${payment.currency}, got ${deposited}: a deposit never exceeds the total`);
+    if (deposited < total && !partial) {
+      throw new Error(`deposit: payment ${JSON.stringify(paymentId)} expects ${total} ${payment.currency}, got ${deposited}; the account stays VIRTUAL_ACCOUNT_ISSUED (pass { partial: true } to emulate a PG that reports a short deposit as PAID)`);
+    }
     this.markPaid(entry, { ...payment.method, remitterName: payment.method.remitterName ?? payment.customer.name ?? '입금자' }, 'VIRTUAL_ACCOUNT_DEPOSIT', deposited);
     return entry.payment;
   }

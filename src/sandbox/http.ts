@@ -37,7 +37,7 @@ export interface HttpDeps {
   /** Sandbox controls the dashboard uses (same as the Sandbox object's methods). */
   controls: {
     advance(ms: number): Promise<void>;
-    deposit(paymentId: string, amount?: number): Promise<unknown>;
+    deposit(paymentId: string, amount?: number, options?: { partial?: boolean }): Promise<unknown>;
     nextOutcome(outcome: SandboxOutcome): void;
     nextChargeOutcome(outcome: SandboxChargeOutcome): void;
     setFaults(faults: SandboxFaults): void;
@@ -308,7 +308,7 @@ export function createRequestListener(deps: HttpDeps): { listener: (req: Incomin
           await controls.advance(input.integer(body.ms, 'ms', { min: 0 }));
           return ok({ now: iso(core.now()) });
         case '/sandbox/deposit':
-          return ok(await controls.deposit(input.string(body.paymentId, 'paymentId'), input.optInteger(body.amount, 'amount', { min: 1 })));
+          return ok(await controls.deposit(input.string(body.paymentId, 'paymentId'), input.optInteger(body.amount, 'amount', { min: 1 }), { partial: input.optBoolean(body.partial, 'partial') ?? false }));
         case '/sandbox/outcomes':
           controls.nextOutcome(body as unknown as SandboxOutcome);
           return ok({ queued: core.windowOutcomes.length });

@@ -25,6 +25,7 @@ import type {
   Sandbox,
   SandboxChannel,
   SandboxChargeOutcome,
+  SandboxDepositOptions,
   SandboxDriveOptions,
   SandboxFaults,
   SandboxOptions,
@@ -156,7 +157,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
 
   const controls = {
     advance: (ms: number) => core.advance(ms),
-    deposit: async (paymentId: string, amount?: number): Promise<Payment> => clone(core.deposit(paymentId, amount)),
+    deposit: async (paymentId: string, amount?: number, depositOptions?: SandboxDepositOptions): Promise<Payment> => clone(core.deposit(paymentId, amount, depositOptions)),
     nextOutcome(outcome: SandboxOutcome) {
       checkOutcome(outcome, 'nextOutcome', ['approve', 'decline', 'cancel']);
       core.windowOutcomes.push(outcome);

@@ -144,6 +144,11 @@ export type SandboxOutcome =
 /** How the next server-side charge (API card payment, billing-key payment, scheduled payment) ends. */
 export type SandboxChargeOutcome = { result: 'approve' } | { result: 'decline'; pgCode?: string; pgMessage?: string };
 
+export interface SandboxDepositOptions {
+  /** Accept less than the total and mark the payment PAID anyway (`amount.paid < amount.total`). Default false. */
+  partial?: boolean;
+}
+
 /** Where a Node-driven window "runs": PC (iframe) or mobile (redirect) rules apply. */
 export interface SandboxDriveOptions {
   device?: 'pc' | 'mobile';
@@ -207,8 +212,13 @@ export interface Sandbox {
   now(): number;
   /** Move the clock forward: runs due schedules, expires virtual accounts, fires due webhook retries. */
   advance(ms: number): Promise<void>;
-  /** Deposit into an issued virtual account (default: the full amount). Marks the payment PAID. */
-  deposit(paymentId: string, amount?: number): Promise<Payment>;
+  /**
+   * Deposit into an issued virtual account: PAID. `amount` defaults to the total and must equal it;
+   * any other amount rejects (naming expected and got) and changes nothing. With
+   * `{ partial: true }` a smaller amount is PAID with `amount.paid < amount.total`, as a PG
+   * that reports a short deposit paid would — for testing that a shop does not ship on it.
+   */
+  deposit(paymentId: string, amount?: number, options?: SandboxDepositOptions): Promise<Payment>;
   /** Replace the fault configuration (`{}` clears it). */
   setFaults(faults: SandboxFaults): void;
   /** Replace the default webhook URLs. */

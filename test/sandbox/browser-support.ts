@@ -3,7 +3,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { Payment } from '@portone/server-sdk/payment';
 import type { BillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
-import type { SandboxChargeOutcome, SandboxFaults, SandboxOutcome, SandboxOptions, SandboxWebhookDelivery } from '../../src/sandbox/index.js';
+import type { SandboxChargeOutcome, SandboxDepositOptions, SandboxFaults, SandboxOutcome, SandboxOptions, SandboxWebhookDelivery } from '../../src/sandbox/index.js';
 import type { SandboxInfo } from './wtr-sandbox-plugin.js';
 
 export interface BrowserSandbox extends SandboxInfo {
@@ -11,7 +11,7 @@ export interface BrowserSandbox extends SandboxInfo {
   nextChargeOutcome(outcome: SandboxChargeOutcome): Promise<void>;
   payment(paymentId: string): Promise<Payment | null>;
   billingKey(billingKey: string): Promise<BillingKeyInfo | null>;
-  deposit(paymentId: string, amount?: number): Promise<Payment>;
+  deposit(paymentId: string, amount?: number, options?: SandboxDepositOptions): Promise<Payment>;
   advance(ms: number): Promise<void>;
   webhookDeliveries(): Promise<SandboxWebhookDelivery[]>;
   flushWebhooks(): Promise<void>;
@@ -32,7 +32,7 @@ export async function startSandbox(options: Omit<SandboxOptions, 'log'> = {}): P
     nextChargeOutcome: (o) => call('nextChargeOutcome', o) as Promise<void>,
     payment: (id) => call('payment', id) as Promise<Payment | null>,
     billingKey: (key) => call('billingKey', key) as Promise<BillingKeyInfo | null>,
-    deposit: (id, amount) => call('deposit', id, amount) as Promise<Payment>,
+    deposit: (id, amount, options) => call('deposit', id, amount, options) as Promise<Payment>,
     advance: (ms) => call('advance', ms) as Promise<void>,
     webhookDeliveries: () => call('webhookDeliveries') as Promise<SandboxWebhookDelivery[]>,
     flushWebhooks: () => call('flushWebhooks') as Promise<void>,

@@ -7,7 +7,7 @@ import { IssueBillingKeyAndPayError, IssueBillingKeyError, PaymentError } from '
 import type { FailedPayment, PaidPayment, VirtualAccountIssuedPayment } from '@portone/server-sdk/payment';
 import { isShopperCancel } from '../../src/contract.js';
 import { CARD_COMPANIES, DECLINES, INICIS_RULES, SDK_CARD_CODES, SHOPPER_CANCEL_MESSAGE, SHOPPER_CANCEL_MESSAGE_EN, TEST_CARDS, parseOutcome, withResultQuery, type SandboxPaymentRequest } from '../../src/sandbox/index.js';
-import { paymentOf, rejection, startReceiver, verifyAll, webhookTypes, withSandbox } from './support.js';
+import { clientFor, paymentOf, rejection, startReceiver, succeeded, verifyAll, webhookTypes, withSandbox } from './support.js';
 
 const mobile = { device: 'mobile' as const };
 
@@ -57,10 +57,23 @@ test('virtual account: issued now (success response), deposited later by sandbox
     assert.equal(issued.method.remitterName, '홍길동');
   }
   await sandbox.advance(3_600_000);
-  const paid = await sandbox.deposit('va-1', 30_000);
+  const before = JSON.stringify(sandbox.payment('va-1'));
+  await assert.rejects(sandbox.deposit('va-1', 40_000), /expects 33000 KRW, got 40000: a deposit never exceeds the total/);
+  await assert.rejects(sandbox.deposit('va-1', 30_000), /expects 33000 KRW, got 30000; the account stays VIRTUAL_ACCOUNT_ISSUED/);
+  await assert.rejects(sandbox.deposit('va-1', 40_000, { partial: true }), /never exceeds/);
+  assert.equal(JSON.stringify(sandbox.payment('va-1')), before, 'a refused deposit changes nothing');
+  const paid = await sandbox.deposit('va-1', 33_000);
   assert.equal(paid.status, 'PAID');
-  assert.equal(paid.status === 'PAID' && paid.amount.paid, 30_000, 'a short deposit shows as amount.paid');
+  assert.equal(paid.status === 'PAID' && paid.amount.paid, 33_000);
   await assert.rejects(sandbox.deposit('va-1'), /PAID, not a VIRTUAL_ACCOUNT_ISSUED/);
+
+  // Emulating a PG that reports a short deposit as PAID: what a shop's verification must catch.
+  await sandbox.pay({ paymentId: 'va-short', totalAmount: 33_000, payMethod: 'VIRTUAL_ACCOUNT' });
+  const short = await sandbox.deposit('va-short', 30_000, { partial: true });
+  assert.equal(short.status, 'PAID');
+  assert.deepEqual(short.status === 'PAID' && [short.amount.paid, short.amount.total], [30_000, 33_000]);
+  const { cancellation } = await clientFor(sandbox).payment.cancelPayment({ paymentId: 'va-short', reason: '환불', refundAccount: { bank: 'SHINHAN', number: '110123456789', holderName: '홍길동' } });
+  assert.equal(succeeded(cancellation).totalAmount, 30_000, 'a refund returns what was paid, never more');
 
   await sandbox.pay({ paymentId: 'va-2', totalAmount: 10_000, payMethod: 'VIRTUAL_ACCOUNT', virtualAccount: { accountExpiry: { validHours: 1 } } });
   await sandbox.advance(3_600_000);
@@ -76,6 +89,7 @@ test('virtual account: issued now (success response), deposited later by sandbox
   await verifyAll(sandbox.webhookSecret, receiver.received);
   assert.deepEqual(webhookTypes(receiver.received), [
     'Transaction.Ready', 'Transaction.VirtualAccountIssued', 'Transaction.Paid',
+    'Transaction.Ready', 'Transaction.VirtualAccountIssued', 'Transaction.Paid', 'Transaction.Cancelled',
     'Transaction.Ready', 'Transaction.VirtualAccountIssued', 'Transaction.Failed',
   ]);
   assert.equal(paymentOf(sandbox, 'va-1').webhooks!.find((w) => w.paymentStatus === 'PAID')!.trigger, 'VIRTUAL_ACCOUNT_DEPOSIT');

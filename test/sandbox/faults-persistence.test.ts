@@ -196,6 +196,14 @@ test('a start that cannot listen (port taken) resumes nothing: no retries sent, 
   assert.equal(receiver.received.length, 4, 'a start that listens resumes them');
 });
 
+test('dashboard deposit route: the exact amount, or a short one with partial (PAID, amount.paid < total)', async (t) => {
+  const sandbox = await withSandbox(t);
+  await sandbox.pay({ paymentId: 'route-va', totalAmount: 7_000, payMethod: 'VIRTUAL_ACCOUNT' });
+  const partial = await fetch(`${sandbox.url}/sandbox/deposit`, { method: 'POST', body: JSON.stringify({ paymentId: 'route-va', amount: 5_000, partial: true }) });
+  const body = (await partial.json()) as PaidPayment;
+  assert.deepEqual([partial.status, body.status, body.amount.paid, body.amount.total], [200, 'PAID', 5_000, 7_000]);
+});
+
 test('dashboard control routes: queue outcomes, deposit, advance, faults, state, receipts, reset', async (t) => {
   const receiver = await startReceiver(t);
   const sandbox = await withSandbox(t, { clock: 'manual', webhookUrls: [receiver.url] });
@@ -213,6 +221,9 @@ test('dashboard control routes: queue outcomes, deposit, advance, faults, state,
   assert.equal((await post('outcomes', { result: 'nope' })).status, 400);
 
   await sandbox.pay({ paymentId: 'ctl-va', totalAmount: 7_000, payMethod: 'VIRTUAL_ACCOUNT' });
+  const short = await post('deposit', { paymentId: 'ctl-va', amount: 5_000 });
+  assert.equal(short.status, 400);
+  assert.match(short.body.message, /expects 7000 KRW, got 5000/);
   const deposited = await post('deposit', { paymentId: 'ctl-va' });
   assert.equal(deposited.status, 200);
   assert.equal((deposited.body as PaidPayment).status, 'PAID');
