@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { IssueBillingKeyAndPayError, IssueBillingKeyError, PaymentError } from '@portone/browser-sdk/v2';
 import type { FailedPayment, PaidPayment, VirtualAccountIssuedPayment } from '@portone/server-sdk/payment';
 import { isShopperCancel } from '../../src/contract.js';
-import { CARD_COMPANIES, DECLINES, INICIS_RULES, SDK_CARD_CODES, SHOPPER_CANCEL_MESSAGE, SHOPPER_CANCEL_MESSAGE_EN, TEST_CARDS, parseOutcome, withResultQuery, type SandboxPaymentRequest } from '../../src/sandbox/index.js';
+import { CARD_COMPANIES, DECLINES, DESKTOP_USER_AGENT, MOBILE_USER_AGENT, INICIS_RULES, SDK_CARD_CODES, SHOPPER_CANCEL_MESSAGE, SHOPPER_CANCEL_MESSAGE_EN, TEST_CARDS, parseOutcome, withResultQuery, type SandboxPaymentRequest } from '../../src/sandbox/index.js';
 import { clientFor, paymentOf, rejection, startReceiver, succeeded, verifyAll, webhookTypes, withSandbox } from './support.js';
 
 const mobile = { device: 'mobile' as const };
@@ -310,15 +310,28 @@ test('KG Inicis bypass: noeasypay, P_CARD_OPTION (mobile), card direct call, and
   assert.equal(fine.code, undefined);
 });
 
-test('mobile windows need redirectUrl and skip the PC-only phone/e-mail requirement', async (t) => {
+test('mobile windows always redirect (windowType.mobile IFRAME included), need redirectUrl, and skip the PC-only phone/e-mail requirement', async (t) => {
   const sandbox = await withSandbox(t);
   const noRedirect = await rejection(sandbox.pay({ paymentId: 'mob-1', totalAmount: 5_000 }, undefined, mobile));
   assert.match(noRedirect.message, /redirectUrl/);
   const ok = await sandbox.pay({ paymentId: 'mob-2', totalAmount: 5_000, redirectUrl: 'https://shop.example/r', customer: { fullName: '홍길동' } }, undefined, mobile);
   assert.equal(ok.code, undefined);
-  const iframe = await sandbox.pay({ paymentId: 'mob-3', totalAmount: 5_000, windowType: { mobile: 'IFRAME' }, customer: { firstName: '길동', lastName: '홍' } }, undefined, mobile);
+  const iframeWithoutRedirect = await rejection(sandbox.pay({ paymentId: 'mob-3', totalAmount: 5_000, windowType: { mobile: 'IFRAME' }, customer: { firstName: '길동', lastName: '홍' } }, undefined, mobile));
+  assert.match(iframeWithoutRedirect.message, /리디렉션 방식 결제창\(모바일\)에는 redirectUrl/, 'a phone never gets the iframe window');
+  const iframe = await sandbox.pay({ paymentId: 'mob-3', totalAmount: 5_000, redirectUrl: 'https://shop.example/r', windowType: { mobile: 'IFRAME' }, customer: { firstName: '길동', lastName: '홍' } }, undefined, mobile);
   assert.equal(iframe.code, undefined);
   assert.equal(paymentOf(sandbox, 'mob-3').customer.name, '홍 길동');
+  const prepare = async (userAgent: string, windowType: Record<string, string>) => {
+    const response = await fetch(`${sandbox.url}/checkout/prepare`, {
+      method: 'POST',
+      body: JSON.stringify({ transactionType: 'PAYMENT', client: { userAgent }, request: { storeId: sandbox.storeId, channelKey: sandbox.channelKeys.payment, paymentId: `mob-${Math.random()}`, orderName: '주문', totalAmount: 5_000, currency: 'KRW', payMethod: 'CARD', redirectUrl: 'https://shop.example/r', windowType, customer: { fullName: '홍길동', phoneNumber: '010', email: 'a@b.c' } } }),
+    });
+    return ((await response.json()) as { mode: string }).mode;
+  };
+  assert.equal(await prepare(MOBILE_USER_AGENT, { mobile: 'IFRAME' }), 'REDIRECTION');
+  assert.equal(await prepare(MOBILE_USER_AGENT, {}), 'REDIRECTION');
+  assert.equal(await prepare(DESKTOP_USER_AGENT, { mobile: 'IFRAME' }), 'IFRAME');
+  assert.equal(await prepare(DESKTOP_USER_AGENT, { pc: 'REDIRECTION' }), 'REDIRECTION');
 });
 
 test('requestIssueBillingKey (KG Inicis: CARD, issueId, issueName; offerPeriod on mobile; carduse)', async (t) => {

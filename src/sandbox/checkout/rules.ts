@@ -206,7 +206,8 @@ function customer(value: unknown, { needContact, device, always }: { needContact
   return out;
 }
 
-function windowMode(request: input.Json, device: 'pc' | 'mobile', redirectUrl: string | undefined): WindowMode {
+/** How the window opens: an iframe on PC unless redirected; always a full-page redirect on a phone (KG Inicis mobile has no iframe window). */
+function windowMode(request: input.Json, device: 'pc' | 'mobile', redirectUrl: string | undefined, notes: string[]): WindowMode {
   const types = field(() => input.optObject(request.windowType, 'windowType')) ?? {};
   const requested = field(() => input.optOneOf(types[device], `windowType.${device}`, ['IFRAME', 'POPUP', 'REDIRECTION', 'UI']));
   if (requested === 'POPUP' || requested === 'UI') {
@@ -214,7 +215,8 @@ function windowMode(request: input.Json, device: 'pc' | 'mobile', redirectUrl: s
   }
   const forceRedirect = field(() => input.optBoolean(request.forceRedirect, 'forceRedirect')) ?? false;
   if (forceRedirect && !redirectUrl) throw bad('forceRedirect를 사용하려면 redirectUrl이 필요합니다. (`redirectUrl`: expected an http(s) URL, got nothing)');
-  const mode: WindowMode = forceRedirect ? 'REDIRECTION' : requested ?? (device === 'mobile' ? 'REDIRECTION' : 'IFRAME');
+  if (device === 'mobile' && requested === 'IFRAME') notes.push('windowType.mobile IFRAME: KG이니시스 모바일 결제창은 리디렉션으로만 열립니다.');
+  const mode: WindowMode = forceRedirect || device === 'mobile' ? 'REDIRECTION' : requested ?? 'IFRAME';
   if (mode === 'REDIRECTION' && !redirectUrl) {
     throw bad(`리디렉션 방식 결제창${device === 'mobile' ? '(모바일)' : ''}에는 redirectUrl 파라미터가 필수입니다. (\`redirectUrl\`: expected an http(s) URL, got nothing)`);
   }
@@ -359,7 +361,7 @@ function common(request: input.Json, device: 'pc' | 'mobile', notes: string[]) {
   const channelGroupId = field(() => input.optString(request.channelGroupId, 'channelGroupId'));
   if (!channelKey && !channelGroupId) throw bad('channelKey 파라미터는 필수 입력입니다. (`channelKey`: expected a channel key, got nothing)');
   const redirectUrl = request.redirectUrl === undefined || request.redirectUrl === null ? undefined : field(() => input.httpUrl(request.redirectUrl, 'redirectUrl'));
-  const mode = windowMode(request, device, redirectUrl);
+  const mode = windowMode(request, device, redirectUrl, notes);
   const noticeUrls = field(() => input.optHttpUrls(request.noticeUrls, 'noticeUrls'));
   const customData = request.customData === undefined || request.customData === null ? undefined : JSON.stringify(request.customData);
   const appScheme = field(() => input.optString(request.appScheme, 'appScheme'));
