@@ -28,8 +28,15 @@ export default defineConfig(({ mode }) => {
         minify: true,
         sourcemap: true,
         // Lib mode leaves whitespace in ES output (to keep annotations for tree-shaking); this file is
-        // an end product for <script type="module">, so minify it fully.
-        rolldownOptions: { output: { minify: true } },
+        // an end product for <script type="module">, so minify it fully and drop every comment but one
+        // short notice for the bundled lit (BSD-3-Clause), instead of its repeated license headers.
+        rolldownOptions: {
+          output: {
+            minify: true,
+            comments: false,
+            postBanner: '/*! portone-checkout-kit (MIT) | lit: Copyright Google LLC, BSD-3-Clause */',
+          },
+        },
         lib: {
           entry: here('./src/bundle.ts'),
           formats: ['es'],
