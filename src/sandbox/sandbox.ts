@@ -15,7 +15,7 @@ import type { Payment } from '@portone/server-sdk/payment';
 import type { BillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
 import { Auth } from './auth.js';
 import { SandboxCore } from './core.js';
-import { Checkout } from './checkout/checkout.js';
+import { Checkout, outcomeProblem } from './checkout/checkout.js';
 import { CheckoutRejection } from './checkout/rules.js';
 import type { TransactionKind, WindowResponse } from './checkout/protocol.js';
 import { createRequestListener, noop, REST_ROUTE_KEYS } from './http.js';
@@ -89,6 +89,8 @@ function checkStoreName(name: string | undefined): string {
 
 function checkOutcome(outcome: SandboxOutcome | SandboxChargeOutcome, what: string, allowed: readonly string[]): void {
   if (!outcome || !allowed.includes(outcome.result)) throw new TypeError(`${what}: expected { result: ${allowed.map((r) => `'${r}'`).join(' | ')} }, got ${JSON.stringify(outcome)}`);
+  const problem = outcomeProblem(outcome);
+  if (problem) throw new TypeError(`${what}: ${problem}`);
 }
 
 /** Starts a sandbox on 127.0.0.1 (a free port unless `port` is given). */
@@ -137,8 +139,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   };
 
   const drive = <R extends WindowResponse>(kind: TransactionKind, request: unknown, outcome: SandboxOutcome | undefined, driveOptions: SandboxDriveOptions | undefined): Promise<R> => {
-    if (outcome) checkOutcome(outcome, 'outcome', ['approve', 'decline', 'cancel']);
     try {
+      // Before the window opens: a bad outcome must not leave a READY payment behind.
+      if (outcome) checkOutcome(outcome, 'outcome', ['approve', 'decline', 'cancel']);
       const userAgent = driveOptions?.device === 'mobile' ? MOBILE_USER_AGENT : DESKTOP_USER_AGENT;
       const { tx } = checkout.prepare({ transactionType: kind, request, client: { userAgent, ...(outcome ? { outcome } : {}) } });
       return Promise.resolve(checkout.complete(tx.txId, tx.outcome ?? { result: 'approve' }).response as R);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { IssueBillingKeyAndPayError, IssueBillingKeyError, PaymentError } from '@portone/browser-sdk/v2';
 import type { FailedPayment, PaidPayment, VirtualAccountIssuedPayment } from '@portone/server-sdk/payment';
 import { isShopperCancel } from '../../src/contract.js';
-import { CARD_COMPANIES, DECLINES, DESKTOP_USER_AGENT, MOBILE_USER_AGENT, INICIS_RULES, SDK_CARD_CODES, SHOPPER_CANCEL_MESSAGE, SHOPPER_CANCEL_MESSAGE_EN, TEST_CARDS, parseOutcome, withResultQuery, type SandboxPaymentRequest } from '../../src/sandbox/index.js';
+import { CARD_COMPANIES, DECLINES, DESKTOP_USER_AGENT, MOBILE_USER_AGENT, INICIS_RULES, SDK_CARD_CODES, SHOPPER_CANCEL_MESSAGE, SHOPPER_CANCEL_MESSAGE_EN, TEST_CARDS, parseOutcome, withResultQuery, type SandboxOutcome, type SandboxPaymentRequest } from '../../src/sandbox/index.js';
 import { clientFor, paymentOf, rejection, startReceiver, succeeded, verifyAll, webhookTypes, withSandbox } from './support.js';
 
 const mobile = { device: 'mobile' as const };
@@ -410,7 +410,10 @@ test('requestIssueBillingKeyAndPay (KG Inicis: MOBILE only, productType, phone a
 
   await sandbox.flushWebhooks();
   await verifyAll(sandbox.webhookSecret, receiver.received);
-  assert.deepEqual(webhookTypes(receiver.received), ['Transaction.Ready', 'BillingKey.Issued', 'Transaction.Paid', 'Transaction.Ready', 'BillingKey.Failed', 'Transaction.Failed']);
+  assert.deepEqual(webhookTypes(receiver.received), [
+    'BillingKey.Ready', 'Transaction.Ready', 'BillingKey.Issued', 'Transaction.Paid',
+    'BillingKey.Ready', 'Transaction.Ready', 'BillingKey.Failed', 'Transaction.Failed',
+  ], 'the key has its Ready like requestIssueBillingKey\'s');
 });
 
 test('redirect query (§3.5): the result fields appended to redirectUrl, the merchant query and fragment kept', () => {
@@ -432,4 +435,36 @@ test('page-scripted outcomes parse from words or JSON', () => {
   assert.equal(parseOutcome('maybe'), undefined);
   assert.equal(parseOutcome('{"result":"later"}'), undefined);
   assert.equal(parseOutcome(null), undefined);
+});
+
+test('a bad scripted outcome fails before the window opens: no READY payment, no Transaction.Ready', async (t) => {
+  const receiver = await startReceiver(t);
+  const sandbox = await withSandbox(t, { webhookUrls: [receiver.url] });
+  const bad: [SandboxOutcome, RegExp][] = [
+    [{ result: 'approve', cardCompany: '99' }, /`cardCompany`: expected a KG Inicis card code/],
+    [{ result: 'approve', bank: 'SHINHAN_BANK' }, /`bank`: expected a REST Bank value/],
+    [{ result: 'approve', carrier: 'VODAFONE' }, /`carrier`: expected one of SKT, KT, LGU, MVNO/],
+    [{ result: 'approve', installmentMonth: 48 }, /`installmentMonth`: expected 0 to 36/],
+    [{ result: 'approve', easyPayProvider: 'CHAI' }, /`easyPayProvider`/],
+  ];
+  for (const [i, [outcome, message]] of bad.entries()) {
+    const error = await rejection(sandbox.pay({ paymentId: `bad-outcome-${i}`, totalAmount: 5_000 }, outcome));
+    assert.ok(error instanceof TypeError, JSON.stringify(outcome));
+    assert.match(error.message, message);
+    assert.equal(sandbox.payment(`bad-outcome-${i}`), undefined, 'no window was opened');
+    assert.throws(() => sandbox.nextOutcome(outcome), message, 'nextOutcome checks the same');
+  }
+  assert.match((await rejection(sandbox.issueBillingKey({}, { result: 'approve', cardNumber: '4242-4242' }))).message, /`cardNumber`: expected 13 to 19 digits/);
+  assert.match((await rejection(sandbox.issueBillingKeyAndPay({ paymentId: 'bad-bkap', totalAmount: 1_000 }, { result: 'approve', carrier: 'X' }))).message, /`carrier`/);
+  assert.equal(sandbox.payment('bad-bkap'), undefined);
+  // A page-scripted outcome (data attribute, query) is checked by the checkout server the same way.
+  const response = await fetch(`${sandbox.url}/checkout/prepare`, {
+    method: 'POST',
+    body: JSON.stringify({ transactionType: 'PAYMENT', client: { userAgent: DESKTOP_USER_AGENT, outcome: { result: 'approve', bank: 'NOPE' } }, request: { storeId: sandbox.storeId, channelKey: sandbox.channelKeys.payment, paymentId: 'bad-page', orderName: '주문', totalAmount: 5_000, currency: 'KRW', payMethod: 'TRANSFER', customer: { fullName: '홍길동', phoneNumber: '010', email: 'a@b.c' } } }),
+  });
+  assert.equal(response.status, 400);
+  assert.match(((await response.json()) as { message: string }).message, /scripted sandbox outcome is not valid: `bank`/);
+  assert.equal(sandbox.payment('bad-page'), undefined);
+  await sandbox.flushWebhooks();
+  assert.deepEqual(receiver.received, [], 'no webhook for any of them');
 });

@@ -19,6 +19,7 @@ import {
   SHOPPER_CANCEL_MESSAGE,
   SHOPPER_CANCEL_MESSAGE_EN,
   TEST_CARDS,
+  CARD_COMPANIES,
   cardCompany,
   declineFor,
   type Decline,
@@ -91,6 +92,29 @@ export function responseCustomer(c: CheckoutCustomer): Customer {
 
 type Approval = { method: PaymentMethod } | { decline: Decline };
 
+/**
+ * What is wrong with a scripted outcome's fields, checked before a window opens (a Node helper or
+ * `nextOutcome`), so a typo fails the call instead of leaving a READY payment behind.
+ */
+export function outcomeProblem(outcome: SandboxOutcome): string | undefined {
+  if (outcome.result === 'decline') {
+    if (outcome.pgCode !== undefined && (typeof outcome.pgCode !== 'string' || outcome.pgCode === '')) return `\`pgCode\`: expected a non-empty string, got ${JSON.stringify(outcome.pgCode)}`;
+    if (outcome.pgMessage !== undefined && typeof outcome.pgMessage !== 'string') return `\`pgMessage\`: expected a string, got ${JSON.stringify(outcome.pgMessage)}`;
+    return undefined;
+  }
+  if (outcome.result !== 'approve') return undefined;
+  const { cardCompany: card, bank, carrier, installmentMonth, easyPayProvider, giftCertificateType, cardType, cardNumber } = outcome;
+  if (card !== undefined && !cardCompany(card)) return `\`cardCompany\`: expected a KG Inicis card code (${CARD_COMPANIES.map((c) => c.code).join(', ')}), got ${JSON.stringify(card)}`;
+  if (bank !== undefined && !BANKS.some((b) => b.code === bank)) return `\`bank\`: expected a REST Bank value (KOOKMIN, SHINHAN, KDB, …), got ${JSON.stringify(bank)}`;
+  if (carrier !== undefined && !CARRIERS.some((c) => c.code === carrier)) return `\`carrier\`: expected one of ${CARRIERS.map((c) => c.code).join(', ')}, got ${JSON.stringify(carrier)}`;
+  if (installmentMonth !== undefined && !(Number.isInteger(installmentMonth) && installmentMonth >= 0 && installmentMonth <= 36)) return `\`installmentMonth\`: expected 0 to 36, got ${JSON.stringify(installmentMonth)}`;
+  if (easyPayProvider !== undefined && !(EASY_PAY_PROVIDERS as readonly string[]).includes(easyPayProvider)) return `\`easyPayProvider\`: KG Inicis offers ${EASY_PAY_PROVIDERS.join(', ')}, got ${JSON.stringify(easyPayProvider)}`;
+  if (giftCertificateType !== undefined && !(GIFT_CERTIFICATE_TYPES as readonly string[]).includes(giftCertificateType)) return `\`giftCertificateType\`: expected one of ${GIFT_CERTIFICATE_TYPES.join(', ')}, got ${JSON.stringify(giftCertificateType)}`;
+  if (cardType !== undefined && cardType !== 'PERSONAL' && cardType !== 'CORPORATE') return `\`cardType\`: expected PERSONAL or CORPORATE, got ${JSON.stringify(cardType)}`;
+  if (cardNumber !== undefined && !/^\d{13,19}$/.test(cardNumber)) return `\`cardNumber\`: expected 13 to 19 digits, got ${JSON.stringify(cardNumber)}`;
+  return undefined;
+}
+
 export class Checkout {
   constructor(private readonly core: SandboxCore) {}
 
@@ -107,6 +131,9 @@ export class Checkout {
     const kind = body.transactionType;
     const normalize = NORMALIZE[kind];
     if (!normalize) throw new CheckoutRejection('BadRequest', `Unknown transactionType ${JSON.stringify(kind)}`);
+    const scripted = body.client?.outcome;
+    const problem = scripted && outcomeProblem(scripted);
+    if (problem) throw new CheckoutRejection('BadRequest', `The scripted sandbox outcome is not valid: ${problem}`);
     const device = isMobileUserAgent(body.client?.userAgent ?? '') ? 'mobile' : 'pc';
     const request = normalize(body.request, device);
     if (request.storeId !== core.storeId) {
@@ -152,7 +179,8 @@ export class Checkout {
       const entry: BillingKeyEntry = { billingKey, status: 'READY', ...(request.noticeUrls ? { noticeUrls: request.noticeUrls } : {}), ...(request.paymentId ? { paymentId: request.paymentId } : {}) };
       core.state.billingKeys.set(billingKey, entry);
       tx.billingKey = billingKey;
-      if (kind === 'ISSUE_BILLING_KEY') core.emitBillingKey('BillingKey.Ready', entry);
+      // Every state change has its webhook: the key is READY while its window (issue, or issue-and-pay) is open.
+      core.emitBillingKey('BillingKey.Ready', entry);
     }
     if (request.paymentId !== undefined) {
       const entry = core.startAttempt(request.paymentId, {
