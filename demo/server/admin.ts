@@ -1,12 +1,13 @@
 // The shop's back office, behind HTTP basic auth: every order, the webhooks the kit received, the
-// subscriptions and PortOne's schedules, refunds, and on the sandbox its "deposit" and "run due
-// schedules" buttons.
+// subscriptions and PortOne's schedules (the sandbox's, or PortOne's API), refunds, and on the
+// sandbox its "deposit" and "run due schedules" buttons.
 import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { Sandbox } from 'portone-checkout-kit/sandbox';
 import type { CheckoutServer } from 'portone-checkout-kit/server';
 import type { ShopEnv } from './app.js';
 import type { PageContext, PageName, PageStore } from './pages.js';
+import type { ListSchedules } from './schedules.js';
 import type { ShopDb } from './shop-db.js';
 
 export const ADMIN_USER = 'admin';
@@ -17,6 +18,8 @@ export interface AdminDeps {
   pages: PageStore;
   pageContext: (c: Context<ShopEnv>, page: PageName) => PageContext;
   password: string;
+  /** PortOne's payment schedules: the sandbox's, or PortOne's API. */
+  schedules: ListSchedules;
   sandbox?: Sandbox;
 }
 
@@ -43,7 +46,7 @@ function failure(c: Context, error: unknown) {
   return c.json({ code: e.code ?? 'FAILED', message: e.message ?? String(error) }, status as 409);
 }
 
-export function adminRoutes({ kit, db, pages, pageContext, password, sandbox }: AdminDeps): Hono<ShopEnv> {
+export function adminRoutes({ kit, db, pages, pageContext, password, schedules, sandbox }: AdminDeps): Hono<ShopEnv> {
   const admin = new Hono<ShopEnv>();
 
   admin.use('*', async (c, next) => {
@@ -62,10 +65,15 @@ export function adminRoutes({ kit, db, pages, pageContext, password, sandbox }: 
   admin.get('/api/state', async (c) => {
     // Orders no payment window was opened for (carts being edited, periods not yet due) only on request.
     const started = c.req.query('pending') === '1' ? {} : { started: true };
-    const [orders, webhooks, subscriptions] = await Promise.all([
+    const [orders, webhooks, subscriptions, scheduled] = await Promise.all([
       kit.listOrders({ limit: 300, ...started }),
       kit.listWebhookDeliveries({ limit: 100 }),
       kit.listSubscriptions({ limit: 100 }),
+      // PortOne unreachable: the rest of the page still shows, with the reason where the schedules go.
+      schedules().then(
+        (rows) => ({ rows }),
+        (error: unknown) => ({ rows: [], error: error instanceof Error ? error.message : String(error) }),
+      ),
     ]);
     const fulfilments = db.fulfilments(300);
     const customerIds = new Set([...orders.map((o) => o.customer?.customerId), ...subscriptions.map((s) => s.customerId)].filter((id): id is string => id !== undefined));
@@ -80,11 +88,8 @@ export function adminRoutes({ kit, db, pages, pageContext, password, sandbox }: 
         subscriptions,
         fulfilments,
         hookRuns: db.hookRuns(300),
-        schedules: sandbox
-          ? sandbox.schedules()
-              .map((s) => ({ id: s.id, paymentId: s.paymentId, status: s.status, totalAmount: s.totalAmount, orderName: s.orderName, timeToPay: s.timeToPay }))
-              .sort((a, b) => b.timeToPay.localeCompare(a.timeToPay))
-          : [],
+        schedules: scheduled.rows,
+        ...('error' in scheduled ? { schedulesError: scheduled.error } : {}),
       },
       200,
       { 'cache-control': 'no-store' },

@@ -22,6 +22,7 @@ import { createShopCheckout } from './checkout.js';
 import type { ShopOptions } from './options.js';
 import { PAGE_NAV, PageStore, type PageConfig, type PageContext, type PageName } from './pages.js';
 import { SESSION_COOKIE, memberIdOf, startSession } from './members.js';
+import { portOneSchedules, sandboxSchedules, type ListSchedules } from './schedules.js';
 import { openShopDb, type Profile, type ShopDb } from './shop-db.js';
 
 export interface Shop {
@@ -152,6 +153,7 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
   const db = openShopDb(join(options.dataDir, 'shop.sqlite'));
   let sandbox: Sandbox | undefined;
   let kit: CheckoutServer | undefined;
+  let schedules: ListSchedules;
   try {
     const settings = options.portone;
     if (settings.mode === 'sandbox') {
@@ -169,6 +171,7 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
         throw asListenError('sandbox', options.host, settings.port, error);
       });
       const box = sandbox;
+      schedules = sandboxSchedules(box);
       kit = createShopCheckout(
         {
           portone: { apiSecret: box.apiSecret, storeId: box.storeId, baseUrl: box.url },
@@ -183,6 +186,7 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
         db,
       );
     } else {
+      schedules = portOneSchedules(settings);
       kit = createShopCheckout(
         {
           portone: { apiSecret: settings.apiSecret, storeId: settings.storeId, ...(settings.apiUrl ? { baseUrl: settings.apiUrl } : {}) },
@@ -199,7 +203,7 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
     }
     await kit.ready;
 
-    const app = shopApp({ options, log, pages, db, kit, ...(sandbox ? { sandbox } : {}) });
+    const app = shopApp({ options, log, pages, db, kit, schedules, ...(sandbox ? { sandbox } : {}) });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));
       s.once('error', (error) => reject(asListenError('shop', options.host, options.port, error)));
@@ -246,11 +250,12 @@ interface AppDeps {
   pages: PageStore;
   db: ShopDb;
   kit: CheckoutServer;
+  schedules: ListSchedules;
   sandbox?: Sandbox;
 }
 
 /** The shop's routes: pages, pictures, the bundle, the shopper's API, the kit at /portone, /admin. */
-function shopApp({ options, log, pages, db, kit, sandbox }: AppDeps): Hono<ShopEnv> {
+function shopApp({ options, log, pages, db, kit, schedules, sandbox }: AppDeps): Hono<ShopEnv> {
   const mode = options.portone.mode;
   const app = new Hono<ShopEnv>();
 
@@ -349,7 +354,7 @@ function shopApp({ options, log, pages, db, kit, sandbox }: AppDeps): Hono<ShopE
   // the member of the session cookie (the kit asks the shop's identifyCustomer), not what the page sends.
   app.all('/portone/*', (c) => kit.fetch(c.req.raw));
 
-  app.route('/admin', adminRoutes({ kit, db, pages, pageContext, password: options.adminPassword, ...(sandbox ? { sandbox } : {}) }));
+  app.route('/admin', adminRoutes({ kit, db, pages, pageContext, password: options.adminPassword, schedules, ...(sandbox ? { sandbox } : {}) }));
 
   app.notFound((c) => c.text('Not found', 404));
   app.onError((error, c) => {

@@ -87,6 +87,7 @@ Environment:
                              all four: use PortOne's test channels instead of the embedded sandbox
   PORTONE_BILLING_CHANNEL_KEY, PORTONE_PHONE_BILLING_CHANNEL_KEY
                              channels for card subscriptions and phone billing (default PORTONE_CHANNEL_KEY)
+  PORTONE_API_URL            PortOne's API origin (default https://api.portone.io), e.g. a stand-in such as npx portone-sandbox
   PUBLIC_URL                 where PortOne can reach this shop, to send webhooks to {PUBLIC_URL}/portone/webhooks`;
 
 export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): ShopOptions & { help: boolean } {

@@ -202,7 +202,8 @@ const ko = {
   'admin.col.periods': '결제 회차',
   'admin.col.timeToPay': '결제 예정',
   'admin.col.fulfilment': '이행',
-  'admin.sandboxSchedules': 'PortOne 결제 예약 (샌드박스)',
+  'admin.portoneSchedules': 'PortOne 결제 예약',
+  'admin.schedulesError': 'PortOne에서 결제 예약을 불러오지 못했습니다',
   'admin.subscriptions': '구독',
   'admin.webhookHint': 'PortOne이 보낸 웹훅을 webhook-id별로 한 번만 처리합니다.',
 
@@ -418,7 +419,8 @@ const en: Record<MessageKey, string> = {
   'admin.col.periods': 'Periods',
   'admin.col.timeToPay': 'Time to pay',
   'admin.col.fulfilment': 'Fulfilment',
-  'admin.sandboxSchedules': 'PortOne payment schedules (sandbox)',
+  'admin.portoneSchedules': 'PortOne payment schedules',
+  'admin.schedulesError': 'Could not load the payment schedules from PortOne',
   'admin.subscriptions': 'Subscriptions',
   'admin.webhookHint': 'Each webhook PortOne sends is processed once per webhook-id.',
 

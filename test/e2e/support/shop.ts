@@ -16,7 +16,7 @@ export const ADMIN_PASSWORD = 'e2e-admin-password';
 export interface RunningShop {
   /** e.g. `http://127.0.0.1:41234`. */
   url: string;
-  /** The embedded sandbox's base URL (REST API, window, dashboard, controls). */
+  /** The embedded sandbox's base URL (REST API, window, dashboard, controls); '' against PortOne. */
   sandboxUrl: string;
   dataDir: string;
   /** Everything the shop printed, for failure messages. */
@@ -73,11 +73,11 @@ export async function startShop(options: ShopStart = {}): Promise<RunningShop> {
     const timer = setTimeout(() => reject(new Error(`the shop did not start within 60 s:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
+      // `ready` comes last, after the sandbox's line (none against PortOne).
       const url = /^ready (http:\/\/\S+)$/m.exec(output)?.[1];
-      const sandbox = /PortOne sandbox\s+(http:\/\/\S+?)\/sandbox\//.exec(output)?.[1];
-      if (url && sandbox) {
+      if (url) {
         clearTimeout(timer);
-        resolve({ url, sandboxUrl: sandbox });
+        resolve({ url, sandboxUrl: /PortOne sandbox\s+(http:\/\/\S+?)\/sandbox\//.exec(output)?.[1] ?? '' });
       }
     };
     child.stdout!.on('data', onData);
@@ -101,6 +101,52 @@ export async function startShop(options: ShopStart = {}): Promise<RunningShop> {
         if (child.exitCode === null) child.kill('SIGKILL');
       }
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A PortOne stand-in outside the shop: the sandbox run from a shell, as `npx portone-sandbox` does. */
+export interface StandIn {
+  url: string;
+  storeId: string;
+  apiSecret: string;
+  webhookSecret: string;
+  channelKeys: { payment: string; billingKey: string; billingKeyAndPay: string };
+  close(): Promise<void>;
+}
+
+export async function startStandIn(): Promise<StandIn> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', "const { main } = await import('./src/sandbox/cli.ts'); await main(['--host', '127.0.0.1', '--port', '0', '--json', '--quiet']);"],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const started = await new Promise<Omit<StandIn, 'close'>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the sandbox did not start within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = output.split('\n').find((l) => l.startsWith('{'));
+      if (line) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line) as Omit<StandIn, 'close'>);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the sandbox exited (code ${code}) before it was ready:\n${output}`));
+    });
+  });
+  return {
+    ...started,
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
     },
   };
 }

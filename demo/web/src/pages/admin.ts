@@ -1,6 +1,7 @@
 // Admin: orders with refunds (full or partial), the sandbox's deposit and schedule buttons,
 // subscriptions, PortOne's schedules and the webhook deliveries the kit received.
 import type { Order, Subscription, WebhookDelivery } from 'portone-checkout-kit/server';
+import type { ScheduleRow } from '../../../server/schedules.js';
 import type { Fulfilment } from '../../../server/shop-db.js';
 import { PLANS } from '../../../shared/catalog.js';
 import { escapeHtml, formatDateTime, formatWon } from '../../../shared/format.js';
@@ -15,7 +16,10 @@ interface AdminState {
   webhooks: WebhookDelivery[];
   subscriptions: Subscription[];
   fulfilments: Fulfilment[];
-  schedules: { id: string; paymentId: string; status: string; totalAmount: number; orderName: string; timeToPay: string }[];
+  /** PortOne's schedules: the sandbox's, or read from PortOne's API with the store's secret. */
+  schedules: ScheduleRow[];
+  /** Why PortOne's schedules could not be read, when they could not. */
+  schedulesError?: string;
 }
 
 const error = $('[data-error]');
@@ -24,7 +28,7 @@ const showPending = $<HTMLInputElement>('[data-show-pending]');
 let state: AdminState | undefined;
 
 const status = (kind: string, value: string, text: string) => `<span class="status status-${kind}-${value.toLowerCase().replaceAll('_', '-')}">${escapeHtml(text)}</span>`;
-const empty = (columns: number) => `<tr><td colspan="${columns}" class="empty-cell">${escapeHtml(tr('admin.none'))}</td></tr>`;
+const empty = (columns: number, text = tr('admin.none')) => `<tr><td colspan="${columns}" class="empty-cell">${escapeHtml(text)}</td></tr>`;
 const planName = (id: string | undefined) => PLANS.find((p) => p.id === id)?.name[lang] ?? id ?? '';
 
 function orderRow(order: Order, fulfilment: Fulfilment | undefined): string {
@@ -78,7 +82,7 @@ function render(): void {
 <td>${status('schedule', s.status, s.status)}</td><td class="num">${formatWon(s.totalAmount)}</td></tr>`,
         )
         .join('')
-    : empty(4);
+    : empty(4, state.schedulesError ? `${tr('admin.schedulesError')}: ${state.schedulesError}` : tr('admin.none'));
   $('[data-webhooks]').innerHTML = state.webhooks.length
     ? state.webhooks
         .map(
