@@ -150,6 +150,37 @@ test('keyboard: focus starts in the window, arrows pick a card, Tab reaches Pay,
   assert.equal(paymentOf(sandbox, second.paymentId).status, 'FAILED');
 });
 
+test('keyboard: focus stays in the window (the page behind is inert); Escape pressed on the page behind cancels', async (t) => {
+  const sandbox = await withSandbox(t);
+  const { page } = await openShop(t, sandbox);
+  const request = paymentRequest(sandbox, { totalAmount: 9_000 });
+  await call(page, 'requestPayment', request);
+  const frame = page.frameLocator('iframe[data-portone-sandbox="window"]');
+  await frame.getByRole('radio', { name: 'BC카드' }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.tagName === 'IFRAME');
+  assert.equal(await page.locator('#buy').evaluate((el) => el.closest('[inert]') !== null), true, 'the merchant page is inert');
+  const seen = new Set<string>();
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press(i % 5 === 4 ? 'Shift+Tab' : 'Tab');
+    const where = await page.evaluate(() => document.activeElement?.tagName ?? 'none');
+    assert.equal(where, 'IFRAME', `Tab ${i + 1} left the window for ${where}`);
+    const inside = await page.frames()[1]!.evaluate(() => { const el = document.activeElement; return el && el !== document.body ? (el.getAttribute('name') ?? el.textContent ?? '?') : 'none'; });
+    seen.add(inside);
+  }
+  assert.ok(seen.has('결제하기') && seen.has('cardCompany'), `Tab cycles through the window: ${[...seen].join(', ')}`);
+  assert.equal(await page.locator('[data-portone-sandbox="window"]').count(), 1, 'one window');
+
+  // Focus pulled back to the merchant page (say a script did it): Escape there still cancels.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  assert.notEqual(await page.evaluate(() => document.activeElement?.tagName), 'IFRAME');
+  await page.keyboard.press('Escape');
+  const { value } = await result(page);
+  assert.equal(value!.code, 'FAILURE_TYPE_PG');
+  assert.equal(value!.message, '사용자가 결제를 취소하였습니다.');
+  assert.equal(await page.locator('[data-portone-sandbox]').count(), 0);
+  assert.equal(await page.locator('#buy').evaluate((el) => el.closest('[inert]') !== null), false, 'inert is lifted once the window closes');
+});
+
 async function assertFocused(locator: ReturnType<Page['locator']>, name: string): Promise<void> {
   assert.equal(await locator.getAttribute('name'), name);
 }

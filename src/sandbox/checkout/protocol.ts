@@ -55,6 +55,13 @@ export interface CompleteAnswer {
   redirectTo?: string;
 }
 
+/** `postMessage` from the runtime to the iframe window: Escape pressed on the merchant page cancels like Escape inside. */
+export const CANCEL_MESSAGE = 'portone-sandbox:cancel';
+export interface CancelMessage {
+  type: typeof CANCEL_MESSAGE;
+  txId: string;
+}
+
 /** `postMessage` from the iframe window to the runtime. */
 export const RESULT_MESSAGE = 'portone-sandbox:result';
 export interface ResultMessage {

@@ -3,7 +3,9 @@
 // merchant page (postMessage in an iframe) or follows the redirect. A scripted outcome fills the
 // same form and presses the same button, visibly, after a short pause.
 import {
+  CANCEL_MESSAGE,
   RESULT_MESSAGE,
+  type CancelMessage,
   type CompleteAnswer,
   type CheckoutErrorBody,
   type ResultMessage,
@@ -91,7 +93,40 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-action=
 document.getElementById('pw-decline-button')?.addEventListener('click', () => void finish(declineAction()));
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape') void finish({ result: 'cancel' });
+  if (event.key === 'Tab') trapFocus(event);
 });
+// Escape pressed on the merchant page behind the overlay (the runtime forwards it).
+window.addEventListener('message', (event: MessageEvent) => {
+  const message = event.data as CancelMessage | undefined;
+  if (event.source !== window.parent || message?.type !== CANCEL_MESSAGE || message.txId !== data.txId) return;
+  if (data.clientOrigin && event.origin !== data.clientOrigin) return;
+  void finish({ result: 'cancel' });
+});
+
+/** Inside a closed `<details>` (its summary aside): not reachable with Tab, though it has a layout box. */
+function inClosedDetails(el: HTMLElement): boolean {
+  const details = el.closest('details');
+  return details !== null && !details.open && !(el.tagName === 'SUMMARY' && el.parentElement === details);
+}
+
+/** Tab and Shift+Tab cycle inside the window, as in a modal dialog: focus never leaves for the page behind. */
+function trapFocus(event: KeyboardEvent): void {
+  const focusables = [...document.querySelectorAll<HTMLElement>('button, input, select, summary, [href], [tabindex]:not([tabindex="-1"])')]
+    .filter((el) => !(el as HTMLButtonElement).disabled && el.getClientRects().length > 0 && !inClosedDetails(el))
+    // One stop per radio group: the checked radio (or the first one) is what Tab reaches.
+    .filter((el) => !(el instanceof HTMLInputElement && el.type === 'radio') || el.checked || !form.querySelector(`input[type="radio"][name="${el.name}"]:checked`) && form.querySelector(`input[type="radio"][name="${el.name}"]`) === el);
+  const first = focusables[0];
+  const last = focusables.at(-1);
+  if (!first || !last) return;
+  const active = document.activeElement;
+  if (event.shiftKey && (active === first || !focusables.includes(active as HTMLElement))) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && (active === last || !focusables.includes(active as HTMLElement))) {
+    event.preventDefault();
+    first.focus();
+  }
+}
 
 /** Puts a scripted approve's choices into the form, so what is paid is what the window shows. */
 function fill(outcome: Extract<SandboxOutcome, { result: 'approve' }>): void {

@@ -12,8 +12,10 @@ import {
 } from '@portone/browser-sdk/v2';
 import type { IssueBillingKeyAndPayResponse, IssueBillingKeyResponse, PaymentResponse } from '@portone/browser-sdk/v2';
 import {
+  CANCEL_MESSAGE,
   CHECKOUT_PREPARE_PATH,
   RESULT_MESSAGE,
+  type CancelMessage,
   parseOutcome,
   type CheckoutErrorBody,
   type PrepareAnswer,
@@ -67,6 +69,23 @@ async function prepare(kind: TransactionKind, request: unknown): Promise<Prepare
   return json as PrepareAnswer;
 }
 
+/**
+ * Makes everything but the overlay inert while the window is open, as a modal dialog does: the
+ * shopper cannot Tab into, click or type into the page behind (and so cannot open a second window
+ * from it). Returns what undoes it, leaving alone what the page had made inert itself.
+ */
+function inertBehind(overlay: HTMLElement): () => void {
+  const made: HTMLElement[] = [];
+  for (const element of document.body?.children ?? []) {
+    if (element === overlay || !(element instanceof HTMLElement) || element.inert) continue;
+    element.inert = true;
+    made.push(element);
+  }
+  return () => {
+    for (const element of made) element.inert = false;
+  };
+}
+
 function openOverlay(answer: PrepareAnswer, windowUrl: string): Promise<WindowResponse> {
   return new Promise((resolve) => {
     const previousFocus = document.activeElement as HTMLElement | null;
@@ -80,17 +99,30 @@ function openOverlay(answer: PrepareAnswer, windowUrl: string): Promise<WindowRe
     iframe.setAttribute('data-tx-id', answer.txId);
     iframe.style.cssText = 'border:0;width:100%;height:100%;display:block;background:transparent;';
     iframe.addEventListener('load', () => iframe.focus());
+    // Should focus still reach the merchant page (the iframe not loaded yet, a click on the
+    // backdrop), Escape there cancels the window as Escape inside it does.
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      event.preventDefault();
+      const message: CancelMessage = { type: CANCEL_MESSAGE, txId: answer.txId };
+      iframe.contentWindow?.postMessage(message, sandboxOrigin);
+    };
     const onMessage = (event: MessageEvent) => {
       const data = event.data as ResultMessage | undefined;
       if (event.origin !== sandboxOrigin || data?.type !== RESULT_MESSAGE || data.txId !== answer.txId) return;
       window.removeEventListener('message', onMessage);
+      document.removeEventListener('keydown', onKeyDown, true);
+      restore();
       overlay.remove();
       previousFocus?.focus?.();
       resolve(data.response);
     };
     window.addEventListener('message', onMessage);
+    document.addEventListener('keydown', onKeyDown, true);
     overlay.append(iframe);
     (document.body ?? document.documentElement).append(overlay);
+    const restore = inertBehind(overlay);
+    iframe.focus();
   });
 }
 
