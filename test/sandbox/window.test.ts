@@ -23,12 +23,13 @@ after(() => browser?.close());
 
 const MOBILE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
 
-/** The npm loader, as a shop bundles it: `window.checkout(sdkUrl, request)` calls requestPayment. */
+/** The npm loader, as a shop bundles it: `window.checkout(sdkUrl, request)` calls requestPayment, `window.issueBillingKey` requestIssueBillingKey. */
 async function loaderBundle(): Promise<string> {
   const result = await build({
     stdin: {
       contents: `import * as PortOne from '@portone/browser-sdk/v2';
-        window.checkout = (sdkUrl, request) => { PortOne.__INTERNAL__setPortOneSdkUrl(sdkUrl); return PortOne.requestPayment(request); };`,
+        window.checkout = (sdkUrl, request) => { PortOne.__INTERNAL__setPortOneSdkUrl(sdkUrl); return PortOne.requestPayment(request); };
+        window.issueBillingKey = (sdkUrl, request) => { PortOne.__INTERNAL__setPortOneSdkUrl(sdkUrl); return PortOne.requestIssueBillingKey(request); };`,
       resolveDir: new URL('.', import.meta.url).pathname,
     },
     bundle: true,
@@ -407,4 +408,72 @@ test('@portone/browser-sdk/v2 pointed at the sandbox on a phone: the loader inje
     pgCode: 'M201',
     pgMessage: '인증번호가 일치하지 않습니다.',
   });
+});
+
+/** A merchant page that loads @portone/browser-sdk/v2 from npm (the `/npm` page) and calls it, pointed at the sandbox. */
+async function npmShop(t: TestContext, sandbox: Sandbox, options: { mobile?: boolean } = {}) {
+  const origin = await merchant(t, sandbox);
+  const context = await browser.newContext(options.mobile ? { userAgent: MOBILE_UA, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : {});
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await page.goto(`${origin}/npm`);
+  const start = (fn: 'checkout' | 'issueBillingKey', request: unknown) =>
+    page.evaluate(([name, sdkUrl, req]) => void (window as unknown as Record<string, (u: unknown, r: unknown) => Promise<unknown>>)[name]!(sdkUrl, req), [fn, sandbox.sdkUrl, request] as const);
+  return { page, origin, start };
+}
+
+test('@portone/browser-sdk/v2, redirect path: the shopper approves in the window; the payment comes back as query', async (t) => {
+  const sandbox = await withSandbox(t);
+  const { page, origin, start } = await npmShop(t, sandbox);
+  const request = paymentRequest(sandbox, { redirectUrl: `${origin}/return?order=9`, forceRedirect: true });
+  await start('checkout', request);
+  await page.waitForURL(/\/checkout\/window\//);
+  await page.getByRole('radio', { name: '삼성카드' }).check();
+  await page.getByRole('button', { name: '결제하기' }).click();
+  await page.waitForURL(/\/return\?/);
+  const payment = paymentOf(sandbox, request.paymentId) as PaidPayment;
+  assert.deepEqual(Object.fromEntries(new URL(page.url()).searchParams), { order: '9', paymentId: request.paymentId, txId: payment.transactionId, transactionType: 'PAYMENT' });
+  assert.equal(payment.status, 'PAID');
+  assert.equal(payment.method?.type === 'PaymentMethodCard' && payment.method.card?.publisher, '삼성카드');
+});
+
+test('@portone/browser-sdk/v2, redirect path on a phone: the shopper cancels; code and message come back as query', async (t) => {
+  const sandbox = await withSandbox(t);
+  const { page, origin, start } = await npmShop(t, sandbox, { mobile: true });
+  const request = paymentRequest(sandbox, { redirectUrl: `${origin}/return`, customer: { fullName: '홍길동' } });
+  await start('checkout', request);
+  await page.waitForURL(/\/checkout\/window\//);
+  await page.getByRole('button', { name: '취소' }).click();
+  await page.waitForURL(/\/return\?/);
+  assert.deepEqual(Object.fromEntries(new URL(page.url()).searchParams), {
+    paymentId: request.paymentId,
+    txId: paymentOf(sandbox, request.paymentId).transactionId,
+    transactionType: 'PAYMENT',
+    code: 'FAILURE_TYPE_PG',
+    message: '사용자가 결제를 취소하였습니다.',
+  });
+  assert.equal(paymentOf(sandbox, request.paymentId).status, 'FAILED');
+});
+
+test('@portone/browser-sdk/v2, billing-key redirect on a phone: the card is registered; the key comes back as query', async (t) => {
+  const sandbox = await withSandbox(t);
+  const { page, origin, start } = await npmShop(t, sandbox, { mobile: true });
+  await start('issueBillingKey', {
+    storeId: sandbox.storeId,
+    channelKey: sandbox.channelKeys.billingKey,
+    billingKeyMethod: 'CARD',
+    issueId: 'issue-npm-1',
+    issueName: '월 구독',
+    offerPeriod: { interval: '1m' },
+    redirectUrl: `${origin}/return?plan=monthly`,
+    customer: { fullName: '홍길동' },
+  });
+  await page.waitForURL(/\/checkout\/window\//);
+  await page.getByRole('button', { name: '등록하기' }).click();
+  await page.waitForURL(/\/return\?/);
+  const query = Object.fromEntries(new URL(page.url()).searchParams);
+  assert.deepEqual(Object.keys(query), ['plan', 'transactionType', 'billingKey']);
+  assert.equal(query.transactionType, 'ISSUE_BILLING_KEY');
+  const info = sandbox.billingKey(query.billingKey!);
+  assert.equal(info?.status === 'ISSUED' && info.issueId, 'issue-npm-1');
 });
