@@ -236,12 +236,15 @@ export class SandboxCore {
       ...(paidAmount !== undefined ? { paidAmount } : {}),
     });
     this.update(entry, payment);
+    // A paid payment never opens another window: its pre-registered amount has done its job.
+    this.state.preRegistrations.delete(payment.id);
     this.cancelTimer(`expiry:${payment.id}`);
     this.emitPayment('Transaction.Paid', entry, trigger ? { trigger } : {});
   }
 
   issueVirtualAccount(entry: PaymentEntry, method: PaymentMethod & { type: 'PaymentMethodVirtualAccount' }): void {
     this.update(entry, virtualAccountIssued(entry.payment, this.now(), { method, pgTxId: this.pgTxId(entry, method) }));
+    this.state.preRegistrations.delete(entry.payment.id);
     this.armExpiry(entry.payment.id);
     this.emitPayment('Transaction.VirtualAccountIssued', entry);
   }

@@ -73,6 +73,12 @@ export interface Snapshot {
   clock?: SavedClock;
 }
 
+/** Finished windows are kept this long (sandbox time) for a reload of their page, and at most this many. */
+export const FINISHED_WINDOW_TTL_MS = 3_600_000;
+export const MAX_FINISHED_WINDOWS = 200;
+/** Windows never finished (the shopper walked away) beyond this many are forgotten, oldest first. */
+export const MAX_OPEN_WINDOWS = 1_000;
+
 export class State {
   readonly payments = new Map<string, PaymentEntry>();
   /** Serialized `Payment` per id, rebuilt lazily: the `GET /payments/{id}` hot path sends these bytes. */
@@ -101,6 +107,28 @@ export class State {
     entry.payment = payment;
     this.payments.set(payment.id, entry);
     this.paymentJson.delete(payment.id);
+  }
+
+  /**
+   * Forgets windows nobody will come back to, so a long-running sandbox (and its state file) does
+   * not grow with every window ever opened: finished ones after `FINISHED_WINDOW_TTL_MS` or beyond
+   * `MAX_FINISHED_WINDOWS`, unfinished ones beyond `MAX_OPEN_WINDOWS`. Oldest first (Map order).
+   */
+  pruneCheckouts(now: number): void {
+    let finished = 0;
+    let open = 0;
+    for (const tx of this.checkouts.values()) tx.status === 'DONE' ? finished++ : open++;
+    for (const [txId, tx] of this.checkouts) {
+      if (tx.status === 'DONE') {
+        if (finished > MAX_FINISHED_WINDOWS || now - (tx.completedAt ?? tx.createdAt) > FINISHED_WINDOW_TTL_MS) {
+          this.checkouts.delete(txId);
+          finished--;
+        }
+      } else if (open > MAX_OPEN_WINDOWS) {
+        this.checkouts.delete(txId);
+        open--;
+      }
+    }
   }
 
   /** Call after mutating `entry.payment` in place (webhook records). */

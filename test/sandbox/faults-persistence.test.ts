@@ -196,6 +196,37 @@ test('a start that cannot listen (port taken) resumes nothing: no retries sent, 
   assert.equal(receiver.received.length, 4, 'a start that listens resumes them');
 });
 
+test('state does not grow with every window: finished windows are kept an hour (at most 200), used pre-registrations are dropped', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sandbox-prune-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const persistPath = join(dir, 'state.json');
+  const sandbox = await createSandbox({ persistPath, clock: 'manual', now: Date.parse('2026-06-01T00:00:00Z') });
+  const saved = async () => {
+    await sandbox.flushWebhooks();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    return JSON.parse(readFileSync(persistPath, 'utf8')) as { checkouts: [string, { status: string }][]; preRegistrations: [string, unknown][]; payments: unknown[] };
+  };
+  const { payment } = clientFor(sandbox);
+  for (let i = 0; i < 230; i++) await sandbox.pay({ paymentId: `many-${i}`, totalAmount: 1_000 });
+  const state = await saved();
+  assert.equal(state.payments.length, 230, 'payments are kept');
+  assert.ok(state.checkouts.length <= 201, `finished windows capped: ${state.checkouts.length}`);
+
+  await payment.preRegisterPayment({ paymentId: 'pre-used', totalAmount: 5_000, currency: 'KRW' });
+  await payment.preRegisterPayment({ paymentId: 'pre-unused', totalAmount: 5_000, currency: 'KRW' });
+  await payment.preRegisterPayment({ paymentId: 'pre-va', totalAmount: 5_000, currency: 'KRW' });
+  await sandbox.pay({ paymentId: 'pre-used', totalAmount: 5_000 }, { result: 'decline' });
+  assert.deepEqual((await saved()).preRegistrations.map(([id]) => id), ['pre-used', 'pre-unused', 'pre-va'], 'a declined attempt keeps it for the retry');
+  await sandbox.pay({ paymentId: 'pre-used', totalAmount: 5_000 });
+  await sandbox.pay({ paymentId: 'pre-va', totalAmount: 5_000, payMethod: 'VIRTUAL_ACCOUNT' });
+  assert.deepEqual((await saved()).preRegistrations.map(([id]) => id), ['pre-unused'], 'paid (or account issued): dropped');
+
+  await sandbox.advance(2 * 3_600_000);
+  await sandbox.pay({ paymentId: 'later', totalAmount: 1_000 }, { result: 'cancel' });
+  assert.equal((await saved()).checkouts.length, 1, 'finished windows older than an hour are gone');
+  await sandbox.close();
+});
+
 test('dashboard deposit route: the exact amount, or a short one with partial (PAID, amount.paid < total)', async (t) => {
   const sandbox = await withSandbox(t);
   await sandbox.pay({ paymentId: 'route-va', totalAmount: 7_000, payMethod: 'VIRTUAL_ACCOUNT' });

@@ -55,6 +55,8 @@ export interface CheckoutTx {
   kind: TransactionKind;
   status: 'OPEN' | 'DONE';
   createdAt: number;
+  /** Sandbox time the window ended (pruning keeps finished windows an hour). */
+  completedAt?: number;
   clientOrigin?: string;
   request: NormalizedCheckout;
   channelKey: string;
@@ -207,6 +209,7 @@ export class Checkout {
 
     const outcome = body.client?.outcome ?? core.windowOutcomes.shift();
     if (outcome) tx.outcome = outcome;
+    core.state.pruneCheckouts(core.now());
     core.state.checkouts.set(txId, tx);
     core.persist();
     return {
@@ -241,6 +244,7 @@ export class Checkout {
       response = this.fail(tx, undefined);
     }
     tx.status = 'DONE';
+    tx.completedAt = this.core.now();
     tx.response = response;
     if (tx.request.mode === 'REDIRECTION' && tx.request.redirectUrl) tx.redirectTo = withResultQuery(tx.request.redirectUrl, response);
     this.core.persist();
