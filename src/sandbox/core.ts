@@ -261,7 +261,10 @@ export class SandboxCore {
    * `partial` takes a smaller one, as a PG that reports a short deposit PAID with
    * `amount.paid < total` would (for testing a shop's defence against exactly that).
    */
-  deposit(paymentId: string, amount?: number, { partial = false }: { partial?: boolean } = {}): KnownPayment {
+  deposit(paymentId: string, amount?: number, options: { partial?: boolean } = {}): KnownPayment {
+    if (typeof options !== 'object' || options === null) throw new Error(`deposit: expected options as an object like { partial: true }, got ${JSON.stringify(options)}`);
+    const partial = options.partial ?? false;
+    if (typeof partial !== 'boolean') throw new Error(`deposit: expected options.partial to be true or false, got ${JSON.stringify(partial)}`);
     const entry = this.state.payments.get(paymentId);
     if (!entry) throw new Error(`deposit: payment ${JSON.stringify(paymentId)} does not exist`);
     const { payment } = entry;

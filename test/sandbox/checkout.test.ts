@@ -61,6 +61,8 @@ test('virtual account: issued now (success response), deposited later by sandbox
   await assert.rejects(sandbox.deposit('va-1', 40_000), /expects 33000 KRW, got 40000: a deposit never exceeds the total/);
   await assert.rejects(sandbox.deposit('va-1', 30_000), /expects 33000 KRW, got 30000; the account stays VIRTUAL_ACCOUNT_ISSUED/);
   await assert.rejects(sandbox.deposit('va-1', 40_000, { partial: true }), /never exceeds/);
+  await assert.rejects(sandbox.deposit('va-1', 33_000, null as never), /expected options as an object like \{ partial: true \}, got null/);
+  await assert.rejects(sandbox.deposit('va-1', 30_000, { partial: 'yes' as never }), /expected options.partial to be true or false, got "yes"/);
   assert.equal(JSON.stringify(sandbox.payment('va-1')), before, 'a refused deposit changes nothing');
   const paid = await sandbox.deposit('va-1', 33_000);
   assert.equal(paid.status, 'PAID');

@@ -54,7 +54,10 @@ export function sandboxPlugin(): TestRunnerPlugin {
         const entry = running.get(id);
         if (!entry) throw new Error(`portone-sandbox:call: no running sandbox ${id}`);
         if (!SANDBOX_CALLS.includes(method)) throw new Error(`portone-sandbox:call: ${method} is not callable from a browser test`);
-        const result = await (entry.sandbox[method] as (...a: unknown[]) => unknown)(...args);
+        // The browser's arguments crossed as JSON, where an omitted one became null: drop those again.
+        const given = [...args];
+        while (given.length > 0 && given[given.length - 1] === null) given.pop();
+        const result = await (entry.sandbox[method] as (...a: unknown[]) => unknown)(...given);
         return { result: result === undefined ? null : result };
       }
       if (command === 'portone-sandbox:rest') {
