@@ -3,6 +3,8 @@
 // claimed by one runner at a time, marked done once, and retried with backoff when it throws or
 // does not finish within `hookTimeoutMs` — so one stuck hook never holds up the others.
 import { CheckoutError } from './errors.js';
+
+const randomUUID = (): string => crypto.randomUUID();
 import type { KitContext } from './context.js';
 import type { EventType, HookEvent } from './model.js';
 
@@ -10,8 +12,14 @@ import type { EventType, HookEvent } from './model.js';
 export type EventHandler = (event: HookEvent) => Promise<readonly string[] | void>;
 
 export interface Outbox {
-  /** Runs these events now if due (the ones a request just enqueued) and what they enqueue in turn; waits at most `hookWaitMs`. */
-  run(keys: readonly string[]): Promise<void>;
+  /**
+   * Runs these events now (the ones a request just enqueued) and what they enqueue in turn; waits at
+   * most `hookWaitMs`. `claimed`: events among them the store wrote already claimed for this caller
+   * (`newClaim`); the others are claimed here, if due.
+   */
+  run(keys: readonly string[], claimed?: readonly HookEvent[]): Promise<void>;
+  /** A claim for events a caller will run itself right after writing them (`transitionClaimed`). */
+  newClaim(): { claim: string; leaseUntil: number };
   /**
    * Runs every event that is due (retries whose backoff passed, work a crashed runner left) and
    * resolves with how many it started. With `budgetMs` it stops starting new ones after that long
@@ -92,12 +100,27 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
   const lostClaim = (event: HookEvent) =>
     log.warn(`${event.type} event ${event.key}: another runner took it over after its lease expired; its outcome is that runner's to record`);
 
-  async function run(keys: readonly string[], depth = 0): Promise<void> {
+  async function run(keys: readonly string[], depth = 0, claimed: readonly HookEvent[] = [], until = performance.now() + options.hookWaitMs): Promise<void> {
     if (keys.length === 0 || depth > MAX_DEPTH) return;
-    const events = await store.claimEvents({ now: options.now(), leaseMs: LEASE_MS, limit: keys.length, keys });
+    const given = new Set(claimed.map((e) => e.key));
+    const rest = keys.filter((key) => !given.has(key));
+    const events = [...claimed, ...(rest.length > 0 ? await store.claimEvents({ now: options.now(), leaseMs: LEASE_MS, limit: rest.length, keys: rest }) : [])];
+    const mine = new Set(events.map((e) => e.key));
     const followUps: string[] = [];
     for (const event of events) followUps.push(...(await execute(event)));
-    await run(followUps, depth + 1);
+    await Promise.all([run(followUps, depth + 1, [], until), othersFinish(keys.filter((key) => !mine.has(key)), until)]);
+  }
+
+  /**
+   * Events another runner is running right now (a webhook that won the race with a complete): the
+   * request waits for them as for its own, so its answer shows their outcome, until `until`.
+   */
+  async function othersFinish(keys: readonly string[], until: number): Promise<void> {
+    for (let pause = 2; keys.length > 0 && performance.now() < until; pause = Math.min(50, pause * 2)) {
+      const running = await store.listEvents({ keys, statuses: ['running'], limit: keys.length });
+      if (running.length === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
   }
 
   /** A few lanes, each claiming one due event at a time, until none is due or the deadline passed. */
@@ -108,7 +131,8 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
         const [event] = await store.claimEvents({ now: options.now(), leaseMs: LEASE_MS, limit: 1 });
         if (!event) return;
         total++;
-        await run(await execute(event));
+        // In the background nobody waits for an answer: what other runners hold is theirs.
+        await run(await execute(event), 0, [], 0);
       }
     };
     const done = Promise.all(Array.from({ length: DRAIN_LANES }, lane)).then(() => total);
@@ -136,9 +160,9 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
    * The request that made a change waits for its events so the shop's state is updated before the
    * shopper sees the answer — but not for ever: past the wait the work goes on in the background.
    */
-  function runBounded(keys: readonly string[]): Promise<void> {
+  function runBounded(keys: readonly string[], claimed: readonly HookEvent[] = []): Promise<void> {
     if (keys.length === 0) return Promise.resolve();
-    const work = run(keys).catch((error: unknown) => log.error('running events failed', { error: error instanceof Error ? error : String(error) }));
+    const work = run(keys, 0, claimed).catch((error: unknown) => log.error('running events failed', { error: error instanceof Error ? error : String(error) }));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const waited = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
@@ -152,6 +176,7 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
 
   return {
     run: runBounded,
+    newClaim: () => ({ claim: randomUUID(), leaseUntil: options.now() + LEASE_MS }),
     runDue,
     start() {
       if (timer || options.hookPollMs <= 0) return;

@@ -267,10 +267,10 @@ export function answerFor(order: Order): OrderResponse {
 export async function completePayment(ctx: KitContext, outbox: Outbox, body: Record<string, unknown>): Promise<OrderResponse> {
   const input = validate.completePaymentRequest(body);
   // An unknown paymentId is refused before PortOne is asked anything.
-  const outcome = await syncPayment(ctx, input.paymentId);
+  const outcome = await syncPayment(ctx, input.paymentId, undefined, { claim: outbox.newClaim() });
   let order = outcome.order;
   if (outcome.events.length > 0) {
-    await outbox.run(outcome.events);
+    await outbox.run(outcome.events, outcome.claimed);
     order = (await ctx.store.getOrder(input.paymentId)) ?? order;
   }
   if (outcome.payment?.status === 'READY' && order.status === 'PENDING') {
@@ -432,8 +432,8 @@ export async function reconcile(ctx: KitContext, outbox: Outbox, state: Reconcil
   for (const order of stale) {
     report.checked++;
     try {
-      const outcome = await syncPayment(ctx, order.paymentId, undefined, { noteStarted: true });
-      await outbox.run(outcome.events);
+      const outcome = await syncPayment(ctx, order.paymentId, undefined, { noteStarted: true, claim: outbox.newClaim() });
+      await outbox.run(outcome.events, outcome.claimed);
       if (outcome.order.status !== order.status) report.updated++;
       else await ctx.store.noteChecked(order.paymentId, now);
     } catch (error) {

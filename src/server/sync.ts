@@ -7,7 +7,7 @@ import type { OrderStatus } from '../contract.js';
 import type { KitContext } from './context.js';
 import { CheckoutError } from './errors.js';
 import { readBillingKey, storedKey } from './keys.js';
-import type { NewEvent, Order, OrderPatch, StoredBillingKey, Subscription } from './model.js';
+import type { HookEvent, NewEvent, Order, OrderPatch, StoredBillingKey, Subscription } from './model.js';
 import { PortOneRejection } from './portone.js';
 import type { OrderTransition } from './store/port.js';
 import {
@@ -30,8 +30,13 @@ export interface SyncOutcome {
   order: Order;
   /** PortOne's payment as read, when it exists. */
   payment?: KnownPayment;
-  /** Keys of the events this sync enqueued (empty when another caller made the change). */
+  /**
+   * Keys of the events of the change this sync made — or tried to make and found made by a
+   * concurrent caller (those events are that caller's to run; `outbox.run` waits for them).
+   */
   events: string[];
+  /** Those of them written already claimed for the caller (`SyncOptions.claim`), to run with `outbox.run(events, claimed)`. */
+  claimed: HookEvent[];
 }
 
 const UNPAID: readonly OrderStatus[] = ['PENDING', 'VIRTUAL_ACCOUNT_ISSUED', 'FAILED'];
@@ -71,11 +76,11 @@ export async function readPayment(ctx: KitContext, paymentId: string): Promise<K
 export async function syncPayment(ctx: KitContext, paymentId: string, known?: Order, options: SyncOptions = {}): Promise<SyncOutcome> {
   const order = known ?? (await getOrderOrThrow(ctx, paymentId));
   const payment = await readPayment(ctx, paymentId);
-  if (!payment) return { order, events: [] };
-  const track = { attempted: false };
+  if (!payment) return { order, events: [], claimed: [] };
+  const track: Track = { attempted: false, claimed: [] };
   const events = await decide(ctx, order, payment, track, options);
-  const after = track.attempted ? ((await ctx.store.getOrder(paymentId)) ?? order) : order;
-  return { order: after, payment, events };
+  const after = track.after ?? (track.attempted ? ((await ctx.store.getOrder(paymentId)) ?? order) : order);
+  return { order: after, payment, events, claimed: track.claimed };
 }
 
 export interface SyncOptions {
@@ -86,6 +91,8 @@ export interface SyncOptions {
   noteStarted?: boolean;
   /** The billing key the caller just read from PortOne (billing-key-and-pay's complete): not read again. */
   knownKey?: KnownBillingKeyInfo;
+  /** The caller runs the events right away (`outbox.newClaim()`): the transition writes them claimed for it. */
+  claim?: { claim: string; leaseUntil: number };
 }
 
 /** The policy a payment for this order is checked against; the channel is the one configured for its flow. */
@@ -108,8 +115,17 @@ const chargedAfterClosing = (order: Order, payment: KnownPayment): Refusal => ({
 
 type Refusal = Exclude<Verdict, { ok: true }>;
 
+/** What `decide` did besides its answer: whether it tried a change, and what a claimed transition gave back. */
+interface Track {
+  attempted: boolean;
+  /** Events written claimed for the caller (`SyncOptions.claim`). */
+  claimed: HookEvent[];
+  /** The order as the claimed transition left it, when that was the change made. */
+  after?: Order;
+}
+
 /** Moves the order to match the payment; returns the keys of the events it enqueued, and notes whether it tried a change. */
-async function decide(ctx: KitContext, order: Order, payment: KnownPayment, track: { attempted: boolean }, options: SyncOptions): Promise<string[]> {
+async function decide(ctx: KitContext, order: Order, payment: KnownPayment, track: Track, options: SyncOptions): Promise<string[]> {
   const policy = policyFor(ctx, order);
   const paymentId = order.paymentId;
   const now = ctx.options.now();
@@ -118,9 +134,22 @@ async function decide(ctx: KitContext, order: Order, payment: KnownPayment, trac
     // Statuses only move forward: if the order is already past `from`, nothing to try (the store's CAS still guards races).
     if (!from.includes(order.status)) return [];
     track.attempted = true;
-    const won = await ctx.store.transition({ paymentId, from, to, patch, events, now, ...extra });
+    const change = { paymentId, from, to, patch, events, now, ...extra };
+    let won: boolean;
+    if (options.claim) {
+      const outcome = await ctx.store.transitionClaimed({ ...change, ...options.claim });
+      won = outcome !== undefined;
+      if (outcome) {
+        track.claimed.push(...outcome.events);
+        track.after = outcome.order;
+      }
+    } else {
+      won = await ctx.store.transition(change);
+    }
     if (won) ctx.log.info(`order ${order.orderId}: ${order.status} → ${to}`, { paymentId, paymentStatus: payment.status });
-    return won ? events.map((e) => e.key) : [];
+    // Lost to a concurrent caller that made this very change (a webhook racing a complete): its
+    // events have these keys, and the caller waits for them as for its own (`outbox.run`).
+    return events.map((e) => e.key);
   };
   const refuse = (verdict: Refusal, from: readonly OrderStatus[] = UNPAID): Promise<string[]> => {
     track.attempted = true;

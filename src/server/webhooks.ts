@@ -101,8 +101,8 @@ export async function handleWebhook(ctx: KitContext, outbox: Outbox, request: Re
         if (!order) {
           note = 'no order with this paymentId';
         } else {
-          const synced = await syncPayment(ctx, paymentId, order, { noteStarted: true });
-          await outbox.run(synced.events);
+          const synced = await syncPayment(ctx, paymentId, order, { noteStarted: true, claim: outbox.newClaim() });
+          await outbox.run(synced.events, synced.claimed);
           outcome = 'processed';
           note = `order ${synced.order.status}`;
         }

@@ -47,10 +47,13 @@ test('subscription: key verified and stored, first period charged now, the next 
   assert.equal(env.sandbox.payment(order.paymentId)?.status, 'PAID');
   assert.equal((env.sandbox.payment(order.paymentId) as { billingKey?: string }).billingKey, issued.billingKey);
 
-  const schedules = env.sandbox.schedules();
-  assert.equal(schedules.length, 1);
-  const [schedule] = schedules;
+  // The charge's Transaction.Paid webhook may win the race with this complete: then the complete
+  // waits for the paid and advance events that webhook runs, and the scheduling that follows them
+  // is the webhook's to finish.
+  await eventually(() => env.sandbox.schedules().length === 1, 'the next period scheduled with PortOne');
+  const [schedule] = env.sandbox.schedules();
   assert.deepEqual([schedule!.status, schedule!.timeToPay, schedule!.totalAmount, schedule!.billingKey], ['SCHEDULED', '2026-04-30T01:00:00.000Z', 29_000, issued.billingKey]);
+  await eventually(async () => (await env.kit.listSubscriptions())[0]?.scheduleId !== undefined, 'the schedule stored');
   const stored = (await env.kit.listSubscriptions())[0]!;
   assert.equal(stored.nextPaymentId, schedule!.paymentId);
   assert.ok(stored.scheduleId);

@@ -73,6 +73,47 @@ test('transition is compare-and-set: one winner, events only with the win, keys 
   assert.deepEqual((await store.listEvents({ paymentId: 'p1' }))[1]?.payload, { n: 1 });
 });
 
+test('transitionClaimed writes the events already claimed by the caller: nobody else runs them, its claim finishes them', async (t) => {
+  const store = createSqliteStore({ path: ':memory:' });
+  t.after(() => store.close());
+  await store.createOrder(order('p1'));
+  await store.transition({ paymentId: 'p1', from: ['PENDING'], to: 'PENDING', events: [{ key: 'old', type: 'paid', paymentId: 'p1', payload: {} }], now: 1 });
+  const change = {
+    paymentId: 'p1', from: ['PENDING'] as const, to: 'PAID' as const, now: 2,
+    events: [{ key: 'old', type: 'paid' as const, paymentId: 'p1', payload: {} }, { key: 'paid:p1', type: 'paid' as const, paymentId: 'p1', payload: { n: 1 } }],
+  };
+  const [won, lost] = await Promise.all([store.transitionClaimed({ ...change, claim: 'c1', leaseUntil: 100 }), store.transitionClaimed({ ...change, claim: 'c2', leaseUntil: 100 })]);
+  assert.equal(lost, undefined, 'one caller wins');
+  assert.deepEqual(won?.events.map((e) => [e.key, e.status, e.attempts, e.claim, e.payload]), [['paid:p1', 'running', 1, 'c1', { n: 1 }]], 'an existing key is not claimed');
+  assert.deepEqual(won?.order, await store.getOrder('p1'), 'the order as the write left it');
+  assert.equal(won?.order.status, 'PAID');
+  assert.deepEqual((await store.claimEvents({ now: 99, leaseMs: 10, limit: 10, keys: ['paid:p1'] })).map((e) => e.key), [], 'held for its caller');
+  assert.equal(await store.finishEvent({ id: won!.events[0]!.id, claim: 'c1' }, { status: 'done', now: 3 }), true);
+  assert.deepEqual((await store.listEvents({ statuses: ['done'] })).map((e) => e.key), ['paid:p1']);
+  assert.equal((await store.getOrder('p1'))?.status, 'PAID');
+});
+
+test('group commit: writes arriving together commit together, one that fails is undone alone, none is ever left waiting', async (t) => {
+  const store = createSqliteStore({ path: tempFile(t) });
+  t.after(() => store.close());
+  // One after another: each write queued as the flush before it finishes must still be committed.
+  for (let i = 0; i < 50; i++) await store.createOrder(order(`seq${i}`));
+  // Together, with a duplicate among them: it alone is refused; the others commit.
+  const results = await Promise.allSettled([store.createOrder(order('a')), store.createOrder(order('seq3')), store.createOrder(order('b'))]);
+  assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+  assert.match(String((results[1] as PromiseRejectedResult).reason), /UNIQUE/);
+  assert.deepEqual((await Promise.all(['a', 'b', 'seq3', 'seq49'].map((id) => store.getOrder(id)))).map((o) => o?.status), ['PENDING', 'PENDING', 'PENDING', 'PENDING']);
+  // Written before close() resolves: a write queued just before closing is committed, one after is refused.
+  const late = store.createOrder(order('late'));
+  await store.close();
+  await late;
+  await assert.rejects(store.createOrder(order('after')), /the SQLite store is closed/);
+  const reopened = createSqliteStore({ path: store.path });
+  t.after(() => reopened.close());
+  assert.equal((await reopened.getOrder('late'))?.status, 'PENDING');
+  assert.equal((await reopened.listOrders({ limit: 100 })).length, 53);
+});
+
 test('cancelledAmount only grows: a stale sync cannot undo a refund', async (t) => {
   const store = createSqliteStore({ path: ':memory:' });
   t.after(() => store.close());
@@ -156,17 +197,17 @@ test('updatePendingIssue changes details only while PENDING, for the same custom
   assert.deepEqual((await store.getIssue('i1'))?.customer, { customerId: 'cus_x', fullName: '김하나' });
 });
 
-test('migrations 2 and 3 upgrade a version-1 database: customers indexed, orders reconcilable, events claimable', async (t) => {
+test('migrations 2 to 4 upgrade a version-1 database: customers indexed, orders reconcilable through the partial index, events claimable', async (t) => {
   const path = tempFile(t);
   const store = createSqliteStore({ path });
   await store.createOrder(order('old', { customer: { customerId: 'kim', fullName: '김하나' } }));
   await store.transition({ paymentId: 'old', from: ['PENDING'], to: 'PENDING', events: [{ key: 'e1', type: 'paid', paymentId: 'old', payload: {} }], now: 1_000 });
   await store.close();
-  // Back to what a version-1 database looked like: migrations 2 and 3 not applied.
+  // Back to what a version-1 database looked like: migrations 2 to 4 not applied.
   const db = new Database(path);
   db.exec(`DROP INDEX orders_customer; ALTER TABLE orders DROP COLUMN customer_id; ALTER TABLE orders DROP COLUMN customer_assigned;
     ALTER TABLE orders DROP COLUMN started_at; ALTER TABLE orders DROP COLUMN revision; ALTER TABLE billing_key_issues DROP COLUMN customer_assigned;
-    DROP INDEX orders_reconcile; ALTER TABLE orders DROP COLUMN checked_at; ALTER TABLE events DROP COLUMN claim; ALTER TABLE events DROP COLUMN transient_attempts;
+    DROP INDEX orders_open; CREATE INDEX orders_status_updated ON orders (status, updated_at); ALTER TABLE orders DROP COLUMN checked_at; ALTER TABLE events DROP COLUMN claim; ALTER TABLE events DROP COLUMN transient_attempts;
     DELETE FROM kit_migrations WHERE version >= 2`);
   db.close();
   const reopened = createSqliteStore({ path });
@@ -176,6 +217,23 @@ test('migrations 2 and 3 upgrade a version-1 database: customers indexed, orders
   assert.deepEqual((await reopened.listOrdersToReconcile(query)).map((o) => o.paymentId), ['old']);
   const [event] = await reopened.claimEvents({ now: 1_000, leaseMs: 10, limit: 1 });
   assert.deepEqual([event?.key, event?.transientAttempts, typeof event?.claim], ['e1', 0, 'string']);
+});
+
+test('reconcile reads orders_open, which holds only the orders it walks', async (t) => {
+  const path = tempFile(t);
+  const store = createSqliteStore({ path });
+  await store.createOrder(order('open'));
+  await store.createOrder(order('paid'));
+  await store.transition({ paymentId: 'paid', from: ['PENDING'], to: 'PAID', now: 1_000 });
+  const query = { status: 'PENDING' as const, activeFrom: 0, activeTo: 5_000, now: 5_000, maxRecheckMs: 1, limit: 10 };
+  assert.deepEqual((await store.listOrdersToReconcile(query)).map((o) => o.paymentId), ['open']);
+  await assert.rejects(store.listOrdersToReconcile({ ...query, status: 'PAID' as never }), /expected status PENDING or VIRTUAL_ACCOUNT_ISSUED, got "PAID"/);
+  await store.close();
+  const db = new Database(path, { readonly: true });
+  t.after(() => db.close());
+  const indexes = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders' AND sql IS NOT NULL`).all() as { name: string }[]).map((r) => r.name);
+  assert.ok(indexes.includes('orders_open') && !indexes.includes('orders_reconcile') && !indexes.includes('orders_status_updated'), indexes.join(' '));
+  assert.equal((db.prepare(`SELECT count(*) AS n FROM orders INDEXED BY orders_open WHERE status IN ('PENDING', 'VIRTUAL_ACCOUNT_ISSUED')`).get() as { n: number }).n, 1, 'the paid order left the index');
 });
 
 test('events are claimed by one runner, retried when due, taken over when a lease expires', async (t) => {

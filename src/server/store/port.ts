@@ -85,6 +85,22 @@ export interface IssueUpdate {
   customer?: CheckoutCustomer;
 }
 
+/** A transition whose events the caller claims as they are written (`CheckoutStore.transitionClaimed`). */
+export interface ClaimedTransition extends OrderTransition {
+  /** The claim token the events are written with (the outbox's `newClaim()`). */
+  claim: string;
+  /** Until when (ms) the events are reserved for the caller. */
+  leaseUntil: number;
+}
+
+/** What a claimed transition that happened resolves with. */
+export interface ClaimedOutcome {
+  /** The order after the change. */
+  order: Order;
+  /** The events written, claimed for the caller (not those whose key existed already). */
+  events: HookEvent[];
+}
+
 /** What `reconcile()` looks at next: orders of one status, by last activity, oldest first. */
 export interface ReconcileQuery {
   status: 'PENDING' | 'VIRTUAL_ACCOUNT_ISSUED';
@@ -161,6 +177,14 @@ export interface CheckoutStore {
   getOrder(paymentId: string): Promise<Order | undefined>;
   /** Compare-and-set on the status; resolves `true` if this call made the change. */
   transition(change: OrderTransition): Promise<boolean>;
+  /**
+   * `transition`, with its events written already claimed by the caller (running, first attempt,
+   * this `claim` until `leaseUntil`). Resolves, if this call made the change, with the order as it
+   * now stands and those events; `undefined` if not. For a caller that runs the events right away:
+   * one write where claiming them after would take two, and no read after it. An event whose key
+   * exists already is left as it is and not returned.
+   */
+  transitionClaimed(change: ClaimedTransition): Promise<ClaimedOutcome | undefined>;
   /** Replaces a PENDING order's price and customer (compare-and-set on its revision); `true` if it happened. */
   repriceOrder(change: OrderRepricing): Promise<boolean>;
   listOrders(query?: OrderQuery): Promise<Order[]>;
@@ -185,7 +209,8 @@ export interface CheckoutStore {
   finishEvent(event: { id: number; claim: string }, outcome: EventOutcome): Promise<boolean>;
   /** Gives `dead` events of these types a new round of attempts, due now; resolves with how many. */
   reviveEvents(query: { types: readonly EventType[]; now: number }): Promise<number>;
-  listEvents(query?: { statuses?: readonly EventStatus[]; paymentId?: string; limit?: number }): Promise<HookEvent[]>;
+  /** Events, newest first, optionally only those with these statuses, of this payment, or with these keys. */
+  listEvents(query?: { statuses?: readonly EventStatus[]; paymentId?: string; keys?: readonly string[]; limit?: number }): Promise<HookEvent[]>;
 
   // Webhooks
   claimWebhook(claim: WebhookClaim): Promise<WebhookClaimResult>;

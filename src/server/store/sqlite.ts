@@ -1,9 +1,11 @@
 // The embedded default store: SQLite through better-sqlite3, in WAL mode, so several kit instances
 // (processes or connections) can share one file. All of the kit's SQL for this dialect lives here.
 // better-sqlite3 is synchronous, so every method is one short transaction that never spans an await:
-// a lock is never held while the event loop waits on something else. Waiting for another process's
-// lock is done in short synchronous slices with asynchronous pauses between them, so a busy file
-// never stalls the event loop for long.
+// a lock is never held while the event loop waits on something else. Writes arriving together are
+// committed together (group commit: one transaction, each write in its own savepoint, each caller
+// answered with its own result), which under load saves most commits and their WAL pages. Waiting
+// for another process's lock is done in short synchronous slices with asynchronous pauses between
+// them, so a busy file never stalls the event loop for long.
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -32,6 +34,8 @@ import type {
   SubscriptionUpdate,
   WebhookClaim,
   WebhookClaimResult,
+  ClaimedOutcome,
+  ClaimedTransition,
 } from './port.js';
 
 export interface SqliteStoreOptions {
@@ -175,6 +179,15 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX orders_reconcile ON orders (status, coalesce(due_at, updated_at), payment_id, checked_at);
   ALTER TABLE events ADD COLUMN claim TEXT;
   ALTER TABLE events ADD COLUMN transient_attempts INTEGER NOT NULL DEFAULT 0;
+  `,
+  // 4: the reconcile index holds only the orders reconcile() walks (PENDING, VIRTUAL_ACCOUNT_ISSUED),
+  // so paying an order takes it out of the index instead of moving it within; orders_status_updated
+  // served nothing orders_reconcile and orders_created do not. Each payment's commit writes fewer pages.
+  `
+  DROP INDEX orders_reconcile;
+  CREATE INDEX orders_open ON orders (status, coalesce(due_at, updated_at), payment_id, checked_at)
+    WHERE status IN ('PENDING', 'VIRTUAL_ACCOUNT_ISSUED');
+  DROP INDEX IF EXISTS orders_status_updated;
   `,
 ];
 
@@ -336,7 +349,9 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
   migrate(db);
   db.pragma(`busy_timeout = ${Math.min(BUSY_SLICE_MS, busyTimeoutMs)}`);
 
-  /** Runs one synchronous store call, retrying while another connection holds the lock, up to `busyTimeoutMs` in all. */
+  const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.min(50, 2 ** attempt) * (0.5 + Math.random())));
+
+  /** Runs one synchronous read, retrying while another connection holds the lock, up to `busyTimeoutMs` in all. */
   const locked = async <R>(fn: () => R): Promise<R> => {
     const deadline = Date.now() + busyTimeoutMs;
     for (let attempt = 0; ; attempt++) {
@@ -344,9 +359,77 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
         return fn();
       } catch (error) {
         if (!isBusy(error) || Date.now() >= deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(50, 2 ** attempt) * (0.5 + Math.random())));
+        await pause(attempt);
       }
     }
+  };
+
+  // Group commit. A write is queued and applied at the next turn of the event loop together with
+  // the others queued by then, in one IMMEDIATE transaction; each runs in its own savepoint, so one
+  // that throws (a duplicate key) is undone alone. Each caller's promise settles after the commit.
+  interface QueuedWrite {
+    run: () => unknown;
+    resolve: (value: unknown) => void;
+    reject: (error: unknown) => void;
+  }
+  type Applied = { ok: true; value: unknown } | { ok: false; error: unknown };
+  let queue: QueuedWrite[] = [];
+  /** A flush is due at the next turn of the event loop. */
+  let due = false;
+  /** The flush under way (it may wait for another connection's lock). */
+  let flushing: Promise<void> | undefined;
+  const isolated = db.transaction((fn: () => unknown) => fn());
+  const commitGroup = db.transaction((batch: QueuedWrite[]): Applied[] =>
+    batch.map((w) => {
+      try {
+        return { ok: true, value: isolated(w.run) };
+      } catch (error) {
+        if (isBusy(error)) throw error;
+        return { ok: false, error };
+      }
+    }),
+  ).immediate;
+  const flush = async (): Promise<void> => {
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      const deadline = Date.now() + busyTimeoutMs;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const applied = commitGroup(batch);
+          applied.forEach((a, i) => (a.ok ? batch[i]!.resolve(a.value) : batch[i]!.reject(a.error)));
+          break;
+        } catch (error) {
+          // Nothing of the batch was applied: wait for the other connection, or give up on all of it.
+          if (isBusy(error) && Date.now() < deadline) {
+            await pause(attempt);
+            continue;
+          }
+          for (const w of batch) w.reject(error);
+          break;
+        }
+      }
+    }
+  };
+  /** Starts a flush at the next turn of the event loop, unless one is due or under way (that one takes the queue). */
+  const kick = (): void => {
+    if (due || flushing) return;
+    due = true;
+    setImmediate(() => {
+      due = false;
+      flushing = flush().finally(() => {
+        flushing = undefined;
+        // Writes queued after the flush's last look at the queue, while it was finishing.
+        if (queue.length > 0) kick();
+      });
+    });
+  };
+  const grouped = <R>(fn: () => R): Promise<R> => {
+    if (closed) return Promise.reject(new Error('the SQLite store is closed'));
+    return new Promise<R>((resolve, reject) => {
+      queue.push({ run: fn, resolve: resolve as (value: unknown) => void, reject });
+      kick();
+    });
   };
 
   const cache = new Map<string, Database.Statement>();
@@ -367,6 +450,32 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
          VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (key) DO NOTHING`,
       ).run(event.key, event.type, event.paymentId ?? null, JSON.stringify(event.payload ?? null), now, now);
     }
+  };
+
+  /** Inserts events already claimed by the caller; resolves with those inserted (an existing key is left alone). */
+  const insertClaimedEvents = (events: readonly NewEvent[] | undefined, now: number, claim: string, leaseUntil: number): HookEvent[] => {
+    const claimed: HookEvent[] = [];
+    for (const event of events ?? []) {
+      const row = stmt(
+        `INSERT INTO events (key, type, payment_id, payload, status, attempts, next_attempt_at, locked_until, claim, created_at)
+         VALUES (?, ?, ?, ?, 'running', 1, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING id`,
+      ).get(event.key, event.type, event.paymentId ?? null, JSON.stringify(event.payload ?? null), now, leaseUntil, claim, now) as Row | undefined;
+      if (!row) continue;
+      claimed.push(compact({
+        id: row.id as number,
+        key: event.key,
+        type: event.type,
+        paymentId: event.paymentId,
+        payload: event.payload ?? null,
+        status: 'running' as const,
+        attempts: 1,
+        transientAttempts: 0,
+        claim,
+        nextAttemptAt: now,
+        createdAt: now,
+      }));
+    }
+    return claimed;
   };
 
   const insertOrder = (order: NewOrder): void => {
@@ -446,8 +555,9 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     );
   };
 
-  const transition = write((change: OrderTransition): boolean => {
-    if (change.from.length === 0) return false;
+  /** The compare-and-set of an order's status, as SQL and values; `undefined` if nothing may change. */
+  const statusUpdate = (change: OrderTransition): { sql: string; values: unknown[] } | undefined => {
+    if (change.from.length === 0) return undefined;
     const sets = ['status = ?', 'updated_at = ?'];
     const values: unknown[] = [change.to, change.now];
     const patch = change.patch ?? {};
@@ -461,14 +571,29 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
       sets.push(`${column} = ?`);
       values.push(encode(value));
     }
-    const result = stmt(
-      `UPDATE orders SET ${sets.join(', ')} WHERE payment_id = ? AND status IN (${placeholders(change.from.length)})`,
-    ).run(...values, change.paymentId, ...change.from);
-    if (result.changes !== 1) return false;
+    values.push(change.paymentId, ...change.from);
+    return { sql: `UPDATE orders SET ${sets.join(', ')} WHERE payment_id = ? AND status IN (${placeholders(change.from.length)})`, values };
+  };
+  /** What goes with a transition that happened: the key and subscription it carries. */
+  const alongside = (change: OrderTransition): void => {
     if (change.billingKey) upsertBillingKey(change.billingKey);
     if (change.subscription) insertSubscription(change.subscription, true);
+  };
+  const transition = write((change: OrderTransition): boolean => {
+    const update = statusUpdate(change);
+    if (!update || stmt(update.sql).run(...update.values).changes !== 1) return false;
+    alongside(change);
     insertEvents(change.events, change.now);
     return true;
+  });
+  // The caller runs the events itself right away, and goes on with the order as this write left it
+  // (RETURNING): no claim and no read after the write.
+  const transitionClaimed = write((change: ClaimedTransition): ClaimedOutcome | undefined => {
+    const update = statusUpdate(change);
+    const row = update && (stmt(`${update.sql} RETURNING *`).get(...update.values) as Row | undefined);
+    if (!row) return undefined;
+    alongside(change);
+    return { order: toOrder(row), events: insertClaimedEvents(change.events, change.now, change.claim, change.leaseUntil) };
   });
 
   const repriceOrder = write((change: OrderRepricing): boolean => {
@@ -615,13 +740,17 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     return (stmt(sql).all(...values, query.limit ?? 100, query.offset ?? 0) as Row[]).map(toOrder);
   };
 
-  // A range scan of orders_reconcile (status, activity, payment_id, checked_at): the recheck rule is
-  // evaluated on the index, a row is read only for the orders returned.
+  // A range scan of orders_open (status, activity, payment_id, checked_at): the recheck rule is
+  // evaluated on the index, a row is read only for the orders returned. The literal status term is
+  // what lets SQLite use that partial index (its WHERE must appear in the query's).
   const listOrdersToReconcile = (q: ReconcileQuery): Order[] => {
+    if (q.status !== 'PENDING' && q.status !== 'VIRTUAL_ACCOUNT_ISSUED') {
+      throw new Error(`listOrdersToReconcile: expected status PENDING or VIRTUAL_ACCOUNT_ISSUED, got ${JSON.stringify(q.status)}`);
+    }
     const activity = 'coalesce(due_at, updated_at)';
     const after = q.after ? ` AND (${activity}, payment_id) > (?, ?)` : '';
     const sql = `SELECT * FROM orders
-      WHERE status = ? AND ${activity} >= ? AND ${activity} < ?${after}
+      WHERE status IN ('PENDING', 'VIRTUAL_ACCOUNT_ISSUED') AND status = ? AND ${activity} >= ? AND ${activity} < ?${after}
         AND (checked_at IS NULL OR ? - checked_at >= min(checked_at - ${activity}, ?))
       ORDER BY ${activity}, payment_id LIMIT ?`;
     const afterValues = q.after ? [q.after.activity, q.after.paymentId] : [];
@@ -649,7 +778,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     return result.changes === 1;
   };
 
-  const listEvents = (query: { statuses?: readonly string[]; paymentId?: string; limit?: number }): HookEvent[] => {
+  const listEvents = (query: { statuses?: readonly string[]; paymentId?: string; keys?: readonly string[]; limit?: number }): HookEvent[] => {
     const where: string[] = [];
     const values: unknown[] = [];
     if (query.statuses) {
@@ -658,6 +787,11 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
       values.push(...query.statuses);
     }
     if (query.paymentId) where.push('payment_id = ?'), values.push(query.paymentId);
+    if (query.keys) {
+      if (query.keys.length === 0) return [];
+      where.push(`key IN (${placeholders(query.keys.length)})`);
+      values.push(...query.keys);
+    }
     const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     return (stmt(sql).all(...values, query.limit ?? 100) as Row[]).map(toEvent);
   };
@@ -701,22 +835,23 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
   return {
     path: options.path,
 
-    createOrder: (order) => locked(() => createOrder(order)),
+    createOrder: (order) => grouped(() => createOrder(order)),
     getOrder: (paymentId) =>
       locked(() => {
         const row = stmt(`SELECT * FROM orders WHERE payment_id = ?`).get(paymentId) as Row | undefined;
         return row && toOrder(row);
       }),
-    transition: (change) => locked(() => transition(change)),
-    repriceOrder: (change) => locked(() => repriceOrder(change)),
+    transition: (change) => grouped(() => transition(change)),
+    transitionClaimed: (change) => grouped(() => transitionClaimed(change)),
+    repriceOrder: (change) => grouped(() => repriceOrder(change)),
     listOrders: (query = {}) => locked(() => listOrders(query)),
     listOrdersToReconcile: (query) => locked(() => listOrdersToReconcile(query)),
     noteChecked: (paymentId, now) =>
-      locked(() => {
+      grouped(() => {
         stmt(`UPDATE orders SET checked_at = ? WHERE payment_id = ?`).run(now, paymentId);
       }),
     pruneAbandoned: (query) =>
-      locked(() => {
+      grouped(() => {
         // Only orders reconcile() found PortOne has no payment for; never a subscription's period (its
         // subscription points at it), nor an order a window was seen open for.
         const result = stmt(
@@ -729,10 +864,10 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
         return result.changes;
       }),
 
-    claimEvents: (claim) => locked(() => claimEvents(claim)),
-    finishEvent: (event, outcome) => locked(() => finishEvent(event, outcome)),
+    claimEvents: (claim) => grouped(() => claimEvents(claim)),
+    finishEvent: (event, outcome) => grouped(() => finishEvent(event, outcome)),
     reviveEvents: (query) =>
-      locked(() => {
+      grouped(() => {
         if (query.types.length === 0) return 0;
         const result = stmt(
           `UPDATE events SET status = 'pending', attempts = 0, transient_attempts = 0, next_attempt_at = ?, done_at = NULL
@@ -742,17 +877,17 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
       }),
     listEvents: (query = {}) => locked(() => listEvents(query)),
 
-    claimWebhook: (claim) => locked(() => claimWebhook(claim)),
+    claimWebhook: (claim) => grouped(() => claimWebhook(claim)),
     finishWebhook: (webhookId, status, note) =>
-      locked(() => {
+      grouped(() => {
         stmt(`UPDATE webhook_deliveries SET status = ?, note = ?, locked_until = NULL WHERE webhook_id = ?`).run(status, note ?? null, webhookId);
       }),
     listWebhookDeliveries: (query = {}) =>
       locked(() => (stmt(`SELECT * FROM webhook_deliveries ORDER BY last_received_at DESC, webhook_id LIMIT ?`).all(query.limit ?? 100) as Row[]).map(toDelivery)),
 
-    createIssue: (issue) => locked(() => createIssue(issue)),
+    createIssue: (issue) => grouped(() => createIssue(issue)),
     updatePendingIssue: (update) =>
-      locked(() => {
+      grouped(() => {
         const result = stmt(
           `UPDATE billing_key_issues SET customer = ? WHERE issue_id = ? AND status = 'PENDING' AND customer_id = ? AND plan IS ?`,
         ).run(json(update.customer), update.issueId, update.customerId, update.plan ?? null);
@@ -763,8 +898,8 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
         const row = stmt(`SELECT * FROM billing_key_issues WHERE issue_id = ?`).get(issueId) as Row | undefined;
         return row && toIssue(row);
       }),
-    completeIssue: (completion) => locked(() => completeIssue(completion)),
-    saveBillingKey: (key, events, now) => locked(() => saveBillingKey(key, events, now ?? key.updatedAt)),
+    completeIssue: (completion) => grouped(() => completeIssue(completion)),
+    saveBillingKey: (key, events, now) => grouped(() => saveBillingKey(key, events, now ?? key.updatedAt)),
     getBillingKey: (billingKey) =>
       locked(() => {
         const row = stmt(`SELECT * FROM billing_keys WHERE billing_key = ?`).get(billingKey) as Row | undefined;
@@ -777,18 +912,20 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
           : stmt(`SELECT * FROM billing_keys ORDER BY updated_at DESC LIMIT ?`).all(query.limit ?? 100);
         return (rows as Row[]).map(toBillingKey);
       }),
-    createSubscription: (subscription, events) => locked(() => createSubscription(subscription, events)),
+    createSubscription: (subscription, events) => grouped(() => createSubscription(subscription, events)),
     getSubscription: (id) =>
       locked(() => {
         const row = stmt(`SELECT * FROM subscriptions WHERE id = ?`).get(id) as Row | undefined;
         return row && toSubscription(row);
       }),
-    updateSubscription: (update) => locked(() => updateSubscription(update)),
+    updateSubscription: (update) => grouped(() => updateSubscription(update)),
     listSubscriptions: (query = {}) => locked(() => listSubscriptions(query)),
 
     async close() {
       if (closed) return;
       closed = true;
+      // Writes already queued are committed first.
+      while (due || flushing || queue.length > 0) await (flushing ?? new Promise((resolve) => setImmediate(resolve)));
       db.close();
     },
   };
