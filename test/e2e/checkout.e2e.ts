@@ -8,7 +8,7 @@ test.describe('desktop checkout', () => {
   test('card payment through the payment window: paid, verified, fulfilled once', async ({ page, shop }) => {
     await page.goto('/');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('이번 주 볶은 커피');
-    await snap(page, 'catalog-desktop');
+    await snap(page, 'catalog-desktop', { readme: 'catalog' });
 
     // Browse: the product page, two bags into the cart.
     await page.getByRole('link', { name: '에티오피아 예가체프 원두 200g' }).click();
@@ -32,7 +32,7 @@ test.describe('desktop checkout', () => {
     await expect(page.getByRole('radio', { name: '신용·체크카드' })).toBeChecked();
     const pay = page.locator('[data-pay]').getByRole('button');
     await expect(pay).toHaveAccessibleName('₩32,000 결제하기');
-    await snap(page, 'checkout');
+    await snap(page, 'checkout', { readme: 'checkout' });
 
     // The KG Inicis window (sandbox) opens over the page; the shopper picks a card and pays.
     await pay.click();
@@ -41,7 +41,7 @@ test.describe('desktop checkout', () => {
     await expect(window.locator('[data-field="amount"]')).toHaveText('32,000원');
     await expect(window.locator('[data-field="store"]')).toHaveText('달빛 커피 로스터스');
     await window.getByRole('radio', { name: '신한카드' }).check();
-    await snap(page, 'payment-window', { fullPage: false });
+    await snap(page, 'payment-window', { fullPage: false, readme: 'payment-window' });
     await window.getByRole('button', { name: '결제하기', exact: true }).click();
 
     await expect(page).toHaveURL(/\/complete\?order=/);
@@ -51,7 +51,7 @@ test.describe('desktop checkout', () => {
     await expect(page.locator('[data-field="status"]')).toHaveText('결제 완료');
     await expect(page.getByText('에티오피아 예가체프 원두 200g × 2')).toBeVisible();
     await expect(page.locator('[data-cart-count]').first()).toHaveText('0');
-    await snap(page, 'complete');
+    await snap(page, 'complete', { readme: 'complete' });
 
     // The database: the kit's order is PAID for the server's price, and the shop fulfilled it once.
     const row = orderRow(shop, order.paymentId)!;

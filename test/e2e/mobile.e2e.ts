@@ -13,7 +13,7 @@ const redirectedPaymentId = (url: string): string => new URL(url).searchParams.g
 test.describe('phone checkout (redirect)', () => {
   test('the window replaces the page and redirects back to the order complete page', async ({ page, shop }) => {
     await page.goto('/');
-    await snap(page, 'catalog-phone', { fullPage: false });
+    await snap(page, 'catalog-phone', { fullPage: false, readme: 'phone-catalog' });
     await fillCart(page, [{ id: 'colombia-supremo', quantity: 1 }, { id: 'drip-bag-10', quantity: 1 }]);
     await page.goto('/cart');
     await snap(page, 'cart-phone', { fullPage: false });
@@ -27,7 +27,7 @@ test.describe('phone checkout (redirect)', () => {
     await expect(page).toHaveURL(new RegExp(`^${shop.sandboxUrl}/checkout/window/`));
     await expect(page.getByRole('heading', { name: 'KG이니시스 결제하기' })).toBeVisible();
     await expect(page.locator('[data-field="amount"]')).toHaveText('29,000원'); // ₩14,000 + ₩12,000 + ₩3,000
-    await snap(page, 'payment-window-phone', { fullPage: false });
+    await snap(page, 'payment-window-phone', { fullPage: false, readme: 'phone-window' });
     const completes: string[] = [];
     page.on('request', (request) => {
       if (request.method() === 'POST' && new URL(request.url()).pathname === '/portone/payments/complete') completes.push(request.url());

@@ -2,7 +2,7 @@
 // the next one scheduled with PortOne and charged when the sandbox clock reaches it. "Run due
 // schedules" moves that clock a month ahead, so this test has a shop of its own whose clock moves
 // only when told: every other test's dates, and their screenshots, stay on today.
-import { SCREENSHOTS, expect, paymentWindow, snap, test, watchOrderReads } from './support/fixtures.js';
+import { expect, paymentWindow, snap, snapPart, test, watchOrderReads } from './support/fixtures.js';
 import { fulfilledCount, memberIdOf, paidOrdersOf, query, subscriptionsOf } from './support/shop.js';
 
 test.use({ shopArgs: ['--sandbox-clock', 'manual'] });
@@ -28,7 +28,7 @@ test('card subscription: first month charged now, the next one charged when its 
   await expect(page.locator('[data-field="first"]')).toHaveText('₩19,900 · 결제 완료');
   await expect(page.locator('[data-field="next"]')).not.toBeEmpty();
   await expect(page.locator('[data-field="status"]')).toHaveText('구독 중');
-  await snap(page, 'subscribe-done');
+  await snap(page, 'subscribe-done', { readme: 'subscription' });
   // Following the first charge reads the member's own order, never the kit's open GET /portone/payments/{id}.
   expect(reads.kit).toEqual([]);
 
@@ -52,7 +52,7 @@ test('card subscription: first month charged now, the next one charged when its 
   await expect(scheduled).toContainText('SUCCEEDED');
   await expect(admin.locator(`tr[data-subscription-id="${subscription!.id}"] [data-cell="periods"]`)).toHaveText('2');
   await snap(admin, 'admin-after-schedule');
-  await admin.locator('section', { has: admin.locator('#schedules-title') }).screenshot({ path: `${SCREENSHOTS}admin-schedules.png`, animations: 'disabled' });
+  await snapPart(admin.locator('section', { has: admin.locator('#schedules-title') }), 'admin-schedules', { readme: 'admin-schedules' });
 
   await expect.poll(() => subscriptionsOf(shop, customerId, 'beans-monthly')[0]!.paid_periods).toBe(2);
   const after = subscriptionsOf(shop, customerId, 'beans-monthly')[0]!;

@@ -12,7 +12,7 @@ test('phone billing: billing key and first payment in one KG Inicis window', asy
   await expect(window.getByRole('heading', { name: 'KG이니시스 휴대폰 정기결제' })).toBeVisible();
   await expect(window.locator('[data-field="amount"]')).toHaveText('9,900원');
   await window.getByRole('radio', { name: 'KT', exact: true }).check();
-  await snap(page, 'phone-window', { fullPage: false });
+  await snap(page, 'phone-billing-window', { fullPage: false });
   await window.getByRole('button', { name: '결제하기', exact: true }).click();
 
   await expect(page.getByRole('heading', { name: '클래스 구독을 시작했습니다' })).toBeVisible();

@@ -25,7 +25,7 @@ test('virtual account: issued, then deposited, and the waiting page turns paid b
   await expect(page.locator('[data-field="account"]')).toHaveText(/\d{6,}/);
   await expect(page.locator('[data-field="amount"]')).toHaveText('₩48,000');
   await expect(page.locator('[data-field="deadline"]')).not.toBeEmpty();
-  await snap(page, 'waiting');
+  await snap(page, 'waiting', { readme: 'waiting' });
   expect(orderRow(shop, paymentId)).toMatchObject({ status: 'VIRTUAL_ACCOUNT_ISSUED', pay_method: 'VIRTUAL_ACCOUNT' });
   expect(fulfilments(shop, paymentId)).toEqual([]);
 

@@ -2,13 +2,28 @@
 // baseURL pointing at it, an admin page with basic-auth credentials, screenshots and axe scans.
 // Tests that need a shop started differently, or one nobody else's clock moves, set `shopArgs`:
 // Playwright runs them in a worker, with a shop, of their own.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test as base, type FrameLocator, type Locator, type Page } from '@playwright/test';
 import { ADMIN_PASSWORD, startShop, type RunningShop } from './shop.js';
 
 export const SCREENSHOTS = fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
+/** The README's screenshots. `DEMO_SCREENSHOTS=1 npm run test:e2e` rewrites them, under their README names. */
+const README_SCREENSHOTS = fileURLToPath(new URL('../../../demo/screenshots/', import.meta.url));
+const refreshReadme = process.env.DEMO_SCREENSHOTS === '1';
+
+interface SnapOptions {
+  fullPage?: boolean;
+  /** This picture is the README's `demo/screenshots/<readme>.png` too. */
+  readme?: string;
+}
+
+/** Where a screenshot goes: always test-results/screenshots/<name>.png, and the README's copy when refreshing those. */
+function snapPaths(name: string, readme: string | undefined): string[] {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return [`${SCREENSHOTS}${name}.png`, ...(readme && refreshReadme ? [`${README_SCREENSHOTS}${readme}.png`] : [])];
+}
 
 interface WorkerFixtures {
   /** Extra `npm start` flags for this worker's shop (default none: the shared shop). */
@@ -45,10 +60,16 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
 export { expect };
 
-/** Saves a screenshot of a key state to test-results/screenshots/<name>.png. */
-export async function snap(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: options.fullPage ?? true, animations: 'disabled' });
+/** Saves a screenshot of a key state to test-results/screenshots/<name>.png (and the README's, see SnapOptions). */
+export async function snap(page: Page, name: string, options: SnapOptions = {}): Promise<void> {
+  const image = await page.screenshot({ fullPage: options.fullPage ?? true, animations: 'disabled' });
+  for (const path of snapPaths(name, options.readme)) writeFileSync(path, image);
+}
+
+/** Saves a screenshot of one part of the page, as `snap` does. */
+export async function snapPart(part: Locator, name: string, options: Pick<SnapOptions, 'readme'> = {}): Promise<void> {
+  const image = await part.screenshot({ animations: 'disabled' });
+  for (const path of snapPaths(name, options.readme)) writeFileSync(path, image);
 }
 
 /** A scrolling region that does not need to scroll sideways, with `inside` entirely within its visible box. */
