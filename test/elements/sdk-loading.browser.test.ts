@@ -77,6 +77,8 @@ describe('PortOne SDK loading', () => {
   });
 
   it('once loaded, it is never loaded again; a new element is ready at once', async () => {
+    // The test before may still have its own MISSING load in flight (its 404 not back yet): count from here.
+    const missingBefore = scripts().filter((src) => src === MISSING).length;
     setSdkUrl(MISSING);
     const el = await mount<PortonePaymentButton>('portone-payment-button', { ...ATTRS, 'payment-id': 'order-2' });
     const ready = oneEvent(el, 'portone-ready');
@@ -85,6 +87,6 @@ describe('PortOne SDK loading', () => {
     const paid = await clickFor<PortonePaidEvent>(el, 'portone-paid');
     expect(paid.detail.txId).to.equal('tx-runtime');
     expect(win.__portoneRuntimeLoads).to.equal(1);
-    expect(scripts().filter((src) => src === MISSING)).to.deep.equal([]);
+    expect(scripts().filter((src) => src === MISSING).length, 'no script added for the new URL').to.be.at.most(missingBefore);
   });
 });
