@@ -3,8 +3,6 @@
 // claimed by one runner at a time, marked done once, and retried with backoff when it throws or
 // does not finish within `hookTimeoutMs` — so one stuck hook never holds up the others.
 import { CheckoutError } from './errors.js';
-
-const randomUUID = (): string => crypto.randomUUID();
 import type { KitContext } from './context.js';
 import type { EventType, HookEvent } from './model.js';
 
@@ -176,7 +174,8 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
 
   return {
     run: runBounded,
-    newClaim: () => ({ claim: randomUUID(), leaseUntil: options.now() + LEASE_MS }),
+    // The Web Crypto global, not node:crypto: the kit runs on any Web-standard runtime.
+    newClaim: () => ({ claim: crypto.randomUUID(), leaseUntil: options.now() + LEASE_MS }),
     runDue,
     start() {
       if (timer || options.hookPollMs <= 0) return;

@@ -458,22 +458,9 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     for (const event of events ?? []) {
       const row = stmt(
         `INSERT INTO events (key, type, payment_id, payload, status, attempts, next_attempt_at, locked_until, claim, created_at)
-         VALUES (?, ?, ?, ?, 'running', 1, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING id`,
+         VALUES (?, ?, ?, ?, 'running', 1, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING *`,
       ).get(event.key, event.type, event.paymentId ?? null, JSON.stringify(event.payload ?? null), now, leaseUntil, claim, now) as Row | undefined;
-      if (!row) continue;
-      claimed.push(compact({
-        id: row.id as number,
-        key: event.key,
-        type: event.type,
-        paymentId: event.paymentId,
-        payload: event.payload ?? null,
-        status: 'running' as const,
-        attempts: 1,
-        transientAttempts: 0,
-        claim,
-        nextAttemptAt: now,
-        createdAt: now,
-      }));
+      if (row) claimed.push(toEvent(row));
     }
     return claimed;
   };
