@@ -212,32 +212,33 @@ async function openStore(options: CheckoutServerOptions): Promise<CheckoutStore>
 /** What each outbox event does: the shop's hooks get the current order; the kit's follow-ups call PortOne. */
 function eventHandlers(ctx: KitContext): Record<EventType, EventHandler> {
   const hooks = ctx.options.hooks;
-  const orderOf = async (event: HookEvent): Promise<Order> => {
-    const order = event.paymentId ? await ctx.store.getOrder(event.paymentId) : undefined;
+  /** The event's order: as the change that wrote the event left it when the runner has it, else read now. */
+  const orderOf = async (event: HookEvent, known: Order | undefined): Promise<Order> => {
+    const order = known ?? (event.paymentId ? await ctx.store.getOrder(event.paymentId) : undefined);
     if (!order) throw new Error(`event ${event.key} names an order the store does not have`);
     return order;
   };
   const base = (event: HookEvent) => ({ eventId: event.key, attempt: event.attempts });
   const payload = (event: HookEvent) => (event.payload ?? {}) as Record<string, unknown>;
   return {
-    async paid(event) {
+    async paid(event, known) {
       if (!hooks.onPaid) return;
-      const order = await orderOf(event);
+      const order = await orderOf(event, known);
       const subscription = order.subscriptionId ? await ctx.store.getSubscription(order.subscriptionId) : undefined;
       await hooks.onPaid({ ...base(event), order, payment: payload(event).payment as never, ...(subscription ? { subscription } : {}) });
     },
-    async 'virtual-account-issued'(event) {
+    async 'virtual-account-issued'(event, known) {
       if (!hooks.onVirtualAccountIssued) return;
-      await hooks.onVirtualAccountIssued({ ...base(event), order: await orderOf(event), payment: payload(event).payment as never });
+      await hooks.onVirtualAccountIssued({ ...base(event), order: await orderOf(event, known), payment: payload(event).payment as never });
     },
-    async failed(event) {
+    async failed(event, known) {
       if (!hooks.onFailed) return;
       const payment = payload(event).payment;
-      await hooks.onFailed({ ...base(event), order: await orderOf(event), ...(payment ? { payment: payment as never } : {}) });
+      await hooks.onFailed({ ...base(event), order: await orderOf(event, known), ...(payment ? { payment: payment as never } : {}) });
     },
-    async cancelled(event) {
+    async cancelled(event, known) {
       if (!hooks.onCancelled) return;
-      await hooks.onCancelled({ ...base(event), order: await orderOf(event), cancellation: payload(event).cancellation as never });
+      await hooks.onCancelled({ ...base(event), order: await orderOf(event, known), cancellation: payload(event).cancellation as never });
     },
     async 'billing-key-issued'(event) {
       if (!hooks.onBillingKeyIssued) return;

@@ -4,18 +4,22 @@
 // does not finish within `hookTimeoutMs` — so one stuck hook never holds up the others.
 import { CheckoutError } from './errors.js';
 import type { KitContext } from './context.js';
-import type { EventType, HookEvent } from './model.js';
+import type { EventType, HookEvent, Order } from './model.js';
 
-/** Runs one event; may return keys of events it enqueued, to run right after it. */
-export type EventHandler = (event: HookEvent) => Promise<readonly string[] | void>;
+/**
+ * Runs one event; may return keys of events it enqueued, to run right after it. `order`: the event's
+ * order as the change that wrote the event left it, when the runner has it (no need to read it again).
+ */
+export type EventHandler = (event: HookEvent, order?: Order) => Promise<readonly string[] | void>;
 
 export interface Outbox {
   /**
    * Runs these events now (the ones a request just enqueued) and what they enqueue in turn; waits at
    * most `hookWaitMs`. `claimed`: events among them the store wrote already claimed for this caller
-   * (`newClaim`); the others are claimed here, if due.
+   * (`newClaim`); the others are claimed here, if due. `order`: the order as the change that wrote
+   * `claimed` left it (`transitionClaimed`), handed to their handlers instead of a fresh read.
    */
-  run(keys: readonly string[], claimed?: readonly HookEvent[]): Promise<void>;
+  run(keys: readonly string[], claimed?: readonly HookEvent[], order?: Order): Promise<void>;
   /** A claim for events a caller will run itself right after writing them (`transitionClaimed`). */
   newClaim(): { claim: string; leaseUntil: number };
   /**
@@ -70,10 +74,11 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
   let timer: ReturnType<typeof setInterval> | undefined;
   let draining: Promise<number> | undefined;
 
-  async function execute(event: HookEvent): Promise<readonly string[]> {
+  async function execute(event: HookEvent, order?: Order): Promise<readonly string[]> {
     const claim = { id: event.id, claim: event.claim ?? '' };
     try {
-      const work = Promise.resolve().then(() => handlers[event.type](event));
+      const known = order !== undefined && order.paymentId === event.paymentId ? order : undefined;
+      const work = Promise.resolve().then(() => handlers[event.type](event, known));
       const limit = SHOP_HOOKS.has(event.type) ? options.hookTimeoutMs : 0;
       const followUps = (await bounded(work, limit, `${event.type} event ${event.key}`)) ?? [];
       if (!(await store.finishEvent(claim, { status: 'done', now: options.now() }))) lostClaim(event);
@@ -98,14 +103,15 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
   const lostClaim = (event: HookEvent) =>
     log.warn(`${event.type} event ${event.key}: another runner took it over after its lease expired; its outcome is that runner's to record`);
 
-  async function run(keys: readonly string[], depth = 0, claimed: readonly HookEvent[] = [], until = performance.now() + options.hookWaitMs): Promise<void> {
+  async function run(keys: readonly string[], depth = 0, claimed: readonly HookEvent[] = [], until = performance.now() + options.hookWaitMs, order?: Order): Promise<void> {
     if (keys.length === 0 || depth > MAX_DEPTH) return;
     const given = new Set(claimed.map((e) => e.key));
     const rest = keys.filter((key) => !given.has(key));
     const events = [...claimed, ...(rest.length > 0 ? await store.claimEvents({ now: options.now(), leaseMs: LEASE_MS, limit: rest.length, keys: rest }) : [])];
     const mine = new Set(events.map((e) => e.key));
     const followUps: string[] = [];
-    for (const event of events) followUps.push(...(await execute(event)));
+    // Only the claimed events were written by the change that left `order`; one claimed here may be older.
+    for (const event of events) followUps.push(...(await execute(event, given.has(event.key) ? order : undefined)));
     await Promise.all([run(followUps, depth + 1, [], until), othersFinish(keys.filter((key) => !mine.has(key)), until)]);
   }
 
@@ -158,9 +164,9 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
    * The request that made a change waits for its events so the shop's state is updated before the
    * shopper sees the answer — but not for ever: past the wait the work goes on in the background.
    */
-  function runBounded(keys: readonly string[], claimed: readonly HookEvent[] = []): Promise<void> {
+  function runBounded(keys: readonly string[], claimed: readonly HookEvent[] = [], order?: Order): Promise<void> {
     if (keys.length === 0) return Promise.resolve();
-    const work = run(keys, 0, claimed).catch((error: unknown) => log.error('running events failed', { error: error instanceof Error ? error : String(error) }));
+    const work = run(keys, 0, claimed, undefined, order).catch((error: unknown) => log.error('running events failed', { error: error instanceof Error ? error : String(error) }));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const waited = new Promise<void>((resolve) => {
       timer = setTimeout(() => {

@@ -270,7 +270,7 @@ export async function completePayment(ctx: KitContext, outbox: Outbox, body: Rec
   const outcome = await syncPayment(ctx, input.paymentId, undefined, { claim: outbox.newClaim() });
   let order = outcome.order;
   if (outcome.events.length > 0) {
-    await outbox.run(outcome.events, outcome.claimed);
+    await outbox.run(outcome.events, outcome.claimed, outcome.order);
     order = (await ctx.store.getOrder(input.paymentId)) ?? order;
   }
   if (outcome.payment?.status === 'READY' && order.status === 'PENDING') {
@@ -433,7 +433,7 @@ export async function reconcile(ctx: KitContext, outbox: Outbox, state: Reconcil
     report.checked++;
     try {
       const outcome = await syncPayment(ctx, order.paymentId, undefined, { noteStarted: true, claim: outbox.newClaim() });
-      await outbox.run(outcome.events, outcome.claimed);
+      await outbox.run(outcome.events, outcome.claimed, outcome.order);
       if (outcome.order.status !== order.status) report.updated++;
       else await ctx.store.noteChecked(order.paymentId, now);
     } catch (error) {

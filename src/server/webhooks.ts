@@ -102,7 +102,7 @@ export async function handleWebhook(ctx: KitContext, outbox: Outbox, request: Re
           note = 'no order with this paymentId';
         } else {
           const synced = await syncPayment(ctx, paymentId, order, { noteStarted: true, claim: outbox.newClaim() });
-          await outbox.run(synced.events, synced.claimed);
+          await outbox.run(synced.events, synced.claimed, synced.order);
           outcome = 'processed';
           note = `order ${synced.order.status}`;
         }

@@ -54,10 +54,10 @@ test('identifyCustomer: a guest (undefined) cannot claim a member id either', as
   // A billing key is always some customer's: a guest gets one the kit makes up, never the claimed one.
   const key = await call(kit, post('/billing-keys/prepare', { plan: 'monthly', customer: { ...BUYER, customerId: 'member-kim' } }));
   assert.equal(key.status, 200);
-  assert.match(key.body.customer.customerId, /^cus_[\w-]{22}$/);
+  assert.match(key.body.customer.customerId, /^cus_[\w-]{30}$/);
   const phone = await call(kit, post('/billing-key-and-pay/prepare', { plan: 'monthly', customer: { customerId: 'member-kim' } }));
   assert.equal(phone.status, 200);
-  assert.match(phone.body.customer.customerId, /^cus_[\w-]{22}$/);
+  assert.match(phone.body.customer.customerId, /^cus_[\w-]{30}$/);
 });
 
 test('identifyCustomer on billing-key-and-pay: plan-priced prepares belong to the session’s member too', async (t) => {

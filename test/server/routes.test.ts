@@ -28,7 +28,7 @@ test('prepare prices the cart on the server and answers the contract', async (t)
   // The browser's own "price" fields are ignored: only ids and quantities count.
   const { status, body } = await call(kit, post('/payments/prepare', { items: [{ id: 'beans', quantity: 2, price: 1 }, { id: 'dripper', quantity: 1 }], totalAmount: 100, customer: { fullName: '김하나', email: 'hana@example.com' }, payMethod: 'CARD' }));
   assert.equal(status, 200, JSON.stringify(body));
-  assert.match(body.paymentId, /^pay_[A-Za-z0-9_-]{22}$/);
+  assert.match(body.paymentId, /^pay_[A-Za-z0-9_-]{30}$/);
   assert.deepEqual({ ...body, paymentId: 'x', customData: { orderId: 'y' } }, {
     paymentId: 'x',
     orderName: '커피 원두 1kg 외 1건',
@@ -79,7 +79,7 @@ test('paymentIds are unguessable and unique', async (t) => {
   const ids = new Set<string>();
   for (let i = 0; i < 50; i++) ids.add((await call(kit, post('/payments/prepare', { items: [{ id: 'sticker', quantity: 1 }] }))).body.paymentId);
   assert.equal(ids.size, 50);
-  for (const id of ids) assert.match(id, /^[\x21-\x7e]{26}$/);
+  for (const id of ids) assert.match(id, /^[\x21-\x7e]{34}$/);
 });
 
 const badPrepareBodies: [string, Request, number, string, RegExp][] = [
