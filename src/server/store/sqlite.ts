@@ -3,7 +3,8 @@
 // better-sqlite3 is synchronous, so every method is one short transaction that never spans an await:
 // a lock is never held while the event loop waits on something else. Writes arriving together are
 // committed together (group commit: one transaction, each write in its own savepoint, each caller
-// answered with its own result), which under load saves most commits and their WAL pages. Waiting
+// answered with its own result), which under load saves most commits and their WAL pages; reads
+// asked for together are run back to back, with SQLite's code and pages still warm. Waiting
 // for another process's lock is done in short synchronous slices with asynchronous pauses between
 // them, so a busy file never stalls the event loop for long.
 import Database from 'better-sqlite3';
@@ -352,7 +353,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
   const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.min(50, 2 ** attempt) * (0.5 + Math.random())));
 
   /** Runs one synchronous read, retrying while another connection holds the lock, up to `busyTimeoutMs` in all. */
-  const locked = async <R>(fn: () => R): Promise<R> => {
+  const retried = async <R>(fn: () => R): Promise<R> => {
     const deadline = Date.now() + busyTimeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -429,6 +430,36 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     return new Promise<R>((resolve, reject) => {
       queue.push({ run: fn, resolve: resolve as (value: unknown) => void, reject });
       kick();
+    });
+  };
+
+  // Reads are grouped too: each is queued and run at the next turn of the event loop, back to back
+  // with the others queued by then. Run one by one amid request handling, each read finds SQLite's
+  // code and pages gone from the CPU caches; run together, all but the first find them warm. A read
+  // still sees every write committed before it was asked for (its caller awaited that commit).
+  interface QueuedRead {
+    run: () => unknown;
+    resolve: (value: unknown) => void;
+    reject: (error: unknown) => void;
+  }
+  let reads: QueuedRead[] = [];
+  const runReads = (): void => {
+    const batch = reads;
+    reads = [];
+    for (const r of batch) {
+      try {
+        r.resolve(r.run());
+      } catch (error) {
+        // Another connection's lock (rare for a WAL reader): this one waits for it, the others do not.
+        if (isBusy(error)) retried(r.run).then(r.resolve, r.reject);
+        else r.reject(error);
+      }
+    }
+  };
+  const read = <R>(fn: () => R): Promise<R> => {
+    if (closed) return Promise.reject(new Error('the SQLite store is closed'));
+    return new Promise<R>((resolve, reject) => {
+      if (reads.push({ run: fn, resolve: resolve as (value: unknown) => void, reject }) === 1) setImmediate(runReads);
     });
   };
 
@@ -824,15 +855,15 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
 
     createOrder: (order) => grouped(() => createOrder(order)),
     getOrder: (paymentId) =>
-      locked(() => {
+      read(() => {
         const row = stmt(`SELECT * FROM orders WHERE payment_id = ?`).get(paymentId) as Row | undefined;
         return row && toOrder(row);
       }),
     transition: (change) => grouped(() => transition(change)),
     transitionClaimed: (change) => grouped(() => transitionClaimed(change)),
     repriceOrder: (change) => grouped(() => repriceOrder(change)),
-    listOrders: (query = {}) => locked(() => listOrders(query)),
-    listOrdersToReconcile: (query) => locked(() => listOrdersToReconcile(query)),
+    listOrders: (query = {}) => read(() => listOrders(query)),
+    listOrdersToReconcile: (query) => read(() => listOrdersToReconcile(query)),
     noteChecked: (paymentId, now) =>
       grouped(() => {
         stmt(`UPDATE orders SET checked_at = ? WHERE payment_id = ?`).run(now, paymentId);
@@ -862,7 +893,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
         ).run(query.now, ...query.types);
         return result.changes;
       }),
-    listEvents: (query = {}) => locked(() => listEvents(query)),
+    listEvents: (query = {}) => read(() => listEvents(query)),
 
     claimWebhook: (claim) => grouped(() => claimWebhook(claim)),
     finishWebhook: (webhookId, status, note) =>
@@ -870,7 +901,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
         stmt(`UPDATE webhook_deliveries SET status = ?, note = ?, locked_until = NULL WHERE webhook_id = ?`).run(status, note ?? null, webhookId);
       }),
     listWebhookDeliveries: (query = {}) =>
-      locked(() => (stmt(`SELECT * FROM webhook_deliveries ORDER BY last_received_at DESC, webhook_id LIMIT ?`).all(query.limit ?? 100) as Row[]).map(toDelivery)),
+      read(() => (stmt(`SELECT * FROM webhook_deliveries ORDER BY last_received_at DESC, webhook_id LIMIT ?`).all(query.limit ?? 100) as Row[]).map(toDelivery)),
 
     createIssue: (issue) => grouped(() => createIssue(issue)),
     updatePendingIssue: (update) =>
@@ -881,19 +912,19 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
         return result.changes === 1;
       }),
     getIssue: (issueId) =>
-      locked(() => {
+      read(() => {
         const row = stmt(`SELECT * FROM billing_key_issues WHERE issue_id = ?`).get(issueId) as Row | undefined;
         return row && toIssue(row);
       }),
     completeIssue: (completion) => grouped(() => completeIssue(completion)),
     saveBillingKey: (key, events, now) => grouped(() => saveBillingKey(key, events, now ?? key.updatedAt)),
     getBillingKey: (billingKey) =>
-      locked(() => {
+      read(() => {
         const row = stmt(`SELECT * FROM billing_keys WHERE billing_key = ?`).get(billingKey) as Row | undefined;
         return row && toBillingKey(row);
       }),
     listBillingKeys: (query = {}) =>
-      locked(() => {
+      read(() => {
         const rows = query.customerId
           ? stmt(`SELECT * FROM billing_keys WHERE customer_id = ? ORDER BY updated_at DESC LIMIT ?`).all(query.customerId, query.limit ?? 100)
           : stmt(`SELECT * FROM billing_keys ORDER BY updated_at DESC LIMIT ?`).all(query.limit ?? 100);
@@ -901,18 +932,18 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
       }),
     createSubscription: (subscription, events) => grouped(() => createSubscription(subscription, events)),
     getSubscription: (id) =>
-      locked(() => {
+      read(() => {
         const row = stmt(`SELECT * FROM subscriptions WHERE id = ?`).get(id) as Row | undefined;
         return row && toSubscription(row);
       }),
     updateSubscription: (update) => grouped(() => updateSubscription(update)),
-    listSubscriptions: (query = {}) => locked(() => listSubscriptions(query)),
+    listSubscriptions: (query = {}) => read(() => listSubscriptions(query)),
 
     async close() {
       if (closed) return;
       closed = true;
-      // Writes already queued are committed first.
-      while (due || flushing || queue.length > 0) await (flushing ?? new Promise((resolve) => setImmediate(resolve)));
+      // Writes already queued are committed first, reads already queued answered.
+      while (due || flushing || queue.length > 0 || reads.length > 0) await (flushing ?? new Promise((resolve) => setImmediate(resolve)));
       db.close();
     },
   };
