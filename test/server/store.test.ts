@@ -86,11 +86,33 @@ test('transitionClaimed writes the events already claimed by the caller: nobody 
   assert.equal(lost, undefined, 'one caller wins');
   assert.deepEqual(won?.events.map((e) => [e.key, e.status, e.attempts, e.claim, e.payload]), [['paid:p1', 'running', 1, 'c1', { n: 1 }]], 'an existing key is not claimed');
   assert.deepEqual(won?.order, await store.getOrder('p1'), 'the order as the write left it');
+  assert.deepEqual(won?.events, await store.listEvents({ keys: ['paid:p1'] }), 'the events as written');
   assert.equal(won?.order.status, 'PAID');
   assert.deepEqual((await store.claimEvents({ now: 99, leaseMs: 10, limit: 10, keys: ['paid:p1'] })).map((e) => e.key), [], 'held for its caller');
   assert.equal(await store.finishEvent({ id: won!.events[0]!.id, claim: 'c1' }, { status: 'done', now: 3 }), true);
   assert.deepEqual((await store.listEvents({ statuses: ['done'] })).map((e) => e.key), ['paid:p1']);
   assert.equal((await store.getOrder('p1'))?.status, 'PAID');
+});
+
+test('group reads: reads asked for together are all answered, each seeing the writes committed before it was asked', async (t) => {
+  const store = createSqliteStore({ path: tempFile(t) });
+  t.after(() => store.close());
+  await Promise.all(['r1', 'r2', 'r3'].map((id) => store.createOrder(order(id))));
+  const [one, missing, list, three] = await Promise.all([store.getOrder('r1'), store.getOrder('nope'), store.listOrders({ limit: 10 }), store.getOrder('r3')]);
+  assert.equal(one?.paymentId, 'r1');
+  assert.equal(missing, undefined);
+  assert.deepEqual(list.map((o) => o.paymentId).sort(), ['r1', 'r2', 'r3']);
+  assert.equal(three?.paymentId, 'r3');
+  // A read asked for after a write's commit sees it, even in the same turn as reads asked before.
+  const before = store.getOrder('r2');
+  await store.transition({ paymentId: 'r2', from: ['PENDING'], to: 'PAID', now: 5 });
+  assert.equal((await before)?.status, 'PENDING');
+  assert.equal((await store.getOrder('r2'))?.status, 'PAID');
+  // Read before close() resolves: a read queued just before closing is answered, one after is refused.
+  const late = store.getOrder('r1');
+  await store.close();
+  assert.equal((await late)?.paymentId, 'r1');
+  await assert.rejects(store.getOrder('r1'), /the SQLite store is closed/);
 });
 
 test('group commit: writes arriving together commit together, one that fails is undone alone, none is ever left waiting', async (t) => {

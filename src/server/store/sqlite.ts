@@ -483,15 +483,33 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     }
   };
 
-  /** Inserts events already claimed by the caller; resolves with those inserted (an existing key is left alone). */
+  /**
+   * Inserts events already claimed by the caller; resolves with those inserted (an existing key is
+   * left alone). Only the id comes back from SQLite: the rest is what was just written, and a
+   * payment's payload is not copied out and parsed again.
+   */
   const insertClaimedEvents = (events: readonly NewEvent[] | undefined, now: number, claim: string, leaseUntil: number): HookEvent[] => {
     const claimed: HookEvent[] = [];
     for (const event of events ?? []) {
+      const payload = JSON.stringify(event.payload ?? null);
       const row = stmt(
         `INSERT INTO events (key, type, payment_id, payload, status, attempts, next_attempt_at, locked_until, claim, created_at)
-         VALUES (?, ?, ?, ?, 'running', 1, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING *`,
-      ).get(event.key, event.type, event.paymentId ?? null, JSON.stringify(event.payload ?? null), now, leaseUntil, claim, now) as Row | undefined;
-      if (row) claimed.push(toEvent(row));
+         VALUES (?, ?, ?, ?, 'running', 1, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING id`,
+      ).get(event.key, event.type, event.paymentId ?? null, payload, now, leaseUntil, claim, now) as { id: number } | undefined;
+      if (!row) continue;
+      claimed.push({
+        id: row.id,
+        key: event.key,
+        type: event.type,
+        ...(event.paymentId !== undefined ? { paymentId: event.paymentId } : {}),
+        payload: event.payload ?? null,
+        status: 'running',
+        attempts: 1,
+        transientAttempts: 0,
+        claim,
+        nextAttemptAt: now,
+        createdAt: now,
+      });
     }
     return claimed;
   };
