@@ -334,6 +334,7 @@ const ORDER_PATCH_COLUMNS = {
   subscriptionId: ['subscription_id', (v: unknown) => v],
   startedAt: ['started_at', (v: unknown) => v],
 } as const satisfies Record<Exclude<keyof OrderPatch, 'cancelledAmount'>, readonly [string, (v: unknown) => unknown]>;
+const PATCH_COLUMNS = Object.entries(ORDER_PATCH_COLUMNS).map(([field, [column, encode]]) => [field as keyof typeof ORDER_PATCH_COLUMNS, column, encode] as const);
 
 /** Opens (and migrates) a SQLite store. */
 export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & { readonly path: string } {
@@ -601,8 +602,8 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
       sets.push('cancelled_amount = max(cancelled_amount, ?)');
       values.push(patch.cancelledAmount);
     }
-    for (const [field, [column, encode]] of Object.entries(ORDER_PATCH_COLUMNS)) {
-      const value = patch[field as keyof typeof ORDER_PATCH_COLUMNS];
+    for (const [field, column, encode] of PATCH_COLUMNS) {
+      const value = patch[field];
       if (value === undefined) continue;
       sets.push(`${column} = ?`);
       values.push(encode(value));
