@@ -368,9 +368,12 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
 
   // Group commit. A write is queued and applied at the next turn of the event loop together with
   // the others queued by then, in one IMMEDIATE transaction; each runs in its own savepoint, so one
-  // that throws (a duplicate key) is undone alone. Each caller's promise settles after the commit.
+  // that throws (a duplicate key) is undone alone — one of a single statement needs none, SQLite
+  // undoes a failed statement by itself. Each caller's promise settles after the commit.
   interface QueuedWrite {
     run: () => unknown;
+    /** One statement: applied without a savepoint of its own. */
+    single: boolean;
     resolve: (value: unknown) => void;
     reject: (error: unknown) => void;
   }
@@ -384,7 +387,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
   const commitGroup = db.transaction((batch: QueuedWrite[]): Applied[] =>
     batch.map((w) => {
       try {
-        return { ok: true, value: isolated(w.run) };
+        return { ok: true, value: w.single ? w.run() : isolated(w.run) };
       } catch (error) {
         if (isBusy(error)) throw error;
         return { ok: false, error };
@@ -426,10 +429,10 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
       });
     });
   };
-  const grouped = <R>(fn: () => R): Promise<R> => {
+  const grouped = <R>(fn: () => R, shape: 'statements' | 'one statement' = 'statements'): Promise<R> => {
     if (closed) return Promise.reject(new Error('the SQLite store is closed'));
     return new Promise<R>((resolve, reject) => {
-      queue.push({ run: fn, resolve: resolve as (value: unknown) => void, reject });
+      queue.push({ run: fn, single: shape === 'one statement', resolve: resolve as (value: unknown) => void, reject });
       kick();
     });
   };
@@ -473,7 +476,6 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     }
     return statement;
   };
-  const write = <A extends unknown[], R>(fn: (...args: A) => R) => db.transaction(fn).immediate as (...args: A) => R;
 
   const insertEvents = (events: readonly NewEvent[] | undefined, now: number): void => {
     for (const event of events ?? []) {
@@ -616,24 +618,24 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     if (change.billingKey) upsertBillingKey(change.billingKey);
     if (change.subscription) insertSubscription(change.subscription, true);
   };
-  const transition = write((change: OrderTransition): boolean => {
+  const transition = (change: OrderTransition): boolean => {
     const update = statusUpdate(change);
     if (!update || stmt(update.sql).run(...update.values).changes !== 1) return false;
     alongside(change);
     insertEvents(change.events, change.now);
     return true;
-  });
+  };
   // The caller runs the events itself right away, and goes on with the order as this write left it
   // (RETURNING): no claim and no read after the write.
-  const transitionClaimed = write((change: ClaimedTransition): ClaimedOutcome | undefined => {
+  const transitionClaimed = (change: ClaimedTransition): ClaimedOutcome | undefined => {
     const update = statusUpdate(change);
     const row = update && (stmt(`${update.sql} RETURNING *`).get(...update.values) as Row | undefined);
     if (!row) return undefined;
     alongside(change);
     return { order: toOrder(row), events: insertClaimedEvents(change.events, change.now, change.claim, change.leaseUntil) };
-  });
+  };
 
-  const repriceOrder = write((change: OrderRepricing): boolean => {
+  const repriceOrder = (change: OrderRepricing): boolean => {
     const p = change.pricing;
     const result = stmt(
       `UPDATE orders SET order_name = ?, total_amount = ?, currency = ?, tax_free_amount = ?, vat_amount = ?, lines = ?,
@@ -659,9 +661,9 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
       change.restoring ? 1 : 0,
     );
     return result.changes === 1;
-  });
+  };
 
-  const claimEvents = write((claim: EventClaim): HookEvent[] => {
+  const claimEvents = (claim: EventClaim): HookEvent[] => {
     if (claim.keys && claim.keys.length === 0) return [];
     // Named keys too only when due: a replayed request must not hurry a retry, nor use up its attempts.
     const due = `((status = 'pending' AND next_attempt_at <= ?) OR (status = 'running' AND locked_until <= ?))`;
@@ -672,9 +674,9 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
        RETURNING *`,
     ).all(claim.now + claim.leaseMs, randomUUID(), claim.now, claim.now, ...(claim.keys ?? []), claim.limit) as Row[];
     return rows.map(toEvent).sort((a, b) => a.id - b.id);
-  });
+  };
 
-  const claimWebhook = write((claim: WebhookClaim): WebhookClaimResult => {
+  const claimWebhook = (claim: WebhookClaim): WebhookClaimResult => {
     const row = stmt(`SELECT status, locked_until FROM webhook_deliveries WHERE webhook_id = ?`).get(claim.webhookId) as Row | undefined;
     if (!row) {
       stmt(
@@ -695,9 +697,9 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
       claim.webhookId,
     );
     return 'claimed';
-  });
+  };
 
-  const completeIssue = write((c: IssueCompletion): boolean => {
+  const completeIssue = (c: IssueCompletion): boolean => {
     const result = stmt(
       `UPDATE billing_key_issues SET status = 'COMPLETED', billing_key = ?, subscription_id = ?, payment_id = ?, completed_at = ?
        WHERE issue_id = ? AND status = 'PENDING'`,
@@ -708,9 +710,9 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     if (c.firstOrder) insertOrder(c.firstOrder);
     insertEvents(c.events, c.now);
     return true;
-  });
+  };
 
-  const updateSubscription = write((u: SubscriptionUpdate): boolean => {
+  const updateSubscription = (u: SubscriptionUpdate): boolean => {
     const sets = ['updated_at = ?'];
     const values: unknown[] = [u.now];
     const columns = {
@@ -742,17 +744,17 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     if (u.newOrder) insertOrder(u.newOrder);
     insertEvents(u.events, u.now);
     return true;
-  });
+  };
 
-  const createOrder = write((order: NewOrder) => insertOrder(order));
-  const saveBillingKey = write((key: StoredBillingKey, events: readonly NewEvent[] | undefined, now: number) => {
+  const createOrder = (order: NewOrder) => insertOrder(order);
+  const saveBillingKey = (key: StoredBillingKey, events: readonly NewEvent[] | undefined, now: number) => {
     upsertBillingKey(key);
     insertEvents(events, now);
-  });
-  const createSubscription = write((s: Subscription, events: readonly NewEvent[] | undefined) => {
+  };
+  const createSubscription = (s: Subscription, events: readonly NewEvent[] | undefined) => {
     insertSubscription(s);
     insertEvents(events, s.createdAt);
-  });
+  };
 
   const listOrders = (query: OrderQuery): Order[] => {
     const where: string[] = [];
@@ -886,7 +888,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     noteChecked: (paymentId, now) =>
       grouped(() => {
         stmt(`UPDATE orders SET checked_at = ? WHERE payment_id = ?`).run(now, paymentId);
-      }),
+      }, 'one statement'),
     pruneAbandoned: (query) =>
       grouped(() => {
         // Only orders reconcile() found PortOne has no payment for; never a subscription's period (its
@@ -899,10 +901,10 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
              ORDER BY coalesce(due_at, updated_at) LIMIT ?)`,
         ).run(query.before, query.limit);
         return result.changes;
-      }),
+      }, 'one statement'),
 
     claimEvents: (claim) => grouped(() => claimEvents(claim)),
-    finishEvent: (event, outcome) => grouped(() => finishEvent(event, outcome)),
+    finishEvent: (event, outcome) => grouped(() => finishEvent(event, outcome), 'one statement'),
     reviveEvents: (query) =>
       grouped(() => {
         if (query.types.length === 0) return 0;
@@ -911,14 +913,14 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
            WHERE status = 'dead' AND type IN (${placeholders(query.types.length)})`,
         ).run(query.now, ...query.types);
         return result.changes;
-      }),
+      }, 'one statement'),
     listEvents: (query = {}) => read(() => listEvents(query)),
 
     claimWebhook: (claim) => grouped(() => claimWebhook(claim)),
     finishWebhook: (webhookId, status, note) =>
       grouped(() => {
         stmt(`UPDATE webhook_deliveries SET status = ?, note = ?, locked_until = NULL WHERE webhook_id = ?`).run(status, note ?? null, webhookId);
-      }),
+      }, 'one statement'),
     listWebhookDeliveries: (query = {}) =>
       read(() => (stmt(`SELECT * FROM webhook_deliveries ORDER BY last_received_at DESC, webhook_id LIMIT ?`).all(query.limit ?? 100) as Row[]).map(toDelivery)),
 
@@ -929,7 +931,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
           `UPDATE billing_key_issues SET customer = ? WHERE issue_id = ? AND status = 'PENDING' AND customer_id = ? AND plan IS ?`,
         ).run(json(update.customer), update.issueId, update.customerId, update.plan ?? null);
         return result.changes === 1;
-      }),
+      }, 'one statement'),
     getIssue: (issueId) =>
       read(() => {
         const row = stmt(`SELECT * FROM billing_key_issues WHERE issue_id = ?`).get(issueId) as Row | undefined;
