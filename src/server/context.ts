@@ -19,6 +19,12 @@ export interface KitContext {
   log: Log;
   /** Masks every configured secret in a text. */
   redact(text: string): string;
+  /**
+   * Server-side API calls that may change orders (cancel, reconcile, …) started so far. A shop's hook
+   * can only change an order through one of them: a complete whose hooks ran while this stood still
+   * answers with the order as its own change left it, without reading it again.
+   */
+  apiCalls: number;
 }
 
 /** Builds `redact` for these secrets: each, and a webhook secret's key without its `whsec_` prefix. */

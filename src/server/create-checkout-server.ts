@@ -108,6 +108,7 @@ export function createCheckoutServer(options: CheckoutServerOptions): CheckoutSe
       }),
       log,
       redact,
+      apiCalls: 0,
     };
     const outbox = createOutbox(ctx, eventHandlers(ctx));
     outbox.start();
@@ -169,6 +170,12 @@ export function createCheckoutServer(options: CheckoutServerOptions): CheckoutSe
   }
 
   const withCore = async <T>(run: (core: Core) => Promise<T>): Promise<T> => run(await ready);
+  /** An API call that may change orders: counted (KitContext.apiCalls) before it starts. */
+  const changing = async <T>(run: (core: Core) => Promise<T>): Promise<T> => {
+    const core = await ready;
+    core.ctx.apiCalls++;
+    return run(core);
+  };
 
   return {
     async fetch(request) {
@@ -180,17 +187,17 @@ export function createCheckoutServer(options: CheckoutServerOptions): CheckoutSe
       }
     },
     ready: ready.then(() => undefined),
-    cancel: (paymentId, cancelOptions) => withCore(({ ctx, outbox }) => cancelPayment(ctx, outbox, paymentId, cancelOptions)),
-    reconcile: (reconcileOptions) => withCore(({ ctx, outbox, reconcileState }) => reconcile(ctx, outbox, reconcileState, reconcileOptions)),
-    pruneAbandoned: (pruneOptions) => withCore(({ ctx }) => pruneAbandoned(ctx, pruneOptions)),
-    cancelSubscription: (id) => withCore(({ ctx }) => cancelSubscription(ctx, id)),
+    cancel: (paymentId, cancelOptions) => changing(({ ctx, outbox }) => cancelPayment(ctx, outbox, paymentId, cancelOptions)),
+    reconcile: (reconcileOptions) => changing(({ ctx, outbox, reconcileState }) => reconcile(ctx, outbox, reconcileState, reconcileOptions)),
+    pruneAbandoned: (pruneOptions) => changing(({ ctx }) => pruneAbandoned(ctx, pruneOptions)),
+    cancelSubscription: (id) => changing(({ ctx }) => cancelSubscription(ctx, id)),
     getOrder: (paymentId) => withCore(({ ctx }) => ctx.store.getOrder(paymentId)),
     listOrders: (query) => withCore(({ ctx }) => ctx.store.listOrders(query)),
     listWebhookDeliveries: (query) => withCore(({ ctx }) => ctx.store.listWebhookDeliveries(query)),
     listSubscriptions: (query) => withCore(({ ctx }) => ctx.store.listSubscriptions(query)),
     listBillingKeys: (query) => withCore(({ ctx }) => ctx.store.listBillingKeys(query)),
     listEvents: (query) => withCore(({ ctx }) => ctx.store.listEvents(query)),
-    runDueEvents: () => withCore(({ outbox }) => outbox.runDue()),
+    runDueEvents: () => changing(({ outbox }) => outbox.runDue()),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,13 +1,13 @@
 // Payment flows: prepare (price the cart on the server, create the order, pre-register the amount),
 // complete (the one sync, then the answer the element shows), the shopper's order view, refunds and
 // reconciliation of orders a lost webhook left behind.
-import type { CheckoutCustomer, OrderResponse, PreparedBillingKeyAndPay, PreparedPayment } from '../contract.js';
+import type { CheckoutCustomer, OrderResponse, OrderView, PreparedBillingKeyAndPay, PreparedPayment } from '../contract.js';
 import { billingKeyView, newId, orderView, orderViewWithLines, subscriptionView, type KitContext } from './context.js';
 import { admit, identify, ownerOf, pricedCustomer, type Shopper } from './customers.js';
 import { CheckoutError } from './errors.js';
 import type { NewOrder, Order, OrderKind, OrderPricing } from './model.js';
 import { checkPricedOrder, type Cart, type PriceContext } from './options.js';
-import type { Outbox } from './outbox.js';
+import { isShopHook, type Outbox } from './outbox.js';
 import { PortOneRejection, type RefundAccount } from './portone.js';
 import { getOrderOrThrow, readPayment, refundFlagged, syncPayment } from './sync.js';
 import * as validate from './validate.js';
@@ -258,10 +258,10 @@ function prepared(ctx: KitContext, order: Order | NewOrder, channelKey: string |
   return answer;
 }
 
-/** The complete answer for an order: its view, or the flag's error every time it is asked. */
-export function answerFor(order: Order): OrderResponse {
+/** The complete answer for an order: its view (`view`, when taken already), or the flag's error every time it is asked. */
+export function answerFor(order: Order, view: OrderView = orderView(order)): OrderResponse {
   if (order.status === 'FLAGGED' && order.flag) throw new CheckoutError(order.flag.code, order.flag.message);
-  return { order: orderView(order) };
+  return { order: view };
 }
 
 export async function completePayment(ctx: KitContext, outbox: Outbox, body: Record<string, unknown>): Promise<OrderResponse> {
@@ -269,14 +269,23 @@ export async function completePayment(ctx: KitContext, outbox: Outbox, body: Rec
   // An unknown paymentId is refused before PortOne is asked anything.
   const outcome = await syncPayment(ctx, input.paymentId, undefined, { claim: outbox.newClaim() });
   let order = outcome.order;
+  // Seen before the hooks run: a hook that changes the object it is given does not change the answer.
+  let view = orderView(order);
   if (outcome.events.length > 0) {
+    const calls = ctx.apiCalls;
     await outbox.run(outcome.events, outcome.claimed, outcome.order);
-    order = (await ctx.store.getOrder(input.paymentId)) ?? order;
+    // The order as this request's change left it, unless something that may have changed it ran
+    // since: the kit's own follow-ups, events another request ran, a hook calling cancel() or such.
+    const hooksOnly = outcome.claimed.length === outcome.events.length && outcome.claimed.every(isShopHook) && ctx.apiCalls === calls;
+    if (!hooksOnly) {
+      order = (await ctx.store.getOrder(input.paymentId)) ?? order;
+      view = orderView(order);
+    }
   }
   if (outcome.payment?.status === 'READY' && order.status === 'PENDING') {
     throw new CheckoutError('PAYMENT_NOT_COMPLETED', `payment ${input.paymentId}: expected PortOne to report it PAID, VIRTUAL_ACCOUNT_ISSUED or FAILED, got READY (the window was not finished)`);
   }
-  return answerFor(order);
+  return answerFor(order, view);
 }
 
 export async function getOrderAnswer(ctx: KitContext, paymentId: string): Promise<OrderResponse> {

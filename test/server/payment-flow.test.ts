@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toNodeListener } from '../../src/server/node.js';
-import { CART, eventually, startEnv } from './harness.js';
+import { CART, eventually, startEnv, type Env } from './harness.js';
 import { call, get } from './support.js';
 
 test('card: prepare → window → complete answers PAID, onPaid runs once, the webhook changes nothing more', async (t) => {
@@ -26,6 +26,25 @@ test('card: prepare → window → complete answers PAID, onPaid runs once, the 
   assert.equal(env.hooks.paid.length, 1);
   const view = await call(env.kit, get(`/payments/${prepared.paymentId}`));
   assert.equal(view.body.order.status, 'PAID');
+});
+
+test('an onPaid hook that refunds the order through cancel(): complete answers with the refunded order', async (t) => {
+  let kit: Env['kit'] | undefined;
+  const env = await startEnv(t, { kit: { onPaid: async (e) => void (await kit!.cancel(e.order.paymentId, { reason: '재고 없음' })) } });
+  kit = env.kit;
+  const { prepared, complete } = await env.checkout();
+  assert.equal(complete.status, 200, JSON.stringify(complete.body));
+  assert.equal(complete.body.order.status, 'CANCELLED');
+  assert.equal(complete.body.order.cancelledAmount, 32_000);
+  assert.equal((await env.kit.getOrder(prepared.paymentId))?.status, 'CANCELLED');
+});
+
+test('an onPaid hook that changes the order object it is given does not change the answer or the store', async (t) => {
+  const env = await startEnv(t, { kit: { onPaid: (e) => void Object.assign(e.order, { status: 'CANCELLED', totalAmount: 1 }) } });
+  const { prepared, complete } = await env.checkout();
+  assert.equal(complete.body.order.status, 'PAID');
+  assert.equal(complete.body.order.totalAmount, 32_000);
+  assert.equal((await env.kit.getOrder(prepared.paymentId))?.status, 'PAID');
 });
 
 test('replaying complete for a paid order re-reads PortOne and gives the same answer, without a second fulfilment', async (t) => {
