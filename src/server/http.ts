@@ -31,11 +31,14 @@ export async function readText(request: Request, limit: number): Promise<string>
     bytes = await readCounting(request, limit);
   }
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    return UTF8.decode(bytes);
   } catch {
     throw new CheckoutError('INVALID_JSON', 'expected a UTF-8 encoded body, got bytes that are not UTF-8');
   }
 }
+
+/** Strict: bytes that are not UTF-8 throw. Shared, as `decode` without `stream` keeps no state between calls. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 const tooLarge = (limit: number, got: string) => new CheckoutError('BODY_TOO_LARGE', `expected a body of at most ${limit} bytes, got ${got}`);
 
