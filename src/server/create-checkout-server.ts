@@ -216,7 +216,7 @@ async function openStore(options: CheckoutServerOptions): Promise<CheckoutStore>
   return createSqliteStore({ path: options.database ?? './.data/checkout.sqlite' });
 }
 
-/** What each outbox event does: the shop's hooks get the current order; the kit's follow-ups call PortOne. */
+/** What each outbox event does: the shop's hooks get the order (as the change that wrote the event left it, else read now); the kit's follow-ups call PortOne. */
 function eventHandlers(ctx: KitContext): Record<EventType, EventHandler> {
   const hooks = ctx.options.hooks;
   /** The event's order: as the change that wrote the event left it when the runner has it, else read now. */
