@@ -171,11 +171,11 @@ export function createCheckoutServer(options: CheckoutServerOptions): CheckoutSe
 
   const withCore = async <T>(run: (core: Core) => Promise<T>): Promise<T> => run(await ready);
   /** An API call that may change orders: counted (KitContext.apiCalls) before it starts. */
-  const changing = async <T>(run: (core: Core) => Promise<T>): Promise<T> => {
-    const core = await ready;
-    core.ctx.apiCalls++;
-    return run(core);
-  };
+  const changing = <T>(run: (core: Core) => Promise<T>): Promise<T> =>
+    withCore((core) => {
+      core.ctx.apiCalls++;
+      return run(core);
+    });
 
   return {
     async fetch(request) {

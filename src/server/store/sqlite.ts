@@ -323,6 +323,16 @@ function toSubscription(row: Row): Subscription {
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
+/** Adds `column IN (…)` to a query's terms and values; false for an empty list (the query can match nothing). */
+const addIn = (where: string[], values: unknown[], column: string, list: readonly unknown[]): boolean => {
+  if (list.length === 0) return false;
+  where.push(`${column} IN (${placeholders(list.length)})`);
+  values.push(...list);
+  return true;
+};
+
+const whereClause = (terms: readonly string[]): string => (terms.length > 0 ? `WHERE ${terms.join(' AND ')}` : '');
+
 /** Column for each OrderPatch field; `cancelledAmount` is special-cased (it only grows). */
 const ORDER_PATCH_COLUMNS = {
   payMethod: ['pay_method', (v: unknown) => v],
@@ -730,11 +740,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     }
     const where = ['id = ?'];
     const whereValues: unknown[] = [u.id];
-    if (u.expect?.statuses) {
-      if (u.expect.statuses.length === 0) return false;
-      where.push(`status IN (${placeholders(u.expect.statuses.length)})`);
-      whereValues.push(...u.expect.statuses);
-    }
+    if (u.expect?.statuses && !addIn(where, whereValues, 'status', u.expect.statuses)) return false;
     if (u.expect?.nextPaymentId !== undefined) {
       where.push('next_payment_id = ?');
       whereValues.push(u.expect.nextPaymentId);
@@ -759,11 +765,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
   const listOrders = (query: OrderQuery): Order[] => {
     const where: string[] = [];
     const values: unknown[] = [];
-    if (query.statuses) {
-      if (query.statuses.length === 0) return [];
-      where.push(`status IN (${placeholders(query.statuses.length)})`);
-      values.push(...query.statuses);
-    }
+    if (query.statuses && !addIn(where, values, 'status', query.statuses)) return [];
     if (query.kind) where.push('kind = ?'), values.push(query.kind);
     if (query.subscriptionId) where.push('subscription_id = ?'), values.push(query.subscriptionId);
     if (query.customerId !== undefined) where.push('customer_id = ?'), values.push(query.customerId);
@@ -774,7 +776,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
       where.push('coalesce(due_at, updated_at) >= ? AND coalesce(due_at, updated_at) < ?');
       values.push(query.activeBetween.from, query.activeBetween.to);
     }
-    const sql = `SELECT * FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const sql = `SELECT * FROM orders ${whereClause(where)}
       ORDER BY created_at DESC, payment_id LIMIT ? OFFSET ?`;
     return (stmt(sql).all(...values, query.limit ?? 100, query.offset ?? 0) as Row[]).map(toOrder);
   };
@@ -820,18 +822,10 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
   const listEvents = (query: { statuses?: readonly string[]; paymentId?: string; keys?: readonly string[]; limit?: number }): HookEvent[] => {
     const where: string[] = [];
     const values: unknown[] = [];
-    if (query.statuses) {
-      if (query.statuses.length === 0) return [];
-      where.push(`status IN (${placeholders(query.statuses.length)})`);
-      values.push(...query.statuses);
-    }
+    if (query.statuses && !addIn(where, values, 'status', query.statuses)) return [];
     if (query.paymentId) where.push('payment_id = ?'), values.push(query.paymentId);
-    if (query.keys) {
-      if (query.keys.length === 0) return [];
-      where.push(`key IN (${placeholders(query.keys.length)})`);
-      values.push(...query.keys);
-    }
-    const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    if (query.keys && !addIn(where, values, 'key', query.keys)) return [];
+    const sql = `SELECT * FROM events ${whereClause(where)} ORDER BY id DESC LIMIT ?`;
     return (stmt(sql).all(...values, query.limit ?? 100) as Row[]).map(toEvent);
   };
 
@@ -861,12 +855,8 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     const values: unknown[] = [];
     if (query.customerId) where.push('customer_id = ?'), values.push(query.customerId);
     if (query.billingKey) where.push('billing_key = ?'), values.push(query.billingKey);
-    if (query.statuses) {
-      if (query.statuses.length === 0) return [];
-      where.push(`status IN (${placeholders(query.statuses.length)})`);
-      values.push(...query.statuses);
-    }
-    const sql = `SELECT * FROM subscriptions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`;
+    if (query.statuses && !addIn(where, values, 'status', query.statuses)) return [];
+    const sql = `SELECT * FROM subscriptions ${whereClause(where)} ORDER BY created_at DESC, id LIMIT ?`;
     return (stmt(sql).all(...values, query.limit ?? 100) as Row[]).map(toSubscription);
   };
 
