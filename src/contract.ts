@@ -47,8 +47,8 @@ export interface PrepareRequest {
   payMethod?: string;
   /**
    * The `paymentId` this element was given by its previous prepare, when no window was opened for
-   * it. The kit updates that order (still PENDING, same customer) instead of creating another, so a
-   * page that re-prepares as the shopper edits the cart or the form leaves one order, not dozens.
+   * it. The kit answers that order again when this prepare would create exactly it (same customer,
+   * price and details, still PENDING); an order's price never changes, so anything else gets a new one.
    */
   previousPaymentId?: string;
 }
@@ -76,7 +76,7 @@ export interface PrepareBillingKeyRequest {
   customer?: CheckoutCustomer;
   /** Id of one of the server's billing plans; the first period is charged on completion. */
   plan?: string;
-  /** The `issueId` of this element's previous prepare when no window was opened for it (see `PrepareRequest.previousPaymentId`). */
+  /** The `issueId` of this element's previous prepare when no window was opened for it: the kit gives that issue (still PENDING, same customer and plan) the new details. */
   previousIssueId?: string;
 }
 

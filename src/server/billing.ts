@@ -11,7 +11,7 @@ import { parseInterval, type BillingPlan } from './options.js';
 import type { Outbox } from './outbox.js';
 import { PortOneRejection, type BillingKeyCharge } from './portone.js';
 import { answerFor } from './payments.js';
-import { getOrderOrThrow, syncPayment } from './sync.js';
+import { changeOrder, getOrderOrThrow, syncPayment, type Change } from './sync.js';
 import * as validate from './validate.js';
 import { maskKey, verifyBillingKey, type KnownBillingKeyInfo } from './verify.js';
 
@@ -211,6 +211,8 @@ export async function completeBillingKey(ctx: KitContext, outbox: Outbox, input:
   }
   const won = await ctx.store.completeIssue({
     issueId,
+    customerId: issue.customerId,
+    ...(issue.plan !== undefined ? { plan: issue.plan } : {}),
     billingKey: info.billingKey,
     key,
     events,
@@ -308,12 +310,16 @@ async function declined(ctx: KitContext, order: Order, rejection: PortOneRejecti
     if (!(error instanceof CheckoutError && error.code === 'PAYMENT_NOT_FOUND')) throw error;
   }
   const failure = { reason: rejection.message, ...(rejection.pgCode ? { pgCode: rejection.pgCode } : {}), ...(rejection.pgMessage ? { pgMessage: rejection.pgMessage } : {}) };
-  const events: NewEvent[] = [{ key: `failed:${order.paymentId}:charge`, type: 'failed', paymentId: order.paymentId, payload: {} }];
-  if (order.subscriptionId) {
-    events.push({ key: `subscription-payment-failed:${order.paymentId}`, type: 'subscription-payment-failed', paymentId: order.paymentId, payload: { subscriptionId: order.subscriptionId } });
-  }
-  const won = await ctx.store.transition({ paymentId: order.paymentId, from: ['PENDING'], to: 'FAILED', patch: { failure }, events, now: ctx.options.now() });
-  return won ? events.map((e) => e.key) : [];
+  const outcome = await changeOrder(ctx, order.paymentId, (current): Change | undefined => {
+    // PortOne has no payment for it: the refusal is the whole story, for an order still unpaid.
+    if (current.status !== 'PENDING') return undefined;
+    const events: NewEvent[] = [{ key: `failed:${current.paymentId}:charge`, type: 'failed', paymentId: current.paymentId, payload: {} }];
+    if (current.subscriptionId) {
+      events.push({ key: `subscription-payment-failed:${current.paymentId}`, type: 'subscription-payment-failed', paymentId: current.paymentId, payload: { subscriptionId: current.subscriptionId } });
+    }
+    return { to: 'FAILED', patch: { failure }, events };
+  });
+  return outcome.events;
 }
 
 /** `advance-subscription`: a period was paid; create the next period's order and schedule it. */
@@ -416,7 +422,12 @@ export async function cancelSubscription(ctx: KitContext, id: string): Promise<S
   if (subscription.status !== 'CANCELLED') {
     await ctx.store.updateSubscription({ id, patch: { status: 'CANCELLED', nextChargeAt: null }, expect: { statuses: LIVE }, now });
     if (subscription.nextPaymentId) {
-      await ctx.store.transition({ paymentId: subscription.nextPaymentId, from: ['PENDING'], to: 'CANCELLED', patch: { failure: { reason: 'subscription cancelled' } }, now });
+      // Closed only while nothing was paid for it; a charge that lands after is refunded by the sync.
+      await changeOrder(ctx, subscription.nextPaymentId, (order) =>
+        order.status === 'PENDING' ? { to: 'CANCELLED', patch: { failure: { reason: 'subscription cancelled' } } } : undefined,
+      ).catch((error: unknown) => {
+        if (!(error instanceof CheckoutError && error.code === 'ORDER_NOT_FOUND')) throw error;
+      });
     }
   }
   const cancelled = (await ctx.store.getSubscription(id)) ?? subscription;

@@ -158,7 +158,7 @@ export function createCheckoutServer(options: CheckoutServerOptions): CheckoutSe
 
   function toResponse(error: unknown): Response {
     if (error instanceof CheckoutError) {
-      if (error.status >= 500 && error.code !== 'PORTONE_UNAVAILABLE') log.error(`${error.code}: ${error.message}`);
+      if (error.status >= 500 && error.code !== 'PORTONE_UNAVAILABLE' && error.code !== 'ORDER_BUSY') log.error(`${error.code}: ${error.message}`);
       return errorResponse(new CheckoutError(error.code, redact(error.message), { status: error.status, ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}) }));
     }
     if (error instanceof PortOneRejection) {

@@ -58,6 +58,8 @@ export const ERROR_CODES = {
   PORTONE_REJECTED: 502,
   /** PortOne answered 5xx, timed out or could not be reached. Retry after `retryAfterSeconds`. */
   PORTONE_UNAVAILABLE: 503,
+  /** Other requests kept changing this order while this one tried to record what it verified; retry after `retryAfterSeconds`. */
+  ORDER_BUSY: 503,
   /** An unexpected failure inside the kit; details are in the server log. */
   INTERNAL_ERROR: 500,
 } as const;

@@ -31,7 +31,6 @@ export type {
   OrderKind,
   OrderLine,
   OrderPatch,
-  OrderPricing,
   StoredBillingKey,
   Subscription,
   SubscriptionPatch,

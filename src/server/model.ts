@@ -72,7 +72,10 @@ export interface Order {
   customerIdAssigned?: true;
   /** When the kit first saw PortOne hold a payment for this order while it was still PENDING (a window opened). */
   startedAt?: number;
-  /** How many times a re-prepare repriced this order in place (0: as first prepared). */
+  /**
+   * How many times the order changed since it was created (0: as prepared). Every change is a
+   * compare-and-set on it, so a verdict computed on one revision is never written onto another.
+   */
   revision: number;
   /** When `reconcile()` last asked PortOne about this order and found nothing to change. */
   checkedAt?: number;
@@ -82,9 +85,6 @@ export interface Order {
 
 export type NewOrder = Omit<Order, 'status' | 'cancelledAmount' | 'updatedAt' | 'revision' | 'startedAt' | 'checkedAt'>;
 
-/** What a re-prepare may change on a PENDING order: everything priced, and who it is for. */
-export type OrderPricing = Pick<Order, 'orderName' | 'totalAmount' | 'currency' | 'lines'> &
-  Partial<Pick<Order, 'taxFreeAmount' | 'vatAmount' | 'customer' | 'customerIdAssigned' | 'reference' | 'payMethod'>>;
 
 /**
  * Fields a transition may set alongside the status. `cancelledAmount` only ever grows (a store

@@ -88,8 +88,9 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
       return followUps;
     } catch (error) {
       const message = ctx.redact(error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error)).slice(0, 1000);
-      // PortOne being down says nothing about the event: it is retried until PortOne is back.
-      const transient = error instanceof CheckoutError && error.code === 'PORTONE_UNAVAILABLE';
+      // PortOne being down (or the order too busy to change right now) says nothing about the event:
+      // it is retried until that passes, without counting towards giving up.
+      const transient = error instanceof CheckoutError && (error.code === 'PORTONE_UNAVAILABLE' || error.code === 'ORDER_BUSY');
       const counted = event.attempts - event.transientAttempts;
       if (!transient && counted >= options.hookMaxAttempts) {
         if (!(await store.finishEvent(claim, { status: 'dead', error: message, now: options.now() }))) lostClaim(event);

@@ -5,7 +5,7 @@ import type { CheckoutCustomer, OrderResponse, OrderView, PreparedBillingKeyAndP
 import { billingKeyView, newId, orderView, orderViewWithLines, subscriptionView, type KitContext } from './context.js';
 import { admit, identify, ownerOf, pricedCustomer, type Shopper } from './customers.js';
 import { CheckoutError } from './errors.js';
-import type { NewOrder, Order, OrderKind, OrderPricing } from './model.js';
+import type { NewOrder, Order, OrderKind } from './model.js';
 import { checkPricedOrder, type Cart, type PriceContext } from './options.js';
 import { isShopHook, type Outbox } from './outbox.js';
 import { PortOneRejection, type RefundAccount } from './portone.js';
@@ -121,12 +121,14 @@ interface Draft {
   previousPaymentId: string | undefined;
 }
 
-/** The order for a prepare: the element's previous one repriced in place when that is safe, else a new one. */
+/**
+ * The order for a prepare. An order's price never changes once made: PortOne may hold a payment for
+ * its id as soon as the browser has it, so a changed cart always gets a new order (the one before is
+ * left as it is, for a window that may still be paying it, and pruned when abandoned). Only a
+ * re-prepare priced exactly as the element's previous order — same flow, plan, customer, lines,
+ * amounts and details, still PENDING and never seen started — answers that order again, unchanged.
+ */
 async function placeOrder(ctx: KitContext, draft: Draft): Promise<Order | NewOrder> {
-  if (draft.previousPaymentId !== undefined) {
-    const repriced = await reprice(ctx, draft.previousPaymentId, draft);
-    if (repriced) return repriced;
-  }
   const assignId = draft.kind === 'billing-key-and-pay' && draft.customer?.customerId === undefined;
   const order = newOrder(ctx, draft.kind, draft.priced, {
     // The billing key is tied to a customer id; the kit assigns one when nobody named one.
@@ -137,78 +139,37 @@ async function placeOrder(ctx: KitContext, draft: Draft): Promise<Order | NewOrd
     plan: draft.plan,
     subscriptionId: draft.plan !== undefined ? newId('sub') : undefined,
   });
+  if (draft.previousPaymentId !== undefined) {
+    const previous = await ctx.store.getOrder(draft.previousPaymentId);
+    if (previous && samePrepare(previous, order, draft)) return previous;
+  }
   await preRegister(ctx, order);
   await ctx.store.createOrder(order);
   return order;
 }
 
-/**
- * Whether PortOne holds a payment for this id: a window was opened for it (READY) or more. Only a
- * definite PAYMENT_NOT_FOUND counts as no; PortOne being unreachable counts as yes, so the caller
- * leaves the order alone.
- */
-async function paymentExists(ctx: KitContext, paymentId: string): Promise<boolean> {
-  try {
-    await ctx.portone.getPayment(paymentId);
-    return true;
-  } catch (error) {
-    return !(error instanceof PortOneRejection && error.type === 'PAYMENT_NOT_FOUND');
-  }
+/** Whether `previous` is what this prepare would create, for the same customer, and still untouched. */
+function samePrepare(previous: Order, next: NewOrder, draft: Draft): boolean {
+  if (previous.kind !== next.kind || previous.status !== 'PENDING' || previous.startedAt !== undefined || previous.plan !== next.plan) return false;
+  if (ownerOf({ customerId: previous.customer?.customerId, customerIdAssigned: previous.customerIdAssigned }) !== draft.customer?.customerId) return false;
+  // A kit-assigned customer id is the previous order's own; everything else must be the same.
+  const customerOf = (order: Order | NewOrder) => (order.customerIdAssigned ? { ...order.customer, customerId: undefined } : order.customer);
+  return priceKey(previous, customerOf(previous)) === priceKey(next, customerOf(next));
 }
 
-const pricingOf = (order: Order | NewOrder): OrderPricing => {
-  const pricing: OrderPricing = { orderName: order.orderName, totalAmount: order.totalAmount, currency: order.currency, lines: order.lines };
-  for (const key of ['taxFreeAmount', 'vatAmount', 'customer', 'customerIdAssigned', 'reference', 'payMethod'] as const) {
-    if (order[key] !== undefined) (pricing as Record<string, unknown>)[key] = order[key];
-  }
-  return pricing;
-};
-
-/**
- * Reprices the element's previous order in place — same paymentId, new amount registered with
- * PortOne — when it is the same flow, plan and customer, still PENDING, and no window was opened
- * for it. PortOne is asked before (a payment there, even READY, means a window opened: leave it to
- * complete and the webhooks) and again after the new amount is registered; a window that opened in
- * between gets its order back as it saw it. Anything else — unknown, foreign, paid, started —
- * answers `undefined` without touching that order, and the caller creates a new one.
- */
-async function reprice(ctx: KitContext, paymentId: string, draft: Draft): Promise<Order | undefined> {
-  const previous = await ctx.store.getOrder(paymentId);
-  if (!previous || previous.kind !== draft.kind || previous.status !== 'PENDING' || previous.startedAt !== undefined) return undefined;
-  if (previous.plan !== draft.plan || ownerOf({ customerId: previous.customer?.customerId, customerIdAssigned: previous.customerIdAssigned }) !== draft.customer?.customerId) return undefined;
-  if (await paymentExists(ctx, paymentId)) {
-    await ctx.store.transition({ paymentId, from: ['PENDING'], to: 'PENDING', patch: { startedAt: ctx.options.now() }, now: ctx.options.now() });
-    return undefined;
-  }
-  const keepAssigned = draft.kind === 'billing-key-and-pay' && draft.customer?.customerId === undefined;
-  const next = newOrder(ctx, draft.kind, draft.priced, {
-    customer: keepAssigned ? { ...draft.customer, customerId: previous.customer!.customerId! } : draft.customer,
-    customerIdAssigned: keepAssigned ? true : undefined,
-    payMethod: draft.payMethod,
-    reference: draft.reference,
-  });
-  const pricing = pricingOf(next);
-  const now = ctx.options.now();
-  if (!(await ctx.store.repriceOrder({ paymentId, revision: previous.revision, pricing, now }))) return undefined;
-  const undo = (startedAt?: number) =>
-    ctx.store.repriceOrder({ paymentId, revision: previous.revision + 1, pricing: pricingOf(previous), restoring: true, ...(startedAt !== undefined ? { startedAt } : {}), now: ctx.options.now() });
-  try {
-    await preRegister(ctx, { ...previous, ...pricing });
-  } catch (error) {
-    // PortOne refuses to register this id again (paid meanwhile, …): the order keeps its price, a new order gets its own.
-    const refused = error instanceof CheckoutError && error.code === 'PORTONE_REJECTED';
-    await undo(refused ? ctx.options.now() : undefined);
-    if (refused) return undefined;
-    throw error;
-  }
-  if (await paymentExists(ctx, paymentId)) {
-    // A window opened for the old price while this one was being set: it keeps the old price.
-    await undo(ctx.options.now());
-    await preRegister(ctx, previous).catch(() => {});
-    return undefined;
-  }
-  return { ...previous, ...pricing, revision: previous.revision + 1, updatedAt: now };
-}
+/** Everything a prepare decides about an order, as one comparable string. */
+const priceKey = (order: Order | NewOrder, customer: Order['customer']): string =>
+  JSON.stringify([
+    order.orderName,
+    order.totalAmount,
+    order.currency,
+    order.taxFreeAmount,
+    order.vatAmount,
+    order.lines.map((l) => [l.id, l.name, l.quantity, l.unitAmount, l.amount]),
+    customer && Object.entries(customer).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)),
+    order.reference,
+    order.payMethod,
+  ]);
 
 function newOrder(
   ctx: KitContext,

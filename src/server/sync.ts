@@ -1,7 +1,9 @@
 // The one sync function. Complete, webhooks, the redirect return (which posts to complete) and
 // reconcile all call syncPayment: it re-reads the payment from PortOne, checks it against the order,
-// and moves the order with a compare-and-set transition whose follow-up events are written in the
-// same transaction. Whatever arrives first or twice, each effect is enqueued once.
+// and moves the order with a transition whose follow-up events are written in the same transaction.
+// Every change of an order goes through changeOrder: decided on the order as read, written only onto
+// that exact revision, decided again on the order as it then stands when something changed it first.
+// Whatever arrives first or twice, each effect is enqueued once, and only for the order it checked.
 import { isUnrecognizedPayment } from '@portone/server-sdk/payment';
 import type { OrderStatus } from '../contract.js';
 import type { KitContext } from './context.js';
@@ -9,7 +11,6 @@ import { CheckoutError } from './errors.js';
 import { readBillingKey, storedKey } from './keys.js';
 import type { HookEvent, NewEvent, Order, OrderPatch, StoredBillingKey, Subscription } from './model.js';
 import { PortOneRejection } from './portone.js';
-import type { OrderTransition } from './store/port.js';
 import {
   cancellationsOf,
   describe,
@@ -25,19 +26,43 @@ import {
   type VerificationPolicy,
 } from './verify.js';
 
-export interface SyncOutcome {
-  /** The order after the sync. */
+/** A change a decision wants made to the order it was computed on. */
+export interface Change {
+  to: OrderStatus;
+  patch?: OrderPatch;
+  events?: readonly NewEvent[];
+  /** A billing key stored in the same transaction. */
+  billingKey?: StoredBillingKey;
+  /** A subscription started in the same transaction. */
+  subscription?: Subscription;
+  /** Logged once the change is made (not when another caller made it first). */
+  note?: { level: 'info' | 'warn'; message: string; fields?: Record<string, unknown> };
+}
+
+/** A decision on an order as read: the change to make on exactly that revision, or none. */
+export type Decision = (order: Order) => Change | undefined | Promise<Change | undefined>;
+
+export interface ChangeOutcome {
+  /** The order as the change left it, or as last read when no change was made. */
   order: Order;
-  /** PortOne's payment as read, when it exists. */
-  payment?: KnownPayment;
   /**
-   * Keys of the events of the change this sync made — or tried to make and found made by a
-   * concurrent caller (those events are that caller's to run; `outbox.run` waits for them).
+   * Keys of the events of the change made — and of changes decided but lost to a concurrent caller
+   * (that caller's events, if it made the same change: `outbox.run` waits for them as for its own).
    */
   events: string[];
-  /** Those of them written already claimed for the caller (`SyncOptions.claim`), to run with `outbox.run(events, claimed)`. */
+  /** Those of them written already claimed for the caller (`claim`), to run with `outbox.run(events, claimed)`. */
   claimed: HookEvent[];
+  /** Whether this call made a change. */
+  changed: boolean;
 }
+
+export interface SyncOutcome extends ChangeOutcome {
+  /** PortOne's payment as read, when it exists. */
+  payment?: KnownPayment;
+}
+
+/** How many times a decision is made again on an order that keeps changing under it, before giving up (503: retry). */
+const MAX_ROUNDS = 8;
 
 const UNPAID: readonly OrderStatus[] = ['PENDING', 'VIRTUAL_ACCOUNT_ISSUED', 'FAILED'];
 
@@ -45,6 +70,47 @@ export async function getOrderOrThrow(ctx: KitContext, paymentId: string): Promi
   const order = await ctx.store.getOrder(paymentId);
   if (!order) throw new CheckoutError('ORDER_NOT_FOUND', `paymentId: expected one prepared by this shop, got ${JSON.stringify(paymentId)} which it does not know`);
   return order;
+}
+
+/**
+ * Decides on the order as read and writes the change only onto that revision. When the order changed
+ * first (a webhook, a complete, a refund racing this call), it is read again and decided on again —
+ * never written onto a row the decision did not see. `known`: the order the caller just read.
+ */
+export async function changeOrder(
+  ctx: KitContext,
+  paymentId: string,
+  decide: Decision,
+  options: { known?: Order | undefined; claim?: { claim: string; leaseUntil: number } | undefined } = {},
+): Promise<ChangeOutcome> {
+  let order = options.known ?? (await getOrderOrThrow(ctx, paymentId));
+  const lost = new Set<string>();
+  for (let round = 1; ; round++) {
+    const change = await decide(order);
+    if (!change) return { order, events: [...lost], claimed: [], changed: false };
+    const keys = (change.events ?? []).map((e) => e.key);
+    const outcome = await ctx.store.transition({
+      paymentId,
+      revision: order.revision,
+      to: change.to,
+      now: ctx.options.now(),
+      ...(change.patch ? { patch: change.patch } : {}),
+      ...(change.events ? { events: change.events } : {}),
+      ...(change.billingKey ? { billingKey: change.billingKey } : {}),
+      ...(change.subscription ? { subscription: change.subscription } : {}),
+      ...(options.claim ? { claim: options.claim } : {}),
+    });
+    if (outcome) {
+      if (change.note) ctx.log[change.note.level](change.note.message, change.note.fields);
+      for (const key of keys) lost.add(key);
+      return { order: outcome.order, events: [...lost], claimed: outcome.claimed, changed: true };
+    }
+    for (const key of keys) lost.add(key);
+    if (round === MAX_ROUNDS) {
+      throw new CheckoutError('ORDER_BUSY', `order ${paymentId}: expected it to hold still long enough to record a change, got ${MAX_ROUNDS} changes by other requests in a row; retry`, { retryAfterSeconds: 1 });
+    }
+    order = await getOrderOrThrow(ctx, paymentId);
+  }
 }
 
 /** Reads PortOne's payment; a payment PortOne does not know is a 409, PortOne being down a 503. */
@@ -70,17 +136,21 @@ export async function readPayment(ctx: KitContext, paymentId: string): Promise<K
 }
 
 /**
- * Re-reads the payment from PortOne and moves the order to match. `order` may be passed when the
- * caller just read it; the answer is re-read from the store only when a transition was tried.
+ * Re-reads the payment from PortOne and moves the order to match, through `changeOrder`: the
+ * verdict is checked against the order it is written onto. `known`: the order the caller just read.
  */
 export async function syncPayment(ctx: KitContext, paymentId: string, known?: Order, options: SyncOptions = {}): Promise<SyncOutcome> {
   const order = known ?? (await getOrderOrThrow(ctx, paymentId));
   const payment = await readPayment(ctx, paymentId);
-  if (!payment) return { order, events: [], claimed: [] };
-  const track: Track = { attempted: false, claimed: [] };
-  const events = await decide(ctx, order, payment, track, options);
-  const after = track.after ?? (track.attempted ? ((await ctx.store.getOrder(paymentId)) ?? order) : order);
-  return { order: after, payment, events, claimed: track.claimed };
+  if (!payment) return { order, events: [], claimed: [], changed: false };
+  // A billing key read once serves every round of the decision.
+  let knownKey = options.knownKey;
+  const readKey = async (billingKey: string): Promise<KnownBillingKeyInfo> => {
+    if (knownKey?.billingKey !== billingKey) knownKey = await readBillingKey(ctx, billingKey);
+    return knownKey;
+  };
+  const outcome = await changeOrder(ctx, paymentId, (current) => decide(ctx, current, payment, options, readKey), { known: order, claim: options.claim });
+  return { ...outcome, payment };
 }
 
 export interface SyncOptions {
@@ -115,49 +185,26 @@ const chargedAfterClosing = (order: Order, payment: KnownPayment): Refusal => ({
 
 type Refusal = Exclude<Verdict, { ok: true }>;
 
-/** What `decide` did besides its answer: whether it tried a change, and what a claimed transition gave back. */
-interface Track {
-  attempted: boolean;
-  /** Events written claimed for the caller (`SyncOptions.claim`). */
-  claimed: HookEvent[];
-  /** The order as the claimed transition left it, when that was the change made. */
-  after?: Order;
-}
-
-/** Moves the order to match the payment; returns the keys of the events it enqueued, and notes whether it tried a change. */
-async function decide(ctx: KitContext, order: Order, payment: KnownPayment, track: Track, options: SyncOptions): Promise<string[]> {
+/** The change that makes the order match the payment, decided on this revision of the order; `undefined`: nothing to change. */
+async function decide(
+  ctx: KitContext,
+  order: Order,
+  payment: KnownPayment,
+  options: SyncOptions,
+  readKey: (billingKey: string) => Promise<KnownBillingKeyInfo>,
+): Promise<Change | undefined> {
   const policy = policyFor(ctx, order);
   const paymentId = order.paymentId;
-  const now = ctx.options.now();
   const snapshot = { payment };
-  const move = async (from: readonly OrderStatus[], to: OrderStatus, patch: OrderPatch, events: NewEvent[], extra: Pick<OrderTransition, 'billingKey' | 'subscription'> = {}): Promise<string[]> => {
-    // Statuses only move forward: if the order is already past `from`, nothing to try (the store's CAS still guards races).
-    if (!from.includes(order.status)) return [];
-    track.attempted = true;
-    const change = { paymentId, from, to, patch, events, now, ...extra };
-    let won: boolean;
-    if (options.claim) {
-      const outcome = await ctx.store.transitionClaimed({ ...change, ...options.claim });
-      won = outcome !== undefined;
-      if (outcome) {
-        track.claimed.push(...outcome.events);
-        track.after = outcome.order;
-      }
-    } else {
-      won = await ctx.store.transition(change);
-    }
-    if (won) ctx.log.info(`order ${order.orderId}: ${order.status} → ${to}`, { paymentId, paymentStatus: payment.status });
-    // Lost to a concurrent caller that made this very change (a webhook racing a complete): its
-    // events have these keys, and the caller waits for them as for its own (`outbox.run`).
-    return events.map((e) => e.key);
+  const move = (from: readonly OrderStatus[], to: OrderStatus, patch: OrderPatch, events: readonly NewEvent[], extra: Pick<Change, 'billingKey' | 'subscription'> = {}): Change | undefined => {
+    // Statuses only move forward: an order already past `from` has nothing to change.
+    if (!from.includes(order.status)) return undefined;
+    return { to, patch, events, ...extra, note: { level: 'info', message: `order ${order.orderId}: ${order.status} → ${to}`, fields: { paymentId, paymentStatus: payment.status } } };
   };
-  const refuse = (verdict: Refusal, from: readonly OrderStatus[] = UNPAID): Promise<string[]> => {
-    track.attempted = true;
-    return flag(ctx, order, payment, verdict, from);
-  };
+  const refuse = (verdict: Refusal, from: readonly OrderStatus[] = UNPAID): Change | undefined => flag(order, payment, verdict, from);
   /** Money was taken and matches the order: paid, with everything that goes with it in the same transition. */
-  const pay = async (to: 'PAID' | 'PARTIAL_CANCELLED', patch: OrderPatch, later: NewEvent[]): Promise<string[]> => {
-    if (!UNPAID.includes(order.status)) return [];
+  const pay = async (to: 'PAID' | 'PARTIAL_CANCELLED', patch: OrderPatch, later: NewEvent[]): Promise<Change | undefined> => {
+    if (!UNPAID.includes(order.status)) return undefined;
     const events: NewEvent[] = [{ key: `paid:${paymentId}`, type: 'paid', paymentId, payload: { payment } }];
     if (order.kind !== 'billing-key-and-pay') {
       if (order.subscriptionId) events.push(advance(order));
@@ -165,7 +212,7 @@ async function decide(ctx: KitContext, order: Order, payment: KnownPayment, trac
     }
     // Billing-key-and-pay: the key that paid is verified and stored, and a plan's subscription
     // created, in the same transition — whoever gets here (complete, a webhook, reconcile).
-    const keyed = await keyedPayment(ctx, order, payment, options.knownKey);
+    const keyed = await keyedPayment(ctx, order, payment, readKey);
     if (!keyed.ok) return refuse(keyed);
     const issued: NewEvent = { key: `billing-key-issued:${keyed.key.billingKey}`, type: 'billing-key-issued', paymentId, payload: { billingKey: keyed.key.billingKey } };
     return move(UNPAID, to, { ...patch, billingKey: keyed.key.billingKey }, [issued, ...events, ...(keyed.subscription ? [advance(order)] : []), ...later], {
@@ -174,21 +221,15 @@ async function decide(ctx: KitContext, order: Order, payment: KnownPayment, trac
     });
   };
 
-  if (order.status === 'FLAGGED') {
-    track.attempted = true;
-    return settleFlagged(ctx, order, payment);
-  }
+  if (order.status === 'FLAGGED') return settleFlagged(ctx, order, payment);
 
   switch (payment.status) {
     case 'READY':
     case 'PAY_PENDING':
       // Nothing to settle yet: the window is open, or the PG is still deciding (a webhook follows).
-      // Only noted once, so the order counts as started and a re-prepare leaves it alone.
-      if (options.noteStarted && order.status === 'PENDING' && order.startedAt === undefined) {
-        track.attempted = true;
-        await ctx.store.transition({ paymentId, from: ['PENDING'], to: 'PENDING', patch: { startedAt: now }, now });
-      }
-      return [];
+      // Only noted once, so the order counts as started (never pruned as abandoned).
+      if (options.noteStarted && order.status === 'PENDING' && order.startedAt === undefined) return { to: 'PENDING', patch: { startedAt: ctx.options.now() } };
+      return undefined;
 
     case 'VIRTUAL_ACCOUNT_ISSUED': {
       const verdict = verifyPayment(order, payment, policy);
@@ -227,7 +268,7 @@ async function decide(ctx: KitContext, order: Order, payment: KnownPayment, trac
       }
       if (order.status === 'CANCELLED') {
         // Money still held for an order the shop closed unpaid: refunded like any refused payment.
-        return payment.status === 'PARTIAL_CANCELLED' && closedUnpaid(order) ? refuse(chargedAfterClosing(order, payment), ['CANCELLED']) : [];
+        return payment.status === 'PARTIAL_CANCELLED' && closedUnpaid(order) ? refuse(chargedAfterClosing(order, payment), ['CANCELLED']) : undefined;
       }
       // Paid and refunded before the kit saw it paid.
       if (payment.status === 'CANCELLED') return move(UNPAID, 'CANCELLED', { cancelledAmount }, []);
@@ -252,22 +293,20 @@ type Keyed = { ok: true; key: StoredBillingKey; subscription?: Subscription } | 
  * store, the order's customer, the configured channel), and for a plan the subscription it starts.
  * A key that does not verify makes the payment one the kit will not keep.
  */
-async function keyedPayment(ctx: KitContext, order: Order, payment: KnownPayment, known: KnownBillingKeyInfo | undefined): Promise<Keyed> {
+async function keyedPayment(ctx: KitContext, order: Order, payment: KnownPayment, readKey: (billingKey: string) => Promise<KnownBillingKeyInfo>): Promise<Keyed> {
   const customerId = order.customer?.customerId;
   const billingKey = payment.billingKey;
   if (billingKey === undefined || customerId === undefined) {
     const mismatch = { field: 'billingKey', expected: 'the key issued with the payment', got: 'nothing' };
     return { ok: false, code: 'BILLING_KEY_MISMATCH', mismatches: [mismatch], message: `payment ${order.paymentId}: expected PortOne to report the billing key issued with it, got none` };
   }
-  let info = known?.billingKey === billingKey ? known : undefined;
-  if (!info) {
-    try {
-      info = await readBillingKey(ctx, billingKey);
-    } catch (error) {
-      if (!(error instanceof CheckoutError && (error.code === 'BILLING_KEY_NOT_FOUND' || error.code === 'BILLING_KEY_NOT_ISSUED'))) throw error;
-      const code = error.code === 'BILLING_KEY_NOT_FOUND' ? 'BILLING_KEY_MISMATCH' : 'BILLING_KEY_NOT_ISSUED';
-      return { ok: false, code, mismatches: [{ field: 'billingKey', expected: 'a key PortOne issued', got: maskKey(billingKey) }], message: `payment ${order.paymentId}: ${error.message}` };
-    }
+  let info: KnownBillingKeyInfo;
+  try {
+    info = await readKey(billingKey);
+  } catch (error) {
+    if (!(error instanceof CheckoutError && (error.code === 'BILLING_KEY_NOT_FOUND' || error.code === 'BILLING_KEY_NOT_ISSUED'))) throw error;
+    const code = error.code === 'BILLING_KEY_NOT_FOUND' ? 'BILLING_KEY_MISMATCH' : 'BILLING_KEY_NOT_ISSUED';
+    return { ok: false, code, mismatches: [{ field: 'billingKey', expected: 'a key PortOne issued', got: maskKey(billingKey) }], message: `payment ${order.paymentId}: ${error.message}` };
   }
   const verdict = verifyBillingKey(info, {
     storeId: ctx.options.portone.storeId,
@@ -321,19 +360,14 @@ const compactPatch = (patch: { [K in keyof OrderPatch]: OrderPatch[K] | undefine
 };
 
 /** A payment that does not match its order is never fulfilled: the order is flagged, money taken is refunded, an open virtual account closed. */
-async function flag(ctx: KitContext, order: Order, payment: KnownPayment, verdict: Refusal, from: readonly OrderStatus[]): Promise<string[]> {
-  const paymentId = order.paymentId;
-  const events = settleEvents(paymentId, payment);
-  const won = await ctx.store.transition({
-    paymentId,
-    from,
+function flag(order: Order, payment: KnownPayment, verdict: Refusal, from: readonly OrderStatus[]): Change | undefined {
+  if (!from.includes(order.status)) return undefined;
+  return {
     to: 'FLAGGED',
     patch: { flag: { code: verdict.code, message: verdict.message } },
-    events,
-    now: ctx.options.now(),
-  });
-  if (won) ctx.log.warn(`flagged order ${order.orderId}: ${verdict.message}`, { paymentId, mismatches: verdict.mismatches });
-  return won ? events.map((e) => e.key) : [];
+    events: settleEvents(order.paymentId, payment),
+    note: { level: 'warn', message: `flagged order ${order.orderId}: ${verdict.message}`, fields: { paymentId: order.paymentId, mismatches: verdict.mismatches } },
+  };
 }
 
 /** The follow-up that undoes a flagged payment in its current state; one key per state, so a later deposit gets its own. */
@@ -344,30 +378,18 @@ function settleEvents(paymentId: string, payment: KnownPayment): NewEvent[] {
 }
 
 /** A flagged order follows its payment only to get money back: a deposit after flagging is refunded too. */
-async function settleFlagged(ctx: KitContext, order: Order, payment: KnownPayment): Promise<string[]> {
-  const paymentId = order.paymentId;
-  const now = ctx.options.now();
-  const events = settleEvents(paymentId, payment);
-  if (events.length > 0) {
-    const won = await ctx.store.transition({ paymentId, from: ['FLAGGED'], to: 'FLAGGED', events, now });
-    return won ? events.map((e) => e.key) : [];
-  }
-  await markSettled(ctx, order, payment);
-  return [];
+function settleFlagged(ctx: KitContext, order: Order, payment: KnownPayment): Change | undefined {
+  const events = settleEvents(order.paymentId, payment);
+  if (events.length > 0) return { to: 'FLAGGED', events };
+  return settled(ctx, order, payment);
 }
 
 /** Records that nothing of a flagged payment is held any more (refunded, or an account closed before a deposit). */
-async function markSettled(ctx: KitContext, order: Order, payment: KnownPayment): Promise<void> {
-  if (!order.flag || order.flag.refundedAt !== undefined) return;
-  if (payment.status !== 'CANCELLED' && payment.status !== 'FAILED') return;
+function settled(ctx: KitContext, order: Order, payment: KnownPayment): Change | undefined {
+  if (order.status !== 'FLAGGED' || !order.flag || order.flag.refundedAt !== undefined) return undefined;
+  if (payment.status !== 'CANCELLED' && payment.status !== 'FAILED') return undefined;
   const { refundError: _, ...flag } = order.flag;
-  await ctx.store.transition({
-    paymentId: order.paymentId,
-    from: ['FLAGGED'],
-    to: 'FLAGGED',
-    patch: { cancelledAmount: payment.amount.cancelled, flag: { ...flag, refundedAt: ctx.options.now() } },
-    now: ctx.options.now(),
-  });
+  return { to: 'FLAGGED', patch: { cancelledAmount: payment.amount.cancelled, flag: { ...flag, refundedAt: ctx.options.now() } } };
 }
 
 /**
@@ -397,8 +419,13 @@ export async function refundFlagged(ctx: KitContext, paymentId: string): Promise
     // Someone (the console, a parallel runner, a deposit) got there first: the re-read below settles it.
     const raced = ['PAYMENT_ALREADY_CANCELLED', 'CANCELLABLE_AMOUNT_CONSISTENCY_BROKEN', 'PAYMENT_NOT_WAITING_FOR_DEPOSIT', 'PAYMENT_NOT_PAID'];
     if (!raced.includes(error.type)) {
-      ctx.log.error(`could not refund flagged payment ${paymentId}; refund it with cancel(): ${error.message}`, { paymentId });
-      await ctx.store.transition({ paymentId, from: ['FLAGGED'], to: 'FLAGGED', patch: { flag: { ...order.flag, refundError: error.message } }, now: ctx.options.now() });
+      const refundError = error.message;
+      ctx.log.error(`could not refund flagged payment ${paymentId}; refund it with cancel(): ${refundError}`, { paymentId });
+      await changeOrder(ctx, paymentId, (current) =>
+        current.status === 'FLAGGED' && current.flag && current.flag.refundedAt === undefined && current.flag.refundError === undefined
+          ? { to: 'FLAGGED', patch: { flag: { ...current.flag, refundError } } }
+          : undefined,
+      );
       return;
     }
   }
@@ -408,5 +435,5 @@ export async function refundFlagged(ctx: KitContext, paymentId: string): Promise
     // Still held (a deposit landed while closing): go round again through the event for that state.
     throw new Error(`flagged payment ${paymentId} is still ${after.status} after settling it`);
   }
-  await markSettled(ctx, (await ctx.store.getOrder(paymentId)) ?? order, after);
+  await changeOrder(ctx, paymentId, (current) => settled(ctx, current, after));
 }

@@ -70,7 +70,7 @@ test.describe('desktop checkout', () => {
     await snap(page, 'my-orders');
   });
 
-  test('editing the form re-prepares the one order; it is the signed-in member’s whatever the page claims', async ({ page, shop }) => {
+  test('editing the form prepares afresh: the paid order is the last one priced, every order the signed-in member’s whatever the page claims', async ({ page, shop }) => {
     const prepared: { paymentId: string; totalAmount: number }[] = [];
     page.on('response', async (response) => {
       if (new URL(response.url()).pathname === '/portone/payments/prepare' && response.ok()) prepared.push(await response.json());
@@ -86,20 +86,22 @@ test.describe('desktop checkout', () => {
     await page.getByLabel('이름').fill('최수정');
     await page.getByLabel('이름').blur();
     await page.getByRole('radio', { name: '실시간 계좌이체' }).check();
-    await expect.poll(() => orderRow(shop, first!.paymentId)?.pay_method).toBe('TRANSFER');
-    await expect.poll(() => JSON.parse(orderRow(shop, first!.paymentId)!.customer!).fullName).toBe('최수정');
-    // Every prepare answered the same order, and the kit holds just that one for the member.
-    expect(prepared.length).toBeGreaterThan(1);
-    expect(new Set(prepared.map((p) => p.paymentId))).toEqual(new Set([first!.paymentId]));
-    expect(query(shop, 'checkout.sqlite', 'SELECT payment_id FROM orders WHERE customer_id = ?', memberId)).toEqual([{ payment_id: first!.paymentId }]);
+    // An order's price and details never change: the edits made new orders, the first one is untouched.
+    await expect.poll(() => query(shop, 'checkout.sqlite', `SELECT COUNT(*) AS n FROM orders WHERE customer_id = ? AND pay_method = 'TRANSFER'`, memberId)).toEqual([{ n: 1 }]);
+    const latest = prepared.at(-1)!;
+    expect(latest.paymentId).not.toBe(first!.paymentId);
+    expect(orderRow(shop, first!.paymentId)).toMatchObject({ status: 'PENDING', revision: 0, customer_id: memberId });
+    expect(orderRow(shop, latest.paymentId)).toMatchObject({ status: 'PENDING', pay_method: 'TRANSFER', customer_id: memberId });
+    expect(JSON.parse(orderRow(shop, latest.paymentId)!.customer!).fullName).toBe('최수정');
     expect(query(shop, 'checkout.sqlite', 'SELECT COUNT(*) AS n FROM orders WHERE customer_id = ?', 'mem_SomeoneElse0000000000')).toEqual([{ n: 0 }]);
 
     await scriptOutcome(page, 'approve');
     await pay.click();
     await expect(page.getByRole('heading', { name: '주문이 완료되었습니다' })).toBeVisible();
-    expect(paymentIdOf(page)).toBe(first!.paymentId);
-    expect(orderRow(shop, first!.paymentId)).toMatchObject({ status: 'PAID', pay_method: 'TRANSFER', customer_id: memberId });
-    expect(fulfilments(shop, first!.paymentId)).toEqual([expect.objectContaining({ customer_id: memberId })]);
+    expect(paymentIdOf(page)).toBe(latest.paymentId);
+    expect(orderRow(shop, latest.paymentId)).toMatchObject({ status: 'PAID', pay_method: 'TRANSFER', customer_id: memberId });
+    expect(fulfilments(shop, latest.paymentId)).toEqual([expect.objectContaining({ customer_id: memberId })]);
+    expect(fulfilments(shop, first!.paymentId)).toEqual([]);
     // What the member paid with is their profile now: the next checkout starts from it.
     await fillCart(page, [{ id: 'house-blend', quantity: 1 }]);
     await page.goto('/checkout');

@@ -150,14 +150,19 @@ test('listOrders: per customer, started or not, by status, newest first, limited
   assert.deepEqual(ids(await env.kit.listOrders({ started: true })), [guest.paymentId, declined.paymentId, paid.paymentId]);
 });
 
-test('billing-key-and-pay without a named customer keeps the id the kit assigned when it is re-prepared', async (t) => {
+test('billing-key-and-pay without a named customer keeps the id the kit assigned when it is re-prepared unchanged', async (t) => {
   const env = await startEnv(t, { kit: { plans: { phone: { name: '월간 디지털 매거진', amount: 5_900, currency: 'KRW', interval: '1m', productType: 'DIGITAL' } } } });
   const first = await prepareBillingKeyAndPay(env, { plan: 'phone', customer: BUYER });
   assert.match(first.customer?.customerId ?? '', /^cus_/);
-  const again = await prepareBillingKeyAndPay(env, { plan: 'phone', customer: { ...BUYER, fullName: '김하나나' }, previousPaymentId: first.paymentId });
+  const again = await prepareBillingKeyAndPay(env, { plan: 'phone', customer: BUYER, previousPaymentId: first.paymentId });
   assert.equal(again.paymentId, first.paymentId);
   assert.equal(again.customer?.customerId, first.customer?.customerId);
-  assert.equal(again.customer?.fullName, '김하나나');
+  // Changed details: a new order, with an id of its own (an order's customer never passes to another).
+  const edited = await prepareBillingKeyAndPay(env, { plan: 'phone', customer: { ...BUYER, fullName: '김하나나' }, previousPaymentId: first.paymentId });
+  assert.notEqual(edited.paymentId, first.paymentId);
+  assert.match(edited.customer?.customerId ?? '', /^cus_/);
+  assert.notEqual(edited.customer?.customerId, first.customer?.customerId);
+  assert.equal(edited.customer?.fullName, '김하나나');
   // Claiming that made-up id from another browser does not make its order yours.
   const claimed = await prepareBillingKeyAndPay(env, { plan: 'phone', customer: { ...BUYER, customerId: first.customer!.customerId! }, previousPaymentId: first.paymentId });
   assert.notEqual(claimed.paymentId, first.paymentId);

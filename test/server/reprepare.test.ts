@@ -1,12 +1,12 @@
-// One order per element, not one per prepare: a re-prepare that names the element's previous
-// paymentId (or issueId) updates that order in place — new price, registered again with PortOne —
-// when it is still PENDING, the same customer's, and no window was opened for it. Every other case
-// creates a new order and leaves the previous one exactly as it was.
+// An order's price never changes: PortOne may hold a payment for a paymentId as soon as the browser
+// has it, so a re-prepare with a changed cart (or changed details) gets a new order and leaves the
+// previous one exactly as it was — a window still open for it pays what it showed, and an abandoned
+// one is pruned later. Only a re-prepare that would create exactly the element's previous order
+// (same flow, plan, customer, price and details, still PENDING, never seen started) answers it again.
+// Billing-key issues carry no price: the element's previous issue takes the shopper's new details.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PreparedPayment } from '../../src/contract.js';
-import type { CheckoutStore } from '../../src/server/index.js';
-import { createSqliteStore } from '../../src/server/store/sqlite.js';
 import { BUYER, CART, eventually, issueKey, prepareBillingKey, startEnv, type Env, type EnvOptions } from './harness.js';
 import { call, post } from './support.js';
 
@@ -50,22 +50,36 @@ async function approve(env: Env, txId: string) {
 /** The order's fields a refused reuse must leave alone. */
 const priced = (order: Awaited<ReturnType<Env['kit']['getOrder']>>) => order && { totalAmount: order.totalAmount, lines: order.lines, revision: order.revision, status: order.status, customer: order.customer };
 
-test('a re-prepare updates the element’s order in place: same paymentId, new price registered with PortOne', async (t) => {
+test('a re-prepare with a changed cart gets a new order; the previous one keeps its price, and its window still pays it', async (t) => {
   const env = await quietEnv(t);
   const first = await env.prepare(CART);
   const second = await env.prepare({ ...TWO_BEANS, payMethod: 'TRANSFER', previousPaymentId: first.paymentId });
-  assert.equal(second.paymentId, first.paymentId);
-  assert.deepEqual(second.customData, first.customData, 'the same order id');
+  assert.notEqual(second.paymentId, first.paymentId);
+  assert.notDeepEqual(second.customData, first.customData, 'a new order id too');
   assert.equal(second.totalAmount, 64_000);
   const orders = await env.kit.listOrders();
-  assert.equal(orders.length, 1, 'one order, not two');
-  assert.deepEqual([orders[0]!.totalAmount, orders[0]!.lines[0]!.quantity, orders[0]!.payMethod, orders[0]!.revision], [64_000, 2, 'TRANSFER', 1]);
-  // PortOne holds the new amount: the old one fails in the window itself, the new one pays.
-  await assert.rejects(env.pay(first), /사전 등록된 결제 정보와 일치하지 않습니다/);
-  const complete = await env.post('/payments/complete', await env.pay(second));
-  assert.equal(complete.status, 200, JSON.stringify(complete.body));
-  assert.deepEqual([complete.body.order.status, complete.body.order.totalAmount], ['PAID', 64_000]);
-  assert.equal(env.hooks.paid.length, 1);
+  assert.deepEqual(orders.map((o) => [o.totalAmount, o.revision, o.status]).sort(), [[32_000, 0, 'PENDING'], [64_000, 0, 'PENDING']]);
+  // Each id is registered with PortOne at its own price: both windows pay what they showed.
+  for (const prepared of [first, second]) {
+    const complete = await env.post('/payments/complete', await env.pay(prepared));
+    assert.equal(complete.status, 200, JSON.stringify(complete.body));
+    assert.deepEqual([complete.body.order.status, complete.body.order.totalAmount], ['PAID', prepared.totalAmount]);
+  }
+  assert.deepEqual(env.hooks.paid.map((e) => e.order.lines[0]!.quantity).sort(), [1, 2]);
+});
+
+test('a re-prepare that would create exactly the previous order answers it again; any change of price or details makes a new one', async (t) => {
+  const env = await quietEnv(t);
+  const first = await env.prepare(CART);
+  const same = await env.prepare({ ...CART, previousPaymentId: first.paymentId });
+  assert.deepEqual(same, first, 'the same answer, nothing written');
+  assert.equal((await env.kit.getOrder(first.paymentId))?.revision, 0);
+  for (const changed of [{ ...CART, payMethod: 'TRANSFER' }, { ...CART, customer: { ...BUYER, fullName: '김두나' } }, { ...CART, items: [{ id: 'beans', quantity: 1 }, { id: 'sticker', quantity: 1 }] }]) {
+    const other = await env.prepare({ ...changed, previousPaymentId: first.paymentId });
+    assert.notEqual(other.paymentId, first.paymentId, JSON.stringify(changed));
+  }
+  assert.deepEqual((await env.kit.getOrder(first.paymentId))?.totalAmount, 32_000);
+  assert.equal((await env.kit.listOrders()).length, 4);
 });
 
 test('an unknown previousPaymentId creates a new order and reveals nothing', async (t) => {
@@ -117,16 +131,14 @@ test('a paid, failed or started order is never repriced', async (t) => {
   assert.equal((await env.kit.getOrder(opened.paymentId))?.totalAmount, 32_000);
 });
 
-test('a window PortOne knows about and the kit does not: the order is left to it, and marked started', async (t) => {
+test('a window PortOne knows about and the kit does not: the order is left to it', async (t) => {
   const env = await quietEnv(t);
   const prepared = await env.prepare(CART);
   const txId = await openWindow(env, prepared);
   const before = priced(await env.kit.getOrder(prepared.paymentId));
   const again = await env.prepare({ ...TWO_BEANS, previousPaymentId: prepared.paymentId });
   assert.notEqual(again.paymentId, prepared.paymentId);
-  const after = await env.kit.getOrder(prepared.paymentId);
-  assert.deepEqual(priced(after), before);
-  assert.equal(typeof after?.startedAt, 'number');
+  assert.deepEqual(priced(await env.kit.getOrder(prepared.paymentId)), before);
   // The open window pays what it showed, and that is what the order still says.
   const complete = await env.post('/payments/complete', await approve(env, txId));
   assert.deepEqual([complete.body.order.status, complete.body.order.totalAmount], ['PAID', 32_000]);
@@ -145,83 +157,32 @@ test('the race with a completed payment: paid at PortOne, not yet at the kit —
   assert.equal(env.hooks.paid.length, 1);
 });
 
-/** A store whose first reprice lets `meanwhile` run right after it commits: PortOne changes between the kit's look and its update. */
-function storeWithRace(meanwhile: (paymentId: string) => Promise<void>): CheckoutStore {
-  const store = createSqliteStore({ path: ':memory:' });
-  let raced = false;
-  return {
-    ...store,
-    async repriceOrder(change) {
-      const won = await store.repriceOrder(change);
-      if (won && !raced) {
-        raced = true;
-        await meanwhile(change.paymentId);
-      }
-      return won;
-    },
-  };
-}
-
-test('the race with a payment completed while the kit reprices: PortOne refuses the new amount, the order gets its price back', async (t) => {
-  let env: Env;
-  let prepared: PreparedPayment;
-  let result: Awaited<ReturnType<Env['pay']>> | undefined;
-  env = await quietEnv(t, { store: storeWithRace(async () => void (result = await env.pay(prepared))) });
-  prepared = await env.prepare(CART);
-  const again = await env.prepare({ ...TWO_BEANS, previousPaymentId: prepared.paymentId });
-  assert.ok(result, 'the payment went through between the check and the update');
-  assert.notEqual(again.paymentId, prepared.paymentId);
-  const order = await env.kit.getOrder(prepared.paymentId);
-  assert.deepEqual([order?.totalAmount, order?.lines[0]?.quantity, order?.revision], [32_000, 1, 2], 'repriced, then put back');
-  const complete = await env.post('/payments/complete', result);
-  assert.deepEqual([complete.status, complete.body.order.status, complete.body.order.totalAmount], [200, 'PAID', 32_000]);
-  assert.equal(env.hooks.paid.length, 1);
-  assert.equal((await env.kit.getOrder(again.paymentId))?.totalAmount, 64_000);
-});
-
-test('the race with a window opened while the kit reprices: the order keeps the price that window shows', async (t) => {
-  let env: Env;
-  let prepared: PreparedPayment;
-  let txId: string | undefined;
-  env = await quietEnv(t, { store: storeWithRace(async () => void (txId = await openWindow(env, prepared))) });
-  prepared = await env.prepare(CART);
-  const again = await env.prepare({ ...TWO_BEANS, previousPaymentId: prepared.paymentId });
-  assert.ok(txId, 'the window opened between the check and the update');
-  assert.notEqual(again.paymentId, prepared.paymentId);
-  const order = await env.kit.getOrder(prepared.paymentId);
-  assert.deepEqual([order?.totalAmount, order?.status, typeof order?.startedAt], [32_000, 'PENDING', 'number']);
-  const complete = await env.post('/payments/complete', await approve(env, txId!));
-  assert.deepEqual([complete.status, complete.body.order.status, complete.body.order.totalAmount], [200, 'PAID', 32_000]);
-  // The new order has its own registered price.
-  const paidNew = await env.post('/payments/complete', await env.pay(again));
-  assert.deepEqual([paidNew.body.order.status, paidNew.body.order.totalAmount], ['PAID', 64_000]);
-});
-
-test('two re-prepares of one order at once: one reprices it, the other gets a new order, each registered at its own price', async (t) => {
+test('two re-prepares naming one order at once: two new orders, each registered at its own price, the first untouched', async (t) => {
   const env = await quietEnv(t);
   const first = await env.prepare(CART);
   const [a, b] = await Promise.all([
     env.prepare({ ...TWO_BEANS, previousPaymentId: first.paymentId }),
     env.prepare({ items: [{ id: 'dripper', quantity: 1 }], customer: BUYER, previousPaymentId: first.paymentId }),
   ]);
-  const ids = [a.paymentId, b.paymentId];
-  assert.equal(ids.filter((id) => id === first.paymentId).length, 1, JSON.stringify(ids));
-  for (const prepared of [a, b]) {
+  assert.equal(new Set([first.paymentId, a.paymentId, b.paymentId]).size, 3);
+  for (const prepared of [first, a, b]) {
     const complete = await env.post('/payments/complete', await env.pay(prepared));
     assert.deepEqual([complete.body.order.status, complete.body.order.totalAmount], ['PAID', prepared.totalAmount]);
   }
 });
 
-test('billing-key-and-pay re-prepares its own order, never a payment’s, and only for the same plan', async (t) => {
+test('billing-key-and-pay answers its own unchanged order again, never a payment’s, and only for the same plan', async (t) => {
   const plans = { phone: { name: '월간 매거진', amount: 5_900, currency: 'KRW' as const, interval: '1m' }, yearly: { name: '연간 매거진', amount: 59_000, currency: 'KRW' as const, interval: '1y' } };
   const env = await quietEnv(t, { plans });
   const payment = await env.prepare({ ...CART, customer: { ...BUYER, customerId: 'member-kim' } });
   const crossed = await env.post('/billing-key-and-pay/prepare', { plan: 'phone', customer: { customerId: 'member-kim' }, previousPaymentId: payment.paymentId });
   assert.notEqual(crossed.body.paymentId, payment.paymentId);
   assert.equal((await env.kit.getOrder(payment.paymentId))?.kind, 'payment');
-  const same = await env.post('/billing-key-and-pay/prepare', { plan: 'phone', customer: { ...BUYER, customerId: 'member-kim' }, previousPaymentId: crossed.body.paymentId });
+  const same = await env.post('/billing-key-and-pay/prepare', { plan: 'phone', customer: { customerId: 'member-kim' }, previousPaymentId: crossed.body.paymentId });
   assert.equal(same.body.paymentId, crossed.body.paymentId);
-  assert.deepEqual([same.body.totalAmount, same.body.customer.fullName], [5_900, BUYER.fullName]);
+  const details = await env.post('/billing-key-and-pay/prepare', { plan: 'phone', customer: { ...BUYER, customerId: 'member-kim' }, previousPaymentId: crossed.body.paymentId });
+  assert.notEqual(details.body.paymentId, crossed.body.paymentId, 'new details: a new order');
+  assert.deepEqual([details.body.totalAmount, details.body.customer.fullName], [5_900, BUYER.fullName]);
   const otherPlan = await env.post('/billing-key-and-pay/prepare', { plan: 'yearly', customer: { customerId: 'member-kim' }, previousPaymentId: crossed.body.paymentId });
   assert.notEqual(otherPlan.body.paymentId, crossed.body.paymentId);
   assert.equal((await env.kit.getOrder(crossed.body.paymentId))?.plan, 'phone');

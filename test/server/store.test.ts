@@ -54,42 +54,48 @@ test('an order round-trips with every field, and a duplicate paymentId is refuse
   assert.equal(await store.getOrder('nope'), undefined);
 });
 
-test('transition is compare-and-set: one winner, events only with the win, keys deduplicated', async (t) => {
+test('transition is compare-and-set on the revision: one winner, events only with the win, keys deduplicated', async (t) => {
   const store = createSqliteStore({ path: ':memory:' });
   t.after(() => store.close());
   await store.createOrder(order('p1'));
-  const paid = { paymentId: 'p1', from: ['PENDING', 'FAILED'] as const, to: 'PAID' as const, now: 2_000 };
+  const paid = { paymentId: 'p1', revision: 0, to: 'PAID' as const, now: 2_000 };
   const event = { key: 'paid:p1', type: 'paid' as const, paymentId: 'p1', payload: { n: 1 } };
   const results = await Promise.all([1, 2, 3].map(() => store.transition({ ...paid, patch: { paidAt: '2026-01-01T00:00:00Z' }, events: [event] })));
   assert.deepEqual(results.filter(Boolean).length, 1);
-  assert.equal((await store.getOrder('p1'))?.status, 'PAID');
+  const won = results.find(Boolean)!;
+  assert.deepEqual(won.order, await store.getOrder('p1'), 'the order as the write left it');
+  assert.deepEqual([won.order.status, won.order.revision, won.order.paidAt], ['PAID', 1, '2026-01-01T00:00:00Z']);
+  assert.deepEqual(won.claimed, [], 'no claim asked for: the events wait for a runner');
   assert.equal((await store.listEvents()).length, 1);
-  // Lost transitions write nothing.
-  assert.equal(await store.transition({ paymentId: 'p1', from: ['PENDING'], to: 'FAILED', events: [{ key: 'failed:p1', type: 'failed', paymentId: 'p1', payload: {} }], now: 3_000 }), false);
-  assert.equal((await store.listEvents()).length, 1);
+  // A change decided on an older revision writes nothing, whatever it is.
+  assert.equal(await store.transition({ paymentId: 'p1', revision: 0, to: 'FAILED', events: [{ key: 'failed:p1', type: 'failed', paymentId: 'p1', payload: {} }], now: 3_000 }), undefined);
+  assert.equal(await store.transition({ paymentId: 'p1', revision: 0, to: 'PAID', patch: { paidAt: 'stale' }, now: 3_000 }), undefined);
+  assert.equal(await store.transition({ paymentId: 'nope', revision: 0, to: 'PAID', now: 3_000 }), undefined);
+  assert.deepEqual([(await store.getOrder('p1'))?.revision, (await store.getOrder('p1'))?.paidAt, (await store.listEvents()).length], [1, '2026-01-01T00:00:00Z', 1]);
   // A same-status transition may add events, but never an existing key twice.
-  await store.transition({ paymentId: 'p1', from: ['PAID'], to: 'PAID', events: [event, { key: 'x', type: 'cancelled', paymentId: 'p1', payload: {} }], now: 3_000 });
+  const again = await store.transition({ paymentId: 'p1', revision: 1, to: 'PAID', events: [event, { key: 'x', type: 'cancelled', paymentId: 'p1', payload: {} }], now: 3_000 });
+  assert.equal(again?.order.revision, 2);
   assert.deepEqual((await store.listEvents()).map((e) => e.key).sort(), ['paid:p1', 'x']);
   assert.deepEqual((await store.listEvents({ paymentId: 'p1' }))[1]?.payload, { n: 1 });
 });
 
-test('transitionClaimed writes the events already claimed by the caller: nobody else runs them, its claim finishes them', async (t) => {
+test('a transition with a claim writes its events already claimed by the caller: nobody else runs them, its claim finishes them', async (t) => {
   const store = createSqliteStore({ path: ':memory:' });
   t.after(() => store.close());
   await store.createOrder(order('p1'));
-  await store.transition({ paymentId: 'p1', from: ['PENDING'], to: 'PENDING', events: [{ key: 'old', type: 'paid', paymentId: 'p1', payload: {} }], now: 1 });
+  await store.transition({ paymentId: 'p1', revision: 0, to: 'PENDING', events: [{ key: 'old', type: 'paid', paymentId: 'p1', payload: {} }], now: 1 });
   const change = {
-    paymentId: 'p1', from: ['PENDING'] as const, to: 'PAID' as const, now: 2,
+    paymentId: 'p1', revision: 1, to: 'PAID' as const, now: 2,
     events: [{ key: 'old', type: 'paid' as const, paymentId: 'p1', payload: {} }, { key: 'paid:p1', type: 'paid' as const, paymentId: 'p1', payload: { n: 1 } }],
   };
-  const [won, lost] = await Promise.all([store.transitionClaimed({ ...change, claim: 'c1', leaseUntil: 100 }), store.transitionClaimed({ ...change, claim: 'c2', leaseUntil: 100 })]);
+  const [won, lost] = await Promise.all([store.transition({ ...change, claim: { claim: 'c1', leaseUntil: 100 } }), store.transition({ ...change, claim: { claim: 'c2', leaseUntil: 100 } })]);
   assert.equal(lost, undefined, 'one caller wins');
-  assert.deepEqual(won?.events.map((e) => [e.key, e.status, e.attempts, e.claim, e.payload]), [['paid:p1', 'running', 1, 'c1', { n: 1 }]], 'an existing key is not claimed');
+  assert.deepEqual(won?.claimed.map((e) => [e.key, e.status, e.attempts, e.claim, e.payload]), [['paid:p1', 'running', 1, 'c1', { n: 1 }]], 'an existing key is not claimed');
   assert.deepEqual(won?.order, await store.getOrder('p1'), 'the order as the write left it');
-  assert.deepEqual(won?.events, await store.listEvents({ keys: ['paid:p1'] }), 'the events as written');
+  assert.deepEqual(won?.claimed, await store.listEvents({ keys: ['paid:p1'] }), 'the events as written');
   assert.equal(won?.order.status, 'PAID');
   assert.deepEqual((await store.claimEvents({ now: 99, leaseMs: 10, limit: 10, keys: ['paid:p1'] })).map((e) => e.key), [], 'held for its caller');
-  assert.equal(await store.finishEvent({ id: won!.events[0]!.id, claim: 'c1' }, { status: 'done', now: 3 }), true);
+  assert.equal(await store.finishEvent({ id: won!.claimed[0]!.id, claim: 'c1' }, { status: 'done', now: 3 }), true);
   assert.deepEqual((await store.listEvents({ statuses: ['done'] })).map((e) => e.key), ['paid:p1']);
   assert.equal((await store.getOrder('p1'))?.status, 'PAID');
 });
@@ -105,7 +111,7 @@ test('group reads: reads asked for together are all answered, each seeing the wr
   assert.equal(three?.paymentId, 'r3');
   // A read asked for after a write's commit sees it, even in the same turn as reads asked before.
   const before = store.getOrder('r2');
-  await store.transition({ paymentId: 'r2', from: ['PENDING'], to: 'PAID', now: 5 });
+  await store.transition({ paymentId: 'r2', revision: 0, to: 'PAID', now: 5 });
   assert.equal((await before)?.status, 'PENDING');
   assert.equal((await store.getOrder('r2'))?.status, 'PAID');
   // Read before close() resolves: a read queued just before closing is answered, one after is refused.
@@ -140,9 +146,9 @@ test('cancelledAmount only grows: a stale sync cannot undo a refund', async (t) 
   const store = createSqliteStore({ path: ':memory:' });
   t.after(() => store.close());
   await store.createOrder(order('p1'));
-  await store.transition({ paymentId: 'p1', from: ['PENDING'], to: 'PAID', now: 2 });
-  await store.transition({ paymentId: 'p1', from: ['PAID', 'PARTIAL_CANCELLED'], to: 'PARTIAL_CANCELLED', patch: { cancelledAmount: 5_000 }, now: 3 });
-  await store.transition({ paymentId: 'p1', from: ['PAID', 'PARTIAL_CANCELLED'], to: 'PARTIAL_CANCELLED', patch: { cancelledAmount: 2_000 }, now: 4 });
+  await store.transition({ paymentId: 'p1', revision: 0, to: 'PAID', now: 2 });
+  await store.transition({ paymentId: 'p1', revision: 1, to: 'PARTIAL_CANCELLED', patch: { cancelledAmount: 5_000 }, now: 3 });
+  await store.transition({ paymentId: 'p1', revision: 2, to: 'PARTIAL_CANCELLED', patch: { cancelledAmount: 2_000 }, now: 4 });
   assert.equal((await store.getOrder('p1'))?.cancelledAmount, 5_000);
 });
 
@@ -152,7 +158,7 @@ test('listOrders filters by status, kind, subscription and age, newest first', a
   await store.createOrder(order('a', { createdAt: 1 }));
   await store.createOrder(order('b', { createdAt: 2, kind: 'subscription', subscriptionId: 's' }));
   await store.createOrder(order('c', { createdAt: 3 }));
-  await store.transition({ paymentId: 'c', from: ['PENDING'], to: 'PAID', now: 10 });
+  await store.transition({ paymentId: 'c', revision: 0, to: 'PAID', now: 10 });
   assert.deepEqual((await store.listOrders()).map((o) => o.paymentId), ['c', 'b', 'a']);
   assert.deepEqual((await store.listOrders({ statuses: ['PENDING'] })).map((o) => o.paymentId), ['b', 'a']);
   assert.deepEqual((await store.listOrders({ kind: 'subscription' })).map((o) => o.paymentId), ['b']);
@@ -174,38 +180,13 @@ test('listOrders per customer and by whether a window was seen open', async (t) 
   await store.createOrder(order('b', { createdAt: 2, customer: { customerId: 'kim' } }));
   await store.createOrder(order('c', { createdAt: 3, customer: { customerId: 'lee' } }));
   await store.createOrder(order('d', { createdAt: 4, customer: { customerId: 'cus_made_up' }, customerIdAssigned: true }));
-  await store.transition({ paymentId: 'a', from: ['PENDING'], to: 'PAID', now: 10 });
-  await store.transition({ paymentId: 'b', from: ['PENDING'], to: 'PENDING', patch: { startedAt: 11 }, now: 11 });
+  await store.transition({ paymentId: 'a', revision: 0, to: 'PAID', now: 10 });
+  await store.transition({ paymentId: 'b', revision: 0, to: 'PENDING', patch: { startedAt: 11 }, now: 11 });
   assert.deepEqual((await store.listOrders({ customerId: 'kim' })).map((o) => o.paymentId), ['b', 'a']);
   assert.deepEqual((await store.listOrders({ customerId: 'cus_made_up' })).map((o) => [o.paymentId, o.customerIdAssigned]), [['d', true]]);
   assert.deepEqual((await store.listOrders({ started: true })).map((o) => o.paymentId), ['b', 'a']);
   assert.deepEqual((await store.listOrders({ started: false })).map((o) => o.paymentId), ['d', 'c']);
   assert.deepEqual((await store.listOrders({ customerId: 'kim', started: true, statuses: ['PENDING'] })).map((o) => [o.paymentId, o.startedAt]), [['b', 11]]);
-});
-
-test('repriceOrder is compare-and-set on a PENDING, never-started order’s revision', async (t) => {
-  const store = createSqliteStore({ path: ':memory:' });
-  t.after(() => store.close());
-  await store.createOrder(order('p1', { taxFreeAmount: 1_000, reference: 'old', customer: { customerId: 'kim' } }));
-  const pricing = { orderName: '드리퍼', totalAmount: 18_000, currency: 'KRW' as const, lines: [{ id: 'dripper', name: '드리퍼', quantity: 1, unitAmount: 18_000, amount: 18_000 }], customer: { customerId: 'lee' }, payMethod: 'CARD' };
-  const results = await Promise.all([1, 2, 3].map(() => store.repriceOrder({ paymentId: 'p1', revision: 0, pricing, now: 7 })));
-  assert.equal(results.filter(Boolean).length, 1, 'one winner per revision');
-  const read = await store.getOrder('p1');
-  assert.deepEqual(read, { ...order('p1'), ...pricing, customer: { customerId: 'lee' }, status: 'PENDING', cancelledAmount: 0, revision: 1, updatedAt: 7 });
-  assert.equal(read?.taxFreeAmount, undefined, 'fields the new price leaves out are cleared');
-  assert.deepEqual((await store.listOrders({ customerId: 'lee' })).map((o) => o.paymentId), ['p1']);
-  assert.deepEqual(await store.listOrders({ customerId: 'kim' }), []);
-  // Put back, noting a window opened: the order is then out of reach of any reprice.
-  assert.equal(await store.repriceOrder({ paymentId: 'p1', revision: 1, pricing: { ...pricing, totalAmount: 1 }, restoring: true, startedAt: 8, now: 8 }), true);
-  assert.equal((await store.getOrder('p1'))?.startedAt, 8);
-  assert.equal(await store.repriceOrder({ paymentId: 'p1', revision: 2, pricing, now: 9 }), false, 'started');
-  // Putting a price back for a window that opened meanwhile still works when the window was noted first.
-  assert.equal(await store.repriceOrder({ paymentId: 'p1', revision: 2, pricing: { ...pricing, totalAmount: 2 }, restoring: true, startedAt: 9, now: 9 }), true);
-  assert.deepEqual([(await store.getOrder('p1'))?.totalAmount, (await store.getOrder('p1'))?.startedAt], [2, 8], 'the first sighting is kept');
-  await store.createOrder(order('p2'));
-  await store.transition({ paymentId: 'p2', from: ['PENDING'], to: 'FAILED', now: 9 });
-  assert.equal(await store.repriceOrder({ paymentId: 'p2', revision: 0, pricing, now: 9 }), false, 'not PENDING');
-  assert.equal(await store.repriceOrder({ paymentId: 'nope', revision: 0, pricing, now: 9 }), false);
 });
 
 test('updatePendingIssue changes details only while PENDING, for the same customer and plan', async (t) => {
@@ -223,7 +204,7 @@ test('migrations 2 to 4 upgrade a version-1 database: customers indexed, orders 
   const path = tempFile(t);
   const store = createSqliteStore({ path });
   await store.createOrder(order('old', { customer: { customerId: 'kim', fullName: '김하나' } }));
-  await store.transition({ paymentId: 'old', from: ['PENDING'], to: 'PENDING', events: [{ key: 'e1', type: 'paid', paymentId: 'old', payload: {} }], now: 1_000 });
+  await store.transition({ paymentId: 'old', revision: 0, to: 'PENDING', events: [{ key: 'e1', type: 'paid', paymentId: 'old', payload: {} }], now: 1_000 });
   await store.close();
   // Back to what a version-1 database looked like: migrations 2 to 4 not applied.
   const db = new Database(path);
@@ -246,7 +227,7 @@ test('reconcile reads orders_open, which holds only the orders it walks', async 
   const store = createSqliteStore({ path });
   await store.createOrder(order('open'));
   await store.createOrder(order('paid'));
-  await store.transition({ paymentId: 'paid', from: ['PENDING'], to: 'PAID', now: 1_000 });
+  await store.transition({ paymentId: 'paid', revision: 0, to: 'PAID', now: 1_000 });
   const query = { status: 'PENDING' as const, activeFrom: 0, activeTo: 5_000, now: 5_000, maxRecheckMs: 1, limit: 10 };
   assert.deepEqual((await store.listOrdersToReconcile(query)).map((o) => o.paymentId), ['open']);
   await assert.rejects(store.listOrdersToReconcile({ ...query, status: 'PAID' as never }), /expected status PENDING or VIRTUAL_ACCOUNT_ISSUED, got "PAID"/);
@@ -262,7 +243,7 @@ test('events are claimed by one runner, retried when due, taken over when a leas
   const store = createSqliteStore({ path: ':memory:' });
   t.after(() => store.close());
   await store.createOrder(order('p1'));
-  await store.transition({ paymentId: 'p1', from: ['PENDING'], to: 'PAID', events: [{ key: 'paid:p1', type: 'paid', paymentId: 'p1', payload: {} }], now: 100 });
+  await store.transition({ paymentId: 'p1', revision: 0, to: 'PAID', events: [{ key: 'paid:p1', type: 'paid', paymentId: 'p1', payload: {} }], now: 100 });
   const [a, b] = await Promise.all([store.claimEvents({ now: 100, leaseMs: 50, limit: 10 }), store.claimEvents({ now: 100, leaseMs: 50, limit: 10 })]);
   assert.equal(a.length + b.length, 1, 'one claim wins');
   const claimed = [...a, ...b][0]!;
@@ -297,7 +278,7 @@ test('transient failures are counted apart; dead events of the kit are revived w
     { key: 'schedule-period:p1', type: 'schedule-period' as const, paymentId: 'p1', payload: {} },
     { key: 'paid:p1', type: 'paid' as const, paymentId: 'p1', payload: {} },
   ];
-  await store.transition({ paymentId: 'p1', from: ['PENDING'], to: 'PAID', events, now: 1 });
+  await store.transition({ paymentId: 'p1', revision: 0, to: 'PAID', events, now: 1 });
   let claimed = await store.claimEvents({ now: 1, leaseMs: 50, limit: 10 });
   for (const e of claimed) await store.finishEvent({ id: e.id, claim: e.claim! }, { status: 'pending', nextAttemptAt: 2, error: 'PortOne unavailable', transient: true });
   claimed = await store.claimEvents({ now: 2, leaseMs: 50, limit: 10 });
@@ -334,7 +315,7 @@ test('orders to reconcile: oldest activity first, after a cursor, skipping those
   // Pruning: only never-started PENDING orders reconcile checked, idle before the cutoff; never a period.
   await store.noteChecked('c', 90);
   await store.noteChecked('scheduled', 90);
-  await store.transition({ paymentId: 'd', from: ['PENDING'], to: 'PENDING', patch: { startedAt: 45 }, now: 45 });
+  await store.transition({ paymentId: 'd', revision: 0, to: 'PENDING', patch: { startedAt: 45 }, now: 45 });
   await store.noteChecked('d', 90);
   assert.equal(await store.pruneAbandoned({ before: 41, limit: 100 }), 3);
   assert.deepEqual((await store.listOrders()).map((o) => o.paymentId).sort(), ['d', 'scheduled']);
@@ -364,7 +345,7 @@ test('webhook claims: new, duplicate, in progress, and a failed or abandoned one
   });
 });
 
-test('completeIssue stores key, subscription, first order and events once', async (t) => {
+test('completeIssue stores key, subscription, first order and events once, only onto the issue the key was verified against', async (t) => {
   const store = createSqliteStore({ path: ':memory:' });
   t.after(() => store.close());
   await store.createIssue({ issueId: 'i1', issueName: '월간 구독', customerId: 'c1', plan: 'monthly', status: 'PENDING', createdAt: 1 });
@@ -374,6 +355,8 @@ test('completeIssue stores key, subscription, first order and events once', asyn
   };
   const completion = {
     issueId: 'i1',
+    customerId: 'c1',
+    plan: 'monthly',
     billingKey: 'bk1',
     key: { billingKey: 'bk1', customerId: 'c1', status: 'ISSUED' as const, issuedAt: '2026-01-01T00:00:00Z', updatedAt: 5, display: '1234-****' },
     subscription,
@@ -381,6 +364,12 @@ test('completeIssue stores key, subscription, first order and events once', asyn
     events: [{ key: 'billing-key-issued:bk1', type: 'billing-key-issued' as const, payload: {} }],
     now: 5,
   };
+  // Verified for another customer or plan than the issue holds: nothing is written.
+  assert.equal(await store.completeIssue({ ...completion, customerId: 'c2' }), false);
+  assert.equal(await store.completeIssue({ ...completion, plan: 'yearly' }), false);
+  const { plan: _, ...withoutPlan } = completion;
+  assert.equal(await store.completeIssue(withoutPlan), false);
+  assert.equal((await store.getIssue('i1'))?.status, 'PENDING');
   const results = await Promise.all([store.completeIssue(completion), store.completeIssue(completion)]);
   assert.deepEqual(results.sort(), [false, true]);
   assert.deepEqual(await store.getIssue('i1'), { issueId: 'i1', issueName: '월간 구독', customerId: 'c1', plan: 'monthly', status: 'COMPLETED', billingKey: 'bk1', subscriptionId: 's1', paymentId: 'p1', createdAt: 1, completedAt: 5 });
@@ -418,7 +407,7 @@ test('two connections to one file: concurrent transitions still have exactly one
   await a.createOrder(order('p1'));
   const event = { key: 'paid:p1', type: 'paid' as const, paymentId: 'p1', payload: {} };
   const wins = await Promise.all(
-    Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).transition({ paymentId: 'p1', from: ['PENDING'], to: 'PAID', events: [event], now: 5 })),
+    Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).transition({ paymentId: 'p1', revision: 0, to: 'PAID', events: [event], now: 5 })),
   );
   assert.equal(wins.filter(Boolean).length, 1);
   assert.equal((await b.getOrder('p1'))?.status, 'PAID');

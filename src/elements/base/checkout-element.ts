@@ -225,8 +225,8 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
   #prep?: Preparation;
   /**
    * The id of the last prepare answer no window was opened for. The next prepare hands it back
-   * (`previousPaymentId` / `previousIssueId`) so the kit updates that order rather than adding one:
-   * one order per element however often the shopper edits. Cleared when a window opens.
+   * (`previousPaymentId` / `previousIssueId`): the kit answers that order again when nothing about it
+   * changed (an issue takes the new details). Cleared when a window opens.
    */
   #unused?: Promise<string | undefined>;
   /**

@@ -12,7 +12,6 @@ import type {
   Order,
   OrderKind,
   OrderPatch,
-  OrderPricing,
   StoredBillingKey,
   Subscription,
   SubscriptionPatch,
@@ -20,20 +19,37 @@ import type {
   WebhookDelivery,
 } from '../model.js';
 
-/** A compare-and-set change of one order's status. */
+/**
+ * A change of one order, compare-and-set on its revision: it happens only if the order is still at
+ * the revision the caller read and decided on, and the revision then goes up by one. A verdict
+ * (paid, flagged, failed…) is therefore only ever written onto the exact order it was computed on.
+ */
 export interface OrderTransition {
   paymentId: string;
-  /** The change happens only if the order's current status is one of these. */
-  from: readonly OrderStatus[];
+  /** The order's revision the change was computed on. */
+  revision: number;
   to: OrderStatus;
   patch?: OrderPatch;
   /** Outbox events written in the same transaction, only if the transition happens. */
   events?: readonly NewEvent[];
+  /**
+   * The caller runs the events itself right away: they are written already claimed for it (running,
+   * first attempt, this claim until `leaseUntil`) and come back in the outcome.
+   */
+  claim?: { claim: string; leaseUntil: number };
   /** A billing key to insert or replace in the same transaction, only if the transition happens. */
   billingKey?: StoredBillingKey;
   /** A subscription to create in the same transaction (kept as it is if it exists), only if the transition happens. */
   subscription?: Subscription;
   now: number;
+}
+
+/** What a transition that happened resolves with. */
+export interface TransitionOutcome {
+  /** The order after the change. */
+  order: Order;
+  /** With `claim`: the events written, claimed for the caller (not those whose key existed already). */
+  claimed: HookEvent[];
 }
 
 export interface OrderQuery {
@@ -57,25 +73,6 @@ export interface OrderQuery {
   offset?: number;
 }
 
-/** A re-prepare's new price for an order no window was opened for. */
-export interface OrderRepricing {
-  paymentId: string;
-  /**
-   * Compare-and-set: the change happens only if the order is still PENDING, at this revision, and
-   * never seen started (unless `restoring`); the revision then goes up by one.
-   */
-  revision: number;
-  pricing: OrderPricing;
-  /**
-   * Puts back the price an earlier reprice replaced (PortOne refused the new one, or a window opened
-   * for the old one meanwhile): applies even if the order was seen started since.
-   */
-  restoring?: boolean;
-  /** A window was seen open: recorded, the first time. */
-  startedAt?: number;
-  now: number;
-}
-
 /** New details for a billing-key issue no key was issued for yet. */
 export interface IssueUpdate {
   issueId: string;
@@ -83,22 +80,6 @@ export interface IssueUpdate {
   customerId: string;
   plan?: string;
   customer?: CheckoutCustomer;
-}
-
-/** A transition whose events the caller claims as they are written (`CheckoutStore.transitionClaimed`). */
-export interface ClaimedTransition extends OrderTransition {
-  /** The claim token the events are written with (the outbox's `newClaim()`). */
-  claim: string;
-  /** Until when (ms) the events are reserved for the caller. */
-  leaseUntil: number;
-}
-
-/** What a claimed transition that happened resolves with. */
-export interface ClaimedOutcome {
-  /** The order after the change. */
-  order: Order;
-  /** The events written, claimed for the caller (not those whose key existed already). */
-  events: HookEvent[];
 }
 
 /** What `reconcile()` looks at next: orders of one status, by last activity, oldest first. */
@@ -149,6 +130,9 @@ export type WebhookClaimResult = 'claimed' | 'duplicate' | 'in-progress';
 
 export interface IssueCompletion {
   issueId: string;
+  /** Compare-and-set with `issueId`: the issue is still PENDING, for this customer and plan — what the key was verified against. */
+  customerId: string;
+  plan?: string;
   billingKey: string;
   /** Inserted or replaced. */
   key: StoredBillingKey;
@@ -175,18 +159,12 @@ export interface CheckoutStore {
   /** Inserts a new order in `PENDING`. Rejects if the paymentId or orderId exists. */
   createOrder(order: NewOrder): Promise<void>;
   getOrder(paymentId: string): Promise<Order | undefined>;
-  /** Compare-and-set on the status; resolves `true` if this call made the change. */
-  transition(change: OrderTransition): Promise<boolean>;
   /**
-   * `transition`, with its events written already claimed by the caller (running, first attempt,
-   * this `claim` until `leaseUntil`). Resolves, if this call made the change, with the order as it
-   * now stands and those events; `undefined` if not. For a caller that runs the events right away:
-   * one write where claiming them after would take two, and no read after it. An event whose key
-   * exists already is left as it is and not returned.
+   * Compare-and-set on the order's revision (see `OrderTransition`). Resolves, if this call made the
+   * change, with the order as it now stands (and the events it claimed); `undefined` if the order
+   * changed meanwhile or does not exist. An event whose key exists already is left as it is.
    */
-  transitionClaimed(change: ClaimedTransition): Promise<ClaimedOutcome | undefined>;
-  /** Replaces a PENDING order's price and customer (compare-and-set on its revision); `true` if it happened. */
-  repriceOrder(change: OrderRepricing): Promise<boolean>;
+  transition(change: OrderTransition): Promise<TransitionOutcome | undefined>;
   listOrders(query?: OrderQuery): Promise<Order[]>;
   /** Orders for `reconcile()` to re-check, oldest activity first (see `ReconcileQuery`). */
   listOrdersToReconcile(query: ReconcileQuery): Promise<Order[]>;
@@ -222,7 +200,7 @@ export interface CheckoutStore {
   getIssue(issueId: string): Promise<BillingKeyIssue | undefined>;
   /** Replaces a PENDING issue's customer details (same customer id and plan); `true` if it happened. */
   updatePendingIssue(update: IssueUpdate): Promise<boolean>;
-  /** `PENDING` → `COMPLETED` with the key, the subscription, its first order and the events, atomically. `false` if already completed. */
+  /** `PENDING` → `COMPLETED` with the key, the subscription, its first order and the events, atomically. `false` if already completed (or no longer the issue the key was verified against). */
   completeIssue(completion: IssueCompletion): Promise<boolean>;
   /** Inserts or replaces a billing key (webhook updates, billing-key-and-pay), with optional events. */
   saveBillingKey(key: StoredBillingKey, events?: readonly NewEvent[], now?: number): Promise<void>;

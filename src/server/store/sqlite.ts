@@ -29,14 +29,12 @@ import type {
   EventOutcome,
   IssueCompletion,
   OrderQuery,
-  OrderRepricing,
   OrderTransition,
   ReconcileQuery,
   SubscriptionUpdate,
   WebhookClaim,
   WebhookClaimResult,
-  ClaimedOutcome,
-  ClaimedTransition,
+  TransitionOutcome,
 } from './port.js';
 
 export interface SqliteStoreOptions {
@@ -604,10 +602,10 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     );
   };
 
-  /** The compare-and-set of an order's status, as SQL and values; `undefined` if nothing may change. */
-  const statusUpdate = (change: OrderTransition): { sql: string; values: unknown[] } | undefined => {
-    if (change.from.length === 0) return undefined;
-    const sets = ['status = ?', 'updated_at = ?'];
+  // Compare-and-set on the revision the caller decided on; the order comes back from the write
+  // (RETURNING), and events the caller runs right away are written already claimed for it.
+  const transition = (change: OrderTransition): TransitionOutcome | undefined => {
+    const sets = ['status = ?', 'revision = revision + 1', 'updated_at = ?'];
     const values: unknown[] = [change.to, change.now];
     const patch = change.patch ?? {};
     if (patch.cancelledAmount !== undefined) {
@@ -620,57 +618,15 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
       sets.push(`${column} = ?`);
       values.push(encode(value));
     }
-    values.push(change.paymentId, ...change.from);
-    return { sql: `UPDATE orders SET ${sets.join(', ')} WHERE payment_id = ? AND status IN (${placeholders(change.from.length)})`, values };
-  };
-  /** What goes with a transition that happened: the key and subscription it carries. */
-  const alongside = (change: OrderTransition): void => {
+    const row = stmt(`UPDATE orders SET ${sets.join(', ')} WHERE payment_id = ? AND revision = ? RETURNING *`).get(...values, change.paymentId, change.revision) as Row | undefined;
+    if (!row) return undefined;
     if (change.billingKey) upsertBillingKey(change.billingKey);
     if (change.subscription) insertSubscription(change.subscription, true);
-  };
-  const transition = (change: OrderTransition): boolean => {
-    const update = statusUpdate(change);
-    if (!update || stmt(update.sql).run(...update.values).changes !== 1) return false;
-    alongside(change);
-    insertEvents(change.events, change.now);
-    return true;
-  };
-  // The caller runs the events itself right away, and goes on with the order as this write left it
-  // (RETURNING): no claim and no read after the write.
-  const transitionClaimed = (change: ClaimedTransition): ClaimedOutcome | undefined => {
-    const update = statusUpdate(change);
-    const row = update && (stmt(`${update.sql} RETURNING *`).get(...update.values) as Row | undefined);
-    if (!row) return undefined;
-    alongside(change);
-    return { order: toOrder(row), events: insertClaimedEvents(change.events, change.now, change.claim, change.leaseUntil) };
-  };
-
-  const repriceOrder = (change: OrderRepricing): boolean => {
-    const p = change.pricing;
-    const result = stmt(
-      `UPDATE orders SET order_name = ?, total_amount = ?, currency = ?, tax_free_amount = ?, vat_amount = ?, lines = ?,
-         customer = ?, customer_id = ?, customer_assigned = ?, reference = ?, pay_method = ?,
-         started_at = coalesce(started_at, ?), revision = revision + 1, updated_at = ?
-       WHERE payment_id = ? AND status = 'PENDING' AND revision = ? AND (started_at IS NULL OR ? = 1)`,
-    ).run(
-      p.orderName,
-      p.totalAmount,
-      p.currency,
-      p.taxFreeAmount ?? null,
-      p.vatAmount ?? null,
-      JSON.stringify(p.lines),
-      json(p.customer),
-      p.customer?.customerId ?? null,
-      p.customerIdAssigned ? 1 : null,
-      p.reference ?? null,
-      p.payMethod ?? null,
-      change.startedAt ?? null,
-      change.now,
-      change.paymentId,
-      change.revision,
-      change.restoring ? 1 : 0,
-    );
-    return result.changes === 1;
+    if (!change.claim) {
+      insertEvents(change.events, change.now);
+      return { order: toOrder(row), claimed: [] };
+    }
+    return { order: toOrder(row), claimed: insertClaimedEvents(change.events, change.now, change.claim.claim, change.claim.leaseUntil) };
   };
 
   const claimEvents = (claim: EventClaim): HookEvent[] => {
@@ -712,8 +668,8 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
   const completeIssue = (c: IssueCompletion): boolean => {
     const result = stmt(
       `UPDATE billing_key_issues SET status = 'COMPLETED', billing_key = ?, subscription_id = ?, payment_id = ?, completed_at = ?
-       WHERE issue_id = ? AND status = 'PENDING'`,
-    ).run(c.billingKey, c.subscription?.id ?? null, c.firstOrder?.paymentId ?? null, c.now, c.issueId);
+       WHERE issue_id = ? AND status = 'PENDING' AND customer_id = ? AND plan IS ?`,
+    ).run(c.billingKey, c.subscription?.id ?? null, c.firstOrder?.paymentId ?? null, c.now, c.issueId, c.customerId, c.plan ?? null);
     if (result.changes !== 1) return false;
     upsertBillingKey(c.key);
     if (c.subscription) insertSubscription(c.subscription);
@@ -871,8 +827,6 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
         return row && toOrder(row);
       }),
     transition: (change) => grouped(() => transition(change)),
-    transitionClaimed: (change) => grouped(() => transitionClaimed(change)),
-    repriceOrder: (change) => grouped(() => repriceOrder(change)),
     listOrders: (query = {}) => read(() => listOrders(query)),
     listOrdersToReconcile: (query) => read(() => listOrdersToReconcile(query)),
     noteChecked: (paymentId, now) =>

@@ -189,6 +189,7 @@ export interface OrderRow {
   flag: string | null;
   subscription_id: string | null;
   billing_key: string | null;
+  revision: number;
 }
 
 export const orderRow = (shop: RunningShop, paymentId: string): OrderRow | undefined =>
