@@ -12,7 +12,7 @@ import {
   schedulePeriod,
   subscriptionPaymentFailed,
 } from './billing.js';
-import { redactor, safeLog, type KitContext } from './context.js';
+import { redactor, safeLog, type KitContext, type Log } from './context.js';
 import { CheckoutError } from './errors.js';
 import { checkId, decodeSegment, errorResponse, jsonResponse, readJsonObject } from './http.js';
 import type { EventType, HookEvent, Order, StoredBillingKey, Subscription, WebhookDelivery } from './model.js';
@@ -41,7 +41,10 @@ import { handleWebhook } from './webhooks.js';
 export interface CheckoutServer {
   /** The HTTP entry point: give it every request under the base path. Never rejects. */
   fetch(request: Request): Promise<Response>;
-  /** Resolves once the store is open (the default SQLite store opens lazily). */
+  /**
+   * Starts the kit if nothing did yet (checks the options, opens the store) and resolves once it is
+   * ready; rejects with what is wrong with the configuration. Await it at startup to fail fast.
+   */
   readonly ready: Promise<void>;
   /** Full or partial refund through PortOne; runs `onCancelled` once the refund is recorded. */
   cancel(paymentId: string, options: CancelOptions): Promise<Order>;
@@ -68,6 +71,8 @@ interface Core {
   ctx: KitContext;
   outbox: Outbox;
   reconcileState: ReconcileState;
+  /** The kit opened the store (no `store` option) and closes it. */
+  ownsStore: boolean;
 }
 
 type Handler = (core: Core, request: Request) => Promise<Response>;
@@ -90,39 +95,65 @@ const ROUTE_TABLE: Record<string, Record<string, Handler>> = {
 
 const ORDER_PREFIX = '/payments/';
 
-export function createCheckoutServer(options: CheckoutServerOptions): CheckoutServer {
-  const resolved = resolveOptions(options);
-  const redact = redactor([resolved.portone.apiSecret, ...resolved.webhookSecrets]);
-  const log = safeLog(options.logger, redact);
-  const ownsStore = options.store === undefined;
-
-  const ready: Promise<Core> = openStore(options).then((store) => {
-    const ctx: KitContext = {
-      options: resolved,
-      store,
-      portone: createPortOneGateway({
-        apiSecret: resolved.portone.apiSecret,
-        storeId: resolved.portone.storeId,
-        timeoutMs: resolved.portone.timeoutMs,
-        ...(resolved.portone.baseUrl ? { baseUrl: resolved.portone.baseUrl } : {}),
-      }),
-      log,
-      redact,
-      apiCalls: 0,
-    };
-    const outbox = createOutbox(ctx, eventHandlers(ctx));
-    outbox.start();
-    return { ctx, outbox, reconcileState: { after: {} } };
-  });
-  // Surfaced through `ready` and every request; never an unhandled rejection.
-  ready.catch((error: unknown) => log.error('could not open the checkout store', { error: error instanceof Error ? error : String(error) }));
+/**
+ * Builds the kit. Nothing happens yet: the options are checked, the secrets read and the store
+ * opened on the first request or the first `ready` — so a framework that evaluates this module at
+ * build time (Next.js route handlers) neither needs the secrets nor creates a database file then.
+ * Await `ready` at startup to fail fast on a mistaken configuration. `options` may be a function
+ * returning them, called once then (e.g. to read secrets from the environment or a vault lazily).
+ */
+export function createCheckoutServer(options: CheckoutServerOptions | (() => CheckoutServerOptions)): CheckoutServer {
+  // Until the options are resolved, problems go to the shop's logger if it gave one, else the console.
+  let log: Log = safeLog(typeof options === 'object' && options !== null ? options.logger : undefined, (text) => text);
+  let redact = (text: string): string => text;
+  let started: Promise<Core> | undefined;
   let closed = false;
+
+  const start = (): Promise<Core> =>
+    (started ??= (async () => {
+      if (closed) throw new Error('the checkout kit is closed');
+      const given = typeof options === 'function' ? options() : options;
+      if (given && typeof given === 'object') log = safeLog(given.logger, redact);
+      const resolved = resolveOptions(given);
+      redact = redactor([resolved.portone.apiSecret, ...resolved.webhookSecrets]);
+      log = safeLog(given.logger, redact);
+      const store = await openStore(given);
+      const ctx: KitContext = {
+        options: resolved,
+        store,
+        portone: createPortOneGateway({
+          apiSecret: resolved.portone.apiSecret,
+          storeId: resolved.portone.storeId,
+          timeoutMs: resolved.portone.timeoutMs,
+          ...(resolved.portone.baseUrl ? { baseUrl: resolved.portone.baseUrl } : {}),
+        }),
+        log,
+        redact,
+        apiCalls: 0,
+      };
+      const outbox = createOutbox(ctx, eventHandlers(ctx));
+      outbox.start();
+      return { ctx, outbox, reconcileState: { after: {} }, ownsStore: given.store === undefined };
+    })());
+  /**
+   * The kit, started on first use. A start that failed is logged by the call that made it, and the
+   * next call tries again (a database that was not up yet); the browser only learns it failed.
+   */
+  const ready = (): Promise<Core> => {
+    if (started) return started;
+    const core = start();
+    core.catch((error: unknown) => {
+      if (started === core && !closed) started = undefined;
+      log.error(`the checkout kit could not start: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    return core;
+  };
 
   async function route(core: Core, request: Request): Promise<Response> {
     const url = new URL(request.url);
     // The raw, still percent-encoded path: the paymentId segment is decoded once, below.
     let path = url.pathname;
-    const base = resolved.basePath;
+    const base = core.ctx.options.basePath;
     if (base) {
       if (path !== base && !path.startsWith(`${base}/`)) throw new CheckoutError('NOT_FOUND', `path: expected one under ${base}, got ${JSON.stringify(path.slice(0, 80))}`);
       path = path.slice(base.length) || '/';
@@ -137,18 +168,17 @@ export function createCheckoutServer(options: CheckoutServerOptions): CheckoutSe
     if (path.startsWith(ORDER_PREFIX)) {
       const raw = path.slice(ORDER_PREFIX.length);
       if (request.method !== 'GET') {
-        if (raw.includes('/')) throw notFound(path);
+        if (raw.includes('/')) throw notFound(path, base);
         return methodNotAllowed(request.method, ['GET']);
       }
       if (raw.includes('/')) checkId(raw, 'paymentId'); // a raw "/" can never be one segment: 400 naming it
       const paymentId = checkId(decodeSegment(raw, 'paymentId'), 'paymentId');
       return jsonResponse(await getOrderAnswer(core.ctx, paymentId));
     }
-    throw notFound(path);
+    throw notFound(path, base);
   }
 
-  function notFound(path: string): CheckoutError {
-    const base = resolved.basePath;
+  function notFound(path: string, base: string): CheckoutError {
     return new CheckoutError('NOT_FOUND', `path: expected one of ${[...Object.keys(ROUTE_TABLE), `${ORDER_PREFIX}{paymentId}`].join(', ')}${base ? ` under ${base}` : ''}, got ${JSON.stringify(path.slice(0, 80))}`);
   }
 
@@ -169,7 +199,7 @@ export function createCheckoutServer(options: CheckoutServerOptions): CheckoutSe
     return errorResponse(new CheckoutError('INTERNAL_ERROR', 'an unexpected error occurred in the checkout server; details are in its log'));
   }
 
-  const withCore = async <T>(run: (core: Core) => Promise<T>): Promise<T> => run(await ready);
+  const withCore = async <T>(run: (core: Core) => Promise<T>): Promise<T> => run(await ready());
   /** An API call that may change orders: counted (KitContext.apiCalls) before it starts. */
   const changing = <T>(run: (core: Core) => Promise<T>): Promise<T> =>
     withCore((core) => {
@@ -179,14 +209,22 @@ export function createCheckoutServer(options: CheckoutServerOptions): CheckoutSe
 
   return {
     async fetch(request) {
+      let core: Core;
       try {
-        const core = await ready;
+        core = await ready();
+      } catch {
+        // The details are in the log (once); the browser learns only that the shop is misconfigured.
+        return errorResponse(new CheckoutError('SHOP_CONFIGURATION', 'the checkout kit is not configured correctly; see the server log'));
+      }
+      try {
         return await route(core, request);
       } catch (error) {
         return toResponse(error);
       }
     },
-    ready: ready.then(() => undefined),
+    get ready() {
+      return ready().then(() => undefined);
+    },
     cancel: (paymentId, cancelOptions) => changing(({ ctx, outbox }) => cancelPayment(ctx, outbox, paymentId, cancelOptions)),
     reconcile: (reconcileOptions) => changing(({ ctx, outbox, reconcileState }) => reconcile(ctx, outbox, reconcileState, reconcileOptions)),
     pruneAbandoned: (pruneOptions) => changing(({ ctx }) => pruneAbandoned(ctx, pruneOptions)),
@@ -201,10 +239,11 @@ export function createCheckoutServer(options: CheckoutServerOptions): CheckoutSe
     async close() {
       if (closed) return;
       closed = true;
-      const core = await ready.catch(() => undefined);
+      // Never started: nothing was opened, nothing to close.
+      const core = started && (await started.catch(() => undefined));
       if (!core) return;
       core.outbox.stop();
-      if (ownsStore) await core.ctx.store.close();
+      if (core.ownsStore) await core.ctx.store.close();
     },
   };
 }
