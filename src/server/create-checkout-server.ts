@@ -1,42 +1,21 @@
 // The factory: createCheckoutServer(options) → { fetch(Request): Promise<Response>, …server-side API }.
-// Web-standard in and out, so one object serves Node, Bun, Deno, Workers and Next.js route handlers;
-// the router strips the base path once and decodes the one path parameter once.
-import { ROUTES } from '../contract.js';
-import {
-  advanceSubscription,
-  cancelSubscription,
-  chargeFirstPeriod,
-  completeBillingKey,
-  completeBillingKeyAndPay,
-  prepareBillingKey,
-  schedulePeriod,
-  subscriptionPaymentFailed,
-} from './billing.js';
+// Web-standard in and out, so one object serves Node, Bun, Deno, Workers and Next.js route handlers.
+// It only wires: the options, the store, the PortOne gateway, the flows, the outbox and its hooks,
+// the routes — started on first use.
+import { billingKeyAndPayFlow } from './billing-key-and-pay.js';
 import { redactor, safeLog, type KitContext, type Log } from './context.js';
 import { CheckoutError } from './errors.js';
-import { checkId, decodeSegment, errorResponse, jsonResponse, readJsonObject } from './http.js';
-import type { EventType, HookEvent, Order, StoredBillingKey, Subscription, WebhookDelivery } from './model.js';
+import { eventHandlers } from './hooks.js';
+import { errorResponse } from './http.js';
+import { pruneAbandoned, reconcile, type PruneOptions, type ReconcileOptions, type ReconcileReport, type ReconcileState } from './maintenance.js';
+import type { HookEvent, Order, StoredBillingKey, Subscription, WebhookDelivery } from './model.js';
 import { resolveOptions, type CheckoutServerOptions, type ResolvedOptions } from './options.js';
-import { createOutbox, type EventHandler, type Outbox } from './outbox.js';
-import {
-  cancelPayment,
-  completePayment,
-  getOrderAnswer,
-  preparePayment,
-  prepareBillingKeyAndPay,
-  pruneAbandoned,
-  reconcile,
-  type CancelOptions,
-  type PruneOptions,
-  type ReconcileOptions,
-  type ReconcileReport,
-  type ReconcileState,
-} from './payments.js';
-import { createPortOneGateway, PortOneRejection } from './portone.js';
+import { createOutbox, type Outbox } from './outbox.js';
+import { cancelPayment, paymentFlow, type CancelOptions } from './payments.js';
+import { createPortOneGateway } from './portone.js';
+import { handle } from './routes.js';
 import type { CheckoutStore, OrderQuery } from './store/port.js';
-import { refundFlagged } from './sync.js';
-import * as validate from './validate.js';
-import { handleWebhook } from './webhooks.js';
+import { cancelSubscription, subscriptionFlow } from './subscriptions.js';
 
 export interface CheckoutServer {
   /** The HTTP entry point: give it every request under the base path. Never rejects. */
@@ -75,26 +54,6 @@ interface Core {
   ownsStore: boolean;
 }
 
-type Handler = (core: Core, request: Request) => Promise<Response>;
-
-const json = (run: (core: Core, body: Record<string, unknown>, request: Request) => Promise<unknown>): Handler => async (core, request) => {
-  const body = await readJsonObject(request, core.ctx.options.bodyLimitBytes);
-  return jsonResponse(await run(core, body, request));
-};
-
-/** The contract's routes (src/contract.ts), by path then method. */
-const ROUTE_TABLE: Record<string, Record<string, Handler>> = {
-  [ROUTES.preparePayment]: { POST: json(({ ctx }, body, request) => preparePayment(ctx, request, body)) },
-  [ROUTES.completePayment]: { POST: json(({ ctx, outbox }, body) => completePayment(ctx, outbox, body)) },
-  [ROUTES.prepareBillingKey]: { POST: json(({ ctx }, body, request) => prepareBillingKey(ctx, request, body)) },
-  [ROUTES.completeBillingKey]: { POST: json(({ ctx, outbox }, body) => completeBillingKey(ctx, outbox, validate.completeBillingKeyRequest(body))) },
-  [ROUTES.prepareBillingKeyAndPay]: { POST: json(({ ctx }, body, request) => prepareBillingKeyAndPay(ctx, request, body)) },
-  [ROUTES.completeBillingKeyAndPay]: { POST: json(({ ctx, outbox }, body) => completeBillingKeyAndPay(ctx, outbox, body)) },
-  [ROUTES.webhooks]: { POST: async ({ ctx, outbox }, request) => jsonResponse(await handleWebhook(ctx, outbox, request)) },
-};
-
-const ORDER_PREFIX = '/payments/';
-
 /**
  * Builds the kit. Nothing happens yet: the options are checked, the secrets read and the store
  * opened on the first request or the first `ready` — so a framework that evaluates this module at
@@ -129,7 +88,7 @@ export function createCheckoutServer(options: CheckoutServerOptions | (() => Che
         }),
         log,
         redact,
-        apiCalls: 0,
+        flows: { payment: paymentFlow, 'billing-key-and-pay': billingKeyAndPayFlow, subscription: subscriptionFlow },
       };
       const outbox = createOutbox(ctx, eventHandlers(ctx));
       outbox.start();
@@ -149,63 +108,7 @@ export function createCheckoutServer(options: CheckoutServerOptions | (() => Che
     return core;
   };
 
-  async function route(core: Core, request: Request): Promise<Response> {
-    const url = new URL(request.url);
-    // The raw, still percent-encoded path: the paymentId segment is decoded once, below.
-    let path = url.pathname;
-    const base = core.ctx.options.basePath;
-    if (base) {
-      if (path !== base && !path.startsWith(`${base}/`)) throw new CheckoutError('NOT_FOUND', `path: expected one under ${base}, got ${JSON.stringify(path.slice(0, 80))}`);
-      path = path.slice(base.length) || '/';
-    }
-    // Own properties only: a path or method named like an Object.prototype member is just unknown.
-    const methods = Object.hasOwn(ROUTE_TABLE, path) ? ROUTE_TABLE[path] : undefined;
-    if (methods) {
-      const handler = Object.hasOwn(methods, request.method) ? methods[request.method] : undefined;
-      if (!handler) return methodNotAllowed(request.method, Object.keys(methods));
-      return handler(core, request);
-    }
-    if (path.startsWith(ORDER_PREFIX)) {
-      const raw = path.slice(ORDER_PREFIX.length);
-      if (request.method !== 'GET') {
-        if (raw.includes('/')) throw notFound(path, base);
-        return methodNotAllowed(request.method, ['GET']);
-      }
-      if (raw.includes('/')) checkId(raw, 'paymentId'); // a raw "/" can never be one segment: 400 naming it
-      const paymentId = checkId(decodeSegment(raw, 'paymentId'), 'paymentId');
-      return jsonResponse(await getOrderAnswer(core.ctx, paymentId));
-    }
-    throw notFound(path, base);
-  }
-
-  function notFound(path: string, base: string): CheckoutError {
-    return new CheckoutError('NOT_FOUND', `path: expected one of ${[...Object.keys(ROUTE_TABLE), `${ORDER_PREFIX}{paymentId}`].join(', ')}${base ? ` under ${base}` : ''}, got ${JSON.stringify(path.slice(0, 80))}`);
-  }
-
-  function methodNotAllowed(method: string, allowed: string[]): Response {
-    return errorResponse(new CheckoutError('METHOD_NOT_ALLOWED', `method: expected ${allowed.join(' or ')}, got ${JSON.stringify(method)}`), { allow: allowed.join(', ') });
-  }
-
-  function toResponse(error: unknown): Response {
-    if (error instanceof CheckoutError) {
-      if (error.status >= 500 && error.code !== 'PORTONE_UNAVAILABLE' && error.code !== 'ORDER_BUSY') log.error(`${error.code}: ${error.message}`);
-      return errorResponse(new CheckoutError(error.code, redact(error.message), { status: error.status, ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}) }));
-    }
-    if (error instanceof PortOneRejection) {
-      log.error(error.message);
-      return errorResponse(new CheckoutError('PORTONE_REJECTED', redact(error.message)));
-    }
-    log.error('unexpected error while handling a request', { error: error instanceof Error ? error : String(error) });
-    return errorResponse(new CheckoutError('INTERNAL_ERROR', 'an unexpected error occurred in the checkout server; details are in its log'));
-  }
-
   const withCore = async <T>(run: (core: Core) => Promise<T>): Promise<T> => run(await ready());
-  /** An API call that may change orders: counted (KitContext.apiCalls) before it starts. */
-  const changing = <T>(run: (core: Core) => Promise<T>): Promise<T> =>
-    withCore((core) => {
-      core.ctx.apiCalls++;
-      return run(core);
-    });
 
   return {
     async fetch(request) {
@@ -216,26 +119,22 @@ export function createCheckoutServer(options: CheckoutServerOptions | (() => Che
         // The details are in the log (once); the browser learns only that the shop is misconfigured.
         return errorResponse(new CheckoutError('SHOP_CONFIGURATION', 'the checkout kit is not configured correctly; see the server log'));
       }
-      try {
-        return await route(core, request);
-      } catch (error) {
-        return toResponse(error);
-      }
+      return handle(core, request);
     },
     get ready() {
       return ready().then(() => undefined);
     },
-    cancel: (paymentId, cancelOptions) => changing(({ ctx, outbox }) => cancelPayment(ctx, outbox, paymentId, cancelOptions)),
-    reconcile: (reconcileOptions) => changing(({ ctx, outbox, reconcileState }) => reconcile(ctx, outbox, reconcileState, reconcileOptions)),
-    pruneAbandoned: (pruneOptions) => changing(({ ctx }) => pruneAbandoned(ctx, pruneOptions)),
-    cancelSubscription: (id) => changing(({ ctx }) => cancelSubscription(ctx, id)),
+    cancel: (paymentId, cancelOptions) => withCore(({ ctx, outbox }) => cancelPayment(ctx, outbox, paymentId, cancelOptions)),
+    reconcile: (reconcileOptions) => withCore(({ ctx, outbox, reconcileState }) => reconcile(ctx, outbox, reconcileState, reconcileOptions)),
+    pruneAbandoned: (pruneOptions) => withCore(({ ctx }) => pruneAbandoned(ctx, pruneOptions)),
+    cancelSubscription: (id) => withCore(({ ctx }) => cancelSubscription(ctx, id)),
     getOrder: (paymentId) => withCore(({ ctx }) => ctx.store.getOrder(paymentId)),
     listOrders: (query) => withCore(({ ctx }) => ctx.store.listOrders(query)),
     listWebhookDeliveries: (query) => withCore(({ ctx }) => ctx.store.listWebhookDeliveries(query)),
     listSubscriptions: (query) => withCore(({ ctx }) => ctx.store.listSubscriptions(query)),
     listBillingKeys: (query) => withCore(({ ctx }) => ctx.store.listBillingKeys(query)),
     listEvents: (query) => withCore(({ ctx }) => ctx.store.listEvents(query)),
-    runDueEvents: () => changing(({ outbox }) => outbox.runDue()),
+    runDueEvents: () => withCore(({ outbox }) => outbox.runDue()),
     async close() {
       if (closed) return;
       closed = true;
@@ -253,52 +152,6 @@ async function openStore(options: CheckoutServerOptions): Promise<CheckoutStore>
   // Loaded only when used, so runtimes without native modules can import the kit and pass a store.
   const { createSqliteStore } = await import('./store/sqlite.js');
   return createSqliteStore({ path: options.database ?? './.data/checkout.sqlite' });
-}
-
-/** What each outbox event does: the shop's hooks get the order (as the change that wrote the event left it, else read now); the kit's follow-ups call PortOne. */
-function eventHandlers(ctx: KitContext): Record<EventType, EventHandler> {
-  const hooks = ctx.options.hooks;
-  /** The event's order: as the change that wrote the event left it when the runner has it, else read now. */
-  const orderOf = async (event: HookEvent, known: Order | undefined): Promise<Order> => {
-    const order = known ?? (event.paymentId ? await ctx.store.getOrder(event.paymentId) : undefined);
-    if (!order) throw new Error(`event ${event.key} names an order the store does not have`);
-    return order;
-  };
-  const base = (event: HookEvent) => ({ eventId: event.key, attempt: event.attempts });
-  const payload = (event: HookEvent) => (event.payload ?? {}) as Record<string, unknown>;
-  return {
-    async paid(event, known) {
-      if (!hooks.onPaid) return;
-      const order = await orderOf(event, known);
-      const subscription = order.subscriptionId ? await ctx.store.getSubscription(order.subscriptionId) : undefined;
-      await hooks.onPaid({ ...base(event), order, payment: payload(event).payment as never, ...(subscription ? { subscription } : {}) });
-    },
-    async 'virtual-account-issued'(event, known) {
-      if (!hooks.onVirtualAccountIssued) return;
-      await hooks.onVirtualAccountIssued({ ...base(event), order: await orderOf(event, known), payment: payload(event).payment as never });
-    },
-    async failed(event, known) {
-      if (!hooks.onFailed) return;
-      const payment = payload(event).payment;
-      await hooks.onFailed({ ...base(event), order: await orderOf(event, known), ...(payment ? { payment: payment as never } : {}) });
-    },
-    async cancelled(event, known) {
-      if (!hooks.onCancelled) return;
-      await hooks.onCancelled({ ...base(event), order: await orderOf(event, known), cancellation: payload(event).cancellation as never });
-    },
-    async 'billing-key-issued'(event) {
-      if (!hooks.onBillingKeyIssued) return;
-      const key = await ctx.store.getBillingKey(String(payload(event).billingKey));
-      if (!key) throw new Error(`event ${event.key} names a billing key the store does not have`);
-      const [subscription] = await ctx.store.listSubscriptions({ billingKey: key.billingKey, limit: 1 });
-      await hooks.onBillingKeyIssued({ ...base(event), billingKey: key, ...(subscription ? { subscription } : {}) });
-    },
-    'refund-flagged': (event) => refundFlagged(ctx, event.paymentId!),
-    'charge-first-period': (event) => chargeFirstPeriod(ctx, event),
-    'advance-subscription': (event) => advanceSubscription(ctx, event),
-    'schedule-period': (event) => schedulePeriod(ctx, event),
-    'subscription-payment-failed': (event) => subscriptionPaymentFailed(ctx, event),
-  };
 }
 
 export type { ResolvedOptions };

@@ -1,17 +1,14 @@
 // What a shop passes to createCheckoutServer, what its hooks receive, and the checks that turn a
 // mistaken configuration into one clear error at startup instead of a wrong charge later.
 import type { Payment } from '@portone/server-sdk/payment';
-import { CURRENCIES, type CartItem, type CheckoutCurrency, type CheckoutCustomer } from '../contract.js';
+import { CURRENCIES, type CartItem, type CheckoutCurrency, type CheckoutCustomer, type CheckoutFlow } from '../contract.js';
 import type { Order, OrderLine, StoredBillingKey, Subscription } from './model.js';
 import type { CheckoutStore } from './store/port.js';
 
-/** Which prepare route a request came to. */
-export type PrepareFlow = 'payment' | 'billing-key' | 'billing-key-and-pay';
-
 /** What the browser asked to buy, handed to the shop's `priceOrder`. Prices never come from here. */
 export interface Cart {
-  /** Which prepare route asks. */
-  flow: 'payment' | 'billing-key-and-pay' | 'subscription';
+  /** Which flow's prepare asks (a billing key on its own has no cart). */
+  flow: Exclude<CheckoutFlow, 'billing-key'>;
   items?: CartItem[];
   /** An order the shop created earlier (instead of `items`). */
   orderId?: string;
@@ -23,7 +20,7 @@ export interface Cart {
   payMethod?: string;
   /** The billing plan, for billing-key-and-pay. */
   plan?: string;
-  /** The incoming request, e.g. to read the shop's session cookie. Absent for subscription renewals. */
+  /** The incoming request, e.g. to read the shop's session cookie. */
   request?: Request;
 }
 
@@ -153,7 +150,7 @@ export interface CheckoutServerOptions extends CheckoutHooks {
    * throw a 4xx `CheckoutError` to refuse it — e.g. `new CheckoutError('RATE_LIMITED', '…', { status: 429 })`
    * when one client prepares too often. Anything else it throws is a 500 `SHOP_CONFIGURATION`.
    */
-  beforePrepare?: (request: Request, context: { flow: PrepareFlow }) => void | Promise<void>;
+  beforePrepare?: (request: Request, context: { flow: CheckoutFlow }) => void | Promise<void>;
   /** Billing plans by id. */
   plans?: Record<string, BillingPlan>;
   /** A store object (any adapter of the port); default: SQLite at `database`. */

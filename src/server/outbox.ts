@@ -46,9 +46,6 @@ const DRAIN_LANES = 4;
  */
 const SHOP_HOOKS: ReadonlySet<EventType> = new Set<EventType>(['paid', 'virtual-account-issued', 'failed', 'cancelled', 'billing-key-issued']);
 
-/** Whether this event only calls one of the shop's hooks (which cannot change an order but through the kit's API). */
-export const isShopHook = (event: Pick<HookEvent, 'type'>): boolean => SHOP_HOOKS.has(event.type);
-
 class HookTimeout extends Error {
   override name = 'HookTimeout';
 }

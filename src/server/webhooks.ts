@@ -6,7 +6,7 @@ import type { KitContext } from './context.js';
 import { CheckoutError, show } from './errors.js';
 import { readText } from './http.js';
 import type { Outbox } from './outbox.js';
-import { syncBillingKey } from './billing.js';
+import { syncBillingKey } from './billing-keys.js';
 import { syncPayment } from './sync.js';
 
 export interface WebhookAnswer {
