@@ -191,6 +191,13 @@ export interface CheckoutServerOptions extends CheckoutHooks {
   hookTimeoutMs?: number;
   /** What `reconcile()` treats as "left behind": orders unchanged for this long, ms. Default 10 minutes. */
   reconcileAfterMs?: number;
+  /**
+   * How long a claim on work — a hook or follow-up being run, a webhook being processed — holds
+   * without renewal, ms. A running kit renews its claims every third of it; when a process dies,
+   * its work waits this long before another instance (or the restarted one) takes it over.
+   * Default 30 000; at least 300.
+   */
+  claimLeaseMs?: number;
   /** Milliseconds since the epoch; tests pass a controllable one. Default `Date.now`. */
   now?: () => number;
   logger?: CheckoutLogger;
@@ -218,6 +225,7 @@ export interface ResolvedOptions {
   hookWaitMs: number;
   hookTimeoutMs: number;
   reconcileAfterMs: number;
+  claimLeaseMs: number;
   now: () => number;
   hooks: CheckoutHooks;
 }
@@ -245,6 +253,12 @@ const nonNegativeInt = (value: unknown, what: string, fallback: number): number 
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) fail(what, 'a non-negative integer', value);
   return value as number;
+};
+
+const atLeast = (min: number, value: unknown, what: string, fallback: number): number => {
+  const n = nonNegativeInt(value, what, fallback);
+  if (n < min) fail(what, `an integer of at least ${min}`, value);
+  return n;
 };
 
 /** `1m` → { count: 1, unit: 'm' }. */
@@ -326,6 +340,7 @@ export function resolveOptions(options: CheckoutServerOptions): ResolvedOptions 
     hookWaitMs: nonNegativeInt(options.hookWaitMs, 'options.hookWaitMs', 10_000),
     hookTimeoutMs: nonNegativeInt(options.hookTimeoutMs, 'options.hookTimeoutMs', 30_000),
     reconcileAfterMs: nonNegativeInt(options.reconcileAfterMs, 'options.reconcileAfterMs', 10 * 60_000),
+    claimLeaseMs: atLeast(300, options.claimLeaseMs, 'options.claimLeaseMs', 30_000),
     now: options.now ?? Date.now,
     hooks: {
       ...(options.onPaid ? { onPaid: options.onPaid } : {}),

@@ -131,6 +131,92 @@ test('three kit processes on one SQLite file, completes and webhooks from all at
   assert.deepEqual((await reader.listEvents({ paymentId: prepared.paymentId })).map((e) => [e.key, e.status, e.attempts]), [[`paid:${prepared.paymentId}`, 'done', 1]]);
 });
 
+test('a kit process killed while it holds a webhook and a hook: another takes both over once their claims run out', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pck-dying-'));
+  const database = join(dir, 'checkout.sqlite');
+  const sandbox = await createSandbox({ webhookRetryDelaysMs: [0, 20, 40] });
+  const LEASE = 1_000;
+  const children: ChildProcessWithoutNullStreams[] = [];
+  t.after(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const paid: PaidEvent[] = [];
+  const survivor = createCheckoutServer({
+    portone: { apiSecret: sandbox.apiSecret, storeId: sandbox.storeId, baseUrl: sandbox.url },
+    webhookSecret: sandbox.webhookSecret,
+    priceOrder,
+    database,
+    allowTestChannels: true,
+    hookPollMs: 50,
+    claimLeaseMs: LEASE,
+    logger: {},
+    onPaid: (e) => void paid.push(e),
+  });
+  t.after(() => survivor.close());
+  const prepared = (await call(survivor, post('/payments/prepare', CART))).body;
+  await sandbox.pay({ paymentId: prepared.paymentId, orderName: prepared.orderName, totalAmount: prepared.totalAmount, currency: prepared.currency, customData: prepared.customData });
+
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', new URL('./dying-kit.ts', import.meta.url).pathname], {
+    env: { ...process.env, PCK_STORE_ID: sandbox.storeId, PCK_API_SECRET: sandbox.apiSecret, PCK_WEBHOOK_SECRET: sandbox.webhookSecret, PCK_SANDBOX_URL: sandbox.url, PCK_DATABASE: database, PCK_CLAIM_LEASE_MS: String(LEASE) },
+  });
+  children.push(child);
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await eventually(() => output.includes('url '), 'the dying kit serves', 60_000);
+  const url = /url (\S+)/.exec(output)![1]!;
+  // One delivery, sent by hand so its id is known: the dying kit claims it, pays the order and hangs in onPaid.
+  const delivery = (n: number) => paidWebhook(`${url}/webhooks`, sandbox.webhookSecret, prepared.paymentId, sandbox.storeId, n);
+  void fetch(delivery(1)).catch(() => {});
+  await eventually(() => output.includes(`hook ${prepared.paymentId}`), 'the dying kit runs onPaid');
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
+
+  // PortOne retries the delivery at once: still someone else's claim.
+  const early = await call(survivor, paidWebhook('http://shop.test/webhooks', sandbox.webhookSecret, prepared.paymentId, sandbox.storeId, 1));
+  assert.deepEqual([early.status, early.body.code], [409, 'WEBHOOK_IN_PROGRESS']);
+  assert.equal(paid.length, 0);
+  // Once the dead kit's claims ran out (nobody renewed them), the retry and the hook are taken over.
+  await eventually(async () => (await call(survivor, paidWebhook('http://shop.test/webhooks', sandbox.webhookSecret, prepared.paymentId, sandbox.storeId, 1))).status === 200, 'the retry takes the delivery over', 10_000);
+  await eventually(() => paid.length === 1, 'the survivor runs the hook the dead kit held', 10_000);
+  const [event] = await survivor.listEvents({ paymentId: prepared.paymentId });
+  assert.deepEqual([event?.key, event?.status, event?.attempts], [`paid:${prepared.paymentId}`, 'done', 2]);
+  const record = (await survivor.listWebhookDeliveries()).find((d) => d.webhookId === 'msg_race_1');
+  assert.equal(record?.status, 'processed');
+  assert.equal(paid.length, 1, 'once');
+});
+
+test('a live kit keeps its claims: a hook that runs longer than the lease is not taken over by another kit', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pck-renew-'));
+  const database = join(dir, 'checkout.sqlite');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  let runs = 0;
+  const env = await startEnv(t, {
+    kit: { database, store: undefined, claimLeaseMs: 300, hookWaitMs: 50, onPaid: async () => void (runs++, await sleep(1_500)) },
+  });
+  const other = createCheckoutServer({
+    portone: { apiSecret: env.sandbox.apiSecret, storeId: env.sandbox.storeId, baseUrl: env.sandbox.url },
+    webhookSecret: env.sandbox.webhookSecret,
+    priceOrder,
+    database,
+    allowTestChannels: true,
+    hookPollMs: 0,
+    claimLeaseMs: 300,
+    logger: {},
+    onPaid: () => void runs++,
+  });
+  t.after(() => other.close());
+  const { prepared } = await env.checkout();
+  // The other kit keeps looking for due work the whole time the first one's hook runs.
+  for (let i = 0; i < 10; i++) {
+    assert.equal(await other.runDueEvents(), 0, 'nothing of a live kit is due');
+    await sleep(150);
+  }
+  await eventually(async () => (await env.kit.listEvents({ paymentId: prepared.paymentId }))[0]?.status === 'done', 'the hook finishes', 5_000);
+  assert.equal(runs, 1);
+});
+
 test('a hook that never resolves times out as a failed attempt; the other events and reconcile() go on', async (t) => {
   let skew = 0;
   const hang = new Set<string>();
