@@ -29,7 +29,7 @@ export interface CheckoutServer {
   cancel(paymentId: string, options: CancelOptions): Promise<Order>;
   /** Re-syncs orders a lost webhook left PENDING or VIRTUAL_ACCOUNT_ISSUED, retries flagged refunds, revives stuck follow-ups, runs due hooks. */
   reconcile(options?: ReconcileOptions): Promise<ReconcileReport>;
-  /** Deletes abandoned prepares (PENDING, never started, checked by reconcile, idle for `olderThanMs`); resolves with how many. */
+  /** Deletes abandoned prepares (orders PENDING, never started, checked by reconcile, idle for `olderThanMs`; billing-key issues no key completed); resolves with how many. */
   pruneAbandoned(options?: PruneOptions): Promise<number>;
   /** Ends a subscription: revokes its PortOne schedule. */
   cancelSubscription(id: string): Promise<Subscription>;

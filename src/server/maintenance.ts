@@ -129,16 +129,17 @@ export async function reconcile(ctx: KitContext, outbox: Outbox, state: Reconcil
 }
 
 export interface PruneOptions {
-  /** Only orders idle this long, ms; at least a day. Default 30 days. */
+  /** Only prepares idle this long, ms; at least a day. Default 30 days. */
   olderThanMs?: number;
-  /** At most this many per call. Default 10 000. */
+  /** At most this many orders, and this many issues, per call. Default 10 000. */
   limit?: number;
 }
 
 /**
  * Deletes abandoned prepares: PENDING orders no payment window was ever seen open for, that
- * `reconcile()` asked PortOne about and found no payment, idle for `olderThanMs`. Orders of
- * subscriptions, started, paid or flagged orders are never touched. Resolves with how many went.
+ * `reconcile()` asked PortOne about and found no payment, idle for `olderThanMs`, and billing-key
+ * issues no key completed, prepared before that. Orders of subscriptions, started, paid or flagged
+ * orders are never touched. Resolves with how many went (orders and issues).
  */
 export async function pruneAbandoned(ctx: KitContext, options: PruneOptions = {}): Promise<number> {
   const olderThanMs = options.olderThanMs ?? 30 * 24 * 3_600_000;
@@ -147,7 +148,7 @@ export async function pruneAbandoned(ctx: KitContext, options: PruneOptions = {}
     throw new CheckoutError('INVALID_REQUEST', `olderThanMs: expected at least a day (86400000 ms; reconcile() checks PENDING orders that long), got ${String(options.olderThanMs)}`);
   }
   if (!Number.isSafeInteger(limit) || limit < 1) throw new CheckoutError('INVALID_REQUEST', `limit: expected a positive integer, got ${String(options.limit)}`);
-  const pruned = await ctx.store.pruneAbandoned({ before: ctx.options.now() - olderThanMs, limit });
-  if (pruned > 0) ctx.log.info(`pruned ${pruned} abandoned orders idle for more than ${olderThanMs} ms`);
-  return pruned;
+  const { orders, issues } = await ctx.store.pruneAbandoned({ before: ctx.options.now() - olderThanMs, limit });
+  if (orders + issues > 0) ctx.log.info(`pruned ${orders} abandoned orders and ${issues} billing-key issues idle for more than ${olderThanMs} ms`);
+  return orders + issues;
 }

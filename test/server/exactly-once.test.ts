@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createSandbox } from '../../src/sandbox/index.js';
 import { createCheckoutServer, type PaidEvent } from '../../src/server/index.js';
 import { serveCheckout } from '../../src/server/node.js';
-import { CART, eventually, startEnv } from './harness.js';
+import { BUYER, CART, eventually, issueKey, prepareBillingKey, startEnv } from './harness.js';
 import { call, post, priceOrder, sign } from './support.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -461,6 +461,28 @@ test('pruneAbandoned() deletes prepares reconcile() found PortOne knows nothing 
   assert.equal((await env.kit.getOrder(paid.prepared.paymentId))?.status, 'PAID');
   assert.equal((await env.kit.getOrder(unchecked.paymentId))?.status, 'PENDING', 'PortOne was never asked about it: kept');
   assert.equal(await env.kit.pruneAbandoned(), 0);
+});
+
+test('pruneAbandoned() deletes billing-key issues no key completed, once old enough; completed ones stay', async (t) => {
+  const env = await startEnv(t, { sandbox: { clock: 'manual' } });
+  env.sandbox.setWebhookUrls([]);
+  const flood = await Promise.all(Array.from({ length: 20 }, () => prepareBillingKey(env, { customer: BUYER })));
+  // One of them got a key at PortOne, but nobody ever told the kit.
+  const stale = await issueKey(env, flood[0]!);
+  const used = await prepareBillingKey(env, { customer: { ...BUYER, customerId: 'member-kim' } });
+  const issued = await issueKey(env, used);
+  assert.equal((await env.post('/billing-keys/complete', { billingKey: issued.billingKey, issueId: used.issueId })).status, 200);
+  await env.sandbox.advance(12 * 3_600_000);
+  const recent = await prepareBillingKey(env, { customer: BUYER });
+  await env.sandbox.advance(13 * 3_600_000);
+  assert.equal(await env.kit.pruneAbandoned({ olderThanMs: 86_400_000 }), 20);
+  // A pruned issue is gone: a key reported for it now is refused as unknown, never stored.
+  const late = await env.post('/billing-keys/complete', { billingKey: stale.billingKey, issueId: flood[0]!.issueId });
+  assert.deepEqual([late.status, late.body.code], [404, 'ISSUE_NOT_FOUND']);
+  const recentAnswer = await env.post('/billing-keys/complete', { billingKey: (await issueKey(env, recent)).billingKey, issueId: recent.issueId });
+  assert.equal(recentAnswer.status, 200, 'a younger issue is kept');
+  assert.equal((await env.kit.listBillingKeys({ customerId: 'member-kim' })).length, 1, 'a completed issue’s key stays');
+  assert.equal(await env.kit.pruneAbandoned({ olderThanMs: 86_400_000 }), 0);
 });
 
 test('reconcile leaves fresh orders alone and reports abandoned ones as not started', async (t) => {

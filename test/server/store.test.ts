@@ -317,7 +317,7 @@ test('orders to reconcile: oldest activity first, after a cursor, skipping those
   await store.noteChecked('scheduled', 90);
   await store.transition({ paymentId: 'd', revision: 0, to: 'PENDING', patch: { startedAt: 45 }, now: 45 });
   await store.noteChecked('d', 90);
-  assert.equal(await store.pruneAbandoned({ before: 41, limit: 100 }), 3);
+  assert.deepEqual(await store.pruneAbandoned({ before: 41, limit: 100 }), { orders: 3, issues: 0 });
   assert.deepEqual((await store.listOrders()).map((o) => o.paymentId).sort(), ['d', 'scheduled']);
 });
 

@@ -180,11 +180,12 @@ export interface CheckoutStore {
   /** Records that `reconcile()` checked an order and found nothing to change (does not count as activity). */
   noteChecked(paymentId: string, now: number): Promise<void>;
   /**
-   * Deletes PENDING orders no payment window was ever seen open for and that reconcile checked
-   * (`noteChecked`), idle since before `before` (abandoned prepares), at most `limit`, never a
-   * subscription's period; resolves with how many went.
+   * Deletes abandoned prepares, at most `limit` of each: PENDING orders no payment window was ever
+   * seen open for and that reconcile checked (`noteChecked`), idle since before `before`, never a
+   * subscription's period; and PENDING billing-key issues (no key ever completed them) created
+   * before `before`. Resolves with how many of each went.
    */
-  pruneAbandoned(query: { before: number; limit: number }): Promise<number>;
+  pruneAbandoned(query: { before: number; limit: number }): Promise<{ orders: number; issues: number }>;
 
   // Outbox
   /**

@@ -851,8 +851,12 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
                AND kind <> 'subscription'
              ORDER BY coalesce(due_at, updated_at) LIMIT ?)`,
         ).run(query.before, query.limit);
-        return result.changes;
-      }, 'one statement'),
+        const issues = stmt(
+          `DELETE FROM billing_key_issues WHERE issue_id IN (
+             SELECT issue_id FROM billing_key_issues WHERE status = 'PENDING' AND created_at < ? ORDER BY created_at LIMIT ?)`,
+        ).run(query.before, query.limit);
+        return { orders: result.changes, issues: issues.changes };
+      }),
 
     claimEvents: (claim) => grouped(() => claimEvents(claim)),
     renewClaims: ({ holder, until }) =>
