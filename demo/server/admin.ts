@@ -5,10 +5,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { Sandbox } from 'portone-checkout-kit/sandbox';
 import type { CheckoutServer } from 'portone-checkout-kit/server';
-import type { ShopEnv } from './app.js';
 import type { PageContext, PageName, PageStore } from './pages.js';
 import type { ListSchedules } from './schedules.js';
 import type { ShopDb } from './shop-db.js';
+import type { ShopEnv } from './shop-env.js';
 
 export const ADMIN_USER = 'admin';
 

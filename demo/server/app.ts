@@ -14,7 +14,7 @@ import { ORDER_STATUSES, type OrderStatus } from 'portone-checkout-kit';
 import type { CheckoutServer, Order } from 'portone-checkout-kit/server';
 import type { MyOrder, MyOrders, ShopperOrder } from '../shared/api.js';
 import { PLANS, productById } from '../shared/catalog.js';
-import { isLang, t, type Lang } from '../shared/i18n.js';
+import { isLang, t } from '../shared/i18n.js';
 import { productSvg } from '../shared/product-art.js';
 import { adminRoutes } from './admin.js';
 import { INICIS_LOGO_SVG, renderCatalog } from './catalog-page.js';
@@ -24,6 +24,7 @@ import { PAGE_NAV, PageStore, type PageConfig, type PageContext, type PageName }
 import { SESSION_COOKIE, memberIdOf, startSession } from './members.js';
 import { portOneSchedules, sandboxSchedules, type ListSchedules } from './schedules.js';
 import { openShopDb, type Profile, type ShopDb } from './shop-db.js';
+import type { ShopEnv } from './shop-env.js';
 
 export interface Shop {
   /** e.g. `http://127.0.0.1:3000`. */
@@ -35,8 +36,6 @@ export interface Shop {
   db: ShopDb;
   close(): Promise<void>;
 }
-
-export type ShopEnv = { Variables: { memberId: string | undefined; lang: Lang } };
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const LANG_COOKIE = 'lang';
