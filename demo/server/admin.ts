@@ -5,6 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { Sandbox } from 'portone-checkout-kit/sandbox';
 import type { CheckoutServer } from 'portone-checkout-kit/server';
+import type { Maintenance } from './maintenance.js';
 import type { PageContext, PageName, PageStore } from './pages.js';
 import type { ListSchedules } from './schedules.js';
 import type { ShopDb } from './shop-db.js';
@@ -20,6 +21,8 @@ export interface AdminDeps {
   password: string;
   /** PortOne's payment schedules: the sandbox's, or PortOne's API. */
   schedules: ListSchedules;
+  /** The reconcile and prune timers: when each last ran and what it found. */
+  maintenance: Pick<Maintenance, 'status'>;
   sandbox?: Sandbox;
 }
 
@@ -46,7 +49,7 @@ function failure(c: Context, error: unknown) {
   return c.json({ code: e.code ?? 'FAILED', message: e.message ?? String(error) }, status as 409);
 }
 
-export function adminRoutes({ kit, db, pages, pageContext, password, schedules, sandbox }: AdminDeps): Hono<ShopEnv> {
+export function adminRoutes({ kit, db, pages, pageContext, password, schedules, maintenance, sandbox }: AdminDeps): Hono<ShopEnv> {
   const admin = new Hono<ShopEnv>();
 
   admin.use('*', async (c, next) => {
@@ -88,6 +91,7 @@ export function adminRoutes({ kit, db, pages, pageContext, password, schedules, 
         subscriptions,
         fulfilments,
         hookRuns: db.hookRuns(300),
+        maintenance: maintenance.status(),
         schedules: scheduled.rows,
         ...('error' in scheduled ? { schedulesError: scheduled.error } : {}),
       },

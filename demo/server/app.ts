@@ -7,6 +7,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { createSandbox, type Sandbox } from 'portone-checkout-kit/sandbox';
@@ -19,9 +20,12 @@ import { productSvg } from '../shared/product-art.js';
 import { adminRoutes } from './admin.js';
 import { INICIS_LOGO_SVG, renderCatalog } from './catalog-page.js';
 import { createShopCheckout } from './checkout.js';
+import { clientAddress, tagRequest } from './clients.js';
+import { startMaintenance, type Maintenance } from './maintenance.js';
 import type { ShopOptions } from './options.js';
 import { PAGE_NAV, PageStore, type PageConfig, type PageContext, type PageName } from './pages.js';
 import { SESSION_COOKIE, memberIdOf, startSession } from './members.js';
+import { prepareLimiter } from './prepare-limit.js';
 import { portOneSchedules, sandboxSchedules, type ListSchedules } from './schedules.js';
 import { openShopDb, type Profile, type ShopDb } from './shop-db.js';
 import type { ShopEnv } from './shop-env.js';
@@ -34,6 +38,8 @@ export interface Shop {
   sandbox?: Sandbox;
   kit: CheckoutServer;
   db: ShopDb;
+  /** The reconcile and prune timers. */
+  maintenance: Maintenance;
   close(): Promise<void>;
 }
 
@@ -150,9 +156,19 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
   mkdirSync(options.dataDir, { recursive: true });
   const pages = new PageStore(DIST);
   const db = openShopDb(join(options.dataDir, 'shop.sqlite'));
+  const cleanup: (() => Promise<void>)[] = [];
   let sandbox: Sandbox | undefined;
   let kit: CheckoutServer | undefined;
   let schedules: ListSchedules;
+  // What every kit setup shares, whichever PortOne it talks to.
+  const shopSettings = {
+    database: join(options.dataDir, 'checkout.sqlite'),
+    preRegister: options.preRegister,
+    ...(options.prepareLimit ? { beforePrepare: prepareLimiter({ limit: options.prepareLimit, db, log, langCookie: LANG_COOKIE }) } : {}),
+    ...(options.reconcileAfterMs !== undefined ? { reconcileAfterMs: options.reconcileAfterMs } : {}),
+    log,
+    verbose: options.verbose,
+  };
   try {
     const settings = options.portone;
     if (settings.mode === 'sandbox') {
@@ -176,11 +192,8 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
           portone: { apiSecret: box.apiSecret, storeId: box.storeId, baseUrl: box.url },
           webhookSecret: box.webhookSecret,
           channelKeys: { payment: box.channelKeys.payment, billingKey: box.channelKeys.billingKey, billingKeyAndPay: box.channelKeys.billingKeyAndPay },
-          database: join(options.dataDir, 'checkout.sqlite'),
           now: () => box.now(),
-          preRegister: options.preRegister,
-          log,
-          verbose: options.verbose,
+          ...shopSettings,
         },
         db,
       );
@@ -191,18 +204,17 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
           portone: { apiSecret: settings.apiSecret, storeId: settings.storeId, ...(settings.apiUrl ? { baseUrl: settings.apiUrl } : {}) },
           webhookSecret: settings.webhookSecret,
           channelKeys: settings.channelKeys,
-          database: join(options.dataDir, 'checkout.sqlite'),
           ...(settings.publicUrl ? { noticeUrls: [`${settings.publicUrl}/portone/webhooks`] } : {}),
-          preRegister: options.preRegister,
-          log,
-          verbose: options.verbose,
+          ...shopSettings,
         },
         db,
       );
     }
     await kit.ready;
 
-    const app = shopApp({ options, log, pages, db, kit, schedules, ...(sandbox ? { sandbox } : {}) });
+    const maintenance = startMaintenance({ kit, db, settings: options.maintenance, log, verbose: options.verbose });
+    cleanup.push(() => maintenance.stop());
+    const app = shopApp({ options, log, pages, db, kit, schedules, maintenance, ...(sandbox ? { sandbox } : {}) });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));
       s.once('error', (error) => reject(asListenError('shop', options.host, options.port, error)));
@@ -221,8 +233,11 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
       ...(sandbox ? { sandbox } : {}),
       kit,
       db,
+      maintenance,
       close() {
         closing ??= (async () => {
+          // A reconcile or prune in progress finishes while the kit and the databases are still open.
+          await maintenance.stop();
           await new Promise<void>((resolve) => {
             (server as { closeAllConnections?: () => void }).closeAllConnections?.();
             server.close(() => resolve());
@@ -236,6 +251,7 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
     };
   } catch (error) {
     // Whatever started before the failure stops again, so the process can exit on its own.
+    for (const stop of cleanup) await stop().catch(() => {});
     await sandbox?.close().catch(() => {});
     await kit?.close().catch(() => {});
     db.close();
@@ -250,18 +266,23 @@ interface AppDeps {
   db: ShopDb;
   kit: CheckoutServer;
   schedules: ListSchedules;
+  maintenance: Maintenance;
   sandbox?: Sandbox;
 }
 
 /** The shop's routes: pages, pictures, the bundle, the shopper's API, the kit at /portone, /admin. */
-function shopApp({ options, log, pages, db, kit, schedules, sandbox }: AppDeps): Hono<ShopEnv> {
+function shopApp({ options, log, pages, db, kit, schedules, maintenance, sandbox }: AppDeps): Hono<ShopEnv> {
   const mode = options.portone.mode;
   const app = new Hono<ShopEnv>();
 
-  // Every visitor has a language.
+  // Every visitor has a language, and an address the per-client limits count under.
   app.use('*', async (c, next) => {
     const lang = getCookie(c, LANG_COOKIE);
     c.set('lang', isLang(lang) ? lang : 'ko');
+    const address = clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), options.trustProxy);
+    c.set('clientAddress', address);
+    // The kit's beforePrepare gets only the Request: it finds the address there.
+    tagRequest(c.req.raw, { address });
     await next();
   });
 
@@ -353,7 +374,7 @@ function shopApp({ options, log, pages, db, kit, schedules, sandbox }: AppDeps):
   // the member of the session cookie (the kit asks the shop's identifyCustomer), not what the page sends.
   app.all('/portone/*', (c) => kit.fetch(c.req.raw));
 
-  app.route('/admin', adminRoutes({ kit, db, pages, pageContext, password: options.adminPassword, schedules, ...(sandbox ? { sandbox } : {}) }));
+  app.route('/admin', adminRoutes({ kit, db, pages, pageContext, password: options.adminPassword, schedules, maintenance, ...(sandbox ? { sandbox } : {}) }));
 
   app.notFound((c) => c.text('Not found', 404));
   app.onError((error, c) => {
