@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { createSandbox, type Sandbox } from 'portone-checkout-kit/sandbox';
 import { ORDER_STATUSES, type OrderStatus } from 'portone-checkout-kit';
@@ -20,13 +21,15 @@ import { productSvg } from '../shared/product-art.js';
 import { adminRoutes } from './admin.js';
 import { INICIS_LOGO_SVG, renderCatalog } from './catalog-page.js';
 import { createShopCheckout } from './checkout.js';
-import { clientAddress, tagRequest } from './clients.js';
+import { addressKey, clientAddress, tagRequest } from './clients.js';
 import { startMaintenance, type Maintenance } from './maintenance.js';
 import type { ShopOptions } from './options.js';
 import { PAGE_NAV, PageStore, type PageConfig, type PageContext, type PageName } from './pages.js';
 import { SESSION_COOKIE, memberIdOf, startSession } from './members.js';
+import { TokenBuckets } from './limits.js';
 import { prepareLimiter } from './prepare-limit.js';
 import { portOneSchedules, sandboxSchedules, type ListSchedules } from './schedules.js';
+import { CSP_REPORT_PATH, RESOURCE_POLICY, SECURITY_HEADERS, isHttps, newNonce, pagePolicy, type PaymentOrigins } from './security.js';
 import { openShopDb, type Profile, type ShopDb } from './shop-db.js';
 import type { ShopEnv } from './shop-env.js';
 
@@ -275,15 +278,22 @@ function shopApp({ options, log, pages, db, kit, schedules, maintenance, sandbox
   const mode = options.portone.mode;
   const app = new Hono<ShopEnv>();
 
-  // Every visitor has a language, and an address the per-client limits count under.
+  // Every visitor has a language, an address the per-client limits count under, and every answer
+  // the security headers: a page its policy (with this response's nonce), anything else none at all.
   app.use('*', async (c, next) => {
     const lang = getCookie(c, LANG_COOKIE);
     c.set('lang', isLang(lang) ? lang : 'ko');
     const address = clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), options.trustProxy);
     c.set('clientAddress', address);
+    c.set('https', isHttps(c.req.url, c.req.header('x-forwarded-proto'), options.trustProxy));
     // The kit's beforePrepare gets only the Request: it finds the address there.
     tagRequest(c.req.raw, { address });
+    const nonce = newNonce();
+    c.set('cspNonce', nonce);
     await next();
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+    const page = (c.res.headers.get('content-type') ?? '').startsWith('text/html');
+    c.res.headers.set('content-security-policy', page ? pagePolicy(nonce, paymentOrigins(c)) : RESOURCE_POLICY);
   });
 
   /**
@@ -294,7 +304,7 @@ function shopApp({ options, log, pages, db, kit, schedules, maintenance, sandbox
     let memberId = c.get('memberId') ?? memberIdOf(c.req.raw, db);
     if (memberId === undefined) {
       const session = startSession(db);
-      setCookie(c, SESSION_COOKIE, session.token, { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 365 * 24 * 3600 });
+      setCookie(c, SESSION_COOKIE, session.token, { path: '/', httpOnly: true, secure: c.get('https'), sameSite: 'Lax', maxAge: 365 * 24 * 3600 });
       memberId = session.memberId;
     }
     c.set('memberId', memberId);
@@ -312,6 +322,15 @@ function shopApp({ options, log, pages, db, kit, schedules, maintenance, sandbox
     return url.href;
   };
 
+  /** Where the page's payment windows come from: the sandbox (at the address this browser reaches it by), or PortOne. */
+  const paymentOrigins = (c: Context<ShopEnv>): PaymentOrigins => (sandbox ? { mode: 'sandbox', origin: new URL(reachableFrom(c, sandbox.url)).origin } : { mode: 'portone' });
+
+  /** The shop's origin as the browser sees it: https behind a TLS proxy that says so, though the proxy reached the shop over http. */
+  const publicOrigin = (c: Context<ShopEnv>): string => {
+    const url = new URL(c.req.url);
+    return `${c.get('https') ? 'https:' : url.protocol}//${url.host}`;
+  };
+
   const pageContext = (c: Context<ShopEnv>, page: PageName | 'catalog'): PageContext => {
     const lang = c.get('lang');
     const url = new URL(c.req.url);
@@ -327,14 +346,29 @@ function shopApp({ options, log, pages, db, kit, schedules, maintenance, sandbox
   };
   const page = (name: PageName, status: 200 | 404 = 200) => (c: Context<ShopEnv>) => c.html(pages.render(name, pageContext(c, name)), status, { 'cache-control': 'no-store' });
 
-  app.get('/', (c) => c.html(renderCatalog(pageContext(c, 'catalog'), new URL(c.req.url).origin), 200, { 'cache-control': 'no-store' }));
+  app.get('/', (c) => c.html(renderCatalog(pageContext(c, 'catalog'), publicOrigin(c), c.get('cspNonce')), 200, { 'cache-control': 'no-store' }));
   app.get('/products/:id', (c) => page('product', productById(c.req.param('id')) ? 200 : 404)(c));
   for (const name of ['cart', 'checkout', 'complete', 'waiting', 'subscribe', 'phone', 'orders'] as const) app.get(`/${name}`, page(name));
 
   app.get('/lang/:code', (c) => {
     const code = c.req.param('code');
-    if (isLang(code)) setCookie(c, LANG_COOKIE, code, { path: '/', sameSite: 'Lax', maxAge: 365 * 24 * 3600 });
+    if (isLang(code)) setCookie(c, LANG_COOKIE, code, { path: '/', secure: c.get('https'), sameSite: 'Lax', maxAge: 365 * 24 * 3600 });
     return c.redirect(sameSiteTarget(c.req.query('back'), new URL(c.req.url).origin), 303);
+  });
+
+  // Violations of the pages' policy, as browsers report them: logged, so an origin a payment window
+  // needs and the policy lacks shows in the shop's log. Small, and a few lines a minute per client at most.
+  const reportLogs = new TokenBuckets({ burst: 10, perMinute: 10 });
+  app.post(CSP_REPORT_PATH, bodyLimit({ maxSize: 8 * 1024, onError: (c) => c.body(null, 413) }), async (c) => {
+    const report = ((await c.req.json().catch(() => undefined)) as { 'csp-report'?: Record<string, unknown> } | undefined)?.['csp-report'];
+    if (!report || typeof report !== 'object') return c.body(null, 400);
+    if (reportLogs.take(addressKey(c.get('clientAddress')))) return c.body(null, 204);
+    const text = (key: string) => (typeof report[key] === 'string' ? (report[key] as string) : '');
+    // The page's path only: its query may hold an order's id.
+    const path = (uri: string) => (URL.canParse(uri) ? new URL(uri).pathname : uri).slice(0, 200);
+    const blocked = text('blocked-uri');
+    log(`[csp] blocked ${JSON.stringify(text('effective-directive') || text('violated-directive'))} ${JSON.stringify(URL.canParse(blocked) ? new URL(blocked).origin : blocked.slice(0, 100))} on ${JSON.stringify(path(text('document-uri')))}`);
+    return c.body(null, 204);
   });
 
   app.get('/images/products/:file', (c) => {
@@ -374,7 +408,7 @@ function shopApp({ options, log, pages, db, kit, schedules, maintenance, sandbox
   // the member of the session cookie (the kit asks the shop's identifyCustomer), not what the page sends.
   app.all('/portone/*', (c) => kit.fetch(c.req.raw));
 
-  app.route('/admin', adminRoutes({ kit, db, pages, pageContext, password: options.adminPassword, schedules, maintenance, ...(sandbox ? { sandbox } : {}) }));
+  app.route('/admin', adminRoutes({ kit, db, pages, pageContext, password: options.adminPassword, log, schedules, maintenance, ...(sandbox ? { sandbox } : {}) }));
 
   app.notFound((c) => c.text('Not found', 404));
   app.onError((error, c) => {

@@ -48,9 +48,9 @@ export interface ShopOptions {
   /** The `beforePrepare` limit per shopper (per client address: five times it); absent: off. */
   prepareLimit?: PrepareLimit;
   /**
-   * A reverse proxy in front of the shop adds `X-Forwarded-For` (and `X-Forwarded-Proto`): believe
-   * its last entry for the client's address. Off: the socket's address, and the headers are ignored
-   * (anyone could send them).
+   * A reverse proxy in front of the shop adds `X-Forwarded-For` and `X-Forwarded-Proto`: believe
+   * their last entries for the client's address and whether it came over https. Off: the socket's
+   * address and scheme, and the headers are ignored (anyone could send them).
    */
   trustProxy: boolean;
 }
@@ -70,6 +70,8 @@ export interface PrepareLimit {
 }
 
 export const DEFAULT_PORT = 3000;
+/** The admin can refund every order: a short password is one a guesser gets to. */
+export const MIN_ADMIN_PASSWORD_LENGTH = 12;
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../.data/', import.meta.url));
 
 const PORTONE_VARS = ['PORTONE_STORE_ID', 'PORTONE_CHANNEL_KEY', 'PORTONE_API_SECRET', 'PORTONE_WEBHOOK_SECRET'] as const;
@@ -174,7 +176,8 @@ Limits:
   --prepare-burst 20         prepares one shopper (session) may make at once, refilled at
   --prepare-per-minute 20    this rate; one client address gets five times both. 0 turns the limit off
   --trust-proxy              a reverse proxy in front sets X-Forwarded-For and X-Forwarded-Proto:
-                             take the client's address from it (rate limits, admin sign-in throttle)
+                             take the client's address from it (rate limits, admin sign-in throttle),
+                             and https from it (Secure cookies); without the flag both are ignored
 
 Environment:
   PORT, HOST                 same as --port, --host (the sandbox listens on the same host: 0.0.0.0 serves phones on your network)
@@ -182,7 +185,7 @@ Environment:
   RECONCILE_EVERY, RECONCILE_AFTER, PRUNE_EVERY, PRUNE_AFTER, PREPARE_BURST, PREPARE_PER_MINUTE
                              same as the flags of those names
   TRUST_PROXY=1              same as --trust-proxy
-  ADMIN_PASSWORD             password of /admin (user "admin"); generated and printed when unset
+  ADMIN_PASSWORD             password of /admin (user "admin"), at least 12 characters; generated and printed when unset
   PORTONE_STORE_ID, PORTONE_CHANNEL_KEY, PORTONE_API_SECRET, PORTONE_WEBHOOK_SECRET
                              all four: use PortOne's test channels instead of the embedded sandbox
   PORTONE_BILLING_CHANNEL_KEY, PORTONE_PHONE_BILLING_CHANNEL_KEY
@@ -258,7 +261,14 @@ export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Sh
     throw new OptionsError(`${trustProxyWhat}: expected 1 or 0 (true or false), got ${JSON.stringify(trustProxy)}`);
   }
 
-  const adminPassword = env.ADMIN_PASSWORD || randomBytes(9).toString('base64url');
+  // Counted in characters (code points), as a person typing it would; the password itself is never echoed.
+  const adminPasswordLength = [...(env.ADMIN_PASSWORD ?? '')].length;
+  if (env.ADMIN_PASSWORD && adminPasswordLength < MIN_ADMIN_PASSWORD_LENGTH) {
+    throw new OptionsError(
+      `ADMIN_PASSWORD: expected at least ${MIN_ADMIN_PASSWORD_LENGTH} characters (it guards every refund), got ${adminPasswordLength}; leave it unset to have one generated`,
+    );
+  }
+  const adminPassword = env.ADMIN_PASSWORD || randomBytes(12).toString('base64url');
   return {
     port,
     host,

@@ -10,5 +10,9 @@ export type ShopEnv = {
     lang: Lang;
     /** The client's address (clients.ts): the socket's, or behind a trusted proxy the one it forwarded. */
     clientAddress: string;
+    /** Whether the browser reached the shop over https (security.ts): its cookies are then Secure. */
+    https: boolean;
+    /** The nonce of this response's inline scripts, when it is a page (security.ts). */
+    cspNonce: string;
   };
 };
