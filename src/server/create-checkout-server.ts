@@ -150,7 +150,7 @@ export function createCheckoutServer(options: CheckoutServerOptions | (() => Che
 async function openStore(options: CheckoutServerOptions): Promise<CheckoutStore> {
   if (options.store) return options.store;
   // Loaded only when used, so runtimes without native modules can import the kit and pass a store.
-  const { createSqliteStore } = await import('./store/sqlite.js');
+  const { createSqliteStore } = await import('./store/sqlite/index.js');
   return createSqliteStore({ path: options.database ?? './.data/checkout.sqlite' });
 }
 

@@ -46,6 +46,8 @@ export interface ReconcileState {
 
 /** An order checked and found unchanged is asked about again after at most this long. */
 const MAX_RECHECK_MS = 60 * 60_000;
+/** How long a reconcile run holds the orders it took: long enough to ask PortOne about each. */
+const RECONCILE_CLAIM_MS = 10 * 60_000;
 /** How long reconcile() runs due events before returning (each run of one is bounded by hookTimeoutMs). */
 const RECONCILE_EVENTS_BUDGET_MS = 10_000;
 /** Follow-ups of the kit's own whose giving up would leave a subscription stuck. */
@@ -70,13 +72,14 @@ export async function reconcile(ctx: KitContext, outbox: Outbox, state: Reconcil
   ];
   const stale: Order[] = [];
   for (const { status, activeFrom } of windows) {
-    const query = { status, activeFrom, activeTo: cutoff + 1, now, maxRecheckMs: MAX_RECHECK_MS, limit };
+    // Held for this run for a while: runs on other instances at the same time check other orders.
+    const query = { status, activeFrom, activeTo: cutoff + 1, now, maxRecheckMs: MAX_RECHECK_MS, limit, claimUntil: now + RECONCILE_CLAIM_MS };
     const after = state.after[status];
-    let batch = await ctx.store.listOrdersToReconcile({ ...query, ...(after ? { after } : {}) });
+    let batch = await ctx.store.claimOrdersToReconcile({ ...query, ...(after ? { after } : {}) });
     if (after && batch.length < limit) {
       // The end was reached: start over from the oldest for the rest of this run.
       const seen = new Set(batch.map((o) => o.paymentId));
-      const again = await ctx.store.listOrdersToReconcile({ ...query, limit: limit - batch.length });
+      const again = await ctx.store.claimOrdersToReconcile({ ...query, limit: limit - batch.length });
       batch = [...batch, ...again.filter((o) => !seen.has(o.paymentId))];
     }
     const last = batch.at(-1);
@@ -96,13 +99,15 @@ export async function reconcile(ctx: KitContext, outbox: Outbox, state: Reconcil
       const outcome = await syncPayment(ctx, order.paymentId, undefined, { noteStarted: true, claim: outbox.newClaim() });
       await outbox.run(outcome.events, outcome.claimed, outcome.order);
       if (outcome.order.status !== order.status) report.updated++;
-      else await ctx.store.noteChecked(order.paymentId, now);
+      await ctx.store.releaseReconciled(order.paymentId, outcome.order.status !== order.status ? {} : { checkedAt: now });
     } catch (error) {
       if (error instanceof CheckoutError && error.code === 'PAYMENT_NOT_FOUND') {
         report.notStarted++;
-        await ctx.store.noteChecked(order.paymentId, now);
+        await ctx.store.releaseReconciled(order.paymentId, { checkedAt: now });
       } else {
         failure(order.paymentId, error);
+        // Free for the next run at once: PortOne could not be asked this time.
+        await ctx.store.releaseReconciled(order.paymentId, {}).catch(() => {});
       }
     }
   }

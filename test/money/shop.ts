@@ -3,7 +3,7 @@
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { createCheckoutServer, type CheckoutServer, type CheckoutServerOptions } from '../../src/server/index.js';
 import { serveCheckout, type ServedCheckout } from '../../src/server/node.js';
-import { createSqliteStore } from '../../src/server/store/sqlite.js';
+import { createSqliteStore } from '../../src/server/store/sqlite/index.js';
 import { priceOrder } from '../server/support.js';
 import type { Fulfilment, RefundRecord, ShopUnderTest } from './checker.js';
 

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CheckoutServerOptions } from '../../src/server/index.js';
 import type { CheckoutStore } from '../../src/server/index.js';
-import { createSqliteStore } from '../../src/server/store/sqlite.js';
+import { createSqliteStore } from '../../src/server/store/sqlite/index.js';
 import { BUYER, CART, eventually, issueKey, issueKeyAndPay, prepareBillingKey, prepareBillingKeyAndPay, startEnv, type Env } from './harness.js';
 
 /** A store whose subscription reads fail while `failing()` says so: a database hiccup, at the boundary. */

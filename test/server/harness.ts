@@ -15,7 +15,7 @@ import {
   type VirtualAccountIssuedEvent,
 } from '../../src/server/index.js';
 import { serveCheckout, type ServedCheckout } from '../../src/server/node.js';
-import { createSqliteStore } from '../../src/server/store/sqlite.js';
+import { createSqliteStore } from '../../src/server/store/sqlite/index.js';
 import { call, post, priceOrder } from './support.js';
 
 export interface Hooks {

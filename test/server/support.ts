@@ -3,7 +3,7 @@
 // everything the store holds (to prove a refused request changed nothing).
 import { createHmac, randomBytes } from 'node:crypto';
 import { badCart, createCheckoutServer, type CheckoutServer, type CheckoutServerOptions, type PricedOrder } from '../../src/server/index.js';
-import { createSqliteStore } from '../../src/server/store/sqlite.js';
+import { createSqliteStore } from '../../src/server/store/sqlite/index.js';
 import type { Cart } from '../../src/server/options.js';
 
 export const CATALOG: Record<string, { name: string; price: number }> = {

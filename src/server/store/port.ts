@@ -98,6 +98,11 @@ export interface ReconcileQuery {
   now: number;
   maxRecheckMs: number;
   limit: number;
+  /**
+   * The orders returned are claimed for this run until then: a run on another instance at the same
+   * time takes other orders, and these come back only once the claim lapsed (or the order changed).
+   */
+  claimUntil: number;
 }
 
 /**
@@ -175,13 +180,17 @@ export interface CheckoutStore {
    */
   transition(change: OrderTransition): Promise<TransitionOutcome | undefined>;
   listOrders(query?: OrderQuery): Promise<Order[]>;
-  /** Orders for `reconcile()` to re-check, oldest activity first (see `ReconcileQuery`). */
-  listOrdersToReconcile(query: ReconcileQuery): Promise<Order[]>;
-  /** Records that `reconcile()` checked an order and found nothing to change (does not count as activity). */
-  noteChecked(paymentId: string, now: number): Promise<void>;
+  /** Claims orders for a `reconcile()` run to re-check, oldest activity first (see `ReconcileQuery`). */
+  claimOrdersToReconcile(query: ReconcileQuery): Promise<Order[]>;
+  /**
+   * Ends a reconcile run's claim on an order. `checkedAt`: the run asked PortOne and found nothing
+   * to change (recorded; not counted as activity); without it the order is simply free for the
+   * next run (PortOne could not be asked).
+   */
+  releaseReconciled(paymentId: string, outcome: { checkedAt?: number }): Promise<void>;
   /**
    * Deletes abandoned prepares, at most `limit` of each: PENDING orders no payment window was ever
-   * seen open for and that reconcile checked (`noteChecked`), idle since before `before`, never a
+   * seen open for and that reconcile checked (`releaseReconciled` with `checkedAt`), idle since before `before`, never a
    * subscription's period; and PENDING billing-key issues (no key ever completed them) created
    * before `before`. Resolves with how many of each went.
    */
