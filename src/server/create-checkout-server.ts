@@ -62,6 +62,7 @@ interface Core {
  * returning them, called once then (e.g. to read secrets from the environment or a vault lazily).
  */
 export function createCheckoutServer(options: CheckoutServerOptions | (() => CheckoutServerOptions)): CheckoutServer {
+  if (typeof options === 'object' && options !== null) checkDriver(options);
   // Until the options are resolved, problems go to the shop's logger if it gave one, else the console.
   let log: Log = safeLog(typeof options === 'object' && options !== null ? options.logger : undefined, (text) => text);
   let redact = (text: string): string => text;
@@ -77,6 +78,7 @@ export function createCheckoutServer(options: CheckoutServerOptions | (() => Che
       redact = redactor([resolved.portone.apiSecret, ...resolved.webhookSecrets]);
       log = safeLog(given.logger, redact);
       const store = await openStore(given);
+      await store.ready();
       const ctx: KitContext = {
         options: resolved,
         store,
@@ -147,11 +149,57 @@ export function createCheckoutServer(options: CheckoutServerOptions | (() => Che
   };
 }
 
+const isPostgresUrl = (database: string | undefined): database is string => database !== undefined && /^postgres(ql)?:\/\//.test(database);
+
+/** The npm package the store for these options needs (none when the shop passed its own store). */
+function driverOf(options: CheckoutServerOptions): 'better-sqlite3' | 'pg' | undefined {
+  if (options.store) return undefined;
+  return isPostgresUrl(options.database) ? 'pg' : 'better-sqlite3';
+}
+
+/** One line saying what to install: the drivers are optional peer dependencies of the kit. */
+const missingDriver = (driver: 'better-sqlite3' | 'pg'): Error =>
+  new Error(
+    driver === 'pg'
+      ? "createCheckoutServer: database is a postgres:// URL, which needs the pg package: npm install pg"
+      : "createCheckoutServer: the default SQLite store needs the better-sqlite3 package: npm install better-sqlite3 (or pass `store`, or a postgres:// `database` with pg installed)",
+  );
+
+/**
+ * Checks, without loading it, that the store's driver is installed — so a kit that could never open
+ * its store fails where it is created, in one line. Only on Node (elsewhere the shop passes a store).
+ */
+function checkDriver(options: CheckoutServerOptions): void {
+  const driver = driverOf(options);
+  const nodeModule = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:module') as typeof import('node:module') | undefined;
+  if (!driver || !nodeModule) return;
+  try {
+    nodeModule.createRequire(import.meta.url).resolve(driver);
+  } catch {
+    throw missingDriver(driver);
+  }
+}
+
 async function openStore(options: CheckoutServerOptions): Promise<CheckoutStore> {
   if (options.store) return options.store;
-  // Loaded only when used, so runtimes without native modules can import the kit and pass a store.
-  const { createSqliteStore } = await import('./store/sqlite/index.js');
-  return createSqliteStore({ path: options.database ?? './.data/checkout.sqlite' });
+  const driver = driverOf(options)!;
+  // Loaded only when used, so a runtime without the driver can import the kit and pass a store.
+  try {
+    if (driver === 'pg') {
+      const { createPostgresStore } = await import('./store/postgres/index.js');
+      return createPostgresStore({ connectionString: options.database! });
+    }
+    const { createSqliteStore } = await import('./store/sqlite/index.js');
+    return createSqliteStore({ path: options.database ?? './.data/checkout.sqlite' });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') throw missingDriver(driver);
+    // Installed with scripts turned off (pnpm's default): the native part was never built.
+    if (/Could not locate the bindings file/.test(String((error as Error).message))) {
+      throw new Error('createCheckoutServer: better-sqlite3 is installed but its native part was not built; run npm rebuild better-sqlite3 (or allow its install script)');
+    }
+    throw error;
+  }
 }
 
 export type { ResolvedOptions };

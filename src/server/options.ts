@@ -155,7 +155,11 @@ export interface CheckoutServerOptions extends CheckoutHooks {
   plans?: Record<string, BillingPlan>;
   /** A store object (any adapter of the port); default: SQLite at `database`. */
   store?: CheckoutStore;
-  /** Path of the default SQLite file. Default `./.data/checkout.sqlite`. */
+  /**
+   * Where the kit keeps its records when no `store` is given: a SQLite file path (default
+   * `./.data/checkout.sqlite`; needs the `better-sqlite3` package), or a `postgres://…` URL (schema
+   * `portone_checkout`, migrated on open; needs the `pg` package).
+   */
   database?: string;
   /** Channel keys the prepare answers carry, per flow (otherwise the elements use their own attributes). */
   channelKeys?: { payment?: string; billingKey?: string; billingKeyAndPay?: string };

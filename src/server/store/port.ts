@@ -169,6 +169,9 @@ export interface SubscriptionUpdate {
 }
 
 export interface CheckoutStore {
+  /** Resolves once the store can be used (connected, its schema migrated); rejects with why not. */
+  ready(): Promise<void>;
+
   // Orders
   /** Inserts a new order in `PENDING`. Rejects if the paymentId or orderId exists. */
   createOrder(order: NewOrder): Promise<void>;

@@ -45,6 +45,8 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
   let closed = false;
   return {
     path: options.path,
+    // Opened and migrated above, synchronously.
+    ready: () => Promise.resolve(),
     createOrder: (order) => grouped(() => q.createOrder(order)),
     getOrder: (paymentId) => read(() => q.getOrder(paymentId)),
     transition: (change) => grouped(() => q.transition(change)),

@@ -1,7 +1,7 @@
 // All of the kit's SQL for SQLite, as synchronous functions over one connection — one per store
 // port method (see ../port.ts); the driver (index.ts) queues each as a read or a write.
 import type Database from 'better-sqlite3';
-import type { BillingKeyIssue, HookEvent, NewEvent, NewOrder, Order, OrderPatch, StoredBillingKey, Subscription, WebhookDelivery } from '../../model.js';
+import type { BillingKeyIssue, HookEvent, NewEvent, NewOrder, Order, StoredBillingKey, Subscription, WebhookDelivery } from '../../model.js';
 import type {
   CheckoutStore,
   EventClaim,
@@ -16,7 +16,10 @@ import type {
   WebhookClaim,
   WebhookClaimResult,
 } from '../port.js';
-import { json, toBillingKey, toDelivery, toEvent, toIssue, toOrder, toSubscription, type Row } from './rows.js';
+import { jsonText as json, PATCH_COLUMNS, recordReaders, type Row } from '../records.js';
+
+// SQLite keeps JSON columns as text.
+const { toOrder, toEvent, toDelivery, toIssue, toBillingKey, toSubscription } = recordReaders((text) => JSON.parse(text as string));
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
@@ -30,21 +33,9 @@ const addIn = (where: string[], values: unknown[], column: string, list: readonl
 
 const whereClause = (terms: readonly string[]): string => (terms.length > 0 ? `WHERE ${terms.join(' AND ')}` : '');
 
-/** Column for each OrderPatch field; `cancelledAmount` is special-cased (it only grows). */
-const ORDER_PATCH_COLUMNS = {
-  payMethod: ['pay_method', (v: unknown) => v],
-  paidAt: ['paid_at', (v: unknown) => v],
-  virtualAccount: ['virtual_account', json],
-  failure: ['failure', json],
-  flag: ['flag', json],
-  billingKey: ['billing_key', (v: unknown) => v],
-  subscriptionId: ['subscription_id', (v: unknown) => v],
-  startedAt: ['started_at', (v: unknown) => v],
-} as const satisfies Record<Exclude<keyof OrderPatch, 'cancelledAmount'>, readonly [string, (v: unknown) => unknown]>;
-const PATCH_COLUMNS = Object.entries(ORDER_PATCH_COLUMNS).map(([field, [column, encode]]) => [field as keyof typeof ORDER_PATCH_COLUMNS, column, encode] as const);
 
 /** The store's operations, each one synchronous unit of work on `db` (the driver wraps it in a transaction). */
-export type Queries = { [K in Exclude<keyof CheckoutStore, 'close'>]: (...args: Parameters<CheckoutStore[K]>) => Awaited<ReturnType<CheckoutStore[K]>> };
+export type Queries = { [K in Exclude<keyof CheckoutStore, 'close' | 'ready'>]: (...args: Parameters<CheckoutStore[K]>) => Awaited<ReturnType<CheckoutStore[K]>> };
 
 export function createQueries(db: Database.Database): Queries {
   const cache = new Map<string, Database.Statement>();
@@ -184,11 +175,11 @@ export function createQueries(db: Database.Database): Queries {
       sets.push('cancelled_amount = max(cancelled_amount, ?)');
       values.push(patch.cancelledAmount);
     }
-    for (const [field, column, encode] of PATCH_COLUMNS) {
+    for (const [field, column, isJson] of PATCH_COLUMNS) {
       const value = patch[field];
       if (value === undefined) continue;
       sets.push(`${column} = ?`);
-      values.push(encode(value));
+      values.push(isJson ? json(value) : value);
     }
     const row = stmt(`UPDATE orders SET ${sets.join(', ')} WHERE payment_id = ? AND revision = ? RETURNING *`).get(...values, change.paymentId, change.revision) as Row | undefined;
     if (!row) return undefined;

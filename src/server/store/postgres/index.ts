@@ -1,0 +1,139 @@
+// portone-checkout-kit/server/postgres: the store on PostgreSQL through node-postgres, for shops that
+// run several app servers (or serverless functions) on one database. The schema is in migrations.ts,
+// the SQL in queries.ts; this driver holds the pool, migrates on open and runs each port method.
+import pg from 'pg';
+import type { CheckoutStore } from '../port.js';
+import { bookkeepingSql, migrationLockSql, migrationStep, POSTGRES_SCHEMA_VERSION, quoteSchema } from './migrations.js';
+import { createQueries, type Sql } from './queries.js';
+
+export { migrationSql, POSTGRES_SCHEMA_VERSION } from './migrations.js';
+
+export interface PostgresStoreOptions {
+  /** The shop's own `pg.Pool`: the kit uses it and never ends it. Give this or `connectionString`. */
+  pool?: pg.Pool;
+  /** `postgres://…`: the kit makes a pool of `poolSize` connections and ends it on `close()`. */
+  connectionString?: string;
+  /** Connections of the pool the kit makes. Default 10. */
+  poolSize?: number;
+  /** The schema the kit's tables live in, created if missing. Default `portone_checkout`. */
+  schema?: string;
+  /**
+   * Apply this kit's migrations when the store opens (default), under an advisory lock so instances
+   * starting together migrate once. `false`: the deploy step migrates (`migrationSql()`); the store
+   * only checks the schema is at this kit's version.
+   */
+  migrate?: boolean;
+}
+
+/** bigint columns (times in ms, amounts, event ids) as numbers: all of them stay far below 2^53. */
+const TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** A store on PostgreSQL. Nothing is sent until the first call (or `ready()`), which connects and migrates. */
+export function createPostgresStore(options: PostgresStoreOptions): CheckoutStore & { readonly schema: string } {
+  if (!options || (options.pool === undefined) === (options.connectionString === undefined)) {
+    throw new TypeError(`createPostgresStore: expected { pool } or { connectionString }, got ${options?.pool && options.connectionString ? 'both' : 'neither'}`);
+  }
+  if (options.connectionString !== undefined && !/^postgres(ql)?:\/\//.test(options.connectionString)) {
+    throw new TypeError('createPostgresStore: connectionString: expected a postgres:// or postgresql:// URL');
+  }
+  const poolSize = options.poolSize ?? 10;
+  if (!Number.isSafeInteger(poolSize) || poolSize < 1) throw new TypeError(`createPostgresStore: poolSize: expected a positive integer, got ${String(options.poolSize)}`);
+  const schema = options.schema ?? 'portone_checkout';
+  const s = quoteSchema(schema);
+  const owned = options.pool === undefined;
+  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: poolSize });
+  // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
+  if (owned) pool.on('error', () => {});
+
+  const sql: Sql = {
+    async query(text, values = [], name) {
+      const result = await pool.query({ text, values: values as unknown[], types: TYPES, ...(name ? { name } : {}) });
+      return result.rows;
+    },
+  };
+
+  const migrate = async (): Promise<void> => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(migrationLockSql(schema));
+      if (options.migrate === false) {
+        const found = await client.query({ text: `SELECT to_regclass($1) IS NOT NULL AS ok`, values: [`${s}.kit_migrations`] });
+        const version = found.rows[0]?.ok ? ((await client.query({ text: `SELECT coalesce(max(version), 0) AS v FROM ${s}.kit_migrations`, types: TYPES })).rows[0]?.v as number) : 0;
+        if (version !== POSTGRES_SCHEMA_VERSION) {
+          throw new Error(`checkout store: schema ${schema} is at version ${version}, this kit needs ${POSTGRES_SCHEMA_VERSION}; apply migrationSql({ schema: ${JSON.stringify(schema)}, from: ${version} }) or open with migrate: true`);
+        }
+      } else {
+        await client.query(bookkeepingSql(schema));
+        const current = (await client.query({ text: `SELECT coalesce(max(version), 0) AS v FROM ${s}.kit_migrations`, types: TYPES })).rows[0]?.v as number;
+        if (current > POSTGRES_SCHEMA_VERSION) {
+          throw new Error(`checkout store: expected schema ${schema} at version ${POSTGRES_SCHEMA_VERSION} or older, got version ${current} (written by a newer kit)`);
+        }
+        for (let version = current + 1; version <= POSTGRES_SCHEMA_VERSION; version++) await client.query(migrationStep(schema, version));
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+
+  // Opened on first use; a failed open (the database not up yet) is tried again by the next call.
+  let opened: Promise<void> | undefined;
+  const ready = (): Promise<void> => {
+    opened ??= migrate().catch((error: unknown) => {
+      opened = undefined;
+      throw error;
+    });
+    return opened;
+  };
+  const q = createQueries(sql, s);
+  let closed = false;
+  /** Every port method, once the store is open. */
+  const after = <A extends unknown[], R>(run: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    if (closed) throw new Error('the PostgreSQL store is closed');
+    await ready();
+    return run(...args);
+  };
+
+  return {
+    schema,
+    ready,
+    createOrder: after(q.createOrder),
+    getOrder: after(q.getOrder),
+    transition: after(q.transition),
+    listOrders: after(q.listOrders),
+    claimOrdersToReconcile: after(q.claimOrdersToReconcile),
+    releaseReconciled: after(q.releaseReconciled),
+    pruneAbandoned: after(q.pruneAbandoned),
+    claimEvents: after(q.claimEvents),
+    renewClaims: after(q.renewClaims),
+    finishEvent: after(q.finishEvent),
+    reviveEvents: after(q.reviveEvents),
+    listEvents: after(q.listEvents),
+    claimWebhook: after(q.claimWebhook),
+    finishWebhook: after(q.finishWebhook),
+    listWebhookDeliveries: after(q.listWebhookDeliveries),
+    createIssue: after(q.createIssue),
+    updatePendingIssue: after(q.updatePendingIssue),
+    getIssue: after(q.getIssue),
+    completeIssue: after(q.completeIssue),
+    saveBillingKey: after(q.saveBillingKey),
+    getBillingKey: after(q.getBillingKey),
+    listBillingKeys: after(q.listBillingKeys),
+    createSubscription: after(q.createSubscription),
+    getSubscription: after(q.getSubscription),
+    updateSubscription: after(q.updateSubscription),
+    listSubscriptions: after(q.listSubscriptions),
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (owned) await pool.end();
+    },
+  };
+}
