@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   WEBHOOK_VERIFICATION_FAILED: 400,
   /** A verified webhook whose body does not have the fields its type promises. */
   INVALID_WEBHOOK_PAYLOAD: 400,
+  /** The cron route without the bearer secret it needs. */
+  UNAUTHORIZED: 401,
   /** No route at this path. */
   NOT_FOUND: 404,
   /** The kit has no order with this paymentId. */

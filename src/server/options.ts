@@ -183,8 +183,19 @@ export interface CheckoutServerOptions extends CheckoutHooks {
   billingKeyIssueName?: string;
   /** Hook retries: attempts before giving up, and the first backoff (doubling, capped at 1 h). Defaults 12 and 1 000 ms. */
   hookRetry?: { maxAttempts?: number; baseDelayMs?: number };
-  /** How often due hook retries run in the background, ms; 0 turns the timer off. Default 1 000. */
+  /**
+   * How often due hook retries run in the background, ms; 0 turns the timer off — for serverless
+   * functions, where nothing runs between requests: hooks still run within the request that
+   * triggered them, and a scheduler calls `{basePath}/cron` (see `cronSecret`) for retries and
+   * `reconcile()`. Default 1 000.
+   */
   hookPollMs?: number;
+  /**
+   * Turns on `GET|POST {basePath}/cron`: with `Authorization: Bearer <cronSecret>` (how Vercel Cron
+   * sends `CRON_SECRET`; a Kubernetes CronJob's `curl -H` alike) it runs `reconcile()` — which runs
+   * due hook retries too — and answers its report. Anyone else gets a 401. At least 16 characters.
+   */
+  cronSecret?: string;
   /** How long a request waits for the hooks it triggered before answering (they go on in the background). Default 10 000. */
   hookWaitMs?: number;
   /**
@@ -230,6 +241,7 @@ export interface ResolvedOptions {
   hookTimeoutMs: number;
   reconcileAfterMs: number;
   claimLeaseMs: number;
+  cronSecret: string | undefined;
   now: () => number;
   hooks: CheckoutHooks;
 }
@@ -299,6 +311,8 @@ export function resolveOptions(options: CheckoutServerOptions): ResolvedOptions 
   if (options.identifyCustomer !== undefined && typeof options.identifyCustomer !== 'function') {
     fail('options.identifyCustomer', 'a function (request) => customer or undefined', { said: typeof options.identifyCustomer });
   }
+  // A secret: never echoed, only its length.
+  if (options.cronSecret !== undefined && (typeof options.cronSecret !== 'string' || options.cronSecret.length < 16)) fail('options.cronSecret', 'a secret of at least 16 characters', options.cronSecret);
   if (options.beforePrepare !== undefined && typeof options.beforePrepare !== 'function') {
     fail('options.beforePrepare', 'a function (request, { flow }) that throws to refuse', { said: typeof options.beforePrepare });
   }
@@ -345,6 +359,7 @@ export function resolveOptions(options: CheckoutServerOptions): ResolvedOptions 
     hookTimeoutMs: nonNegativeInt(options.hookTimeoutMs, 'options.hookTimeoutMs', 30_000),
     reconcileAfterMs: nonNegativeInt(options.reconcileAfterMs, 'options.reconcileAfterMs', 10 * 60_000),
     claimLeaseMs: atLeast(300, options.claimLeaseMs, 'options.claimLeaseMs', 30_000),
+    cronSecret: options.cronSecret,
     now: options.now ?? Date.now,
     hooks: {
       ...(options.onPaid ? { onPaid: options.onPaid } : {}),

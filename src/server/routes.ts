@@ -10,6 +10,7 @@ import { checkId, decodeSegment, errorResponse, jsonResponse, readJsonObject } f
 import type { Outbox } from './outbox.js';
 import { completePayment, getOrderAnswer } from './payments.js';
 import { rejected } from './portone.js';
+import { reconcile, type ReconcileState } from './maintenance.js';
 import { preparePayment } from './prepare.js';
 import * as validate from './validate.js';
 import { handleWebhook } from './webhooks.js';
@@ -18,6 +19,8 @@ import { handleWebhook } from './webhooks.js';
 export interface Running {
   ctx: KitContext;
   outbox: Outbox;
+  /** Where this instance's reconcile runs left off (the cron route runs one). */
+  reconcileState: ReconcileState;
 }
 
 type Handler = (core: Running, request: Request) => Promise<Response>;
@@ -26,6 +29,9 @@ const json = (run: (core: Running, body: Record<string, unknown>, request: Reque
   const body = await readJsonObject(request, core.ctx.options.bodyLimitBytes);
   return jsonResponse(await run(core, body, request));
 };
+
+/** Where a scheduler calls the kit's maintenance (with `cronSecret`). */
+export const CRON_PATH = '/cron';
 
 /** The contract's routes (src/contract.ts), by path then method. */
 const ROUTE_TABLE: Record<string, Record<string, Handler>> = {
@@ -36,7 +42,30 @@ const ROUTE_TABLE: Record<string, Record<string, Handler>> = {
   [ROUTES.prepareBillingKeyAndPay]: { POST: json(({ ctx }, body, request) => prepareBillingKeyAndPay(ctx, request, body)) },
   [ROUTES.completeBillingKeyAndPay]: { POST: json(({ ctx, outbox }, body) => completeBillingKeyAndPay(ctx, outbox, body)) },
   [ROUTES.webhooks]: { POST: async ({ ctx, outbox }, request) => jsonResponse(await handleWebhook(ctx, outbox, request)) },
+  // The scheduler's entry point (serverless: no background timers). Not part of the browser's contract.
+  [CRON_PATH]: { GET: cron, POST: cron },
 };
+
+/** `{basePath}/cron`: reconcile() (due hook retries included) for a scheduler that has the cron secret. */
+async function cron(core: Running, request: Request): Promise<Response> {
+  const secret = core.ctx.options.cronSecret;
+  // Not configured: the route does not exist.
+  if (secret === undefined) throw notFound(CRON_PATH, core.ctx.options.basePath);
+  if (!(await bearerIs(request.headers.get('authorization'), secret))) {
+    return errorResponse(new CheckoutError('UNAUTHORIZED', 'authorization: expected "Bearer" and the kit\'s cronSecret, got a missing or different credential'), { 'www-authenticate': 'Bearer' });
+  }
+  return jsonResponse({ reconciled: await reconcile(core.ctx, core.outbox, core.reconcileState) });
+}
+
+/** Compares the credential with the secret in constant time (their SHA-256 digests, byte by byte). */
+async function bearerIs(header: string | null, secret: string): Promise<boolean> {
+  const given = /^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '';
+  const digest = async (text: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  const [a, b] = await Promise.all([digest(given), digest(secret)]);
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a[i]! ^ b[i]!;
+  return difference === 0 && given.length > 0;
+}
 
 const ORDER_PREFIX = '/payments/';
 
@@ -79,7 +108,9 @@ async function route(core: Running, request: Request): Promise<Response> {
 }
 
 function notFound(path: string, base: string): CheckoutError {
-  return new CheckoutError('NOT_FOUND', `path: expected one of ${[...Object.keys(ROUTE_TABLE), `${ORDER_PREFIX}{paymentId}`].join(', ')}${base ? ` under ${base}` : ''}, got ${JSON.stringify(path.slice(0, 80))}`);
+  // The browser's routes: the scheduler's is no business of whoever asks.
+  const routes = [...Object.keys(ROUTE_TABLE).filter((route) => route !== CRON_PATH), `${ORDER_PREFIX}{paymentId}`];
+  return new CheckoutError('NOT_FOUND', `path: expected one of ${routes.join(', ')}${base ? ` under ${base}` : ''}, got ${JSON.stringify(path.slice(0, 80))}`);
 }
 
 function methodNotAllowed(method: string, allowed: string[]): Response {

@@ -515,3 +515,48 @@ test('secrets never appear in responses or logs, whatever happened', async (t) =
   assert.ok(!everything.includes(env.sandbox.apiSecret), 'the API secret leaked');
   assert.ok(!everything.includes(secretKey), 'the webhook secret leaked');
 });
+
+test('serverless: no background timer; a scheduler with the cron secret runs the due retries and reconcile(), nobody else can', async (t) => {
+  const CRON_SECRET = 'cron-secret-for-the-test-0123456789';
+  let skew = 0;
+  let fail = true;
+  const paid: string[] = [];
+  const env = await startEnv(t, {
+    kit: {
+      hookPollMs: 0,
+      cronSecret: CRON_SECRET,
+      now: () => Date.now() + skew,
+      hookRetry: { baseDelayMs: 1_000 },
+      onPaid: (e) => {
+        if (fail) throw new Error('fulfilment service down');
+        paid.push(e.order.paymentId);
+      },
+    },
+  });
+  // One order whose hook failed (a retry is due later), one paid with no complete and no webhook.
+  const retried = await env.checkout();
+  env.sandbox.setWebhookUrls([]);
+  const lost = await env.prepare(CART);
+  await env.pay(lost);
+  fail = false;
+  skew += 11 * 60_000;
+  await sleep(50);
+  assert.deepEqual(paid, [], 'nothing runs by itself');
+  const cron = (headers: Record<string, string>, method = 'GET') => call(env.kit, new Request('http://shop.test/cron', { method, headers }));
+  const wrong: Record<string, string>[] = [{}, { authorization: `Bearer ${CRON_SECRET.slice(0, -1)}` }, { authorization: `Basic ${CRON_SECRET}` }, { authorization: 'Bearer ' }];
+  for (const headers of wrong) {
+    const refused = await cron(headers);
+    assert.deepEqual([refused.status, refused.body.code, refused.headers.get('www-authenticate')], [401, 'UNAUTHORIZED', 'Bearer'], JSON.stringify(headers));
+  }
+  assert.deepEqual(paid, [], 'a refused call runs nothing');
+  const ran = await cron({ authorization: `Bearer ${CRON_SECRET}` });
+  assert.equal(ran.status, 200, JSON.stringify(ran.body));
+  assert.equal(ran.body.reconciled.updated, 1, 'the lost payment was found');
+  assert.deepEqual(paid.sort(), [retried.prepared.paymentId, lost.paymentId].sort(), 'the due retry and the recovered order both fulfilled');
+  assert.equal((await cron({ authorization: `Bearer ${CRON_SECRET}` }, 'POST')).status, 200, 'POST works too');
+  // Without a cronSecret the route does not exist, and 404s never name it.
+  const plain = await startEnv(t);
+  const missing = await call(plain.kit, new Request('http://shop.test/cron', { headers: { authorization: `Bearer ${CRON_SECRET}` } }));
+  assert.equal(missing.status, 404);
+  assert.doesNotMatch(missing.body.message.split(', got ')[0], /cron/, 'the routes listed');
+});
