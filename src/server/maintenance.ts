@@ -46,8 +46,6 @@ export interface ReconcileState {
 
 /** An order checked and found unchanged is asked about again after at most this long. */
 const MAX_RECHECK_MS = 60 * 60_000;
-/** How long a reconcile run holds the orders it took: long enough to ask PortOne about each. */
-const RECONCILE_CLAIM_MS = 10 * 60_000;
 /** How long reconcile() runs due events before returning (each run of one is bounded by hookTimeoutMs). */
 const RECONCILE_EVENTS_BUDGET_MS = 10_000;
 /** Follow-ups of the kit's own whose giving up would leave a subscription stuck. */
@@ -60,7 +58,12 @@ const REVIVED_EVENTS = ['charge-first-period', 'advance-subscription', 'schedule
  * unchanged is skipped for a while (longer the longer it was idle), so abandoned carts never crowd
  * out a lost payment.
  */
-export async function reconcile(ctx: KitContext, outbox: Outbox, state: ReconcileState, options: ReconcileOptions = {}): Promise<ReconcileReport> {
+export function reconcile(ctx: KitContext, outbox: Outbox, state: ReconcileState, options: ReconcileOptions = {}): Promise<ReconcileReport> {
+  // The orders a run takes are claims of this kit: kept alive while it runs, free soon if it dies.
+  return outbox.hold(() => reconcileRun(ctx, outbox, state, options));
+}
+
+async function reconcileRun(ctx: KitContext, outbox: Outbox, state: ReconcileState, options: ReconcileOptions): Promise<ReconcileReport> {
   const now = ctx.options.now();
   const cutoff = now - (options.olderThanMs ?? ctx.options.reconcileAfterMs);
   const limit = options.limit ?? 1000;
@@ -72,8 +75,8 @@ export async function reconcile(ctx: KitContext, outbox: Outbox, state: Reconcil
   ];
   const stale: Order[] = [];
   for (const { status, activeFrom } of windows) {
-    // Held for this run for a while: runs on other instances at the same time check other orders.
-    const query = { status, activeFrom, activeTo: cutoff + 1, now, maxRecheckMs: MAX_RECHECK_MS, limit, claimUntil: now + RECONCILE_CLAIM_MS };
+    // Held for this run (renewed while it lasts): runs on other instances at the same time check other orders.
+    const query = { status, activeFrom, activeTo: cutoff + 1, now, maxRecheckMs: MAX_RECHECK_MS, limit, claim: outbox.newClaim() };
     const after = state.after[status];
     let batch = await ctx.store.claimOrdersToReconcile({ ...query, ...(after ? { after } : {}) });
     if (after && batch.length < limit) {

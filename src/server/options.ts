@@ -210,7 +210,7 @@ export interface CheckoutServerOptions extends CheckoutHooks {
    * How long a claim on work — a hook or follow-up being run, a webhook being processed — holds
    * without renewal, ms. A running kit renews its claims every third of it; when a process dies,
    * its work waits this long before another instance (or the restarted one) takes it over.
-   * Default 30 000; at least 300.
+   * Default 30 000; from 300 to 86 400 000 (a day).
    */
   claimLeaseMs?: number;
   /** Milliseconds since the epoch; tests pass a controllable one. Default `Date.now`. */
@@ -271,9 +271,9 @@ const nonNegativeInt = (value: unknown, what: string, fallback: number): number 
   return value as number;
 };
 
-const atLeast = (min: number, value: unknown, what: string, fallback: number): number => {
+const between = (min: number, max: number, value: unknown, what: string, fallback: number): number => {
   const n = nonNegativeInt(value, what, fallback);
-  if (n < min) fail(what, `an integer of at least ${min}`, value);
+  if (n < min || n > max) fail(what, `an integer from ${min} to ${max}`, value);
   return n;
 };
 
@@ -358,7 +358,7 @@ export function resolveOptions(options: CheckoutServerOptions): ResolvedOptions 
     hookWaitMs: nonNegativeInt(options.hookWaitMs, 'options.hookWaitMs', 10_000),
     hookTimeoutMs: nonNegativeInt(options.hookTimeoutMs, 'options.hookTimeoutMs', 30_000),
     reconcileAfterMs: nonNegativeInt(options.reconcileAfterMs, 'options.reconcileAfterMs', 10 * 60_000),
-    claimLeaseMs: atLeast(300, options.claimLeaseMs, 'options.claimLeaseMs', 30_000),
+    claimLeaseMs: between(300, 86_400_000, options.claimLeaseMs, 'options.claimLeaseMs', 30_000),
     cronSecret: options.cronSecret,
     now: options.now ?? Date.now,
     hooks: {

@@ -54,7 +54,7 @@ export async function changeOrder(
   ctx: KitContext,
   paymentId: string,
   decide: Decision,
-  options: { known?: Order | undefined; claim?: { claim: string; leaseUntil: number } | undefined } = {},
+  options: { known?: Order | undefined; claim?: { claim: string; leaseMs: number } | undefined } = {},
 ): Promise<ChangeOutcome> {
   let order = options.known ?? (await getOrderOrThrow(ctx, paymentId));
   const lost = new Set<string>();

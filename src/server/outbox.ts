@@ -23,7 +23,7 @@ export interface Outbox {
    */
   run(keys: readonly string[], claimed?: readonly HookEvent[], order?: Order): Promise<void>;
   /** A claim token of this kit, and until when it holds: for events written already claimed, for a webhook delivery. */
-  newClaim(): { claim: string; leaseUntil: number };
+  newClaim(): { claim: string; leaseMs: number };
   /** How long a claim holds without renewal. */
   readonly leaseMs: number;
   /** Keeps this kit's claims alive while `work` runs (renewed every third of the lease). */
@@ -82,7 +82,8 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
   let draining: Promise<number> | undefined;
   /** This kit's part of every claim token it writes: what `renewClaims` renews. (The Web Crypto global: any runtime.) */
   const holder = crypto.randomUUID();
-  const newClaim = () => ({ claim: `${holder}:${crypto.randomUUID()}`, leaseUntil: options.now() + LEASE_MS });
+  // The lease is counted from when the claim is written (a sync may take a while before it writes).
+  const newClaim = () => ({ claim: `${holder}:${crypto.randomUUID()}`, leaseMs: LEASE_MS });
 
   // While any work holding claims runs, the claims are renewed; with none, no timer is left behind.
   let holding = 0;

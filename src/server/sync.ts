@@ -47,7 +47,7 @@ export interface SyncOptions {
   /** The billing key the caller just read from PortOne (billing-key-and-pay's complete): not read again. */
   knownKey?: KnownBillingKeyInfo;
   /** The caller runs the events right away (`outbox.newClaim()`): the transition writes them claimed for it. */
-  claim?: { claim: string; leaseUntil: number };
+  claim?: { claim: string; leaseMs: number };
 }
 
 /** The shop closed this order before PortOne charged it (a cancelled subscription's period): nothing was ever paid for it. */

@@ -35,6 +35,8 @@ export interface RefundRecord {
 export interface ShopUnderTest {
   /** A request to the kit's routes (an instance chosen per request, as a load balancer would). */
   fetch(request: Request): Promise<Response>;
+  /** A fleet's: the same request sent to every instance at once (a complete reaching them all). */
+  fetchAll?(request: () => Request): Promise<(Response | undefined)[]>;
   cancel(paymentId: string, options: { amount?: number; reason: string; refundAccount?: typeof REFUND_ACCOUNT }): Promise<unknown>;
   reconcile(options: { olderThanMs: number; limit: number }): Promise<{ manualRefunds: { paymentId: string }[] }>;
   runDueEvents(): Promise<unknown>;
@@ -57,11 +59,18 @@ export interface CheckerOptions {
   latenciesMs?: readonly number[];
   /** Called after each batch with how many scenarios ran so far. */
   progress?: (done: number) => void;
+  /**
+   * How long settling waits before the last round of due events and reconcile(): a fleet whose
+   * instance died waits out that instance's claims (its `claimLeaseMs`) so another takes them over.
+   */
+  settleMs?: number;
 }
 
 export interface CheckerReport {
   scenarios: number;
   payments: number;
+  /** Every paymentId the scenarios prepared. */
+  paymentIds: string[];
   /** How often each step ran, and the outcomes the orders ended in: evidence of what was exercised. */
   steps: Record<string, number>;
   statuses: Record<string, number>;
@@ -111,6 +120,7 @@ export async function runInterleavings(options: CheckerOptions): Promise<Checker
   const statuses: Record<string, number> = {};
   const count = (name: string) => (steps[name] = (steps[name] ?? 0) + 1);
   let payments = 0;
+  const paymentIds: string[] = [];
   for (let start = 0; start < options.count; start += options.concurrency) {
     const size = Math.min(options.concurrency, options.count - start);
     const latencyMs = latencies[Math.floor(rand() * latencies.length)]!;
@@ -129,6 +139,7 @@ export async function runInterleavings(options: CheckerOptions): Promise<Checker
     sandbox.setFaults({});
     await sandbox.flushWebhooks();
     for (let round = 0; round < 2; round++) {
+      if (round === 1 && options.settleMs) await sleep(options.settleMs);
       const report = await shop.reconcile({ olderThanMs: 0, limit: 10_000 });
       // A flagged deposit PortOne refunds only to the shopper's bank account: a person does it, as reconcile() asks.
       for (const { paymentId } of report.manualRefunds) await shop.cancel(paymentId, { reason: '입금 환불', refundAccount: REFUND_ACCOUNT });
@@ -140,6 +151,7 @@ export async function runInterleavings(options: CheckerOptions): Promise<Checker
     for (const s of scenarios) {
       for (const [paymentId, priced] of s.priced) {
         payments++;
+        paymentIds.push(paymentId);
         const order = await shop.getOrder(paymentId);
         statuses[order?.status ?? 'none'] = (statuses[order?.status ?? 'none'] ?? 0) + 1;
         try {
@@ -159,7 +171,7 @@ export async function runInterleavings(options: CheckerOptions): Promise<Checker
     }
     options.progress?.(start + size);
   }
-  return { scenarios: options.count, payments, steps, statuses };
+  return { scenarios: options.count, payments, paymentIds, steps, statuses };
 }
 
 /** One shopper's scenario: a prepare, then concurrent actors with seeded delays. */
@@ -189,7 +201,12 @@ async function runScenario(s: Scenario, sandbox: Sandbox, shop: ShopUnderTest, c
     const body = { items, customer: BUYER, payMethod: virtual ? 'VIRTUAL_ACCOUNT' : 'CARD', ...(previous ? { previousPaymentId: previous } : {}) };
     // PortOne unavailable for the pre-registration: the element prepares again on the next click.
     let answer = await post('/payments/prepare', body);
-    for (let retry = 0; retry < 3 && answer.status >= 500; retry++) answer = await post('/payments/prepare', body);
+    for (let retry = 0; retry < 2 && answer.status >= 500; retry++) answer = await post('/payments/prepare', body);
+    // Still unavailable (a machine too loaded to answer in time): no order was made, nothing to check.
+    if (answer.status >= 500) {
+      step('prepare-unavailable', String(answer.body.code));
+      return undefined;
+    }
     if (answer.status !== 200) throw new Error(`prepare answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     const prepared = answer.body as unknown as PreparedPayment;
     step(previous ? 're-prepare' : 'prepare', `${prepared.paymentId} ${prepared.totalAmount}${virtual ? ' (virtual account)' : ''}`);
@@ -200,6 +217,7 @@ async function runScenario(s: Scenario, sandbox: Sandbox, shop: ShopUnderTest, c
   };
 
   const first = await prepare();
+  if (first === undefined) return;
   const ids = () => [...s.priced.keys()];
   /** Waits (a little) until `ready` holds, as a person acting on a paid order or an issued account would. */
   const when = async (ready: () => boolean | Promise<boolean>) => {
@@ -266,6 +284,13 @@ async function runScenario(s: Scenario, sandbox: Sandbox, shop: ShopUnderTest, c
     actors.push(
       (burst !== undefined ? sleep(burst) : later()).then(async () => {
         const paymentId = pick(ids());
+        if (shop.fetchAll && chance(0.5)) {
+          // The same complete reaching every instance of the fleet at once.
+          const answers = await shop.fetchAll(() => new Request('http://shop.test/payments/complete', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ paymentId }) }));
+          for (const answer of answers) if (answer && answer.status >= 500 && !/ORDER_BUSY|PORTONE_UNAVAILABLE/.test(await answer.clone().text())) throw new Error(`complete on an instance answered ${answer.status}: ${await answer.text()}`);
+          step('complete-everywhere', `${paymentId} → ${answers.map((a) => a?.status ?? 'down').join(',')}`);
+          return;
+        }
         const answer = await post('/payments/complete', { paymentId });
         step('complete', `${paymentId} → ${answer.status} ${String(answer.body.code ?? (answer.body.order as { status?: string } | undefined)?.status)}`);
       }),

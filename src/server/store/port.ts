@@ -34,9 +34,9 @@ export interface OrderTransition {
   events?: readonly NewEvent[];
   /**
    * The caller runs the events itself right away: they are written already claimed for it (running,
-   * first attempt, this claim until `leaseUntil`) and come back in the outcome.
+   * first attempt, this claim for `leaseMs` from `now`, the moment they are written) and come back in the outcome.
    */
-  claim?: { claim: string; leaseUntil: number };
+  claim?: { claim: string; leaseMs: number };
   /** A billing key to insert or replace in the same transaction, only if the transition happens. */
   billingKey?: StoredBillingKey;
   /** A subscription to create in the same transaction (kept as it is if it exists), only if the transition happens. */
@@ -99,10 +99,11 @@ export interface ReconcileQuery {
   maxRecheckMs: number;
   limit: number;
   /**
-   * The orders returned are claimed for this run until then: a run on another instance at the same
-   * time takes other orders, and these come back only once the claim lapsed (or the order changed).
+   * The orders returned are claimed for this run (a token of its kit, like the outbox's, renewed by
+   * `renewClaims` while the run lasts): a run on another instance at the same time takes other
+   * orders, and these come back once released, or once the claim of a kit that died ran out.
    */
-  claimUntil: number;
+  claim: { claim: string; leaseMs: number };
 }
 
 /**
@@ -205,7 +206,7 @@ export interface CheckoutStore {
    * caller at a time and carries a new `claim` token.
    */
   claimEvents(claim: EventClaim): Promise<HookEvent[]>;
-  /** Extends every claim of this holder (events running, webhook deliveries processing) to `until`. */
+  /** Extends every claim of this holder (events running, webhook deliveries processing, orders a reconcile run holds) to `until`. */
   renewClaims(renewal: { holder: string; until: number }): Promise<void>;
   /** Records an event's outcome, only if `claim` is still the event's current claim; `true` if it did. */
   finishEvent(event: { id: number; claim: string }, outcome: EventOutcome): Promise<boolean>;

@@ -74,7 +74,7 @@ export function storeConformance(adapter: StoreAdapter): void {
       paymentId: 'p1', revision: 1, to: 'PAID' as const, now: 2,
       events: [{ key: 'old', type: 'paid' as const, paymentId: 'p1', payload: {} }, { key: 'paid:p1', type: 'paid' as const, paymentId: 'p1', payload: { n: 1 } }],
     };
-    const [won, lost] = await Promise.all([store.transition({ ...change, claim: { claim: 'c1', leaseUntil: 100 } }), store.transition({ ...change, claim: { claim: 'c2', leaseUntil: 100 } })]);
+    const [won, lost] = await Promise.all([store.transition({ ...change, claim: { claim: 'c1', leaseMs: 98 } }), store.transition({ ...change, claim: { claim: 'c2', leaseMs: 98 } })]);
     assert.equal(lost, undefined, 'one caller wins');
     assert.deepEqual(won?.claimed.map((e) => [e.key, e.status, e.attempts, e.claim, e.payload]), [['paid:p1', 'running', 1, 'c1', { n: 1 }]], 'an existing key is not claimed');
     assert.deepEqual(won?.order, await store.getOrder('p1'), 'the order as the write left it');
@@ -193,7 +193,7 @@ export function storeConformance(adapter: StoreAdapter): void {
     const store = await adapter.open(t);
     for (const [id, at] of [['a', 10], ['b', 20], ['c', 30], ['d', 40]] as const) await store.createOrder(order(id, { createdAt: at }));
     await store.createOrder(order('scheduled', { kind: 'subscription', dueAt: 25, createdAt: 1 }));
-    const query = { status: 'PENDING' as const, activeFrom: 0, activeTo: 100, now: 100, maxRecheckMs: 1_000, limit: 3, claimUntil: 0 };
+    const query = { status: 'PENDING' as const, activeFrom: 0, activeTo: 100, now: 100, maxRecheckMs: 1_000, limit: 3, claim: { claim: 'h:r', leaseMs: -100 } };
     const ids = async (q: Partial<typeof query> & { after?: { activity: number; paymentId: string } } = {}) =>
       (await store.claimOrdersToReconcile({ ...query, ...q })).map((o) => o.paymentId);
     assert.deepEqual(await ids(), ['a', 'b', 'scheduled'], 'by activity: a scheduled charge counts from its due time');
@@ -329,7 +329,7 @@ export function storeConformance(adapter: StoreAdapter): void {
   test(`${adapter.name}: a reconcile run claims the orders it takes; another run at the same time takes others; a release frees them`, async (t) => {
     const [a, b] = await adapter.openShared(t);
     for (let i = 0; i < 6; i++) await a.createOrder(order(`r${i}`, { createdAt: 10 + i }));
-    const query = { status: 'PENDING' as const, activeFrom: 0, activeTo: 100, now: 100, maxRecheckMs: 1_000, limit: 4, claimUntil: 200 };
+    const query = { status: 'PENDING' as const, activeFrom: 0, activeTo: 100, now: 100, maxRecheckMs: 1_000, limit: 4, claim: { claim: 'run:1', leaseMs: 100 } };
     const [first, second] = await Promise.all([a.claimOrdersToReconcile(query), b.claimOrdersToReconcile(query)]);
     const ids = [...first, ...second].map((o) => o.paymentId);
     assert.equal(ids.length, 6, 'every order taken once');
@@ -339,6 +339,9 @@ export function storeConformance(adapter: StoreAdapter): void {
     await a.releaseReconciled('r0', {});
     await a.releaseReconciled('r1', { checkedAt: 100 });
     assert.deepEqual((await b.claimOrdersToReconcile(query)).map((o) => o.paymentId), ['r0'], 'released without a check: free at once; checked: due again later');
-    assert.deepEqual((await b.claimOrdersToReconcile({ ...query, now: 200, limit: 10, claimUntil: 300 })).map((o) => o.paymentId), ['r0', 'r1', 'r2', 'r3', 'r4', 'r5'], 'lapsed claims are taken again (r1: its recheck is due by then)');
+    // A live run renews its claims; a dead one's lapse.
+    await a.renewClaims({ holder: 'run', until: 250 });
+    assert.deepEqual((await b.claimOrdersToReconcile({ ...query, now: 200, limit: 10, claim: { claim: 'other:1', leaseMs: 100 } })).map((o) => o.paymentId), ['r1'], 'renewed by their holder: still held at 200 (r1, released, is due again)');
+    assert.deepEqual((await b.claimOrdersToReconcile({ ...query, now: 250, limit: 10, claim: { claim: 'other:2', leaseMs: 100 } })).map((o) => o.paymentId), ['r0', 'r2', 'r3', 'r4', 'r5'], 'lapsed claims are taken again');
   });
 }

@@ -99,7 +99,7 @@ test('migrations 2 to 6 upgrade a version-1 database: customers indexed, orders 
   await store.close();
   // Back to what a version-1 database looked like: migrations 2 to 6 not applied.
   const db = new Database(path);
-  db.exec(`DROP INDEX orders_open; ALTER TABLE orders DROP COLUMN reconcile_until; CREATE INDEX orders_open ON orders (status) WHERE status = 'PENDING'; DROP INDEX events_running; DROP INDEX webhook_deliveries_processing; ALTER TABLE webhook_deliveries DROP COLUMN claim; DROP INDEX orders_customer; ALTER TABLE orders DROP COLUMN customer_id; ALTER TABLE orders DROP COLUMN customer_assigned;
+  db.exec(`DROP INDEX orders_open; DROP INDEX orders_reconciling; ALTER TABLE orders DROP COLUMN reconcile_until; ALTER TABLE orders DROP COLUMN reconcile_claim; CREATE INDEX orders_open ON orders (status) WHERE status = 'PENDING'; DROP INDEX events_running; DROP INDEX webhook_deliveries_processing; ALTER TABLE webhook_deliveries DROP COLUMN claim; DROP INDEX orders_customer; ALTER TABLE orders DROP COLUMN customer_id; ALTER TABLE orders DROP COLUMN customer_assigned;
     ALTER TABLE orders DROP COLUMN started_at; ALTER TABLE orders DROP COLUMN revision; ALTER TABLE billing_key_issues DROP COLUMN customer_assigned;
     DROP INDEX orders_open; CREATE INDEX orders_status_updated ON orders (status, updated_at); ALTER TABLE orders DROP COLUMN checked_at; ALTER TABLE events DROP COLUMN claim; ALTER TABLE events DROP COLUMN transient_attempts;
     DELETE FROM kit_migrations WHERE version >= 2`);
@@ -107,7 +107,7 @@ test('migrations 2 to 6 upgrade a version-1 database: customers indexed, orders 
   const reopened = createSqliteStore({ path });
   t.after(() => reopened.close());
   assert.deepEqual((await reopened.listOrders({ customerId: 'kim' })).map((o) => [o.paymentId, o.revision]), [['old', 0]]);
-  const query = { status: 'PENDING' as const, activeFrom: 0, activeTo: 2_000, now: 2_000, maxRecheckMs: 1, limit: 10, claimUntil: 0 };
+  const query = { status: 'PENDING' as const, activeFrom: 0, activeTo: 2_000, now: 2_000, maxRecheckMs: 1, limit: 10, claim: { claim: 'h:r', leaseMs: -10_000 } };
   assert.deepEqual((await reopened.claimOrdersToReconcile(query)).map((o) => o.paymentId), ['old']);
   const [event] = await reopened.claimEvents({ claim: `h:2`, now: 1_000, leaseMs: 10, limit: 1 });
   assert.deepEqual([event?.key, event?.transientAttempts, typeof event?.claim], ['e1', 0, 'string']);
@@ -119,7 +119,7 @@ test('reconcile reads orders_open, which holds only the orders it walks', async 
   await store.createOrder(order('open'));
   await store.createOrder(order('paid'));
   await store.transition({ paymentId: 'paid', revision: 0, to: 'PAID', now: 1_000 });
-  const query = { status: 'PENDING' as const, activeFrom: 0, activeTo: 5_000, now: 5_000, maxRecheckMs: 1, limit: 10, claimUntil: 0 };
+  const query = { status: 'PENDING' as const, activeFrom: 0, activeTo: 5_000, now: 5_000, maxRecheckMs: 1, limit: 10, claim: { claim: 'h:r', leaseMs: -10_000 } };
   assert.deepEqual((await store.claimOrdersToReconcile(query)).map((o) => o.paymentId), ['open']);
   await assert.rejects(store.claimOrdersToReconcile({ ...query, status: 'PAID' as never }), /expected status PENDING or VIRTUAL_ACCOUNT_ISSUED, got "PAID"/);
   await store.close();

@@ -35,6 +35,7 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
     started_at bigint,
     revision integer NOT NULL DEFAULT 0,
     checked_at bigint,
+    reconcile_claim text,
     reconcile_until bigint,
     created_at bigint NOT NULL,
     updated_at bigint NOT NULL
@@ -45,6 +46,8 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
   -- What reconcile() walks: only open orders, by last activity.
   CREATE INDEX orders_open ON ${s}.orders (status, (coalesce(due_at, updated_at)), payment_id)
     WHERE status IN ('PENDING', 'VIRTUAL_ACCOUNT_ISSUED');
+  -- The orders reconcile runs hold right now, for renewing them.
+  CREATE INDEX orders_reconciling ON ${s}.orders (reconcile_claim) WHERE reconcile_until IS NOT NULL;
 
   CREATE TABLE ${s}.events (
     id bigserial PRIMARY KEY,

@@ -136,7 +136,7 @@ export function createQueries(sql: Sql, s: string): Queries {
       const claimed = change.claim !== undefined;
       const status = claimed ? `'running'` : `'pending'`;
       const attempts = claimed ? '1' : '0';
-      const lock = claimed ? p.add(change.claim!.leaseUntil) : 'NULL';
+      const lock = claimed ? p.add(change.now + change.claim!.leaseMs) : 'NULL';
       const claim = claimed ? p.add(change.claim!.claim) : 'NULL';
       const now = p.add(change.now);
       ctes.push(
@@ -183,7 +183,7 @@ export function createQueries(sql: Sql, s: string): Queries {
     },
 
     // Orders a run takes are locked while it takes them (SKIP LOCKED: a run at the same moment takes
-    // others) and held for it until `claimUntil` (a later run skips them).
+    // others) and held for it by its claim (a later run skips them until released or lapsed).
     async claimOrdersToReconcile(q: ReconcileQuery) {
       if (q.status !== 'PENDING' && q.status !== 'VIRTUAL_ACCOUNT_ISSUED') {
         throw new Error(`claimOrdersToReconcile: expected status PENDING or VIRTUAL_ACCOUNT_ISSUED, got ${JSON.stringify(q.status)}`);
@@ -193,7 +193,7 @@ export function createQueries(sql: Sql, s: string): Queries {
       const now = p.add(q.now);
       const after = q.after ? ` AND (${activity}, payment_id) > (${p.add(q.after.activity)}, ${p.add(q.after.paymentId)})` : '';
       const rows = await sql.query(
-        `UPDATE ${s}.orders SET reconcile_until = ${p.add(q.claimUntil)} WHERE payment_id IN (
+        `UPDATE ${s}.orders SET reconcile_claim = ${p.add(q.claim.claim)}, reconcile_until = ${p.add(q.now + q.claim.leaseMs)} WHERE payment_id IN (
            SELECT payment_id FROM ${s}.orders
            WHERE status IN ('PENDING', 'VIRTUAL_ACCOUNT_ISSUED') AND status = ${p.add(q.status)}
              AND ${activity} >= ${p.add(q.activeFrom)} AND ${activity} < ${p.add(q.activeTo)}${after}
@@ -207,8 +207,8 @@ export function createQueries(sql: Sql, s: string): Queries {
     },
 
     async releaseReconciled(paymentId, outcome) {
-      if (outcome.checkedAt === undefined) await sql.query(`UPDATE ${s}.orders SET reconcile_until = NULL WHERE payment_id = $1`, [paymentId]);
-      else await sql.query(`UPDATE ${s}.orders SET checked_at = $1, reconcile_until = NULL WHERE payment_id = $2`, [outcome.checkedAt, paymentId]);
+      if (outcome.checkedAt === undefined) await sql.query(`UPDATE ${s}.orders SET reconcile_claim = NULL, reconcile_until = NULL WHERE payment_id = $1`, [paymentId]);
+      else await sql.query(`UPDATE ${s}.orders SET checked_at = $1, reconcile_claim = NULL, reconcile_until = NULL WHERE payment_id = $2`, [outcome.checkedAt, paymentId]);
     },
 
     async pruneAbandoned(query) {
@@ -252,7 +252,8 @@ export function createQueries(sql: Sql, s: string): Queries {
     async renewClaims({ holder, until }) {
       // Tokens are `<holder>:<unique>`: the partial indexes hold only the claims live right now.
       await sql.query(
-        `WITH e AS (UPDATE ${s}.events SET locked_until = $1 WHERE status = 'running' AND starts_with(claim, $2) RETURNING 1)
+        `WITH e AS (UPDATE ${s}.events SET locked_until = $1 WHERE status = 'running' AND starts_with(claim, $2) RETURNING 1),
+           o AS (UPDATE ${s}.orders SET reconcile_until = $1 WHERE reconcile_until IS NOT NULL AND starts_with(reconcile_claim, $2) RETURNING 1)
          UPDATE ${s}.webhook_deliveries SET locked_until = $1 WHERE status = 'processing' AND starts_with(claim, $2)`,
         [until, `${holder}:`],
       );

@@ -147,10 +147,13 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX webhook_deliveries_processing ON webhook_deliveries (claim) WHERE status = 'processing';
   CREATE INDEX events_running ON events (claim) WHERE status = 'running';
   `,
-  // 6: a reconcile run claims the orders it checks for a while (reconcile_until), so runs on several
-  // instances at once check different orders; the claim is part of the partial index the runs walk.
+  // 6: a reconcile run claims the orders it checks (reconcile_claim, renewed while it lasts, until
+  // reconcile_until), so runs on several instances at once check different orders; the claim is part
+  // of the partial index the runs walk, and the live claims have an index of their own for renewals.
   `
+  ALTER TABLE orders ADD COLUMN reconcile_claim TEXT;
   ALTER TABLE orders ADD COLUMN reconcile_until INTEGER;
+  CREATE INDEX orders_reconciling ON orders (reconcile_claim) WHERE reconcile_until IS NOT NULL;
   DROP INDEX orders_open;
   CREATE INDEX orders_open ON orders (status, coalesce(due_at, updated_at), payment_id, checked_at, reconcile_until)
     WHERE status IN ('PENDING', 'VIRTUAL_ACCOUNT_ISSUED');

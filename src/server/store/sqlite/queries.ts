@@ -189,7 +189,7 @@ export function createQueries(db: Database.Database): Queries {
       insertEvents(change.events, change.now);
       return { order: toOrder(row), claimed: [] };
     }
-    return { order: toOrder(row), claimed: insertClaimedEvents(change.events, change.now, change.claim.claim, change.claim.leaseUntil) };
+    return { order: toOrder(row), claimed: insertClaimedEvents(change.events, change.now, change.claim.claim, change.now + change.claim.leaseMs) };
   };
 
   const claimEvents = (claim: EventClaim): HookEvent[] => {
@@ -310,7 +310,7 @@ export function createQueries(db: Database.Database): Queries {
     }
     const activity = 'coalesce(due_at, updated_at)';
     const after = q.after ? ` AND (${activity}, payment_id) > (?, ?)` : '';
-    const sql = `UPDATE orders SET reconcile_until = ? WHERE payment_id IN (
+    const sql = `UPDATE orders SET reconcile_claim = ?, reconcile_until = ? WHERE payment_id IN (
       SELECT payment_id FROM orders
       WHERE status IN ('PENDING', 'VIRTUAL_ACCOUNT_ISSUED') AND status = ? AND ${activity} >= ? AND ${activity} < ?${after}
         AND (checked_at IS NULL OR ? - checked_at >= min(checked_at - ${activity}, ?))
@@ -318,7 +318,7 @@ export function createQueries(db: Database.Database): Queries {
       ORDER BY ${activity}, payment_id LIMIT ?)
       RETURNING *`;
     const afterValues = q.after ? [q.after.activity, q.after.paymentId] : [];
-    const rows = stmt(sql).all(q.claimUntil, q.status, q.activeFrom, q.activeTo, ...afterValues, q.now, q.maxRecheckMs, q.now, q.limit) as Row[];
+    const rows = stmt(sql).all(q.claim.claim, q.now + q.claim.leaseMs, q.status, q.activeFrom, q.activeTo, ...afterValues, q.now, q.maxRecheckMs, q.now, q.limit) as Row[];
     // RETURNING keeps no order: oldest activity first again.
     return rows.map(toOrder).sort((a, b) => (a.dueAt ?? a.updatedAt) - (b.dueAt ?? b.updatedAt) || (a.paymentId < b.paymentId ? -1 : a.paymentId > b.paymentId ? 1 : 0));
   };
@@ -390,8 +390,8 @@ export function createQueries(db: Database.Database): Queries {
     return row && toOrder(row);
   };
   const releaseReconciled = (paymentId: string, outcome: { checkedAt?: number }): void => {
-    if (outcome.checkedAt === undefined) stmt(`UPDATE orders SET reconcile_until = NULL WHERE payment_id = ?`).run(paymentId);
-    else stmt(`UPDATE orders SET checked_at = ?, reconcile_until = NULL WHERE payment_id = ?`).run(outcome.checkedAt, paymentId);
+    if (outcome.checkedAt === undefined) stmt(`UPDATE orders SET reconcile_claim = NULL, reconcile_until = NULL WHERE payment_id = ?`).run(paymentId);
+    else stmt(`UPDATE orders SET checked_at = ?, reconcile_claim = NULL, reconcile_until = NULL WHERE payment_id = ?`).run(outcome.checkedAt, paymentId);
   };
   const pruneAbandoned = (query: { before: number; limit: number }): { orders: number; issues: number } => {
     // Only orders reconcile() found PortOne has no payment for; never a subscription's period (its
@@ -414,6 +414,7 @@ export function createQueries(db: Database.Database): Queries {
     const mine = `substr(claim, 1, ${holder.length + 1}) = ?`;
     stmt(`UPDATE events SET locked_until = ? WHERE status = 'running' AND claim IS NOT NULL AND ${mine}`).run(until, `${holder}:`);
     stmt(`UPDATE webhook_deliveries SET locked_until = ? WHERE status = 'processing' AND claim IS NOT NULL AND ${mine}`).run(until, `${holder}:`);
+    stmt(`UPDATE orders SET reconcile_until = ? WHERE reconcile_until IS NOT NULL AND ${mine.replace('claim', 'reconcile_claim')}`).run(until, `${holder}:`);
   };
   const reviveEvents = (query: { types: readonly string[]; now: number }): number => {
     if (query.types.length === 0) return 0;
