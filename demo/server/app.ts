@@ -169,6 +169,7 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
     preRegister: options.preRegister,
     ...(options.prepareLimit ? { beforePrepare: prepareLimiter({ limit: options.prepareLimit, db, log, langCookie: LANG_COOKIE }) } : {}),
     ...(options.reconcileAfterMs !== undefined ? { reconcileAfterMs: options.reconcileAfterMs } : {}),
+    ...(options.claimLeaseMs !== undefined ? { claimLeaseMs: options.claimLeaseMs } : {}),
     log,
     verbose: options.verbose,
   };

@@ -83,6 +83,8 @@ export interface KitSettings {
   beforePrepare?: (request: Request) => void;
   /** The kit's `reconcileAfterMs`; absent: its default. */
   reconcileAfterMs?: number;
+  /** The kit's `claimLeaseMs`; absent: its default. */
+  claimLeaseMs?: number;
   /** The sandbox's clock when on the sandbox, so subscriptions and schedules agree on "now". */
   now?: () => number;
   log: (line: string) => void;
@@ -104,6 +106,7 @@ export function createShopCheckout(settings: KitSettings, db: ShopDb): CheckoutS
     ...(settings.now ? { now: settings.now } : {}),
     ...(settings.beforePrepare ? { beforePrepare: settings.beforePrepare } : {}),
     ...(settings.reconcileAfterMs !== undefined ? { reconcileAfterMs: settings.reconcileAfterMs } : {}),
+    ...(settings.claimLeaseMs !== undefined ? { claimLeaseMs: settings.claimLeaseMs } : {}),
     plans: KIT_PLANS,
     priceOrder: (cart) => priceCart(cart, settings.now?.()),
     // Who pays is the shop's business, not the browser's.

@@ -45,6 +45,12 @@ export interface ShopOptions {
   maintenance: MaintenanceSettings;
   /** The kit's `reconcileAfterMs`: what reconcile() treats as left behind. Absent: the kit's default (10 minutes). */
   reconcileAfterMs?: number;
+  /**
+   * The kit's `claimLeaseMs`: how long the work a crashed process was doing (a webhook, a hook run)
+   * stays claimed before the restarted shop, or another instance, takes it over. Absent: the kit's
+   * default (30 seconds).
+   */
+  claimLeaseMs?: number;
   /** The `beforePrepare` limit per shopper (per client address: five times it); absent: off. */
   prepareLimit?: PrepareLimit;
   /**
@@ -90,6 +96,8 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: MINUTE_MS, h: 60 *
 const MAX_TIMER_MS = 2_147_483_647;
 /** Ages (prune after, reconcile after) are not timers; ten years is past any sense. */
 const MAX_AGE_MS = 3_650 * DAY_MS;
+/** The kit refuses a shorter claim lease. */
+export const MIN_CLAIM_LEASE_MS = 300;
 
 const describeMs = (ms: number): string => (ms % DAY_MS === 0 ? `${ms / DAY_MS}d` : `${ms} ms`);
 
@@ -97,16 +105,17 @@ interface DurationRules {
   /** A job's interval: `0` or `off` turn it off, and it must fit a timer. */
   timer?: boolean;
   min?: number;
+  /** Below the default maximum (24 days for a timer, 10 years for an age). */
+  max?: number;
 }
 
 /** `300000`, `90s`, `5m`, `2h`, `1d` (a bare number is milliseconds); `0` or `off` for a job's interval turn it off. */
-export function parseDuration(value: string, what: string, { timer = false, min = 0 }: DurationRules = {}): number {
+export function parseDuration(value: string, what: string, { timer = false, min = 0, max = timer ? MAX_TIMER_MS : MAX_AGE_MS }: DurationRules = {}): number {
   const match = /^(\d+)(ms|s|m|h|d)?$/.exec(value);
   const ms = match ? Number(match[1]) * UNIT_MS[match[2] ?? 'ms']! : timer && value === 'off' ? 0 : NaN;
   if (timer && ms === 0) return 0;
-  const max = timer ? MAX_TIMER_MS : MAX_AGE_MS;
   if (!Number.isSafeInteger(ms) || ms < min || ms > max) {
-    const range = `${min > 0 ? `at least ${describeMs(min)} and ` : ''}at most ${timer ? '24 days' : '10 years'}`;
+    const range = `${min > 0 ? `at least ${describeMs(min)} and ` : ''}at most ${max === MAX_TIMER_MS ? '24 days' : max === MAX_AGE_MS ? '10 years' : describeMs(max)}`;
     throw new OptionsError(`${what}: expected a duration like 300000 (ms), 90s, 5m, 2h or 1d, ${range}${timer ? ' (0 or off: never)' : ''}; got ${JSON.stringify(value)}`);
   }
   return ms;
@@ -149,6 +158,7 @@ const KNOWN_FLAGS = [
   'reconcile-after',
   'prune-every',
   'prune-after',
+  'claim-lease',
   'prepare-burst',
   'prepare-per-minute',
   'trust-proxy',
@@ -157,7 +167,7 @@ const KNOWN_FLAGS = [
 ];
 
 export const USAGE = `Usage: npm start -- [--port 3000] [--host 127.0.0.1] [--data-dir demo/.data] [--sandbox-port 0] [--sandbox-clock real|manual] [--no-pre-register] [--verbose]
-                    [--reconcile-every 5m] [--reconcile-after 10m] [--prune-every 1d] [--prune-after 30d]
+                    [--reconcile-every 5m] [--reconcile-after 10m] [--prune-every 1d] [--prune-after 30d] [--claim-lease 30s]
                     [--prepare-burst 20] [--prepare-per-minute 20] [--trust-proxy]
 
   --no-pre-register          do not register amounts with PortOne before the window, to see the kit
@@ -171,6 +181,9 @@ Maintenance (durations: 300000 = ms, or 90s, 5m, 2h, 1d; 0 or off turns a job of
   --prune-after 30d          ...idle this long (at least 1d)
                              Runs never overlap; a failing run is logged and the next one still comes;
                              after a restart a job runs when it would have, counted from its last run.
+  --claim-lease 30s          how long work a crashed shop was doing (a webhook, onPaid) stays claimed
+                             before the restarted shop takes it over; a live shop renews its claims
+                             (at least 300 ms and at most 24 days)
 
 Limits:
   --prepare-burst 20         prepares one shopper (session) may make at once, refilled at
@@ -182,7 +195,7 @@ Limits:
 Environment:
   PORT, HOST                 same as --port, --host (the sandbox listens on the same host: 0.0.0.0 serves phones on your network)
   SANDBOX_PORT               same as --sandbox-port
-  RECONCILE_EVERY, RECONCILE_AFTER, PRUNE_EVERY, PRUNE_AFTER, PREPARE_BURST, PREPARE_PER_MINUTE
+  RECONCILE_EVERY, RECONCILE_AFTER, PRUNE_EVERY, PRUNE_AFTER, CLAIM_LEASE, PREPARE_BURST, PREPARE_PER_MINUTE
                              same as the flags of those names
   TRUST_PROXY=1              same as --trust-proxy
   ADMIN_PASSWORD             password of /admin (user "admin"), at least 12 characters; generated and printed when unset
@@ -243,6 +256,7 @@ export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Sh
     pruneAfterMs: duration('prune-after', 'PRUNE_AFTER', DEFAULT_MAINTENANCE.pruneAfterMs, { min: DAY_MS }),
   };
   const [reconcileAfter, reconcileAfterWhat] = setting('reconcile-after', 'RECONCILE_AFTER');
+  const [claimLease, claimLeaseWhat] = setting('claim-lease', 'CLAIM_LEASE');
   const count = (flag: string, variable: string, fallback: number): number => {
     const [value, what] = setting(flag, variable);
     return value === undefined ? fallback : parseCount(value, what);
@@ -280,6 +294,8 @@ export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Sh
     verbose: flags.has('verbose'),
     maintenance,
     ...(reconcileAfter !== undefined ? { reconcileAfterMs: parseDuration(reconcileAfter, reconcileAfterWhat) } : {}),
+    // The kit renews a claim every third of its lease, on a timer: it must fit one.
+    ...(claimLease !== undefined ? { claimLeaseMs: parseDuration(claimLease, claimLeaseWhat, { min: MIN_CLAIM_LEASE_MS, max: MAX_TIMER_MS }) } : {}),
     ...(prepareLimit.burst > 0 ? { prepareLimit } : {}),
     trustProxy: trustProxy === 'true' || trustProxy === '1',
     help: flags.has('help'),

@@ -1,5 +1,6 @@
-// `npm start`'s flags and environment (demo/server/options.ts): the maintenance timers, the prepare
-// limit and the proxy setting, each with a clear error naming the flag or variable that was wrong.
+// `npm start`'s flags and environment (demo/server/options.ts): the maintenance timers, the kit's
+// claim lease, the prepare limit and the proxy setting, each with a clear error naming the flag or
+// variable that was wrong.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { DEFAULT_MAINTENANCE, DEFAULT_PREPARE_LIMIT, OptionsError, USAGE, readOptions } from '../../demo/server/options.js';
@@ -23,6 +24,7 @@ test('by default: reconcile every 5 minutes, prune daily what is idle 30 days, 2
   assert.deepEqual(options.maintenance, { reconcileEveryMs: 300_000, pruneEveryMs: DAY, pruneAfterMs: 30 * DAY });
   assert.deepEqual(DEFAULT_MAINTENANCE, options.maintenance);
   assert.equal(options.reconcileAfterMs, undefined, 'the kit’s own default');
+  assert.equal(options.claimLeaseMs, undefined, 'the kit’s own default');
   assert.deepEqual(options.prepareLimit, DEFAULT_PREPARE_LIMIT);
   assert.equal(options.trustProxy, false);
 });
@@ -42,6 +44,10 @@ test('flags, or else the environment, set the timers in ms or with a unit; 0 and
 
   // A flag wins over its variable.
   assert.equal(read(['--reconcile-every', '0'], { RECONCILE_EVERY: '5m' }).maintenance.reconcileEveryMs, 0);
+  assert.equal(read(['--claim-lease', '1s'], { CLAIM_LEASE: '2m' }).claimLeaseMs, 1_000);
+  assert.equal(read([], { CLAIM_LEASE: '2m' }).claimLeaseMs, 120_000);
+  assert.equal(read(['--claim-lease=300']).claimLeaseMs, 300, 'the kit’s minimum');
+  assert.equal(read(['--claim-lease', '24d']).claimLeaseMs, 24 * DAY);
   assert.equal(read(['--trust-proxy', '0'], { TRUST_PROXY: '1' }).trustProxy, false);
 });
 
@@ -52,6 +58,10 @@ test('a bad duration or count names the flag or variable, what it expected, and 
   refused(['--prune-after', '12h'], {}, '--prune-after: expected a duration like 300000 (ms), 90s, 5m, 2h or 1d, at least 1d and at most 10 years; got "12h"');
   refused(['--prune-after', 'off'], {}, '--prune-after: expected a duration like 300000 (ms), 90s, 5m, 2h or 1d, at least 1d and at most 10 years; got "off"');
   refused(['--reconcile-after', '1.5s'], {}, '--reconcile-after: expected a duration like 300000 (ms), 90s, 5m, 2h or 1d, at most 10 years; got "1.5s"');
+  // The kit refuses a lease under 300 ms; one past a timer's reach would have its renewals overflow it; off would let any claim be taken at once.
+  refused(['--claim-lease', '299'], {}, '--claim-lease: expected a duration like 300000 (ms), 90s, 5m, 2h or 1d, at least 300 ms and at most 24 days; got "299"');
+  refused(['--claim-lease', '25d'], {}, '--claim-lease: expected a duration like 300000 (ms), 90s, 5m, 2h or 1d, at least 300 ms and at most 24 days; got "25d"');
+  refused([], { CLAIM_LEASE: 'off' }, 'CLAIM_LEASE: expected a duration like 300000 (ms), 90s, 5m, 2h or 1d, at least 300 ms and at most 24 days; got "off"');
   refused(['--prepare-burst', 'many'], {}, '--prepare-burst: expected a whole number from 0 to 1000000, got "many"');
   refused([], { PREPARE_PER_MINUTE: '2.5' }, 'PREPARE_PER_MINUTE: expected a whole number from 0 to 1000000, got "2.5"');
   refused(['--prepare-burst', '0'], {}, '--prepare-burst and --prepare-per-minute: expected both above 0 (a limit), or both 0 (no limit); got 0 and 20');
@@ -60,7 +70,7 @@ test('a bad duration or count names the flag or variable, what it expected, and 
 });
 
 test('--help lists every new flag and variable', () => {
-  for (const name of ['--reconcile-every', '--reconcile-after', '--prune-every', '--prune-after', '--prepare-burst', '--prepare-per-minute', '--trust-proxy', 'RECONCILE_EVERY', 'PRUNE_AFTER', 'PREPARE_BURST', 'TRUST_PROXY']) {
+  for (const name of ['--reconcile-every', '--reconcile-after', '--prune-every', '--prune-after', '--claim-lease', '--prepare-burst', '--prepare-per-minute', '--trust-proxy', 'RECONCILE_EVERY', 'PRUNE_AFTER', 'CLAIM_LEASE', 'PREPARE_BURST', 'TRUST_PROXY']) {
     assert.ok(USAGE.includes(name), `USAGE lacks ${name}`);
   }
 });

@@ -21,6 +21,9 @@ export interface RunningShop {
   dataDir: string;
   /** Everything the shop printed, for failure messages. */
   output(): string;
+  /** Kills the process with SIGKILL, as a crash would (no shutdown, nothing flushed), and waits for it to be gone; the data directory stays for a restart. */
+  kill(): Promise<void>;
+  /** Stops the shop (SIGTERM, then SIGKILL) and deletes its data directory. */
   close(): Promise<void>;
 }
 
@@ -28,6 +31,8 @@ export interface ShopStart {
   /** More flags; they win over the harness's own (`--host`, `--port`, …). */
   args?: string[];
   env?: Record<string, string>;
+  /** Start on this data directory (a restart of a shop that ran on it) instead of a fresh one. */
+  dataDir?: string;
 }
 
 /** `node demo/server/main.ts` as `npm start` runs it, on loopback, free ports and a fresh data directory. */
@@ -66,7 +71,7 @@ export async function runShopToExit(options: ShopStart = {}): Promise<{ code: nu
 }
 
 export async function startShop(options: ShopStart = {}): Promise<RunningShop> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'dalbit-e2e-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'dalbit-e2e-'));
   const child = spawnShop(dataDir, options);
   let output = '';
   const ready = new Promise<{ url: string; sandboxUrl: string }>((resolve, reject) => {
@@ -88,17 +93,25 @@ export async function startShop(options: ShopStart = {}): Promise<RunningShop> {
     });
   });
   const { url, sandboxUrl } = await ready;
+  // A process killed by a signal has no exit code, only its signal.
+  const running = () => child.exitCode === null && child.signalCode === null;
   return {
     url,
     sandboxUrl,
     dataDir,
     output: () => output,
+    async kill() {
+      if (!running()) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
     async close() {
-      if (child.exitCode === null) {
+      if (running()) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
+        if (running()) child.kill('SIGKILL');
       }
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -115,10 +128,12 @@ export interface StandIn {
   close(): Promise<void>;
 }
 
-export async function startStandIn(): Promise<StandIn> {
+/** `args`: more `portone-sandbox` flags (`--webhook-url`, `--retry-delays`, …). */
+export async function startStandIn(args: string[] = []): Promise<StandIn> {
+  const argv = JSON.stringify(['--host', '127.0.0.1', '--port', '0', '--json', '--quiet', ...args]);
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', "const { main } = await import('./src/sandbox/cli.ts'); await main(['--host', '127.0.0.1', '--port', '0', '--json', '--quiet']);"],
+    ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', `const { main } = await import('./src/sandbox/cli.ts'); await main(${argv});`],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
