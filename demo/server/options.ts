@@ -96,8 +96,9 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: MINUTE_MS, h: 60 *
 const MAX_TIMER_MS = 2_147_483_647;
 /** Ages (prune after, reconcile after) are not timers; ten years is past any sense. */
 const MAX_AGE_MS = 3_650 * DAY_MS;
-/** The kit refuses a shorter claim lease. */
+/** The kit refuses a shorter claim lease, or a longer one. */
 export const MIN_CLAIM_LEASE_MS = 300;
+export const MAX_CLAIM_LEASE_MS = DAY_MS;
 
 const describeMs = (ms: number): string => (ms % DAY_MS === 0 ? `${ms / DAY_MS}d` : `${ms} ms`);
 
@@ -183,7 +184,7 @@ Maintenance (durations: 300000 = ms, or 90s, 5m, 2h, 1d; 0 or off turns a job of
                              after a restart a job runs when it would have, counted from its last run.
   --claim-lease 30s          how long work a crashed shop was doing (a webhook, onPaid) stays claimed
                              before the restarted shop takes it over; a live shop renews its claims
-                             (at least 300 ms and at most 24 days)
+                             (at least 300 ms and at most 1d)
 
 Limits:
   --prepare-burst 20         prepares one shopper (session) may make at once, refilled at
@@ -294,8 +295,7 @@ export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Sh
     verbose: flags.has('verbose'),
     maintenance,
     ...(reconcileAfter !== undefined ? { reconcileAfterMs: parseDuration(reconcileAfter, reconcileAfterWhat) } : {}),
-    // The kit renews a claim every third of its lease, on a timer: it must fit one.
-    ...(claimLease !== undefined ? { claimLeaseMs: parseDuration(claimLease, claimLeaseWhat, { min: MIN_CLAIM_LEASE_MS, max: MAX_TIMER_MS }) } : {}),
+    ...(claimLease !== undefined ? { claimLeaseMs: parseDuration(claimLease, claimLeaseWhat, { min: MIN_CLAIM_LEASE_MS, max: MAX_CLAIM_LEASE_MS }) } : {}),
     ...(prepareLimit.burst > 0 ? { prepareLimit } : {}),
     trustProxy: trustProxy === 'true' || trustProxy === '1',
     help: flags.has('help'),
