@@ -1,8 +1,8 @@
 // Loads PortOne's browser SDK runtime (`window.PortOne`) once, lazily, through one cached function.
-// `@portone/browser-sdk/v2` caches its own load promise forever, a rejected one too, so it is only
-// ever called after `window.PortOne` exists (then it takes that object and never reads its own
-// script URL, so it needs no `__INTERNAL__setPortOneSdkUrl`); a failed load here clears the cache
-// so a retry works.
+// The elements call `window.PortOne`'s functions only after this resolved, so they need nothing of
+// `@portone/browser-sdk/v2` at run time but its types: its own loader caches its load promise
+// forever, a rejected one too, and adds a promise hop to every call. A failed load here clears the
+// cache so a retry works.
 
 /** PortOne's CDN runtime, the default. */
 export const DEFAULT_SDK_URL = 'https://cdn.portone.io/v2/browser-sdk.js';

@@ -213,7 +213,7 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
   protected abstract prepareBody(violations: Violation[]): object;
   /** The request with the kit's prepare answer over it. */
   protected abstract applyPrepared(request: RequestOf[K], prepared: unknown): RequestOf[K];
-  /** Calls the SDK function through `@portone/browser-sdk/v2` (`undefined`: the page is leaving for a redirect). */
+  /** Calls the SDK function on `window.PortOne`, which the click loaded first (`undefined`: the page is leaving for a redirect). */
   protected abstract callSdk(request: RequestOf[K]): Promise<SdkResult | undefined>;
   /** The complete call's body for a successful result. */
   protected abstract completeBody(result: SdkResult, attempt: Attempt): object;

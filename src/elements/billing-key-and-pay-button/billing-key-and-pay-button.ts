@@ -1,7 +1,7 @@
 // <portone-billing-key-and-pay-button>: KG Inicis phone billing through
 // `requestIssueBillingKeyAndPay`, which issues a billing key and takes the first payment at once.
 import type { PropertyDeclarations } from 'lit';
-import { requestIssueBillingKeyAndPay, type IssueBillingKeyAndPayRequest } from '@portone/browser-sdk/v2';
+import type { IssueBillingKeyAndPayRequest } from '@portone/browser-sdk/v2';
 import type { ROUTES, CompleteBillingKeyAndPayRequest, PrepareBillingKeyAndPayRequest, PreparedBillingKeyAndPay } from '../../contract.js';
 import { applyPreparedOrder, buildBillingKeyAndPayRequest, type Built } from '../../client/request.js';
 import type { Violation } from '../../inicis/violation.js';
@@ -61,7 +61,7 @@ export class PortoneBillingKeyAndPayButton extends OrderCheckoutElement<'billing
   }
 
   protected callSdk(request: IssueBillingKeyAndPayRequest) {
-    return requestIssueBillingKeyAndPay(request);
+    return window.PortOne!.requestIssueBillingKeyAndPay(request);
   }
 
   protected completeBody(result: SdkResult, attempt: Attempt): CompleteBillingKeyAndPayRequest {

@@ -1,6 +1,6 @@
 // <portone-billing-key-button>: a KG Inicis card billing key through `requestIssueBillingKey`.
 import type { PropertyDeclarations } from 'lit';
-import { requestIssueBillingKey, type InicisV2IssueBillingKeyBypass, type IssueBillingKeyRequest } from '@portone/browser-sdk/v2';
+import type { InicisV2IssueBillingKeyBypass, IssueBillingKeyRequest } from '@portone/browser-sdk/v2';
 import type { ROUTES, BillingKeyResponse, CompleteBillingKeyRequest, PrepareBillingKeyRequest, PreparedBillingKey } from '../../contract.js';
 import { CheckoutApiError } from '../../client/api.js';
 import { applyPreparedBillingKey, buildBillingKeyRequest, buildCustomer, checkoutCustomer, type Built } from '../../client/request.js';
@@ -73,7 +73,7 @@ export class PortoneBillingKeyButton extends CheckoutElement<'billing-key'> {
   }
 
   protected callSdk(request: IssueBillingKeyRequest) {
-    return requestIssueBillingKey(request);
+    return window.PortOne!.requestIssueBillingKey(request);
   }
 
   protected completeBody(result: SdkResult, attempt: Attempt): CompleteBillingKeyRequest {

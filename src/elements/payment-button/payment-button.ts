@@ -1,7 +1,7 @@
 // <portone-payment-button>: a KG Inicis payment through `requestPayment`, with every Inicis window
 // option as an attribute.
 import type { PropertyDeclarations } from 'lit';
-import { requestPayment, type InicisV2Bypass, type PaymentRequest } from '@portone/browser-sdk/v2';
+import type { InicisV2Bypass, PaymentRequest } from '@portone/browser-sdk/v2';
 import type { ROUTES, CompletePaymentRequest, PreparedPayment } from '../../contract.js';
 import { applyPreparedOrder, buildPaymentRequest, type Built } from '../../client/request.js';
 import type { Violation } from '../../inicis/violation.js';
@@ -96,7 +96,7 @@ export class PortonePaymentButton extends OrderCheckoutElement<'payment'> {
   }
 
   protected callSdk(request: PaymentRequest) {
-    return requestPayment(request);
+    return window.PortOne!.requestPayment(request);
   }
 
   protected completeBody(result: SdkResult, attempt: Attempt): CompletePaymentRequest {
