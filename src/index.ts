@@ -3,8 +3,10 @@
 export { PortonePaymentButton } from './elements/payment-button/payment-button.js';
 export { PortoneBillingKeyButton } from './elements/billing-key-button/billing-key-button.js';
 export { PortoneBillingKeyAndPayButton } from './elements/billing-key-and-pay-button/billing-key-and-pay-button.js';
-export { CheckoutElement, CHECKOUT_STATES } from './elements/base/checkout-element.js';
-export type { CheckoutState, ButtonTexts } from './elements/base/checkout-element.js';
+export { CheckoutElement } from './elements/base/checkout-element.js';
+export { CHECKOUT_STATES } from './elements/base/attempt-controller.js';
+export type { CheckoutState } from './elements/base/attempt-controller.js';
+export type { ButtonTexts } from './elements/base/texts.js';
 export { OrderCheckoutElement } from './elements/base/order-checkout-element.js';
 export {
   FAIL_CODES,

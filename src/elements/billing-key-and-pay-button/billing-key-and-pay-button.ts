@@ -5,7 +5,8 @@ import type { IssueBillingKeyAndPayRequest } from '@portone/browser-sdk/v2';
 import type { ROUTES, CompleteBillingKeyAndPayRequest, PrepareBillingKeyAndPayRequest, PreparedBillingKeyAndPay } from '../../contract.js';
 import { applyPreparedOrder, buildBillingKeyAndPayRequest, type Built } from '../../client/request.js';
 import type { Violation } from '../../inicis/violation.js';
-import { orderOutcome, type Attempt } from '../base/checkout-element.js';
+import type { Attempt } from '../base/attempt-controller.js';
+import { orderOutcome } from '../base/outcome.js';
 import { OrderCheckoutElement } from '../base/order-checkout-element.js';
 import { PortonePaidEvent, type SdkResult } from '../events.js';
 

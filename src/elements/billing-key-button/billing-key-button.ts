@@ -4,7 +4,8 @@ import type { InicisV2IssueBillingKeyBypass, IssueBillingKeyRequest } from '@por
 import type { ROUTES, BillingKeyResponse, CompleteBillingKeyRequest, PrepareBillingKeyRequest, PreparedBillingKey } from '../../contract.js';
 import { CheckoutApiError } from '../../client/api.js';
 import { applyPreparedBillingKey, buildBillingKeyRequest, buildCustomer, checkoutCustomer, type Built } from '../../client/request.js';
-import { CheckoutElement, type Attempt } from '../base/checkout-element.js';
+import type { Attempt } from '../base/attempt-controller.js';
+import { CheckoutElement } from '../base/checkout-element.js';
 import { amount } from '../base/order-checkout-element.js';
 import { PortoneBillingKeyIssuedEvent, type FailCode, type SdkResult } from '../events.js';
 

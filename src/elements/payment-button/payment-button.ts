@@ -6,7 +6,8 @@ import type { ROUTES, CompletePaymentRequest, PreparedPayment } from '../../cont
 import { applyPreparedOrder, buildPaymentRequest, type Built } from '../../client/request.js';
 import type { Violation } from '../../inicis/violation.js';
 import { OrderCheckoutElement } from '../base/order-checkout-element.js';
-import { orderOutcome, type Attempt, type SuccessEvent } from '../base/checkout-element.js';
+import type { Attempt } from '../base/attempt-controller.js';
+import { orderOutcome, type SuccessEvent } from '../base/outcome.js';
 import { PortonePaidEvent, PortoneVirtualAccountIssuedEvent, type SdkResult } from '../events.js';
 
 /**
