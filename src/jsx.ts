@@ -1,6 +1,6 @@
 // Types for using the checkout elements as JSX tags (React, Preact, Solid…): each tag's props, from
 // the element classes. Types only; a page declares them once (README: "In a framework page").
-import type { LitElement } from 'lit';
+import type { ReactiveElement } from '@lit/reactive-element';
 import type { PortoneBillingKeyAndPayButton } from './elements/billing-key-and-pay-button/billing-key-and-pay-button.js';
 import type { PortoneBillingKeyButton } from './elements/billing-key-button/billing-key-button.js';
 import type { PortonePaymentButton } from './elements/payment-button/payment-button.js';
@@ -18,8 +18,8 @@ export interface CheckoutElementTags {
  * take them as props; the kebab-case attributes (`store-id="…"`) are accepted as well, since JSX
  * does not type-check attribute names with a hyphen.
  */
-export type CheckoutElementProps<E extends LitElement> = {
-  [P in Exclude<keyof E, keyof LitElement | 'state'> as E[P] extends (...args: never[]) => unknown ? never : P]?: E[P];
+export type CheckoutElementProps<E extends ReactiveElement> = {
+  [P in Exclude<keyof E, keyof ReactiveElement | 'state'> as E[P] extends (...args: never[]) => unknown ? never : P]?: E[P];
 };
 
 /**

@@ -2,7 +2,7 @@
 // the kit (one cached answer, an unused order handed back), call the SDK inside the click, post the
 // result to the kit (retried), keep an SDK success the kit has not confirmed, and finish redirect
 // returns the same way. The element keeps properties and rendering; each button gives its `AttemptFlow`.
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
 import { isShopperCancel, type PrepareBillingKeyRequest, type PreparedBillingKey, type PreparedPayment, type PrepareRequest } from '../../contract.js';
 import { CheckoutApiError, checkPrepared, postJson } from '../../client/api.js';
 import { detectDevice } from '../../client/device.js';

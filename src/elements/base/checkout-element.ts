@@ -1,7 +1,7 @@
 // What the three checkout buttons share as elements: the attributes every SDK function takes, the
 // rendering, and when to warm up (first visibility, hover or focus). The payment protocol runs in
 // the attempt controller; each button adds only what its SDK function differs in (its `AttemptFlow`).
-import { LitElement, html, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { ReactiveElement, type PropertyDeclarations, type PropertyValues } from '@lit/reactive-element';
 import type { Customer, OfferPeriod } from '@portone/browser-sdk/v2';
 import type { Built, RequestKind, RequestOf } from '../../client/request.js';
 import type { Lang, Violation } from '../../inicis/violation.js';
@@ -33,7 +33,7 @@ export type { ButtonTexts } from './texts.js';
  * @fires {PortoneCancelEvent} portone-cancel - The shopper closed or cancelled the window.
  * @fires {PortoneFailEvent} portone-fail - The attempt failed (a broken rule, the SDK, the PG or the kit).
  */
-export abstract class CheckoutElement<K extends RequestKind> extends LitElement {
+export abstract class CheckoutElement<K extends RequestKind> extends ReactiveElement {
   // Declared statically rather than with decorators: the decorator runtime and one call per
   // property cost about 600 bytes gzip of the bundle's 16 KiB budget. Attribute names stay explicit.
   static override properties: PropertyDeclarations = {
@@ -61,7 +61,7 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     request: { attribute: false },
   };
 
-  static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: true };
+  static override shadowRootOptions: ShadowRootInit = { ...ReactiveElement.shadowRootOptions, delegatesFocus: true };
   static override styles = checkoutStyles;
 
   /** PortOne store id (`store-…`). */
@@ -165,11 +165,39 @@ export abstract class CheckoutElement<K extends RequestKind> extends LitElement 
     if (changed.size) this.#attempt.changed();
   }
 
-  override render() {
+  // Lit's templates would cost the bundle about 3 KB gzip for one button and one line: the shadow
+  // tree is built once and updated in place, after the properties (ReactiveElement's own update).
+  readonly #button = document.createElement('button');
+  readonly #slot = document.createElement('slot');
+  readonly #spinner = document.createElement('span');
+  readonly #status = document.createElement('p');
+
+  protected override firstUpdated(): void {
+    const button = this.#button;
+    button.type = 'button';
+    button.setAttribute('part', 'button');
+    button.onclick = this.#attempt.click;
+    this.#spinner.className = 'spinner';
+    this.#spinner.setAttribute('aria-hidden', 'true');
+    const status = this.#status;
+    status.setAttribute('part', 'status');
+    status.setAttribute('role', 'status');
+    status.setAttribute('aria-live', 'polite');
+    this.renderRoot.append(button, status);
+  }
+
+  protected override update(changed: PropertyValues): void {
+    super.update(changed);
     const { busy, state, status } = this.#attempt;
     const lang: Lang = langOf(this);
-    const label = busy ? html`<span class="spinner" aria-hidden="true"></span>${TEXTS[lang][state as 'loading']}` : html`<slot>${this.texts[lang].label}</slot>`;
-    return html`<button part="button" type="button" ?disabled=${busy || state === 'done'} aria-busy=${busy} @click=${this.#attempt.click}>${label}</button><p part="status" role="status" aria-live="polite">${status}</p>`;
+    const button = this.#button;
+    // Names and messages are text, never HTML.
+    this.#slot.textContent = this.texts[lang].label;
+    if (busy) button.replaceChildren(this.#spinner, TEXTS[lang][state as 'loading']);
+    else button.replaceChildren(this.#slot);
+    button.disabled = busy || state === 'done';
+    button.setAttribute('aria-busy', String(busy));
+    this.#status.textContent = status;
   }
 
   /** First visibility, hover or focus: load the SDK and, with `endpoint`, prepare. */

@@ -1,6 +1,6 @@
 // What the two buttons that take money share on top of the base: the order's id, name and amounts,
 // and the cart the kit prices in the server-priced flow.
-import type { PropertyDeclarations } from 'lit';
+import type { PropertyDeclarations } from '@lit/reactive-element';
 import type { CartItem, PrepareRequest } from '../../contract.js';
 import { buildCustomer, checkoutCustomer, parseItems, type RequestKind } from '../../client/request.js';
 import type { Violation } from '../../inicis/violation.js';

@@ -1,6 +1,6 @@
 // <portone-billing-key-and-pay-button>: KG Inicis phone billing through
 // `requestIssueBillingKeyAndPay`, which issues a billing key and takes the first payment at once.
-import type { PropertyDeclarations } from 'lit';
+import type { PropertyDeclarations } from '@lit/reactive-element';
 import type { IssueBillingKeyAndPayRequest } from '@portone/browser-sdk/v2';
 import type { ROUTES, CompleteBillingKeyAndPayRequest, PrepareBillingKeyAndPayRequest, PreparedBillingKeyAndPay } from '../../contract.js';
 import { applyPreparedOrder, buildBillingKeyAndPayRequest, type Built } from '../../client/request.js';

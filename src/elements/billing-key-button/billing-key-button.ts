@@ -1,5 +1,5 @@
 // <portone-billing-key-button>: a KG Inicis card billing key through `requestIssueBillingKey`.
-import type { PropertyDeclarations } from 'lit';
+import type { PropertyDeclarations } from '@lit/reactive-element';
 import type { InicisV2IssueBillingKeyBypass, IssueBillingKeyRequest } from '@portone/browser-sdk/v2';
 import type { ROUTES, BillingKeyResponse, CompleteBillingKeyRequest, PrepareBillingKeyRequest, PreparedBillingKey } from '../../contract.js';
 import { CheckoutApiError } from '../../client/api.js';

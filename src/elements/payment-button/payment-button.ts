@@ -1,6 +1,6 @@
 // <portone-payment-button>: a KG Inicis payment through `requestPayment`, with every Inicis window
 // option as an attribute.
-import type { PropertyDeclarations } from 'lit';
+import type { PropertyDeclarations } from '@lit/reactive-element';
 import type { InicisV2Bypass, PaymentRequest } from '@portone/browser-sdk/v2';
 import type { ROUTES, CompletePaymentRequest, PreparedPayment } from '../../contract.js';
 import { applyPreparedOrder, buildPaymentRequest, type Built } from '../../client/request.js';
