@@ -17,6 +17,7 @@ export {
   PortoneCancelEvent,
   PortoneFailEvent,
   PortoneReadyEvent,
+  PortoneIncompleteEvent,
 } from './elements/events.js';
 export type {
   FailCode,
@@ -27,6 +28,7 @@ export type {
   PortoneBillingKeyDetail,
   PortoneCancelDetail,
   PortoneFailDetail,
+  PortoneIncompleteDetail,
 } from './elements/events.js';
 export { setSdkUrl, setSdkLoadTimeout, DEFAULT_SDK_URL, SdkLoadError } from './client/loader.js';
 export { detectDevice } from './client/device.js';

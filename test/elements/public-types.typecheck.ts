@@ -57,6 +57,12 @@ export function events(target: HTMLElement) {
     const rule: string | undefined = event.detail.violations?.[0]?.rule;
     return [readable, rule];
   });
+  target.addEventListener('portone-incomplete', (event) => {
+    const missing: string[] = event.detail.missing;
+    // @ts-expect-error no such detail field
+    void event.detail.items;
+    return missing;
+  });
   // @ts-expect-error a paid event needs its detail
   new PortonePaidEvent();
 }

@@ -12,12 +12,12 @@ import { KIND_OF_TRANSACTION, parseRedirectQuery, resultKey, stripRedirectParams
 import { checkRequest, mergeRequest, withAliases, type Built, type RequestKind, type RequestOf } from '../../client/request.js';
 import { checkInicisRequest } from '../../inicis/rules.js';
 import type { Violation } from '../../inicis/violation.js';
-import { PortoneCancelEvent, PortoneFailEvent, PortoneReadyEvent, PortoneRequestEvent, type FailCode, type SdkResult } from '../events.js';
-import { failDetail, successStatus, type SuccessEvent } from './outcome.js';
+import { PortoneCancelEvent, PortoneFailEvent, PortoneIncompleteEvent, PortoneReadyEvent, PortoneRequestEvent, type FailCode, type SdkResult } from '../events.js';
+import { failDetail, fromPortOne, successStatus, type SuccessEvent } from './outcome.js';
 import { TEXTS, langOf, type ButtonTexts } from './texts.js';
 
 /** Where an element stands, reflected as its `state` attribute. */
-export const CHECKOUT_STATES = ['idle', 'loading', 'window-open', 'verifying', 'done', 'failed'] as const;
+export const CHECKOUT_STATES = ['incomplete', 'idle', 'loading', 'window-open', 'verifying', 'done', 'failed'] as const;
 export type CheckoutState = (typeof CHECKOUT_STATES)[number];
 const BUSY: readonly CheckoutState[] = ['loading', 'window-open', 'verifying'];
 
@@ -36,6 +36,8 @@ export interface AttemptFlow<K extends RequestKind> {
   build(): Built<RequestOf[K]>;
   /** The attempt's id as the page set it (`payment-id` / `issue-id`). */
   ownId(): string | undefined;
+  /** With `endpoint`: the attributes of which one must be set before the kit can price anything, or `undefined` when one is. */
+  missing(): string[] | undefined;
   /** The prepare call's body; problems with the inputs go to `violations`. */
   prepareBody(violations: Violation[]): object;
   /** The request with the kit's prepare answer over it. */
@@ -121,6 +123,7 @@ export class AttemptController<K extends RequestKind> implements ReactiveControl
 
   /** Inputs changed: prepare again (debounced) so the click still finds a fresh answer waiting. */
   changed(): void {
+    this.#check();
     if (this.#host.endpoint && this.#warmed && !this.busy) {
       clearTimeout(this.#debounce);
       this.#debounce = setTimeout(this.#ahead, 250);
@@ -132,6 +135,7 @@ export class AttemptController<K extends RequestKind> implements ReactiveControl
     if (this.busy) return;
     this.#prep = undefined;
     this.#to('idle');
+    this.#check();
     this.#ahead();
   }
 
@@ -156,7 +160,8 @@ export class AttemptController<K extends RequestKind> implements ReactiveControl
 
   /** With `endpoint`, once warm: prepare so the click finds the answer waiting (when a click may need one). */
   #ahead = () => {
-    if (this.#host.endpoint && this.#warmed && !this.busy && this.state !== 'done' && !this.#unconfirmed) this.#prepare().catch(() => {});
+    const state = this.state;
+    if (this.#host.endpoint && this.#warmed && !this.busy && state !== 'done' && state !== 'incomplete' && !this.#unconfirmed) this.#prepare().catch(() => {});
   };
 
   async #loadSdk() {
@@ -197,7 +202,7 @@ export class AttemptController<K extends RequestKind> implements ReactiveControl
   click = async () => {
     const host = this.#host;
     // The synchronous guard is what stops a double click: `disabled` only lands on the next render.
-    if (this.busy || this.state === 'done') return;
+    if (this.busy || this.state === 'done' || this.#check()) return;
     this.#to('loading');
     const unconfirmed = this.#unconfirmed;
     // Whether this click ends an attempt a window was opened for.
@@ -298,13 +303,36 @@ export class AttemptController<K extends RequestKind> implements ReactiveControl
     if (e.status! < 500 && e.status! > 0 && e.code !== ('BAD_RESPONSE' satisfies FailCode)) this.#unconfirmed = undefined;
     const lang = langOf(this.#host);
     const detail = failDetail(error, lang, this.#host.texts[lang], this.state === 'verifying');
+    // What the shopper does not read, the developer does.
+    if (!fromPortOne(error)) console.warn(`[portone-checkout] ${detail.code}: ${detail.message}`);
     this.#to('failed', detail.readableMessage);
     this.#host.dispatchEvent(new PortoneFailEvent(detail));
   }
 
   #afterAttempt() {
     this.#prep = undefined;
+    this.#check();
     this.#ahead();
+  }
+
+  /**
+   * With `endpoint`, an element with nothing for the kit to price (no cart, order or plan: not set
+   * yet, or dropped by a framework's hydration) waits in `incomplete`, prepares nothing and fires
+   * `portone-incomplete`; it is idle again once one is set. True while incomplete. Not while busy,
+   * done, or holding a payment the kit has not confirmed (its click needs no cart).
+   */
+  #check(): boolean {
+    const host = this.#host;
+    const state = this.state;
+    if (this.busy || state === 'done') return false;
+    const missing = host.endpoint && !this.#unconfirmed ? host.missing() : undefined;
+    if (missing && state !== 'incomplete') {
+      this.#to('incomplete');
+      host.dispatchEvent(
+        new PortoneIncompleteEvent({ missing, message: `<${host.localName}> has an endpoint but no ${missing.join(' or ')} yet: it prepares once one is set` }),
+      );
+    } else if (!missing && state === 'incomplete') this.#to('idle');
+    return !!missing;
   }
 
   /**

@@ -27,7 +27,7 @@ export type { ButtonTexts } from './texts.js';
  * @cssprop [--portone-button-padding=0.75rem 1.25rem] - Button padding.
  * @cssprop [--portone-font-family=inherit] - Font of the button and the status line.
  * @cssprop [--portone-error-color=#b91c1c] - Status line colour when `state` is `failed`.
- * @attr {"idle"|"loading"|"window-open"|"verifying"|"done"|"failed"} state - Read-only: where the element stands, for CSS.
+ * @attr {"incomplete"|"idle"|"loading"|"window-open"|"verifying"|"done"|"failed"} state - Read-only: where the element stands, for CSS (`incomplete`: an `endpoint` but no `items`, `order-id` or `plan` yet).
  * @fires {PortoneReadyEvent} portone-ready - PortOne's SDK is loaded.
  * @fires {PortoneRequestEvent} portone-request - Cancelable; the valid request about to go to the SDK.
  * @fires {PortoneCancelEvent} portone-cancel - The shopper closed or cancelled the window.
@@ -119,6 +119,10 @@ export abstract class CheckoutElement<K extends RequestKind> extends ReactiveEle
   protected abstract build(): Built<RequestOf[K]>;
   /** The attempt's id as the page set it (`payment-id` / `issue-id`). */
   protected abstract ownId(): string | undefined;
+  /** With `endpoint`: the attributes of which one must be set before the kit can price anything (none by default). */
+  protected missing(): string[] | undefined {
+    return undefined;
+  }
   /** The prepare call's body; problems with the inputs go to `violations`. */
   protected abstract prepareBody(violations: Violation[]): object;
   /** The request with the kit's prepare answer over it. */
@@ -161,7 +165,8 @@ export abstract class CheckoutElement<K extends RequestKind> extends ReactiveEle
     this.#observer?.disconnect();
   }
 
-  protected override updated(changed: PropertyValues): void {
+  // Before the update renders, so a state the new inputs lead to (`incomplete`, or back to idle) shows at once.
+  protected override willUpdate(changed: PropertyValues): void {
     if (changed.size) this.#attempt.changed();
   }
 
@@ -195,7 +200,7 @@ export abstract class CheckoutElement<K extends RequestKind> extends ReactiveEle
     this.#slot.textContent = this.texts[lang].label;
     if (busy) button.replaceChildren(this.#spinner, TEXTS[lang][state as 'loading']);
     else button.replaceChildren(this.#slot);
-    button.disabled = busy || state === 'done';
+    button.disabled = busy || state === 'done' || state === 'incomplete';
     button.setAttribute('aria-busy', String(busy));
     this.#status.textContent = status;
   }

@@ -31,7 +31,10 @@ export function orderOutcome(answer: unknown, detail: PortonePaymentDetail): Suc
   if (order.status === 'PAID') return new PortonePaidEvent(verified);
   if (order.status === 'VIRTUAL_ACCOUNT_ISSUED') return new PortoneVirtualAccountIssuedEvent(verified);
   const reason = order.failure?.pgMessage ?? order.failure?.reason;
-  throw new CheckoutApiError('NOT_PAID' satisfies FailCode, `Payment ${order.paymentId} is ${order.status}${reason ? `: ${reason}` : ''}`, 200);
+  // The PG's own words, when there are any, are for the shopper; the kit's are for the developer.
+  throw Object.assign(new CheckoutApiError('NOT_PAID' satisfies FailCode, `Payment ${order.paymentId} is ${order.status}${reason ? `: ${reason}` : ''}`, 200), {
+    pgMessage: order.failure?.pgMessage,
+  });
 }
 
 /** The status line after a success: the button's word, the account for a virtual account, the order's name for a payment. */
@@ -47,9 +50,16 @@ export function successStatus(event: SuccessEvent, orderName: string | undefined
 }
 
 /**
+ * Whether a failure came from PortOne (a failed SDK result, or the SDK's own error object), whose
+ * messages are written for shoppers; the kit's, the element's and anything else thrown are not.
+ */
+export const fromPortOne = (error: unknown): boolean => !(error instanceof Error) || '__portOneErrorType' in error;
+
+/**
  * `portone-fail`'s detail for anything an attempt threw or PortOne answered: the source's code and
- * message, and a message for the shopper in `lang`. `verifying`: the failure came while the kit was
- * confirming a payment the SDK reported, which is not a failed payment unless the kit says so.
+ * message, and a message for the shopper in `lang` (PortOne's or the PG's words, or the element's
+ * own). `verifying`: the failure came while the kit was confirming a payment the SDK reported,
+ * which is not a failed payment unless the kit says so.
  */
 export function failDetail(error: unknown, lang: Lang, texts: ButtonTexts, verifying: boolean): PortoneFailDetail {
   const t = TEXTS[lang];
@@ -63,7 +73,8 @@ export function failDetail(error: unknown, lang: Lang, texts: ButtonTexts, verif
     violations: e.violations,
     status: e.status || undefined,
   };
-  let readable = detail.pgMessage || detail.message;
+  // Developer messages (the kit's, the element's, a thrown error's) stay in `message`.
+  let readable = detail.pgMessage || (fromPortOne(error) ? detail.message : t.kit);
   if (error instanceof SdkLoadError) {
     detail.code = 'SDK_LOAD_FAILED' satisfies FailCode;
     readable = t.load;

@@ -23,6 +23,7 @@ export const TEXTS = {
     load: '결제 모듈을 불러오지 못했습니다.',
     network: '서버에 연결하지 못했습니다.',
     unverified: '결제 확인 실패',
+    kit: '주문을 처리하지 못했습니다.',
   },
   en: {
     loading: 'Preparing…',
@@ -33,6 +34,7 @@ export const TEXTS = {
     load: 'Could not load the payment module.',
     network: 'Could not reach the server.',
     unverified: 'Could not confirm the payment',
+    kit: 'The order could not be processed.',
   },
 };
 

@@ -49,6 +49,11 @@ export class PortoneBillingKeyAndPayButton extends OrderCheckoutElement<'billing
     en: { label: 'Pay by phone', done: 'Payment complete', fail: 'Payment failed' },
   };
 
+  /** A plan is a price too: a cart, a shop's order or a plan. */
+  protected override missing(): string[] | undefined {
+    return this.plan ? undefined : super.missing() && ['items', 'order-id', 'plan'];
+  }
+
   protected build(): Built<IssueBillingKeyAndPayRequest> {
     return buildBillingKeyAndPayRequest(this);
   }
