@@ -7,8 +7,8 @@ import { isShopperCancel, type PrepareBillingKeyRequest, type PreparedBillingKey
 import { CheckoutApiError, checkPrepared, postJson } from '../../client/api.js';
 import { detectDevice } from '../../client/device.js';
 import { getSdkUrl, loadSdk } from '../../client/loader.js';
-import { forgetAttempt, markCompleted, pendingAttempt, rememberAttempt, type PendingAttempt } from '../../client/pending.js';
-import { KIND_OF_TRANSACTION, parseRedirectQuery, resultKey, stripRedirectParams } from '../../client/redirect.js';
+import { HANDOVER_EVENT, forgetAttempt, markCompleted, pendingAttempt, rememberAttempt, type PendingAttempt } from '../../client/pending.js';
+import { KIND_OF_TRANSACTION, parseRedirectQuery, resultKey, stripRedirectParams, type RedirectResult } from '../../client/redirect.js';
 import { checkRequest, mergeRequest, withAliases, type Built, type RequestKind, type RequestOf } from '../../client/request.js';
 import { checkInicisRequest } from '../../inicis/rules.js';
 import type { Violation } from '../../inicis/violation.js';
@@ -106,11 +106,13 @@ export class AttemptController<K extends RequestKind> implements ReactiveControl
   hostConnected(): void {
     this.#to(this.state, this.status);
     addEventListener('pageshow', this.#onPageShow);
-    void this.#resumeRedirect();
+    addEventListener(HANDOVER_EVENT, this.#resume);
+    void this.#resume();
   }
 
   hostDisconnected(): void {
     removeEventListener('pageshow', this.#onPageShow);
+    removeEventListener(HANDOVER_EVENT, this.#resume);
     clearTimeout(this.#debounce);
   }
 
@@ -217,7 +219,7 @@ export class AttemptController<K extends RequestKind> implements ReactiveControl
       // The kit's fields win over the page's; KG Inicis's aliases become SDK values.
       const apply = (request: RequestOf[K]) => withAliases(prepared ? host.applyPrepared(request, prepared) : request);
       const built = host.build();
-      // Mobile windows leave the page; by default they come back here, where #resumeRedirect finishes.
+      // Mobile windows leave the page; by default they come back here, where #resume finishes.
       built.request.redirectUrl ??= stripRedirectParams(location.href);
       let request = apply(mergeRequest(built.request, host.request));
       if (!this.#valid(request, built.violations)) return;
@@ -229,7 +231,8 @@ export class AttemptController<K extends RequestKind> implements ReactiveControl
       if (!this.#valid(request, [], false)) return;
       const r = request as Partial<RequestOf['payment'] & RequestOf['billing-key']>;
       const attempt: Attempt = { id: (r.paymentId ?? r.issueId)!, payMethod: r.payMethod, orderName: r.orderName };
-      rememberAttempt({ ...attempt, kind: host.kind, endpoint: host.endpoint, at: Date.now() });
+      const memory: PendingAttempt = { ...attempt, kind: host.kind, endpoint: host.endpoint, at: Date.now() };
+      rememberAttempt(memory);
       this.#to('window-open');
       called = true;
       // This answer's order is now an attempt: a later prepare asks for a fresh one.
@@ -237,12 +240,20 @@ export class AttemptController<K extends RequestKind> implements ReactiveControl
       const result = await host.callSdk(request);
       // Nothing back: the window took the page away (redirect); the return page finishes the attempt.
       if (result === undefined) return;
+      // The page removed this element while the window was open (a route change): its events would
+      // reach no one. The memory keeps the result for the element the page shows next, which
+      // finishes it as it does a redirect's; this one still posts complete, so the kit hears at once.
+      if (!host.isConnected) {
+        rememberAttempt({ ...memory, result: result as RedirectResult });
+        dispatchEvent(new Event(HANDOVER_EVENT));
+      }
       await this.#finish(result, host.endpoint, attempt);
     } catch (error) {
       this.#fail(error);
     } finally {
       // Still `window-open`: the page is leaving for a redirect, and the return page needs the memory.
-      if (called && this.state !== 'window-open') {
+      // Removed from the page: the memory is the next element's (above).
+      if (called && this.state !== 'window-open' && host.isConnected) {
         forgetAttempt();
         // The attempt is over: the next click needs a fresh one (unless it is still unconfirmed).
         this.#afterAttempt();
@@ -336,23 +347,28 @@ export class AttemptController<K extends RequestKind> implements ReactiveControl
   }
 
   /**
-   * A page load carrying PortOne's result for this kind of element: finish it, once. The query is
-   * PortOne's when it names a `transactionType`, or when its `paymentId` is the attempt this tab
-   * opened a window for (PortOne's documented short form); a shop's own `?paymentId=` stays alone.
+   * A result for this kind of element that no element finished: a page load carrying PortOne's
+   * result (a redirect return), or one handed over by an element the page removed while its window
+   * was open (a route change). Finishes it, once. The query is PortOne's when it names a
+   * `transactionType`, or when its `paymentId` is the attempt this tab opened a window for
+   * (PortOne's documented short form); a shop's own `?paymentId=` stays alone.
    */
-  async #resumeRedirect() {
+  #resume = async () => {
     const host = this.#host;
     await host.updateComplete;
+    // A handover waits for an element that is not in an attempt of its own.
+    if (this.busy) return;
     let pending = pendingAttempt();
     if (pending?.kind !== host.kind) pending = undefined;
-    const result = parseRedirectQuery(location.search, pending);
+    const handed = pending?.result;
+    const result = handed ?? parseRedirectQuery(location.search, pending);
     if (!result || KIND_OF_TRANSACTION[result.transactionType] !== host.kind) return;
     const queryId = result.transactionType === 'ISSUE_BILLING_KEY' ? undefined : result.paymentId;
     if (queryId && pending?.id !== queryId) pending = undefined;
     // Without a remembered attempt (a new tab), only a result for this element's own id, or one the kit verifies.
     if (!pending && !host.endpoint && queryId && queryId !== host.ownId()) return;
     // Claimed, synchronously: strip the query first, so no other element (and no reload) sees it.
-    history.replaceState(history.state, '', stripRedirectParams(location.href));
+    if (!handed) history.replaceState(history.state, '', stripRedirectParams(location.href));
     if (!markCompleted(resultKey(result))) return;
     forgetAttempt();
     // Busy from now on, so first visibility does not prepare a new attempt meanwhile.
@@ -369,5 +385,5 @@ export class AttemptController<K extends RequestKind> implements ReactiveControl
     }
     // A fresh attempt for the next click, unless this one awaits the kit (then the click asks it again).
     this.#afterAttempt();
-  }
+  };
 }
