@@ -1,6 +1,14 @@
 // The JSON contract between the checkout elements (browser) and the verification kit (server).
 // Both sides import these types, so a change here fails the build of whichever side drifts.
 
+/**
+ * The three checkout flows, one per SDK function and element: a payment (`requestPayment`), a billing
+ * key on its own (`requestIssueBillingKey`), a billing key with the first payment in one window
+ * (`requestIssueBillingKeyAndPay`). Every layer names them by these words.
+ */
+export const CHECKOUT_FLOWS = ['payment', 'billing-key', 'billing-key-and-pay'] as const;
+export type CheckoutFlow = (typeof CHECKOUT_FLOWS)[number];
+
 /** Currencies KG Inicis accepts through PortOne (USD for cards only). */
 export const CURRENCIES = ['KRW', 'USD'] as const;
 export type CheckoutCurrency = (typeof CURRENCIES)[number];

@@ -1,10 +1,10 @@
-// What the kit's parts share: resolved options, the store, the PortOne gateway, a logger that cannot
-// leak a secret, id generation, and the views the contract shows to shoppers.
-import type { BillingKeyView, OrderView, SubscriptionView } from '../contract.js';
-import type { Order, StoredBillingKey, Subscription } from './model.js';
+// What the kit's parts share while it runs: resolved options, the store, the PortOne gateway, and a
+// logger that cannot leak a secret.
+import type { NewEvent, Order, OrderKind, OrderPatch, StoredBillingKey, Subscription } from './model.js';
 import type { CheckoutLogger, ResolvedOptions } from './options.js';
 import type { PortOneGateway } from './portone.js';
 import type { CheckoutStore } from './store/port.js';
+import type { KnownBillingKeyInfo, KnownPayment, Refusal } from './verify.js';
 
 export interface Log {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -19,12 +19,27 @@ export interface KitContext {
   log: Log;
   /** Masks every configured secret in a text. */
   redact(text: string): string;
+  /** Each kind of order's own part in settling a paid payment (see `OrderFlow`). */
+  flows: Record<OrderKind, OrderFlow>;
+}
+
+/**
+ * What a flow writes along with PAID, in the same transition — the events in the order they run,
+ * the `paid` one included — or why it refuses the payment (the order is flagged, the money returned).
+ */
+export type PaidAddition = { ok: true; events: NewEvent[]; patch?: OrderPatch; billingKey?: StoredBillingKey; subscription?: Subscription } | Refusal;
+
+/**
+ * One kind of order's own part in settling its payment. The sync, which every flow calls, decides
+ * what is common (verify, flag, move); what differs per kind is given to it through the kit's
+ * context by the factory, so the sync imports no flow.
+ */
+export interface OrderFlow {
   /**
-   * Server-side API calls that may change orders (cancel, reconcile, …) started so far. A shop's hook
-   * can only change an order through one of them: a complete whose hooks ran while this stood still
-   * answers with the order as its own change left it, without reading it again.
+   * Checks and records that go with PAID for this kind of order, decided on the order as read.
+   * `paid`: the event that runs `onPaid`; `readKey` reads a billing key once per sync.
    */
-  apiCalls: number;
+  paid(ctx: KitContext, order: Order, payment: KnownPayment, paid: NewEvent, readKey: (billingKey: string) => Promise<KnownBillingKeyInfo>): Promise<PaidAddition>;
 }
 
 /** Builds `redact` for these secrets: each, and a webhook secret's key without its `whsec_` prefix. */
@@ -67,64 +82,4 @@ export function safeLog(logger: CheckoutLogger | undefined, redact: (text: strin
     }
   };
   return { info: emit('info'), warn: emit('warn'), error: emit('error') };
-}
-
-/** Base 62 in ASCII order, so fixed-width numbers written in it sort as the numbers do (8 digits: until the year 8800). */
-const SORTED_DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-/**
- * An unguessable id: prefix, `_`, the creation time (milliseconds, 8 characters that sort as the time
- * does), then 22 base64url characters (128 random bits) — 34 characters, printable ASCII as PortOne
- * requires. Ids made about the same time sort together, so each write lands in the few index pages
- * the last ones touched instead of a random page of every index keyed by it (orders, their events).
- */
-export function newId(prefix: 'pay' | 'ord' | 'iss' | 'cus' | 'sub', now: number = Date.now()): string {
-  let time = '';
-  for (let rest = Math.max(0, Math.trunc(now)), i = 0; i < 8; i++, rest = Math.floor(rest / 62)) time = SORTED_DIGITS[rest % 62] + time;
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return `${prefix}_${time}${btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
-}
-
-export function orderView(order: Order): OrderView {
-  const view: OrderView = {
-    paymentId: order.paymentId,
-    status: order.status,
-    orderName: order.orderName,
-    totalAmount: order.totalAmount,
-    currency: order.currency,
-    cancelledAmount: order.cancelledAmount,
-  };
-  if (order.payMethod) view.payMethod = order.payMethod;
-  if (order.paidAt) view.paidAt = order.paidAt;
-  if (order.virtualAccount) view.virtualAccount = { ...order.virtualAccount };
-  if (order.failure) view.failure = { ...order.failure };
-  return view;
-}
-
-/** The order's view with its priced lines, for `GET payments/{id}` (a complete page shows what was bought). */
-export function orderViewWithLines(order: Order): OrderView {
-  const view = orderView(order);
-  if (order.lines.length > 0) view.lines = order.lines.map(({ id, name, quantity, unitAmount, amount }) => ({ id, name, quantity, unitAmount, amount }));
-  return view;
-}
-
-export function billingKeyView(key: StoredBillingKey): BillingKeyView {
-  const view: BillingKeyView = { billingKey: key.billingKey, status: key.status, customerId: key.customerId, issuedAt: key.issuedAt };
-  if (key.display) view.display = key.display;
-  return view;
-}
-
-export function subscriptionView(subscription: Subscription): SubscriptionView {
-  const view: SubscriptionView = {
-    id: subscription.id,
-    plan: subscription.plan,
-    status: subscription.status,
-    amount: subscription.amount,
-    currency: subscription.currency,
-  };
-  if (subscription.nextChargeAt !== undefined && subscription.status !== 'CANCELLED') view.nextChargeAt = new Date(subscription.nextChargeAt).toISOString();
-  return view;
 }

@@ -1,14 +1,13 @@
 // Who a prepare is for. The shop's `beforePrepare` may turn a client away first; its
 // `identifyCustomer` (its session) decides the customer id, never the browser; and an earlier order
 // or issue may only be updated by a prepare for the same customer.
-import type { CheckoutCustomer } from '../contract.js';
+import type { CheckoutCustomer, CheckoutFlow } from '../contract.js';
 import type { KitContext } from './context.js';
 import { CheckoutError } from './errors.js';
-import type { PrepareFlow } from './options.js';
 import { checkCustomer } from './validate.js';
 
 /** The shop's `beforePrepare` (a rate limit, a bot check): its 4xx refuses the prepare, anything else it throws is the shop's bug. */
-export async function admit(ctx: KitContext, request: Request, flow: PrepareFlow): Promise<void> {
+export async function admit(ctx: KitContext, request: Request, flow: CheckoutFlow): Promise<void> {
   const hook = ctx.options.beforePrepare;
   if (!hook) return;
   try {

@@ -60,11 +60,19 @@ export const ERROR_CODES = {
   PORTONE_UNAVAILABLE: 503,
   /** Other requests kept changing this order while this one tried to record what it verified; retry after `retryAfterSeconds`. */
   ORDER_BUSY: 503,
+  /** The request's body was read before the kit got it (a body parser such as `express.json()` mounted first). */
+  BODY_ALREADY_READ: 500,
   /** An unexpected failure inside the kit; details are in the server log. */
   INTERNAL_ERROR: 500,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Why a spent body cannot be read, and what the shop changes (Express's body parsers are the usual cause). */
+export const BODY_ALREADY_READ_MESSAGE =
+  'the request body was read before the checkout kit got it (a body parser such as express.json() ran first); ' +
+  "mount the kit before body parsers — app.use('/portone', toNodeListener(kit)) above app.use(express.json()) — " +
+  'or keep the raw bytes for it (express.raw() on its path, or req.rawBody): webhooks are verified over the exact bytes PortOne signed';
 
 /** The kit's error: an HTTP status, a stable `code`, and a message naming expected vs got. */
 export class CheckoutError extends Error {

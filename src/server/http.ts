@@ -1,6 +1,6 @@
 // The HTTP edge, Web-standard only: reading a body within a limit, JSON in and out, and the one
 // place a paymentId taken from a URL is decoded and checked.
-import { CheckoutError, show } from './errors.js';
+import { BODY_ALREADY_READ_MESSAGE, CheckoutError, show } from './errors.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } as const;
 
@@ -21,6 +21,17 @@ export function errorResponse(error: CheckoutError, extraHeaders: Record<string,
  * they stream and reading stops at the limit.
  */
 export async function readText(request: Request, limit: number): Promise<string> {
+  // Another layer (a framework's body parser) read it first: say so, instead of a bare TypeError.
+  if (request.bodyUsed) throw new CheckoutError('BODY_ALREADY_READ', BODY_ALREADY_READ_MESSAGE);
+  try {
+    return await readUnread(request, limit);
+  } catch (error) {
+    if (error instanceof TypeError && /unusable|disturbed|locked/i.test(error.message)) throw new CheckoutError('BODY_ALREADY_READ', BODY_ALREADY_READ_MESSAGE);
+    throw error;
+  }
+}
+
+async function readUnread(request: Request, limit: number): Promise<string> {
   const declared = request.headers.get('content-length');
   let bytes: Uint8Array;
   if (declared !== null && /^\d+$/.test(declared)) {

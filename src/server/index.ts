@@ -1,6 +1,7 @@
 // portone-checkout-kit/server: the verification endpoint kit.
 export { createCheckoutServer, type CheckoutServer } from './create-checkout-server.js';
 export { CheckoutError, ERROR_CODES, badCart, type ErrorCode } from './errors.js';
+export type { CheckoutFlow } from '../contract.js';
 export type {
   BillingKeyIssuedEvent,
   BillingPlan,
@@ -11,13 +12,13 @@ export type {
   CheckoutServerOptions,
   FailedEvent,
   PaidEvent,
-  PrepareFlow,
   PriceContext,
   PricedLine,
   PricedOrder,
   VirtualAccountIssuedEvent,
 } from './options.js';
-export type { CancelOptions, PruneOptions, ReconcileOptions, ReconcileReport } from './payments.js';
+export type { CancelOptions } from './payments.js';
+export type { PruneOptions, ReconcileOptions, ReconcileReport } from './maintenance.js';
 export type {
   BillingKeyIssue,
   EventStatus,

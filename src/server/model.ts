@@ -1,6 +1,6 @@
 // The records the kit keeps — orders, billing keys, subscriptions, webhook deliveries, hook events —
 // in plain data, shared by the core and every store adapter. Times are ms since the epoch.
-import type { CheckoutCurrency, CheckoutCustomer, OrderStatus } from '../contract.js';
+import type { CheckoutCurrency, CheckoutCustomer, CheckoutFlow, OrderStatus } from '../contract.js';
 
 /** One priced line of an order, as the shop's `priceOrder` returned it. */
 export interface OrderLine {
@@ -13,8 +13,8 @@ export interface OrderLine {
   amount: number;
 }
 
-/** Which flow created the order. */
-export type OrderKind = 'payment' | 'billing-key-and-pay' | 'subscription';
+/** Where an order came from: the checkout flow that prepared it, or a subscription's period the kit charges itself. */
+export type OrderKind = Exclude<CheckoutFlow, 'billing-key'> | 'subscription';
 
 export interface VirtualAccountInfo {
   bank?: string;

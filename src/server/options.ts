@@ -1,17 +1,14 @@
 // What a shop passes to createCheckoutServer, what its hooks receive, and the checks that turn a
 // mistaken configuration into one clear error at startup instead of a wrong charge later.
 import type { Payment } from '@portone/server-sdk/payment';
-import { CURRENCIES, type CartItem, type CheckoutCurrency, type CheckoutCustomer } from '../contract.js';
+import { CURRENCIES, type CartItem, type CheckoutCurrency, type CheckoutCustomer, type CheckoutFlow } from '../contract.js';
 import type { Order, OrderLine, StoredBillingKey, Subscription } from './model.js';
 import type { CheckoutStore } from './store/port.js';
 
-/** Which prepare route a request came to. */
-export type PrepareFlow = 'payment' | 'billing-key' | 'billing-key-and-pay';
-
 /** What the browser asked to buy, handed to the shop's `priceOrder`. Prices never come from here. */
 export interface Cart {
-  /** Which prepare route asks. */
-  flow: 'payment' | 'billing-key-and-pay' | 'subscription';
+  /** Which flow's prepare asks (a billing key on its own has no cart). */
+  flow: Exclude<CheckoutFlow, 'billing-key'>;
   items?: CartItem[];
   /** An order the shop created earlier (instead of `items`). */
   orderId?: string;
@@ -23,7 +20,7 @@ export interface Cart {
   payMethod?: string;
   /** The billing plan, for billing-key-and-pay. */
   plan?: string;
-  /** The incoming request, e.g. to read the shop's session cookie. Absent for subscription renewals. */
+  /** The incoming request, e.g. to read the shop's session cookie. */
   request?: Request;
 }
 
@@ -153,7 +150,7 @@ export interface CheckoutServerOptions extends CheckoutHooks {
    * throw a 4xx `CheckoutError` to refuse it — e.g. `new CheckoutError('RATE_LIMITED', '…', { status: 429 })`
    * when one client prepares too often. Anything else it throws is a 500 `SHOP_CONFIGURATION`.
    */
-  beforePrepare?: (request: Request, context: { flow: PrepareFlow }) => void | Promise<void>;
+  beforePrepare?: (request: Request, context: { flow: CheckoutFlow }) => void | Promise<void>;
   /** Billing plans by id. */
   plans?: Record<string, BillingPlan>;
   /** A store object (any adapter of the port); default: SQLite at `database`. */
@@ -194,6 +191,13 @@ export interface CheckoutServerOptions extends CheckoutHooks {
   hookTimeoutMs?: number;
   /** What `reconcile()` treats as "left behind": orders unchanged for this long, ms. Default 10 minutes. */
   reconcileAfterMs?: number;
+  /**
+   * How long a claim on work — a hook or follow-up being run, a webhook being processed — holds
+   * without renewal, ms. A running kit renews its claims every third of it; when a process dies,
+   * its work waits this long before another instance (or the restarted one) takes it over.
+   * Default 30 000; at least 300.
+   */
+  claimLeaseMs?: number;
   /** Milliseconds since the epoch; tests pass a controllable one. Default `Date.now`. */
   now?: () => number;
   logger?: CheckoutLogger;
@@ -221,6 +225,7 @@ export interface ResolvedOptions {
   hookWaitMs: number;
   hookTimeoutMs: number;
   reconcileAfterMs: number;
+  claimLeaseMs: number;
   now: () => number;
   hooks: CheckoutHooks;
 }
@@ -248,6 +253,12 @@ const nonNegativeInt = (value: unknown, what: string, fallback: number): number 
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) fail(what, 'a non-negative integer', value);
   return value as number;
+};
+
+const atLeast = (min: number, value: unknown, what: string, fallback: number): number => {
+  const n = nonNegativeInt(value, what, fallback);
+  if (n < min) fail(what, `an integer of at least ${min}`, value);
+  return n;
 };
 
 /** `1m` → { count: 1, unit: 'm' }. */
@@ -329,6 +340,7 @@ export function resolveOptions(options: CheckoutServerOptions): ResolvedOptions 
     hookWaitMs: nonNegativeInt(options.hookWaitMs, 'options.hookWaitMs', 10_000),
     hookTimeoutMs: nonNegativeInt(options.hookTimeoutMs, 'options.hookTimeoutMs', 30_000),
     reconcileAfterMs: nonNegativeInt(options.reconcileAfterMs, 'options.reconcileAfterMs', 10 * 60_000),
+    claimLeaseMs: atLeast(300, options.claimLeaseMs, 'options.claimLeaseMs', 30_000),
     now: options.now ?? Date.now,
     hooks: {
       ...(options.onPaid ? { onPaid: options.onPaid } : {}),

@@ -1,7 +1,9 @@
 // The outbox runner. State changes write their follow-up work (the shop's hooks, the kit's own
 // PortOne calls) as events in the same transaction; this runs them after the commit. Each event is
 // claimed by one runner at a time, marked done once, and retried with backoff when it throws or
-// does not finish within `hookTimeoutMs` — so one stuck hook never holds up the others.
+// does not finish within `hookTimeoutMs` — so one stuck hook never holds up the others. Claims (of
+// events, and of webhook deliveries) last `LEASE_MS` unless renewed: this kit renews its own while it
+// works, so only the claims of a kit that died run out and are taken over by another.
 import { CheckoutError } from './errors.js';
 import type { KitContext } from './context.js';
 import type { EventType, HookEvent, Order } from './model.js';
@@ -20,8 +22,12 @@ export interface Outbox {
    * `claimed` left it (`transitionClaimed`), handed to their handlers instead of a fresh read.
    */
   run(keys: readonly string[], claimed?: readonly HookEvent[], order?: Order): Promise<void>;
-  /** A claim for events a caller will run itself right after writing them (`transitionClaimed`). */
+  /** A claim token of this kit, and until when it holds: for events written already claimed, for a webhook delivery. */
   newClaim(): { claim: string; leaseUntil: number };
+  /** How long a claim holds without renewal. */
+  readonly leaseMs: number;
+  /** Keeps this kit's claims alive while `work` runs (renewed every third of the lease). */
+  hold<T>(work: () => Promise<T>): Promise<T>;
   /**
    * Runs every event that is due (retries whose backoff passed, work a crashed runner left) and
    * resolves with how many it started. With `budgetMs` it stops starting new ones after that long
@@ -33,8 +39,6 @@ export interface Outbox {
   stop(): void;
 }
 
-/** How long a claimed event is reserved for its runner before another may take it over. */
-const LEASE_MS = 10 * 60_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
 /** Follow-up chains (charge → paid → schedule next…) are short; this only stops a runaway. */
 const MAX_DEPTH = 8;
@@ -45,9 +49,6 @@ const DRAIN_LANES = 4;
  * PortOne call they make has its own timeout, and a timeout there is PortOne being unavailable.
  */
 const SHOP_HOOKS: ReadonlySet<EventType> = new Set<EventType>(['paid', 'virtual-account-issued', 'failed', 'cancelled', 'billing-key-issued']);
-
-/** Whether this event only calls one of the shop's hooks (which cannot change an order but through the kit's API). */
-export const isShopHook = (event: Pick<HookEvent, 'type'>): boolean => SHOP_HOOKS.has(event.type);
 
 class HookTimeout extends Error {
   override name = 'HookTimeout';
@@ -74,8 +75,31 @@ function bounded<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
 
 export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventHandler>): Outbox {
   const { store, log, options } = ctx;
+  // How long a claim holds without renewal (options.claimLeaseMs): a live kit renews its claims every
+  // third of it, so this only bounds how long the work of a kit that died waits to be taken over.
+  const LEASE_MS = options.claimLeaseMs;
   let timer: ReturnType<typeof setInterval> | undefined;
   let draining: Promise<number> | undefined;
+  /** This kit's part of every claim token it writes: what `renewClaims` renews. (The Web Crypto global: any runtime.) */
+  const holder = crypto.randomUUID();
+  const newClaim = () => ({ claim: `${holder}:${crypto.randomUUID()}`, leaseUntil: options.now() + LEASE_MS });
+
+  // While any work holding claims runs, the claims are renewed; with none, no timer is left behind.
+  let holding = 0;
+  let renewer: ReturnType<typeof setInterval> | undefined;
+  const renew = () =>
+    store.renewClaims({ holder, until: options.now() + LEASE_MS }).catch((error: unknown) => log.warn('could not renew claims', { error: error instanceof Error ? error : String(error) }));
+  async function hold<T>(work: () => Promise<T>): Promise<T> {
+    if (holding++ === 0) {
+      renewer = setInterval(renew, LEASE_MS / 3);
+      (renewer as { unref?: () => void }).unref?.();
+    }
+    try {
+      return await work();
+    } finally {
+      if (--holding === 0) clearInterval(renewer);
+    }
+  }
 
   async function execute(event: HookEvent, order?: Order): Promise<readonly string[]> {
     const claim = { id: event.id, claim: event.claim ?? '' };
@@ -111,7 +135,7 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
     if (keys.length === 0 || depth > MAX_DEPTH) return;
     const given = new Set(claimed.map((e) => e.key));
     const rest = keys.filter((key) => !given.has(key));
-    const events = [...claimed, ...(rest.length > 0 ? await store.claimEvents({ now: options.now(), leaseMs: LEASE_MS, limit: rest.length, keys: rest }) : [])];
+    const events = [...claimed, ...(rest.length > 0 ? await store.claimEvents({ claim: newClaim().claim, now: options.now(), leaseMs: LEASE_MS, limit: rest.length, keys: rest }) : [])];
     const mine = new Set(events.map((e) => e.key));
     const followUps: string[] = [];
     // Only the claimed events were written by the change that left `order`; one claimed here may be older.
@@ -136,14 +160,14 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
     let total = 0;
     const lane = async () => {
       while (performance.now() < deadline) {
-        const [event] = await store.claimEvents({ now: options.now(), leaseMs: LEASE_MS, limit: 1 });
+        const [event] = await store.claimEvents({ claim: newClaim().claim, now: options.now(), leaseMs: LEASE_MS, limit: 1 });
         if (!event) return;
         total++;
         // In the background nobody waits for an answer: what other runners hold is theirs.
         await run(await execute(event), 0, [], 0);
       }
     };
-    const done = Promise.all(Array.from({ length: DRAIN_LANES }, lane)).then(() => total);
+    const done = hold(() => Promise.all(Array.from({ length: DRAIN_LANES }, lane))).then(() => total);
     return { done, started: () => total };
   }
 
@@ -170,7 +194,7 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
    */
   function runBounded(keys: readonly string[], claimed: readonly HookEvent[] = [], order?: Order): Promise<void> {
     if (keys.length === 0) return Promise.resolve();
-    const work = run(keys, 0, claimed, undefined, order).catch((error: unknown) => log.error('running events failed', { error: error instanceof Error ? error : String(error) }));
+    const work = hold(() => run(keys, 0, claimed, undefined, order)).catch((error: unknown) => log.error('running events failed', { error: error instanceof Error ? error : String(error) }));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const waited = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
@@ -184,8 +208,9 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
 
   return {
     run: runBounded,
-    // The Web Crypto global, not node:crypto: the kit runs on any Web-standard runtime.
-    newClaim: () => ({ claim: crypto.randomUUID(), leaseUntil: options.now() + LEASE_MS }),
+    newClaim,
+    leaseMs: LEASE_MS,
+    hold,
     runDue,
     start() {
       if (timer || options.hookPollMs <= 0) return;

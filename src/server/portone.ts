@@ -71,6 +71,14 @@ export class PortOneRejection extends Error {
   }
 }
 
+/**
+ * A definitive PortOne answer the caller has no specific meaning for: PortOne refused the kit's
+ * request, a configuration problem on the server (502 PORTONE_REJECTED). Anything else passes as is.
+ */
+export function rejected(error: unknown): unknown {
+  return error instanceof PortOneRejection ? new CheckoutError('PORTONE_REJECTED', error.message, { cause: error }) : error;
+}
+
 export interface PortOneGatewayOptions {
   apiSecret: string;
   storeId: string;

@@ -4,6 +4,7 @@
 import type { Payment } from '@portone/server-sdk/payment';
 import type { Unrecognized } from '@portone/server-sdk';
 import type { BillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
+import { customDataId } from './ids.js';
 import type { FailureInfo, FlagInfo, Order, VirtualAccountInfo } from './model.js';
 
 export interface VerificationPolicy {
@@ -24,24 +25,13 @@ export interface Mismatch {
 
 export type Verdict = { ok: true } | { ok: false; code: FlagInfo['code']; message: string; mismatches: Mismatch[] };
 
+/** Why a payment is not kept: the order is flagged with this code and message, and the money returned. */
+export type Refusal = Exclude<Verdict, { ok: true }>;
+
 /** The fields every known Payment variant has; enough to verify one. */
 export type KnownPayment = Exclude<Payment, { readonly status: Unrecognized }>;
 
 const shown = (value: unknown): string => (value === undefined ? 'nothing' : typeof value === 'string' ? JSON.stringify(value) : String(value));
-
-/** Reads the kit's order id from PortOne's `customData` (a JSON string there, an object in the browser). */
-export function orderIdOf(customData: string | undefined): string | undefined {
-  if (typeof customData !== 'string') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(customData);
-    if (parsed && typeof parsed === 'object' && typeof (parsed as { orderId?: unknown }).orderId === 'string') {
-      return (parsed as { orderId: string }).orderId;
-    }
-  } catch {
-    // Not JSON: it cannot name an order.
-  }
-  return undefined;
-}
 
 /**
  * Checks what money and identity depend on: store, amount (and, once money was taken, that what was
@@ -67,7 +57,7 @@ export function verifyPayment(order: Order, payment: KnownPayment, policy: Verif
   check('amount.taxFree', order.taxFreeAmount ?? 0, payment.amount?.taxFree ?? 0);
   check('currency', order.currency, payment.currency);
   check('orderName', order.orderName, payment.orderName);
-  check('customData.orderId', order.orderId, orderIdOf(payment.customData));
+  check('customData.orderId', order.orderId, customDataId(payment.customData, 'orderId'));
   if (order.billingKey !== undefined && payment.billingKey !== undefined) check('billingKey', order.billingKey, payment.billingKey);
   // The browser names the channel: a shop that configured one accepts no other.
   if (policy.channelKey !== undefined) check('channel.key', policy.channelKey, payment.channel?.key);
@@ -95,8 +85,8 @@ export function verifyPayment(order: Order, payment: KnownPayment, policy: Verif
 export const describe = (mismatches: readonly Mismatch[]): string =>
   mismatches.map((m) => `${m.field} expected ${m.expected}, got ${m.got}`).join('; ');
 
-/** `PaymentMethodCard` → `CARD`, the SDK's pay-method names. */
-const PAY_METHODS: Record<string, string> = {
+/** PortOne's method types (`PaymentMethodCard`) by the SDK's pay-method names (`CARD`) the orders record. */
+const SDK_PAY_METHOD_OF_TYPE: Record<string, string> = {
   PaymentMethodCard: 'CARD',
   PaymentMethodVirtualAccount: 'VIRTUAL_ACCOUNT',
   PaymentMethodTransfer: 'TRANSFER',
@@ -110,7 +100,7 @@ const PAY_METHODS: Record<string, string> = {
 
 export function payMethodOf(payment: KnownPayment): string | undefined {
   const type = (payment as { method?: { type?: unknown } }).method?.type;
-  return typeof type === 'string' ? (PAY_METHODS[type] ?? type) : undefined;
+  return typeof type === 'string' ? (SDK_PAY_METHOD_OF_TYPE[type] ?? type) : undefined;
 }
 
 export function virtualAccountOf(payment: KnownPayment): VirtualAccountInfo | undefined {

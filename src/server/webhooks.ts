@@ -6,7 +6,7 @@ import type { KitContext } from './context.js';
 import { CheckoutError, show } from './errors.js';
 import { readText } from './http.js';
 import type { Outbox } from './outbox.js';
-import { syncBillingKey } from './billing.js';
+import { syncBillingKey } from './billing-keys.js';
 import { syncPayment } from './sync.js';
 
 export interface WebhookAnswer {
@@ -15,8 +15,6 @@ export interface WebhookAnswer {
   outcome: 'processed' | 'ignored' | 'duplicate';
 }
 
-/** A delivery left `processing` this long (a crashed instance) may be taken over by a retry. */
-const PROCESSING_LEASE_MS = 2 * 60_000;
 
 /** Verifies against each secret in turn; reports why the last one failed. */
 async function verify(secrets: readonly string[], body: string, headers: Record<string, string>): Promise<Webhook.Webhook> {
@@ -71,13 +69,17 @@ export async function handleWebhook(ctx: KitContext, outbox: Outbox, request: Re
   if (isPayment && paymentId === undefined) throw new CheckoutError('INVALID_WEBHOOK_PAYLOAD', `data.paymentId: expected a paymentId for ${type}, got ${show(field('paymentId'))}`);
   if (isBillingKey && billingKey === undefined) throw new CheckoutError('INVALID_WEBHOOK_PAYLOAD', `data.billingKey: expected a billing key for ${type}, got nothing`);
 
+  // Claimed like outbox events, and held (renewed) while it is processed: a retry finds it in progress
+  // while this kit works on it, and takes it over once the claim of a kit that died has run out.
+  const { claim: token } = outbox.newClaim();
   const claim = await ctx.store.claimWebhook({
     webhookId,
+    claim: token,
     type,
     ...(paymentId ? { paymentId } : {}),
     ...(billingKey ? { billingKey } : {}),
     now: ctx.options.now(),
-    leaseMs: PROCESSING_LEASE_MS,
+    leaseMs: outbox.leaseMs,
   });
   if (claim === 'duplicate') return { received: true, outcome: 'duplicate' };
   if (claim === 'in-progress') {
@@ -87,36 +89,36 @@ export async function handleWebhook(ctx: KitContext, outbox: Outbox, request: Re
     });
   }
 
-  try {
-    let outcome: 'processed' | 'ignored' = 'ignored';
-    let note: string | undefined;
-    const storeId = field('storeId');
-    if (storeId !== undefined && storeId !== ctx.options.portone.storeId) {
-      note = `for store ${storeId}, not this shop's`;
-    } else if (paymentId !== undefined) {
-      if (type === 'Transaction.Confirm') {
-        note = 'manual-confirm webhooks are not used by this kit';
-      } else {
-        const order = await ctx.store.getOrder(paymentId);
-        if (!order) {
-          note = 'no order with this paymentId';
-        } else {
-          const synced = await syncPayment(ctx, paymentId, order, { noteStarted: true, claim: outbox.newClaim() });
-          await outbox.run(synced.events, synced.claimed, synced.order);
-          outcome = 'processed';
-          note = `order ${synced.order.status}`;
-        }
-      }
-    } else if (billingKey !== undefined) {
-      outcome = await syncBillingKey(ctx, outbox, billingKey, type);
-    } else {
-      note = `unknown type ${type}`;
+  const delivery = { webhookId, claim: token };
+  return outbox.hold(async () => {
+    try {
+      const { outcome, note } = await processWebhook(ctx, outbox, type, { paymentId, billingKey, storeId: field('storeId') });
+      await ctx.store.finishWebhook(delivery, outcome, note);
+      return { received: true, outcome };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await ctx.store.finishWebhook(delivery, 'failed', ctx.redact(message).slice(0, 500)).catch(() => false);
+      throw error;
     }
-    await ctx.store.finishWebhook(webhookId, outcome, note);
-    return { received: true, outcome };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    await ctx.store.finishWebhook(webhookId, 'failed', ctx.redact(message).slice(0, 500)).catch(() => {});
-    throw error;
+  });
+}
+
+/** Acts on one claimed delivery: the body only says which payment or key to sync with PortOne. */
+async function processWebhook(
+  ctx: KitContext,
+  outbox: Outbox,
+  type: string,
+  about: { paymentId: string | undefined; billingKey: string | undefined; storeId: string | undefined },
+): Promise<{ outcome: 'processed' | 'ignored'; note?: string }> {
+  if (about.storeId !== undefined && about.storeId !== ctx.options.portone.storeId) return { outcome: 'ignored', note: `for store ${about.storeId}, not this shop's` };
+  if (about.paymentId !== undefined) {
+    if (type === 'Transaction.Confirm') return { outcome: 'ignored', note: 'manual-confirm webhooks are not used by this kit' };
+    const order = await ctx.store.getOrder(about.paymentId);
+    if (!order) return { outcome: 'ignored', note: 'no order with this paymentId' };
+    const synced = await syncPayment(ctx, about.paymentId, order, { noteStarted: true, claim: outbox.newClaim() });
+    await outbox.run(synced.events, synced.claimed, synced.order);
+    return { outcome: 'processed', note: `order ${synced.order.status}` };
   }
+  if (about.billingKey !== undefined) return { outcome: await syncBillingKey(ctx, outbox, about.billingKey, type) };
+  return { outcome: 'ignored', note: `unknown type ${type}` };
 }

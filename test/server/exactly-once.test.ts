@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createSandbox } from '../../src/sandbox/index.js';
 import { createCheckoutServer, type PaidEvent } from '../../src/server/index.js';
 import { serveCheckout } from '../../src/server/node.js';
-import { CART, eventually, startEnv } from './harness.js';
+import { BUYER, CART, eventually, issueKey, prepareBillingKey, startEnv } from './harness.js';
 import { call, post, priceOrder, sign } from './support.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -129,6 +129,92 @@ test('three kit processes on one SQLite file, completes and webhooks from all at
   const reader = createCheckoutServer({ portone: { apiSecret: sandbox.apiSecret, storeId: sandbox.storeId, baseUrl: sandbox.url }, webhookSecret: sandbox.webhookSecret, priceOrder, database, hookPollMs: 0, logger: {} });
   t.after(() => reader.close());
   assert.deepEqual((await reader.listEvents({ paymentId: prepared.paymentId })).map((e) => [e.key, e.status, e.attempts]), [[`paid:${prepared.paymentId}`, 'done', 1]]);
+});
+
+test('a kit process killed while it holds a webhook and a hook: another takes both over once their claims run out', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pck-dying-'));
+  const database = join(dir, 'checkout.sqlite');
+  const sandbox = await createSandbox({ webhookRetryDelaysMs: [0, 20, 40] });
+  const LEASE = 1_000;
+  const children: ChildProcessWithoutNullStreams[] = [];
+  t.after(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const paid: PaidEvent[] = [];
+  const survivor = createCheckoutServer({
+    portone: { apiSecret: sandbox.apiSecret, storeId: sandbox.storeId, baseUrl: sandbox.url },
+    webhookSecret: sandbox.webhookSecret,
+    priceOrder,
+    database,
+    allowTestChannels: true,
+    hookPollMs: 50,
+    claimLeaseMs: LEASE,
+    logger: {},
+    onPaid: (e) => void paid.push(e),
+  });
+  t.after(() => survivor.close());
+  const prepared = (await call(survivor, post('/payments/prepare', CART))).body;
+  await sandbox.pay({ paymentId: prepared.paymentId, orderName: prepared.orderName, totalAmount: prepared.totalAmount, currency: prepared.currency, customData: prepared.customData });
+
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', new URL('./dying-kit.ts', import.meta.url).pathname], {
+    env: { ...process.env, PCK_STORE_ID: sandbox.storeId, PCK_API_SECRET: sandbox.apiSecret, PCK_WEBHOOK_SECRET: sandbox.webhookSecret, PCK_SANDBOX_URL: sandbox.url, PCK_DATABASE: database, PCK_CLAIM_LEASE_MS: String(LEASE) },
+  });
+  children.push(child);
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await eventually(() => output.includes('url '), 'the dying kit serves', 60_000);
+  const url = /url (\S+)/.exec(output)![1]!;
+  // One delivery, sent by hand so its id is known: the dying kit claims it, pays the order and hangs in onPaid.
+  const delivery = (n: number) => paidWebhook(`${url}/webhooks`, sandbox.webhookSecret, prepared.paymentId, sandbox.storeId, n);
+  void fetch(delivery(1)).catch(() => {});
+  await eventually(() => output.includes(`hook ${prepared.paymentId}`), 'the dying kit runs onPaid');
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
+
+  // PortOne retries the delivery at once: still someone else's claim.
+  const early = await call(survivor, paidWebhook('http://shop.test/webhooks', sandbox.webhookSecret, prepared.paymentId, sandbox.storeId, 1));
+  assert.deepEqual([early.status, early.body.code], [409, 'WEBHOOK_IN_PROGRESS']);
+  assert.equal(paid.length, 0);
+  // Once the dead kit's claims ran out (nobody renewed them), the retry and the hook are taken over.
+  await eventually(async () => (await call(survivor, paidWebhook('http://shop.test/webhooks', sandbox.webhookSecret, prepared.paymentId, sandbox.storeId, 1))).status === 200, 'the retry takes the delivery over', 10_000);
+  await eventually(() => paid.length === 1, 'the survivor runs the hook the dead kit held', 10_000);
+  const [event] = await survivor.listEvents({ paymentId: prepared.paymentId });
+  assert.deepEqual([event?.key, event?.status, event?.attempts], [`paid:${prepared.paymentId}`, 'done', 2]);
+  const record = (await survivor.listWebhookDeliveries()).find((d) => d.webhookId === 'msg_race_1');
+  assert.equal(record?.status, 'processed');
+  assert.equal(paid.length, 1, 'once');
+});
+
+test('a live kit keeps its claims: a hook that runs longer than the lease is not taken over by another kit', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pck-renew-'));
+  const database = join(dir, 'checkout.sqlite');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  let runs = 0;
+  const env = await startEnv(t, {
+    kit: { database, store: undefined, claimLeaseMs: 300, hookWaitMs: 50, onPaid: async () => void (runs++, await sleep(1_500)) },
+  });
+  const other = createCheckoutServer({
+    portone: { apiSecret: env.sandbox.apiSecret, storeId: env.sandbox.storeId, baseUrl: env.sandbox.url },
+    webhookSecret: env.sandbox.webhookSecret,
+    priceOrder,
+    database,
+    allowTestChannels: true,
+    hookPollMs: 0,
+    claimLeaseMs: 300,
+    logger: {},
+    onPaid: () => void runs++,
+  });
+  t.after(() => other.close());
+  const { prepared } = await env.checkout();
+  // The other kit keeps looking for due work the whole time the first one's hook runs.
+  for (let i = 0; i < 10; i++) {
+    assert.equal(await other.runDueEvents(), 0, 'nothing of a live kit is due');
+    await sleep(150);
+  }
+  await eventually(async () => (await env.kit.listEvents({ paymentId: prepared.paymentId }))[0]?.status === 'done', 'the hook finishes', 5_000);
+  assert.equal(runs, 1);
 });
 
 test('a hook that never resolves times out as a failed attempt; the other events and reconcile() go on', async (t) => {
@@ -375,6 +461,28 @@ test('pruneAbandoned() deletes prepares reconcile() found PortOne knows nothing 
   assert.equal((await env.kit.getOrder(paid.prepared.paymentId))?.status, 'PAID');
   assert.equal((await env.kit.getOrder(unchecked.paymentId))?.status, 'PENDING', 'PortOne was never asked about it: kept');
   assert.equal(await env.kit.pruneAbandoned(), 0);
+});
+
+test('pruneAbandoned() deletes billing-key issues no key completed, once old enough; completed ones stay', async (t) => {
+  const env = await startEnv(t, { sandbox: { clock: 'manual' } });
+  env.sandbox.setWebhookUrls([]);
+  const flood = await Promise.all(Array.from({ length: 20 }, () => prepareBillingKey(env, { customer: BUYER })));
+  // One of them got a key at PortOne, but nobody ever told the kit.
+  const stale = await issueKey(env, flood[0]!);
+  const used = await prepareBillingKey(env, { customer: { ...BUYER, customerId: 'member-kim' } });
+  const issued = await issueKey(env, used);
+  assert.equal((await env.post('/billing-keys/complete', { billingKey: issued.billingKey, issueId: used.issueId })).status, 200);
+  await env.sandbox.advance(12 * 3_600_000);
+  const recent = await prepareBillingKey(env, { customer: BUYER });
+  await env.sandbox.advance(13 * 3_600_000);
+  assert.equal(await env.kit.pruneAbandoned({ olderThanMs: 86_400_000 }), 20);
+  // A pruned issue is gone: a key reported for it now is refused as unknown, never stored.
+  const late = await env.post('/billing-keys/complete', { billingKey: stale.billingKey, issueId: flood[0]!.issueId });
+  assert.deepEqual([late.status, late.body.code], [404, 'ISSUE_NOT_FOUND']);
+  const recentAnswer = await env.post('/billing-keys/complete', { billingKey: (await issueKey(env, recent)).billingKey, issueId: recent.issueId });
+  assert.equal(recentAnswer.status, 200, 'a younger issue is kept');
+  assert.equal((await env.kit.listBillingKeys({ customerId: 'member-kim' })).length, 1, 'a completed issue’s key stays');
+  assert.equal(await env.kit.pruneAbandoned({ olderThanMs: 86_400_000 }), 0);
 });
 
 test('reconcile leaves fresh orders alone and reports abandoned ones as not started', async (t) => {

@@ -2,7 +2,7 @@
 // creation time so the store's indexes keyed by them are written near their last writes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newId } from '../../src/server/context.js';
+import { newId } from '../../src/server/ids.js';
 
 test('an id is the prefix, 8 characters of creation time and 22 random base64url characters', () => {
   const id = newId('pay', Date.UTC(2026, 10, 22));

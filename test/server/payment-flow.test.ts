@@ -2,7 +2,7 @@
 // cancel, virtual account with a later deposit, webhook and complete in either order, refunds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toNodeListener } from '../../src/server/node.js';
 import { CART, eventually, startEnv, type Env } from './harness.js';
@@ -210,6 +210,60 @@ test('inside a plain node:http server through toNodeListener', async (t) => {
   const big = await fetch(`${base}/payments/prepare`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: [{ id: 'beans', quantity: 1 }], pad: 'x'.repeat(20_000) }) });
   assert.equal(big.status, 413);
   assert.equal((await big.json()).code, 'BODY_TOO_LARGE');
+});
+
+/** What Express's body parsers do before the kit sees the request: read the stream, leave `req.body`. */
+function bodyParser(kind: 'json' | 'raw' | 'json-verify') {
+  return (req: IncomingMessage, next: () => void) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const bytes = Buffer.concat(chunks);
+      const parsed = req as IncomingMessage & { body?: unknown; rawBody?: Buffer };
+      if (kind === 'raw') parsed.body = bytes;
+      else parsed.body = bytes.length > 0 ? JSON.parse(bytes.toString('utf8')) : {};
+      // express.json({ verify: (req, res, buf) => { req.rawBody = buf } }): the bytes kept too.
+      if (kind === 'json-verify') parsed.rawBody = bytes;
+      next();
+    });
+  };
+}
+
+test('behind a body parser: a spent body is a 500 naming the parser and the fix; bytes the parser kept are used', async (t) => {
+  const env = await startEnv(t);
+  const serveBehind = async (kind: 'json' | 'raw' | 'json-verify') => {
+    const listener = toNodeListener(env.kit);
+    const parse = bodyParser(kind);
+    const server = createServer((req, res) => (req.method === 'POST' ? parse(req, () => void listener(req, res)) : void listener(req, res)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  const errors: unknown[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void errors.push(args.join(' '));
+  t.after(() => void (console.error = original));
+
+  const behindJson = await serveBehind('json');
+  const refused = await fetch(`${behindJson}/payments/prepare`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CART) });
+  const body = await refused.json();
+  assert.deepEqual([refused.status, body.code], [500, 'BODY_ALREADY_READ']);
+  assert.match(body.message, /express\.json\(\) ran first.*mount the kit before body parsers/);
+  assert.match(String(errors.at(-1)), /BODY_ALREADY_READ/, 'and in the server log');
+  assert.deepEqual(await env.kit.listOrders(), [], 'nothing was prepared');
+  // A GET carries no body: unaffected.
+  assert.equal((await fetch(`${behindJson}/payments/pay_unknown`)).status, 404);
+
+  for (const kind of ['raw', 'json-verify'] as const) {
+    const base = await serveBehind(kind);
+    // Webhooks go only there now: verified over the bytes the parser kept.
+    env.sandbox.setWebhookUrls([`${base}/webhooks`]);
+    const prepared = await (await fetch(`${base}/payments/prepare`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CART) })).json();
+    const complete = await fetch(`${base}/payments/complete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(await env.pay(prepared)) });
+    assert.equal((await complete.json()).order.status, 'PAID', kind);
+    await env.sandbox.flushWebhooks();
+    await eventually(async () => (await env.kit.listWebhookDeliveries({ limit: 100 })).some((d) => d.paymentId === prepared.paymentId && d.status === 'processed'), `a webhook verified behind the ${kind} parser`);
+  }
 });
 
 test('complete while the window is still open (PortOne: READY) answers 409 PAYMENT_NOT_COMPLETED and changes nothing', async (t) => {

@@ -3,6 +3,9 @@
 // far as calling it would answer 503, not the 4xx these tests expect.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CheckoutError, createCheckoutServer } from '../../src/server/index.js';
 import { API_SECRET, CATALOG, ORIGIN, STORE_ID, WEBHOOK_SECRET, call, get, post, priceOrder, snapshot, testKit, webhookRequest } from './support.js';
 import type { Cart, CheckoutServer } from '../../src/server/index.js';
@@ -380,28 +383,68 @@ test('webhook secret rotation: either of two secrets verifies', async (t) => {
   assert.equal(stranger.status, 400);
 });
 
-test('options are checked at startup and secrets are never echoed', () => {
-  const base = { portone: { apiSecret: API_SECRET, storeId: STORE_ID }, webhookSecret: WEBHOOK_SECRET, priceOrder };
-  const attempt = (change: Record<string, unknown>) => {
+test('options are checked when the kit starts (ready or the first request), and secrets are never echoed', async () => {
+  const base = { portone: { apiSecret: API_SECRET, storeId: STORE_ID }, webhookSecret: WEBHOOK_SECRET, priceOrder, store: undefined, logger: {} };
+  const attempt = async (change: Record<string, unknown>) => {
+    const kit = createCheckoutServer({ ...base, ...change } as never);
     try {
-      createCheckoutServer({ ...base, ...change } as never);
+      await kit.ready;
     } catch (error) {
       return (error as Error).message;
+    } finally {
+      await kit.close();
     }
     return 'no error';
   };
-  assert.match(attempt({ portone: { storeId: STORE_ID } }), /options\.portone\.apiSecret: expected a PortOne V2 API secret, got nothing/);
-  assert.match(attempt({ portone: { apiSecret: API_SECRET } }), /options\.portone\.storeId: expected a store id/);
-  assert.match(attempt({ portone: { apiSecret: API_SECRET, storeId: STORE_ID, baseUrl: 'ftp://x' } }), /baseUrl: expected an http\(s\) URL/);
-  const badSecret = attempt({ webhookSecret: 'whsec_not base64!!' });
+  assert.match(await attempt({ portone: { storeId: STORE_ID } }), /options\.portone\.apiSecret: expected a PortOne V2 API secret, got nothing/);
+  assert.match(await attempt({ portone: { apiSecret: API_SECRET } }), /options\.portone\.storeId: expected a store id/);
+  assert.match(await attempt({ portone: { apiSecret: API_SECRET, storeId: STORE_ID, baseUrl: 'ftp://x' } }), /baseUrl: expected an http\(s\) URL/);
+  const badSecret = await attempt({ webhookSecret: 'whsec_not base64!!' });
   assert.match(badSecret, /options\.webhookSecret: expected base64 after the "whsec_" prefix, got a string of 18 characters/);
   assert.doesNotMatch(badSecret, /not base64/);
-  assert.match(attempt({ webhookSecret: [WEBHOOK_SECRET, WEBHOOK_SECRET, WEBHOOK_SECRET] }), /or an array of two during rotation, got 3 values/);
-  assert.match(attempt({ priceOrder: undefined }), /options\.priceOrder: expected a function/);
-  assert.match(attempt({ plans: { m: { name: 'M', amount: 0, currency: 'KRW', interval: '1m' } } }), /options\.plans\["m"\]\.amount: expected a positive integer/);
-  assert.match(attempt({ plans: { m: { name: 'M', amount: 1, currency: 'JPY', interval: '1m' } } }), /currency: expected KRW or USD, got "JPY"/);
-  assert.match(attempt({ plans: { m: { name: 'M', amount: 1, currency: 'KRW', interval: 'monthly' } } }), /interval: expected like "1m", "1y" or "30d", got "monthly"/);
-  assert.match(attempt({ basePath: 'portone' }), /options\.basePath: expected a path starting with "\/"/);
+  assert.match(await attempt({ webhookSecret: [WEBHOOK_SECRET, WEBHOOK_SECRET, WEBHOOK_SECRET] }), /or an array of two during rotation, got 3 values/);
+  assert.match(await attempt({ priceOrder: undefined }), /options\.priceOrder: expected a function/);
+  assert.match(await attempt({ plans: { m: { name: 'M', amount: 0, currency: 'KRW', interval: '1m' } } }), /options\.plans\["m"\]\.amount: expected a positive integer/);
+  assert.match(await attempt({ plans: { m: { name: 'M', amount: 1, currency: 'JPY', interval: '1m' } } }), /currency: expected KRW or USD, got "JPY"/);
+  assert.match(await attempt({ plans: { m: { name: 'M', amount: 1, currency: 'KRW', interval: 'monthly' } } }), /interval: expected like "1m", "1y" or "30d", got "monthly"/);
+  assert.match(await attempt({ basePath: 'portone' }), /options\.basePath: expected a path starting with "\/"/);
+});
+
+test('creating a kit reads no option and opens no file (a build step may evaluate it); the first request starts it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pck-lazy-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const database = join(dir, 'nested', 'checkout.sqlite');
+  let reads = 0;
+  const lines: string[] = [];
+  // As at `next build`: no secrets in the environment.
+  const unconfigured = createCheckoutServer(() => {
+    reads++;
+    return { portone: { apiSecret: process.env.PCK_NOT_SET!, storeId: STORE_ID }, webhookSecret: WEBHOOK_SECRET, priceOrder, database, logger: { error: (m) => void lines.push(m) } };
+  });
+  assert.equal(reads, 0, 'the options are not even read');
+  assert.equal(existsSync(join(dir, 'nested')), false, 'no database file or folder');
+  await unconfigured.close();
+  assert.equal(existsSync(join(dir, 'nested')), false);
+
+  const kit = createCheckoutServer(() => {
+    reads++;
+    return { portone: { apiSecret: process.env.PCK_NOT_SET!, storeId: STORE_ID }, webhookSecret: WEBHOOK_SECRET, priceOrder, database, logger: { error: (m) => void lines.push(m) } };
+  });
+  t.after(() => kit.close());
+  const answer = await call(kit, post('/payments/prepare', { items: [{ id: 'beans', quantity: 1 }] }));
+  assert.deepEqual([answer.status, answer.body.code], [500, 'SHOP_CONFIGURATION']);
+  assert.doesNotMatch(JSON.stringify(answer.body), /apiSecret/, 'the browser learns only that the shop is misconfigured');
+  assert.match(lines.join('\n'), /could not start: createCheckoutServer: options\.portone\.apiSecret: expected a PortOne V2 API secret, got nothing/);
+  assert.equal(existsSync(join(dir, 'nested')), false, 'a kit that could not start opened nothing');
+  // Fixed meanwhile (the next call starts it again): options read once per start, the store opened then.
+  process.env.PCK_NOT_SET = API_SECRET;
+  t.after(() => delete process.env.PCK_NOT_SET);
+  await kit.ready;
+  assert.equal(existsSync(database), true);
+  const readsThen = reads;
+  await kit.ready;
+  assert.equal((await call(kit, get('/payments/pay_unknown'))).status, 404);
+  assert.equal(reads, readsThen, 'a started kit never reads its options again');
 });
 
 test('priceOrder gets the flow, the cart and the request (e.g. for the shop session)', async (t) => {

@@ -94,7 +94,7 @@ test('a transition with a claim writes its events already claimed by the caller:
   assert.deepEqual(won?.order, await store.getOrder('p1'), 'the order as the write left it');
   assert.deepEqual(won?.claimed, await store.listEvents({ keys: ['paid:p1'] }), 'the events as written');
   assert.equal(won?.order.status, 'PAID');
-  assert.deepEqual((await store.claimEvents({ now: 99, leaseMs: 10, limit: 10, keys: ['paid:p1'] })).map((e) => e.key), [], 'held for its caller');
+  assert.deepEqual((await store.claimEvents({ claim: `h:1`, now: 99, leaseMs: 10, limit: 10, keys: ['paid:p1'] })).map((e) => e.key), [], 'held for its caller');
   assert.equal(await store.finishEvent({ id: won!.claimed[0]!.id, claim: 'c1' }, { status: 'done', now: 3 }), true);
   assert.deepEqual((await store.listEvents({ statuses: ['done'] })).map((e) => e.key), ['paid:p1']);
   assert.equal((await store.getOrder('p1'))?.status, 'PAID');
@@ -200,15 +200,15 @@ test('updatePendingIssue changes details only while PENDING, for the same custom
   assert.deepEqual((await store.getIssue('i1'))?.customer, { customerId: 'cus_x', fullName: '김하나' });
 });
 
-test('migrations 2 to 4 upgrade a version-1 database: customers indexed, orders reconcilable through the partial index, events claimable', async (t) => {
+test('migrations 2 to 5 upgrade a version-1 database: customers indexed, orders reconcilable through the partial index, events claimable', async (t) => {
   const path = tempFile(t);
   const store = createSqliteStore({ path });
   await store.createOrder(order('old', { customer: { customerId: 'kim', fullName: '김하나' } }));
   await store.transition({ paymentId: 'old', revision: 0, to: 'PENDING', events: [{ key: 'e1', type: 'paid', paymentId: 'old', payload: {} }], now: 1_000 });
   await store.close();
-  // Back to what a version-1 database looked like: migrations 2 to 4 not applied.
+  // Back to what a version-1 database looked like: migrations 2 to 5 not applied.
   const db = new Database(path);
-  db.exec(`DROP INDEX orders_customer; ALTER TABLE orders DROP COLUMN customer_id; ALTER TABLE orders DROP COLUMN customer_assigned;
+  db.exec(`DROP INDEX events_running; DROP INDEX webhook_deliveries_processing; ALTER TABLE webhook_deliveries DROP COLUMN claim; DROP INDEX orders_customer; ALTER TABLE orders DROP COLUMN customer_id; ALTER TABLE orders DROP COLUMN customer_assigned;
     ALTER TABLE orders DROP COLUMN started_at; ALTER TABLE orders DROP COLUMN revision; ALTER TABLE billing_key_issues DROP COLUMN customer_assigned;
     DROP INDEX orders_open; CREATE INDEX orders_status_updated ON orders (status, updated_at); ALTER TABLE orders DROP COLUMN checked_at; ALTER TABLE events DROP COLUMN claim; ALTER TABLE events DROP COLUMN transient_attempts;
     DELETE FROM kit_migrations WHERE version >= 2`);
@@ -218,7 +218,7 @@ test('migrations 2 to 4 upgrade a version-1 database: customers indexed, orders 
   assert.deepEqual((await reopened.listOrders({ customerId: 'kim' })).map((o) => [o.paymentId, o.revision]), [['old', 0]]);
   const query = { status: 'PENDING' as const, activeFrom: 0, activeTo: 2_000, now: 2_000, maxRecheckMs: 1, limit: 10 };
   assert.deepEqual((await reopened.listOrdersToReconcile(query)).map((o) => o.paymentId), ['old']);
-  const [event] = await reopened.claimEvents({ now: 1_000, leaseMs: 10, limit: 1 });
+  const [event] = await reopened.claimEvents({ claim: `h:2`, now: 1_000, leaseMs: 10, limit: 1 });
   assert.deepEqual([event?.key, event?.transientAttempts, typeof event?.claim], ['e1', 0, 'string']);
 });
 
@@ -244,29 +244,29 @@ test('events are claimed by one runner, retried when due, taken over when a leas
   t.after(() => store.close());
   await store.createOrder(order('p1'));
   await store.transition({ paymentId: 'p1', revision: 0, to: 'PAID', events: [{ key: 'paid:p1', type: 'paid', paymentId: 'p1', payload: {} }], now: 100 });
-  const [a, b] = await Promise.all([store.claimEvents({ now: 100, leaseMs: 50, limit: 10 }), store.claimEvents({ now: 100, leaseMs: 50, limit: 10 })]);
+  const [a, b] = await Promise.all([store.claimEvents({ claim: `h:3`, now: 100, leaseMs: 50, limit: 10 }), store.claimEvents({ claim: `h:4`, now: 100, leaseMs: 50, limit: 10 })]);
   assert.equal(a.length + b.length, 1, 'one claim wins');
   const claimed = [...a, ...b][0]!;
   assert.equal(claimed.attempts, 1);
   assert.equal(claimed.status, 'running');
-  assert.equal((await store.claimEvents({ now: 149, leaseMs: 50, limit: 10 })).length, 0, 'held while the lease runs');
-  const taken = (await store.claimEvents({ now: 150, leaseMs: 50, limit: 10 }))[0]!;
+  assert.equal((await store.claimEvents({ claim: `h:5`, now: 149, leaseMs: 50, limit: 10 })).length, 0, 'held while the lease runs');
+  const taken = (await store.claimEvents({ claim: `h:6`, now: 150, leaseMs: 50, limit: 10 }))[0]!;
   assert.equal(taken.attempts, 2, 'an expired lease is taken over');
   assert.notEqual(taken.claim, claimed.claim, 'with a new claim');
   // The runner whose lease expired finishes late: its outcome is not recorded over the new runner's.
   assert.equal(await store.finishEvent({ id: claimed.id, claim: claimed.claim! }, { status: 'done', now: 160 }), false);
   assert.equal((await store.listEvents())[0]?.status, 'running');
   assert.equal(await store.finishEvent({ id: taken.id, claim: taken.claim! }, { status: 'pending', nextAttemptAt: 500, error: 'hook threw: boom' }), true);
-  assert.equal((await store.claimEvents({ now: 499, leaseMs: 50, limit: 10 })).length, 0, 'not before its backoff');
-  assert.equal((await store.claimEvents({ now: 499, leaseMs: 50, limit: 10, keys: ['paid:p1'] })).length, 0, 'named keys are not hurried either');
-  const [again] = await store.claimEvents({ now: 500, leaseMs: 50, limit: 10, keys: ['paid:p1'] });
+  assert.equal((await store.claimEvents({ claim: `h:7`, now: 499, leaseMs: 50, limit: 10 })).length, 0, 'not before its backoff');
+  assert.equal((await store.claimEvents({ claim: `h:8`, now: 499, leaseMs: 50, limit: 10, keys: ['paid:p1'] })).length, 0, 'named keys are not hurried either');
+  const [again] = await store.claimEvents({ claim: `h:9`, now: 500, leaseMs: 50, limit: 10, keys: ['paid:p1'] });
   assert.equal(again?.attempts, 3);
   const [event] = await store.listEvents();
   assert.equal(event?.lastError, 'hook threw: boom');
   assert.equal(await store.finishEvent({ id: again!.id, claim: again!.claim! }, { status: 'done', now: 600 }), true);
   assert.equal(await store.finishEvent({ id: again!.id, claim: again!.claim! }, { status: 'dead', error: 'late', now: 700 }), false, 'a claim is used once');
-  assert.equal((await store.claimEvents({ now: 10_000, leaseMs: 50, limit: 10 })).length, 0, 'done is done');
-  assert.equal((await store.claimEvents({ now: 10_000, leaseMs: 50, limit: 10, keys: ['paid:p1'] })).length, 0);
+  assert.equal((await store.claimEvents({ claim: `h:10`, now: 10_000, leaseMs: 50, limit: 10 })).length, 0, 'done is done');
+  assert.equal((await store.claimEvents({ claim: `h:11`, now: 10_000, leaseMs: 50, limit: 10, keys: ['paid:p1'] })).length, 0);
   assert.deepEqual((await store.listEvents({ statuses: ['done'] })).map((e) => e.doneAt), [600]);
 });
 
@@ -279,13 +279,13 @@ test('transient failures are counted apart; dead events of the kit are revived w
     { key: 'paid:p1', type: 'paid' as const, paymentId: 'p1', payload: {} },
   ];
   await store.transition({ paymentId: 'p1', revision: 0, to: 'PAID', events, now: 1 });
-  let claimed = await store.claimEvents({ now: 1, leaseMs: 50, limit: 10 });
+  let claimed = await store.claimEvents({ claim: `h:12`, now: 1, leaseMs: 50, limit: 10 });
   for (const e of claimed) await store.finishEvent({ id: e.id, claim: e.claim! }, { status: 'pending', nextAttemptAt: 2, error: 'PortOne unavailable', transient: true });
-  claimed = await store.claimEvents({ now: 2, leaseMs: 50, limit: 10 });
+  claimed = await store.claimEvents({ claim: `h:13`, now: 2, leaseMs: 50, limit: 10 });
   assert.deepEqual(claimed.map((e) => [e.attempts, e.transientAttempts]), [[2, 1], [2, 1]]);
   for (const e of claimed) await store.finishEvent({ id: e.id, claim: e.claim! }, { status: 'dead', error: 'gave up', now: 3 });
   assert.equal(await store.reviveEvents({ types: ['schedule-period', 'charge-first-period'], now: 4 }), 1, 'only the kit follow-ups named');
-  const [revived] = await store.claimEvents({ now: 4, leaseMs: 50, limit: 10 });
+  const [revived] = await store.claimEvents({ claim: `h:14`, now: 4, leaseMs: 50, limit: 10 });
   assert.deepEqual([revived?.key, revived?.attempts, revived?.transientAttempts], ['schedule-period:p1', 1, 0]);
   assert.equal((await store.listEvents({ statuses: ['dead'] }))[0]?.key, 'paid:p1', "the shop's hooks stay dead");
 });
@@ -317,21 +317,23 @@ test('orders to reconcile: oldest activity first, after a cursor, skipping those
   await store.noteChecked('scheduled', 90);
   await store.transition({ paymentId: 'd', revision: 0, to: 'PENDING', patch: { startedAt: 45 }, now: 45 });
   await store.noteChecked('d', 90);
-  assert.equal(await store.pruneAbandoned({ before: 41, limit: 100 }), 3);
+  assert.deepEqual(await store.pruneAbandoned({ before: 41, limit: 100 }), { orders: 3, issues: 0 });
   assert.deepEqual((await store.listOrders()).map((o) => o.paymentId).sort(), ['d', 'scheduled']);
 });
 
-test('webhook claims: new, duplicate, in progress, and a failed or abandoned one claimed again', async (t) => {
+test('webhook claims: new, duplicate, in progress, and a failed or abandoned one claimed again; only the current claim finishes it', async (t) => {
   const store = createSqliteStore({ path: ':memory:' });
   t.after(() => store.close());
-  const claim = (now: number) => store.claimWebhook({ webhookId: 'w1', type: 'Transaction.Paid', paymentId: 'p1', now, leaseMs: 100 });
-  assert.equal(await claim(0), 'claimed');
-  assert.equal(await claim(10), 'in-progress');
-  assert.equal(await claim(100), 'claimed', 'abandoned after the lease');
-  await store.finishWebhook('w1', 'failed', 'PortOne unavailable');
-  assert.equal(await claim(120), 'claimed', 'a failed delivery is processed again');
-  await store.finishWebhook('w1', 'processed', 'order PAID');
-  assert.equal(await claim(130), 'duplicate');
+  const claim = (now: number, token: string) => store.claimWebhook({ webhookId: 'w1', claim: token, type: 'Transaction.Paid', paymentId: 'p1', now, leaseMs: 100 });
+  assert.equal(await claim(0, 'a:1'), 'claimed');
+  assert.equal(await claim(10, 'b:1'), 'in-progress');
+  assert.equal(await claim(100, 'b:2'), 'claimed', 'abandoned after the lease');
+  assert.equal(await store.finishWebhook({ webhookId: 'w1', claim: 'a:1' }, 'processed', 'late'), false, 'the holder whose lease ran out records nothing');
+  assert.equal(await store.finishWebhook({ webhookId: 'w1', claim: 'b:2' }, 'failed', 'PortOne unavailable'), true);
+  assert.equal(await claim(120, 'c:1'), 'claimed', 'a failed delivery is processed again');
+  assert.equal(await store.finishWebhook({ webhookId: 'w1', claim: 'c:1' }, 'processed', 'order PAID'), true);
+  assert.equal(await claim(130, 'd:1'), 'duplicate');
+  assert.equal(await store.finishWebhook({ webhookId: 'w1', claim: 'c:1' }, 'failed', 'again'), false, 'finished once');
   const [delivery] = await store.listWebhookDeliveries();
   assert.deepEqual(delivery, {
     webhookId: 'w1',
@@ -343,6 +345,27 @@ test('webhook claims: new, duplicate, in progress, and a failed or abandoned one
     firstReceivedAt: 0,
     lastReceivedAt: 130,
   });
+});
+
+test('renewClaims keeps a live holder’s claims (events and webhook deliveries) and no one else’s', async (t) => {
+  const store = createSqliteStore({ path: ':memory:' });
+  t.after(() => store.close());
+  await store.createOrder(order('p1'));
+  await store.transition({ paymentId: 'p1', revision: 0, to: 'PAID', events: [{ key: 'e1', type: 'paid', paymentId: 'p1', payload: {} }, { key: 'e2', type: 'paid', paymentId: 'p1', payload: {} }], now: 0 });
+  const [mine] = await store.claimEvents({ claim: 'alive:1', now: 0, leaseMs: 100, limit: 1 });
+  const [theirs] = await store.claimEvents({ claim: 'dead:1', now: 0, leaseMs: 100, limit: 1 });
+  assert.deepEqual([mine?.key, theirs?.key], ['e1', 'e2']);
+  await store.claimWebhook({ webhookId: 'w-alive', claim: 'alive:2', type: 'Transaction.Paid', now: 0, leaseMs: 100 });
+  await store.claimWebhook({ webhookId: 'w-dead', claim: 'dead:2', type: 'Transaction.Paid', now: 0, leaseMs: 100 });
+  // A holder whose id merely starts like another's renews nothing of it.
+  await store.renewClaims({ holder: 'aliv', until: 1_000 });
+  await store.renewClaims({ holder: 'alive', until: 500 });
+  assert.deepEqual((await store.claimEvents({ claim: 'other:1', now: 200, leaseMs: 100, limit: 10 })).map((e) => e.key), ['e2'], 'the dead holder’s event is taken over');
+  assert.equal(await store.claimWebhook({ webhookId: 'w-dead', claim: 'other:2', type: 'Transaction.Paid', now: 200, leaseMs: 100 }), 'claimed');
+  assert.equal(await store.claimWebhook({ webhookId: 'w-alive', claim: 'other:3', type: 'Transaction.Paid', now: 200, leaseMs: 100 }), 'in-progress');
+  assert.equal(await store.finishEvent({ id: mine!.id, claim: 'alive:1' }, { status: 'done', now: 300 }), true, 'still its holder’s');
+  assert.equal(await store.finishWebhook({ webhookId: 'w-alive', claim: 'alive:2' }, 'processed'), true);
+  assert.equal(await store.claimWebhook({ webhookId: 'w-alive', claim: 'other:4', type: 'Transaction.Paid', now: 600, leaseMs: 100 }), 'duplicate');
 });
 
 test('completeIssue stores key, subscription, first order and events once, only onto the issue the key was verified against', async (t) => {
@@ -411,6 +434,6 @@ test('two connections to one file: concurrent transitions still have exactly one
   );
   assert.equal(wins.filter(Boolean).length, 1);
   assert.equal((await b.getOrder('p1'))?.status, 'PAID');
-  const claims = await Promise.all([a.claimEvents({ now: 5, leaseMs: 1000, limit: 5 }), b.claimEvents({ now: 5, leaseMs: 1000, limit: 5 })]);
+  const claims = await Promise.all([a.claimEvents({ claim: `h:15`, now: 5, leaseMs: 1000, limit: 5 }), b.claimEvents({ claim: `h:16`, now: 5, leaseMs: 1000, limit: 5 })]);
   assert.equal(claims.flat().length, 1);
 });

@@ -4,11 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PaidPayment } from '@portone/server-sdk/payment';
 import type { IssuedBillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
-import { verifyBillingKey, verifyPayment, orderIdOf, payMethodOf, virtualAccountOf, cancellationsOf, type KnownPayment } from '../../src/server/verify.js';
-import { addInterval } from '../../src/server/billing.js';
+import { verifyBillingKey, verifyPayment, payMethodOf, virtualAccountOf, cancellationsOf, type KnownPayment } from '../../src/server/verify.js';
+import { customDataId } from '../../src/server/ids.js';
+import { addInterval } from '../../src/server/subscriptions.js';
 import type { Order } from '../../src/server/model.js';
 
 const policy = { storeId: 'store-1', allowTestChannels: false };
+const orderIdOf = (customData: string | undefined) => customDataId(customData, 'orderId');
 
 const order: Order = {
   paymentId: 'pay_1',

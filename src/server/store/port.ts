@@ -100,7 +100,14 @@ export interface ReconcileQuery {
   limit: number;
 }
 
+/**
+ * Claims (of outbox events, of webhook deliveries) are tokens `<holder>:<unique>`: the holder is the
+ * kit instance that took them. A live holder keeps renewing its claims (`renewClaims`); the claims of
+ * one that died run out with their lease, and another instance takes the work over.
+ */
 export interface EventClaim {
+  /** The token the claimed events carry: only its holder may record their outcome. */
+  claim: string;
   now: number;
   /** How long the claim holds before another runner may take the event over (a crashed runner). */
   leaseMs: number;
@@ -117,11 +124,13 @@ export type EventOutcome =
 
 export interface WebhookClaim {
   webhookId: string;
+  /** The token the delivery is claimed with: only its holder may record the outcome. */
+  claim: string;
   type: string;
   paymentId?: string;
   billingKey?: string;
   now: number;
-  /** A delivery still `processing` after this long is considered abandoned and may be claimed again. */
+  /** A delivery whose claim was not renewed for this long is considered abandoned and may be claimed again. */
   leaseMs: number;
 }
 
@@ -171,11 +180,12 @@ export interface CheckoutStore {
   /** Records that `reconcile()` checked an order and found nothing to change (does not count as activity). */
   noteChecked(paymentId: string, now: number): Promise<void>;
   /**
-   * Deletes PENDING orders no payment window was ever seen open for and that reconcile checked
-   * (`noteChecked`), idle since before `before` (abandoned prepares), at most `limit`, never a
-   * subscription's period; resolves with how many went.
+   * Deletes abandoned prepares, at most `limit` of each: PENDING orders no payment window was ever
+   * seen open for and that reconcile checked (`noteChecked`), idle since before `before`, never a
+   * subscription's period; and PENDING billing-key issues (no key ever completed them) created
+   * before `before`. Resolves with how many of each went.
    */
-  pruneAbandoned(query: { before: number; limit: number }): Promise<number>;
+  pruneAbandoned(query: { before: number; limit: number }): Promise<{ orders: number; issues: number }>;
 
   // Outbox
   /**
@@ -183,6 +193,8 @@ export interface CheckoutStore {
    * caller at a time and carries a new `claim` token.
    */
   claimEvents(claim: EventClaim): Promise<HookEvent[]>;
+  /** Extends every claim of this holder (events running, webhook deliveries processing) to `until`. */
+  renewClaims(renewal: { holder: string; until: number }): Promise<void>;
   /** Records an event's outcome, only if `claim` is still the event's current claim; `true` if it did. */
   finishEvent(event: { id: number; claim: string }, outcome: EventOutcome): Promise<boolean>;
   /** Gives `dead` events of these types a new round of attempts, due now; resolves with how many. */
@@ -192,7 +204,8 @@ export interface CheckoutStore {
 
   // Webhooks
   claimWebhook(claim: WebhookClaim): Promise<WebhookClaimResult>;
-  finishWebhook(webhookId: string, status: 'processed' | 'ignored' | 'failed', note?: string): Promise<void>;
+  /** Records a delivery's outcome, only if `claim` is still its current claim; `true` if it did. */
+  finishWebhook(delivery: { webhookId: string; claim: string }, status: 'processed' | 'ignored' | 'failed', note?: string): Promise<boolean>;
   listWebhookDeliveries(query?: { limit?: number }): Promise<WebhookDelivery[]>;
 
   // Billing keys and subscriptions

@@ -8,7 +8,6 @@
 // for another process's lock is done in short synchronous slices with asynchronous pauses between
 // them, so a busy file never stalls the event loop for long.
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { OrderStatus } from '../../contract.js';
@@ -187,6 +186,13 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX orders_open ON orders (status, coalesce(due_at, updated_at), payment_id, checked_at)
     WHERE status IN ('PENDING', 'VIRTUAL_ACCOUNT_ISSUED');
   DROP INDEX IF EXISTS orders_status_updated;
+  `,
+  // 5: webhook deliveries are claimed with a token like outbox events, and every claim is renewed by
+  // its holder while it lives, so the claims of a process that died are found (and run out) quickly.
+  `
+  ALTER TABLE webhook_deliveries ADD COLUMN claim TEXT;
+  CREATE INDEX webhook_deliveries_processing ON webhook_deliveries (claim) WHERE status = 'processing';
+  CREATE INDEX events_running ON events (claim) WHERE status = 'running';
   `,
 ];
 
@@ -638,7 +644,7 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
       `UPDATE events SET status = 'running', attempts = attempts + 1, locked_until = ?, claim = ?
        WHERE id IN (SELECT id FROM events WHERE ${due}${keys} ORDER BY id LIMIT ?)
        RETURNING *`,
-    ).all(claim.now + claim.leaseMs, randomUUID(), claim.now, claim.now, ...(claim.keys ?? []), claim.limit) as Row[];
+    ).all(claim.now + claim.leaseMs, claim.claim, claim.now, claim.now, ...(claim.keys ?? []), claim.limit) as Row[];
     return rows.map(toEvent).sort((a, b) => a.id - b.id);
   };
 
@@ -647,9 +653,9 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     if (!row) {
       stmt(
         `INSERT INTO webhook_deliveries (webhook_id, type, payment_id, billing_key, status, received_count,
-           first_received_at, last_received_at, locked_until)
-         VALUES (?, ?, ?, ?, 'processing', 1, ?, ?, ?)`,
-      ).run(claim.webhookId, claim.type, claim.paymentId ?? null, claim.billingKey ?? null, claim.now, claim.now, claim.now + claim.leaseMs);
+           first_received_at, last_received_at, locked_until, claim)
+         VALUES (?, ?, ?, ?, 'processing', 1, ?, ?, ?, ?)`,
+      ).run(claim.webhookId, claim.type, claim.paymentId ?? null, claim.billingKey ?? null, claim.now, claim.now, claim.now + claim.leaseMs, claim.claim);
       return 'claimed';
     }
     stmt(`UPDATE webhook_deliveries SET received_count = received_count + 1, last_received_at = ? WHERE webhook_id = ?`).run(
@@ -658,8 +664,9 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     );
     if (row.status === 'processed' || row.status === 'ignored') return 'duplicate';
     if (row.status === 'processing' && (row.locked_until as number) > claim.now) return 'in-progress';
-    stmt(`UPDATE webhook_deliveries SET status = 'processing', locked_until = ? WHERE webhook_id = ?`).run(
+    stmt(`UPDATE webhook_deliveries SET status = 'processing', locked_until = ?, claim = ? WHERE webhook_id = ?`).run(
       claim.now + claim.leaseMs,
+      claim.claim,
       claim.webhookId,
     );
     return 'claimed';
@@ -844,10 +851,21 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
                AND kind <> 'subscription'
              ORDER BY coalesce(due_at, updated_at) LIMIT ?)`,
         ).run(query.before, query.limit);
-        return result.changes;
-      }, 'one statement'),
+        const issues = stmt(
+          `DELETE FROM billing_key_issues WHERE issue_id IN (
+             SELECT issue_id FROM billing_key_issues WHERE status = 'PENDING' AND created_at < ? ORDER BY created_at LIMIT ?)`,
+        ).run(query.before, query.limit);
+        return { orders: result.changes, issues: issues.changes };
+      }),
 
     claimEvents: (claim) => grouped(() => claimEvents(claim)),
+    renewClaims: ({ holder, until }) =>
+      grouped(() => {
+        // Tokens are `<holder>:<unique>`: the partial indexes hold only the claims live right now.
+        const mine = `substr(claim, 1, ${holder.length + 1}) = ?`;
+        stmt(`UPDATE events SET locked_until = ? WHERE status = 'running' AND claim IS NOT NULL AND ${mine}`).run(until, `${holder}:`);
+        stmt(`UPDATE webhook_deliveries SET locked_until = ? WHERE status = 'processing' AND claim IS NOT NULL AND ${mine}`).run(until, `${holder}:`);
+      }),
     finishEvent: (event, outcome) => grouped(() => finishEvent(event, outcome), 'one statement'),
     reviveEvents: (query) =>
       grouped(() => {
@@ -861,10 +879,17 @@ export function createSqliteStore(options: SqliteStoreOptions): CheckoutStore & 
     listEvents: (query = {}) => read(() => listEvents(query)),
 
     claimWebhook: (claim) => grouped(() => claimWebhook(claim)),
-    finishWebhook: (webhookId, status, note) =>
-      grouped(() => {
-        stmt(`UPDATE webhook_deliveries SET status = ?, note = ?, locked_until = NULL WHERE webhook_id = ?`).run(status, note ?? null, webhookId);
-      }, 'one statement'),
+    finishWebhook: (delivery, status, note) =>
+      grouped(
+        () =>
+          stmt(`UPDATE webhook_deliveries SET status = ?, note = ?, locked_until = NULL, claim = NULL WHERE webhook_id = ? AND claim = ? AND status = 'processing'`).run(
+            status,
+            note ?? null,
+            delivery.webhookId,
+            delivery.claim,
+          ).changes === 1,
+        'one statement',
+      ),
     listWebhookDeliveries: (query = {}) =>
       read(() => (stmt(`SELECT * FROM webhook_deliveries ORDER BY last_received_at DESC, webhook_id LIMIT ?`).all(query.limit ?? 100) as Row[]).map(toDelivery)),
 
