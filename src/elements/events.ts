@@ -4,7 +4,7 @@ import type {
   IssueBillingKeyAndPayResponse,
   IssueBillingKeyResponse,
   PaymentResponse,
-} from '@portone/browser-sdk/v2';
+} from '../client/portone-types.js';
 import type { BillingKeyResponse, OrderResponse, OrderView, SubscriptionView } from '../contract.js';
 import type { AnyCheckoutRequest, RequestKind } from '../client/request.js';
 import type { RedirectResult } from '../client/redirect.js';

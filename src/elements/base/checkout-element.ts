@@ -2,7 +2,7 @@
 // rendering, and when to warm up (first visibility, hover or focus). The payment protocol runs in
 // the attempt controller; each button adds only what its SDK function differs in (its `AttemptFlow`).
 import { ReactiveElement, type PropertyDeclarations, type PropertyValues } from '@lit/reactive-element';
-import type { Customer, OfferPeriod } from '@portone/browser-sdk/v2';
+import type { Customer, OfferPeriod } from '../../client/portone-types.js';
 import type { Built, RequestKind, RequestOf } from '../../client/request.js';
 import type { Lang, Violation } from '../../inicis/violation.js';
 import type { SdkResult } from '../events.js';

@@ -1,7 +1,8 @@
 // <portone-billing-key-and-pay-button>: KG Inicis phone billing through
 // `requestIssueBillingKeyAndPay`, which issues a billing key and takes the first payment at once.
 import type { PropertyDeclarations } from '@lit/reactive-element';
-import type { IssueBillingKeyAndPayRequest } from '@portone/browser-sdk/v2';
+import type { IssueBillingKeyAndPayRequest } from '../../client/portone-types.js';
+import { portOne } from '../../client/loader.js';
 import type { ROUTES, CompleteBillingKeyAndPayRequest, PrepareBillingKeyAndPayRequest, PreparedBillingKeyAndPay } from '../../contract.js';
 import { applyPreparedOrder, buildBillingKeyAndPayRequest, type Built } from '../../client/request.js';
 import type { Violation } from '../../inicis/violation.js';
@@ -67,7 +68,7 @@ export class PortoneBillingKeyAndPayButton extends OrderCheckoutElement<'billing
   }
 
   protected callSdk(request: IssueBillingKeyAndPayRequest) {
-    return window.PortOne!.requestIssueBillingKeyAndPay(request);
+    return portOne().requestIssueBillingKeyAndPay(request);
   }
 
   protected completeBody(result: SdkResult, attempt: Attempt): CompleteBillingKeyAndPayRequest {

@@ -1,6 +1,7 @@
 // <portone-billing-key-button>: a KG Inicis card billing key through `requestIssueBillingKey`.
 import type { PropertyDeclarations } from '@lit/reactive-element';
-import type { InicisV2IssueBillingKeyBypass, IssueBillingKeyRequest } from '@portone/browser-sdk/v2';
+import type { InicisV2IssueBillingKeyBypass, IssueBillingKeyRequest } from '../../client/portone-types.js';
+import { portOne } from '../../client/loader.js';
 import type { ROUTES, BillingKeyResponse, CompleteBillingKeyRequest, PrepareBillingKeyRequest, PreparedBillingKey } from '../../contract.js';
 import { CheckoutApiError } from '../../client/api.js';
 import { applyPreparedBillingKey, buildBillingKeyRequest, buildCustomer, checkoutCustomer, type Built } from '../../client/request.js';
@@ -74,7 +75,7 @@ export class PortoneBillingKeyButton extends CheckoutElement<'billing-key'> {
   }
 
   protected callSdk(request: IssueBillingKeyRequest) {
-    return window.PortOne!.requestIssueBillingKey(request);
+    return portOne().requestIssueBillingKey(request);
   }
 
   protected completeBody(result: SdkResult, attempt: Attempt): CompleteBillingKeyRequest {

@@ -1,7 +1,8 @@
 // <portone-payment-button>: a KG Inicis payment through `requestPayment`, with every Inicis window
 // option as an attribute.
 import type { PropertyDeclarations } from '@lit/reactive-element';
-import type { InicisV2Bypass, PaymentRequest } from '@portone/browser-sdk/v2';
+import type { InicisV2Bypass, PaymentRequest } from '../../client/portone-types.js';
+import { portOne } from '../../client/loader.js';
 import type { ROUTES, CompletePaymentRequest, PreparedPayment } from '../../contract.js';
 import { applyPreparedOrder, buildPaymentRequest, type Built } from '../../client/request.js';
 import type { Violation } from '../../inicis/violation.js';
@@ -97,7 +98,7 @@ export class PortonePaymentButton extends OrderCheckoutElement<'payment'> {
   }
 
   protected callSdk(request: PaymentRequest) {
-    return window.PortOne!.requestPayment(request);
+    return portOne().requestPayment(request);
   }
 
   protected completeBody(result: SdkResult, attempt: Attempt): CompletePaymentRequest {
