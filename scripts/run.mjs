@@ -173,6 +173,11 @@ const tasks = {
     return worst;
   },
 
+  soak() {
+    // The interleaving checker, far longer than npm test runs it; arguments pass through.
+    return run(process.execPath, [...tsNode, 'test/money/soak.ts', ...process.argv.slice(3)]);
+  },
+
   start() {
     // The shop serves the one-script-tag bundle (dist/portone-checkout.js) and its built pages.
     for (const step of [() => tasks.bundle(), () => run(bin('vite'), ['build', '--logLevel', 'warn'])]) {

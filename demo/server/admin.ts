@@ -1,14 +1,18 @@
-// The shop's back office, behind HTTP basic auth: every order, the webhooks the kit received, the
-// subscriptions and PortOne's schedules (the sandbox's, or PortOne's API), refunds, and on the
-// sandbox its "deposit" and "run due schedules" buttons.
+// The shop's back office, behind HTTP basic auth (failed passwords slow a client down, see
+// limits.ts): every order, the webhooks the kit received, the subscriptions and PortOne's schedules
+// (the sandbox's, or PortOne's API), the maintenance jobs, refunds, and on the sandbox its
+// "deposit" and "run due schedules" buttons.
 import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { Sandbox } from 'portone-checkout-kit/sandbox';
 import type { CheckoutServer } from 'portone-checkout-kit/server';
-import type { ShopEnv } from './app.js';
+import { addressKey } from './clients.js';
+import { SignInThrottle } from './limits.js';
+import type { Maintenance } from './maintenance.js';
 import type { PageContext, PageName, PageStore } from './pages.js';
 import type { ListSchedules } from './schedules.js';
 import type { ShopDb } from './shop-db.js';
+import type { ShopEnv } from './shop-env.js';
 
 export const ADMIN_USER = 'admin';
 
@@ -18,8 +22,11 @@ export interface AdminDeps {
   pages: PageStore;
   pageContext: (c: Context<ShopEnv>, page: PageName) => PageContext;
   password: string;
+  log: (line: string) => void;
   /** PortOne's payment schedules: the sandbox's, or PortOne's API. */
   schedules: ListSchedules;
+  /** The reconcile and prune timers: when each last ran and what it found. */
+  maintenance: Pick<Maintenance, 'status'>;
   sandbox?: Sandbox;
 }
 
@@ -46,13 +53,28 @@ function failure(c: Context, error: unknown) {
   return c.json({ code: e.code ?? 'FAILED', message: e.message ?? String(error) }, status as 409);
 }
 
-export function adminRoutes({ kit, db, pages, pageContext, password, schedules, sandbox }: AdminDeps): Hono<ShopEnv> {
+export function adminRoutes({ kit, db, pages, pageContext, password, log, schedules, maintenance, sandbox }: AdminDeps): Hono<ShopEnv> {
   const admin = new Hono<ShopEnv>();
+  // Per client address: five wrong passwords free, then 30 s, 1 min, 2 min … up to 15 minutes
+  // between checked attempts. A locked-out client's attempts are not checked at all.
+  const throttle = new SignInThrottle({ baseDelayMs: 30_000 });
 
   admin.use('*', async (c, next) => {
-    if (!authorized(c.req.header('authorization'), password)) {
+    const client = addressKey(c.get('clientAddress'));
+    const wait = throttle.wait(client);
+    if (wait !== undefined) {
+      return c.text(`Too many wrong passwords from this address: try again in ${wait} s`, 429, { 'retry-after': String(wait) });
+    }
+    const credentials = c.req.header('authorization');
+    if (!authorized(credentials, password)) {
+      // A browser asks without credentials first: only a password that was tried counts as a failure.
+      if (credentials !== undefined) {
+        const locked = throttle.failed(client);
+        if (locked > 0) log(`[admin] wrong password from ${client}: its next attempt is checked in ${locked} s`);
+      }
       return c.text('Authentication required', 401, { 'www-authenticate': 'Basic realm="Dalbit admin", charset="UTF-8"' });
     }
+    throttle.succeeded(client);
     // Actions are JSON POSTs: a cross-site form cannot send them, so basic auth alone is no CSRF hole.
     if (c.req.method === 'POST' && !(c.req.header('content-type') ?? '').startsWith('application/json')) {
       return problem(c, 415, 'JSON_REQUIRED', 'content-type: expected application/json');
@@ -88,6 +110,7 @@ export function adminRoutes({ kit, db, pages, pageContext, password, schedules, 
         subscriptions,
         fulfilments,
         hookRuns: db.hookRuns(300),
+        maintenance: maintenance.status(),
         schedules: scheduled.rows,
         ...('error' in scheduled ? { schedulesError: scheduled.error } : {}),
       },

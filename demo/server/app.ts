@@ -7,23 +7,31 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { createSandbox, type Sandbox } from 'portone-checkout-kit/sandbox';
 import { ORDER_STATUSES, type OrderStatus } from 'portone-checkout-kit';
 import type { CheckoutServer, Order } from 'portone-checkout-kit/server';
 import type { MyOrder, MyOrders, ShopperOrder } from '../shared/api.js';
 import { PLANS, productById } from '../shared/catalog.js';
-import { isLang, t, type Lang } from '../shared/i18n.js';
+import { isLang, t } from '../shared/i18n.js';
 import { productSvg } from '../shared/product-art.js';
 import { adminRoutes } from './admin.js';
 import { INICIS_LOGO_SVG, renderCatalog } from './catalog-page.js';
 import { createShopCheckout } from './checkout.js';
+import { addressKey, clientAddress, tagRequest } from './clients.js';
+import { startMaintenance, type Maintenance } from './maintenance.js';
 import type { ShopOptions } from './options.js';
 import { PAGE_NAV, PageStore, type PageConfig, type PageContext, type PageName } from './pages.js';
 import { SESSION_COOKIE, memberIdOf, startSession } from './members.js';
+import { TokenBuckets } from './limits.js';
+import { prepareLimiter } from './prepare-limit.js';
 import { portOneSchedules, sandboxSchedules, type ListSchedules } from './schedules.js';
+import { CSP_REPORT_PATH, RESOURCE_POLICY, SECURITY_HEADERS, isHttps, newNonce, pagePolicy, type PaymentOrigins } from './security.js';
 import { openShopDb, type Profile, type ShopDb } from './shop-db.js';
+import type { ShopEnv } from './shop-env.js';
 
 export interface Shop {
   /** e.g. `http://127.0.0.1:3000`. */
@@ -33,10 +41,10 @@ export interface Shop {
   sandbox?: Sandbox;
   kit: CheckoutServer;
   db: ShopDb;
+  /** The reconcile and prune timers. */
+  maintenance: Maintenance;
   close(): Promise<void>;
 }
-
-export type ShopEnv = { Variables: { memberId: string | undefined; lang: Lang } };
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const LANG_COOKIE = 'lang';
@@ -151,9 +159,19 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
   mkdirSync(options.dataDir, { recursive: true });
   const pages = new PageStore(DIST);
   const db = openShopDb(join(options.dataDir, 'shop.sqlite'));
+  const cleanup: (() => Promise<void>)[] = [];
   let sandbox: Sandbox | undefined;
   let kit: CheckoutServer | undefined;
   let schedules: ListSchedules;
+  // What every kit setup shares, whichever PortOne it talks to.
+  const shopSettings = {
+    database: join(options.dataDir, 'checkout.sqlite'),
+    preRegister: options.preRegister,
+    ...(options.prepareLimit ? { beforePrepare: prepareLimiter({ limit: options.prepareLimit, db, log, langCookie: LANG_COOKIE }) } : {}),
+    ...(options.reconcileAfterMs !== undefined ? { reconcileAfterMs: options.reconcileAfterMs } : {}),
+    log,
+    verbose: options.verbose,
+  };
   try {
     const settings = options.portone;
     if (settings.mode === 'sandbox') {
@@ -177,11 +195,8 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
           portone: { apiSecret: box.apiSecret, storeId: box.storeId, baseUrl: box.url },
           webhookSecret: box.webhookSecret,
           channelKeys: { payment: box.channelKeys.payment, billingKey: box.channelKeys.billingKey, billingKeyAndPay: box.channelKeys.billingKeyAndPay },
-          database: join(options.dataDir, 'checkout.sqlite'),
           now: () => box.now(),
-          preRegister: options.preRegister,
-          log,
-          verbose: options.verbose,
+          ...shopSettings,
         },
         db,
       );
@@ -192,18 +207,17 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
           portone: { apiSecret: settings.apiSecret, storeId: settings.storeId, ...(settings.apiUrl ? { baseUrl: settings.apiUrl } : {}) },
           webhookSecret: settings.webhookSecret,
           channelKeys: settings.channelKeys,
-          database: join(options.dataDir, 'checkout.sqlite'),
           ...(settings.publicUrl ? { noticeUrls: [`${settings.publicUrl}/portone/webhooks`] } : {}),
-          preRegister: options.preRegister,
-          log,
-          verbose: options.verbose,
+          ...shopSettings,
         },
         db,
       );
     }
     await kit.ready;
 
-    const app = shopApp({ options, log, pages, db, kit, schedules, ...(sandbox ? { sandbox } : {}) });
+    const maintenance = startMaintenance({ kit, db, settings: options.maintenance, log, verbose: options.verbose });
+    cleanup.push(() => maintenance.stop());
+    const app = shopApp({ options, log, pages, db, kit, schedules, maintenance, ...(sandbox ? { sandbox } : {}) });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));
       s.once('error', (error) => reject(asListenError('shop', options.host, options.port, error)));
@@ -222,8 +236,11 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
       ...(sandbox ? { sandbox } : {}),
       kit,
       db,
+      maintenance,
       close() {
         closing ??= (async () => {
+          // A reconcile or prune in progress finishes while the kit and the databases are still open.
+          await maintenance.stop();
           await new Promise<void>((resolve) => {
             (server as { closeAllConnections?: () => void }).closeAllConnections?.();
             server.close(() => resolve());
@@ -237,6 +254,7 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
     };
   } catch (error) {
     // Whatever started before the failure stops again, so the process can exit on its own.
+    for (const stop of cleanup) await stop().catch(() => {});
     await sandbox?.close().catch(() => {});
     await kit?.close().catch(() => {});
     db.close();
@@ -251,19 +269,31 @@ interface AppDeps {
   db: ShopDb;
   kit: CheckoutServer;
   schedules: ListSchedules;
+  maintenance: Maintenance;
   sandbox?: Sandbox;
 }
 
 /** The shop's routes: pages, pictures, the bundle, the shopper's API, the kit at /portone, /admin. */
-function shopApp({ options, log, pages, db, kit, schedules, sandbox }: AppDeps): Hono<ShopEnv> {
+function shopApp({ options, log, pages, db, kit, schedules, maintenance, sandbox }: AppDeps): Hono<ShopEnv> {
   const mode = options.portone.mode;
   const app = new Hono<ShopEnv>();
 
-  // Every visitor has a language.
+  // Every visitor has a language, an address the per-client limits count under, and every answer
+  // the security headers: a page its policy (with this response's nonce), anything else none at all.
   app.use('*', async (c, next) => {
     const lang = getCookie(c, LANG_COOKIE);
     c.set('lang', isLang(lang) ? lang : 'ko');
+    const address = clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), options.trustProxy);
+    c.set('clientAddress', address);
+    c.set('https', isHttps(c.req.url, c.req.header('x-forwarded-proto'), options.trustProxy));
+    // The kit's beforePrepare gets only the Request: it finds the address there.
+    tagRequest(c.req.raw, { address });
+    const nonce = newNonce();
+    c.set('cspNonce', nonce);
     await next();
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+    const page = (c.res.headers.get('content-type') ?? '').startsWith('text/html');
+    c.res.headers.set('content-security-policy', page ? pagePolicy(nonce, paymentOrigins(c)) : RESOURCE_POLICY);
   });
 
   /**
@@ -274,7 +304,7 @@ function shopApp({ options, log, pages, db, kit, schedules, sandbox }: AppDeps):
     let memberId = c.get('memberId') ?? memberIdOf(c.req.raw, db);
     if (memberId === undefined) {
       const session = startSession(db);
-      setCookie(c, SESSION_COOKIE, session.token, { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 365 * 24 * 3600 });
+      setCookie(c, SESSION_COOKIE, session.token, { path: '/', httpOnly: true, secure: c.get('https'), sameSite: 'Lax', maxAge: 365 * 24 * 3600 });
       memberId = session.memberId;
     }
     c.set('memberId', memberId);
@@ -292,6 +322,15 @@ function shopApp({ options, log, pages, db, kit, schedules, sandbox }: AppDeps):
     return url.href;
   };
 
+  /** Where the page's payment windows come from: the sandbox (at the address this browser reaches it by), or PortOne. */
+  const paymentOrigins = (c: Context<ShopEnv>): PaymentOrigins => (sandbox ? { mode: 'sandbox', origin: new URL(reachableFrom(c, sandbox.url)).origin } : { mode: 'portone' });
+
+  /** The shop's origin as the browser sees it: https behind a TLS proxy that says so, though the proxy reached the shop over http. */
+  const publicOrigin = (c: Context<ShopEnv>): string => {
+    const url = new URL(c.req.url);
+    return `${c.get('https') ? 'https:' : url.protocol}//${url.host}`;
+  };
+
   const pageContext = (c: Context<ShopEnv>, page: PageName | 'catalog'): PageContext => {
     const lang = c.get('lang');
     const url = new URL(c.req.url);
@@ -307,14 +346,29 @@ function shopApp({ options, log, pages, db, kit, schedules, sandbox }: AppDeps):
   };
   const page = (name: PageName, status: 200 | 404 = 200) => (c: Context<ShopEnv>) => c.html(pages.render(name, pageContext(c, name)), status, { 'cache-control': 'no-store' });
 
-  app.get('/', (c) => c.html(renderCatalog(pageContext(c, 'catalog'), new URL(c.req.url).origin), 200, { 'cache-control': 'no-store' }));
+  app.get('/', (c) => c.html(renderCatalog(pageContext(c, 'catalog'), publicOrigin(c), c.get('cspNonce')), 200, { 'cache-control': 'no-store' }));
   app.get('/products/:id', (c) => page('product', productById(c.req.param('id')) ? 200 : 404)(c));
   for (const name of ['cart', 'checkout', 'complete', 'waiting', 'subscribe', 'phone', 'orders'] as const) app.get(`/${name}`, page(name));
 
   app.get('/lang/:code', (c) => {
     const code = c.req.param('code');
-    if (isLang(code)) setCookie(c, LANG_COOKIE, code, { path: '/', sameSite: 'Lax', maxAge: 365 * 24 * 3600 });
+    if (isLang(code)) setCookie(c, LANG_COOKIE, code, { path: '/', secure: c.get('https'), sameSite: 'Lax', maxAge: 365 * 24 * 3600 });
     return c.redirect(sameSiteTarget(c.req.query('back'), new URL(c.req.url).origin), 303);
+  });
+
+  // Violations of the pages' policy, as browsers report them: logged, so an origin a payment window
+  // needs and the policy lacks shows in the shop's log. Small, and a few lines a minute per client at most.
+  const reportLogs = new TokenBuckets({ burst: 10, perMinute: 10 });
+  app.post(CSP_REPORT_PATH, bodyLimit({ maxSize: 8 * 1024, onError: (c) => c.body(null, 413) }), async (c) => {
+    const report = ((await c.req.json().catch(() => undefined)) as { 'csp-report'?: Record<string, unknown> } | undefined)?.['csp-report'];
+    if (!report || typeof report !== 'object') return c.body(null, 400);
+    if (reportLogs.take(addressKey(c.get('clientAddress')))) return c.body(null, 204);
+    const text = (key: string) => (typeof report[key] === 'string' ? (report[key] as string) : '');
+    // The page's path only: its query may hold an order's id.
+    const path = (uri: string) => (URL.canParse(uri) ? new URL(uri).pathname : uri).slice(0, 200);
+    const blocked = text('blocked-uri');
+    log(`[csp] blocked ${JSON.stringify(text('effective-directive') || text('violated-directive'))} ${JSON.stringify(URL.canParse(blocked) ? new URL(blocked).origin : blocked.slice(0, 100))} on ${JSON.stringify(path(text('document-uri')))}`);
+    return c.body(null, 204);
   });
 
   app.get('/images/products/:file', (c) => {
@@ -354,7 +408,7 @@ function shopApp({ options, log, pages, db, kit, schedules, sandbox }: AppDeps):
   // the member of the session cookie (the kit asks the shop's identifyCustomer), not what the page sends.
   app.all('/portone/*', (c) => kit.fetch(c.req.raw));
 
-  app.route('/admin', adminRoutes({ kit, db, pages, pageContext, password: options.adminPassword, schedules, ...(sandbox ? { sandbox } : {}) }));
+  app.route('/admin', adminRoutes({ kit, db, pages, pageContext, password: options.adminPassword, log, schedules, maintenance, ...(sandbox ? { sandbox } : {}) }));
 
   app.notFound((c) => c.text('Not found', 404));
   app.onError((error, c) => {

@@ -51,7 +51,8 @@ function featured(product: Product, ctx: PageContext, origin: string): string {
 </section>`;
 }
 
-export function renderCatalog(ctx: PageContext, origin: string): string {
+/** `origin`: the shop's as the browser sees it (https behind a TLS proxy); `nonce`: the page policy's, for the one inline script. */
+export function renderCatalog(ctx: PageContext, origin: string, nonce: string): string {
   const { lang } = ctx;
   return `<!doctype html>
 <html lang="${lang}">
@@ -91,7 +92,7 @@ ${PRODUCTS.map((product) => productCard(product, ctx)).join('\n')}
 <p class="toast" role="status" aria-live="polite" data-toast></p>
 </main>
 ${renderFooter(ctx)}
-<script type="module">
+<script type="module" nonce="${attr(nonce)}">
 // …and a few lines of page script: show the order once the kit has verified the payment.
 document.addEventListener('portone-paid', (event) => {
   location.assign('/complete?order=' + encodeURIComponent(event.detail.paymentId));

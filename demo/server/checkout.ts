@@ -79,6 +79,10 @@ export interface KitSettings {
   noticeUrls?: string[];
   /** The kit's `preRegister` (default on). */
   preRegister?: boolean;
+  /** The shop's prepare limit (prepare-limit.ts). */
+  beforePrepare?: (request: Request) => void;
+  /** The kit's `reconcileAfterMs`; absent: its default. */
+  reconcileAfterMs?: number;
   /** The sandbox's clock when on the sandbox, so subscriptions and schedules agree on "now". */
   now?: () => number;
   log: (line: string) => void;
@@ -98,6 +102,8 @@ export function createShopCheckout(settings: KitSettings, db: ShopDb): CheckoutS
     ...(settings.noticeUrls ? { noticeUrls: settings.noticeUrls } : {}),
     ...(settings.preRegister === false ? { preRegister: false } : {}),
     ...(settings.now ? { now: settings.now } : {}),
+    ...(settings.beforePrepare ? { beforePrepare: settings.beforePrepare } : {}),
+    ...(settings.reconcileAfterMs !== undefined ? { reconcileAfterMs: settings.reconcileAfterMs } : {}),
     plans: KIT_PLANS,
     priceOrder: (cart) => priceCart(cart, settings.now?.()),
     // Who pays is the shop's business, not the browser's.

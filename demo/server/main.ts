@@ -3,6 +3,7 @@
 import { networkInterfaces } from 'node:os';
 import { ListenError, startShop } from './app.js';
 import { ADMIN_USER } from './admin.js';
+import { every } from './maintenance.js';
 import { OptionsError, USAGE, readOptions } from './options.js';
 
 let options;
@@ -58,6 +59,10 @@ if (shop.sandbox) {
       : `  webhooks                          set PortOne's console webhook URL to https://<your public host>/portone/webhooks`,
   );
 }
+const { reconcileEveryMs, pruneEveryMs, pruneAfterMs } = options.maintenance;
+lines.push(
+  `  maintenance                       reconcile() ${reconcileEveryMs ? `every ${every(reconcileEveryMs)}` : 'off'}, pruneAbandoned() ${pruneEveryMs ? `every ${every(pruneEveryMs)} (idle over ${every(pruneAfterMs)})` : 'off'}`,
+);
 // A test harness parses this line to find the shop.
 lines.push('', `ready ${shop.url}`, '');
 console.log(lines.join('\n'));

@@ -41,15 +41,81 @@ export interface ShopOptions {
   preRegister: boolean;
   /** Print the kit's and the sandbox's log lines. */
   verbose: boolean;
+  /** The shop's background jobs (see maintenance.ts). */
+  maintenance: MaintenanceSettings;
+  /** The kit's `reconcileAfterMs`: what reconcile() treats as left behind. Absent: the kit's default (10 minutes). */
+  reconcileAfterMs?: number;
+  /** The `beforePrepare` limit per shopper (per client address: five times it); absent: off. */
+  prepareLimit?: PrepareLimit;
+  /**
+   * A reverse proxy in front of the shop adds `X-Forwarded-For` and `X-Forwarded-Proto`: believe
+   * their last entries for the client's address and whether it came over https. Off: the socket's
+   * address and scheme, and the headers are ignored (anyone could send them).
+   */
+  trustProxy: boolean;
+}
+
+/** How often the shop runs the kit's maintenance, ms; 0 turns a job off. */
+export interface MaintenanceSettings {
+  reconcileEveryMs: number;
+  pruneEveryMs: number;
+  /** pruneAbandoned's `olderThanMs`: at least a day. */
+  pruneAfterMs: number;
+}
+
+/** A token bucket: `burst` prepares at once, refilled at `perMinute`. */
+export interface PrepareLimit {
+  burst: number;
+  perMinute: number;
 }
 
 export const DEFAULT_PORT = 3000;
+/** The admin can refund every order: a short password is one a guesser gets to. */
+export const MIN_ADMIN_PASSWORD_LENGTH = 12;
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../.data/', import.meta.url));
 
 const PORTONE_VARS = ['PORTONE_STORE_ID', 'PORTONE_CHANNEL_KEY', 'PORTONE_API_SECRET', 'PORTONE_WEBHOOK_SECRET'] as const;
 
 export class OptionsError extends Error {
   override readonly name = 'OptionsError';
+}
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+export const DEFAULT_MAINTENANCE: MaintenanceSettings = { reconcileEveryMs: 5 * MINUTE_MS, pruneEveryMs: DAY_MS, pruneAfterMs: 30 * DAY_MS };
+export const DEFAULT_PREPARE_LIMIT: PrepareLimit = { burst: 20, perMinute: 20 };
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: MINUTE_MS, h: 60 * MINUTE_MS, d: DAY_MS };
+/** The longest setTimeout can wait (about 24.8 days); a job's interval must fit. */
+const MAX_TIMER_MS = 2_147_483_647;
+/** Ages (prune after, reconcile after) are not timers; ten years is past any sense. */
+const MAX_AGE_MS = 3_650 * DAY_MS;
+
+const describeMs = (ms: number): string => (ms % DAY_MS === 0 ? `${ms / DAY_MS}d` : `${ms} ms`);
+
+interface DurationRules {
+  /** A job's interval: `0` or `off` turn it off, and it must fit a timer. */
+  timer?: boolean;
+  min?: number;
+}
+
+/** `300000`, `90s`, `5m`, `2h`, `1d` (a bare number is milliseconds); `0` or `off` for a job's interval turn it off. */
+export function parseDuration(value: string, what: string, { timer = false, min = 0 }: DurationRules = {}): number {
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(value);
+  const ms = match ? Number(match[1]) * UNIT_MS[match[2] ?? 'ms']! : timer && value === 'off' ? 0 : NaN;
+  if (timer && ms === 0) return 0;
+  const max = timer ? MAX_TIMER_MS : MAX_AGE_MS;
+  if (!Number.isSafeInteger(ms) || ms < min || ms > max) {
+    const range = `${min > 0 ? `at least ${describeMs(min)} and ` : ''}at most ${timer ? '24 days' : '10 years'}`;
+    throw new OptionsError(`${what}: expected a duration like 300000 (ms), 90s, 5m, 2h or 1d, ${range}${timer ? ' (0 or off: never)' : ''}; got ${JSON.stringify(value)}`);
+  }
+  return ms;
+}
+
+function parseCount(value: string, what: string): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(count) || count > 1_000_000) throw new OptionsError(`${what}: expected a whole number from 0 to 1000000, got ${JSON.stringify(value)}`);
+  return count;
 }
 
 function parsePort(value: string, what: string): number {
@@ -72,17 +138,54 @@ function parseFlags(argv: readonly string[]): Map<string, string> {
   return flags;
 }
 
-const KNOWN_FLAGS = ['port', 'host', 'data-dir', 'sandbox-port', 'sandbox-clock', 'no-pre-register', 'verbose', 'help'];
+const KNOWN_FLAGS = [
+  'port',
+  'host',
+  'data-dir',
+  'sandbox-port',
+  'sandbox-clock',
+  'no-pre-register',
+  'reconcile-every',
+  'reconcile-after',
+  'prune-every',
+  'prune-after',
+  'prepare-burst',
+  'prepare-per-minute',
+  'trust-proxy',
+  'verbose',
+  'help',
+];
 
 export const USAGE = `Usage: npm start -- [--port 3000] [--host 127.0.0.1] [--data-dir demo/.data] [--sandbox-port 0] [--sandbox-clock real|manual] [--no-pre-register] [--verbose]
+                    [--reconcile-every 5m] [--reconcile-after 10m] [--prune-every 1d] [--prune-after 30d]
+                    [--prepare-burst 20] [--prepare-per-minute 20] [--trust-proxy]
 
   --no-pre-register          do not register amounts with PortOne before the window, to see the kit
                              itself flag and refund a payment whose amount was changed in the page
 
+Maintenance (durations: 300000 = ms, or 90s, 5m, 2h, 1d; 0 or off turns a job off):
+  --reconcile-every 5m       run the kit's reconcile() this often: lost webhooks, payments a crash left
+                             unrecorded, flagged payments still to refund, follow-ups that gave up
+  --reconcile-after 10m      what reconcile() takes as left behind: orders unchanged this long
+  --prune-every 1d           run pruneAbandoned() this often: orders no payment window was opened for
+  --prune-after 30d          ...idle this long (at least 1d)
+                             Runs never overlap; a failing run is logged and the next one still comes;
+                             after a restart a job runs when it would have, counted from its last run.
+
+Limits:
+  --prepare-burst 20         prepares one shopper (session) may make at once, refilled at
+  --prepare-per-minute 20    this rate; one client address gets five times both. 0 turns the limit off
+  --trust-proxy              a reverse proxy in front sets X-Forwarded-For and X-Forwarded-Proto:
+                             take the client's address from it (rate limits, admin sign-in throttle),
+                             and https from it (Secure cookies); without the flag both are ignored
+
 Environment:
   PORT, HOST                 same as --port, --host (the sandbox listens on the same host: 0.0.0.0 serves phones on your network)
   SANDBOX_PORT               same as --sandbox-port
-  ADMIN_PASSWORD             password of /admin (user "admin"); generated and printed when unset
+  RECONCILE_EVERY, RECONCILE_AFTER, PRUNE_EVERY, PRUNE_AFTER, PREPARE_BURST, PREPARE_PER_MINUTE
+                             same as the flags of those names
+  TRUST_PROXY=1              same as --trust-proxy
+  ADMIN_PASSWORD             password of /admin (user "admin"), at least 12 characters; generated and printed when unset
   PORTONE_STORE_ID, PORTONE_CHANNEL_KEY, PORTONE_API_SECRET, PORTONE_WEBHOOK_SECRET
                              all four: use PortOne's test channels instead of the embedded sandbox
   PORTONE_BILLING_CHANNEL_KEY, PORTONE_PHONE_BILLING_CHANNEL_KEY
@@ -126,7 +229,46 @@ export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Sh
     };
   }
 
-  const adminPassword = env.ADMIN_PASSWORD || randomBytes(9).toString('base64url');
+  /** A flag, or else its environment variable, named as given in error messages. */
+  const setting = (flag: string, variable: string): [value: string | undefined, what: string] =>
+    flags.has(flag) ? [flags.get(flag), `--${flag}`] : [env[variable] || undefined, variable];
+  const duration = (flag: string, variable: string, fallback: number, rules: DurationRules): number => {
+    const [value, what] = setting(flag, variable);
+    return value === undefined ? fallback : parseDuration(value, what, rules);
+  };
+  const maintenance: MaintenanceSettings = {
+    reconcileEveryMs: duration('reconcile-every', 'RECONCILE_EVERY', DEFAULT_MAINTENANCE.reconcileEveryMs, { timer: true }),
+    pruneEveryMs: duration('prune-every', 'PRUNE_EVERY', DEFAULT_MAINTENANCE.pruneEveryMs, { timer: true }),
+    // The kit refuses less than a day: say so at start, not at the first prune a day later.
+    pruneAfterMs: duration('prune-after', 'PRUNE_AFTER', DEFAULT_MAINTENANCE.pruneAfterMs, { min: DAY_MS }),
+  };
+  const [reconcileAfter, reconcileAfterWhat] = setting('reconcile-after', 'RECONCILE_AFTER');
+  const count = (flag: string, variable: string, fallback: number): number => {
+    const [value, what] = setting(flag, variable);
+    return value === undefined ? fallback : parseCount(value, what);
+  };
+  const prepareLimit: PrepareLimit = {
+    burst: count('prepare-burst', 'PREPARE_BURST', DEFAULT_PREPARE_LIMIT.burst),
+    perMinute: count('prepare-per-minute', 'PREPARE_PER_MINUTE', DEFAULT_PREPARE_LIMIT.perMinute),
+  };
+  if ((prepareLimit.burst === 0) !== (prepareLimit.perMinute === 0)) {
+    throw new OptionsError(
+      `--prepare-burst and --prepare-per-minute: expected both above 0 (a limit), or both 0 (no limit); got ${prepareLimit.burst} and ${prepareLimit.perMinute}`,
+    );
+  }
+  const [trustProxy, trustProxyWhat] = setting('trust-proxy', 'TRUST_PROXY');
+  if (trustProxy !== undefined && !['true', '1', 'false', '0'].includes(trustProxy)) {
+    throw new OptionsError(`${trustProxyWhat}: expected 1 or 0 (true or false), got ${JSON.stringify(trustProxy)}`);
+  }
+
+  // Counted in characters (code points), as a person typing it would; the password itself is never echoed.
+  const adminPasswordLength = [...(env.ADMIN_PASSWORD ?? '')].length;
+  if (env.ADMIN_PASSWORD && adminPasswordLength < MIN_ADMIN_PASSWORD_LENGTH) {
+    throw new OptionsError(
+      `ADMIN_PASSWORD: expected at least ${MIN_ADMIN_PASSWORD_LENGTH} characters (it guards every refund), got ${adminPasswordLength}; leave it unset to have one generated`,
+    );
+  }
+  const adminPassword = env.ADMIN_PASSWORD || randomBytes(12).toString('base64url');
   return {
     port,
     host,
@@ -136,6 +278,10 @@ export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Sh
     portone,
     preRegister: !flags.has('no-pre-register'),
     verbose: flags.has('verbose'),
+    maintenance,
+    ...(reconcileAfter !== undefined ? { reconcileAfterMs: parseDuration(reconcileAfter, reconcileAfterWhat) } : {}),
+    ...(prepareLimit.burst > 0 ? { prepareLimit } : {}),
+    trustProxy: trustProxy === 'true' || trustProxy === '1',
     help: flags.has('help'),
   };
 }

@@ -1,5 +1,6 @@
 // The shop's own tables, beside the kit's: sessions and member profiles, what the shop fulfilled
-// for each paid order (written by the kit's hooks, so exactly once per order), and a log of every hook run.
+// for each paid order (written by the kit's hooks, so exactly once per order), a log of every hook
+// run, and when each background job (reconcile, prune) last ran and what it found.
 import Database from 'better-sqlite3';
 import type { Order } from 'portone-checkout-kit/server';
 
@@ -39,6 +40,18 @@ export interface HookRun {
   lastAt: number;
 }
 
+/** One background job's last run (maintenance.ts). */
+export interface JobRun {
+  job: string;
+  startedAt: number;
+  /** Absent while it runs, or when the process stopped during it. */
+  finishedAt?: number;
+  /** What the run found (the kit's report, trimmed), when it finished. */
+  result?: unknown;
+  /** Why the last finished run failed. */
+  error?: string;
+}
+
 /** The member every new visitor is signed in as; the checkout form edits it. */
 export const DEMO_MEMBER = { name: '김달빛', phone: '010-1234-5678', email: 'dalbit@example.com' } as const;
 
@@ -71,6 +84,13 @@ CREATE TABLE IF NOT EXISTS fulfilments (
   updated_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS fulfilments_customer ON fulfilments (customer_id);
+CREATE TABLE IF NOT EXISTS job_runs (
+  job TEXT PRIMARY KEY,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  result TEXT,
+  error TEXT
+);
 CREATE TABLE IF NOT EXISTS hook_runs (
   event_id TEXT PRIMARY KEY,
   hook TEXT NOT NULL,
@@ -149,6 +169,13 @@ export function openShopDb(path: string) {
     hookRuns: db.prepare<[number], { event_id: string; hook: string; payment_id: string | null; runs: number; first_at: number; last_at: number }>(
       'SELECT * FROM hook_runs ORDER BY last_at DESC LIMIT ?',
     ),
+    // A run that starts keeps the previous run's result until it has its own.
+    jobStarted: db.prepare(
+      `INSERT INTO job_runs (job, started_at) VALUES (@job, @at)
+       ON CONFLICT (job) DO UPDATE SET started_at = excluded.started_at, finished_at = NULL`,
+    ),
+    jobFinished: db.prepare('UPDATE job_runs SET finished_at = @at, result = @result, error = @error WHERE job = @job'),
+    jobRun: db.prepare<[string], { job: string; started_at: number; finished_at: number | null; result: string | null; error: string | null }>('SELECT * FROM job_runs WHERE job = ?'),
   };
 
   return {
@@ -209,6 +236,24 @@ export function openShopDb(path: string) {
         firstAt: row.first_at,
         lastAt: row.last_at,
       }));
+    },
+
+    jobStarted(job: string, at: number): void {
+      statements.jobStarted.run({ job, at });
+    },
+    jobFinished(job: string, at: number, outcome: { result: unknown } | { error: string }): void {
+      statements.jobFinished.run({ job, at, result: 'result' in outcome ? JSON.stringify(outcome.result) : null, error: 'error' in outcome ? outcome.error : null });
+    },
+    jobRun(job: string): JobRun | undefined {
+      const row = statements.jobRun.get(job);
+      if (!row) return undefined;
+      return {
+        job: row.job,
+        startedAt: row.started_at,
+        ...(row.finished_at !== null ? { finishedAt: row.finished_at } : {}),
+        ...(row.result !== null ? { result: JSON.parse(row.result) as unknown } : {}),
+        ...(row.error !== null ? { error: row.error } : {}),
+      };
     },
 
     close(): void {

@@ -63,6 +63,13 @@ export function checkCustomer(value: unknown, where: string): CheckoutCustomer |
   return out;
 }
 
+/**
+ * An id named like a member of Object.prototype (`__proto__`, `constructor`…): never a shop's product
+ * or order, and a shop looking ids up in a plain object (`CATALOG[id]`) would find the prototype's
+ * members — so it never reaches `priceOrder`.
+ */
+const prototypeName = (id: string): boolean => id in Object.prototype;
+
 function items(body: Body): CartItem[] | undefined {
   const value = body.items;
   if (value === undefined || value === null) return undefined;
@@ -73,6 +80,7 @@ function items(body: Body): CartItem[] | undefined {
     if (!item || typeof item !== 'object' || Array.isArray(item)) return invalid(where, '{ id, quantity }', item);
     const id = text(item as Body, 'id', 100, `${where}.id`);
     if (id === undefined) return invalid(`${where}.id`, 'a product id', undefined);
+    if (prototypeName(id)) return invalid(`${where}.id`, 'a product id', id);
     const quantity = (item as Body).quantity;
     if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
       return invalid(`${where}.quantity`, `an integer from 1 to ${MAX_QUANTITY}`, quantity);
@@ -103,6 +111,7 @@ export function prepareRequest(body: Body, cartRequired = true): PrepareRequest 
   const out: PrepareRequest = {};
   const list = items(body);
   const orderId = text(body, 'orderId', 100);
+  if (orderId !== undefined && prototypeName(orderId)) invalid('orderId', "one of the shop's order ids", orderId);
   if (list === undefined && orderId === undefined && cartRequired) invalid('items', 'a cart (items) or an orderId', undefined);
   if (list !== undefined && orderId !== undefined) invalid('orderId', 'either items or orderId, not both', orderId);
   if (list) out.items = list;

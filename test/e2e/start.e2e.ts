@@ -1,5 +1,6 @@
 // `npm start` itself: where the shop and its sandbox listen (--host moves both, and the sandbox's
-// webhooks follow the shop), and what it says when it cannot listen. Every server stays on loopback.
+// webhooks follow the shop), and what it says when it cannot listen or its admin password is too
+// short. Every server stays on loopback.
 import { expect, paymentIdOf, scriptOutcome, test } from './support/fixtures.js';
 import { query, runShopToExit, startShop } from './support/shop.js';
 
@@ -44,4 +45,12 @@ test('--host moves the sandbox with the shop, and its webhooks reach the shop th
   } finally {
     await shop.close();
   }
+});
+
+test('an ADMIN_PASSWORD shorter than 12 characters stops the shop with one clear line, never echoing it', async () => {
+  const short = await runShopToExit({ env: { ADMIN_PASSWORD: 'hunter2' } });
+  expect(short.code).toBe(2);
+  expect(short.stderr.split('\n')[0]).toBe('npm start: ADMIN_PASSWORD: expected at least 12 characters (it guards every refund), got 7; leave it unset to have one generated');
+  expect(short.stderr + short.stdout).not.toContain('hunter2');
+  expect(short.stdout).not.toContain('ready ');
 });

@@ -469,3 +469,17 @@ test('priceOrder gets the flow, the cart and the request (e.g. for the shop sess
   const planOnly = await call(kit, post('/billing-key-and-pay/prepare', { plan: 'monthly' }));
   assert.deepEqual([planOnly.body.totalAmount, planOnly.body.orderName, carts.length], [29_000, '월간 원두 구독', 2]);
 });
+
+test('a product or shop order id named like an Object.prototype member is a 400, never handed to priceOrder', async (t) => {
+  const priced: Cart[] = [];
+  const kit = kitFor(t, { priceOrder: (cart) => (priced.push(cart), priceOrder(cart)) });
+  for (const id of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+    const byItem = await call(kit, post('/payments/prepare', { items: [{ id, quantity: 1 }] }));
+    assert.deepEqual([byItem.status, byItem.body.code], [400, 'INVALID_REQUEST']);
+    assert.match(byItem.body.message, new RegExp(`items\\[0\\]\\.id: expected a product id, got "${id}"`));
+    const byOrder = await call(kit, post('/payments/prepare', { orderId: id }));
+    assert.deepEqual([byOrder.status, byOrder.body.code], [400, 'INVALID_REQUEST']);
+    assert.match(byOrder.body.message, new RegExp(`orderId: expected one of the shop's order ids, got "${id}"`));
+  }
+  assert.deepEqual(priced, []);
+});

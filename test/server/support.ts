@@ -18,10 +18,10 @@ export const SHOP_ORDERS: Record<string, { id: string; quantity: number }[]> = {
 };
 
 export function priceOrder(cart: Cart): PricedOrder {
-  const items = cart.orderId !== undefined ? SHOP_ORDERS[cart.orderId] : cart.items;
+  const items = cart.orderId !== undefined ? (Object.hasOwn(SHOP_ORDERS, cart.orderId) ? SHOP_ORDERS[cart.orderId] : undefined) : cart.items;
   if (!items) throw badCart(`orderId: expected one of the shop's orders, got ${JSON.stringify(cart.orderId)}`);
   const lines = items.map((item) => {
-    const product = CATALOG[item.id];
+    const product = Object.hasOwn(CATALOG, item.id) ? CATALOG[item.id] : undefined;
     if (!product) throw badCart(`items: expected product ids from the catalog (${Object.keys(CATALOG).join(', ')}), got ${JSON.stringify(item.id)}`);
     return { id: item.id, name: product.name, quantity: item.quantity, unitAmount: product.price };
   });

@@ -82,6 +82,17 @@ export async function getJson<T>(url: string): Promise<T> {
  */
 export const refusedByTheKit = (code: string): boolean => code === 'PAYMENT_MISMATCH' || code === 'TEST_CHANNEL_NOT_ALLOWED';
 
+/**
+ * What a page says when an element's attempt fails: the shop's own words where it has them (the
+ * kit refused a mismatched payment; too many attempts, the shop's prepare limit), else the
+ * element's readable message (the PG's, a network failure…).
+ */
+export function failureMessage(detail: { code: string; readableMessage: string }): string {
+  if (refusedByTheKit(detail.code)) return tr('checkout.refused');
+  if (detail.code === 'RATE_LIMITED') return tr('checkout.rateLimited');
+  return detail.readableMessage;
+}
+
 /** Shows a short message in the page's live region. */
 export function announce(text: string): void {
   const toast = document.querySelector<HTMLElement>('[data-toast]');

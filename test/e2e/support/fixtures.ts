@@ -1,11 +1,12 @@
 // Playwright fixtures for the shop: one running shop per worker (fresh data directory), the page's
-// baseURL pointing at it, an admin page with basic-auth credentials, screenshots and axe scans.
+// baseURL pointing at it, an admin page with basic-auth credentials, screenshots and axe scans, and
+// a watch on every browser context for Content Security Policy violations (a test fails on any).
 // Tests that need a shop started differently, or one nobody else's clock moves, set `shopArgs`:
 // Playwright runs them in a worker, with a shop, of their own.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect, test as base, type FrameLocator, type Locator, type Page } from '@playwright/test';
+import { expect, test as base, type Browser, type BrowserContext, type FrameLocator, type Locator, type Page } from '@playwright/test';
 import { ADMIN_PASSWORD, startShop, type RunningShop } from './shop.js';
 
 export const SCREENSHOTS = fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
@@ -25,19 +26,81 @@ function snapPaths(name: string, readme: string | undefined): string[] {
   return [`${SCREENSHOTS}${name}.png`, ...(readme && refreshReadme ? [`${README_SCREENSHOTS}${readme}.png`] : [])];
 }
 
+/** A CSP violation in any frame of any page: its `securitypolicyviolation` event, or Chromium's console line. */
+export interface CspViolation {
+  source: 'event' | 'console';
+  directive?: string;
+  blocked?: string;
+  document?: string;
+  text?: string;
+}
+
+let cspViolations: CspViolation[] = [];
+
+/** The violations seen so far in this test, taken: a test that causes one on purpose takes it, and asserts on it. */
+export function takeCspViolations(): CspViolation[] {
+  const taken = cspViolations;
+  cspViolations = [];
+  return taken;
+}
+
+/** Reports every CSP violation of the context's pages and frames (the sandbox's window too) to `cspViolations`. */
+async function watchCsp(context: BrowserContext): Promise<void> {
+  await context.exposeBinding('__pckCspViolation', (_source, violation: Omit<CspViolation, 'source'>) => void cspViolations.push({ source: 'event', ...violation }));
+  await context.addInitScript(() => {
+    const report = (window as unknown as { __pckCspViolation: (violation: object) => Promise<void> }).__pckCspViolation;
+    document.addEventListener(
+      'securitypolicyviolation',
+      (event) => void report({ directive: event.effectiveDirective, blocked: event.blockedURI, document: event.documentURI }).catch(() => {}),
+      true,
+    );
+  });
+  context.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push({ source: 'console', text: message.text(), document: message.location().url });
+  });
+}
+
 interface WorkerFixtures {
   /** Extra `npm start` flags for this worker's shop (default none: the shared shop). */
   shopArgs: string[];
   shop: RunningShop;
+  /** Every context this worker's browser opens (the test's own, the admin's, ones a test makes) is watched for CSP violations. */
+  cspWatch: void;
 }
 
 interface TestFixtures {
   /** A page of a separate browser context signed in to /admin. */
   admin: Page;
+  /** Fails the test on any CSP violation not taken by `takeCspViolations()`. */
+  cspCheck: void;
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   shopArgs: [[], { scope: 'worker', option: true }],
+  cspWatch: [
+    async ({ browser }, use) => {
+      const newContext = browser.newContext.bind(browser);
+      const watched: Browser['newContext'] = async (options) => {
+        const context = await newContext(options);
+        await watchCsp(context);
+        return context;
+      };
+      browser.newContext = watched;
+      await use();
+      browser.newContext = newContext;
+    },
+    { scope: 'worker', auto: true },
+  ],
+  cspCheck: [
+    // Set up before (so torn down after) the test's contexts: reports still in flight when the test ends count.
+    async ({}, use) => {
+      cspViolations = [];
+      await use();
+      const left = takeCspViolations();
+      expect(left, `Content Security Policy violations:\n${left.map((v) => JSON.stringify(v)).join('\n')}`).toEqual([]);
+    },
+    { auto: true },
+  ],
   shop: [
     async ({ shopArgs }, use) => {
       const shop = await startShop({ args: shopArgs });

@@ -1,6 +1,8 @@
 // Admin: orders with refunds (full or partial), the sandbox's deposit and schedule buttons,
-// subscriptions, PortOne's schedules and the webhook deliveries the kit received.
+// subscriptions, PortOne's schedules, the webhook deliveries the kit received, and the shop's
+// maintenance jobs (when reconcile and prune last ran, what they found).
 import type { Order, Subscription, WebhookDelivery } from 'portone-checkout-kit/server';
+import { every, type JobStatus, type PruneResult, type ReconcileResult } from '../../../server/maintenance.js';
 import type { ScheduleRow } from '../../../server/schedules.js';
 import type { Fulfilment } from '../../../server/shop-db.js';
 import { PLANS } from '../../../shared/catalog.js';
@@ -20,6 +22,7 @@ interface AdminState {
   schedules: ScheduleRow[];
   /** Why PortOne's schedules could not be read, when they could not. */
   schedulesError?: string;
+  maintenance: JobStatus[];
 }
 
 const error = $('[data-error]');
@@ -57,6 +60,27 @@ function orderRow(order: Order, fulfilment: Fulfilment | undefined): string {
 </tr>`;
 }
 
+/** `{name}` placeholders of a text filled in. */
+const fill = (text: string, values: Record<string, number>) => text.replace(/\{(\w+)\}/g, (all, name: string) => (name in values ? String(values[name]) : all));
+
+function jobResult(job: JobStatus): string {
+  const last = job.last;
+  if (!last) return escapeHtml(tr('admin.jobNever'));
+  if (last.error !== undefined) return `${status('job', 'failed', tr('admin.jobFailed'))}<span class="cell-sub">${escapeHtml(last.error)}</span>`;
+  if (last.result === undefined) return '';
+  if (job.job === 'prune') return escapeHtml(fill(tr('admin.pruneResult'), { pruned: (last.result as PruneResult).pruned }));
+  const result = last.result as ReconcileResult;
+  const manual = result.manualRefunds.map((refund) => `<span class="cell-sub">${escapeHtml(`${tr('admin.manualRefund')}: ${refund.paymentId} (${refund.reason})`)}</span>`);
+  return `${escapeHtml(fill(tr('admin.reconcileResult'), { checked: result.checked, updated: result.updated, refunded: result.refunded, failed: result.failed }))}${manual.join('')}`;
+}
+
+function jobRow(job: JobStatus): string {
+  const off = job.everyMs === 0;
+  const last = job.running ? tr('admin.jobRunning') : job.last ? formatDateTime(lang, job.last.finishedAt ?? job.last.startedAt) : '—';
+  return `<tr data-job="${job.job}"><td>${escapeHtml(tr(`admin.job.${job.job}`))}</td><td>${escapeHtml(off ? tr('admin.jobOff') : every(job.everyMs))}</td>
+<td data-cell="last-run">${escapeHtml(last)}</td><td class="wrap-cell" data-cell="result">${jobResult(job)}</td><td>${escapeHtml(job.nextAt === undefined ? '—' : formatDateTime(lang, job.nextAt))}</td></tr>`;
+}
+
 function render(): void {
   if (!state) return;
   const sandbox = state.mode === 'sandbox';
@@ -83,6 +107,7 @@ function render(): void {
         )
         .join('')
     : empty(4, state.schedulesError ? `${tr('admin.schedulesError')}: ${state.schedulesError}` : tr('admin.none'));
+  $('[data-maintenance]').innerHTML = state.maintenance.map(jobRow).join('');
   $('[data-webhooks]').innerHTML = state.webhooks.length
     ? state.webhooks
         .map(

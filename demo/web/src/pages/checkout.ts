@@ -1,6 +1,6 @@
 // Checkout: the shopper's details and payment method feed <portone-payment-button>; the kit prices
 // the cart and verifies the payment; the page only reacts to the element's outcome events.
-import { $, clearCart, config, pageUrl, readCart, refusedByTheKit, tr } from '../site.js';
+import { $, clearCart, config, failureMessage, pageUrl, readCart, tr } from '../site.js';
 import 'portone-checkout-kit/define';
 import { formatWon } from '../../../shared/format.js';
 import { viewCart } from '../cart-view.js';
@@ -84,8 +84,8 @@ if (view.lines.length === 0) {
     pay.reset();
   });
   pay.addEventListener('portone-fail', (event) => {
-    // The kit's verdict on a payment that does not match the order is the shop's to explain.
-    show(error, refusedByTheKit(event.detail.code) ? tr('checkout.refused') : event.detail.readableMessage);
+    // The kit's verdict on a payment that does not match the order, and the shop's own limit, are the shop's to explain.
+    show(error, failureMessage(event.detail));
     pay.reset();
   });
 }

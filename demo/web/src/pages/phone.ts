@@ -1,6 +1,6 @@
 // Phone subscription: <portone-billing-key-and-pay-button plan="class-monthly"> issues a phone
 // billing key and pays the first month in one KG Inicis window; the kit schedules the rest.
-import { $, getJson, lang, tr } from '../site.js';
+import { $, failureMessage, getJson, lang, tr } from '../site.js';
 import 'portone-checkout-kit/define';
 import { CLASS_PLAN } from '../../../shared/catalog.js';
 import type { MyOrders } from '../../../shared/api.js';
@@ -39,7 +39,7 @@ button.addEventListener('portone-cancel', () => {
   button.reset();
 });
 button.addEventListener('portone-fail', (event) => {
-  error.textContent = event.detail.readableMessage;
+  error.textContent = failureMessage(event.detail);
   error.hidden = false;
   button.reset();
 });

@@ -2,7 +2,7 @@
 // verifies it, charges the first month at once and schedules the next with PortOne.
 import type { BillingKeyResponse } from 'portone-checkout-kit';
 import type { MyOrder } from '../../../shared/api.js';
-import { $, getJson, tr, lang } from '../site.js';
+import { $, failureMessage, getJson, tr, lang } from '../site.js';
 import 'portone-checkout-kit/define';
 import { BEANS_PLAN } from '../../../shared/catalog.js';
 import { formatDate, formatWon } from '../../../shared/format.js';
@@ -69,7 +69,7 @@ button.addEventListener('portone-cancel', () => {
   button.reset();
 });
 button.addEventListener('portone-fail', (event) => {
-  error.textContent = event.detail.readableMessage;
+  error.textContent = failureMessage(event.detail);
   error.hidden = false;
   button.reset();
 });

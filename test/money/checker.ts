@@ -1,0 +1,400 @@
+// The interleaving checker: many seeded random shopper scenarios run at once against a shop (one kit
+// or a fleet of them) and the sandbox as PortOne — prepares, re-prepares with a changed cart naming
+// the previous order, payment windows approved, declined, cancelled or tampered with, completes
+// (several at once), the redirect return, virtual-account deposits (short ones too), full and
+// partial refunds by the shop and in PortOne's console, reconcile() — while the sandbox adds latency
+// to every PortOne call and duplicates, delays and reorders webhooks. After every batch the money
+// invariants are checked against PortOne's own records (see `checkInvariants`).
+//
+// Seeded: a seed fixes every scenario's steps and delays, the batches' fault settings and the
+// sandbox's dice. The event loop and the network still interleave the concurrent steps as they
+// happen, which is the point; a failure prints the seed and the scenario, and re-running that seed
+// replays the same steps (the same interleaving is likely, not certain).
+import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
+import type { Payment } from '@portone/server-sdk/payment';
+import type { PreparedPayment } from '../../src/contract.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import type { Order, OrderLine } from '../../src/server/index.js';
+
+/** What onPaid was given, as the shop's fulfilment records it. */
+export interface Fulfilment {
+  paymentId: string;
+  totalAmount: number;
+  lines: Pick<OrderLine, 'id' | 'quantity' | 'unitAmount'>[];
+}
+
+/** What onCancelled was given. */
+export interface RefundRecord {
+  paymentId: string;
+  cancellationId: string;
+  amount: number;
+}
+
+/** The shop under test: one kit, or several instances on one database. */
+export interface ShopUnderTest {
+  /** A request to the kit's routes (an instance chosen per request, as a load balancer would). */
+  fetch(request: Request): Promise<Response>;
+  cancel(paymentId: string, options: { amount?: number; reason: string; refundAccount?: typeof REFUND_ACCOUNT }): Promise<unknown>;
+  reconcile(options: { olderThanMs: number; limit: number }): Promise<{ manualRefunds: { paymentId: string }[] }>;
+  runDueEvents(): Promise<unknown>;
+  getOrder(paymentId: string): Promise<Order | undefined>;
+  /** Every onPaid call so far (one entry per call: a second call for an order shows). */
+  fulfilments(): Promise<Fulfilment[]>;
+  /** Every onCancelled call so far. */
+  refunds(): Promise<RefundRecord[]>;
+}
+
+export interface CheckerOptions {
+  seed: number;
+  /** Scenarios in all. */
+  count: number;
+  /** Scenarios running at once. */
+  concurrency: number;
+  sandbox: Sandbox;
+  shop: ShopUnderTest;
+  /** PortOne latencies the batches draw from, ms. */
+  latenciesMs?: readonly number[];
+  /** Called after each batch with how many scenarios ran so far. */
+  progress?: (done: number) => void;
+}
+
+export interface CheckerReport {
+  scenarios: number;
+  payments: number;
+  /** How often each step ran, and the outcomes the orders ended in: evidence of what was exercised. */
+  steps: Record<string, number>;
+  statuses: Record<string, number>;
+}
+
+/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const CATALOG: Record<string, number> = { beans: 32_000, dripper: 18_000, sticker: 1_500 };
+const BUYER = { fullName: '김하나', phoneNumber: '010-1234-5678', email: 'hana@example.com' };
+/** The shopper's bank account, which a deposit into a virtual account can only be refunded to. */
+export const REFUND_ACCOUNT = { bank: 'SHINHAN', number: '110123456789', holderName: '김하나' };
+
+/** One prepare's answer and the cart it priced: what an order for that paymentId may be fulfilled as (a kit that reprices has several). */
+interface Priced {
+  prepared: PreparedPayment;
+  lines: Fulfilment['lines'];
+  virtual: boolean;
+}
+
+/** A scenario's shared state: the orders its prepares made, what happened, for the failure report. */
+interface Scenario {
+  index: number;
+  seed: number;
+  priced: Map<string, Priced[]>;
+  /** Ids something wrong was done to: a tampered window, a short deposit. Only these may be refused. */
+  wronged: Set<string>;
+  log: string[];
+}
+
+/** Runs the scenarios in batches and checks the invariants after each; throws with the seed on the first violation. */
+export async function runInterleavings(options: CheckerOptions): Promise<CheckerReport> {
+  const { sandbox, shop } = options;
+  const rand = random(options.seed);
+  const latencies = options.latenciesMs ?? [0, 2, 10, 30];
+  const steps: Record<string, number> = {};
+  const statuses: Record<string, number> = {};
+  const count = (name: string) => (steps[name] = (steps[name] ?? 0) + 1);
+  let payments = 0;
+  for (let start = 0; start < options.count; start += options.concurrency) {
+    const size = Math.min(options.concurrency, options.count - start);
+    const latencyMs = latencies[Math.floor(rand() * latencies.length)]!;
+    const webhooks = { duplicateRate: rand() < 0.5 ? 0.3 : 0, reorder: rand() < 0.5, reorderWindowMs: 50, delayMs: Math.floor(rand() * 20) };
+    sandbox.setFaults({ seed: Math.floor(rand() * 2 ** 31), routes: latencyMs > 0 ? { '*': { latencyMs } } : {}, webhooks });
+    const scenarios: Scenario[] = Array.from({ length: size }, (_, i) => ({ index: start + i, seed: Math.floor(rand() * 2 ** 31), priced: new Map(), wronged: new Set(), log: [] }));
+    const where = (s: Scenario) => `seed ${options.seed}, scenario ${s.index} (its seed ${s.seed}; PortOne latency ${latencyMs} ms, webhooks ${JSON.stringify(webhooks)})`;
+    await Promise.all(
+      scenarios.map((s) =>
+        runScenario(s, sandbox, shop, count).catch((error: unknown) => {
+          throw new Error(`interleaving checker: a step threw at ${where(s)}:\n  ${s.log.join('\n  ')}\n${error instanceof Error ? error.stack : String(error)}`);
+        }),
+      ),
+    );
+    // Settle: PortOne answers at once, every webhook is delivered, reconcile() runs as the shop's timer would.
+    sandbox.setFaults({});
+    await sandbox.flushWebhooks();
+    for (let round = 0; round < 2; round++) {
+      const report = await shop.reconcile({ olderThanMs: 0, limit: 10_000 });
+      // A flagged deposit PortOne refunds only to the shopper's bank account: a person does it, as reconcile() asks.
+      for (const { paymentId } of report.manualRefunds) await shop.cancel(paymentId, { reason: '입금 환불', refundAccount: REFUND_ACCOUNT });
+      await shop.runDueEvents();
+      await sandbox.flushWebhooks();
+    }
+    const fulfilments = await shop.fulfilments();
+    const refunds = await shop.refunds();
+    for (const s of scenarios) {
+      for (const [paymentId, priced] of s.priced) {
+        payments++;
+        const order = await shop.getOrder(paymentId);
+        statuses[order?.status ?? 'none'] = (statuses[order?.status ?? 'none'] ?? 0) + 1;
+        try {
+          checkInvariants({
+            paymentId,
+            priced,
+            wronged: s.wronged.has(paymentId),
+            order,
+            payment: sandbox.payment(paymentId),
+            fulfilled: fulfilments.filter((f) => f.paymentId === paymentId),
+            refunded: refunds.filter((r) => r.paymentId === paymentId),
+          });
+        } catch (error) {
+          throw new Error(`interleaving checker: a money invariant broke at ${where(s)}:\n  ${s.log.join('\n  ')}\n${(error as Error).message}`);
+        }
+      }
+    }
+    options.progress?.(start + size);
+  }
+  return { scenarios: options.count, payments, steps, statuses };
+}
+
+/** One shopper's scenario: a prepare, then concurrent actors with seeded delays. */
+async function runScenario(s: Scenario, sandbox: Sandbox, shop: ShopUnderTest, count: (step: string) => void): Promise<void> {
+  const rand = random(s.seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
+  const chance = (p: number) => rand() < p;
+  const later = () => sleep(Math.floor(rand() * 40));
+  const step = (name: string, detail = '') => {
+    count(name);
+    s.log.push(`${name}${detail ? ` ${detail}` : ''}`);
+  };
+  const post = async (path: string, body: unknown) => {
+    const response = await shop.fetch(new Request(`http://shop.test${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+    const text = await response.text();
+    // A 5xx the kit may answer under load (ORDER_BUSY, PortOne unavailable) is a retry for the browser; anything else is a failure of the kit.
+    if (response.status >= 500 && !/ORDER_BUSY|PORTONE_UNAVAILABLE/.test(text)) throw new Error(`POST ${path} answered ${response.status}: ${text}`);
+    return { status: response.status, body: JSON.parse(text) as Record<string, unknown> };
+  };
+  const cart = () => {
+    const items = Object.keys(CATALOG).filter(() => chance(0.5)).map((id) => ({ id, quantity: 1 + Math.floor(rand() * 20) }));
+    return items.length > 0 ? items : [{ id: 'beans', quantity: 1 + Math.floor(rand() * 20) }];
+  };
+  const prepare = async (previous?: string) => {
+    const items = cart();
+    const virtual = chance(0.25);
+    const body = { items, customer: BUYER, payMethod: virtual ? 'VIRTUAL_ACCOUNT' : 'CARD', ...(previous ? { previousPaymentId: previous } : {}) };
+    // PortOne unavailable for the pre-registration: the element prepares again on the next click.
+    let answer = await post('/payments/prepare', body);
+    for (let retry = 0; retry < 3 && answer.status >= 500; retry++) answer = await post('/payments/prepare', body);
+    if (answer.status !== 200) throw new Error(`prepare answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    const prepared = answer.body as unknown as PreparedPayment;
+    step(previous ? 're-prepare' : 'prepare', `${prepared.paymentId} ${prepared.totalAmount}${virtual ? ' (virtual account)' : ''}`);
+    const prices = s.priced.get(prepared.paymentId) ?? [];
+    prices.push({ prepared, virtual, lines: items.map(({ id, quantity }) => ({ id, quantity, unitAmount: CATALOG[id]! })) });
+    s.priced.set(prepared.paymentId, prices);
+    return prepared.paymentId;
+  };
+
+  const first = await prepare();
+  const ids = () => [...s.priced.keys()];
+  /** Waits (a little) until `ready` holds, as a person acting on a paid order or an issued account would. */
+  const when = async (ready: () => boolean | Promise<boolean>) => {
+    for (let i = 0; i < 20 && !(await ready()); i++) await sleep(15);
+  };
+  /** The window for one prepared order, ended as a shopper (or an attacker) would. */
+  const window = async () => {
+    await later();
+    const paymentId = pick(ids());
+    // The answer this tab holds for that id: the latest one (an older tab may hold an older one).
+    const answers = s.priced.get(paymentId)!;
+    const { prepared, virtual } = chance(0.8) ? answers.at(-1)! : pick(answers);
+    const action = pick(['approve', 'approve', 'approve', 'decline', 'cancel', 'tamper'] as const);
+    const request: Record<string, unknown> = {
+      storeId: prepared.storeId,
+      channelKey: prepared.channelKey ?? sandbox.channelKeys.payment,
+      paymentId,
+      orderName: prepared.orderName,
+      totalAmount: prepared.totalAmount,
+      currency: prepared.currency,
+      payMethod: virtual ? 'VIRTUAL_ACCOUNT' : 'CARD',
+      customer: { ...BUYER, ...prepared.customer },
+      customData: prepared.customData,
+      ...(virtual ? { virtualAccount: { accountExpiry: { validHours: 24 } } } : {}),
+    };
+    // An attacker's window: the amount is pinned by the pre-registration, the name is not.
+    if (action === 'tamper') {
+      request.orderName = `${prepared.orderName} (변조)`;
+      s.wronged.add(paymentId);
+    }
+    const opened = await fetch(`${sandbox.url}/checkout/prepare`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ transactionType: 'PAYMENT', request, client: { userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0' } }),
+    });
+    const openedBody = (await opened.json()) as { txId?: string; code?: string };
+    step('window', `${paymentId} ${action} → open ${opened.status}${openedBody.code ? ` ${openedBody.code}` : ''}`);
+    if (!openedBody.txId) return;
+    // A shopper clicks through in a moment, or lingers.
+    if (chance(0.3)) await later();
+    const result = action === 'tamper' ? 'approve' : action;
+    const done = await fetch(`${sandbox.url}/checkout/transactions/${encodeURIComponent(openedBody.txId)}/complete`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: { result } }),
+    });
+    await done.arrayBuffer();
+    step(`window-${result}`, `${paymentId} → ${done.status}`);
+    // The redirect return (mobile): the element finishes the attempt from PortOne's query.
+    if (chance(0.4)) {
+      const answer = await post('/payments/complete', { paymentId });
+      step('redirect-return', `${paymentId} → ${answer.status}`);
+    }
+  };
+  const actors: Promise<void>[] = [window()];
+  if (chance(0.3)) actors.push(window());
+  if (chance(0.5)) {
+    // The shopper edits the cart while (or after) a window is open: the element re-prepares naming its order.
+    actors.push(later().then(async () => void (await prepare(first))));
+  }
+  // Completes, at random moments or several at once (a browser retrying, an attacker).
+  const burst = chance(0.3) ? Math.floor(rand() * 40) : undefined;
+  for (let i = 0, n = Math.floor(rand() * 5); i < n; i++) {
+    actors.push(
+      (burst !== undefined ? sleep(burst) : later()).then(async () => {
+        const paymentId = pick(ids());
+        const answer = await post('/payments/complete', { paymentId });
+        step('complete', `${paymentId} → ${answer.status} ${String(answer.body.code ?? (answer.body.order as { status?: string } | undefined)?.status)}`);
+      }),
+    );
+  }
+  if (chance(0.3)) {
+    actors.push(
+      sleep(20 + Math.floor(rand() * 60)).then(async () => {
+        const paymentId = pick(ids());
+        // The shop's admin refunds an order it sees paid (or, sometimes, one it does not: refused).
+        if (chance(0.8)) await when(async () => ['PAID', 'PARTIAL_CANCELLED'].includes((await shop.getOrder(paymentId))?.status ?? ''));
+        const full = chance(0.5);
+        const amount = full ? undefined : 1 + Math.floor(rand() * 1_000);
+        try {
+          const deposited = s.priced.get(paymentId)!.some((p) => p.virtual);
+          await shop.cancel(paymentId, { reason: '고객 요청', ...(amount !== undefined ? { amount } : {}), ...(deposited ? { refundAccount: REFUND_ACCOUNT } : {}) });
+          step('shop-refund', `${paymentId} ${amount ?? 'full'}`);
+        } catch (error) {
+          step('shop-refund-refused', `${paymentId} ${(error as Error).message.slice(0, 80)}`);
+        }
+      }),
+    );
+  }
+  if (chance(0.1)) {
+    actors.push(
+      sleep(30 + Math.floor(rand() * 60)).then(async () => {
+        // A refund made in PortOne's console: the kit learns of it from the webhook or reconcile().
+        const paymentId = pick(ids());
+        await when(() => sandbox.payment(paymentId)?.status === 'PAID');
+        const answer = await fetch(`${sandbox.url}/payments/${encodeURIComponent(paymentId)}/cancel`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `PortOne ${sandbox.apiSecret}` },
+          body: JSON.stringify({ reason: '콘솔 환불', ...(chance(0.5) ? { amount: 500 } : {}), ...(s.priced.get(paymentId)!.some((p) => p.virtual) ? { refundAccount: REFUND_ACCOUNT } : {}) }),
+        });
+        await answer.arrayBuffer();
+        step('console-refund', `${paymentId} → ${answer.status}`);
+      }),
+    );
+  }
+  if (chance(0.4)) {
+    actors.push(
+      sleep(20 + Math.floor(rand() * 60)).then(async () => {
+        // The shopper deposits into a virtual account — the right amount, or short.
+        const paymentId = pick(ids());
+        await when(() => sandbox.payment(paymentId)?.status === 'VIRTUAL_ACCOUNT_ISSUED');
+        const payment = sandbox.payment(paymentId);
+        if (payment?.status !== 'VIRTUAL_ACCOUNT_ISSUED') return;
+        const short = chance(0.3);
+        if (short) s.wronged.add(paymentId);
+        try {
+          await sandbox.deposit(paymentId, short ? payment.amount.total - 1_000 : undefined, short ? { partial: true } : undefined);
+          step('deposit', `${paymentId}${short ? ' short' : ''}`);
+        } catch (error) {
+          step('deposit-refused', `${paymentId} ${(error as Error).message.slice(0, 80)}`);
+        }
+      }),
+    );
+  }
+  if (chance(0.15)) actors.push(later().then(async () => void (await shop.reconcile({ olderThanMs: 0, limit: 20 }), step('reconcile'))));
+  await Promise.all(actors);
+}
+
+/** Everything the shop and PortOne say about one paymentId, once the batch settled. */
+export interface Observed {
+  paymentId: string;
+  /** Every answer a prepare gave for this paymentId (one, unless the kit repriced it). */
+  priced: Priced[];
+  /** A window for it was tampered with, or a deposit into it was short. */
+  wronged: boolean;
+  order: Order | undefined;
+  payment: Payment | undefined;
+  fulfilled: Fulfilment[];
+  refunded: RefundRecord[];
+}
+
+const amountsOf = (payment: Payment | undefined) => (payment && 'amount' in payment ? payment.amount : undefined);
+
+/**
+ * The money invariants, for one paymentId once everything settled (webhooks delivered, reconcile()
+ * run):
+ * - onPaid ran at most once, and only for an order PortOne holds as paid (amount.paid > 0) for
+ *   exactly the order's total — the lines fulfilled are the lines that prepare priced at that total;
+ * - nothing is fulfilled for an order left unpaid, failed or flagged;
+ * - an order the kit holds as PAID is paid at PortOne, for its total, with nothing refunded;
+ * - every refund PortOne holds is recorded on a paid order (cancelledAmount, onCancelled once per
+ *   cancellation);
+ * - an order is FLAGGED only when something was wrong with its payment (a tampered window, a short
+ *   deposit), never for a payment that matched its prepare; its money is back with the shopper;
+ * - a shopper who paid is left with a fulfilment or a full refund.
+ */
+export function checkInvariants(o: Observed): void {
+  const amount = amountsOf(o.payment);
+  const paid = amount?.paid ?? 0;
+  const cancelled = amount?.cancelled ?? 0;
+  const status = o.order?.status;
+  const fact = () =>
+    `order ${JSON.stringify(o.order && { status, totalAmount: o.order.totalAmount, cancelledAmount: o.order.cancelledAmount, flag: o.order.flag?.code, refundedAt: o.order.flag?.refundedAt })}, ` +
+    `PortOne ${JSON.stringify(o.payment && { status: o.payment.status, amount })}, onPaid ${JSON.stringify(o.fulfilled)}, onCancelled ${JSON.stringify(o.refunded)}`;
+  assert.ok(o.order, `${o.paymentId}: the order exists (${fact()})`);
+  assert.ok(o.fulfilled.length <= 1, `${o.paymentId}: onPaid ran ${o.fulfilled.length} times (${fact()})`);
+  const [fulfilment] = o.fulfilled;
+  if (fulfilment) {
+    assert.ok(paid > 0, `${o.paymentId}: fulfilled although PortOne holds nothing paid (${fact()})`);
+    assert.equal(fulfilment.totalAmount, paid, `${o.paymentId}: fulfilled at ${fulfilment.totalAmount} while PortOne holds ${paid} paid (${fact()})`);
+    const atThatTotal = o.priced.filter((p) => p.prepared.totalAmount === fulfilment.totalAmount);
+    assert.ok(atThatTotal.length > 0, `${o.paymentId}: fulfilled at a total no prepare priced (${fact()})`);
+    assert.ok(atThatTotal.some((p) => isDeepStrictEqual(p.lines, fulfilment.lines)), `${o.paymentId}: the lines fulfilled are not the lines priced at that total (${fact()})`);
+    assert.ok(status === 'PAID' || status === 'PARTIAL_CANCELLED' || status === 'CANCELLED', `${o.paymentId}: fulfilled, but the order ended ${status} (${fact()})`);
+  } else {
+    assert.ok(status !== 'PAID' && status !== 'PARTIAL_CANCELLED', `${o.paymentId}: ${status} but never fulfilled (${fact()})`);
+  }
+  if (status === 'PAID') {
+    assert.equal(o.payment?.status, 'PAID', `${o.paymentId}: PAID at the kit only (${fact()})`);
+    assert.equal(paid, o.order!.totalAmount, `${o.paymentId}: PAID at the kit for ${o.order!.totalAmount}, at PortOne for ${paid} (${fact()})`);
+  }
+  if (status === 'PAID' || status === 'PARTIAL_CANCELLED' || status === 'CANCELLED') {
+    assert.equal(o.order!.cancelledAmount, cancelled, `${o.paymentId}: PortOne holds ${cancelled} refunded, the order ${o.order!.cancelledAmount} (${fact()})`);
+    if (fulfilment) {
+      const recorded = o.refunded.reduce((sum, r) => sum + r.amount, 0);
+      assert.equal(recorded, cancelled, `${o.paymentId}: onCancelled saw ${recorded} refunded, PortOne holds ${cancelled} (${fact()})`);
+      assert.equal(new Set(o.refunded.map((r) => r.cancellationId)).size, o.refunded.length, `${o.paymentId}: onCancelled ran twice for one cancellation (${fact()})`);
+    }
+  }
+  if (status === 'FLAGGED') {
+    // Refused only for a reason: a window tampered with, a short deposit — never a payment that matched its prepare.
+    assert.ok(o.wronged, `${o.paymentId}: FLAGGED and refunded, although every window for it showed what its prepare priced and every deposit was whole (${fact()})`);
+    assert.equal(cancelled, paid, `${o.paymentId}: FLAGGED, but PortOne still holds ${paid - cancelled} of the shopper's money (${fact()})`);
+    assert.ok(o.order!.flag?.refundedAt !== undefined || paid === 0, `${o.paymentId}: FLAGGED and refunded at PortOne, but not recorded as settled (${fact()})`);
+  }
+  // Paid and neither fulfilled nor given back: the one outcome a shopper must never be left with.
+  if (paid > 0 && !fulfilment) assert.equal(cancelled, paid, `${o.paymentId}: the shopper paid ${paid} and has neither a fulfilment nor a full refund (${fact()})`);
+}
