@@ -39,5 +39,26 @@ export type { PendingAttempt } from './client/pending.js';
 export type { RequestKind, RequestOf, AnyCheckoutRequest } from './client/request.js';
 export type { Violation, Lang } from './inicis/violation.js';
 export type { Device } from './inicis/rules.js';
-export type { CheckoutElementTags, CheckoutElementProps, CheckoutIntrinsicElements } from './jsx.js';
+export type {
+  CheckoutElementTags,
+  CheckoutElementEvents,
+  CheckoutElementProps,
+  CheckoutElementAttributes,
+  CheckoutEventProps,
+  CheckoutIntrinsicElements,
+  KebabCase,
+} from './jsx.js';
+// The PortOne SDK shapes the elements take (`.request`, `.customer`, `.inicis`) and give (`detail.response`).
+export type {
+  PaymentRequest,
+  IssueBillingKeyRequest,
+  IssueBillingKeyAndPayRequest,
+  PaymentResponse,
+  IssueBillingKeyResponse,
+  IssueBillingKeyAndPayResponse,
+  Customer,
+  OfferPeriod,
+  InicisV2Bypass,
+  InicisV2IssueBillingKeyBypass,
+} from './client/portone-types.js';
 export * from './contract.js';

@@ -25,7 +25,8 @@ export default async function setup(): Promise<void> {
   const port = await freePort();
   process.env.PCK_FW_SANDBOX_PORT = String(port);
   const sdkUrl = `http://127.0.0.1:${port}/v2/browser-sdk.js`;
-  run('npm run build (the package)', process.execPath, ['scripts/run.mjs', 'build'], ROOT);
+  // The apps need the package's JavaScript and declarations (dist/), not the single-file bundle.
+  run('tsc -p tsconfig.build.json (the package)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], ROOT);
   for (const app of Object.values(APPS)) {
     if (!existsSync(`${app.dir}/node_modules`)) run(`${app.name}: npm ci`, 'npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], app.dir);
     for (const step of app.build(sdkUrl)) run(`${app.name}: ${step.args[0]}`, step.command, step.args, app.dir, step.env);
