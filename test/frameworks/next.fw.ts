@@ -1,9 +1,17 @@
 // The Next.js 16 checkout page in Chromium, against the sandbox and the kit (see support.ts): the
 // production build (`next start`: server-rendered, hydrated), and under `next dev`, where React's
 // StrictMode mounts every effect twice.
+import { existsSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { APPS } from './apps.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { checkoutSuite, countPrepares, expectPaid, payButton, payInWindow, paymentWindow, readyToPay, startSandbox, startShop } from './support.js';
+
+test('next build evaluated the kit\'s route with no PortOne settings and created no database', () => {
+  // The setup ran `next build` with no PORTONE_* variables: the kit reads its settings on the first request.
+  expect(existsSync(`${APPS.next.dir}/.next/BUILD_ID`)).toBe(true);
+  expect(existsSync(`${APPS.next.dir}/.data`)).toBe(false);
+});
 
 checkoutSuite('next', 'Next.js 16 (React 19, server-rendered and hydrated)');
 

@@ -8,7 +8,9 @@ import { APPS, ROOT } from './apps.js';
 
 function run(label: string, command: string, args: string[], cwd: string, env: Record<string, string> = {}): void {
   const started = Date.now();
-  const result = spawnSync(command, args, { cwd, stdio: 'inherit', env: { ...process.env, ...env } });
+  // No PortOne settings reach a build (`next build` must need none), whatever this shell has.
+  const quiet = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(PORTONE|CHECKOUT)_/.test(name)));
+  const result = spawnSync(command, args, { cwd, stdio: 'inherit', env: { ...quiet, ...env } });
   if (result.status !== 0) throw new Error(`frameworks setup: ${label} failed (exit ${result.status})`);
   console.log(`frameworks setup: ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
