@@ -1,5 +1,5 @@
 // Two builds: `vite build --mode bundle` makes the one-script-tag bundle dist/portone-checkout.js
-// (lit included); plain `vite build` builds the sample shop's pages from demo/web into demo/dist.
+// (Lit's ReactiveElement included); plain `vite build` builds the sample shop's pages from demo/web into demo/dist.
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -29,12 +29,12 @@ export default defineConfig(({ mode }) => {
         sourcemap: true,
         // Lib mode leaves whitespace in ES output (to keep annotations for tree-shaking); this file is
         // an end product for <script type="module">, so minify it fully and drop every comment but one
-        // short notice for the bundled lit (BSD-3-Clause), instead of its repeated license headers.
+        // short notice for the bundled @lit/reactive-element (BSD-3-Clause), instead of its repeated license headers.
         rolldownOptions: {
           output: {
             minify: true,
             comments: false,
-            postBanner: '/*! portone-checkout-kit (MIT) | lit: Copyright Google LLC, BSD-3-Clause */',
+            postBanner: '/*! portone-checkout-kit (MIT) | @lit/reactive-element: Copyright Google LLC, BSD-3-Clause */',
           },
         },
         lib: {

@@ -2,6 +2,7 @@
 // property declarations. `npm run docs` writes custom-elements.json, then
 // scripts/readme-reference.mjs renders it into the README.
 import { readFileSync } from 'node:fs';
+import { posix } from 'node:path';
 
 /** The SDK request type behind each element's generic `RequestOf[K]`. */
 const REQUEST_TYPES = {
@@ -44,14 +45,44 @@ function publicSurface() {
   };
 }
 
+/** `src/x.ts` → `dist/x.js`: the manifest names what the package ships and a page imports. */
+const shipped = (path) => path.replace(/^(?:\.?\/)?src\/(.+)\.[jt]s$/, 'dist/$1.js');
+
+/**
+ * Module paths point at the shipped JavaScript (`dist/…js`), as the manifest schema asks ("the path
+ * to the javascript file needed to be imported"), not at the TypeScript sources; a re-export's
+ * relative module (`./x.js`) becomes a path from the package root too.
+ */
+function shippedPaths() {
+  return {
+    name: 'portone-shipped-paths',
+    packageLinkPhase({ customElementsManifest }) {
+      const visit = (node, dir) => {
+        if (Array.isArray(node)) return node.forEach((item) => visit(item, dir));
+        if (!node || typeof node !== 'object') return;
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'module' || key === 'path') {
+            if (typeof value === 'string') node[key] = shipped(value.startsWith('.') ? posix.join(dir, value) : value);
+          } else visit(value, dir);
+        }
+      };
+      for (const module of customElementsManifest.modules) {
+        const dir = posix.dirname(module.path);
+        visit(module, dir);
+      }
+    },
+  };
+}
+
 export default {
   globs: ['src/elements/**/*.ts'],
-  exclude: ['src/elements/**/*.styles.ts'],
+  // Styles, and the modules behind the base class (its controller, texts, outcome mapping): not elements.
+  exclude: ['src/elements/**/*.styles.ts', 'src/elements/base/attempt-controller.ts', 'src/elements/base/outcome.ts', 'src/elements/base/texts.ts'],
   outdir: '.',
   litelement: true,
   // package.json already points at the manifest; do not let the analyzer rewrite it.
   packagejson: false,
-  plugins: [publicSurface()],
+  plugins: [publicSurface(), shippedPaths()],
   // The glob walk's order varies from run to run; sorted, the manifest is byte-for-byte reproducible
   // (test/elements/readme-reference.test.ts compares it with the committed one).
   overrideModuleCreation({ ts, globs }) {

@@ -1,4 +1,4 @@
-// Entry of the single-file bundle dist/portone-checkout.js (lit included): registers the three
+// Entry of the single-file bundle dist/portone-checkout.js (Lit's ReactiveElement included): registers the three
 // elements for `<script type="module">` pages and exposes what such a page may need.
 import './define.js';
 

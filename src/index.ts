@@ -3,8 +3,10 @@
 export { PortonePaymentButton } from './elements/payment-button/payment-button.js';
 export { PortoneBillingKeyButton } from './elements/billing-key-button/billing-key-button.js';
 export { PortoneBillingKeyAndPayButton } from './elements/billing-key-and-pay-button/billing-key-and-pay-button.js';
-export { CheckoutElement, CHECKOUT_STATES } from './elements/base/checkout-element.js';
-export type { CheckoutState, ButtonTexts } from './elements/base/checkout-element.js';
+export { CheckoutElement } from './elements/base/checkout-element.js';
+export { CHECKOUT_STATES } from './elements/base/attempt-controller.js';
+export type { CheckoutState } from './elements/base/attempt-controller.js';
+export type { ButtonTexts } from './elements/base/texts.js';
 export { OrderCheckoutElement } from './elements/base/order-checkout-element.js';
 export {
   FAIL_CODES,
@@ -15,6 +17,7 @@ export {
   PortoneCancelEvent,
   PortoneFailEvent,
   PortoneReadyEvent,
+  PortoneIncompleteEvent,
 } from './elements/events.js';
 export type {
   FailCode,
@@ -25,6 +28,7 @@ export type {
   PortoneBillingKeyDetail,
   PortoneCancelDetail,
   PortoneFailDetail,
+  PortoneIncompleteDetail,
 } from './elements/events.js';
 export { setSdkUrl, setSdkLoadTimeout, DEFAULT_SDK_URL, SdkLoadError } from './client/loader.js';
 export { detectDevice } from './client/device.js';
@@ -35,5 +39,26 @@ export type { PendingAttempt } from './client/pending.js';
 export type { RequestKind, RequestOf, AnyCheckoutRequest } from './client/request.js';
 export type { Violation, Lang } from './inicis/violation.js';
 export type { Device } from './inicis/rules.js';
-export type { CheckoutElementTags, CheckoutElementProps, CheckoutIntrinsicElements } from './jsx.js';
+export type {
+  CheckoutElementTags,
+  CheckoutElementEvents,
+  CheckoutElementProps,
+  CheckoutElementAttributes,
+  CheckoutEventProps,
+  CheckoutIntrinsicElements,
+  KebabCase,
+} from './jsx.js';
+// The PortOne SDK shapes the elements take (`.request`, `.customer`, `.inicis`) and give (`detail.response`).
+export type {
+  PaymentRequest,
+  IssueBillingKeyRequest,
+  IssueBillingKeyAndPayRequest,
+  PaymentResponse,
+  IssueBillingKeyResponse,
+  IssueBillingKeyAndPayResponse,
+  Customer,
+  OfferPeriod,
+  InicisV2Bypass,
+  InicisV2IssueBillingKeyBypass,
+} from './client/portone-types.js';
 export * from './contract.js';

@@ -1,8 +1,11 @@
 // Loads PortOne's browser SDK runtime (`window.PortOne`) once, lazily, through one cached function.
-// `@portone/browser-sdk/v2` caches its own load promise forever, a rejected one too, so it is only
-// ever called after `window.PortOne` exists (then it takes that object and never reads its own
-// script URL, so it needs no `__INTERNAL__setPortOneSdkUrl`); a failed load here clears the cache
-// so a retry works.
+// The elements call `window.PortOne`'s functions only after this resolved, so they need nothing of
+// `@portone/browser-sdk/v2` at run time: its own loader caches its load promise forever, a rejected
+// one too, and adds a promise hop to every call. A failed load here clears the cache so a retry works.
+import type { PortOneRuntime } from './portone-types.js';
+
+/** `window.PortOne`, once `loadSdk` resolved. */
+export const portOne = (): PortOneRuntime => (window as unknown as { PortOne: PortOneRuntime }).PortOne;
 
 /** PortOne's CDN runtime, the default. */
 export const DEFAULT_SDK_URL = 'https://cdn.portone.io/v2/browser-sdk.js';
@@ -39,7 +42,7 @@ export class SdkLoadError extends Error {
 
 /** Resolves once `window.PortOne` exists, injecting the runtime from `url` when needed. */
 export function loadSdk(url: string = sdkUrl): Promise<void> {
-  if (window.PortOne) return Promise.resolve();
+  if (portOne()) return Promise.resolve();
   let promise = loading.get(url);
   if (!promise) {
     promise = new Promise<void>((resolve, reject) => {
@@ -49,7 +52,7 @@ export function loadSdk(url: string = sdkUrl): Promise<void> {
         clearTimeout(timer);
         // Settles once: a script that arrives after the timeout must not touch a later attempt.
         script.onload = script.onerror = null;
-        if (window.PortOne) return resolve();
+        if (portOne()) return resolve();
         script.remove();
         loading.delete(url);
         reject(new SdkLoadError(url));

@@ -1,7 +1,9 @@
 // Memory across a redirect: which attempt a window was opened for (so the page it returns to knows
 // whose result it carries and where to verify it), and which results were already completed (so a
-// reload or Back never completes one twice). Kept in the tab's sessionStorage.
+// reload or Back never completes one twice). Kept in the tab's sessionStorage. The same memory hands
+// a window's result from an element the page removed (a route change) to the one it shows next.
 import type { RequestKind } from '../inicis/rules.js';
+import type { RedirectResult } from './redirect.js';
 
 /** An attempt whose window may still come back through a redirect. */
 export interface PendingAttempt {
@@ -16,7 +18,15 @@ export interface PendingAttempt {
   orderName?: string | undefined;
   /** ms since epoch. */
   at: number;
+  /**
+   * The window's result, when it came back to an element the page had removed meanwhile (a route
+   * change): the next element of this kind that connects finishes it, as it does a redirect's.
+   */
+  result?: RedirectResult | undefined;
 }
+
+/** Fired on `window` when an attempt's result was handed over (see `PendingAttempt.result`). */
+export const HANDOVER_EVENT = 'portone-checkout-handover';
 
 const PENDING = 'portone-checkout:pending';
 const DONE = 'portone-checkout:done';

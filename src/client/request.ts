@@ -9,7 +9,7 @@ import type {
   IssueBillingKeyRequest,
   OfferPeriod,
   PaymentRequest,
-} from '@portone/browser-sdk/v2';
+} from './portone-types.js';
 import type { CartItem, CheckoutCustomer, PreparedBillingKey, PreparedBillingKeyAndPay, PreparedPayment } from '../contract.js';
 import { buildInicisBillingKeyBypass, buildInicisBypass, compact, words, type InicisOptions } from '../inicis/bypass.js';
 import type { RequestKind, RequestOf } from '../inicis/rules.js';

@@ -4,7 +4,7 @@ import type {
   IssueBillingKeyAndPayResponse,
   IssueBillingKeyResponse,
   PaymentResponse,
-} from '@portone/browser-sdk/v2';
+} from '../client/portone-types.js';
 import type { BillingKeyResponse, OrderResponse, OrderView, SubscriptionView } from '../contract.js';
 import type { AnyCheckoutRequest, RequestKind } from '../client/request.js';
 import type { RedirectResult } from '../client/redirect.js';
@@ -151,7 +151,10 @@ export interface PortoneFailDetail {
   message: string;
   pgCode?: string | undefined;
   pgMessage?: string | undefined;
-  /** A message for the shopper, in the element's language; also shown in the status line. */
+  /**
+   * A message for the shopper, in the element's language; also shown in the status line. Never the
+   * kit's or the element's own developer message (that is `message`, also logged to the console).
+   */
   readableMessage: string;
   /** For `INVALID_REQUEST`: every broken rule. */
   violations?: Violation[] | undefined;
@@ -163,6 +166,24 @@ export interface PortoneFailDetail {
 export class PortoneFailEvent extends PortoneEvent<PortoneFailDetail> {
   constructor(detail: PortoneFailDetail) {
     super('portone-fail', detail);
+  }
+}
+
+export interface PortoneIncompleteDetail {
+  /** The attributes (or their properties) of which one is needed: `items`, `order-id`, and for billing-key-and-pay `plan`. */
+  missing: string[];
+  /** What is missing and what to do, for the developer (never shown to the shopper). */
+  message: string;
+}
+
+/**
+ * `portone-incomplete`: the element has an `endpoint` but nothing for the kit to price yet (no
+ * `items`, `order-id` or `plan`), so it prepares nothing and its button is disabled (`state` is
+ * `incomplete`). Fired each time it becomes incomplete; it leaves that state by itself once one is set.
+ */
+export class PortoneIncompleteEvent extends PortoneEvent<PortoneIncompleteDetail> {
+  constructor(detail: PortoneIncompleteDetail) {
+    super('portone-incomplete', detail);
   }
 }
 
@@ -182,5 +203,6 @@ declare global {
     'portone-cancel': PortoneCancelEvent;
     'portone-fail': PortoneFailEvent;
     'portone-ready': PortoneReadyEvent;
+    'portone-incomplete': PortoneIncompleteEvent;
   }
 }

@@ -1,6 +1,6 @@
 // Turns plain-HTML KG Inicis options into PortOne's `bypass.inicis_v2` object. KG Inicis runs one
 // module on PC and another on mobile with different keys, so one option may land under both.
-import type { InicisV2Bypass, InicisV2IssueBillingKeyBypass } from '@portone/browser-sdk/v2';
+import type { InicisV2Bypass, InicisV2IssueBillingKeyBypass } from '../client/portone-types.js';
 
 /** Flags of the `inicis-options` attribute, and where each lands: PC `acceptmethod`, mobile `P_RESERVED`. */
 export const INICIS_FLAGS = {

@@ -1,7 +1,7 @@
 // KG Inicis's rules for PortOne V2 window requests, checked before the SDK is called. Sources:
 // PortOne's KG Inicis V2 guide (inicis-v2.mdx) and the per-PG notes of browser-sdk.yml; see
 // the reference's §5.3. Pure functions: no DOM, usable without the elements.
-import type { IssueBillingKeyAndPayRequest, IssueBillingKeyRequest, PaymentRequest } from '@portone/browser-sdk/v2';
+import type { IssueBillingKeyAndPayRequest, IssueBillingKeyRequest, PaymentRequest } from '../client/portone-types.js';
 import { oneOf, violation, type Violation } from './violation.js';
 
 /** Which module KG Inicis runs: the PC one or the mobile one (different rules and bypass keys). */

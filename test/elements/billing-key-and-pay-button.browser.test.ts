@@ -240,7 +240,7 @@ describe('<portone-billing-key-and-pay-button>', () => {
       const seen = record(el);
       const event = await clickFor<PortoneFailEvent>(el, 'portone-fail');
       expect(kit.calls[1]).to.deep.equal({ url: '/kit/billing-key-and-pay/complete', body: { paymentId: 'srv-sub', billingKey: 'NEEDS_CONFIRMATION', txId: 'NEEDS_CONFIRMATION' } });
-      expect(event.detail).to.deep.include({ ...refusal, status: 400, readableMessage: `결제 확인 실패: ${refusal.message}` });
+      expect(event.detail).to.deep.include({ ...refusal, status: 400, readableMessage: '결제 확인 실패: 주문을 처리하지 못했습니다.' });
       expect(seen.map((e) => e.type)).to.deep.equal(['portone-request', 'portone-fail']);
       expect(el.state).to.equal('failed');
     } finally {

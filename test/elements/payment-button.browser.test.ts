@@ -688,7 +688,7 @@ describe('<portone-payment-button>', () => {
     it('reports the verified outcome: a virtual account with its number in the status line', async () => {
       const account = { bank: 'KOOKMIN', accountNumber: '123-456-789', expiredAt: '2030-01-01T00:00:00Z' };
       kit = fakeFetch({ '/portone/payments/prepare': () => [200, prepared], '/portone/payments/complete': () => [200, order('VIRTUAL_ACCOUNT_ISSUED', { virtualAccount: account })] });
-      const el = await pay({ endpoint: '/portone', 'pay-method': 'VIRTUAL_ACCOUNT' });
+      const el = await pay({ endpoint: '/portone', items: ITEMS, 'pay-method': 'VIRTUAL_ACCOUNT' });
       const event = await clickFor<PortoneVirtualAccountIssuedEvent>(el, 'portone-virtual-account-issued');
       expect(event.detail.order!.virtualAccount).to.deep.equal(account);
       await el.updateComplete;
@@ -700,7 +700,7 @@ describe('<portone-payment-button>', () => {
         '/portone/payments/prepare': () => [200, prepared],
         '/portone/payments/complete': () => [200, order('FAILED', { failure: { pgMessage: '도난 카드' } })],
       });
-      const el = await pay({ endpoint: '/portone' });
+      const el = await pay({ endpoint: '/portone', items: ITEMS });
       const notPaid = await clickFor<PortoneFailEvent>(el, 'portone-fail');
       expect(notPaid.detail).to.deep.include({ code: 'NOT_PAID', message: 'Payment srv-1 is FAILED: 도난 카드' });
       kit.restore();
@@ -709,11 +709,11 @@ describe('<portone-payment-button>', () => {
         '/portone/payments/prepare': () => [200, prepared],
         '/portone/payments/complete': () => [409, { code: 'AMOUNT_MISMATCH', message: 'amount.total: expected 45000, got 100' }],
       });
-      const other = await pay({ endpoint: '/portone' });
+      const other = await pay({ endpoint: '/portone', items: ITEMS });
       const mismatch = await clickFor<PortoneFailEvent>(other, 'portone-fail');
       expect(mismatch.detail).to.deep.include({ code: 'AMOUNT_MISMATCH', status: 409, message: 'amount.total: expected 45000, got 100' });
-      expect(mismatch.detail.readableMessage).to.equal('결제 확인 실패: amount.total: expected 45000, got 100');
-      expect(notPaid.detail.readableMessage).to.equal('결제 실패: Payment srv-1 is FAILED: 도난 카드');
+      expect(mismatch.detail.readableMessage, 'the kit\'s message is for the developer').to.equal('결제 확인 실패: 주문을 처리하지 못했습니다.');
+      expect(notPaid.detail.readableMessage, 'the PG\'s words, not the kit\'s').to.equal('결제 실패: 도난 카드');
     });
 
     it('retries complete when the kit is briefly down', async () => {
@@ -722,7 +722,7 @@ describe('<portone-payment-button>', () => {
         '/portone/payments/prepare': () => [200, prepared],
         '/portone/payments/complete': () => (++completes < 3 ? [503, { code: 'UNAVAILABLE', message: 'busy', retryAfterSeconds: 1 }] : [200, order('PAID')]),
       });
-      const el = await pay({ endpoint: '/portone' });
+      const el = await pay({ endpoint: '/portone', items: ITEMS });
       await clickFor(el, 'portone-paid');
       expect(completes).to.equal(3);
     });
@@ -784,7 +784,7 @@ describe('<portone-payment-button>', () => {
       await until(() => kit.calls.length === 1, 'prepared on first visibility');
       expect((await clickFor<PortoneFailEvent>(el, 'portone-fail')).detail).to.deep.include({ code: 'UNAVAILABLE', status: 503 });
       const refused = await clickFor<PortoneFailEvent>(el, 'portone-fail');
-      expect(refused.detail).to.deep.include({ code: 'PAYMENT_MISMATCH', status: 409, readableMessage: '결제 확인 실패: amount.total: expected 45000, got 100' });
+      expect(refused.detail).to.deep.include({ code: 'PAYMENT_MISMATCH', status: 409, readableMessage: '결제 확인 실패: 주문을 처리하지 못했습니다.' });
       await until(() => kit.calls.length === 6, 'a fresh prepare once the kit answered');
       expect(kit.calls[5]!.body, 'a new order, not the refused one').to.not.have.property('previousPaymentId');
       const paid = await clickFor<PortonePaidEvent>(el, 'portone-paid');
@@ -808,7 +808,7 @@ describe('<portone-payment-button>', () => {
       returnWith({ paymentId: 'srv-1', txId: 'tx-r', transactionType: 'PAYMENT' });
       const failed = oneEvent(document, 'portone-fail') as Promise<PortoneFailEvent>;
       const back = await pay({ endpoint: '/portone', items: ITEMS });
-      expect((await failed).detail).to.deep.include({ code: 'PORTONE_REJECTED', readableMessage: '결제 확인 실패: PortOne refused the kit' });
+      expect((await failed).detail).to.deep.include({ code: 'PORTONE_REJECTED', readableMessage: '결제 확인 실패: 주문을 처리하지 못했습니다.' });
       back.items = [{ id: 'sku-1', quantity: 4 }];
       await back.updateComplete;
       await aTimeout(300);
@@ -902,12 +902,12 @@ describe('<portone-payment-button>', () => {
 
     it('a failed prepare, or an answer outside the contract, never reaches the SDK', async () => {
       kit = fakeFetch({ '/portone/payments/prepare': () => [503, { code: 'UNAVAILABLE', message: 'try later', retryAfterSeconds: 5 }] });
-      const el = await pay({ endpoint: '/portone' });
+      const el = await pay({ endpoint: '/portone', items: ITEMS });
       expect((await clickFor<PortoneFailEvent>(el, 'portone-fail')).detail).to.deep.include({ code: 'UNAVAILABLE', status: 503 });
       kit.restore();
 
       kit = fakeFetch({ '/portone/payments/prepare': () => [200, { ...prepared, totalAmount: '45000' }] });
-      const other = await pay({ endpoint: '/portone' });
+      const other = await pay({ endpoint: '/portone', items: ITEMS });
       const bad = await clickFor<PortoneFailEvent>(other, 'portone-fail');
       expect(bad.detail.code).to.equal('BAD_RESPONSE');
       expect(bad.detail.message).to.match(/totalAmount/);
@@ -915,7 +915,7 @@ describe('<portone-payment-button>', () => {
 
       kit = fakeFetch({});
       window.fetch = () => Promise.reject(new TypeError('Failed to fetch'));
-      const offline = await pay({ endpoint: '/portone' });
+      const offline = await pay({ endpoint: '/portone', items: ITEMS });
       const down = await clickFor<PortoneFailEvent>(offline, 'portone-fail');
       expect(down.detail).to.deep.include({ code: 'NETWORK_ERROR', readableMessage: '결제 실패: 서버에 연결하지 못했습니다.' });
       expect(fake.calls).to.have.length(0);

@@ -10,6 +10,9 @@ import {
   type PortoneRequestEvent,
 } from '../../src/index.js';
 import { buildInicisBypass, checkInicisRequest } from '../../src/inicis/index.js';
+import { createElement, type JSX } from 'react';
+import { BillingKeyAndPayButton, BillingKeyButton, PaymentButton } from '../../src/react.js';
+import type { CheckoutElementAttributes } from '../../src/jsx.js';
 import type { PreparedPayment } from '../../src/contract.js';
 
 export function elementProperties(pay: PortonePaymentButton, bk: PortoneBillingKeyButton, both: PortoneBillingKeyAndPayButton) {
@@ -57,6 +60,12 @@ export function events(target: HTMLElement) {
     const rule: string | undefined = event.detail.violations?.[0]?.rule;
     return [readable, rule];
   });
+  target.addEventListener('portone-incomplete', (event) => {
+    const missing: string[] = event.detail.missing;
+    // @ts-expect-error no such detail field
+    void event.detail.items;
+    return missing;
+  });
   // @ts-expect-error a paid event needs its detail
   new PortonePaidEvent();
 }
@@ -95,4 +104,45 @@ export function inicis(payment: PaymentRequest, billingKey: IssueBillingKeyReque
 export function contract(answer: PreparedPayment) {
   // @ts-expect-error the kit's currencies are KRW and USD
   answer.currency = 'JPY';
+}
+
+export function reactComponents() {
+  // `portone-checkout-kit/react`: camelCase callbacks with the event's class; a misspelt one is an error.
+  const ok = createElement(PaymentButton, {
+    endpoint: '/portone',
+    items: [{ id: 'sku-1', quantity: 1 }],
+    onPaid: (event) => event.detail.order?.status,
+    onFail: (event) => event.detail.readableMessage,
+    onVirtualAccountIssued: (event) => event.detail.order?.virtualAccount?.accountNumber,
+  });
+  // @ts-expect-error no such callback (a typo of onPaid)
+  const typo = createElement(PaymentButton, { onPayed: () => {} });
+  // @ts-expect-error a payment button issues no billing key
+  const wrong = createElement(PaymentButton, { onBillingKeyIssued: () => {} });
+  // @ts-expect-error the fail event's detail has no order
+  const detail = createElement(PaymentButton, { onFail: (event) => event.detail.order });
+  const key = createElement(BillingKeyButton, { plan: 'monthly', onBillingKeyIssued: (event) => event.detail.billingKey });
+  const both = createElement(BillingKeyAndPayButton, { plan: 'monthly', onPaid: (event) => event.detail.billingKey });
+  return [ok, typo, wrong, detail, key, both];
+}
+
+export function rawTagEventProps() {
+  // The raw tags in React's JSX: event props typed with the event's class.
+  type Pay = JSX.IntrinsicElements['portone-payment-button'];
+  const pay: Pay = { endpoint: '/portone', 'onportone-paid': (event) => event.detail.paymentId };
+  // @ts-expect-error the paid event's detail has no readableMessage
+  const wrong: Pay = { 'onportone-paid': (event) => event.detail.readableMessage };
+  // @ts-expect-error a billing-key button fires no portone-paid
+  const key: JSX.IntrinsicElements['portone-billing-key-button'] = { 'onportone-paid': () => {} };
+  return [pay, wrong, key];
+}
+
+export function frameworkAttributes() {
+  // Kebab-case attributes (Svelte, Vue, HTML) next to the properties, from the same classes.
+  const attrs: CheckoutElementAttributes<PortonePaymentButton> = { 'store-id': 's', 'total-amount': 1000, 'inicis-logo-2nd': 'x', 'force-redirect': true };
+  // @ts-expect-error customer is a property only, with no attribute
+  const customer: CheckoutElementAttributes<PortonePaymentButton> = { customer: '홍길동' };
+  // @ts-expect-error no such attribute
+  const typo: CheckoutElementAttributes<PortonePaymentButton> = { 'store-idd': 's' };
+  return [attrs, customer, typo];
 }

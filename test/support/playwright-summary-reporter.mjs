@@ -1,4 +1,4 @@
-// Playwright reporter that ends the run with one plain `e2e: N passed, N failed` line.
+// Playwright reporter that ends the run with one plain `e2e: N passed, N failed` line (`PCK_SUMMARY_LABEL` names it otherwise).
 import { writeFileSync } from 'node:fs';
 
 export default class SummaryReporter {
@@ -20,7 +20,7 @@ export default class SummaryReporter {
 
   onEnd() {
     const skippedNote = this.skipped ? ` (${this.skipped} skipped)` : '';
-    const line = `e2e: ${this.passed} passed, ${this.failed} failed${skippedNote}`;
+    const line = `${process.env.PCK_SUMMARY_LABEL ?? 'e2e'}: ${this.passed} passed, ${this.failed} failed${skippedNote}`;
     if (process.env.PCK_SUMMARY_FILE) writeFileSync(process.env.PCK_SUMMARY_FILE, `${line}\n`);
     else console.log(line);
   }

@@ -2,7 +2,7 @@
 // rules read the private `--_*` copies. Written one rule per line: it ships as is in the bundle.
 // A constant string through `unsafeCSS` (nothing interpolated, so nothing unsafe): the `css` tag
 // only adds a check for interpolated values, which costs the bundle its code and error text.
-import { unsafeCSS } from 'lit';
+import { unsafeCSS } from '@lit/reactive-element';
 
 export const checkoutStyles = unsafeCSS(`
 :host{--_bg:var(--portone-button-background,#1a56db);--_fg:var(--portone-button-color,#fff);--_radius:var(--portone-button-radius,.5rem);--_padding:var(--portone-button-padding,.75rem 1.25rem);--_error:var(--portone-error-color,#b91c1c);display:inline-flex;flex-direction:column;gap:.375rem;font-family:var(--portone-font-family,inherit)}

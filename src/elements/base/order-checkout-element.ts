@@ -1,6 +1,6 @@
 // What the two buttons that take money share on top of the base: the order's id, name and amounts,
 // and the cart the kit prices in the server-priced flow.
-import type { PropertyDeclarations } from 'lit';
+import type { PropertyDeclarations } from '@lit/reactive-element';
 import type { CartItem, PrepareRequest } from '../../contract.js';
 import { buildCustomer, checkoutCustomer, parseItems, type RequestKind } from '../../client/request.js';
 import type { Violation } from '../../inicis/violation.js';
@@ -15,6 +15,7 @@ export const amount = {
  * Base of `<portone-payment-button>` and `<portone-billing-key-and-pay-button>`.
  *
  * @fires {PortonePaidEvent} portone-paid - Paid (verified by the kit with `endpoint`).
+ * @fires {PortoneIncompleteEvent} portone-incomplete - With `endpoint`, nothing to price yet (no `items` or `order-id`, or for billing-key-and-pay `plan`): the element waits in `state="incomplete"`, its button disabled.
  */
 export abstract class OrderCheckoutElement<K extends Exclude<RequestKind, 'billing-key'>> extends CheckoutElement<K> {
   static override properties: PropertyDeclarations = {
@@ -44,6 +45,11 @@ export abstract class OrderCheckoutElement<K extends Exclude<RequestKind, 'billi
 
   protected ownId(): string | undefined {
     return this.paymentId;
+  }
+
+  /** The kit prices a cart or a shop's order: without either there is nothing to prepare. */
+  protected override missing(): string[] | undefined {
+    return this.items?.length || this.orderId ? undefined : ['items', 'order-id'];
   }
 
   /** The prepare body both kinds send: the cart or order, the shopper and the method. */

@@ -1,11 +1,13 @@
 // <portone-billing-key-and-pay-button>: KG Inicis phone billing through
 // `requestIssueBillingKeyAndPay`, which issues a billing key and takes the first payment at once.
-import type { PropertyDeclarations } from 'lit';
-import { requestIssueBillingKeyAndPay, type IssueBillingKeyAndPayRequest } from '@portone/browser-sdk/v2';
+import type { PropertyDeclarations } from '@lit/reactive-element';
+import type { IssueBillingKeyAndPayRequest } from '../../client/portone-types.js';
+import { portOne } from '../../client/loader.js';
 import type { ROUTES, CompleteBillingKeyAndPayRequest, PrepareBillingKeyAndPayRequest, PreparedBillingKeyAndPay } from '../../contract.js';
 import { applyPreparedOrder, buildBillingKeyAndPayRequest, type Built } from '../../client/request.js';
 import type { Violation } from '../../inicis/violation.js';
-import { orderOutcome, type Attempt } from '../base/checkout-element.js';
+import type { Attempt } from '../base/attempt-controller.js';
+import { orderOutcome } from '../base/outcome.js';
 import { OrderCheckoutElement } from '../base/order-checkout-element.js';
 import { PortonePaidEvent, type SdkResult } from '../events.js';
 
@@ -48,6 +50,11 @@ export class PortoneBillingKeyAndPayButton extends OrderCheckoutElement<'billing
     en: { label: 'Pay by phone', done: 'Payment complete', fail: 'Payment failed' },
   };
 
+  /** A plan is a price too: a cart, a shop's order or a plan. */
+  protected override missing(): string[] | undefined {
+    return this.plan ? undefined : super.missing() && ['items', 'order-id', 'plan'];
+  }
+
   protected build(): Built<IssueBillingKeyAndPayRequest> {
     return buildBillingKeyAndPayRequest(this);
   }
@@ -61,7 +68,7 @@ export class PortoneBillingKeyAndPayButton extends OrderCheckoutElement<'billing
   }
 
   protected callSdk(request: IssueBillingKeyAndPayRequest) {
-    return requestIssueBillingKeyAndPay(request);
+    return portOne().requestIssueBillingKeyAndPay(request);
   }
 
   protected completeBody(result: SdkResult, attempt: Attempt): CompleteBillingKeyAndPayRequest {

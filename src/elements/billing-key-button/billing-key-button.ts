@@ -1,10 +1,12 @@
 // <portone-billing-key-button>: a KG Inicis card billing key through `requestIssueBillingKey`.
-import type { PropertyDeclarations } from 'lit';
-import { requestIssueBillingKey, type InicisV2IssueBillingKeyBypass, type IssueBillingKeyRequest } from '@portone/browser-sdk/v2';
+import type { PropertyDeclarations } from '@lit/reactive-element';
+import type { InicisV2IssueBillingKeyBypass, IssueBillingKeyRequest } from '../../client/portone-types.js';
+import { portOne } from '../../client/loader.js';
 import type { ROUTES, BillingKeyResponse, CompleteBillingKeyRequest, PrepareBillingKeyRequest, PreparedBillingKey } from '../../contract.js';
 import { CheckoutApiError } from '../../client/api.js';
 import { applyPreparedBillingKey, buildBillingKeyRequest, buildCustomer, checkoutCustomer, type Built } from '../../client/request.js';
-import { CheckoutElement, type Attempt } from '../base/checkout-element.js';
+import type { Attempt } from '../base/attempt-controller.js';
+import { CheckoutElement } from '../base/checkout-element.js';
 import { amount } from '../base/order-checkout-element.js';
 import { PortoneBillingKeyIssuedEvent, type FailCode, type SdkResult } from '../events.js';
 
@@ -73,7 +75,7 @@ export class PortoneBillingKeyButton extends CheckoutElement<'billing-key'> {
   }
 
   protected callSdk(request: IssueBillingKeyRequest) {
-    return requestIssueBillingKey(request);
+    return portOne().requestIssueBillingKey(request);
   }
 
   protected completeBody(result: SdkResult, attempt: Attempt): CompleteBillingKeyRequest {

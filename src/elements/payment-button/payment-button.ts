@@ -1,12 +1,14 @@
 // <portone-payment-button>: a KG Inicis payment through `requestPayment`, with every Inicis window
 // option as an attribute.
-import type { PropertyDeclarations } from 'lit';
-import { requestPayment, type InicisV2Bypass, type PaymentRequest } from '@portone/browser-sdk/v2';
+import type { PropertyDeclarations } from '@lit/reactive-element';
+import type { InicisV2Bypass, PaymentRequest } from '../../client/portone-types.js';
+import { portOne } from '../../client/loader.js';
 import type { ROUTES, CompletePaymentRequest, PreparedPayment } from '../../contract.js';
 import { applyPreparedOrder, buildPaymentRequest, type Built } from '../../client/request.js';
 import type { Violation } from '../../inicis/violation.js';
 import { OrderCheckoutElement } from '../base/order-checkout-element.js';
-import { orderOutcome, type Attempt, type SuccessEvent } from '../base/checkout-element.js';
+import type { Attempt } from '../base/attempt-controller.js';
+import { orderOutcome, type SuccessEvent } from '../base/outcome.js';
 import { PortonePaidEvent, PortoneVirtualAccountIssuedEvent, type SdkResult } from '../events.js';
 
 /**
@@ -96,7 +98,7 @@ export class PortonePaymentButton extends OrderCheckoutElement<'payment'> {
   }
 
   protected callSdk(request: PaymentRequest) {
-    return requestPayment(request);
+    return portOne().requestPayment(request);
   }
 
   protected completeBody(result: SdkResult, attempt: Attempt): CompletePaymentRequest {
