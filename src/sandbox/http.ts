@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './errors.js';
 import * as input from './input.js';
 import type { Auth } from './auth.js';
-import type { SandboxCore } from './core.js';
+import type { SandboxCore } from './core/core.js';
 import type { Checkout } from './checkout/checkout.js';
 import { CheckoutRejection } from './checkout/rules.js';
 import type { CheckoutErrorBody, CompleteBody, PrepareBody } from './checkout/protocol.js';
@@ -14,6 +14,7 @@ import { renderWindow } from './window/html.js';
 import { dashboardPayment, renderDashboard, renderReceipt } from './dashboard.js';
 import { RawJson, type Handler, type RestContext } from './rest/context.js';
 import * as payments from './rest/payments.js';
+import * as charges from './rest/charges.js';
 import * as billingKeys from './rest/billing-keys.js';
 import * as schedules from './rest/schedules.js';
 import { login, refresh } from './rest/auth.js';
@@ -57,8 +58,8 @@ const REST_TABLE: Record<string, Partial<Record<Method, RouteSpec>>> = {
   '/payments/:id': { GET: payments.getPayment },
   '/payments/:id/pre-register': { POST: payments.preRegister },
   '/payments/:id/cancel': { POST: payments.cancelPayment },
-  '/payments/:id/instant': { POST: payments.payInstantly },
-  '/payments/:id/billing-key': { POST: payments.payWithBillingKey },
+  '/payments/:id/instant': { POST: charges.payInstantly },
+  '/payments/:id/billing-key': { POST: charges.payWithBillingKey },
   '/payments/:id/schedule': { POST: schedules.createPaymentSchedule },
   '/payments/:id/confirm': { POST: payments.confirmPayment },
   '/payments/:id/resend-webhook': { POST: payments.resendWebhook },
@@ -160,29 +161,30 @@ const CHECKOUT_STATUS: Record<string, number> = {
 
 export function createRequestListener(deps: HttpDeps): { listener: (req: IncomingMessage, res: ServerResponse) => void; hung: Set<ServerResponse> } {
   const { core, auth, checkout, controls } = deps;
+  const { runtime } = core;
   const routes = ROUTES;
   const hung = new Set<ServerResponse>();
 
   const runRest = async (req: IncomingMessage, res: ServerResponse, found: RestRoute, raw: string[], query: string): Promise<void> => {
-    const started = core.log === noop ? 0 : performance.now();
+    const started = runtime.log === noop ? 0 : performance.now();
     try {
-      if (core.faultsActive) {
+      if (runtime.faultsActive) {
         // A route's own fault settings override `*` field by field.
-        const all = core.faults.routes?.['*'];
-        const own = core.faults.routes?.[found.key];
+        const all = runtime.faults.routes?.['*'];
+        const own = runtime.faults.routes?.[found.key];
         const fault = all && own ? { ...all, ...own } : own ?? all;
         if (fault) {
           if (fault.latencyMs) await sleep(fault.latencyMs);
-          if (core.rollDice(fault.hangRate)) {
+          if (runtime.rollDice(fault.hangRate)) {
             hung.add(res);
             res.on('close', () => hung.delete(res));
-            core.log(`${req.method} ${req.url} → (hang, fault)`);
+            runtime.log(`${req.method} ${req.url} → (hang, fault)`);
             return;
           }
-          if (core.rollDice(fault.failureRate)) {
+          if (runtime.rollDice(fault.failureRate)) {
             const status = fault.failureStatus ?? 500;
             send(res, status, JSON.stringify({ type: FAILURE_TYPES[status], message: `Injected fault on ${found.key} (sandbox).` }));
-            core.log(`${req.method} ${req.url} → ${status} (fault)`);
+            runtime.log(`${req.method} ${req.url} → ${status} (fault)`);
             return;
           }
         }
@@ -203,11 +205,11 @@ export function createRequestListener(deps: HttpDeps): { listener: (req: Incomin
       if (error instanceof ApiError) sendError(res, error);
       else if (error instanceof input.InputError) sendError(res, new ApiError('INVALID_REQUEST', error.message));
       else {
-        core.log(`${req.method} ${req.url} failed: ${(error as Error).stack ?? error}`);
+        runtime.log(`${req.method} ${req.url} failed: ${(error as Error).stack ?? error}`);
         sendError(res, new ApiError('INTERNAL_SERVER_ERROR', `The sandbox failed: ${(error as Error).message}`));
       }
     }
-    if (started) core.log(`${req.method} ${req.url} → ${res.statusCode} (${(performance.now() - started).toFixed(1)} ms)`);
+    if (started) runtime.log(`${req.method} ${req.url} → ${res.statusCode} (${(performance.now() - started).toFixed(1)} ms)`);
   };
 
   const checkoutError = (res: ServerResponse, error: unknown) => {
@@ -224,7 +226,7 @@ export function createRequestListener(deps: HttpDeps): { listener: (req: Incomin
       return;
     }
     const message = error instanceof ApiError || error instanceof input.InputError ? error.message : `The sandbox failed: ${(error as Error).message}`;
-    if (!(error instanceof ApiError) && !(error instanceof input.InputError)) core.log(`checkout failed: ${(error as Error).stack ?? error}`);
+    if (!(error instanceof ApiError) && !(error instanceof input.InputError)) runtime.log(`checkout failed: ${(error as Error).stack ?? error}`);
     send(res, error instanceof ApiError && error.status < 500 ? 400 : 500, JSON.stringify({ code: error instanceof ApiError && error.status < 500 ? 'BadRequest' : 'UnknownError', message }), JSON_TYPE, CORS);
   };
 
@@ -252,7 +254,7 @@ export function createRequestListener(deps: HttpDeps): { listener: (req: Incomin
           send(res, 404, '<!doctype html><title>결제창 없음</title><p>이 결제창을 찾을 수 없습니다. (unknown transaction)</p>', 'text/html; charset=utf-8');
           return;
         }
-        send(res, 200, renderWindow(tx, { storeName: core.storeName }), 'text/html; charset=utf-8', { 'cache-control': 'no-store' });
+        send(res, 200, renderWindow(tx, { storeName: runtime.storeName }), 'text/html; charset=utf-8', { 'cache-control': 'no-store' });
         return;
       }
       const completeMatch = /^\/checkout\/transactions\/([^/]+)\/complete$/.exec(path);
@@ -279,24 +281,24 @@ export function createRequestListener(deps: HttpDeps): { listener: (req: Incomin
         return;
       }
       if (path === '/sandbox/' && req.method === 'GET') {
-        send(res, 200, renderDashboard({ storeId: core.storeId, url: core.baseUrl }), 'text/html; charset=utf-8');
+        send(res, 200, renderDashboard({ storeId: runtime.storeId, url: runtime.baseUrl }), 'text/html; charset=utf-8');
         return;
       }
       if (path === '/sandbox/state' && req.method === 'GET') {
         ok({
-          now: iso(core.now()),
-          timers: core.clock.pending().map((t) => ({ at: iso(t.at), label: t.label })),
-          payments: [...core.state.payments.values()].map((e) => dashboardPayment(e.payment)).reverse(),
-          schedules: [...core.state.schedules.values()].map((e) => e.schedule),
+          now: iso(runtime.now()),
+          timers: runtime.clock.pending().map((t) => ({ at: iso(t.at), label: t.label })),
+          payments: [...runtime.state.payments.values()].map((e) => dashboardPayment(e.payment)).reverse(),
+          schedules: [...runtime.state.schedules.values()].map((e) => e.schedule),
           deliveries: core.webhooks.deliveries(),
-          windowOutcomes: core.windowOutcomes,
-          faults: core.faults,
+          windowOutcomes: runtime.windowOutcomes,
+          faults: runtime.faults,
         });
         return;
       }
       const receipt = /^\/sandbox\/receipts\/([^/]+)$/.exec(path);
       if (receipt && req.method === 'GET') {
-        const entry = core.state.payments.get(decodeURIComponent(receipt[1]!));
+        const entry = runtime.state.payments.get(decodeURIComponent(receipt[1]!));
         if (!entry) send(res, 404, '<!doctype html><p>결제를 찾을 수 없습니다.</p>', 'text/html; charset=utf-8');
         else send(res, 200, renderReceipt(entry.payment), 'text/html; charset=utf-8');
         return;
@@ -306,15 +308,15 @@ export function createRequestListener(deps: HttpDeps): { listener: (req: Incomin
       switch (path) {
         case '/sandbox/advance':
           await controls.advance(input.integer(body.ms, 'ms', { min: 0 }));
-          return ok({ now: iso(core.now()) });
+          return ok({ now: iso(runtime.now()) });
         case '/sandbox/deposit':
           return ok(await controls.deposit(input.string(body.paymentId, 'paymentId'), input.optInteger(body.amount, 'amount', { min: 1 }), { partial: input.optBoolean(body.partial, 'partial') ?? false }));
         case '/sandbox/outcomes':
           controls.nextOutcome(body as unknown as SandboxOutcome);
-          return ok({ queued: core.windowOutcomes.length });
+          return ok({ queued: runtime.windowOutcomes.length });
         case '/sandbox/charge-outcomes':
           controls.nextChargeOutcome(body as unknown as SandboxChargeOutcome);
-          return ok({ queued: core.chargeOutcomes.length });
+          return ok({ queued: runtime.chargeOutcomes.length });
         case '/sandbox/faults':
           controls.setFaults(body as SandboxFaults);
           return ok();
@@ -338,9 +340,9 @@ export function createRequestListener(deps: HttpDeps): { listener: (req: Incomin
     const url = req.url ?? '/';
     // Hot path: `GET /payments/{id}` as the server SDK sends it (no query, no faults, no log)
     // answers from the cached bytes. Everything else, errors included, takes the general path.
-    if (req.method === 'GET' && url.startsWith('/payments/') && url.indexOf('/', 10) === -1 && url.indexOf('?') === -1 && !core.faultsActive && core.log === noop && auth.check(req.headers.authorization)) {
+    if (req.method === 'GET' && url.startsWith('/payments/') && url.indexOf('/', 10) === -1 && url.indexOf('?') === -1 && !runtime.faultsActive && runtime.log === noop && auth.check(req.headers.authorization)) {
       const raw = url.slice(10);
-      const body = raw.indexOf('%') === -1 ? core.state.paymentBody(raw) : undefined;
+      const body = raw.indexOf('%') === -1 ? runtime.state.paymentBody(raw) : undefined;
       if (body !== undefined) {
         res.writeHead(200, { 'content-type': JSON_TYPE, 'content-length': body.length });
         res.end(body);

@@ -39,3 +39,9 @@ export function inicisTid(methodType: string, mid: string, nowMs: number, origin
   const prefix = origin === 'pc' ? 'Stdpay' : origin === 'mobile' ? 'INIMX_' : 'INIAPI';
   return `${prefix}${TID_METHOD[methodType] ?? 'CARD'}${mid}${kstStamp(nowMs)}${digits(6)}`;
 }
+
+/** An eight-digit card or gift-certificate approval number, as PGs hand them out. */
+export const approvalNumber = (): string => String(Math.floor(10_000_000 + Math.random() * 89_999_999));
+
+/** A billing key in PortOne's shape (`billing-key-` and a time-ordered UUID). */
+export const newBillingKey = (now: number): string => `billing-key-${uuidv7(now)}`;

@@ -14,12 +14,13 @@ import {
 import type { Payment } from '@portone/server-sdk/payment';
 import type { BillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
 import { Auth } from './auth.js';
-import { SandboxCore } from './core.js';
-import { Checkout, outcomeProblem } from './checkout/checkout.js';
+import { SandboxCore } from './core/core.js';
+import { Checkout } from './checkout/checkout.js';
+import { outcomeProblem } from './checkout/approval.js';
 import { CheckoutRejection } from './checkout/rules.js';
 import type { TransactionKind, WindowResponse } from './checkout/protocol.js';
 import { createRequestListener, noop, REST_ROUTE_KEYS } from './http.js';
-import { readSnapshot, type Credentials } from './state.js';
+import { readSnapshot, type Credentials } from './core/state.js';
 import { PORTONE_RETRY_DELAYS_MS, PORTONE_WEBHOOK_TIMEOUT_MS, webhookKey } from './webhooks.js';
 import type {
   Sandbox,
@@ -128,7 +129,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     storeName: checkStoreName(options.storeName),
     log,
   });
-  const auth = new Auth(credentials.apiSecret, () => core.now());
+  const { runtime, ledger } = core;
+  const auth = new Auth(credentials.apiSecret, () => runtime.now());
   const checkout = new Checkout(core);
 
   const channelKeys = {
@@ -159,27 +161,27 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
   const controls = {
-    advance: (ms: number) => core.advance(ms),
-    deposit: async (paymentId: string, amount?: number, depositOptions?: SandboxDepositOptions): Promise<Payment> => clone(core.deposit(paymentId, amount, depositOptions)),
+    advance: (ms: number) => runtime.advance(ms),
+    deposit: async (paymentId: string, amount?: number, depositOptions?: SandboxDepositOptions): Promise<Payment> => clone(ledger.deposit(paymentId, amount, depositOptions)),
     nextOutcome(outcome: SandboxOutcome) {
       checkOutcome(outcome, 'nextOutcome', ['approve', 'decline', 'cancel']);
-      core.windowOutcomes.push(outcome);
+      runtime.windowOutcomes.push(outcome);
     },
     nextChargeOutcome(outcome: SandboxChargeOutcome) {
       checkOutcome(outcome, 'nextChargeOutcome', ['approve', 'decline']);
-      core.chargeOutcomes.push(outcome);
+      runtime.chargeOutcomes.push(outcome);
     },
-    setFaults: (faults: SandboxFaults) => core.setFaults(validateFaults(faults)),
+    setFaults: (faults: SandboxFaults) => runtime.setFaults(validateFaults(faults)),
     setWebhookUrls(urls: string[]) {
-      core.webhookUrls = [...urls];
+      core.emitter.webhookUrls = [...urls];
     },
     reset: () => core.reset(),
   };
 
   if (snapshot) {
     // The time goes on from where it was (what `advance()` added included), unless `now` says otherwise.
-    if (snapshot.clock && options.now === undefined) core.clock.restore(snapshot.clock);
-    core.state.restore(snapshot);
+    if (snapshot.clock && options.now === undefined) runtime.clock.restore(snapshot.clock);
+    runtime.state.restore(snapshot);
   }
 
   const { listener, hung } = createRequestListener({ core, auth, checkout, controls });
@@ -206,8 +208,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const { port } = server.address() as AddressInfo;
   const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${publicHost}:${port}`;
-  core.baseUrl = url;
-  core.persist();
+  runtime.baseUrl = url;
+  runtime.persist();
   log(`PortOne sandbox listening on ${url}`);
 
   let closed: Promise<void> | undefined;
@@ -223,7 +225,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     channelKeys,
     nextOutcome: controls.nextOutcome,
     nextChargeOutcome: controls.nextChargeOutcome,
-    now: () => core.now(),
+    now: () => runtime.now(),
     advance: controls.advance,
     deposit: controls.deposit,
     setFaults: controls.setFaults,
@@ -231,14 +233,14 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     webhookDeliveries: () => [...core.webhooks.deliveries()],
     flushWebhooks: () => core.webhooks.flush(),
     payment(paymentId) {
-      const json = core.state.paymentJsonOf(paymentId);
+      const json = runtime.state.paymentJsonOf(paymentId);
       return json === undefined ? undefined : (JSON.parse(json) as Payment);
     },
     billingKey(billingKey) {
-      const entry = core.state.billingKeys.get(billingKey);
+      const entry = runtime.state.billingKeys.get(billingKey);
       return entry?.info && (entry.status === 'ISSUED' || entry.status === 'DELETED') ? clone(entry.info as BillingKeyInfo) : undefined;
     },
-    schedules: () => [...core.state.schedules.values()].map((e) => clone(e.schedule)),
+    schedules: () => [...runtime.state.schedules.values()].map((e) => clone(e.schedule)),
     reset: controls.reset,
     pay: (request, outcome, driveOptions) =>
       drive<PaymentResponse>('PAYMENT', {

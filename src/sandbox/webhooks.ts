@@ -2,7 +2,7 @@
 // active `whsec_` secret, POSTed as application/json, retried on non-2xx on PortOne's schedule with
 // a fresh `webhook-timestamp` and the identical body. Faults can drop, duplicate, delay and reorder.
 import { createHmac } from 'node:crypto';
-import type { Clock } from './clock.js';
+import type { Clock } from './core/clock.js';
 import type { Dice } from './rng.js';
 import type { SandboxWebhookDelivery, WebhookFault } from './types.js';
 
@@ -44,7 +44,7 @@ export interface WebhookSenderOptions {
   timeoutMs: number;
   faults: () => WebhookFault | undefined;
   log: (line: string) => void;
-  /** After every attempt: the core records it in `Payment.webhooks`. */
+  /** After every attempt: the emitter records it in `Payment.webhooks`. */
   onAttempt: (job: WebhookJob, result: AttemptResult) => void;
   /** Whenever the set of pending jobs changes (persistence). */
   onChange: () => void;

@@ -11,7 +11,7 @@ import {
   GIFT_CERTIFICATE_TYPES,
   MAIN_BANK_CODES,
 } from '../catalog.js';
-import type { CheckoutTx } from '../checkout/checkout.js';
+import type { CheckoutTx } from '../checkout/transaction.js';
 import { completePath } from '../checkout/protocol.js';
 
 export const escapeHtml = (text: string): string =>

@@ -5,10 +5,10 @@ import { dirname } from 'node:path';
 import type { BillingKeyPaymentInput } from '@portone/server-sdk/common';
 import type { DeletedBillingKeyInfo, IssuedBillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
 import type { PaymentMethod } from '@portone/server-sdk/payment';
-import type { KnownPayment } from './payments.js';
-import type { KnownPaymentSchedule, SandboxChannel } from './types.js';
-import type { CheckoutTx } from './checkout/checkout.js';
-import type { WebhookJob } from './webhooks.js';
+import type { KnownPayment } from '../payments.js';
+import type { KnownPaymentSchedule, SandboxChannel } from '../types.js';
+import type { CheckoutTx } from '../checkout/transaction.js';
+import type { WebhookJob } from '../webhooks.js';
 import type { SavedClock } from './clock.js';
 
 export type KnownBillingKeyInfo = IssuedBillingKeyInfo | DeletedBillingKeyInfo;
