@@ -1,7 +1,7 @@
 // `portone-sandbox`: runs the sandbox from a shell, prints its URLs and credentials, and stops on
 // SIGINT/SIGTERM. Every option of `createSandbox` has a flag; faults can be set per route.
 import { createSandbox } from './sandbox.js';
-import { REST_ROUTE_KEYS } from './http.js';
+import { REST_ROUTE_KEYS } from './http/rest.js';
 import type { RouteFault, Sandbox, SandboxFaults, SandboxOptions } from './types.js';
 
 export const USAGE = `Usage: portone-sandbox [options]
@@ -160,6 +160,7 @@ export function describeSandbox(sandbox: Sandbox, webhookUrls: readonly string[]
     `${pad('Store ID')}${sandbox.storeId}`,
     `${pad('API secret')}${sandbox.apiSecret}`,
     ...sandbox.webhookSecrets.map((s, i) => `${pad(i === 0 ? 'Webhook secret' : 'Next secret')}${s}`),
+    `${pad('Control token')}${sandbox.controlToken}  (X-PortOne-Sandbox-Token for /sandbox/* controls)`,
     '',
     '  Channels',
     ...(Object.entries(sandbox.channelKeys) as [string, string][]).map(([use, key]) => {
@@ -192,7 +193,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), out:
   const log = parsed.quiet ? undefined : (line: string) => out(`${new Date().toISOString()} ${line}`);
   const sandbox = await createSandbox({ ...parsed.options, ...(log ? { log } : {}) });
   if (parsed.json) {
-    out(JSON.stringify({ url: sandbox.url, sdkUrl: sandbox.sdkUrl, dashboardUrl: sandbox.dashboardUrl, storeId: sandbox.storeId, apiSecret: sandbox.apiSecret, webhookSecret: sandbox.webhookSecret, webhookSecrets: sandbox.webhookSecrets, channelKeys: sandbox.channelKeys }));
+    out(JSON.stringify({ url: sandbox.url, sdkUrl: sandbox.sdkUrl, dashboardUrl: sandbox.dashboardUrl, storeId: sandbox.storeId, apiSecret: sandbox.apiSecret, webhookSecret: sandbox.webhookSecret, webhookSecrets: sandbox.webhookSecrets, controlToken: sandbox.controlToken, channelKeys: sandbox.channelKeys }));
   } else out(describeSandbox(sandbox, parsed.options.webhookUrls ?? []));
   const stop = (signal: string) => {
     out(`Received ${signal}, stopping the sandbox…`);

@@ -64,3 +64,17 @@ export class ApiError extends Error {
 export function pgProviderError(pgCode: string, pgMessage: string): ApiError {
   return new ApiError('PG_PROVIDER', `[${pgCode}] ${pgMessage}`, { pgCode, pgMessage });
 }
+
+const USAGE = Symbol('portone-sandbox usage error');
+
+/**
+ * Marks an error thrown because a sandbox control or helper was called wrongly (a bad argument, a
+ * payment in the wrong state): its class and message stay as the JavaScript API documents them,
+ * and the HTTP controls answer it 400 instead of taking it for a sandbox failure.
+ */
+export function usageError<E extends Error>(error: E): E {
+  Object.defineProperty(error, USAGE, { value: true });
+  return error;
+}
+
+export const isUsageError = (error: unknown): error is Error => error instanceof Error && USAGE in error;

@@ -1,5 +1,5 @@
 // Identifiers in the shapes PortOne and KG Inicis hand out, and RFC 3339 timestamps.
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHmac, randomBytes, randomInt } from 'node:crypto';
 
 /** A time-ordered UUID (v7), the shape of PortOne's transaction ids. */
 export function uuidv7(nowMs: number = Date.now()): string {
@@ -45,3 +45,8 @@ export const approvalNumber = (): string => String(Math.floor(10_000_000 + Math.
 
 /** A billing key in PortOne's shape (`billing-key-` and a time-ordered UUID). */
 export const newBillingKey = (now: number): string => `billing-key-${uuidv7(now)}`;
+
+/** The key in a receipt URL: an HMAC of the payment id, so receipts cannot be enumerated by id. */
+export function receiptKey(secret: string, paymentId: string): string {
+  return createHmac('sha256', secret).update(`receipt:${paymentId}`).digest('base64url').slice(0, 22);
+}

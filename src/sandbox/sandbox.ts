@@ -16,10 +16,11 @@ import type { BillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
 import { Auth } from './auth.js';
 import { SandboxCore } from './core/core.js';
 import { Checkout } from './checkout/checkout.js';
-import { outcomeProblem } from './checkout/approval.js';
 import { CheckoutRejection } from './checkout/rules.js';
 import type { TransactionKind, WindowResponse } from './checkout/protocol.js';
-import { createRequestListener, noop, REST_ROUTE_KEYS } from './http.js';
+import { createRequestListener } from './http/listener.js';
+import { noop } from './http/respond.js';
+import { checkControlToken, checkNow, checkOutcome, checkStoreName, checkWebhookUrls, generateControlToken, validateFaults } from './options.js';
 import { readSnapshot, type Credentials } from './core/state.js';
 import { PORTONE_RETRY_DELAYS_MS, PORTONE_WEBHOOK_TIMEOUT_MS, webhookKey } from './webhooks.js';
 import type {
@@ -55,45 +56,6 @@ export function defaultChannels(): SandboxChannel[] {
 export const generateWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
 const generateApiSecret = (): string => randomBytes(60).toString('base64url');
 
-function checkRate(value: number | undefined, field: string): void {
-  if (value !== undefined && (typeof value !== 'number' || !(value >= 0 && value <= 1))) throw new RangeError(`${field}: expected a rate between 0 and 1, got ${value}`);
-}
-
-export function validateFaults(faults: SandboxFaults): SandboxFaults {
-  for (const [key, fault] of Object.entries(faults.routes ?? {})) {
-    if (key !== '*' && !REST_ROUTE_KEYS.includes(key)) {
-      const hint = /\{\w+\}/.test(key) ? ' (path parameters are written :id, not {paymentId})' : '';
-      throw new RangeError(`faults.routes: keys look like "GET /payments/:id" or "*", got ${JSON.stringify(key)}${hint}. Valid keys: ${REST_ROUTE_KEYS.join(', ')}`);
-    }
-    checkRate(fault.failureRate, `faults.routes["${key}"].failureRate`);
-    checkRate(fault.hangRate, `faults.routes["${key}"].hangRate`);
-    if (fault.latencyMs !== undefined && !(fault.latencyMs >= 0)) throw new RangeError(`faults.routes["${key}"].latencyMs: expected ms ≥ 0, got ${fault.latencyMs}`);
-    if (fault.failureStatus !== undefined && ![500, 502, 503, 504].includes(fault.failureStatus)) throw new RangeError(`faults.routes["${key}"].failureStatus: expected 500, 502, 503 or 504, got ${fault.failureStatus}`);
-  }
-  const w = faults.webhooks ?? {};
-  checkRate(w.dropRate, 'faults.webhooks.dropRate');
-  checkRate(w.duplicateRate, 'faults.webhooks.duplicateRate');
-  if (w.delayMs !== undefined && !(w.delayMs >= 0)) throw new RangeError(`faults.webhooks.delayMs: expected ms ≥ 0, got ${w.delayMs}`);
-  return faults;
-}
-
-/** The default 상점 of the window: PortOne's test store. */
-export const DEFAULT_STORE_NAME = '포트원 샌드박스 상점';
-
-function checkStoreName(name: string | undefined): string {
-  if (name === undefined) return DEFAULT_STORE_NAME;
-  if (typeof name !== 'string' || name.trim() === '' || name.length > 100 || /[\u0000-\u001f\u007f]/.test(name)) {
-    throw new RangeError(`storeName: expected 1–100 characters without control characters, got ${JSON.stringify(name)}`);
-  }
-  return name;
-}
-
-function checkOutcome(outcome: SandboxOutcome | SandboxChargeOutcome, what: string, allowed: readonly string[]): void {
-  if (!outcome || !allowed.includes(outcome.result)) throw new TypeError(`${what}: expected { result: ${allowed.map((r) => `'${r}'`).join(' | ')} }, got ${JSON.stringify(outcome)}`);
-  const problem = outcomeProblem(outcome);
-  if (problem) throw new TypeError(`${what}: ${problem}`);
-}
-
 /** Starts a sandbox on 127.0.0.1 (a free port unless `port` is given). */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const snapshot = options.persistPath ? readSnapshot(options.persistPath) : undefined;
@@ -111,6 +73,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     apiSecret: options.apiSecret ?? persisted?.apiSecret ?? generateApiSecret(),
     webhookSecrets,
     channels,
+    controlToken: checkControlToken(options.controlToken ?? persisted?.controlToken ?? generateControlToken()),
   };
   const retryDelaysMs = options.webhookRetryDelaysMs ?? PORTONE_RETRY_DELAYS_MS;
   if (!Array.isArray(retryDelaysMs) || retryDelaysMs.length === 0 || retryDelaysMs.some((d) => !(d >= 0))) {
@@ -119,11 +82,11 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const log = options.log ?? noop;
   const core = new SandboxCore({
     credentials,
-    webhookUrls: options.webhookUrls ?? [],
+    webhookUrls: checkWebhookUrls(options.webhookUrls ?? [], 'webhookUrls'),
     retryDelaysMs,
     webhookTimeoutMs: options.webhookTimeoutMs ?? PORTONE_WEBHOOK_TIMEOUT_MS,
     clock: options.clock ?? 'real',
-    ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(options.now !== undefined ? { now: checkNow(options.now) } : {}),
     faults: validateFaults(options.faults ?? {}),
     ...(options.persistPath ? { persistPath: options.persistPath } : {}),
     storeName: checkStoreName(options.storeName),
@@ -143,9 +106,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const drive = <R extends WindowResponse>(kind: TransactionKind, request: unknown, outcome: SandboxOutcome | undefined, driveOptions: SandboxDriveOptions | undefined): Promise<R> => {
     try {
       // Before the window opens: a bad outcome must not leave a READY payment behind.
-      if (outcome) checkOutcome(outcome, 'outcome', ['approve', 'decline', 'cancel']);
+      const scripted = outcome === undefined ? undefined : checkOutcome<SandboxOutcome>(outcome, 'outcome', ['approve', 'decline', 'cancel']);
       const userAgent = driveOptions?.device === 'mobile' ? MOBILE_USER_AGENT : DESKTOP_USER_AGENT;
-      const { tx } = checkout.prepare({ transactionType: kind, request, client: { userAgent, ...(outcome ? { outcome } : {}) } });
+      const { tx } = checkout.prepare({ transactionType: kind, request, client: { userAgent, ...(scripted ? { outcome: scripted } : {}) } });
       return Promise.resolve(checkout.complete(tx.txId, tx.outcome ?? { result: 'approve' }).response as R);
     } catch (error) {
       if (!(error instanceof CheckoutRejection)) return Promise.reject(error);
@@ -164,16 +127,14 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     advance: (ms: number) => runtime.advance(ms),
     deposit: async (paymentId: string, amount?: number, depositOptions?: SandboxDepositOptions): Promise<Payment> => clone(ledger.deposit(paymentId, amount, depositOptions)),
     nextOutcome(outcome: SandboxOutcome) {
-      checkOutcome(outcome, 'nextOutcome', ['approve', 'decline', 'cancel']);
-      runtime.windowOutcomes.push(outcome);
+      runtime.windowOutcomes.push(checkOutcome<SandboxOutcome>(outcome, 'nextOutcome', ['approve', 'decline', 'cancel']));
     },
     nextChargeOutcome(outcome: SandboxChargeOutcome) {
-      checkOutcome(outcome, 'nextChargeOutcome', ['approve', 'decline']);
-      runtime.chargeOutcomes.push(outcome);
+      runtime.chargeOutcomes.push(checkOutcome<SandboxChargeOutcome>(outcome, 'nextChargeOutcome', ['approve', 'decline']));
     },
     setFaults: (faults: SandboxFaults) => runtime.setFaults(validateFaults(faults)),
     setWebhookUrls(urls: string[]) {
-      core.emitter.webhookUrls = [...urls];
+      core.emitter.webhookUrls = checkWebhookUrls(urls, 'setWebhookUrls');
     },
     reset: () => core.reset(),
   };
@@ -184,7 +145,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     runtime.state.restore(snapshot);
   }
 
-  const { listener, hung } = createRequestListener({ core, auth, checkout, controls });
+  const { listener, hung } = createRequestListener({ core, auth, checkout, controls, controlToken: credentials.controlToken });
   const server: Server = createServer({ keepAlive: true, keepAliveTimeout: 5_000 }, listener);
   const host = options.host ?? '127.0.0.1';
   try {
@@ -216,7 +177,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const sandbox: Sandbox = {
     url,
     sdkUrl: `${url}/v2/browser-sdk.js`,
-    dashboardUrl: `${url}/sandbox/`,
+    dashboardUrl: `${url}/sandbox/#token=${credentials.controlToken}`,
+    controlToken: credentials.controlToken,
     storeId: credentials.storeId,
     apiSecret: credentials.apiSecret,
     webhookSecret: webhookSecrets[0]!,

@@ -106,6 +106,12 @@ export interface SandboxOptions {
   faults?: SandboxFaults;
   /** Default: silent. */
   log?: (line: string) => void;
+  /**
+   * The token the control routes (`/sandbox/*`: deposit, clock, outcomes, faults, reset, state)
+   * require in the `X-PortOne-Sandbox-Token` header; 24–200 base64url characters. Default: the
+   * persisted one, else generated. The JavaScript methods need no token.
+   */
+  controlToken?: string;
   /** The `merchantId` every object carries; generated when omitted. */
   merchantId?: string;
   /** Per-attempt timeout of a webhook delivery, ms. Default PortOne's 30 s. */
@@ -194,8 +200,16 @@ export interface Sandbox {
   readonly url: string;
   /** The browser SDK runtime to load instead of PortOne's CDN: `${url}/v2/browser-sdk.js`. */
   readonly sdkUrl: string;
-  /** Dashboard page (deposits, schedules, webhook log). */
+  /**
+   * Dashboard page (deposits, schedules, webhook log), with the control token in its fragment
+   * (`/sandbox/#token=…`: never sent to a server or a `Referer`), ready to open.
+   */
   readonly dashboardUrl: string;
+  /**
+   * What the control routes (`/sandbox/*`) require in the `X-PortOne-Sandbox-Token` header, so a
+   * page on another site or a neighbour on the network cannot deposit, reset or inject faults.
+   */
+  readonly controlToken: string;
   readonly storeId: string;
   readonly apiSecret: string;
   /** The first (current) webhook secret. */

@@ -76,7 +76,7 @@ test('npx portone-sandbox prints URLs and credentials, serves the API with flag 
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
   const lines = createInterface({ input: child.stdout });
   const [first] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => { throw new Error(`exited early: ${stderr}`); })])) as [string];
-  const info = JSON.parse(first) as { url: string; sdkUrl: string; dashboardUrl: string; storeId: string; apiSecret: string; webhookSecret: string; channelKeys: { payment: string } };
+  const info = JSON.parse(first) as { url: string; sdkUrl: string; dashboardUrl: string; storeId: string; apiSecret: string; webhookSecret: string; controlToken: string; channelKeys: { payment: string } };
   assert.match(info.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.equal(info.sdkUrl, `${info.url}/v2/browser-sdk.js`);
   assert.match(info.webhookSecret, /^whsec_/);
@@ -99,6 +99,10 @@ test('npx portone-sandbox prints URLs and credentials, serves the API with flag 
   assert.deepEqual((await verifyAll(info.webhookSecret, receiver.received)).map((w) => w.type), ['Transaction.Paid']);
   const sdk = await fetch(info.sdkUrl);
   assert.match(await sdk.text(), /PortOne/);
+  // The printed control token opens the controls; nothing else does.
+  assert.equal(info.dashboardUrl, `${info.url}/sandbox/#token=${info.controlToken}`);
+  assert.equal((await fetch(`${info.url}/sandbox/state`, { headers: { 'x-portone-sandbox-token': info.controlToken } })).status, 200);
+  assert.equal((await fetch(`${info.url}/sandbox/state`)).status, 401);
 
   child.kill('SIGTERM');
   const [code] = (await once(child, 'exit')) as [number];

@@ -132,7 +132,7 @@ test('persistPath keeps the clock: what advance() added survives a restart (real
   const manual = await createSandbox({ persistPath: manualPath, clock: 'manual', now: Date.parse('2026-06-01T00:00:00Z') });
   await manual.advance(2 * DAY);
   // The dashboard's route moves it the same way.
-  const answer = await fetch(`${manual.url}/sandbox/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 3_600_000 }) });
+  const answer = await fetch(`${manual.url}/sandbox/advance`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-portone-sandbox-token': manual.controlToken }, body: JSON.stringify({ ms: 3_600_000 }) });
   assert.equal(answer.status, 200);
   await manual.close();
   const manualAgain = await createSandbox({ persistPath: manualPath, clock: 'manual' });
@@ -230,7 +230,7 @@ test('state does not grow with every window: finished windows are kept an hour (
 test('dashboard deposit route: the exact amount, or a short one with partial (PAID, amount.paid < total)', async (t) => {
   const sandbox = await withSandbox(t);
   await sandbox.pay({ paymentId: 'route-va', totalAmount: 7_000, payMethod: 'VIRTUAL_ACCOUNT' });
-  const partial = await fetch(`${sandbox.url}/sandbox/deposit`, { method: 'POST', body: JSON.stringify({ paymentId: 'route-va', amount: 5_000, partial: true }) });
+  const partial = await fetch(`${sandbox.url}/sandbox/deposit`, { method: 'POST', headers: { 'x-portone-sandbox-token': sandbox.controlToken }, body: JSON.stringify({ paymentId: 'route-va', amount: 5_000, partial: true }) });
   const body = (await partial.json()) as PaidPayment;
   assert.deepEqual([partial.status, body.status, body.amount.paid, body.amount.total], [200, 'PAID', 5_000, 7_000]);
 });
@@ -239,7 +239,7 @@ test('dashboard control routes: queue outcomes, deposit, advance, faults, state,
   const receiver = await startReceiver(t);
   const sandbox = await withSandbox(t, { clock: 'manual', webhookUrls: [receiver.url] });
   const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${sandbox.url}/sandbox/${path}`, { method: 'POST', body: JSON.stringify(body) });
+    const response = await fetch(`${sandbox.url}/sandbox/${path}`, { method: 'POST', headers: { 'x-portone-sandbox-token': sandbox.controlToken }, body: JSON.stringify(body) });
     return { status: response.status, body: await response.json() };
   };
   const page = await fetch(sandbox.dashboardUrl);
@@ -271,11 +271,11 @@ test('dashboard control routes: queue outcomes, deposit, advance, faults, state,
   assert.equal((await post('faults', { routes: { 'GET /payments/:id': { failureRate: 3 } } })).status, 400);
   await post('faults', {});
 
-  const state = await (await fetch(`${sandbox.url}/sandbox/state`)).json();
+  const state = await (await fetch(`${sandbox.url}/sandbox/state`, { headers: { 'x-portone-sandbox-token': sandbox.controlToken } })).json();
   assert.deepEqual(state.payments.map((p: { id: string; status: string }) => [p.id, p.status]), [['ctl-va', 'PAID'], ['ctl-1', 'FAILED']]);
   await sandbox.flushWebhooks();
   await eventually(() => receiver.received.length === 5, 'webhooks');
-  assert.equal((await (await fetch(`${sandbox.url}/sandbox/state`)).json()).deliveries.length, 5);
+  assert.equal((await (await fetch(`${sandbox.url}/sandbox/state`, { headers: { 'x-portone-sandbox-token': sandbox.controlToken } })).json()).deliveries.length, 5);
   assert.deepEqual(webhookTypes(receiver.received), ['Transaction.Ready', 'Transaction.Failed', 'Transaction.Ready', 'Transaction.VirtualAccountIssued', 'Transaction.Paid']);
 
   const receipt = await fetch((paymentOf(sandbox, 'ctl-va') as PaidPayment).receiptUrl!);

@@ -15,6 +15,7 @@ import {
   type Decline,
 } from '../catalog.js';
 import { approvalNumber, digits, iso } from '../ids.js';
+import { describe } from '../input.js';
 import type { SandboxOutcome } from '../types.js';
 import { CheckoutRejection, type CheckoutCustomer } from './rules.js';
 import type { CheckoutTx } from './transaction.js';
@@ -39,26 +40,48 @@ export function responseCustomer(c: CheckoutCustomer): Customer {
   };
 }
 
+const APPROVE_FIELDS = ['easyPayProvider', 'cardCompany', 'cardType', 'installmentMonth', 'bank', 'carrier', 'phoneNumber', 'giftCertificateType', 'cardNumber'] as const;
+const DECLINE_FIELDS = ['pgCode', 'pgMessage'] as const;
+
 /**
- * What is wrong with a scripted outcome's fields, checked before a window opens (a Node helper or
- * `nextOutcome`), so a typo fails the call instead of leaving a READY payment behind.
+ * A scripted outcome (a Node helper, `nextOutcome`, a page's script, the window's buttons) checked
+ * field by field and copied with only the fields an outcome has, or what is wrong with it. Checked
+ * before a window opens, so a typo fails the call instead of leaving a READY payment behind.
  */
-export function outcomeProblem(outcome: SandboxOutcome): string | undefined {
-  if (outcome.result === 'decline') {
-    if (outcome.pgCode !== undefined && (typeof outcome.pgCode !== 'string' || outcome.pgCode === '')) return `\`pgCode\`: expected a non-empty string, got ${JSON.stringify(outcome.pgCode)}`;
-    if (outcome.pgMessage !== undefined && typeof outcome.pgMessage !== 'string') return `\`pgMessage\`: expected a string, got ${JSON.stringify(outcome.pgMessage)}`;
-    return undefined;
-  }
-  if (outcome.result !== 'approve') return undefined;
-  const { cardCompany: card, bank, carrier, installmentMonth, easyPayProvider, giftCertificateType, cardType, cardNumber } = outcome;
-  if (card !== undefined && !cardCompany(card)) return `\`cardCompany\`: expected a KG Inicis card code (${CARD_COMPANIES.map((c) => c.code).join(', ')}), got ${JSON.stringify(card)}`;
-  if (bank !== undefined && !BANKS.some((b) => b.code === bank)) return `\`bank\`: expected a REST Bank value (KOOKMIN, SHINHAN, KDB, …), got ${JSON.stringify(bank)}`;
-  if (carrier !== undefined && !CARRIERS.some((c) => c.code === carrier)) return `\`carrier\`: expected one of ${CARRIERS.map((c) => c.code).join(', ')}, got ${JSON.stringify(carrier)}`;
-  if (installmentMonth !== undefined && !(Number.isInteger(installmentMonth) && installmentMonth >= 0 && installmentMonth <= 36)) return `\`installmentMonth\`: expected 0 to 36, got ${JSON.stringify(installmentMonth)}`;
-  if (easyPayProvider !== undefined && !(EASY_PAY_PROVIDERS as readonly string[]).includes(easyPayProvider)) return `\`easyPayProvider\`: KG Inicis offers ${EASY_PAY_PROVIDERS.join(', ')}, got ${JSON.stringify(easyPayProvider)}`;
-  if (giftCertificateType !== undefined && !(GIFT_CERTIFICATE_TYPES as readonly string[]).includes(giftCertificateType)) return `\`giftCertificateType\`: expected one of ${GIFT_CERTIFICATE_TYPES.join(', ')}, got ${JSON.stringify(giftCertificateType)}`;
-  if (cardType !== undefined && cardType !== 'PERSONAL' && cardType !== 'CORPORATE') return `\`cardType\`: expected PERSONAL or CORPORATE, got ${JSON.stringify(cardType)}`;
-  if (cardNumber !== undefined && !/^\d{13,19}$/.test(cardNumber)) return `\`cardNumber\`: expected 13 to 19 digits, got ${JSON.stringify(cardNumber)}`;
+export function readOutcome(value: unknown, allowed: readonly SandboxOutcome['result'][] = ['approve', 'decline', 'cancel']): { outcome: SandboxOutcome } | { problem: string } {
+  const expected = `{ result: ${allowed.map((r) => `'${r}'`).join(' | ')} }`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: `expected ${expected}, got ${describe(value)}` };
+  const given = value as Record<string, unknown>;
+  const result = given.result;
+  if (typeof result !== 'string' || !(allowed as readonly string[]).includes(result)) return { problem: `expected ${expected}, got result ${describe(result)}` };
+  const fields: readonly string[] = result === 'approve' ? APPROVE_FIELDS : result === 'decline' ? DECLINE_FIELDS : [];
+  const unknown = Object.keys(given).filter((key) => key !== 'result' && !fields.includes(key));
+  if (unknown.length > 0) return { problem: `a ${result} outcome has ${fields.length ? `only ${fields.join(', ')}` : 'no other fields'}, got ${unknown.map((k) => JSON.stringify(k)).join(', ')}` };
+  const problem = result === 'decline' ? declineProblem(given) : result === 'approve' ? approveProblem(given) : undefined;
+  if (problem) return { problem };
+  const outcome: Record<string, unknown> = { result };
+  for (const key of fields) if (given[key] !== undefined) outcome[key] = given[key];
+  return { outcome: outcome as SandboxOutcome };
+}
+
+function declineProblem(outcome: Record<string, unknown>): string | undefined {
+  const { pgCode, pgMessage } = outcome;
+  if (pgCode !== undefined && (typeof pgCode !== 'string' || pgCode === '')) return `\`pgCode\`: expected a non-empty string, got ${describe(pgCode)}`;
+  if (pgMessage !== undefined && typeof pgMessage !== 'string') return `\`pgMessage\`: expected a string, got ${describe(pgMessage)}`;
+  return undefined;
+}
+
+function approveProblem(outcome: Record<string, unknown>): string | undefined {
+  const { cardCompany: card, bank, carrier, installmentMonth, easyPayProvider, giftCertificateType, cardType, cardNumber, phoneNumber } = outcome;
+  if (card !== undefined && (typeof card !== 'string' || !cardCompany(card))) return `\`cardCompany\`: expected a KG Inicis card code (${CARD_COMPANIES.map((c) => c.code).join(', ')}), got ${describe(card)}`;
+  if (bank !== undefined && !BANKS.some((b) => b.code === bank)) return `\`bank\`: expected a REST Bank value (KOOKMIN, SHINHAN, KDB, …), got ${describe(bank)}`;
+  if (carrier !== undefined && !CARRIERS.some((c) => c.code === carrier)) return `\`carrier\`: expected one of ${CARRIERS.map((c) => c.code).join(', ')}, got ${describe(carrier)}`;
+  if (installmentMonth !== undefined && !(Number.isInteger(installmentMonth) && (installmentMonth as number) >= 0 && (installmentMonth as number) <= 36)) return `\`installmentMonth\`: expected 0 to 36, got ${describe(installmentMonth)}`;
+  if (easyPayProvider !== undefined && !(EASY_PAY_PROVIDERS as readonly unknown[]).includes(easyPayProvider)) return `\`easyPayProvider\`: KG Inicis offers ${EASY_PAY_PROVIDERS.join(', ')}, got ${describe(easyPayProvider)}`;
+  if (giftCertificateType !== undefined && !(GIFT_CERTIFICATE_TYPES as readonly unknown[]).includes(giftCertificateType)) return `\`giftCertificateType\`: expected one of ${GIFT_CERTIFICATE_TYPES.join(', ')}, got ${describe(giftCertificateType)}`;
+  if (cardType !== undefined && cardType !== 'PERSONAL' && cardType !== 'CORPORATE') return `\`cardType\`: expected PERSONAL or CORPORATE, got ${describe(cardType)}`;
+  if (cardNumber !== undefined && (typeof cardNumber !== 'string' || !/^\d{13,19}$/.test(cardNumber))) return `\`cardNumber\`: expected 13 to 19 digits, got ${describe(cardNumber)}`;
+  if (phoneNumber !== undefined && (typeof phoneNumber !== 'string' || !/^[0-9+\- ]{7,20}$/.test(phoneNumber))) return `\`phoneNumber\`: expected a phone number (digits, +, - and spaces), got ${describe(phoneNumber)}`;
   return undefined;
 }
 

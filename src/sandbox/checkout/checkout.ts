@@ -14,16 +14,17 @@ import type { Ledger } from '../core/ledger.js';
 import type { Runtime } from '../core/runtime.js';
 import type { BillingKeyEntry, PaymentEntry } from '../core/state.js';
 import { inicisTid, iso, newBillingKey, uuidv7 } from '../ids.js';
+import { describe, isObject } from '../input.js';
 import { SETTLED_STATUSES, selectedChannel } from '../payments.js';
 import type { SandboxChannel, SandboxOutcome } from '../types.js';
-import { approval, outcomeProblem, responseCustomer } from './approval.js';
+import { approval, readOutcome, responseCustomer } from './approval.js';
 import {
   isMobileUserAgent,
   windowPath,
   withResultQuery,
   type CompleteAnswer,
   type PrepareAnswer,
-  type PrepareBody,
+  type TransactionKind,
   type WindowResponse,
 } from './protocol.js';
 import { CheckoutRejection, normalizeIssueBillingKey, normalizeIssueBillingKeyAndPay, normalizePayment } from './rules.js';
@@ -56,15 +57,11 @@ export class Checkout {
     return this.runtime.channel(tx.channelKey);
   }
 
-  prepare(body: PrepareBody): { tx: CheckoutTx; answer: PrepareAnswer } {
-    const kind = body.transactionType;
+  prepare(body: unknown): { tx: CheckoutTx; answer: PrepareAnswer } {
+    const { kind, request: raw, client } = readPrepareBody(body);
     const normalize = NORMALIZE[kind];
-    if (!normalize) throw new CheckoutRejection('BadRequest', `Unknown transactionType ${JSON.stringify(kind)}`);
-    const scripted = body.client?.outcome;
-    const problem = scripted && outcomeProblem(scripted);
-    if (problem) throw new CheckoutRejection('BadRequest', `The scripted sandbox outcome is not valid: ${problem}`);
-    const device = isMobileUserAgent(body.client?.userAgent ?? '') ? 'mobile' : 'pc';
-    const request = normalize(body.request, device);
+    const device = isMobileUserAgent(client.userAgent) ? 'mobile' : 'pc';
+    const request = normalize(raw, device);
     if (request.storeId !== this.runtime.storeId) {
       throw new CheckoutRejection('StoreNotFound', `상점을 찾을 수 없습니다. (storeId ${JSON.stringify(request.storeId)} is not this sandbox's store ${this.runtime.storeId})`);
     }
@@ -80,7 +77,7 @@ export class Checkout {
       kind,
       status: 'OPEN',
       createdAt: this.runtime.now(),
-      ...(body.client?.origin ? { clientOrigin: body.client.origin } : {}),
+      ...(client.origin ? { clientOrigin: client.origin } : {}),
       request,
       channelKey: channel.key,
       manualApproval: channel.manualApproval === true,
@@ -134,7 +131,7 @@ export class Checkout {
       this.emitter.emitPayment('Transaction.Ready', entry);
     }
 
-    const outcome = body.client?.outcome ?? this.runtime.windowOutcomes.shift();
+    const outcome = client.outcome ?? this.runtime.windowOutcomes.shift();
     if (outcome) tx.outcome = outcome;
     this.runtime.state.pruneCheckouts(this.runtime.now());
     this.runtime.state.checkouts.set(txId, tx);
@@ -151,13 +148,17 @@ export class Checkout {
     };
   }
 
-  complete(txId: string, action: SandboxOutcome): CompleteAnswer {
+  complete(txId: string, given: unknown): CompleteAnswer {
     const tx = this.runtime.state.checkouts.get(txId);
     if (!tx) throw new CheckoutRejection('TransactionNotFound', `결제창 거래를 찾을 수 없습니다. (txId ${JSON.stringify(txId)})`);
     if (tx.status === 'DONE') throw new CheckoutRejection('InvalidEntityState', '이미 완료된 결제창입니다. (this window already ended)');
-    if (!action || !['approve', 'decline', 'cancel'].includes(action.result)) {
-      throw new CheckoutRejection('BadRequest', `\`action.result\`: expected approve, decline or cancel, got ${JSON.stringify(action?.result)}`);
+    const result = (given as { result?: unknown } | null | undefined)?.result;
+    if (typeof result !== 'string' || !['approve', 'decline', 'cancel'].includes(result)) {
+      throw new CheckoutRejection('BadRequest', `\`action.result\`: expected approve, decline or cancel, got ${describe(result)}`);
     }
+    const read = readOutcome(given);
+    if ('problem' in read) throw new CheckoutRejection('BadRequest', `\`action\`: ${read.problem}`);
+    const action = read.outcome;
     let effective = action;
     // KG Inicis refused the request inside its window: however the shopper leaves, that error is the result.
     if (tx.request.pgError && action.result !== 'decline') effective = { result: 'decline', ...tx.request.pgError };
@@ -279,4 +280,36 @@ export class Checkout {
     if (tx.kind === 'PAYMENT') return { transactionType: 'PAYMENT', txId: tx.txId, paymentId: entry.payment.id, ...failure } satisfies PaymentResponse;
     return { transactionType: 'ISSUE_BILLING_KEY_AND_PAY', billingKey: tx.billingKey!, paymentId: entry.payment.id, txId: tx.txId, ...failure } satisfies IssueBillingKeyAndPayResponse;
   }
+}
+
+const bad = (message: string) => new CheckoutRejection('BadRequest', message);
+/** An origin as `location.origin` gives it for an http(s) page. */
+const ORIGIN = /^https?:\/\/[^/?#\s]+$/;
+
+/** `POST /checkout/prepare`'s body, checked: a known transaction type, the request, the client's details. */
+function readPrepareBody(body: unknown): { kind: TransactionKind; request: unknown; client: { userAgent: string; origin?: string; outcome?: SandboxOutcome } } {
+  if (!isObject(body)) throw bad(`The prepare body must be an object like { transactionType, request, client }, got ${describe(body)}`);
+  const kind = body.transactionType;
+  if (typeof kind !== 'string' || !Object.hasOwn(NORMALIZE, kind)) {
+    throw bad(`Unknown transactionType ${describe(kind)}: expected ${Object.keys(NORMALIZE).join(', ')}`);
+  }
+  const client = body.client ?? {};
+  if (!isObject(client)) throw bad(`\`client\`: expected an object like { userAgent, origin }, got ${describe(client)}`);
+  const { userAgent = '', origin, outcome } = client;
+  if (typeof userAgent !== 'string') throw bad(`\`client.userAgent\`: expected a string, got ${describe(userAgent)}`);
+  // A page on file:// reports its origin as "null": the window then cannot name who may frame it.
+  if (origin !== undefined && origin !== 'null' && (typeof origin !== 'string' || !ORIGIN.test(origin))) {
+    throw bad(`\`client.origin\`: expected the page's origin such as https://shop.example, got ${describe(origin)}`);
+  }
+  let scripted: SandboxOutcome | undefined;
+  if (outcome !== undefined && outcome !== null) {
+    const read = readOutcome(outcome);
+    if ('problem' in read) throw bad(`The scripted sandbox outcome is not valid: ${read.problem}`);
+    scripted = read.outcome;
+  }
+  return {
+    kind: kind as TransactionKind,
+    request: body.request,
+    client: { userAgent, ...(typeof origin === 'string' && origin !== 'null' ? { origin } : {}), ...(scripted ? { outcome: scripted } : {}) },
+  };
 }

@@ -451,7 +451,7 @@ export function normalizePayment(raw: unknown, device: 'pc' | 'mobile'): Normali
   const va = field(() => input.optObject(request.virtualAccount, 'virtualAccount'));
   if (va) {
     const expiry = field(() => input.optObject(va.accountExpiry, 'virtualAccount.accountExpiry'));
-    if (expiry?.validHours !== undefined) accountExpiry = { validHours: field(() => input.integer(expiry.validHours, 'virtualAccount.accountExpiry.validHours', { min: 1 })) };
+    if (expiry?.validHours !== undefined) accountExpiry = { validHours: field(() => input.integer(expiry.validHours, 'virtualAccount.accountExpiry.validHours', { min: 1, max: input.MAX_VALID_HOURS })) };
     else if (expiry?.dueDate !== undefined) {
       const text = field(() => input.string(expiry.dueDate, 'virtualAccount.accountExpiry.dueDate'));
       const due = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T23:59:59+09:00` : text);

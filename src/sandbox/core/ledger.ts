@@ -3,8 +3,8 @@
 // transition is stored, persisted and announced by its webhook here, so all paths agree.
 import type { Customer } from '@portone/server-sdk/common';
 import type { PaymentMethod, PaymentWebhookTrigger } from '@portone/server-sdk/payment';
-import { ApiError } from '../errors.js';
-import { inicisTid, iso } from '../ids.js';
+import { ApiError, usageError } from '../errors.js';
+import { inicisTid, iso, receiptKey } from '../ids.js';
 import { failed, newAmount, paid, ready, selectedChannel, virtualAccountIssued, type KnownPayment } from '../payments.js';
 import type { SandboxChannel } from '../types.js';
 import type { WebhookEmitter } from './emitter.js';
@@ -98,7 +98,7 @@ export class Ledger {
   }
 
   receiptUrl(paymentId: string): string {
-    return `${this.runtime.baseUrl}/sandbox/receipts/${encodeURIComponent(paymentId)}`;
+    return `${this.runtime.baseUrl}/sandbox/receipts/${encodeURIComponent(paymentId)}?key=${receiptKey(this.runtime.credentials.controlToken, paymentId)}`;
   }
 
   pgTxId(entry: PaymentEntry, method: PaymentMethod | { type: 'BillingKey' }): string {
@@ -140,23 +140,23 @@ export class Ledger {
    * `amount.paid < total` would (for testing a shop's defence against exactly that).
    */
   deposit(paymentId: string, amount?: number, options: { partial?: boolean } = {}): KnownPayment {
-    if (typeof options !== 'object' || options === null) throw new Error(`deposit: expected options as an object like { partial: true }, got ${JSON.stringify(options)}`);
+    if (typeof options !== 'object' || options === null) throw usageError(new Error(`deposit: expected options as an object like { partial: true }, got ${JSON.stringify(options)}`));
     const partial = options.partial ?? false;
-    if (typeof partial !== 'boolean') throw new Error(`deposit: expected options.partial to be true or false, got ${JSON.stringify(partial)}`);
+    if (typeof partial !== 'boolean') throw usageError(new Error(`deposit: expected options.partial to be true or false, got ${JSON.stringify(partial)}`));
     const entry = this.runtime.state.payments.get(paymentId);
-    if (!entry) throw new Error(`deposit: payment ${JSON.stringify(paymentId)} does not exist`);
+    if (!entry) throw usageError(new Error(`deposit: payment ${JSON.stringify(paymentId)} does not exist`));
     const { payment } = entry;
     if (payment.status !== 'VIRTUAL_ACCOUNT_ISSUED' || payment.method?.type !== 'PaymentMethodVirtualAccount') {
-      throw new Error(`deposit: payment ${JSON.stringify(paymentId)} is ${payment.status}, not a VIRTUAL_ACCOUNT_ISSUED virtual-account payment`);
+      throw usageError(new Error(`deposit: payment ${JSON.stringify(paymentId)} is ${payment.status}, not a VIRTUAL_ACCOUNT_ISSUED virtual-account payment`));
     }
     const expiredAt = payment.method.expiredAt ? Date.parse(payment.method.expiredAt) : Infinity;
-    if (this.runtime.now() > expiredAt) throw new Error(`deposit: the account of ${JSON.stringify(paymentId)} expired at ${payment.method.expiredAt}`);
+    if (this.runtime.now() > expiredAt) throw usageError(new Error(`deposit: the account of ${JSON.stringify(paymentId)} expired at ${payment.method.expiredAt}`));
     const total = payment.amount.total;
     const deposited = amount ?? total;
-    if (!Number.isSafeInteger(deposited) || deposited <= 0) throw new Error(`deposit: expected a positive integer amount, got ${amount}`);
-    if (deposited > total) throw new Error(`deposit: payment ${JSON.stringify(paymentId)} expects ${total} ${payment.currency}, got ${deposited}: a deposit never exceeds the total`);
+    if (!Number.isSafeInteger(deposited) || deposited <= 0) throw usageError(new Error(`deposit: expected a positive integer amount, got ${amount}`));
+    if (deposited > total) throw usageError(new Error(`deposit: payment ${JSON.stringify(paymentId)} expects ${total} ${payment.currency}, got ${deposited}: a deposit never exceeds the total`));
     if (deposited < total && !partial) {
-      throw new Error(`deposit: payment ${JSON.stringify(paymentId)} expects ${total} ${payment.currency}, got ${deposited}; the account stays VIRTUAL_ACCOUNT_ISSUED (pass { partial: true } to emulate a PG that reports a short deposit as PAID)`);
+      throw usageError(new Error(`deposit: payment ${JSON.stringify(paymentId)} expects ${total} ${payment.currency}, got ${deposited}; the account stays VIRTUAL_ACCOUNT_ISSUED (pass { partial: true } to emulate a PG that reports a short deposit as PAID)`));
     }
     this.markPaid(entry, { ...payment.method, remitterName: payment.method.remitterName ?? payment.customer.name ?? '입금자' }, 'VIRTUAL_ACCOUNT_DEPOSIT', deposited);
     return entry.payment;

@@ -57,12 +57,15 @@ export interface Credentials {
   apiSecret: string;
   webhookSecrets: string[];
   channels: SandboxChannel[];
+  /** What the sandbox's control routes require (`X-PortOne-Sandbox-Token`); also keys receipt URLs. */
+  controlToken: string;
 }
 
 /** What `persistPath` holds. */
 export interface Snapshot {
   version: 1;
-  credentials: Credentials;
+  /** `controlToken` is absent in files written before the controls needed one. */
+  credentials: Omit<Credentials, 'controlToken'> & { controlToken?: string };
   payments: [string, PaymentEntry][];
   billingKeys: [string, BillingKeyEntry][];
   schedules: [string, ScheduleEntry][];

@@ -135,7 +135,7 @@ function readApiVirtualAccount(va: input.Json, now: number, remitter: string | u
     throw new input.InputError('`method.virtualAccount.expiry`: expected exactly one of `validHours` or `dueDate`');
   }
   const expiresAt = expiry.validHours !== undefined
-    ? now + input.integer(expiry.validHours, 'method.virtualAccount.expiry.validHours', { min: 1 }) * 3_600_000
+    ? now + input.integer(expiry.validHours, 'method.virtualAccount.expiry.validHours', { min: 1, max: input.MAX_VALID_HOURS }) * 3_600_000
     : input.dateTime(expiry.dueDate, 'method.virtualAccount.expiry.dueDate');
   if (expiresAt <= now) throw new input.InputError(`\`method.virtualAccount.expiry.dueDate\`: expected a time in the future, got ${input.describe(expiry.dueDate)}`);
   const option = input.object(va.option, 'method.virtualAccount.option');

@@ -69,7 +69,7 @@ export function listPayments(ctx: RestContext): GetPaymentsResponse {
   runtime.checkStore(filter.storeId);
   // The filter enum says PENDING where Payment.status says PAY_PENDING (reference §6.7).
   const statuses = filter.status?.map((s) => (s === 'PENDING' ? 'PAY_PENDING' : s));
-  const methodTypes = filter.methods?.map((m) => METHOD_TYPES[m] ?? m);
+  const methodTypes = filter.methods?.map((m) => (Object.hasOwn(METHOD_TYPES, m) ? METHOD_TYPES[m]! : m));
   const timeOf = (p: KnownPayment) => Date.parse(filter.timestampType === 'STATUS_CHANGED_AT' ? p.statusChangedAt : p.requestedAt);
   const items = [...runtime.state.payments.values()]
     .map((e) => e.payment)
@@ -106,7 +106,7 @@ function textMatches(p: KnownPayment, field: string, value: string): boolean {
     PG_TX_ID: ['pgTxId' in p ? p.pgTxId : undefined],
     FAIL_REASON: [p.status === 'FAILED' ? p.failure.reason : undefined],
   };
-  const candidates = field === 'ALL' ? Object.values(fields).flat() : fields[field] ?? [];
+  const candidates = field === 'ALL' ? Object.values(fields).flat() : Object.hasOwn(fields, field) ? fields[field]! : [];
   return candidates.some((c) => c !== undefined && c.includes(value));
 }
 
