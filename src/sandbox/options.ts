@@ -30,7 +30,7 @@ function onlyKnown(value: Record<string, unknown>, field: string, known: readonl
   if (unknown.length > 0) throw range(`${field}: unknown ${unknown.length === 1 ? 'field' : 'fields'} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; expected ${known.join(', ')}`);
 }
 
-const ROUTE_FAULT_FIELDS = ['failureRate', 'failureStatus', 'latencyMs', 'hangRate'] as const satisfies readonly (keyof RouteFault)[];
+const ROUTE_FAULT_FIELDS = ['failureRate', 'failureStatus', 'latencyMs', 'hangRate', 'resetRate'] as const satisfies readonly (keyof RouteFault)[];
 const WEBHOOK_FAULT_FIELDS = ['dropRate', 'duplicateRate', 'delayMs', 'reorder', 'reorderWindowMs'] as const satisfies readonly (keyof WebhookFault)[];
 
 function routeFault(value: unknown, key: string): RouteFault {
@@ -44,11 +44,13 @@ function routeFault(value: unknown, key: string): RouteFault {
   const fault: RouteFault = {};
   const failureRate = rate(value.failureRate, `${field}.failureRate`);
   const hangRate = rate(value.hangRate, `${field}.hangRate`);
+  const resetRate = rate(value.resetRate, `${field}.resetRate`);
   const latencyMs = delay(value.latencyMs, `${field}.latencyMs`);
   if (failureRate !== undefined) fault.failureRate = failureRate;
   if (failureStatus !== undefined) fault.failureStatus = failureStatus;
   if (latencyMs !== undefined) fault.latencyMs = latencyMs;
   if (hangRate !== undefined) fault.hangRate = hangRate;
+  if (resetRate !== undefined) fault.resetRate = resetRate;
   return fault;
 }
 
@@ -141,4 +143,10 @@ export function checkNow(now: unknown): number {
     throw range(`now: expected ms since the epoch up to ${new Date(MAX_TIME).toISOString()}, got ${describe(now)}`);
   }
   return now;
+}
+
+/** A callback option. */
+export function checkFunction<T>(value: T, what: string): T {
+  if (typeof value !== 'function') throw usageError(new TypeError(`${what}: expected a function, got ${describe(value)}`));
+  return value;
 }

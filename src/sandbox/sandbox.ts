@@ -2,7 +2,7 @@
 // and controls (see types.ts for the contract).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   IssueBillingKeyAndPayError,
   IssueBillingKeyError,
@@ -20,12 +20,13 @@ import { CheckoutRejection } from './checkout/rules.js';
 import type { TransactionKind, WindowResponse } from './checkout/protocol.js';
 import { createRequestListener } from './http/listener.js';
 import { noop } from './http/respond.js';
-import { checkControlToken, checkNow, checkOutcome, checkStoreName, checkWebhookUrls, generateControlToken, validateFaults } from './options.js';
+import { checkControlToken, checkFunction, checkNow, checkOutcome, checkStoreName, checkWebhookUrls, generateControlToken, validateFaults } from './options.js';
 import { readSnapshot, type Credentials } from './core/state.js';
 import { PORTONE_RETRY_DELAYS_MS, PORTONE_WEBHOOK_TIMEOUT_MS, webhookKey } from './webhooks.js';
+import { DESKTOP_USER_AGENT, MOBILE_USER_AGENT, SANDBOX_CUSTOMER, defaultChannels, generateApiSecret, generateWebhookSecret } from './defaults.js';
+import { createTriggers } from './triggers.js';
 import type {
   Sandbox,
-  SandboxChannel,
   SandboxChargeOutcome,
   SandboxDepositOptions,
   SandboxDriveOptions,
@@ -33,28 +34,6 @@ import type {
   SandboxOptions,
   SandboxOutcome,
 } from './types.js';
-
-/** User agents the Node helpers present, so PC or mobile rules apply as in a browser. */
-export const DESKTOP_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36';
-export const MOBILE_USER_AGENT = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Mobile Safari/537.36';
-
-/** The buyer the Node helpers use when a request has no `customer`. */
-export const SANDBOX_CUSTOMER = { fullName: '홍길동', phoneNumber: '010-1234-5678', email: 'buyer@example.com' } as const;
-
-const uuid = (): string => randomUUID();
-
-export function defaultChannels(): SandboxChannel[] {
-  const key = () => `channel-key-${uuid()}`;
-  return [
-    { key: key(), name: 'KG이니시스 일반결제 (테스트)', type: 'TEST', pgProvider: 'INICIS_V2', pgMerchantId: 'INIpayTest' },
-    { key: key(), name: 'KG이니시스 카드 정기결제 (테스트)', type: 'TEST', pgProvider: 'INICIS_V2', pgMerchantId: 'INIBillTst' },
-    { key: key(), name: 'KG이니시스 휴대폰 정기결제 (테스트)', type: 'TEST', pgProvider: 'INICIS_V2', pgMerchantId: 'INIBillTst' },
-    { key: key(), name: 'KG이니시스 일반결제', type: 'LIVE', pgProvider: 'INICIS_V2', pgMerchantId: 'MOIsandbox' },
-  ];
-}
-
-export const generateWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
-const generateApiSecret = (): string => randomBytes(60).toString('base64url');
 
 /** Starts a sandbox on 127.0.0.1 (a free port unless `port` is given). */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -68,8 +47,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   if (channels.length === 0) throw new RangeError('channels: expected at least one channel');
   if (new Set(channels.map((c) => c.key)).size !== channels.length) throw new RangeError('channels: every channel needs its own key');
   const credentials: Credentials = {
-    storeId: options.storeId ?? persisted?.storeId ?? `store-${uuid()}`,
-    merchantId: options.merchantId ?? persisted?.merchantId ?? `merchant-${uuid()}`,
+    storeId: options.storeId ?? persisted?.storeId ?? `store-${randomUUID()}`,
+    merchantId: options.merchantId ?? persisted?.merchantId ?? `merchant-${randomUUID()}`,
     apiSecret: options.apiSecret ?? persisted?.apiSecret ?? generateApiSecret(),
     webhookSecrets,
     channels,
@@ -91,6 +70,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     ...(options.persistPath ? { persistPath: options.persistPath } : {}),
     storeName: checkStoreName(options.storeName),
     log,
+    ...(options.onRestExchange ? { onRestExchange: checkFunction(options.onRestExchange, 'onRestExchange') } : {}),
   });
   const { runtime, ledger } = core;
   const auth = new Auth(credentials.apiSecret, () => runtime.now());
@@ -103,25 +83,67 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     live: (channels.find((c) => c.type === 'LIVE') ?? channels[0]!).key,
   };
 
-  const drive = <R extends WindowResponse>(kind: TransactionKind, request: unknown, outcome: SandboxOutcome | undefined, driveOptions: SandboxDriveOptions | undefined): Promise<R> => {
+  const drive = async <R extends WindowResponse>(kind: TransactionKind, request: unknown, outcome: SandboxOutcome | undefined, driveOptions: SandboxDriveOptions | undefined): Promise<R> => {
     try {
       // Before the window opens: a bad outcome must not leave a READY payment behind.
       const scripted = outcome === undefined ? undefined : checkOutcome<SandboxOutcome>(outcome, 'outcome', ['approve', 'decline', 'cancel']);
       const userAgent = driveOptions?.device === 'mobile' ? MOBILE_USER_AGENT : DESKTOP_USER_AGENT;
       const { tx } = checkout.prepare({ transactionType: kind, request, client: { userAgent, ...(scripted ? { outcome: scripted } : {}) } });
-      return Promise.resolve(checkout.complete(tx.txId, tx.outcome ?? { result: 'approve' }).response as R);
+      return (await checkout.complete(tx.txId, tx.outcome ?? { result: 'approve' })).response as R;
     } catch (error) {
-      if (!(error instanceof CheckoutRejection)) return Promise.reject(error);
+      if (!(error instanceof CheckoutRejection)) throw error;
       const ids = error as CheckoutRejection & { paymentId?: string; txId?: string };
       const code = error.code as PaymentError['code'];
       const pg = { pgCode: error.pgCode, pgMessage: error.pgMessage };
-      if (kind === 'PAYMENT') return Promise.reject(new PaymentError({ code, message: error.message, txId: ids.txId, paymentId: ids.paymentId, ...pg }));
-      if (kind === 'ISSUE_BILLING_KEY') return Promise.reject(new IssueBillingKeyError({ code: code as IssueBillingKeyError['code'], message: error.message, ...pg }));
-      return Promise.reject(new IssueBillingKeyAndPayError({ code: code as IssueBillingKeyAndPayError['code'], message: error.message, txId: ids.txId, paymentId: ids.paymentId, ...pg }));
+      if (kind === 'PAYMENT') throw new PaymentError({ code, message: error.message, txId: ids.txId, paymentId: ids.paymentId, ...pg });
+      if (kind === 'ISSUE_BILLING_KEY') throw new IssueBillingKeyError({ code: code as IssueBillingKeyError['code'], message: error.message, ...pg });
+      throw new IssueBillingKeyAndPayError({ code: code as IssueBillingKeyAndPayError['code'], message: error.message, txId: ids.txId, paymentId: ids.paymentId, ...pg });
     }
   };
 
   const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+  const pay: Sandbox['pay'] = (request, outcome, driveOptions) =>
+    drive<PaymentResponse>('PAYMENT', {
+      storeId: credentials.storeId,
+      channelKey: channelKeys.payment,
+      orderName: '샌드박스 테스트 주문',
+      currency: 'KRW',
+      payMethod: 'CARD',
+      customer: SANDBOX_CUSTOMER,
+      ...request,
+    }, outcome, driveOptions);
+  const issueBillingKey: Sandbox['issueBillingKey'] = (request, outcome, driveOptions) =>
+    drive<IssueBillingKeyResponse>('ISSUE_BILLING_KEY', {
+      storeId: credentials.storeId,
+      channelKey: channelKeys.billingKey,
+      billingKeyMethod: 'CARD',
+      issueId: `issue-${randomUUID()}`,
+      issueName: '정기결제 카드 등록',
+      customer: SANDBOX_CUSTOMER,
+      ...request,
+    }, outcome, driveOptions);
+  const issueBillingKeyAndPay: Sandbox['issueBillingKeyAndPay'] = (request, outcome, driveOptions) =>
+    drive<IssueBillingKeyAndPayResponse>('ISSUE_BILLING_KEY_AND_PAY', {
+      storeId: credentials.storeId,
+      channelKey: channelKeys.billingKeyAndPay,
+      billingKeyAndPayMethod: 'MOBILE',
+      orderName: '샌드박스 정기결제',
+      currency: 'KRW',
+      productType: 'DIGITAL',
+      customer: SANDBOX_CUSTOMER,
+      ...request,
+    }, outcome, driveOptions);
+
+  const triggers = createTriggers({
+    core,
+    checkout,
+    auth,
+    pay: (request, outcome) => pay(request as Parameters<Sandbox['pay']>[0], outcome),
+    issueBillingKey: (outcome) => issueBillingKey({}, outcome),
+    // The first attempt's own timeout, and a little more.
+    deliveryWaitMs: (options.webhookTimeoutMs ?? PORTONE_WEBHOOK_TIMEOUT_MS) + 2_000,
+  });
 
   const controls = {
     advance: (ms: number) => runtime.advance(ms),
@@ -137,6 +159,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       core.emitter.webhookUrls = checkWebhookUrls(urls, 'setWebhookUrls');
     },
     reset: () => core.reset(),
+    trigger: triggers.trigger,
+    replay: triggers.replay,
   };
 
   if (snapshot) {
@@ -204,37 +228,23 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     },
     schedules: () => [...runtime.state.schedules.values()].map((e) => clone(e.schedule)),
     reset: controls.reset,
-    pay: (request, outcome, driveOptions) =>
-      drive<PaymentResponse>('PAYMENT', {
-        storeId: credentials.storeId,
-        channelKey: channelKeys.payment,
-        orderName: '샌드박스 테스트 주문',
-        currency: 'KRW',
-        payMethod: 'CARD',
-        customer: SANDBOX_CUSTOMER,
-        ...request,
-      }, outcome, driveOptions),
-    issueBillingKey: (request, outcome, driveOptions) =>
-      drive<IssueBillingKeyResponse>('ISSUE_BILLING_KEY', {
-        storeId: credentials.storeId,
-        channelKey: channelKeys.billingKey,
-        billingKeyMethod: 'CARD',
-        issueId: `issue-${uuid()}`,
-        issueName: '정기결제 카드 등록',
-        customer: SANDBOX_CUSTOMER,
-        ...request,
-      }, outcome, driveOptions),
-    issueBillingKeyAndPay: (request, outcome, driveOptions) =>
-      drive<IssueBillingKeyAndPayResponse>('ISSUE_BILLING_KEY_AND_PAY', {
-        storeId: credentials.storeId,
-        channelKey: channelKeys.billingKeyAndPay,
-        billingKeyAndPayMethod: 'MOBILE',
-        orderName: '샌드박스 정기결제',
-        currency: 'KRW',
-        productType: 'DIGITAL',
-        customer: SANDBOX_CUSTOMER,
-        ...request,
-      }, outcome, driveOptions),
+    pay,
+    issueBillingKey,
+    issueBillingKeyAndPay,
+    trigger: triggers.trigger,
+    replay: triggers.replay,
+    tail: (listener) => core.webhooks.onDelivery(listener),
+    env: () => ({
+      PORTONE_API_URL: url,
+      PORTONE_STORE_ID: credentials.storeId,
+      PORTONE_CHANNEL_KEY: channelKeys.payment,
+      PORTONE_BILLING_CHANNEL_KEY: channelKeys.billingKey,
+      PORTONE_PHONE_BILLING_CHANNEL_KEY: channelKeys.billingKeyAndPay,
+      PORTONE_API_SECRET: credentials.apiSecret,
+      PORTONE_WEBHOOK_SECRET: webhookSecrets[0]!,
+      PORTONE_SDK_URL: `${url}/v2/browser-sdk.js`,
+      PORTONE_SANDBOX_TOKEN: credentials.controlToken,
+    }),
     close() {
       closed ??= new Promise<void>((resolve) => {
         for (const res of hung) res.destroy();

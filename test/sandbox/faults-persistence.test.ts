@@ -1,4 +1,4 @@
-// Route faults (5xx rate, latency, hangs; seedable), persistence to a JSON file across restarts,
+// Route faults (gateway 5xx pages, resets, latency, hangs; seedable), persistence to a JSON file across restarts,
 // and the dashboard's JSON control routes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,29 +7,45 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetPaymentError, type PaidPayment } from '@portone/server-sdk/payment';
+import type { PaidPayment } from '@portone/server-sdk/payment';
 import { createSandbox } from '../../src/sandbox/index.js';
 import { clientFor, eventually, paymentOf, rejection, startReceiver, verifyAll, webhookTypes, withSandbox } from './support.js';
 
-test('route faults: a failure rate answers 5xx JSON the SDK turns into typed errors, on that route only', async (t) => {
+test('route faults: a failure rate answers a gateway\'s HTML 5xx (no invented error type; the SDK cannot parse it), on that route only', async (t) => {
   const sandbox = await withSandbox(t, { faults: { routes: { 'GET /payments/:id': { failureRate: 1 } } } });
   const { payment } = clientFor(sandbox);
   await sandbox.pay({ paymentId: 'f-1', totalAmount: 1_000 });
   const failed = await rejection(payment.getPayment({ paymentId: 'f-1' }));
-  assert.ok(failed instanceof GetPaymentError);
-  assert.equal(failed.data.type, 'INTERNAL_SERVER_ERROR');
+  assert.ok(failed instanceof SyntaxError, 'what the server SDK throws when PortOne\'s gateway answers HTML');
   const raw = await fetch(`${sandbox.url}/payments/f-1`, { headers: { authorization: `PortOne ${sandbox.apiSecret}` } });
   assert.equal(raw.status, 500);
-  assert.deepEqual(Object.keys(await raw.json()), ['type', 'message']);
+  assert.match(raw.headers.get('content-type')!, /^text\/html/);
+  assert.equal(raw.headers.get('x-portone-sandbox-fault'), 'injected');
+  assert.match(await raw.text(), /<title>500 Internal Server Error<\/title>/);
   assert.equal((await payment.getPayments({})).page.totalCount, 1, 'other routes answer');
 
   sandbox.setFaults({ routes: { '*': { failureRate: 1, failureStatus: 503 } } });
   const unavailable = await rejection(payment.cancelPayment({ paymentId: 'f-1', reason: 'x' }));
-  assert.equal(unavailable.data.type, 'SERVICE_UNAVAILABLE');
+  assert.ok(unavailable instanceof SyntaxError);
+  const page = await fetch(`${sandbox.url}/payments/f-1/cancel`, { method: 'POST', headers: { authorization: `PortOne ${sandbox.apiSecret}` }, body: '{"reason":"x"}' });
+  assert.deepEqual([page.status, (await page.text()).includes('503 Service Temporarily Unavailable')], [503, true]);
   assert.equal(paymentOf(sandbox, 'f-1').status, 'PAID', 'a failed request changes nothing');
   sandbox.setFaults({});
   assert.equal((await payment.getPayment({ paymentId: 'f-1' })).status, 'PAID');
   assert.throws(() => sandbox.setFaults({ routes: { '/payments': { failureRate: 1 } } }), /keys look like "GET \/payments\/:id"/);
+});
+
+test('route faults: a reset rate drops the connection before any answer, and changes nothing', async (t) => {
+  const sandbox = await withSandbox(t);
+  const { payment } = clientFor(sandbox);
+  await sandbox.pay({ paymentId: 'r-1', totalAmount: 1_000 });
+  sandbox.setFaults({ routes: { 'POST /payments/:id/cancel': { resetRate: 1 } } });
+  const reset = await rejection(payment.cancelPayment({ paymentId: 'r-1', reason: 'x' }));
+  assert.ok(reset instanceof TypeError, 'fetch fails: the connection was reset');
+  assert.equal((reset as TypeError & { cause?: { code?: string } }).cause?.code, 'ECONNRESET');
+  assert.equal(paymentOf(sandbox, 'r-1').status, 'PAID');
+  assert.equal((await payment.getPayment({ paymentId: 'r-1' })).status, 'PAID', 'other routes answer');
+  assert.throws(() => sandbox.setFaults({ routes: { '*': { resetRate: 2 } } }), /resetRate: expected a rate between 0 and 1, got 2/);
 });
 
 test('route fault keys are checked against the route table; a route\'s own settings merge over "*"', async (t) => {

@@ -228,6 +228,9 @@ function targets(info: Info): Target[] {
     { method: 'POST', path: '/sandbox/faults', auth: 'control', body: () => ({ routes: { [pick(['*', 'GET /payments/:id', 'POST /payments/:id/cancel'])]: { failureRate: pick([0.3, 1]), failureStatus: pick([500, 502, 503, 504]), latencyMs: int(0, 3) } }, seed: int(0, 99) }) },
     { method: 'POST', path: '/sandbox/webhook-urls', auth: 'control', body: () => ({ urls: ['http://127.0.0.1:9/hook'] }) },
     { method: 'POST', path: '/sandbox/reset', auth: 'control', body: () => ({}) },
+    { method: 'POST', path: '/sandbox/trigger', auth: 'control', body: () => ({ event: pick(['Transaction.Paid', 'Transaction.Cancelled', 'BillingKey.Issued', 'BillingKey.Deleted']), ...(chance(0.5) ? { paymentId: pick(known.payments) } : {}) }) },
+    { method: 'POST', path: '/sandbox/replay', auth: 'control', body: () => ({ body: JSON.stringify({ type: 'Transaction.Paid', timestamp: '2025-01-01T00:00:00Z', data: { paymentId: pick(known.payments) } }) }) },
+    { method: 'GET', path: '/sandbox/deliveries/stream', auth: 'control' },
     { method: 'GET', path: '/', auth: 'none' },
     { method: 'GET', path: '/unknown/{p}', auth: 'rest' },
   ];
@@ -338,7 +341,11 @@ test(`fuzz: ${COUNT} random requests to every surface, none answered ≥ 500 unl
       });
       status = response.status;
       headers = response.headers;
-      text = sent.method === 'HEAD' ? '' : await response.text();
+      // The delivery stream never ends by itself: its headers are the answer.
+      if (status === 200 && headers.get('content-type')?.startsWith('application/x-ndjson')) {
+        await response.body?.cancel();
+        text = '';
+      } else text = sent.method === 'HEAD' ? '' : await response.text();
     } catch (error) {
       assert.fail(`request ${done + 1} got no answer (${(error as Error).message}); the sandbox ${child.exitCode === null ? 'still runs' : `exited with ${child.exitCode}`} — ${replay}\n${describeSent(sent)}\nsandbox output:\n${output.slice(-4_000)}`);
     }

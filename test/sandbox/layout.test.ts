@@ -102,6 +102,7 @@ const LONG_FILES: Record<string, string> = {
 test('no sandbox source file passes 400 lines unless it holds one concern (listed with it)', () => {
   const long = sources(root)
     .map((file) => ({ file: relative(root, file), lines: readFileSync(file, 'utf8').split('\n').length }))
-    .filter(({ file, lines }) => lines > 400 && !(file in LONG_FILES));
+    // Generated data (PortOne's request schemas) is one concern however long it is.
+    .filter(({ file, lines }) => lines > 400 && !(file in LONG_FILES) && !file.endsWith('.generated.ts'));
   assert.deepEqual(long, [], 'split these by concern, or list them in LONG_FILES with the one concern they hold');
 });

@@ -42,6 +42,8 @@ export class Checkout {
   private readonly runtime: Runtime;
   private readonly ledger: Ledger;
   private readonly emitter: WebhookEmitter;
+  /** Windows whose confirm process is under way (in memory: a restart forgets them with their requests). */
+  private readonly completing = new Set<string>();
 
   constructor(core: SandboxCore) {
     this.runtime = core.runtime;
@@ -102,7 +104,7 @@ export class Checkout {
 
     if (kind !== 'PAYMENT') {
       const billingKey = newBillingKey(this.runtime.now());
-      const entry: BillingKeyEntry = { billingKey, status: 'READY', ...(request.noticeUrls ? { noticeUrls: request.noticeUrls } : {}), ...(request.paymentId ? { paymentId: request.paymentId } : {}) };
+      const entry: BillingKeyEntry = { billingKey, status: 'READY', origin: device, ...(request.noticeUrls ? { noticeUrls: request.noticeUrls } : {}), ...(request.paymentId ? { paymentId: request.paymentId } : {}) };
       this.runtime.state.billingKeys.set(billingKey, entry);
       tx.billingKey = billingKey;
       // Every state change has its webhook: the key is READY while its window (issue, or issue-and-pay) is open.
@@ -148,10 +150,11 @@ export class Checkout {
     };
   }
 
-  complete(txId: string, given: unknown): CompleteAnswer {
+  async complete(txId: string, given: unknown): Promise<CompleteAnswer> {
     const tx = this.runtime.state.checkouts.get(txId);
     if (!tx) throw new CheckoutRejection('TransactionNotFound', `결제창 거래를 찾을 수 없습니다. (txId ${JSON.stringify(txId)})`);
     if (tx.status === 'DONE') throw new CheckoutRejection('InvalidEntityState', '이미 완료된 결제창입니다. (this window already ended)');
+    if (this.completing.has(txId)) throw new CheckoutRejection('InvalidEntityState', '결제창이 이미 처리 중입니다. (this window is ending already: its confirm process is under way)');
     const result = (given as { result?: unknown } | null | undefined)?.result;
     if (typeof result !== 'string' || !['approve', 'decline', 'cancel'].includes(result)) {
       throw new CheckoutRejection('BadRequest', `\`action.result\`: expected approve, decline or cancel, got ${describe(result)}`);
@@ -165,7 +168,11 @@ export class Checkout {
     let response: WindowResponse;
     if (effective.result === 'approve') {
       const chosen = approval(tx, effective, { now: this.runtime.now(), storeName: this.runtime.storeName });
-      response = 'decline' in chosen ? this.fail(tx, chosen.decline) : this.approve(tx, chosen.method, effective);
+      if ('decline' in chosen) response = this.fail(tx, chosen.decline);
+      else {
+        const refused = await this.confirmProcess(tx);
+        response = refused ?? this.approve(tx, chosen.method, effective);
+      }
     } else if (effective.result === 'decline') {
       response = this.fail(tx, declineFor(tx.kind === 'ISSUE_BILLING_KEY' ? 'BILLING_KEY' : tx.request.payMethod ?? 'CARD', effective.pgCode, effective.pgMessage));
     } else {
@@ -177,6 +184,29 @@ export class Checkout {
     if (tx.request.mode === 'REDIRECTION' && tx.request.redirectUrl) tx.redirectTo = withResultQuery(tx.request.redirectUrl, response);
     this.runtime.persist();
     return { response, ...(tx.redirectTo ? { redirectTo: tx.redirectTo } : {}) };
+  }
+
+  /**
+   * With `confirmUrl`, the shop approves the payment first (PortOne's confirm process): undefined
+   * when it did, else the window's result — FAILED with `ConfirmProcessFailed` and the shop's
+   * message. The window stays open meanwhile and cannot be ended twice.
+   */
+  private async confirmProcess(tx: CheckoutTx): Promise<WindowResponse | undefined> {
+    const confirmUrl = tx.request.confirmUrl;
+    if (tx.kind !== 'PAYMENT' || !confirmUrl) return undefined;
+    const entry = this.paymentEntry(tx);
+    this.completing.add(tx.txId);
+    let answer: Awaited<ReturnType<WebhookEmitter['confirm']>>;
+    try {
+      answer = await this.emitter.confirm(entry, confirmUrl);
+    } finally {
+      this.completing.delete(tx.txId);
+    }
+    // The shop answered after the window ended some other way (or a newer attempt replaced it).
+    if (tx.status === 'DONE') throw new CheckoutRejection('InvalidEntityState', '이미 완료된 결제창입니다. (this window already ended)');
+    if (answer.approved) return undefined;
+    this.ledger.markFailed(this.paymentEntry(tx), { reason: answer.message });
+    return { transactionType: 'PAYMENT', txId: tx.txId, paymentId: entry.payment.id, code: 'ConfirmProcessFailed', message: answer.message } satisfies PaymentResponse;
   }
 
   private paymentEntry(tx: CheckoutTx): PaymentEntry {

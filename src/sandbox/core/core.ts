@@ -2,7 +2,7 @@
 // the payment ledger, and charges and schedules. REST handlers, the checkout server (payment
 // window) and the Node helpers all change state through these, so each path has the same effects.
 import { WebhookSender } from '../webhooks.js';
-import type { SandboxFaults } from '../types.js';
+import type { SandboxFaults, SandboxRestExchange } from '../types.js';
 import { Charges } from './charges.js';
 import { WebhookEmitter } from './emitter.js';
 import { Ledger } from './ledger.js';
@@ -21,6 +21,7 @@ export interface CoreOptions {
   /** Shown in the payment window as 상점 and as the holder (예금주) of the virtual accounts it issues. */
   storeName: string;
   log: (line: string) => void;
+  onRestExchange?: (exchange: SandboxRestExchange) => void;
 }
 
 export class SandboxCore {
@@ -39,6 +40,7 @@ export class SandboxCore {
       ...(options.persistPath ? { persistPath: options.persistPath } : {}),
       storeName: options.storeName,
       log: options.log,
+      ...(options.onRestExchange ? { onRestExchange: options.onRestExchange } : {}),
       pendingWebhooks: () => this.webhooks.pendingJobs(),
     });
     this.runtime = runtime;

@@ -2,7 +2,7 @@
 // else the store's), and its record in `Payment.webhooks`, updated after every delivery attempt.
 // Delivery itself (signing, retries, faults) is the `WebhookSender`'s.
 import type { PaymentWebhook, PaymentWebhookTrigger } from '@portone/server-sdk/payment';
-import type { WebhookBillingKey, WebhookTransaction } from '@portone/server-sdk/webhook';
+import type { WebhookBillingKey, WebhookTransaction, WebhookTransactionConfirm } from '@portone/server-sdk/webhook';
 import { iso, uuidv7 } from '../ids.js';
 import type { AttemptResult, WebhookJob, WebhookSender } from '../webhooks.js';
 import type { Runtime } from './runtime.js';
@@ -15,6 +15,9 @@ export type PaymentEventType =
   | 'Transaction.Failed'
   | 'Transaction.Cancelled'
   | 'Transaction.PartialCancelled';
+
+/** How long the confirm process waits for the shop's answer (PortOne's documented 10 s). */
+export const CONFIRM_TIMEOUT_MS = 10_000;
 
 export type BillingKeyEventType = 'BillingKey.Ready' | 'BillingKey.Issued' | 'BillingKey.Failed' | 'BillingKey.Deleted';
 
@@ -102,6 +105,33 @@ export class WebhookEmitter {
     for (const url of this.urlsFor(entry.noticeUrls)) {
       this.sender.enqueue({ webhookId: uuidv7(runtime.now()), url, type, body });
     }
+  }
+
+  /**
+   * The confirm process: a signed `Transaction.Confirm` POSTed to the request's `confirmUrl` before
+   * the payment is approved. Only a 200 approves; any other answer, a failed connection or no
+   * answer within `CONFIRM_TIMEOUT_MS` stops the payment, with the answer's `errorMessage` when it
+   * sent one (PortOne hands that to the SDK result).
+   */
+  async confirm(entry: PaymentEntry, confirmUrl: string): Promise<{ approved: true } | { approved: false; message: string }> {
+    const { runtime } = this;
+    const { payment } = entry;
+    const body = JSON.stringify({
+      type: 'Transaction.Confirm',
+      timestamp: iso(runtime.now()),
+      data: { paymentId: payment.id, storeId: payment.storeId, transactionId: payment.transactionId, totalAmount: payment.amount.total },
+    } satisfies WebhookTransactionConfirm);
+    const result = await this.sender.deliverOnce({ webhookId: uuidv7(runtime.now()), url: confirmUrl, type: 'Transaction.Confirm', body }, CONFIRM_TIMEOUT_MS);
+    if (result.status === 200) return { approved: true };
+    let errorMessage: unknown;
+    try {
+      errorMessage = (JSON.parse(result.responseBody ?? '') as { errorMessage?: unknown }).errorMessage;
+    } catch {
+      // Not JSON: the default message says what came back.
+    }
+    if (typeof errorMessage === 'string' && errorMessage !== '') return { approved: false, message: errorMessage };
+    const why = result.status !== undefined ? `it answered ${result.status}` : `it could not be reached (${result.error})`;
+    return { approved: false, message: `고객사 컨펌 프로세스가 결제를 승인하지 않았습니다. (confirmUrl: ${why}; only 200 approves)` };
   }
 
   /** After each delivery attempt: the payment's webhook record shows it (status, request, response). */

@@ -3,7 +3,7 @@
 // persistence to `persistPath`. The ledger, charges and webhook emission all act through here.
 import { ApiError } from '../errors.js';
 import { createDice, type Dice } from '../rng.js';
-import type { SandboxChannel, SandboxChargeOutcome, SandboxFaults, SandboxOutcome } from '../types.js';
+import type { SandboxChannel, SandboxChargeOutcome, SandboxFaults, SandboxOutcome, SandboxRestExchange } from '../types.js';
 import type { WebhookJob } from '../webhooks.js';
 import { Clock } from './clock.js';
 import { State, writeSnapshot, type Credentials } from './state.js';
@@ -17,6 +17,7 @@ export interface RuntimeOptions {
   /** Shown in the payment window as 상점 and as the holder (예금주) of the virtual accounts it issues. */
   storeName: string;
   log: (line: string) => void;
+  onRestExchange?: (exchange: SandboxRestExchange) => void;
   /** Webhook deliveries still to be attempted, written into every snapshot. */
   pendingWebhooks: () => WebhookJob[];
 }
@@ -29,6 +30,8 @@ export class Runtime {
   readonly log: (line: string) => void;
   /** Set by the HTTP layer once listening: receipts and windows link here. */
   baseUrl = '';
+  /** Told every REST call and its answer (the `onRestExchange` option); the cached hot path is off while set. */
+  readonly onRestExchange: ((exchange: SandboxRestExchange) => void) | undefined;
   faults: SandboxFaults;
   /** Precomputed so the REST hot path only compares strings. */
   faultsActive: boolean;
@@ -45,6 +48,7 @@ export class Runtime {
     this.credentials = options.credentials;
     this.storeName = options.storeName;
     this.log = options.log;
+    this.onRestExchange = options.onRestExchange;
     this.faults = options.faults ?? {};
     this.faultsActive = hasRouteFaults(this.faults);
     this.dice = createDice(this.faults.seed);
@@ -151,5 +155,5 @@ export class Runtime {
 }
 
 function hasRouteFaults(faults: SandboxFaults): boolean {
-  return Object.values(faults.routes ?? {}).some((f) => (f.failureRate ?? 0) > 0 || (f.latencyMs ?? 0) > 0 || (f.hangRate ?? 0) > 0);
+  return Object.values(faults.routes ?? {}).some((f) => (f.failureRate ?? 0) > 0 || (f.latencyMs ?? 0) > 0 || (f.hangRate ?? 0) > 0 || (f.resetRate ?? 0) > 0);
 }

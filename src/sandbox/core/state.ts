@@ -30,6 +30,8 @@ export interface BillingKeyEntry {
   /** READY while its window is open, FAILED when that window failed; only ISSUED/DELETED are visible over REST. */
   status: 'READY' | 'ISSUED' | 'FAILED' | 'DELETED';
   info?: KnownBillingKeyInfo;
+  /** How the key was issued: a window on PC or a phone, or the API (`platformType` in lists). Absent in older files. */
+  origin?: 'pc' | 'mobile' | 'api';
   /** The card behind the key (test-card behaviour for later charges). */
   cardNumber?: string;
   noticeUrls?: string[];

@@ -1,7 +1,8 @@
 // The sandbox's own routes under /sandbox/: the dashboard page, receipts, and the JSON controls
-// (state, deposit, clock, outcomes, faults, webhook URLs, reset). Everything that changes or reveals
-// state needs the control token in `X-PortOne-Sandbox-Token`; no route answers other origins (no
-// CORS), so neither a page on another site nor a neighbour on the network can drive the sandbox.
+// (state, deposit, clock, outcomes, faults, webhook URLs, reset, trigger, replay, the delivery
+// stream). Everything that changes or reveals state needs the control token in
+// `X-PortOne-Sandbox-Token`; no route answers other origins (no CORS), so neither a page on
+// another site nor a neighbour on the network can drive the sandbox.
 // Open without the token: the dashboard page itself (it holds no data) and receipts, whose URLs
 // carry a key as PortOne's receipt URLs do (`Payment.receiptUrl`, handed to shoppers).
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,7 +12,7 @@ import { dashboardPayment, renderDashboard, renderReceipt } from '../dashboard.j
 import { isUsageError } from '../errors.js';
 import { iso, receiptKey } from '../ids.js';
 import * as input from '../input.js';
-import type { SandboxChargeOutcome, SandboxDepositOptions, SandboxFaults, SandboxOutcome } from '../types.js';
+import type { SandboxChargeOutcome, SandboxDepositOptions, SandboxFaults, SandboxOutcome, SandboxTriggerEvent, SandboxTriggerOptions } from '../types.js';
 import { decodeSegment, HTML_TYPE, JSON_TYPE, jsonBody, newNonce, pageHeaders, send } from './respond.js';
 
 /** The header that carries the control token (`Sandbox.controlToken`). */
@@ -26,7 +27,12 @@ export interface Controls {
   setFaults(faults: SandboxFaults): void;
   setWebhookUrls(urls: string[]): void;
   reset(): void;
+  trigger(event: SandboxTriggerEvent, options?: SandboxTriggerOptions): Promise<unknown>;
+  replay(body: string, options?: { urls?: string[] }): Promise<unknown>;
 }
+
+/** The tail stream's keep-alive: an empty line this often, so idle clients do not time out. */
+const HEARTBEAT_MS = 20_000;
 
 const sameSecret = (given: string, expected: string): boolean => {
   const a = Buffer.from(given);
@@ -79,6 +85,23 @@ export function createControlFront(core: SandboxCore, controls: Controls, token:
     return false;
   };
 
+  let openStreams = 0;
+
+  /** Every delivery attempt from now on, one JSON line each, until the client leaves or the sandbox closes. */
+  const stream = (req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', ...JSON_HEADERS });
+    res.flushHeaders();
+    const stop = core.webhooks.onDelivery((delivery) => res.write(`${JSON.stringify(delivery)}\n`));
+    const heartbeat = setInterval(() => res.write('\n'), HEARTBEAT_MS);
+    heartbeat.unref();
+    openStreams++;
+    req.on('close', () => {
+      openStreams--;
+      stop();
+      clearInterval(heartbeat);
+    });
+  };
+
   const state = () => ({
     now: iso(runtime.now()),
     timers: runtime.clock.pending().map((t) => ({ at: iso(t.at), label: t.label })),
@@ -87,6 +110,8 @@ export function createControlFront(core: SandboxCore, controls: Controls, token:
     deliveries: core.webhooks.deliveries(),
     windowOutcomes: runtime.windowOutcomes,
     faults: runtime.faults,
+    /** Delivery streams open right now (`tail`s). */
+    tails: openStreams,
   });
 
   const post = async (path: string, body: input.Json): Promise<unknown> => {
@@ -114,6 +139,15 @@ export function createControlFront(core: SandboxCore, controls: Controls, token:
       case '/sandbox/reset':
         controls.reset();
         return { ok: true };
+      case '/sandbox/trigger':
+        return controls.trigger(input.string(body.event, 'event') as SandboxTriggerEvent, {
+          ...(body.paymentId !== undefined ? { paymentId: input.string(body.paymentId, 'paymentId') } : {}),
+          ...(body.billingKey !== undefined ? { billingKey: input.string(body.billingKey, 'billingKey') } : {}),
+        });
+      case '/sandbox/replay': {
+        const urls = input.optHttpUrls(body.urls, 'urls');
+        return { deliveries: await controls.replay(input.string(body.body, 'body'), urls ? { urls } : {}) };
+      }
       default:
         throw new ControlError(404, 'NOT_FOUND', `No sandbox control POST ${path}`);
     }
@@ -124,6 +158,10 @@ export function createControlFront(core: SandboxCore, controls: Controls, token:
       if (await open(req, res, path, query)) return;
       if (!authorized(req)) {
         throw new ControlError(401, 'UNAUTHORIZED', `Sandbox controls need the control token in the ${CONTROL_TOKEN_HEADER} header: it is printed when the sandbox starts, is Sandbox.controlToken, and is in the dashboard link (#token=…).`);
+      }
+      if (path === '/sandbox/deliveries/stream' && req.method === 'GET') {
+        stream(req, res);
+        return;
       }
       if (path === '/sandbox/state') {
         if (req.method !== 'GET') throw new ControlError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on /sandbox/state; use GET.`);

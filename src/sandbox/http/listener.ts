@@ -5,11 +5,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Auth } from '../auth.js';
 import type { Checkout } from '../checkout/checkout.js';
 import type { SandboxCore } from '../core/core.js';
-import { ApiError } from '../errors.js';
 import { createCheckoutFront } from './checkout.js';
 import { createControlFront, type Controls } from './controls.js';
-import { JSON_TYPE, noop, sendError } from './respond.js';
-import { createRestFront } from './rest.js';
+import { JSON_TYPE, noop } from './respond.js';
+import { createRestFront, sendText } from './rest.js';
 
 export interface HttpDeps {
   core: SandboxCore;
@@ -31,8 +30,9 @@ export function createRequestListener(deps: HttpDeps): { listener: (req: Incomin
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '/';
     // Hot path: `GET /payments/{id}` as the server SDK sends it (no query, no faults, no log)
-    // answers from the cached bytes. Everything else, errors included, takes the general path.
-    if (req.method === 'GET' && url.startsWith('/payments/') && url.indexOf('/', 10) === -1 && url.indexOf('?') === -1 && !runtime.faultsActive && runtime.log === noop && auth.check(req.headers.authorization)) {
+    // answers from the cached bytes (not while logging or observed). Everything else, errors included,
+    // takes the general path.
+    if (req.method === 'GET' && url.startsWith('/payments/') && url.indexOf('/', 10) === -1 && url.indexOf('?') === -1 && !runtime.faultsActive && runtime.log === noop && !runtime.onRestExchange && auth.check(req.headers.authorization)) {
       const raw = url.slice(10);
       const body = raw.indexOf('%') === -1 ? runtime.state.paymentBody(raw) : undefined;
       if (body !== undefined) {
@@ -57,7 +57,7 @@ export function createRequestListener(deps: HttpDeps): { listener: (req: Incomin
       res.writeHead(302, { location: '/sandbox/' }).end();
       return;
     }
-    sendError(res, new ApiError('NOT_FOUND', `No PortOne API route ${req.method} ${path} (the sandbox emulates the V2 payment, billing-key, schedule and auth endpoints).`));
+    sendText(res, 404, `Not Found: no PortOne V2 API route ${req.method} ${path} (the sandbox emulates the payment, billing-key, schedule and auth endpoints).`);
   };
   return { listener, hung: rest.hung };
 }

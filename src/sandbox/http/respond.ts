@@ -76,13 +76,22 @@ export function parseBoundedJson(text: string, where: string): unknown {
 }
 
 /**
- * The body as a JSON object whatever the content type (the server SDK sends text/plain); `{}`
- * when empty. Failures are `InputError`s, which each surface answers in its own shape.
+ * The body's JSON whatever the content type (the server SDK sends text/plain); `undefined` when
+ * empty. `sent.text` keeps the text as it arrived (for `onRestExchange`).
+ */
+export async function readJson(req: IncomingMessage, sent?: { text?: string }): Promise<unknown> {
+  const text = await readBody(req);
+  if (sent && text !== '') sent.text = text;
+  return text.trim() === '' ? undefined : parseBoundedJson(text, 'The request body');
+}
+
+/**
+ * The body as a JSON object, `{}` when empty. Failures are `InputError`s, which each surface
+ * answers in its own shape.
  */
 export async function jsonBody(req: IncomingMessage): Promise<input.Json> {
-  const text = await readBody(req);
-  if (text.trim() === '') return {};
-  const parsed = parseBoundedJson(text, 'The request body');
+  const parsed = await readJson(req);
+  if (parsed === undefined) return {};
   if (!input.isObject(parsed)) throw new input.InputError(`The request body must be a JSON object, got ${input.describe(parsed)}.`);
   return parsed;
 }

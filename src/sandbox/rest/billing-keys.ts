@@ -4,7 +4,6 @@ import type {
   ConfirmedBillingKeyIssueAndPaySummary,
   ConfirmedBillingKeySummary,
   DeleteBillingKeyResponse,
-  GetBillingKeyInfosResponse,
   IssueBillingKeyResponse,
   IssuedBillingKeyInfo,
 } from '@portone/server-sdk/payment/billingKey';
@@ -14,7 +13,7 @@ import { inicisTid, iso, newBillingKey } from '../ids.js';
 import { cardCompanyForNumber, cardFields } from '../catalog.js';
 import { selectedChannel } from '../payments.js';
 import type { BillingKeyEntry } from '../core/state.js';
-import { RawJson, read, requestBody, type RestContext } from './context.js';
+import { RawJson, read, type RestContext } from './context.js';
 import { readCardCredential, readCustomer, requireInicisCustomer } from './readers.js';
 
 /** `POST /billing-keys`: issues a key from a keyed-in card (KG Inicis needs an API billing contract). */
@@ -57,7 +56,7 @@ export function issueBillingKey(ctx: RestContext): IssueBillingKeyResponse {
     issuedAt: iso(at),
     pgBillingKeyIssueResponses: [{ type: 'ISSUED', channel: selected, pgTxId: inicisTid('BillingKey', channel.pgMerchantId, at, 'api'), method }],
   };
-  const entry: BillingKeyEntry = { billingKey, status: 'ISSUED', info, cardNumber, ...(body.noticeUrls ? { noticeUrls: body.noticeUrls } : {}) };
+  const entry: BillingKeyEntry = { billingKey, status: 'ISSUED', origin: 'api', info, cardNumber, ...(body.noticeUrls ? { noticeUrls: body.noticeUrls } : {}) };
   runtime.state.billingKeys.set(billingKey, entry);
   emitter.emitBillingKey('BillingKey.Issued', entry);
   runtime.persist();
@@ -68,37 +67,6 @@ export function getBillingKey(ctx: RestContext): RawJson {
   const { runtime, ledger } = ctx.core;
   runtime.checkStore(ctx.query.get('storeId') ?? undefined);
   return new RawJson(JSON.stringify(ledger.requireBillingKey(ctx.params[0]!).info));
-}
-
-/** `GET /billing-keys?requestBody={page, sort, filter}`. */
-export function listBillingKeys(ctx: RestContext): GetBillingKeyInfosResponse {
-  const { runtime } = ctx.core;
-  const q = read(() => {
-    const body = requestBody(ctx);
-    const page = input.optObject(body.page, 'page') ?? {};
-    const sort = input.optObject(body.sort, 'sort') ?? {};
-    const filter = input.optObject(body.filter, 'filter') ?? {};
-    return {
-      number: input.optInteger(page.number, 'page.number', { min: 0 }) ?? 0,
-      size: input.optInteger(page.size, 'page.size', { min: 1 }) ?? 10,
-      by: input.optOneOf(sort.by, 'sort.by', ['REQUESTED_AT', 'ISSUED_AT', 'DELETED_AT', 'STATUS_TIMESTAMP']) ?? 'ISSUED_AT',
-      order: input.optOneOf(sort.order, 'sort.order', ['DESC', 'ASC']) ?? 'DESC',
-      storeId: input.optString(filter.storeId, 'filter.storeId'),
-      status: input.optStringArray(filter.status, 'filter.status'),
-      customerId: input.optString(filter.customerId, 'filter.customerId'),
-    };
-  });
-  runtime.checkStore(q.storeId);
-  const infos = [...runtime.state.billingKeys.values()]
-    .flatMap((e) => (e.info && (e.status === 'ISSUED' || e.status === 'DELETED') ? [e.info] : []))
-    .filter((info) => (!q.status || q.status.includes(info.status)) && (!q.customerId || info.customer.id === q.customerId));
-  const time = (info: (typeof infos)[number]) => {
-    const stamp = q.by === 'REQUESTED_AT' ? info.requestedAt : q.by === 'DELETED_AT' || (q.by === 'STATUS_TIMESTAMP' && info.status === 'DELETED') ? (info as { deletedAt?: string }).deletedAt : info.issuedAt;
-    return stamp ? Date.parse(stamp) : 0;
-  };
-  infos.sort((a, b) => (q.order === 'ASC' ? time(a) - time(b) : time(b) - time(a)));
-  const start = q.number * q.size;
-  return { items: infos.slice(start, start + q.size), page: { number: q.number, size: q.size, totalCount: infos.length } };
 }
 
 /** `DELETE /billing-keys/{key}?storeId&reason&requester`. */

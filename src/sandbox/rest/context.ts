@@ -1,5 +1,4 @@
-// What a REST handler receives, how it reads a list endpoint's `requestBody`, and how input
-// failures become 400 INVALID_REQUEST.
+// What a REST handler receives, and how input failures become 400 INVALID_REQUEST.
 import type { Auth } from '../auth.js';
 import type { SandboxCore } from '../core/core.js';
 import { ApiError } from '../errors.js';
@@ -11,7 +10,7 @@ export interface RestContext {
   /** Decoded path parameters, in order. */
   params: string[];
   query: URLSearchParams;
-  /** The parsed JSON body (POST), `{}` when empty. */
+  /** The JSON body (POST) or a list endpoint's `requestBody`, checked against PortOne's schema; `{}` when absent. */
   body: input.Json;
 }
 
@@ -21,13 +20,6 @@ export class RawJson {
 }
 
 export type Handler = (ctx: RestContext) => unknown;
-
-/** The JSON in a list endpoint's `requestBody` query parameter (`{}` when absent). */
-export function requestBody(ctx: RestContext): input.Json {
-  const text = ctx.query.get('requestBody');
-  if (text === null || text === '') return {};
-  return input.object(input.parseJson(text, 'the `requestBody` query parameter'), 'requestBody');
-}
 
 /** Runs input readers, turning their failures into 400 INVALID_REQUEST. */
 export function read<T>(fn: () => T): T {

@@ -4,7 +4,6 @@ import type {
   CancelPaymentResponse,
   CloseVirtualAccountResponse,
   ConfirmedPaymentSummary,
-  GetPaymentsResponse,
   PaymentMethodVirtualAccount,
   PreRegisterPaymentResponse,
   ResendWebhookResponse,
@@ -16,7 +15,7 @@ import { ApiError, pgProviderError } from '../errors.js';
 import { digits, iso, uuidv7 } from '../ids.js';
 import * as input from '../input.js';
 import { cancellableAmount, defaultVat, SETTLED_STATUSES, withCancellation, type KnownPayment } from '../payments.js';
-import { RawJson, read, requestBody, type RestContext } from './context.js';
+import { RawJson, read, type RestContext } from './context.js';
 
 export function getPayment(ctx: RestContext): RawJson {
   const { runtime, ledger } = ctx.core;
@@ -24,90 +23,6 @@ export function getPayment(ctx: RestContext): RawJson {
   const body = runtime.state.paymentBody(ctx.params[0]!);
   if (body === undefined) ledger.requirePayment(ctx.params[0]!);
   return new RawJson(body!);
-}
-
-const METHOD_TYPES: Record<string, string> = {
-  CARD: 'PaymentMethodCard',
-  TRANSFER: 'PaymentMethodTransfer',
-  VIRTUAL_ACCOUNT: 'PaymentMethodVirtualAccount',
-  GIFT_CERTIFICATE: 'PaymentMethodGiftCertificate',
-  MOBILE: 'PaymentMethodMobile',
-  EASY_PAY: 'PaymentMethodEasyPay',
-  CONVENIENCE_STORE: 'PaymentMethodConvenienceStore',
-  CRYPTO: 'PaymentMethodCrypto',
-};
-
-/** `GET /payments?requestBody={page, filter}` — page numbers start at 0, default size 10. */
-export function listPayments(ctx: RestContext): GetPaymentsResponse {
-  const { runtime } = ctx.core;
-  const { page, filter } = read(() => {
-    const body = requestBody(ctx);
-    const page = input.optObject(body.page, 'page') ?? {};
-    const filter = input.optObject(body.filter, 'filter') ?? {};
-    return {
-      page: { number: input.optInteger(page.number, 'page.number', { min: 0 }) ?? 0, size: input.optInteger(page.size, 'page.size', { min: 1 }) ?? 10 },
-      filter: {
-        storeId: input.optString(filter.storeId, 'filter.storeId'),
-        timestampType: input.optOneOf(filter.timestampType, 'filter.timestampType', ['CREATED_AT', 'STATUS_CHANGED_AT']) ?? 'CREATED_AT',
-        from: input.optDateTime(filter.from, 'filter.from'),
-        until: input.optDateTime(filter.until, 'filter.until'),
-        status: input.optStringArray(filter.status, 'filter.status'),
-        methods: input.optStringArray(filter.methods, 'filter.methods'),
-        pgProvider: input.optStringArray(filter.pgProvider, 'filter.pgProvider'),
-        isTest: input.optBoolean(filter.isTest, 'filter.isTest'),
-        isScheduled: input.optBoolean(filter.isScheduled, 'filter.isScheduled'),
-        currency: input.optString(filter.currency, 'filter.currency'),
-        sortBy: input.optOneOf(filter.sortBy, 'filter.sortBy', ['REQUESTED_AT', 'STATUS_CHANGED_AT']) ?? 'REQUESTED_AT',
-        sortOrder: input.optOneOf(filter.sortOrder, 'filter.sortOrder', ['DESC', 'ASC']) ?? 'DESC',
-        textSearch: filter.textSearch === undefined ? undefined : (Array.isArray(filter.textSearch) ? filter.textSearch : [filter.textSearch]).map((t, i) => {
-          const o = input.object(t, `filter.textSearch[${i}]`);
-          return { field: input.string(o.field, `filter.textSearch[${i}].field`), value: input.string(o.value, `filter.textSearch[${i}].value`) };
-        }),
-      },
-    };
-  });
-  runtime.checkStore(filter.storeId);
-  // The filter enum says PENDING where Payment.status says PAY_PENDING (reference §6.7).
-  const statuses = filter.status?.map((s) => (s === 'PENDING' ? 'PAY_PENDING' : s));
-  const methodTypes = filter.methods?.map((m) => (Object.hasOwn(METHOD_TYPES, m) ? METHOD_TYPES[m]! : m));
-  const timeOf = (p: KnownPayment) => Date.parse(filter.timestampType === 'STATUS_CHANGED_AT' ? p.statusChangedAt : p.requestedAt);
-  const items = [...runtime.state.payments.values()]
-    .map((e) => e.payment)
-    .filter((p) => {
-      if (statuses && !statuses.includes(p.status)) return false;
-      if (methodTypes && (!p.method || !methodTypes.includes(String(p.method.type)))) return false;
-      if (filter.pgProvider && (!p.channel || !filter.pgProvider.includes(p.channel.pgProvider))) return false;
-      if (filter.isTest !== undefined && (p.channel?.type === 'TEST') !== filter.isTest) return false;
-      if (filter.isScheduled !== undefined && Boolean(p.scheduleId) !== filter.isScheduled) return false;
-      if (filter.currency && p.currency !== filter.currency) return false;
-      if (filter.from !== undefined && timeOf(p) < filter.from) return false;
-      if (filter.until !== undefined && timeOf(p) >= filter.until) return false;
-      return (filter.textSearch ?? []).every(({ field, value }) => textMatches(p, field, value));
-    })
-    .sort((a, b) => {
-      const key = (p: KnownPayment) => Date.parse(filter.sortBy === 'STATUS_CHANGED_AT' ? p.statusChangedAt : p.requestedAt);
-      return filter.sortOrder === 'ASC' ? key(a) - key(b) : key(b) - key(a);
-    });
-  const start = page.number * page.size;
-  return { items: items.slice(start, start + page.size), page: { number: page.number, size: page.size, totalCount: items.length } };
-}
-
-function textMatches(p: KnownPayment, field: string, value: string): boolean {
-  const fields: Record<string, (string | undefined)[]> = {
-    PAYMENT_ID: [p.id],
-    TX_ID: [p.transactionId],
-    SCHEDULE_ID: [p.scheduleId],
-    ORDER_NAME: [p.orderName],
-    CUSTOMER_NAME: [p.customer.name],
-    CUSTOMER_EMAIL: [p.customer.email],
-    CUSTOMER_PHONE_NUMBER: [p.customer.phoneNumber],
-    BILLING_KEY: [p.billingKey],
-    PG_MERCHANT_ID: [p.channel?.pgMerchantId],
-    PG_TX_ID: ['pgTxId' in p ? p.pgTxId : undefined],
-    FAIL_REASON: [p.status === 'FAILED' ? p.failure.reason : undefined],
-  };
-  const candidates = field === 'ALL' ? Object.values(fields).flat() : Object.hasOwn(fields, field) ? fields[field]! : [];
-  return candidates.some((c) => c !== undefined && c.includes(value));
 }
 
 /** `POST /payments/{id}/pre-register`: the amount a later window payment must match. */
@@ -269,7 +184,8 @@ export function resendWebhook(ctx: RestContext): ResendWebhookResponse {
   runtime.checkStore(body.storeId);
   const entry: PaymentEntry = ledger.requirePayment(ctx.params[0]!);
   const webhooks = entry.payment.webhooks ?? [];
-  const original = body.webhookId ? webhooks.find((w) => w.id === body.webhookId) : webhooks.filter((w) => w.trigger !== 'MANUAL').at(-1);
+  // Without `webhookId`, PortOne resends the payment's most recent webhook (a manual resend included).
+  const original = body.webhookId ? webhooks.find((w) => w.id === body.webhookId) : webhooks.at(-1);
   if (!original) {
     throw new ApiError('WEBHOOK_NOT_FOUND', body.webhookId ? `Payment ${JSON.stringify(entry.payment.id)} has no webhook ${JSON.stringify(body.webhookId)}.` : `Payment ${JSON.stringify(entry.payment.id)} has sent no webhook yet.`);
   }

@@ -3,7 +3,6 @@
 import type { BillingKeyPaymentInput } from '@portone/server-sdk/common';
 import type {
   CreatePaymentScheduleResponse,
-  GetPaymentSchedulesResponse,
   RevokePaymentSchedulesResponse,
   ScheduledPaymentSchedule,
 } from '@portone/server-sdk/payment/paymentSchedule';
@@ -11,8 +10,7 @@ import { ApiError } from '../errors.js';
 import * as input from '../input.js';
 import { iso, uuidv7 } from '../ids.js';
 import { SETTLED_STATUSES } from '../payments.js';
-import type { KnownPaymentSchedule } from '../types.js';
-import { RawJson, read, requestBody, type RestContext } from './context.js';
+import { RawJson, read, type RestContext } from './context.js';
 import { readBillingKeyPayment } from './readers.js';
 
 export function createPaymentSchedule(ctx: RestContext): CreatePaymentScheduleResponse {
@@ -90,52 +88,11 @@ export function getPaymentSchedule(ctx: RestContext): RawJson {
   return new RawJson(JSON.stringify(entry.schedule));
 }
 
-/** `GET /payment-schedules?requestBody={page, sort, filter}`; `from`/`until` bound `timeToPay`. */
-export function listPaymentSchedules(ctx: RestContext): GetPaymentSchedulesResponse {
-  const { runtime } = ctx.core;
-  const q = read(() => {
-    const body = requestBody(ctx);
-    const page = input.optObject(body.page, 'page') ?? {};
-    const sort = input.optObject(body.sort, 'sort') ?? {};
-    const filter = input.optObject(body.filter, 'filter') ?? {};
-    return {
-      number: input.optInteger(page.number, 'page.number', { min: 0 }) ?? 0,
-      size: input.optInteger(page.size, 'page.size', { min: 1 }) ?? 10,
-      by: input.optOneOf(sort.by, 'sort.by', ['CREATED_AT', 'TIME_TO_PAY', 'COMPLETED_AT']) ?? 'CREATED_AT',
-      order: input.optOneOf(sort.order, 'sort.order', ['DESC', 'ASC']) ?? 'DESC',
-      storeId: input.optString(filter.storeId, 'filter.storeId'),
-      billingKey: input.optString(filter.billingKey, 'filter.billingKey'),
-      from: input.optDateTime(filter.from, 'filter.from'),
-      until: input.optDateTime(filter.until, 'filter.until'),
-      status: input.optStringArray(filter.status, 'filter.status'),
-      isForTest: input.optBoolean(filter.isForTest, 'filter.isForTest'),
-    };
-  });
-  runtime.checkStore(q.storeId);
-  const isTestKey = (billingKey: string) => runtime.state.billingKeys.get(billingKey)?.info?.channels[0]?.type === 'TEST';
-  const items = [...runtime.state.schedules.values()]
-    .map((e) => e.schedule)
-    .filter((s) => {
-      const time = Date.parse(s.timeToPay);
-      return (
-        (!q.billingKey || s.billingKey === q.billingKey) &&
-        (!q.status || q.status.includes(s.status)) &&
-        (q.from === undefined || time >= q.from) &&
-        (q.until === undefined || time < q.until) &&
-        (q.isForTest === undefined || isTestKey(s.billingKey) === q.isForTest)
-      );
-    });
-  const key = (s: KnownPaymentSchedule) => Date.parse(q.by === 'TIME_TO_PAY' ? s.timeToPay : q.by === 'COMPLETED_AT' ? ('completedAt' in s ? s.completedAt : '') : s.createdAt) || 0;
-  items.sort((a, b) => (q.order === 'ASC' ? key(a) - key(b) : key(b) - key(a)));
-  const start = q.number * q.size;
-  return { items: items.slice(start, start + q.size), page: { number: q.number, size: q.size, totalCount: items.length } };
-}
-
 /** `DELETE /payment-schedules?requestBody={storeId, billingKey, scheduleIds}`: all or nothing. */
 export function revokePaymentSchedules(ctx: RestContext): RevokePaymentSchedulesResponse {
   const { runtime, ledger, charges } = ctx.core;
   const body = read(() => {
-    const b = requestBody(ctx);
+    const b = ctx.body;
     return {
       storeId: input.optString(b.storeId, 'storeId'),
       billingKey: input.optString(b.billingKey, 'billingKey'),
