@@ -2,6 +2,7 @@
 // `P_CARD_OPTION selcode=…`, `slimquota`, `mallpoint`), banks, carriers, easy-pay providers,
 // PG-style decline codes, and the sandbox's test card numbers.
 import type { Bank, CardBrand } from '@portone/server-sdk/common';
+import type { PaymentMethodCard } from '@portone/server-sdk/payment';
 import type { CardCompany as BrowserCardCompany } from '@portone/browser-sdk/v2';
 
 /** A browser SDK `CardCompany` value without its `CARD_COMPANY_` alias. */
@@ -278,3 +279,17 @@ export function cardCompanyForNumber(number: string): CardCompany {
 }
 
 export const maskCardNumber = (bin: string, last4 = '1234'): string => `${bin.slice(0, 6)}******${last4}`;
+
+/** The `Card` a payment or billing key reports for a card of this company (masked number). */
+export function cardFields(company: CardCompany, ownerType: 'PERSONAL' | 'CORPORATE', last4?: string): NonNullable<PaymentMethodCard['card']> {
+  return {
+    publisher: company.ko,
+    issuer: company.ko,
+    brand: company.brand,
+    type: 'CREDIT',
+    ownerType,
+    bin: company.bin,
+    name: company.ko,
+    number: maskCardNumber(company.bin, last4),
+  };
+}

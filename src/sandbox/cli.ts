@@ -1,10 +1,13 @@
-// `portone-sandbox`: runs the sandbox from a shell, prints its URLs and credentials, and stops on
-// SIGINT/SIGTERM. Every option of `createSandbox` has a flag; faults can be set per route.
+// `portone-sandbox`: runs the sandbox from a shell, prints its URLs and credentials (or `--env`
+// lines for a .env file), and stops on SIGINT/SIGTERM. Every option of `createSandbox` has a flag;
+// faults can be set per route. `trigger`, `replay` and `tail` talk to a running one (cli-tools.ts).
 import { createSandbox } from './sandbox.js';
-import { REST_ROUTE_KEYS } from './http.js';
+import { REST_ROUTE_KEYS } from './http/rest.js';
+import { runTool, ToolError, TOOLS, TOOLS_USAGE } from './cli-tools.js';
 import type { RouteFault, Sandbox, SandboxFaults, SandboxOptions } from './types.js';
 
 export const USAGE = `Usage: portone-sandbox [options]
+       portone-sandbox trigger <event> | replay <file> | tail [options]
 
 An offline PortOne V2 emulator (KG Inicis): REST API, payment window, signed webhooks.
 
@@ -26,10 +29,11 @@ Webhooks
   --webhook-timeout <ms>     Per-attempt timeout (default 30000)
 
 Faults (route: e.g. "GET /payments/:id"; default every route, "*")
-  --fail-rate <rate>[@route]        Share of requests answered with a 5xx JSON error (0…1)
+  --fail-rate <rate>[@route]        Share of requests answered with a gateway's HTML 5xx page (0…1)
   --failure-status <code>[@route]   500, 502, 503 or 504 (default 500)
   --latency <ms>[@route]            Added latency
-  --hang-rate <rate>[@route]        Share of requests never answered
+  --hang-rate <rate>[@route]        Share of requests never answered (the client times out)
+  --reset-rate <rate>[@route]       Share of connections reset before any answer
   --webhook-drop <rate>             Share of webhook deliveries dropped (not retried)
   --webhook-duplicate <rate>        Share of webhook deliveries sent twice
   --webhook-delay <ms>              Delay before each webhook delivery
@@ -39,8 +43,10 @@ Faults (route: e.g. "GET /payments/:id"; default every route, "*")
 Output
   --quiet                    Do not log requests and deliveries
   --json                     Print the URLs and credentials as one JSON line
+  --env                      Print the credentials as PORTONE_* lines for a .env file (logs go to stderr)
   --help                     Show this help
-`;
+
+${TOOLS_USAGE}`;
 
 export class UsageError extends Error {}
 
@@ -48,6 +54,7 @@ interface Parsed {
   options: SandboxOptions;
   quiet: boolean;
   json: boolean;
+  env: boolean;
   help: boolean;
 }
 
@@ -74,6 +81,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
   const secrets: string[] = [];
   let quiet = false;
   let json = false;
+  let env = false;
   let help = false;
   const args = [...argv];
   const take = (flag: string): string => {
@@ -128,6 +136,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
       }); break;
       case '--latency': route(flag, 'latencyMs', (f, v) => number(f, v)); break;
       case '--hang-rate': route(flag, 'hangRate', (f, v) => number(f, v, { max: 1 })); break;
+      case '--reset-rate': route(flag, 'resetRate', (f, v) => number(f, v, { max: 1 })); break;
       case '--webhook-drop': (faults.webhooks ??= {}).dropRate = number(flag, take(flag), { max: 1 }); break;
       case '--webhook-duplicate': (faults.webhooks ??= {}).duplicateRate = number(flag, take(flag), { max: 1 }); break;
       case '--webhook-delay': (faults.webhooks ??= {}).delayMs = number(flag, take(flag)); break;
@@ -135,6 +144,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
       case '--seed': faults.seed = number(flag, take(flag), { integer: true }); break;
       case '--quiet': quiet = true; break;
       case '--json': json = true; break;
+      case '--env': env = true; break;
       case '--help': case '-h': help = true; break;
       default: throw new UsageError(`Unknown option ${JSON.stringify(arg)} (see --help)`);
     }
@@ -145,7 +155,8 @@ export function parseArgs(argv: readonly string[]): Parsed {
   if (webhookUrls.length) options.webhookUrls = webhookUrls;
   if (Object.keys(routes).length) faults.routes = routes;
   if (faults.routes || faults.webhooks || faults.seed !== undefined) options.faults = faults;
-  return { options, quiet, json, help };
+  if (json && env) throw new UsageError('--json and --env: pick one output');
+  return { options, quiet, json, env, help };
 }
 
 export function describeSandbox(sandbox: Sandbox, webhookUrls: readonly string[]): string {
@@ -160,6 +171,7 @@ export function describeSandbox(sandbox: Sandbox, webhookUrls: readonly string[]
     `${pad('Store ID')}${sandbox.storeId}`,
     `${pad('API secret')}${sandbox.apiSecret}`,
     ...sandbox.webhookSecrets.map((s, i) => `${pad(i === 0 ? 'Webhook secret' : 'Next secret')}${s}`),
+    `${pad('Control token')}${sandbox.controlToken}  (X-PortOne-Sandbox-Token for /sandbox/* controls)`,
     '',
     '  Channels',
     ...(Object.entries(sandbox.channelKeys) as [string, string][]).map(([use, key]) => {
@@ -169,13 +181,46 @@ export function describeSandbox(sandbox: Sandbox, webhookUrls: readonly string[]
     '',
     `${pad('Webhooks to')}${webhookUrls.length ? webhookUrls.join(', ') : '(none: pass --webhook-url)'}`,
     '',
-    'Point @portone/server-sdk at it with PortOneClient({ secret, baseUrl }) and the browser SDK with',
-    `__INTERNAL__setPortOneSdkUrl("${sandbox.sdkUrl}"). Stop with Ctrl+C.`,
+    `Point @portone/server-sdk at it with PortOneClient({ secret, baseUrl: "${sandbox.url}" }) and the`,
+    `checkout elements with their sdk-url attribute: <portone-payment-button sdk-url="${sandbox.sdkUrl}">.`,
+    'npx portone-sandbox tail shows webhook deliveries as they happen. Stop with Ctrl+C.',
   ];
   return lines.join('\n');
 }
 
+/** `--env`: the credentials as `KEY=value` lines, ready for a .env file. */
+export function envLines(sandbox: Sandbox): string {
+  return Object.entries(sandbox.env()).map(([key, value]) => `${key}=${value}`).join('\n');
+}
+
+/** Why the sandbox could not listen, as one line (no stack trace), or undefined for anything else. */
+function listenProblem(error: unknown, options: SandboxOptions): string | undefined {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `port ${options.port ?? 8787} on ${options.host ?? '127.0.0.1'}`;
+  if (code === 'EADDRINUSE') return `${where} is already in use: pass --port <n> (0 picks a free one), or stop what holds it`;
+  if (code === 'EACCES') return `${where} needs privileges this process lacks: pass --port above 1023`;
+  if (code === 'EADDRNOTAVAIL') return `${options.host} is not an address of this machine: pass --host 127.0.0.1 (or 0.0.0.0 for every interface)`;
+  return undefined;
+}
+
 export async function main(argv: readonly string[] = process.argv.slice(2), out: (text: string) => void = (t) => console.log(t)): Promise<Sandbox | undefined> {
+  if ((TOOLS as readonly string[]).includes(argv[0] ?? '')) {
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      await runTool(argv, out, process.env, stop.signal);
+    } catch (error) {
+      if (!(error instanceof ToolError)) throw error;
+      console.error(`portone-sandbox ${error.message}`);
+      process.exitCode = error.exitCode;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    return undefined;
+  }
   let parsed: Parsed;
   try {
     parsed = parseArgs(argv);
@@ -189,13 +234,25 @@ export async function main(argv: readonly string[] = process.argv.slice(2), out:
     out(USAGE);
     return undefined;
   }
-  const log = parsed.quiet ? undefined : (line: string) => out(`${new Date().toISOString()} ${line}`);
-  const sandbox = await createSandbox({ ...parsed.options, ...(log ? { log } : {}) });
+  // With --env, stdout is the .env file: the log goes to stderr.
+  const logTo = parsed.env ? (text: string) => console.error(text) : out;
+  const log = parsed.quiet ? undefined : (line: string) => logTo(`${new Date().toISOString()} ${line}`);
+  let sandbox: Sandbox;
+  try {
+    sandbox = await createSandbox({ ...parsed.options, ...(log ? { log } : {}) });
+  } catch (error) {
+    const problem = listenProblem(error, parsed.options);
+    if (!problem) throw error;
+    console.error(`portone-sandbox: ${problem}`);
+    process.exitCode = 1;
+    return undefined;
+  }
   if (parsed.json) {
-    out(JSON.stringify({ url: sandbox.url, sdkUrl: sandbox.sdkUrl, dashboardUrl: sandbox.dashboardUrl, storeId: sandbox.storeId, apiSecret: sandbox.apiSecret, webhookSecret: sandbox.webhookSecret, webhookSecrets: sandbox.webhookSecrets, channelKeys: sandbox.channelKeys }));
-  } else out(describeSandbox(sandbox, parsed.options.webhookUrls ?? []));
+    out(JSON.stringify({ url: sandbox.url, sdkUrl: sandbox.sdkUrl, dashboardUrl: sandbox.dashboardUrl, storeId: sandbox.storeId, apiSecret: sandbox.apiSecret, webhookSecret: sandbox.webhookSecret, webhookSecrets: sandbox.webhookSecrets, controlToken: sandbox.controlToken, channelKeys: sandbox.channelKeys }));
+  } else if (parsed.env) out(envLines(sandbox));
+  else out(describeSandbox(sandbox, parsed.options.webhookUrls ?? []));
   const stop = (signal: string) => {
-    out(`Received ${signal}, stopping the sandbox…`);
+    logTo(`Received ${signal}, stopping the sandbox…`);
     void sandbox.close().then(() => process.exit(0));
   };
   process.once('SIGINT', () => stop('SIGINT'));

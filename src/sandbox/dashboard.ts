@@ -1,17 +1,19 @@
 // The sandbox dashboard (/sandbox): payments with deposit buttons for issued virtual accounts,
 // schedules and the clock (run due work, advance), the webhook log, and the scripted-outcome
-// queue. It is a static page driving the JSON control routes under /sandbox/.
+// queue. It is a static page driving the JSON control routes under /sandbox/ with the control
+// token, which it takes from its link's fragment (`#token=…`) or asks for.
 import { escapeHtml } from './window/html.js';
 import type { KnownPayment } from './payments.js';
 
-export function renderDashboard(info: { storeId: string; url: string }): string {
+/** The dashboard page; `nonce` is the answer's CSP nonce, carried by its inline style and script. */
+export function renderDashboard(info: { storeId: string; url: string; nonce: string }): string {
   return `<!doctype html>
 <html lang="ko">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>PortOne 샌드박스 대시보드</title>
-<style>
+<style nonce="${info.nonce}">
 body { margin: 0; font: 14px/1.5 system-ui, sans-serif; color: #222; background: #f6f7f9; }
 header { background: #1b1f24; color: #fff; padding: 12px 20px; display: flex; gap: 16px; align-items: baseline; flex-wrap: wrap; }
 header h1 { margin: 0; font-size: 18px; }
@@ -25,15 +27,21 @@ button { font: inherit; padding: 4px 10px; border-radius: 6px; border: 1px solid
 button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
 .ok { color: #137333; } .bad { color: #a50e0e; }
 .row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+.minutes { width: 6em; }
 </style>
 </head>
 <body>
 <header><h1>PortOne 샌드박스</h1><span>store <code>${escapeHtml(info.storeId)}</code></span><span>API <code>${escapeHtml(info.url)}</code></span><span>시각 <code id="clock">…</code></span></header>
 <main>
+<form id="token-form" class="row" hidden>
+<label>제어 토큰 (control token) <input id="token" autocomplete="off" spellcheck="false" size="48"></label>
+<button type="submit">연결</button>
+<span>샌드박스를 시작할 때 출력된 토큰입니다 (Sandbox.controlToken).</span>
+</form>
 <section aria-labelledby="h-clock"><h2 id="h-clock">시계와 예약</h2>
 <div class="row">
 <button type="button" id="run-due">예정된 작업 지금 실행</button>
-<label>앞당길 시간(분) <input id="advance-min" type="number" min="0" value="60" style="width:6em"></label>
+<label>앞당길 시간(분) <input id="advance-min" class="minutes" type="number" min="0" value="60"></label>
 <button type="button" id="advance">시계 앞당기기</button>
 </div>
 <p id="timers"></p>
@@ -53,17 +61,39 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px s
 </section>
 <p role="status" aria-live="polite" id="status"></p>
 </main>
-<script>
+<script nonce="${info.nonce}">
 const $ = (id) => document.getElementById(id);
+// The token arrives in the link's fragment, which no request carries; it is kept for this tab only
+// and taken out of the address bar.
+const KEY = 'portone-sandbox-token';
+const fromLink = new URLSearchParams(location.hash.slice(1)).get('token');
+if (fromLink) {
+  sessionStorage.setItem(KEY, fromLink);
+  history.replaceState(null, '', location.pathname + location.search);
+}
+const headers = () => ({ 'x-portone-sandbox-token': sessionStorage.getItem(KEY) ?? '' });
+function askForToken(message) {
+  $('token-form').hidden = false;
+  $('status').textContent = message;
+}
+$('token-form').onsubmit = (event) => {
+  event.preventDefault();
+  sessionStorage.setItem(KEY, $('token').value.trim());
+  $('token-form').hidden = true;
+  void refresh();
+};
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 async function post(path, body) {
-  const res = await fetch(path, { method: 'POST', body: JSON.stringify(body ?? {}) });
+  const res = await fetch(path, { method: 'POST', headers: headers(), body: JSON.stringify(body ?? {}) });
   const json = await res.json();
+  if (res.status === 401) return askForToken(json.message);
   $('status').textContent = res.ok ? '완료' : (json.message ?? '실패');
   await refresh();
 }
 async function refresh() {
-  const state = await (await fetch('state')).json();
+  const res = await fetch('state', { headers: headers() });
+  if (res.status === 401) return askForToken((await res.json()).message);
+  const state = await res.json();
   $('clock').textContent = state.now;
   $('timers').textContent = state.timers.length ? '대기 중인 작업: ' + state.timers.map((t) => t.at + ' ' + t.label).join(' · ') : '대기 중인 작업 없음';
   $('queued').textContent = state.windowOutcomes.length ? '대기열: ' + state.windowOutcomes.map((o) => o.result).join(', ') : '';
@@ -97,7 +127,8 @@ export function dashboardPayment(p: KnownPayment) {
   };
 }
 
-export function renderReceipt(p: KnownPayment): string {
+/** A payment's receipt page; `nonce` is the answer's CSP nonce, carried by its inline style. */
+export function renderReceipt(p: KnownPayment, nonce: string): string {
   const rows: [string, string][] = [
     ['결제 ID', p.id],
     ['거래 ID', p.transactionId],
@@ -109,6 +140,6 @@ export function renderReceipt(p: KnownPayment): string {
     ['승인 시각', 'paidAt' in p && p.paidAt ? p.paidAt : '-'],
   ];
   return `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>매출전표 (샌드박스)</title>
-<style>body{font:14px/1.6 system-ui,sans-serif;max-width:420px;margin:24px auto;padding:0 16px}th{text-align:left;color:#555;padding-right:12px}</style></head>
+<style nonce="${nonce}">body{font:14px/1.6 system-ui,sans-serif;max-width:420px;margin:24px auto;padding:0 16px}th{text-align:left;color:#555;padding-right:12px}</style></head>
 <body><h1>KG이니시스 매출전표 <small>(PortOne 샌드박스)</small></h1><table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table></body></html>`;
 }

@@ -8,14 +8,12 @@ export const ERROR_STATUS = {
   MAX_WEBHOOK_RETRY_COUNT_REACHED: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
-  NOT_FOUND: 404,
   PAYMENT_NOT_FOUND: 404,
   BILLING_KEY_NOT_FOUND: 404,
   BILLING_KEY_NOT_ISSUED: 404,
   CHANNEL_NOT_FOUND: 404,
   PAYMENT_SCHEDULE_NOT_FOUND: 404,
   WEBHOOK_NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
   ALREADY_PAID: 409,
   ALREADY_PAID_OR_WAITING: 409,
   BILLING_KEY_ALREADY_DELETED: 409,
@@ -33,11 +31,7 @@ export const ERROR_STATUS = {
   CANCEL_TAX_FREE_AMOUNT_EXCEEDS_CANCELLABLE_TAX_FREE_AMOUNT: 409,
   SUM_OF_PARTS_EXCEEDS_CANCEL_AMOUNT: 409,
   SUM_OF_PARTS_EXCEEDS_TOTAL_AMOUNT: 409,
-  INTERNAL_SERVER_ERROR: 500,
   PG_PROVIDER: 502,
-  BAD_GATEWAY: 502,
-  SERVICE_UNAVAILABLE: 503,
-  GATEWAY_TIMEOUT: 504,
 } as const;
 
 export type ApiErrorType = keyof typeof ERROR_STATUS;
@@ -64,3 +58,17 @@ export class ApiError extends Error {
 export function pgProviderError(pgCode: string, pgMessage: string): ApiError {
   return new ApiError('PG_PROVIDER', `[${pgCode}] ${pgMessage}`, { pgCode, pgMessage });
 }
+
+const USAGE = Symbol('portone-sandbox usage error');
+
+/**
+ * Marks an error thrown because a sandbox control or helper was called wrongly (a bad argument, a
+ * payment in the wrong state): its class and message stay as the JavaScript API documents them,
+ * and the HTTP controls answer it 400 instead of taking it for a sandbox failure.
+ */
+export function usageError<E extends Error>(error: E): E {
+  Object.defineProperty(error, USAGE, { value: true });
+  return error;
+}
+
+export const isUsageError = (error: unknown): error is Error => error instanceof Error && USAGE in error;

@@ -1,5 +1,5 @@
 // Identifiers in the shapes PortOne and KG Inicis hand out, and RFC 3339 timestamps.
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHmac, randomBytes, randomInt } from 'node:crypto';
 
 /** A time-ordered UUID (v7), the shape of PortOne's transaction ids. */
 export function uuidv7(nowMs: number = Date.now()): string {
@@ -38,4 +38,15 @@ const TID_METHOD: Record<string, string> = {
 export function inicisTid(methodType: string, mid: string, nowMs: number, origin: 'pc' | 'mobile' | 'api'): string {
   const prefix = origin === 'pc' ? 'Stdpay' : origin === 'mobile' ? 'INIMX_' : 'INIAPI';
   return `${prefix}${TID_METHOD[methodType] ?? 'CARD'}${mid}${kstStamp(nowMs)}${digits(6)}`;
+}
+
+/** An eight-digit card or gift-certificate approval number, as PGs hand them out. */
+export const approvalNumber = (): string => String(Math.floor(10_000_000 + Math.random() * 89_999_999));
+
+/** A billing key in PortOne's shape (`billing-key-` and a time-ordered UUID). */
+export const newBillingKey = (now: number): string => `billing-key-${uuidv7(now)}`;
+
+/** The key in a receipt URL: an HMAC of the payment id, so receipts cannot be enumerated by id. */
+export function receiptKey(secret: string, paymentId: string): string {
+  return createHmac('sha256', secret).update(`receipt:${paymentId}`).digest('base64url').slice(0, 22);
 }

@@ -1,6 +1,9 @@
 // portone-checkout-kit/sandbox: an offline, stateful emulator of PortOne V2 (REST API, the KG
 // Inicis payment window behind the browser SDK, signed webhooks, faults, clock).
-export { createSandbox, SANDBOX_CUSTOMER, DESKTOP_USER_AGENT, MOBILE_USER_AGENT } from './sandbox.js';
+export { createSandbox } from './sandbox.js';
+export { SANDBOX_CUSTOMER, DESKTOP_USER_AGENT, MOBILE_USER_AGENT } from './defaults.js';
+export { TRIGGER_EVENTS } from './types.js';
+export { CONTROL_TOKEN_HEADER } from './http/controls.js';
 export { signWebhook, PORTONE_RETRY_DELAYS_MS } from './webhooks.js';
 export { TEST_CARDS, DECLINES, CARD_COMPANIES, SDK_CARD_CODES, BANKS, SHOPPER_CANCEL_MESSAGE, SHOPPER_CANCEL_MESSAGE_EN } from './catalog.js';
 export { INICIS_RULES } from './checkout/rules.js';

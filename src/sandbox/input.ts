@@ -45,14 +45,15 @@ export function optString(value: unknown, field: string): string | undefined {
   return value === undefined || value === null ? undefined : string(value, field);
 }
 
-export function integer(value: unknown, field: string, { min = Number.MIN_SAFE_INTEGER } = {}): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    return fail(field, min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : 'an integer', value);
+export function integer(value: unknown, field: string, { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = {}): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    const kind = min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : 'an integer';
+    return fail(field, max < Number.MAX_SAFE_INTEGER ? `${kind} up to ${max}` : kind, value);
   }
   return value;
 }
 
-export function optInteger(value: unknown, field: string, options?: { min?: number }): number | undefined {
+export function optInteger(value: unknown, field: string, options?: { min?: number; max?: number }): number | undefined {
   return value === undefined || value === null ? undefined : integer(value, field, options);
 }
 
@@ -80,6 +81,12 @@ export function stringArray(value: unknown, field: string): string[] {
 export function optStringArray(value: unknown, field: string): string[] | undefined {
   return value === undefined || value === null ? undefined : stringArray(value, field);
 }
+
+/** The last moment the sandbox represents (RFC 3339 has four-digit years): its clock and deadlines stop there. */
+export const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** A virtual account's `validHours` is at most a century (any more would pass the last representable date). */
+export const MAX_VALID_HOURS = 24 * 365 * 100;
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 

@@ -28,6 +28,9 @@ export type KnownPayment =
   | PartialCancelledPayment
   | CancelledPayment;
 
+/** Statuses after which a payment id is taken: no window, API payment or schedule may pay it again. */
+export const SETTLED_STATUSES: ReadonlySet<string> = new Set(['PAID', 'PARTIAL_CANCELLED', 'CANCELLED', 'VIRTUAL_ACCOUNT_ISSUED', 'PAY_PENDING']);
+
 /** Fields every variant has (READY's optional `channel` included). */
 export type PaymentCommon = Omit<ReadyPayment, 'status'>;
 

@@ -2,7 +2,7 @@
 // and controls (see types.ts for the contract).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   IssueBillingKeyAndPayError,
   IssueBillingKeyError,
@@ -14,16 +14,19 @@ import {
 import type { Payment } from '@portone/server-sdk/payment';
 import type { BillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
 import { Auth } from './auth.js';
-import { SandboxCore } from './core.js';
-import { Checkout, outcomeProblem } from './checkout/checkout.js';
+import { SandboxCore } from './core/core.js';
+import { Checkout } from './checkout/checkout.js';
 import { CheckoutRejection } from './checkout/rules.js';
 import type { TransactionKind, WindowResponse } from './checkout/protocol.js';
-import { createRequestListener, noop, REST_ROUTE_KEYS } from './http.js';
-import { readSnapshot, type Credentials } from './state.js';
+import { createRequestListener } from './http/listener.js';
+import { noop } from './http/respond.js';
+import { checkControlToken, checkFunction, checkNow, checkOutcome, checkStoreName, checkWebhookUrls, generateControlToken, validateFaults } from './options.js';
+import { readSnapshot, type Credentials } from './core/state.js';
 import { PORTONE_RETRY_DELAYS_MS, PORTONE_WEBHOOK_TIMEOUT_MS, webhookKey } from './webhooks.js';
+import { DESKTOP_USER_AGENT, MOBILE_USER_AGENT, SANDBOX_CUSTOMER, defaultChannels, generateApiSecret, generateWebhookSecret } from './defaults.js';
+import { createTriggers } from './triggers.js';
 import type {
   Sandbox,
-  SandboxChannel,
   SandboxChargeOutcome,
   SandboxDepositOptions,
   SandboxDriveOptions,
@@ -31,67 +34,6 @@ import type {
   SandboxOptions,
   SandboxOutcome,
 } from './types.js';
-
-/** User agents the Node helpers present, so PC or mobile rules apply as in a browser. */
-export const DESKTOP_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36';
-export const MOBILE_USER_AGENT = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Mobile Safari/537.36';
-
-/** The buyer the Node helpers use when a request has no `customer`. */
-export const SANDBOX_CUSTOMER = { fullName: '홍길동', phoneNumber: '010-1234-5678', email: 'buyer@example.com' } as const;
-
-const uuid = (): string => randomUUID();
-
-export function defaultChannels(): SandboxChannel[] {
-  const key = () => `channel-key-${uuid()}`;
-  return [
-    { key: key(), name: 'KG이니시스 일반결제 (테스트)', type: 'TEST', pgProvider: 'INICIS_V2', pgMerchantId: 'INIpayTest' },
-    { key: key(), name: 'KG이니시스 카드 정기결제 (테스트)', type: 'TEST', pgProvider: 'INICIS_V2', pgMerchantId: 'INIBillTst' },
-    { key: key(), name: 'KG이니시스 휴대폰 정기결제 (테스트)', type: 'TEST', pgProvider: 'INICIS_V2', pgMerchantId: 'INIBillTst' },
-    { key: key(), name: 'KG이니시스 일반결제', type: 'LIVE', pgProvider: 'INICIS_V2', pgMerchantId: 'MOIsandbox' },
-  ];
-}
-
-export const generateWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
-const generateApiSecret = (): string => randomBytes(60).toString('base64url');
-
-function checkRate(value: number | undefined, field: string): void {
-  if (value !== undefined && (typeof value !== 'number' || !(value >= 0 && value <= 1))) throw new RangeError(`${field}: expected a rate between 0 and 1, got ${value}`);
-}
-
-export function validateFaults(faults: SandboxFaults): SandboxFaults {
-  for (const [key, fault] of Object.entries(faults.routes ?? {})) {
-    if (key !== '*' && !REST_ROUTE_KEYS.includes(key)) {
-      const hint = /\{\w+\}/.test(key) ? ' (path parameters are written :id, not {paymentId})' : '';
-      throw new RangeError(`faults.routes: keys look like "GET /payments/:id" or "*", got ${JSON.stringify(key)}${hint}. Valid keys: ${REST_ROUTE_KEYS.join(', ')}`);
-    }
-    checkRate(fault.failureRate, `faults.routes["${key}"].failureRate`);
-    checkRate(fault.hangRate, `faults.routes["${key}"].hangRate`);
-    if (fault.latencyMs !== undefined && !(fault.latencyMs >= 0)) throw new RangeError(`faults.routes["${key}"].latencyMs: expected ms ≥ 0, got ${fault.latencyMs}`);
-    if (fault.failureStatus !== undefined && ![500, 502, 503, 504].includes(fault.failureStatus)) throw new RangeError(`faults.routes["${key}"].failureStatus: expected 500, 502, 503 or 504, got ${fault.failureStatus}`);
-  }
-  const w = faults.webhooks ?? {};
-  checkRate(w.dropRate, 'faults.webhooks.dropRate');
-  checkRate(w.duplicateRate, 'faults.webhooks.duplicateRate');
-  if (w.delayMs !== undefined && !(w.delayMs >= 0)) throw new RangeError(`faults.webhooks.delayMs: expected ms ≥ 0, got ${w.delayMs}`);
-  return faults;
-}
-
-/** The default 상점 of the window: PortOne's test store. */
-export const DEFAULT_STORE_NAME = '포트원 샌드박스 상점';
-
-function checkStoreName(name: string | undefined): string {
-  if (name === undefined) return DEFAULT_STORE_NAME;
-  if (typeof name !== 'string' || name.trim() === '' || name.length > 100 || /[\u0000-\u001f\u007f]/.test(name)) {
-    throw new RangeError(`storeName: expected 1–100 characters without control characters, got ${JSON.stringify(name)}`);
-  }
-  return name;
-}
-
-function checkOutcome(outcome: SandboxOutcome | SandboxChargeOutcome, what: string, allowed: readonly string[]): void {
-  if (!outcome || !allowed.includes(outcome.result)) throw new TypeError(`${what}: expected { result: ${allowed.map((r) => `'${r}'`).join(' | ')} }, got ${JSON.stringify(outcome)}`);
-  const problem = outcomeProblem(outcome);
-  if (problem) throw new TypeError(`${what}: ${problem}`);
-}
 
 /** Starts a sandbox on 127.0.0.1 (a free port unless `port` is given). */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -105,11 +47,12 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   if (channels.length === 0) throw new RangeError('channels: expected at least one channel');
   if (new Set(channels.map((c) => c.key)).size !== channels.length) throw new RangeError('channels: every channel needs its own key');
   const credentials: Credentials = {
-    storeId: options.storeId ?? persisted?.storeId ?? `store-${uuid()}`,
-    merchantId: options.merchantId ?? persisted?.merchantId ?? `merchant-${uuid()}`,
+    storeId: options.storeId ?? persisted?.storeId ?? `store-${randomUUID()}`,
+    merchantId: options.merchantId ?? persisted?.merchantId ?? `merchant-${randomUUID()}`,
     apiSecret: options.apiSecret ?? persisted?.apiSecret ?? generateApiSecret(),
     webhookSecrets,
     channels,
+    controlToken: checkControlToken(options.controlToken ?? persisted?.controlToken ?? generateControlToken()),
   };
   const retryDelaysMs = options.webhookRetryDelaysMs ?? PORTONE_RETRY_DELAYS_MS;
   if (!Array.isArray(retryDelaysMs) || retryDelaysMs.length === 0 || retryDelaysMs.some((d) => !(d >= 0))) {
@@ -118,17 +61,19 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const log = options.log ?? noop;
   const core = new SandboxCore({
     credentials,
-    webhookUrls: options.webhookUrls ?? [],
+    webhookUrls: checkWebhookUrls(options.webhookUrls ?? [], 'webhookUrls'),
     retryDelaysMs,
     webhookTimeoutMs: options.webhookTimeoutMs ?? PORTONE_WEBHOOK_TIMEOUT_MS,
     clock: options.clock ?? 'real',
-    ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(options.now !== undefined ? { now: checkNow(options.now) } : {}),
     faults: validateFaults(options.faults ?? {}),
     ...(options.persistPath ? { persistPath: options.persistPath } : {}),
     storeName: checkStoreName(options.storeName),
     log,
+    ...(options.onRestExchange ? { onRestExchange: checkFunction(options.onRestExchange, 'onRestExchange') } : {}),
   });
-  const auth = new Auth(credentials.apiSecret, () => core.now());
+  const { runtime, ledger } = core;
+  const auth = new Auth(credentials.apiSecret, () => runtime.now());
   const checkout = new Checkout(core);
 
   const channelKeys = {
@@ -138,51 +83,93 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     live: (channels.find((c) => c.type === 'LIVE') ?? channels[0]!).key,
   };
 
-  const drive = <R extends WindowResponse>(kind: TransactionKind, request: unknown, outcome: SandboxOutcome | undefined, driveOptions: SandboxDriveOptions | undefined): Promise<R> => {
+  const drive = async <R extends WindowResponse>(kind: TransactionKind, request: unknown, outcome: SandboxOutcome | undefined, driveOptions: SandboxDriveOptions | undefined): Promise<R> => {
     try {
       // Before the window opens: a bad outcome must not leave a READY payment behind.
-      if (outcome) checkOutcome(outcome, 'outcome', ['approve', 'decline', 'cancel']);
+      const scripted = outcome === undefined ? undefined : checkOutcome<SandboxOutcome>(outcome, 'outcome', ['approve', 'decline', 'cancel']);
       const userAgent = driveOptions?.device === 'mobile' ? MOBILE_USER_AGENT : DESKTOP_USER_AGENT;
-      const { tx } = checkout.prepare({ transactionType: kind, request, client: { userAgent, ...(outcome ? { outcome } : {}) } });
-      return Promise.resolve(checkout.complete(tx.txId, tx.outcome ?? { result: 'approve' }).response as R);
+      const { tx } = checkout.prepare({ transactionType: kind, request, client: { userAgent, ...(scripted ? { outcome: scripted } : {}) } });
+      return (await checkout.complete(tx.txId, tx.outcome ?? { result: 'approve' })).response as R;
     } catch (error) {
-      if (!(error instanceof CheckoutRejection)) return Promise.reject(error);
+      if (!(error instanceof CheckoutRejection)) throw error;
       const ids = error as CheckoutRejection & { paymentId?: string; txId?: string };
       const code = error.code as PaymentError['code'];
       const pg = { pgCode: error.pgCode, pgMessage: error.pgMessage };
-      if (kind === 'PAYMENT') return Promise.reject(new PaymentError({ code, message: error.message, txId: ids.txId, paymentId: ids.paymentId, ...pg }));
-      if (kind === 'ISSUE_BILLING_KEY') return Promise.reject(new IssueBillingKeyError({ code: code as IssueBillingKeyError['code'], message: error.message, ...pg }));
-      return Promise.reject(new IssueBillingKeyAndPayError({ code: code as IssueBillingKeyAndPayError['code'], message: error.message, txId: ids.txId, paymentId: ids.paymentId, ...pg }));
+      if (kind === 'PAYMENT') throw new PaymentError({ code, message: error.message, txId: ids.txId, paymentId: ids.paymentId, ...pg });
+      if (kind === 'ISSUE_BILLING_KEY') throw new IssueBillingKeyError({ code: code as IssueBillingKeyError['code'], message: error.message, ...pg });
+      throw new IssueBillingKeyAndPayError({ code: code as IssueBillingKeyAndPayError['code'], message: error.message, txId: ids.txId, paymentId: ids.paymentId, ...pg });
     }
   };
 
   const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
+  const pay: Sandbox['pay'] = (request, outcome, driveOptions) =>
+    drive<PaymentResponse>('PAYMENT', {
+      storeId: credentials.storeId,
+      channelKey: channelKeys.payment,
+      orderName: '샌드박스 테스트 주문',
+      currency: 'KRW',
+      payMethod: 'CARD',
+      customer: SANDBOX_CUSTOMER,
+      ...request,
+    }, outcome, driveOptions);
+  const issueBillingKey: Sandbox['issueBillingKey'] = (request, outcome, driveOptions) =>
+    drive<IssueBillingKeyResponse>('ISSUE_BILLING_KEY', {
+      storeId: credentials.storeId,
+      channelKey: channelKeys.billingKey,
+      billingKeyMethod: 'CARD',
+      issueId: `issue-${randomUUID()}`,
+      issueName: '정기결제 카드 등록',
+      customer: SANDBOX_CUSTOMER,
+      ...request,
+    }, outcome, driveOptions);
+  const issueBillingKeyAndPay: Sandbox['issueBillingKeyAndPay'] = (request, outcome, driveOptions) =>
+    drive<IssueBillingKeyAndPayResponse>('ISSUE_BILLING_KEY_AND_PAY', {
+      storeId: credentials.storeId,
+      channelKey: channelKeys.billingKeyAndPay,
+      billingKeyAndPayMethod: 'MOBILE',
+      orderName: '샌드박스 정기결제',
+      currency: 'KRW',
+      productType: 'DIGITAL',
+      customer: SANDBOX_CUSTOMER,
+      ...request,
+    }, outcome, driveOptions);
+
+  const triggers = createTriggers({
+    core,
+    checkout,
+    auth,
+    pay: (request, outcome) => pay(request as Parameters<Sandbox['pay']>[0], outcome),
+    issueBillingKey: (outcome) => issueBillingKey({}, outcome),
+    // The first attempt's own timeout, and a little more.
+    deliveryWaitMs: (options.webhookTimeoutMs ?? PORTONE_WEBHOOK_TIMEOUT_MS) + 2_000,
+  });
+
   const controls = {
-    advance: (ms: number) => core.advance(ms),
-    deposit: async (paymentId: string, amount?: number, depositOptions?: SandboxDepositOptions): Promise<Payment> => clone(core.deposit(paymentId, amount, depositOptions)),
+    advance: (ms: number) => runtime.advance(ms),
+    deposit: async (paymentId: string, amount?: number, depositOptions?: SandboxDepositOptions): Promise<Payment> => clone(ledger.deposit(paymentId, amount, depositOptions)),
     nextOutcome(outcome: SandboxOutcome) {
-      checkOutcome(outcome, 'nextOutcome', ['approve', 'decline', 'cancel']);
-      core.windowOutcomes.push(outcome);
+      runtime.windowOutcomes.push(checkOutcome<SandboxOutcome>(outcome, 'nextOutcome', ['approve', 'decline', 'cancel']));
     },
     nextChargeOutcome(outcome: SandboxChargeOutcome) {
-      checkOutcome(outcome, 'nextChargeOutcome', ['approve', 'decline']);
-      core.chargeOutcomes.push(outcome);
+      runtime.chargeOutcomes.push(checkOutcome<SandboxChargeOutcome>(outcome, 'nextChargeOutcome', ['approve', 'decline']));
     },
-    setFaults: (faults: SandboxFaults) => core.setFaults(validateFaults(faults)),
+    setFaults: (faults: SandboxFaults) => runtime.setFaults(validateFaults(faults)),
     setWebhookUrls(urls: string[]) {
-      core.webhookUrls = [...urls];
+      core.emitter.webhookUrls = checkWebhookUrls(urls, 'setWebhookUrls');
     },
     reset: () => core.reset(),
+    trigger: triggers.trigger,
+    replay: triggers.replay,
   };
 
   if (snapshot) {
     // The time goes on from where it was (what `advance()` added included), unless `now` says otherwise.
-    if (snapshot.clock && options.now === undefined) core.clock.restore(snapshot.clock);
-    core.state.restore(snapshot);
+    if (snapshot.clock && options.now === undefined) runtime.clock.restore(snapshot.clock);
+    runtime.state.restore(snapshot);
   }
 
-  const { listener, hung } = createRequestListener({ core, auth, checkout, controls });
+  const { listener, hung } = createRequestListener({ core, auth, checkout, controls, controlToken: credentials.controlToken });
   const server: Server = createServer({ keepAlive: true, keepAliveTimeout: 5_000 }, listener);
   const host = options.host ?? '127.0.0.1';
   try {
@@ -206,15 +193,16 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const { port } = server.address() as AddressInfo;
   const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${publicHost}:${port}`;
-  core.baseUrl = url;
-  core.persist();
+  runtime.baseUrl = url;
+  runtime.persist();
   log(`PortOne sandbox listening on ${url}`);
 
   let closed: Promise<void> | undefined;
   const sandbox: Sandbox = {
     url,
     sdkUrl: `${url}/v2/browser-sdk.js`,
-    dashboardUrl: `${url}/sandbox/`,
+    dashboardUrl: `${url}/sandbox/#token=${credentials.controlToken}`,
+    controlToken: credentials.controlToken,
     storeId: credentials.storeId,
     apiSecret: credentials.apiSecret,
     webhookSecret: webhookSecrets[0]!,
@@ -223,7 +211,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     channelKeys,
     nextOutcome: controls.nextOutcome,
     nextChargeOutcome: controls.nextChargeOutcome,
-    now: () => core.now(),
+    now: () => runtime.now(),
     advance: controls.advance,
     deposit: controls.deposit,
     setFaults: controls.setFaults,
@@ -231,46 +219,32 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     webhookDeliveries: () => [...core.webhooks.deliveries()],
     flushWebhooks: () => core.webhooks.flush(),
     payment(paymentId) {
-      const json = core.state.paymentJsonOf(paymentId);
+      const json = runtime.state.paymentJsonOf(paymentId);
       return json === undefined ? undefined : (JSON.parse(json) as Payment);
     },
     billingKey(billingKey) {
-      const entry = core.state.billingKeys.get(billingKey);
+      const entry = runtime.state.billingKeys.get(billingKey);
       return entry?.info && (entry.status === 'ISSUED' || entry.status === 'DELETED') ? clone(entry.info as BillingKeyInfo) : undefined;
     },
-    schedules: () => [...core.state.schedules.values()].map((e) => clone(e.schedule)),
+    schedules: () => [...runtime.state.schedules.values()].map((e) => clone(e.schedule)),
     reset: controls.reset,
-    pay: (request, outcome, driveOptions) =>
-      drive<PaymentResponse>('PAYMENT', {
-        storeId: credentials.storeId,
-        channelKey: channelKeys.payment,
-        orderName: '샌드박스 테스트 주문',
-        currency: 'KRW',
-        payMethod: 'CARD',
-        customer: SANDBOX_CUSTOMER,
-        ...request,
-      }, outcome, driveOptions),
-    issueBillingKey: (request, outcome, driveOptions) =>
-      drive<IssueBillingKeyResponse>('ISSUE_BILLING_KEY', {
-        storeId: credentials.storeId,
-        channelKey: channelKeys.billingKey,
-        billingKeyMethod: 'CARD',
-        issueId: `issue-${uuid()}`,
-        issueName: '정기결제 카드 등록',
-        customer: SANDBOX_CUSTOMER,
-        ...request,
-      }, outcome, driveOptions),
-    issueBillingKeyAndPay: (request, outcome, driveOptions) =>
-      drive<IssueBillingKeyAndPayResponse>('ISSUE_BILLING_KEY_AND_PAY', {
-        storeId: credentials.storeId,
-        channelKey: channelKeys.billingKeyAndPay,
-        billingKeyAndPayMethod: 'MOBILE',
-        orderName: '샌드박스 정기결제',
-        currency: 'KRW',
-        productType: 'DIGITAL',
-        customer: SANDBOX_CUSTOMER,
-        ...request,
-      }, outcome, driveOptions),
+    pay,
+    issueBillingKey,
+    issueBillingKeyAndPay,
+    trigger: triggers.trigger,
+    replay: triggers.replay,
+    tail: (listener) => core.webhooks.onDelivery(listener),
+    env: () => ({
+      PORTONE_API_URL: url,
+      PORTONE_STORE_ID: credentials.storeId,
+      PORTONE_CHANNEL_KEY: channelKeys.payment,
+      PORTONE_BILLING_CHANNEL_KEY: channelKeys.billingKey,
+      PORTONE_PHONE_BILLING_CHANNEL_KEY: channelKeys.billingKeyAndPay,
+      PORTONE_API_SECRET: credentials.apiSecret,
+      PORTONE_WEBHOOK_SECRET: webhookSecrets[0]!,
+      PORTONE_SDK_URL: `${url}/v2/browser-sdk.js`,
+      PORTONE_SANDBOX_TOKEN: credentials.controlToken,
+    }),
     close() {
       closed ??= new Promise<void>((resolve) => {
         for (const res of hung) res.destroy();

@@ -1,4 +1,5 @@
-// Public shape of the PortOne sandbox: what `createSandbox` takes and what it hands back.
+// Public shape of the PortOne sandbox: what `createSandbox` takes and what it hands back (and the
+// one list it names, the events `trigger` fires).
 // The kit's tests, the sample shop and shops' own CI code against this interface.
 import type { Payment, PaymentWebhook } from '@portone/server-sdk/payment';
 import type { BillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
@@ -38,13 +39,18 @@ export interface SandboxChannel {
 
 /** Per-route fault injection for the REST API. Route keys look like `GET /payments/:id`, or `*`. */
 export interface RouteFault {
-  /** 0…1: share of requests answered with a 5xx (`{"type":"INTERNAL_SERVER_ERROR"}`-style JSON). */
+  /**
+   * 0…1: share of requests answered with a 5xx from PortOne's gateway: an HTML error page, not
+   * JSON (the server SDK throws a `SyntaxError`, as it does against the real thing).
+   */
   failureRate?: number;
   /** Extra latency added to every answer, in ms. */
   latencyMs?: number;
-  /** 0…1: share of requests that never get an answer until the client gives up. */
+  /** 0…1: share of requests that never get an answer until the client gives up (a timeout). */
   hangRate?: number;
-  /** Status of injected failures: 500 (default), 502, 503 or 504, with a matching JSON `type`. */
+  /** 0…1: share of requests whose connection is reset before any answer (`ECONNRESET`). */
+  resetRate?: number;
+  /** Status of injected failures: 500 (default), 502, 503 or 504, each with its gateway page. */
   failureStatus?: 500 | 502 | 503 | 504;
 }
 
@@ -106,10 +112,38 @@ export interface SandboxOptions {
   faults?: SandboxFaults;
   /** Default: silent. */
   log?: (line: string) => void;
+  /**
+   * The token the control routes (`/sandbox/*`: deposit, clock, outcomes, faults, reset, state)
+   * require in the `X-PortOne-Sandbox-Token` header; 24–200 base64url characters. Default: the
+   * persisted one, else generated. The JavaScript methods need no token.
+   */
+  controlToken?: string;
   /** The `merchantId` every object carries; generated when omitted. */
   merchantId?: string;
   /** Per-attempt timeout of a webhook delivery, ms. Default PortOne's 30 s. */
   webhookTimeoutMs?: number;
+  /**
+   * Told every REST API call and its answer, after it was sent: for contract checks against
+   * PortOne's OpenAPI, or logs. (While set, `GET /payments/{id}` skips its cached fast path.)
+   */
+  onRestExchange?: (exchange: SandboxRestExchange) => void;
+}
+
+/** One REST API call and how the sandbox answered it (the `onRestExchange` option). */
+export interface SandboxRestExchange {
+  /** The route's key, e.g. `GET /payments/:id`. */
+  route: string;
+  method: string;
+  /** Path and query as requested. */
+  url: string;
+  /** The JSON text sent: the body, or a list endpoint's `requestBody` query parameter. */
+  requestBody?: string;
+  /** The answer's status; 0 when a fault sent none (a hang or a reset). */
+  status: number;
+  responseBody?: string;
+  contentType?: string;
+  /** Set when a fault setting produced the answer, or its absence. */
+  fault?: 'failure' | 'hang' | 'reset';
 }
 
 /** How the next payment window ends when a test scripts it instead of clicking. */
@@ -177,6 +211,10 @@ export interface SandboxWebhookDelivery {
   attempt: number;
   /** HTTP status the receiver answered, or undefined when the request failed. */
   status?: number;
+  /** The start of the receiver's answer (up to 2,048 characters). */
+  responseBody?: string;
+  /** How long the receiver took to answer, wall-clock ms (absent without an answer). */
+  durationMs?: number;
   ok: boolean;
   at: string;
   /** The `webhook-timestamp` header sent (Unix seconds, wall clock). */
@@ -194,8 +232,16 @@ export interface Sandbox {
   readonly url: string;
   /** The browser SDK runtime to load instead of PortOne's CDN: `${url}/v2/browser-sdk.js`. */
   readonly sdkUrl: string;
-  /** Dashboard page (deposits, schedules, webhook log). */
+  /**
+   * Dashboard page (deposits, schedules, webhook log), with the control token in its fragment
+   * (`/sandbox/#token=…`: never sent to a server or a `Referer`), ready to open.
+   */
   readonly dashboardUrl: string;
+  /**
+   * What the control routes (`/sandbox/*`) require in the `X-PortOne-Sandbox-Token` header, so a
+   * page on another site or a neighbour on the network cannot deposit, reset or inject faults.
+   */
+  readonly controlToken: string;
   readonly storeId: string;
   readonly apiSecret: string;
   /** The first (current) webhook secret. */
@@ -254,6 +300,64 @@ export interface Sandbox {
   ): Promise<IssueBillingKeyAndPayResponse>;
   /** Queue how the next server-side charge(s) end (before test-card rules apply). */
   nextChargeOutcome(outcome: SandboxChargeOutcome): void;
+
+  // Tools for webhook handlers (also `npx portone-sandbox trigger | replay | tail`).
+
+  /**
+   * Fires `event`'s signed webhook at the webhook URLs. With `paymentId` / `billingKey`: for that
+   * payment or key, which must have been through the event (a `Transaction.Paid` for a payment
+   * that was paid), recorded on the payment as a MANUAL webhook. Without: for one made up now
+   * through the window and the REST API, so what the handler then reads agrees — with every
+   * webhook its making sends (`Transaction.Ready` before `.Paid`, …). Resolves once the first
+   * attempts were made, with them.
+   */
+  trigger(event: SandboxTriggerEvent, options?: SandboxTriggerOptions): Promise<SandboxTriggerResult>;
+  /**
+   * Delivers a captured webhook body (e.g. from production logs) again: re-signed with this
+   * sandbox's secrets under a fresh `webhook-id` and timestamp, the body byte for byte, to `urls`
+   * or the webhook URLs, retried on PortOne's schedule. Resolves with the first attempts.
+   */
+  replay(body: string, options?: { urls?: string[] }): Promise<SandboxWebhookDelivery[]>;
+  /** Calls `listener` with every delivery attempt as it happens (with the receiver's answer); returns what stops it. */
+  tail(listener: (delivery: SandboxWebhookDelivery) => void): () => void;
+  /**
+   * The credentials as environment variables for a `.env` (`PORTONE_API_URL`, `PORTONE_STORE_ID`,
+   * `PORTONE_CHANNEL_KEY`, `PORTONE_BILLING_CHANNEL_KEY`, `PORTONE_PHONE_BILLING_CHANNEL_KEY`,
+   * `PORTONE_API_SECRET`, `PORTONE_WEBHOOK_SECRET`, `PORTONE_SDK_URL`, `PORTONE_SANDBOX_TOKEN`).
+   */
+  env(): Record<string, string>;
+}
+
+/** The webhook events `trigger` fires: every one the sandbox itself sends. */
+export const TRIGGER_EVENTS = [
+  'Transaction.Ready',
+  'Transaction.Paid',
+  'Transaction.VirtualAccountIssued',
+  'Transaction.Failed',
+  'Transaction.Cancelled',
+  'Transaction.PartialCancelled',
+  'BillingKey.Ready',
+  'BillingKey.Issued',
+  'BillingKey.Failed',
+  'BillingKey.Deleted',
+] as const;
+
+export type SandboxTriggerEvent = (typeof TRIGGER_EVENTS)[number];
+
+export interface SandboxTriggerOptions {
+  /** An existing payment (for `Transaction.*`). */
+  paymentId?: string;
+  /** An existing billing key (for `BillingKey.*`). */
+  billingKey?: string;
+}
+
+export interface SandboxTriggerResult {
+  /** The payment the webhooks are about (made up when none was given). */
+  paymentId?: string;
+  /** The billing key the webhooks are about (made up when none was given). */
+  billingKey?: string;
+  /** The first attempt of each webhook sent (none when the first attempt waits on the clock). */
+  deliveries: SandboxWebhookDelivery[];
 }
 
 /**

@@ -2,7 +2,7 @@
 // active `whsec_` secret, POSTed as application/json, retried on non-2xx on PortOne's schedule with
 // a fresh `webhook-timestamp` and the identical body. Faults can drop, duplicate, delay and reorder.
 import { createHmac } from 'node:crypto';
-import type { Clock } from './clock.js';
+import type { Clock } from './core/clock.js';
 import type { Dice } from './rng.js';
 import type { SandboxWebhookDelivery, WebhookFault } from './types.js';
 
@@ -34,6 +34,8 @@ export interface AttemptResult {
   responseBody?: string;
   requestedAt: number;
   respondedAt?: number;
+  /** Wall-clock ms until the answer arrived. */
+  elapsedMs?: number;
 }
 
 export interface WebhookSenderOptions {
@@ -44,7 +46,7 @@ export interface WebhookSenderOptions {
   timeoutMs: number;
   faults: () => WebhookFault | undefined;
   log: (line: string) => void;
-  /** After every attempt: the core records it in `Payment.webhooks`. */
+  /** After every attempt: the emitter records it in `Payment.webhooks`. */
   onAttempt: (job: WebhookJob, result: AttemptResult) => void;
   /** Whenever the set of pending jobs changes (persistence). */
   onChange: () => void;
@@ -75,6 +77,8 @@ const MAX_LOG = 10_000;
 
 export class WebhookSender {
   private readonly log: SandboxWebhookDelivery[] = [];
+  private readonly listeners = new Set<(delivery: SandboxWebhookDelivery) => void>();
+  private readonly enqueueListeners = new Set<(job: WebhookJob) => void>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly jobs = new Map<string, WebhookJob>();
   private readonly timers = new Map<string, number>();
@@ -91,6 +95,7 @@ export class WebhookSender {
   enqueue(job: Omit<WebhookJob, 'attempt' | 'maxAttempts'>): WebhookJob {
     const full: WebhookJob = { ...job, attempt: 0, maxAttempts: Math.max(1, this.options.retryDelaysMs.length) };
     this.jobs.set(full.webhookId, full);
+    for (const listener of this.enqueueListeners) listener(full);
     this.scheduleAttempt(full, this.options.retryDelaysMs[0] ?? 0);
     this.options.onChange();
     return full;
@@ -226,7 +231,59 @@ export class WebhookSender {
     this.options.onChange();
   }
 
-  private async post(job: WebhookJob): Promise<AttemptResult> {
+  /**
+   * One signed POST outside the retry schedule (the confirm process): recorded in the delivery
+   * log like any attempt, never retried, never persisted; faults do not apply.
+   */
+  async deliverOnce(message: { webhookId: string; url: string; type: string; body: string }, timeoutMs: number): Promise<AttemptResult> {
+    const job: WebhookJob = { ...message, attempt: 1, maxAttempts: 1 };
+    if (this.closed) return { ok: false, error: 'the sandbox is closed', requestHeaders: {}, requestedAt: this.options.clock.now() };
+    const run = this.post(job, timeoutMs);
+    const tracked = run.then(() => {}).finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+    const result = await run;
+    if (!this.closed) this.record(job, result);
+    return result;
+  }
+
+  /** Calls `listener` with every webhook enqueued from now on; returns what stops that. */
+  onEnqueue(listener: (job: WebhookJob) => void): () => void {
+    this.enqueueListeners.add(listener);
+    return () => this.enqueueListeners.delete(listener);
+  }
+
+  /**
+   * The first recorded attempt of each webhook, once made (within `timeoutMs`). A webhook whose
+   * first attempt waits on the sandbox clock (a first retry delay above 0) is not waited for.
+   */
+  async firstAttempts(ids: readonly string[], timeoutMs: number): Promise<SandboxWebhookDelivery[]> {
+    const found = new Map<string, SandboxWebhookDelivery>();
+    for (const delivery of this.log) if (ids.includes(delivery.webhookId) && !found.has(delivery.webhookId)) found.set(delivery.webhookId, delivery);
+    const waiting = () => ids.some((id) => !found.has(id) && this.jobs.get(id)?.nextAt === undefined && this.jobs.has(id));
+    if (waiting()) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          stop();
+          clearTimeout(timer);
+          resolve();
+        };
+        const stop = this.onDelivery((delivery) => {
+          if (ids.includes(delivery.webhookId) && !found.has(delivery.webhookId)) found.set(delivery.webhookId, delivery);
+          if (!waiting()) done();
+        });
+        const timer = setTimeout(done, timeoutMs);
+      });
+    }
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  /** Calls `listener` with every delivery attempt as it is recorded; returns what stops that. */
+  onDelivery(listener: (delivery: SandboxWebhookDelivery) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async post(job: WebhookJob, timeoutMs = this.options.timeoutMs): Promise<AttemptResult> {
     // Receivers check the timestamp against their wall clock, whatever the sandbox clock says.
     const timestamp = Math.floor(Date.now() / 1000).toString();
     const requestHeaders = {
@@ -237,9 +294,10 @@ export class WebhookSender {
       'webhook-signature': signWebhook(this.options.secrets(), job.webhookId, timestamp, job.body),
     };
     const requestedAt = this.options.clock.now();
+    const started = performance.now();
     let result: AttemptResult;
     try {
-      const signal = AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.abort.signal]);
+      const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.abort.signal]);
       // PortOne does not follow redirects: a 3xx is a failed attempt, never a second (GET) request.
       const response = await fetch(job.url, { method: 'POST', headers: requestHeaders, body: job.body, signal, redirect: 'manual' });
       const responseBody = (await response.text()).slice(0, 2048);
@@ -251,11 +309,12 @@ export class WebhookSender {
         responseBody,
         requestedAt,
         respondedAt: this.options.clock.now(),
+        elapsedMs: Math.round(performance.now() - started),
       };
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const name = (error as Error).name;
-      const reason = name === 'TimeoutError' ? `timed out after ${this.options.timeoutMs} ms` : cause?.code ?? cause?.message ?? (error as Error).message;
+      const reason = name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : cause?.code ?? cause?.message ?? (error as Error).message;
       result = { ok: false, error: reason, requestHeaders, requestedAt };
     }
     return result;
@@ -271,6 +330,8 @@ export class WebhookSender {
       ok: result.ok,
       at: new Date(result.requestedAt).toISOString(),
       ...(result.status !== undefined ? { status: result.status } : {}),
+      ...(result.responseBody !== undefined ? { responseBody: result.responseBody } : {}),
+      ...(result.elapsedMs !== undefined ? { durationMs: result.elapsedMs } : {}),
       ...(result.requestHeaders['webhook-timestamp'] ? { timestamp: result.requestHeaders['webhook-timestamp'] } : {}),
       ...(result.dropped ? { dropped: true } : {}),
       ...(duplicate ? { duplicate: true } : {}),
@@ -278,6 +339,13 @@ export class WebhookSender {
     };
     this.log.push(entry);
     if (this.log.length > MAX_LOG) this.log.splice(0, this.log.length - MAX_LOG);
+    for (const listener of this.listeners) {
+      try {
+        listener(entry);
+      } catch (error) {
+        this.options.log(`a delivery listener failed: ${(error as Error).stack ?? error}`);
+      }
+    }
     const outcome = result.dropped ? 'dropped (fault)' : result.status !== undefined ? String(result.status) : result.error;
     this.options.log(`webhook ${job.type} → ${job.url} attempt ${job.attempt}/${job.maxAttempts}${duplicate ? ' (duplicate)' : ''}: ${outcome}`);
   }

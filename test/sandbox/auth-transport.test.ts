@@ -66,26 +66,27 @@ test('bodies are JSON whatever the content type: text/plain (the SDK), applicati
     assert.equal(response.status, 200, type);
     assert.deepEqual(await response.json(), {});
   }
+  // PortOne's schema marks every POST body required: an empty one is refused, as it would be there.
   const noBody = await fetch(`${sandbox.url}/payments/ct-none/pre-register`, { method: 'POST', headers: { authorization } });
-  assert.equal(noBody.status, 200, 'an empty body is {}');
+  assert.equal(noBody.status, 400);
+  assert.match((await noBody.json()).message, /expected a JSON body, got nothing/);
+  assert.equal((await fetch(`${sandbox.url}/payments/ct-empty/pre-register`, { method: 'POST', headers: { authorization }, body: '{}' })).status, 200, '{} is a body');
   const broken = await fetch(`${sandbox.url}/payments/ct-x/pre-register`, { method: 'POST', headers: { authorization }, body: '{"totalAmount": 10' });
   assert.equal(broken.status, 400);
   const error = await broken.json();
   assert.equal(error.type, 'INVALID_REQUEST');
   assert.match(error.message, /not valid JSON/);
   const array = await fetch(`${sandbox.url}/payments/ct-x/pre-register`, { method: 'POST', headers: { authorization }, body: '[1]' });
-  assert.match((await array.json()).message, /JSON object, got an array/);
+  assert.match((await array.json()).message, /expected an object, got an array/);
   const list = await fetch(`${sandbox.url}/payments?requestBody=${encodeURIComponent('{"page":')}`, { headers: { authorization } });
   assert.equal(list.status, 400);
   assert.match((await list.json()).message, /requestBody/);
 });
 
-test('every error answer is `{type, message}` JSON with its status: unknown routes, wrong methods, bad encodings', async (t) => {
+test('PortOne errors are `{type, message}` JSON with their status; outside PortOne\'s API (unknown route, wrong method) plain text, no invented type', async (t) => {
   const sandbox = await withSandbox(t);
   const authorization = `PortOne ${sandbox.apiSecret}`;
   const cases: [string, RequestInit, number, string][] = [
-    ['/v1/payments', { headers: { authorization } }, 404, 'NOT_FOUND'],
-    ['/payments/x', { method: 'DELETE', headers: { authorization } }, 405, 'METHOD_NOT_ALLOWED'],
     ['/payments/%E0%A4%A', { headers: { authorization } }, 400, 'INVALID_REQUEST'],
     ['/payments/x/cancel', { method: 'POST', headers: { authorization }, body: '{"reason":"r"}' }, 404, 'PAYMENT_NOT_FOUND'],
     ['/billing-keys/x', { headers: { authorization } }, 404, 'BILLING_KEY_NOT_FOUND'],
@@ -100,6 +101,11 @@ test('every error answer is `{type, message}` JSON with its status: unknown rout
     assert.equal(body.type, type, path);
     assert.ok(body.message.length > 0);
   }
+  const unknown = await fetch(`${sandbox.url}/v1/payments`, { headers: { authorization } });
+  assert.deepEqual([unknown.status, unknown.headers.get('content-type')], [404, 'text/plain; charset=utf-8']);
+  assert.match(await unknown.text(), /^Not Found: no PortOne V2 API route GET \/v1\/payments/);
+  const method = await fetch(`${sandbox.url}/payments/x`, { method: 'DELETE', headers: { authorization } });
+  assert.deepEqual([method.status, method.headers.get('allow'), method.headers.get('content-type')], [405, 'GET', 'text/plain; charset=utf-8']);
   const big = await fetch(`${sandbox.url}/payments/x/pre-register`, { method: 'POST', headers: { authorization }, body: JSON.stringify({ pad: 'x'.repeat(1_100_000) }) });
   assert.equal(big.status, 400);
   assert.match((await big.json()).message, /exceeds 1048576 bytes/);

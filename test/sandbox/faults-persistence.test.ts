@@ -1,4 +1,4 @@
-// Route faults (5xx rate, latency, hangs; seedable), persistence to a JSON file across restarts,
+// Route faults (gateway 5xx pages, resets, latency, hangs; seedable), persistence to a JSON file across restarts,
 // and the dashboard's JSON control routes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,29 +7,45 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetPaymentError, type PaidPayment } from '@portone/server-sdk/payment';
+import type { PaidPayment } from '@portone/server-sdk/payment';
 import { createSandbox } from '../../src/sandbox/index.js';
 import { clientFor, eventually, paymentOf, rejection, startReceiver, verifyAll, webhookTypes, withSandbox } from './support.js';
 
-test('route faults: a failure rate answers 5xx JSON the SDK turns into typed errors, on that route only', async (t) => {
+test('route faults: a failure rate answers a gateway\'s HTML 5xx (no invented error type; the SDK cannot parse it), on that route only', async (t) => {
   const sandbox = await withSandbox(t, { faults: { routes: { 'GET /payments/:id': { failureRate: 1 } } } });
   const { payment } = clientFor(sandbox);
   await sandbox.pay({ paymentId: 'f-1', totalAmount: 1_000 });
   const failed = await rejection(payment.getPayment({ paymentId: 'f-1' }));
-  assert.ok(failed instanceof GetPaymentError);
-  assert.equal(failed.data.type, 'INTERNAL_SERVER_ERROR');
+  assert.ok(failed instanceof SyntaxError, 'what the server SDK throws when PortOne\'s gateway answers HTML');
   const raw = await fetch(`${sandbox.url}/payments/f-1`, { headers: { authorization: `PortOne ${sandbox.apiSecret}` } });
   assert.equal(raw.status, 500);
-  assert.deepEqual(Object.keys(await raw.json()), ['type', 'message']);
+  assert.match(raw.headers.get('content-type')!, /^text\/html/);
+  assert.equal(raw.headers.get('x-portone-sandbox-fault'), 'injected');
+  assert.match(await raw.text(), /<title>500 Internal Server Error<\/title>/);
   assert.equal((await payment.getPayments({})).page.totalCount, 1, 'other routes answer');
 
   sandbox.setFaults({ routes: { '*': { failureRate: 1, failureStatus: 503 } } });
   const unavailable = await rejection(payment.cancelPayment({ paymentId: 'f-1', reason: 'x' }));
-  assert.equal(unavailable.data.type, 'SERVICE_UNAVAILABLE');
+  assert.ok(unavailable instanceof SyntaxError);
+  const page = await fetch(`${sandbox.url}/payments/f-1/cancel`, { method: 'POST', headers: { authorization: `PortOne ${sandbox.apiSecret}` }, body: '{"reason":"x"}' });
+  assert.deepEqual([page.status, (await page.text()).includes('503 Service Temporarily Unavailable')], [503, true]);
   assert.equal(paymentOf(sandbox, 'f-1').status, 'PAID', 'a failed request changes nothing');
   sandbox.setFaults({});
   assert.equal((await payment.getPayment({ paymentId: 'f-1' })).status, 'PAID');
   assert.throws(() => sandbox.setFaults({ routes: { '/payments': { failureRate: 1 } } }), /keys look like "GET \/payments\/:id"/);
+});
+
+test('route faults: a reset rate drops the connection before any answer, and changes nothing', async (t) => {
+  const sandbox = await withSandbox(t);
+  const { payment } = clientFor(sandbox);
+  await sandbox.pay({ paymentId: 'r-1', totalAmount: 1_000 });
+  sandbox.setFaults({ routes: { 'POST /payments/:id/cancel': { resetRate: 1 } } });
+  const reset = await rejection(payment.cancelPayment({ paymentId: 'r-1', reason: 'x' }));
+  assert.ok(reset instanceof TypeError, 'fetch fails: the connection was reset');
+  assert.equal((reset as TypeError & { cause?: { code?: string } }).cause?.code, 'ECONNRESET');
+  assert.equal(paymentOf(sandbox, 'r-1').status, 'PAID');
+  assert.equal((await payment.getPayment({ paymentId: 'r-1' })).status, 'PAID', 'other routes answer');
+  assert.throws(() => sandbox.setFaults({ routes: { '*': { resetRate: 2 } } }), /resetRate: expected a rate between 0 and 1, got 2/);
 });
 
 test('route fault keys are checked against the route table; a route\'s own settings merge over "*"', async (t) => {
@@ -132,7 +148,7 @@ test('persistPath keeps the clock: what advance() added survives a restart (real
   const manual = await createSandbox({ persistPath: manualPath, clock: 'manual', now: Date.parse('2026-06-01T00:00:00Z') });
   await manual.advance(2 * DAY);
   // The dashboard's route moves it the same way.
-  const answer = await fetch(`${manual.url}/sandbox/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 3_600_000 }) });
+  const answer = await fetch(`${manual.url}/sandbox/advance`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-portone-sandbox-token': manual.controlToken }, body: JSON.stringify({ ms: 3_600_000 }) });
   assert.equal(answer.status, 200);
   await manual.close();
   const manualAgain = await createSandbox({ persistPath: manualPath, clock: 'manual' });
@@ -230,7 +246,7 @@ test('state does not grow with every window: finished windows are kept an hour (
 test('dashboard deposit route: the exact amount, or a short one with partial (PAID, amount.paid < total)', async (t) => {
   const sandbox = await withSandbox(t);
   await sandbox.pay({ paymentId: 'route-va', totalAmount: 7_000, payMethod: 'VIRTUAL_ACCOUNT' });
-  const partial = await fetch(`${sandbox.url}/sandbox/deposit`, { method: 'POST', body: JSON.stringify({ paymentId: 'route-va', amount: 5_000, partial: true }) });
+  const partial = await fetch(`${sandbox.url}/sandbox/deposit`, { method: 'POST', headers: { 'x-portone-sandbox-token': sandbox.controlToken }, body: JSON.stringify({ paymentId: 'route-va', amount: 5_000, partial: true }) });
   const body = (await partial.json()) as PaidPayment;
   assert.deepEqual([partial.status, body.status, body.amount.paid, body.amount.total], [200, 'PAID', 5_000, 7_000]);
 });
@@ -239,7 +255,7 @@ test('dashboard control routes: queue outcomes, deposit, advance, faults, state,
   const receiver = await startReceiver(t);
   const sandbox = await withSandbox(t, { clock: 'manual', webhookUrls: [receiver.url] });
   const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${sandbox.url}/sandbox/${path}`, { method: 'POST', body: JSON.stringify(body) });
+    const response = await fetch(`${sandbox.url}/sandbox/${path}`, { method: 'POST', headers: { 'x-portone-sandbox-token': sandbox.controlToken }, body: JSON.stringify(body) });
     return { status: response.status, body: await response.json() };
   };
   const page = await fetch(sandbox.dashboardUrl);
@@ -271,11 +287,11 @@ test('dashboard control routes: queue outcomes, deposit, advance, faults, state,
   assert.equal((await post('faults', { routes: { 'GET /payments/:id': { failureRate: 3 } } })).status, 400);
   await post('faults', {});
 
-  const state = await (await fetch(`${sandbox.url}/sandbox/state`)).json();
+  const state = await (await fetch(`${sandbox.url}/sandbox/state`, { headers: { 'x-portone-sandbox-token': sandbox.controlToken } })).json();
   assert.deepEqual(state.payments.map((p: { id: string; status: string }) => [p.id, p.status]), [['ctl-va', 'PAID'], ['ctl-1', 'FAILED']]);
   await sandbox.flushWebhooks();
   await eventually(() => receiver.received.length === 5, 'webhooks');
-  assert.equal((await (await fetch(`${sandbox.url}/sandbox/state`)).json()).deliveries.length, 5);
+  assert.equal((await (await fetch(`${sandbox.url}/sandbox/state`, { headers: { 'x-portone-sandbox-token': sandbox.controlToken } })).json()).deliveries.length, 5);
   assert.deepEqual(webhookTypes(receiver.received), ['Transaction.Ready', 'Transaction.Failed', 'Transaction.Ready', 'Transaction.VirtualAccountIssued', 'Transaction.Paid']);
 
   const receipt = await fetch((paymentOf(sandbox, 'ctl-va') as PaidPayment).receiptUrl!);

@@ -337,6 +337,11 @@ test('POST /payments/{id}/resend-webhook: re-sends the latest (or a given) webho
   assert.equal(limit.data.type, 'MAX_WEBHOOK_RETRY_COUNT_REACHED');
   const none = await rejection(payment.resendWebhook({ paymentId: 'nope' }));
   assert.equal(none.data.type, 'PAYMENT_NOT_FOUND');
+  // Without webhookId: the most recent webhook, even when that is a manual resend itself.
+  const latest = (await payment.getPayment({ paymentId: 'rs-1' }) as PaidPayment).webhooks!.at(-1)!;
+  assert.equal(latest.trigger, 'MANUAL');
+  const again = await payment.resendWebhook({ paymentId: 'rs-1' });
+  assert.deepEqual([again.webhook.paymentStatus, again.webhook.request?.body], [latest.paymentStatus, latest.request?.body]);
   await sandbox.flushWebhooks();
   await verifyAll(sandbox.webhookSecret, receiver.received);
 });

@@ -1,11 +1,14 @@
-// Shared fixtures for the sandbox tests: a sandbox per test, a webhook receiver that records
-// every delivery, and `verifyAll`, which runs `Webhook.verify` from @portone/server-sdk on each.
+// Shared fixtures for the sandbox tests: a sandbox per test (its REST calls held to PortOne's
+// OpenAPI), a webhook receiver that records every delivery, and `verifyAll`, which runs
+// `Webhook.verify` from @portone/server-sdk on each.
+import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import { Webhook } from '@portone/server-sdk';
 import { PortOneClient } from '@portone/server-sdk';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+import { contractRecorder } from './contract.js';
 import type { KnownPayment } from '../../src/sandbox/payments.js';
 import type { PaymentCancellation, SucceededPaymentCancellation } from '@portone/server-sdk/payment';
 
@@ -58,9 +61,17 @@ export async function verifyAll(secret: string, received: readonly ReceivedWebho
   return out;
 }
 
+/**
+ * A sandbox for one test, closed after it. Every REST call the test makes is held to PortOne's
+ * OpenAPI document (./contract.ts): a deviation fails the test when it ends, listed.
+ */
 export async function withSandbox(t: TestContext, options: SandboxOptions = {}): Promise<Sandbox> {
-  const sandbox = await createSandbox(options);
-  t.after(() => sandbox.close());
+  const contract = contractRecorder();
+  const sandbox = await createSandbox({ onRestExchange: contract.onRestExchange, ...options });
+  t.after(async () => {
+    await sandbox.close();
+    assert.deepEqual(contract.problems(), [], 'every REST exchange fits PortOne\'s OpenAPI document');
+  });
   return sandbox;
 }
 

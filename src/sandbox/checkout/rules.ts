@@ -4,6 +4,7 @@
 // KG Inicis's own rules add a PG-style `pgCode`/`pgMessage`); Inicis refusing inside its window
 // (below1000) is a `pgError` the window then reports as FAILURE_TYPE_PG.
 import type { PaymentProduct } from '@portone/server-sdk/common';
+import type { Locale } from '@portone/browser-sdk/v2';
 import * as input from '../input.js';
 import {
   BELOW_1000_DECLINE,
@@ -129,6 +130,8 @@ export interface NormalizedCheckout {
   customer: CheckoutCustomer;
   customData?: string;
   noticeUrls?: string[];
+  /** PortOne's confirm process: the shop approves each payment at this URL first. */
+  confirmUrl?: string;
   redirectUrl?: string;
   locale: 'ko' | 'en';
   products?: PaymentProduct[];
@@ -223,8 +226,20 @@ function windowMode(request: input.Json, device: 'pc' | 'mobile', redirectUrl: s
   return mode;
 }
 
+/** The browser SDK's `Locale` values (a `Record` over the type, so one added to the SDK fails the typecheck). */
+const SDK_LOCALES: Record<Locale, true> = {
+  KO_KR: true, EN_US: true, ZH_CN: true, ZH_TW: true, JA_JP: true, RU_RU: true, TH_TH: true, VI_VN: true, ID_ID: true, FR_FR: true,
+  NL_NL: true, ES_ES: true, PT_PT: true, DE_DE: true, IT_IT: true, PL_PL: true, TR_TR: true, SV_SE: true, FI_FI: true, UK_UA: true,
+  EL_GR: true, TL_PH: true, HI_IN: true, HR_HR: true, LT_LT: true, SL_SI: true, SR_RS: true, BG_BG: true, PT_BR: true, AR_001: true,
+};
+
+/** A `locale` the SDK accepts (else `BadRequest`, as PortOne's checkout server refuses it), as the window's language. */
 function locale(value: unknown, device: 'pc' | 'mobile', notes: string[], mobileKoreanOnly = false): 'ko' | 'en' {
-  if (value === undefined || value === null || value === 'KO_KR') return 'ko';
+  if (value === undefined || value === null) return 'ko';
+  if (typeof value !== 'string' || !Object.hasOwn(SDK_LOCALES, value)) {
+    throw bad(`\`locale\`: expected one of the browser SDK's locales (${Object.keys(SDK_LOCALES).join(', ')}), got ${input.describe(value)}`);
+  }
+  if (value === 'KO_KR') return 'ko';
   if (value === 'EN_US' && !(device === 'mobile' && mobileKoreanOnly)) return 'en';
   notes.push(`locale ${String(value)}: KG이니시스 ${device === 'pc' ? 'PC' : '모바일'} 결제창에서 지원하지 않아 한국어로 표시합니다.`);
   return 'ko';
@@ -399,6 +414,7 @@ export function normalizePayment(raw: unknown, device: 'pc' | 'mobile'): Normali
   const config = baseConfig();
   const base = common(request, device, config.notes);
   const paymentId = asciiId(request.paymentId, 'paymentId');
+  const confirmUrl = request.confirmUrl === undefined || request.confirmUrl === null ? undefined : field(() => input.httpUrl(request.confirmUrl, 'confirmUrl'));
   const orderName = required(request.orderName, 'orderName');
   if (new TextEncoder().encode(orderName).length > 40) config.notes.push('orderName이 40바이트를 넘어 KG이니시스 결제창에는 37바이트 + "..."로 잘려 표시됩니다.');
   const amount = amounts(request);
@@ -451,7 +467,7 @@ export function normalizePayment(raw: unknown, device: 'pc' | 'mobile'): Normali
   const va = field(() => input.optObject(request.virtualAccount, 'virtualAccount'));
   if (va) {
     const expiry = field(() => input.optObject(va.accountExpiry, 'virtualAccount.accountExpiry'));
-    if (expiry?.validHours !== undefined) accountExpiry = { validHours: field(() => input.integer(expiry.validHours, 'virtualAccount.accountExpiry.validHours', { min: 1 })) };
+    if (expiry?.validHours !== undefined) accountExpiry = { validHours: field(() => input.integer(expiry.validHours, 'virtualAccount.accountExpiry.validHours', { min: 1, max: input.MAX_VALID_HOURS })) };
     else if (expiry?.dueDate !== undefined) {
       const text = field(() => input.string(expiry.dueDate, 'virtualAccount.accountExpiry.dueDate'));
       const due = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T23:59:59+09:00` : text);
@@ -479,6 +495,7 @@ export function normalizePayment(raw: unknown, device: 'pc' | 'mobile'): Normali
     ...(giftCertificateType ? { giftCertificateType } : {}),
     ...(accountExpiry ? { accountExpiry } : {}),
     window: config,
+    ...(confirmUrl ? { confirmUrl } : {}),
     ...(pgError ? { pgError } : {}),
   };
 }
@@ -556,7 +573,10 @@ export function normalizeIssueBillingKeyAndPay(raw: unknown, device: 'pc' | 'mob
   const buyer = customer(request.customer, { needContact: true, device, always: true });
   const type = productType(request.productType, true, '휴대폰 빌링키 발급 및 결제');
   offerPeriod(request.offerPeriod, { required: device === 'mobile', billing: true });
-  if (request.locale !== undefined) config.notes.push('locale: KG이니시스 휴대폰 빌링 결제창에서는 무시됩니다.');
+  if (request.locale !== undefined && request.locale !== null) {
+    locale(request.locale, device, []);
+    config.notes.push('locale: KG이니시스 휴대폰 빌링 결제창에서는 무시됩니다.');
+  }
   const mobile = field(() => input.optObject(request.mobile, 'mobile'));
   if (mobile?.carrier !== undefined || mobile?.availableCarriers !== undefined || mobile?.avaliableCarriers !== undefined) config.notes.push('mobile.carrier / availableCarriers: KG이니시스에서는 무시됩니다.');
   const bypass = field(() => input.optObject(request.bypass, 'bypass'));

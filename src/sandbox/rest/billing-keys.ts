@@ -4,25 +4,21 @@ import type {
   ConfirmedBillingKeyIssueAndPaySummary,
   ConfirmedBillingKeySummary,
   DeleteBillingKeyResponse,
-  GetBillingKeyInfosResponse,
   IssueBillingKeyResponse,
   IssuedBillingKeyInfo,
 } from '@portone/server-sdk/payment/billingKey';
 import { ApiError } from '../errors.js';
 import * as input from '../input.js';
-import { inicisTid, iso, uuidv7 } from '../ids.js';
-import { cardCompanyForNumber } from '../catalog.js';
-import { cardFields } from '../core.js';
+import { inicisTid, iso, newBillingKey } from '../ids.js';
+import { cardCompanyForNumber, cardFields } from '../catalog.js';
 import { selectedChannel } from '../payments.js';
-import type { BillingKeyEntry } from '../state.js';
-import { RawJson, read, readCustomer, requestBody, requireInicisCustomer, type RestContext } from './context.js';
-import { readCardCredential } from './payments.js';
-
-export const newBillingKey = (now: number): string => `billing-key-${uuidv7(now)}`;
+import type { BillingKeyEntry } from '../core/state.js';
+import { RawJson, read, type RestContext } from './context.js';
+import { readCardCredential, readCustomer, requireInicisCustomer } from './readers.js';
 
 /** `POST /billing-keys`: issues a key from a keyed-in card (KG Inicis needs an API billing contract). */
 export function issueBillingKey(ctx: RestContext): IssueBillingKeyResponse {
-  const { core } = ctx;
+  const { runtime, emitter } = ctx.core;
   const body = read(() => {
     const method = input.object(ctx.body.method, 'method');
     const card = input.optObject(method.card, 'method.card');
@@ -36,13 +32,13 @@ export function issueBillingKey(ctx: RestContext): IssueBillingKeyResponse {
       noticeUrls: input.optHttpUrls(ctx.body.noticeUrls, 'noticeUrls'),
     };
   });
-  core.checkStore(body.storeId);
+  runtime.checkStore(body.storeId);
   if (!body.channelKey && !body.channelGroupId) throw new ApiError('INVALID_REQUEST', '`channelKey`: expected a channel key (or `channelGroupId`), got nothing.');
-  const channel = core.channel(body.channelKey);
-  if (!channel) throw new ApiError('CHANNEL_NOT_FOUND', body.channelKey ? `Channel key ${JSON.stringify(body.channelKey)} is not a channel of store ${core.storeId}.` : `Channel group ${JSON.stringify(body.channelGroupId)} does not exist in store ${core.storeId}.`);
+  const channel = runtime.channel(body.channelKey);
+  if (!channel) throw new ApiError('CHANNEL_NOT_FOUND', body.channelKey ? `Channel key ${JSON.stringify(body.channelKey)} is not a channel of store ${runtime.storeId}.` : `Channel group ${JSON.stringify(body.channelGroupId)} does not exist in store ${runtime.storeId}.`);
   const customer = read(() => readCustomer(ctx.body.customer));
   requireInicisCustomer(customer);
-  const at = core.now();
+  const at = runtime.now();
   const cardNumber = readCardCredential(body.card.credential, 'method.card.credential', at);
   const billingKey = newBillingKey(at);
   const selected = selectedChannel(channel);
@@ -50,8 +46,8 @@ export function issueBillingKey(ctx: RestContext): IssueBillingKeyResponse {
   const info: IssuedBillingKeyInfo = {
     status: 'ISSUED',
     billingKey,
-    merchantId: core.credentials.merchantId,
-    storeId: core.storeId,
+    merchantId: runtime.credentials.merchantId,
+    storeId: runtime.storeId,
     methods: [method],
     channels: [selected],
     customer,
@@ -60,95 +56,69 @@ export function issueBillingKey(ctx: RestContext): IssueBillingKeyResponse {
     issuedAt: iso(at),
     pgBillingKeyIssueResponses: [{ type: 'ISSUED', channel: selected, pgTxId: inicisTid('BillingKey', channel.pgMerchantId, at, 'api'), method }],
   };
-  const entry: BillingKeyEntry = { billingKey, status: 'ISSUED', info, cardNumber, ...(body.noticeUrls ? { noticeUrls: body.noticeUrls } : {}) };
-  core.state.billingKeys.set(billingKey, entry);
-  core.emitBillingKey('BillingKey.Issued', entry);
-  core.persist();
+  const entry: BillingKeyEntry = { billingKey, status: 'ISSUED', origin: 'api', info, cardNumber, ...(body.noticeUrls ? { noticeUrls: body.noticeUrls } : {}) };
+  runtime.state.billingKeys.set(billingKey, entry);
+  emitter.emitBillingKey('BillingKey.Issued', entry);
+  runtime.persist();
   return { billingKeyInfo: { billingKey, channels: [selected], issuedAt: info.issuedAt } };
 }
 
 export function getBillingKey(ctx: RestContext): RawJson {
-  ctx.core.checkStore(ctx.query.get('storeId') ?? undefined);
-  return new RawJson(JSON.stringify(ctx.core.requireBillingKey(ctx.params[0]!).info));
-}
-
-/** `GET /billing-keys?requestBody={page, sort, filter}`. */
-export function listBillingKeys(ctx: RestContext): GetBillingKeyInfosResponse {
-  const q = read(() => {
-    const body = requestBody(ctx);
-    const page = input.optObject(body.page, 'page') ?? {};
-    const sort = input.optObject(body.sort, 'sort') ?? {};
-    const filter = input.optObject(body.filter, 'filter') ?? {};
-    return {
-      number: input.optInteger(page.number, 'page.number', { min: 0 }) ?? 0,
-      size: input.optInteger(page.size, 'page.size', { min: 1 }) ?? 10,
-      by: input.optOneOf(sort.by, 'sort.by', ['REQUESTED_AT', 'ISSUED_AT', 'DELETED_AT', 'STATUS_TIMESTAMP']) ?? 'ISSUED_AT',
-      order: input.optOneOf(sort.order, 'sort.order', ['DESC', 'ASC']) ?? 'DESC',
-      storeId: input.optString(filter.storeId, 'filter.storeId'),
-      status: input.optStringArray(filter.status, 'filter.status'),
-      customerId: input.optString(filter.customerId, 'filter.customerId'),
-    };
-  });
-  ctx.core.checkStore(q.storeId);
-  const infos = [...ctx.core.state.billingKeys.values()]
-    .flatMap((e) => (e.info && (e.status === 'ISSUED' || e.status === 'DELETED') ? [e.info] : []))
-    .filter((info) => (!q.status || q.status.includes(info.status)) && (!q.customerId || info.customer.id === q.customerId));
-  const time = (info: (typeof infos)[number]) => {
-    const stamp = q.by === 'REQUESTED_AT' ? info.requestedAt : q.by === 'DELETED_AT' || (q.by === 'STATUS_TIMESTAMP' && info.status === 'DELETED') ? (info as { deletedAt?: string }).deletedAt : info.issuedAt;
-    return stamp ? Date.parse(stamp) : 0;
-  };
-  infos.sort((a, b) => (q.order === 'ASC' ? time(a) - time(b) : time(b) - time(a)));
-  const start = q.number * q.size;
-  return { items: infos.slice(start, start + q.size), page: { number: q.number, size: q.size, totalCount: infos.length } };
+  const { runtime, ledger } = ctx.core;
+  runtime.checkStore(ctx.query.get('storeId') ?? undefined);
+  return new RawJson(JSON.stringify(ledger.requireBillingKey(ctx.params[0]!).info));
 }
 
 /** `DELETE /billing-keys/{key}?storeId&reason&requester`. */
 export function deleteBillingKey(ctx: RestContext): DeleteBillingKeyResponse {
-  const { core } = ctx;
-  core.checkStore(ctx.query.get('storeId') ?? undefined);
+  const { runtime, emitter } = ctx.core;
+  runtime.checkStore(ctx.query.get('storeId') ?? undefined);
   read(() => input.optOneOf(ctx.query.get('requester') ?? undefined, 'requester', ['CUSTOMER', 'ADMIN']));
   const key = ctx.params[0]!;
-  const entry = core.state.billingKeys.get(key);
-  if (!entry) throw new ApiError('BILLING_KEY_NOT_FOUND', `Billing key ${JSON.stringify(key)} does not exist in store ${core.storeId}.`);
+  const entry = runtime.state.billingKeys.get(key);
+  if (!entry) throw new ApiError('BILLING_KEY_NOT_FOUND', `Billing key ${JSON.stringify(key)} does not exist in store ${runtime.storeId}.`);
   if (entry.status === 'READY' || entry.status === 'FAILED' || !entry.info) throw new ApiError('BILLING_KEY_NOT_ISSUED', `Billing key ${JSON.stringify(key)} was never issued (its window ${entry.status === 'READY' ? 'is still open' : 'failed'}).`);
   if (entry.status === 'DELETED') throw new ApiError('BILLING_KEY_ALREADY_DELETED', `Billing key ${JSON.stringify(key)} is already deleted.`);
-  const pending = [...core.state.schedules.values()].filter((s) => s.schedule.billingKey === key && s.schedule.status === 'SCHEDULED');
+  const pending = [...runtime.state.schedules.values()].filter((s) => s.schedule.billingKey === key && s.schedule.status === 'SCHEDULED');
   if (pending.length > 0) {
     throw new ApiError('PAYMENT_SCHEDULE_ALREADY_EXISTS', `Billing key ${JSON.stringify(key)} has ${pending.length} scheduled payment(s) (${pending.map((s) => s.schedule.id).join(', ')}); revoke them first.`);
   }
-  const deletedAt = iso(core.now());
+  const deletedAt = iso(runtime.now());
   entry.status = 'DELETED';
   entry.info = { ...(entry.info as IssuedBillingKeyInfo), status: 'DELETED', deletedAt };
-  core.emitBillingKey('BillingKey.Deleted', entry);
-  core.persist();
+  emitter.emitBillingKey('BillingKey.Deleted', entry);
+  runtime.persist();
   return { deletedAt };
 }
 
 /** The key a manual-approval window handed this token for (kept after confirming, so a second confirm is told so). */
 function findByIssueToken(ctx: RestContext, token: string): BillingKeyEntry {
-  for (const entry of ctx.core.state.billingKeys.values()) if (entry.billingIssueToken === token) return entry;
+  const { runtime } = ctx.core;
+  for (const entry of runtime.state.billingKeys.values()) if (entry.billingIssueToken === token) return entry;
   throw new ApiError('BILLING_KEY_NOT_FOUND', 'No billing key is waiting for this billingIssueToken.');
 }
 
 function confirmIssue(ctx: RestContext, entry: BillingKeyEntry, isTest: boolean | undefined): void {
+  const { runtime, emitter } = ctx.core;
   if (entry.status !== 'READY' || !entry.info) throw new ApiError('BILLING_KEY_ALREADY_ISSUED', `Billing key ${entry.billingKey} is already ${entry.status}.`);
   const test = entry.info.channels[0]?.type === 'TEST';
   if (isTest !== undefined && isTest !== test) throw new ApiError('INFORMATION_MISMATCH', `isTest is ${isTest}, but the key's channel is ${test ? 'TEST' : 'LIVE'}.`);
   entry.status = 'ISSUED';
-  entry.info = { ...entry.info, status: 'ISSUED', issuedAt: iso(ctx.core.now()) } as IssuedBillingKeyInfo;
+  entry.info = { ...entry.info, status: 'ISSUED', issuedAt: iso(runtime.now()) } as IssuedBillingKeyInfo;
   // The token stays on the key: confirming it again is BILLING_KEY_ALREADY_ISSUED, not "not found".
-  ctx.core.emitBillingKey('BillingKey.Issued', entry);
-  ctx.core.persist();
+  emitter.emitBillingKey('BillingKey.Issued', entry);
+  runtime.persist();
 }
 
 /** `POST /billing-keys/confirm`: issues a key a manual-approval window prepared. */
 export function confirmBillingKey(ctx: RestContext): ConfirmedBillingKeySummary {
+  const { runtime } = ctx.core;
   const body = read(() => ({
     storeId: input.optString(ctx.body.storeId, 'storeId'),
     billingIssueToken: input.string(ctx.body.billingIssueToken, 'billingIssueToken'),
     isTest: input.optBoolean(ctx.body.isTest, 'isTest'),
   }));
-  ctx.core.checkStore(body.storeId);
+  runtime.checkStore(body.storeId);
   const entry = findByIssueToken(ctx, body.billingIssueToken);
   if (entry.paymentId) throw new ApiError('INVALID_REQUEST', 'This billingIssueToken belongs to an issue-and-pay window; confirm it with /billing-keys/confirm-issue-and-pay.');
   confirmIssue(ctx, entry, body.isTest);
@@ -157,7 +127,7 @@ export function confirmBillingKey(ctx: RestContext): ConfirmedBillingKeySummary 
 
 /** `POST /billing-keys/confirm-issue-and-pay`: issues the key and completes its first payment. */
 export function confirmBillingKeyIssueAndPay(ctx: RestContext): ConfirmedBillingKeyIssueAndPaySummary {
-  const { core } = ctx;
+  const { runtime, ledger } = ctx.core;
   const body = read(() => ({
     storeId: input.optString(ctx.body.storeId, 'storeId'),
     billingIssueToken: input.string(ctx.body.billingIssueToken, 'billingIssueToken'),
@@ -167,9 +137,9 @@ export function confirmBillingKeyIssueAndPay(ctx: RestContext): ConfirmedBilling
     taxFreeAmount: input.optInteger(ctx.body.taxFreeAmount, 'taxFreeAmount', { min: 0 }),
     isTest: input.optBoolean(ctx.body.isTest, 'isTest'),
   }));
-  core.checkStore(body.storeId);
+  runtime.checkStore(body.storeId);
   const entry = findByIssueToken(ctx, body.billingIssueToken);
-  const payment = entry.paymentId ? core.state.payments.get(entry.paymentId) : undefined;
+  const payment = entry.paymentId ? runtime.state.payments.get(entry.paymentId) : undefined;
   if (payment && entry.status !== 'READY') throw new ApiError('BILLING_KEY_ALREADY_ISSUED', `Billing key ${entry.billingKey} is already ${entry.status} (payment ${payment.payment.id} is ${payment.payment.status}).`);
   if (!payment || !payment.pendingConfirm) throw new ApiError('INVALID_REQUEST', 'This billingIssueToken belongs to a billing-key-only window; confirm it with /billing-keys/confirm.');
   const p = payment.payment;
@@ -183,6 +153,6 @@ export function confirmBillingKeyIssueAndPay(ctx: RestContext): ConfirmedBilling
   confirmIssue(ctx, entry, body.isTest);
   const method = payment.pendingConfirm.method;
   delete payment.pendingConfirm;
-  core.markPaid(payment, method);
+  ledger.markPaid(payment, method);
   return { billingKey: entry.billingKey, paymentId: p.id };
 }

@@ -1,21 +1,21 @@
 // Payment schedules: create (`POST /payments/{id}/schedule`), read, list and revoke. Due schedules
-// are run by the core at `timeToPay` on the sandbox clock.
+// are run by `Charges` (core/charges.ts) at `timeToPay` on the sandbox clock.
 import type { BillingKeyPaymentInput } from '@portone/server-sdk/common';
 import type {
   CreatePaymentScheduleResponse,
-  GetPaymentSchedulesResponse,
   RevokePaymentSchedulesResponse,
   ScheduledPaymentSchedule,
 } from '@portone/server-sdk/payment/paymentSchedule';
 import { ApiError } from '../errors.js';
 import * as input from '../input.js';
 import { iso, uuidv7 } from '../ids.js';
-import type { KnownPaymentSchedule } from '../types.js';
-import { RawJson, read, requestBody, type RestContext } from './context.js';
-import { readBillingKeyPayment } from './payments.js';
+import { SETTLED_STATUSES } from '../payments.js';
+import { RawJson, read, type RestContext } from './context.js';
+import { readBillingKeyPayment } from './readers.js';
 
 export function createPaymentSchedule(ctx: RestContext): CreatePaymentScheduleResponse {
   const { core } = ctx;
+  const { runtime, charges } = core;
   const paymentId = ctx.params[0]!;
   const payment = read(() => input.object(ctx.body.payment, 'payment'));
   const timeToPay = read(() => input.dateTime(ctx.body.timeToPay, 'timeToPay'));
@@ -27,22 +27,22 @@ export function createPaymentSchedule(ctx: RestContext): CreatePaymentScheduleRe
     if (error instanceof ApiError && error.type === 'CHANNEL_NOT_FOUND') throw new ApiError('INVALID_REQUEST', error.message);
     throw error;
   }
-  const existing = core.state.payments.get(paymentId);
-  if (existing && ['PAID', 'PARTIAL_CANCELLED', 'CANCELLED', 'VIRTUAL_ACCOUNT_ISSUED', 'PAY_PENDING'].includes(existing.payment.status)) {
+  const existing = runtime.state.payments.get(paymentId);
+  if (existing && SETTLED_STATUSES.has(existing.payment.status)) {
     throw new ApiError('ALREADY_PAID_OR_WAITING', `Payment ${JSON.stringify(paymentId)} is already ${existing.payment.status}.`);
   }
-  for (const s of core.state.schedules.values()) {
+  for (const s of runtime.state.schedules.values()) {
     if (s.schedule.paymentId === paymentId && s.schedule.status === 'SCHEDULED') {
       throw new ApiError('PAYMENT_SCHEDULE_ALREADY_EXISTS', `Payment ${JSON.stringify(paymentId)} already has schedule ${s.schedule.id}.`);
     }
   }
   const { parsed: p, key, customer } = parsed;
-  const at = core.now();
+  const at = runtime.now();
   const schedule: ScheduledPaymentSchedule = {
     status: 'SCHEDULED',
     id: uuidv7(at),
-    merchantId: core.credentials.merchantId,
-    storeId: core.storeId,
+    merchantId: runtime.credentials.merchantId,
+    storeId: runtime.storeId,
     paymentId,
     billingKey: key.billingKey,
     orderName: p.orderName,
@@ -74,79 +74,40 @@ export function createPaymentSchedule(ctx: RestContext): CreatePaymentScheduleRe
     ...(p.productCount !== undefined ? { productCount: p.productCount } : {}),
   };
   const entry = { schedule, input: stored };
-  core.state.schedules.set(schedule.id, entry);
-  core.armSchedule(entry);
-  core.persist();
+  runtime.state.schedules.set(schedule.id, entry);
+  charges.armSchedule(entry);
+  runtime.persist();
   return { schedule: { id: schedule.id } };
 }
 
 export function getPaymentSchedule(ctx: RestContext): RawJson {
-  ctx.core.checkStore(ctx.query.get('storeId') ?? undefined);
-  const entry = ctx.core.state.schedules.get(ctx.params[0]!);
-  if (!entry) throw new ApiError('PAYMENT_SCHEDULE_NOT_FOUND', `Payment schedule ${JSON.stringify(ctx.params[0])} does not exist in store ${ctx.core.storeId}.`);
+  const { runtime } = ctx.core;
+  runtime.checkStore(ctx.query.get('storeId') ?? undefined);
+  const entry = runtime.state.schedules.get(ctx.params[0]!);
+  if (!entry) throw new ApiError('PAYMENT_SCHEDULE_NOT_FOUND', `Payment schedule ${JSON.stringify(ctx.params[0])} does not exist in store ${runtime.storeId}.`);
   return new RawJson(JSON.stringify(entry.schedule));
-}
-
-/** `GET /payment-schedules?requestBody={page, sort, filter}`; `from`/`until` bound `timeToPay`. */
-export function listPaymentSchedules(ctx: RestContext): GetPaymentSchedulesResponse {
-  const q = read(() => {
-    const body = requestBody(ctx);
-    const page = input.optObject(body.page, 'page') ?? {};
-    const sort = input.optObject(body.sort, 'sort') ?? {};
-    const filter = input.optObject(body.filter, 'filter') ?? {};
-    return {
-      number: input.optInteger(page.number, 'page.number', { min: 0 }) ?? 0,
-      size: input.optInteger(page.size, 'page.size', { min: 1 }) ?? 10,
-      by: input.optOneOf(sort.by, 'sort.by', ['CREATED_AT', 'TIME_TO_PAY', 'COMPLETED_AT']) ?? 'CREATED_AT',
-      order: input.optOneOf(sort.order, 'sort.order', ['DESC', 'ASC']) ?? 'DESC',
-      storeId: input.optString(filter.storeId, 'filter.storeId'),
-      billingKey: input.optString(filter.billingKey, 'filter.billingKey'),
-      from: input.optDateTime(filter.from, 'filter.from'),
-      until: input.optDateTime(filter.until, 'filter.until'),
-      status: input.optStringArray(filter.status, 'filter.status'),
-      isForTest: input.optBoolean(filter.isForTest, 'filter.isForTest'),
-    };
-  });
-  ctx.core.checkStore(q.storeId);
-  const isTestKey = (billingKey: string) => ctx.core.state.billingKeys.get(billingKey)?.info?.channels[0]?.type === 'TEST';
-  const items = [...ctx.core.state.schedules.values()]
-    .map((e) => e.schedule)
-    .filter((s) => {
-      const time = Date.parse(s.timeToPay);
-      return (
-        (!q.billingKey || s.billingKey === q.billingKey) &&
-        (!q.status || q.status.includes(s.status)) &&
-        (q.from === undefined || time >= q.from) &&
-        (q.until === undefined || time < q.until) &&
-        (q.isForTest === undefined || isTestKey(s.billingKey) === q.isForTest)
-      );
-    });
-  const key = (s: KnownPaymentSchedule) => Date.parse(q.by === 'TIME_TO_PAY' ? s.timeToPay : q.by === 'COMPLETED_AT' ? ('completedAt' in s ? s.completedAt : '') : s.createdAt) || 0;
-  items.sort((a, b) => (q.order === 'ASC' ? key(a) - key(b) : key(b) - key(a)));
-  const start = q.number * q.size;
-  return { items: items.slice(start, start + q.size), page: { number: q.number, size: q.size, totalCount: items.length } };
 }
 
 /** `DELETE /payment-schedules?requestBody={storeId, billingKey, scheduleIds}`: all or nothing. */
 export function revokePaymentSchedules(ctx: RestContext): RevokePaymentSchedulesResponse {
-  const { core } = ctx;
+  const { runtime, ledger, charges } = ctx.core;
   const body = read(() => {
-    const b = requestBody(ctx);
+    const b = ctx.body;
     return {
       storeId: input.optString(b.storeId, 'storeId'),
       billingKey: input.optString(b.billingKey, 'billingKey'),
       scheduleIds: input.optStringArray(b.scheduleIds, 'scheduleIds'),
     };
   });
-  core.checkStore(body.storeId);
+  runtime.checkStore(body.storeId);
   if (!body.billingKey && !body.scheduleIds?.length) throw new ApiError('INVALID_REQUEST', 'Expected `billingKey` or `scheduleIds` (or both), got neither.');
   if (body.billingKey) {
-    const key = core.requireBillingKey(body.billingKey);
+    const key = ledger.requireBillingKey(body.billingKey);
     if (key.status === 'DELETED') throw new ApiError('BILLING_KEY_ALREADY_DELETED', `Billing key ${JSON.stringify(body.billingKey)} is already deleted.`);
   }
   const targets = body.scheduleIds?.length
     ? body.scheduleIds.map((id) => {
-        const entry = core.state.schedules.get(id);
+        const entry = runtime.state.schedules.get(id);
         if (!entry) throw new ApiError('PAYMENT_SCHEDULE_NOT_FOUND', `Payment schedule ${JSON.stringify(id)} does not exist.`);
         if (body.billingKey && entry.schedule.billingKey !== body.billingKey) {
           throw new ApiError('INVALID_REQUEST', `Schedule ${id} charges billing key ${entry.schedule.billingKey}, not ${body.billingKey}.`);
@@ -155,13 +116,13 @@ export function revokePaymentSchedules(ctx: RestContext): RevokePaymentSchedules
         if (entry.schedule.status !== 'SCHEDULED') throw new ApiError('PAYMENT_SCHEDULE_ALREADY_PROCESSED', `Payment schedule ${id} is already ${entry.schedule.status}.`);
         return entry;
       })
-    : [...core.state.schedules.values()].filter((e) => e.schedule.billingKey === body.billingKey && e.schedule.status === 'SCHEDULED');
-  const revokedAt = iso(core.now());
+    : [...runtime.state.schedules.values()].filter((e) => e.schedule.billingKey === body.billingKey && e.schedule.status === 'SCHEDULED');
+  const revokedAt = iso(runtime.now());
   for (const entry of targets) {
     const { status: _status, ...rest } = entry.schedule;
     entry.schedule = { ...rest, status: 'REVOKED', revokedAt };
-    core.disarmSchedule(entry.schedule.id);
+    charges.disarmSchedule(entry.schedule.id);
   }
-  core.persist();
+  runtime.persist();
   return { revokedScheduleIds: targets.map((e) => e.schedule.id), revokedAt };
 }

@@ -11,7 +11,7 @@ import {
   GIFT_CERTIFICATE_TYPES,
   MAIN_BANK_CODES,
 } from '../catalog.js';
-import type { CheckoutTx } from '../checkout/checkout.js';
+import type { CheckoutTx } from '../checkout/transaction.js';
 import { completePath } from '../checkout/protocol.js';
 
 export const escapeHtml = (text: string): string =>
@@ -59,7 +59,8 @@ function displayOrderName(name: string): string {
 const radio = (name: string, value: string, label: string, { checked = false, disabled = false } = {}) =>
   `<label class="choice${disabled ? ' disabled' : ''}"><input type="radio" name="${name}" value="${escapeHtml(value)}"${checked ? ' checked' : ''}${disabled ? ' disabled data-locked' : ''}> <span>${escapeHtml(label)}</span></label>`;
 
-export function renderWindow(tx: CheckoutTx, options: { storeName: string }): string {
+/** The window page; `nonce` is the answer's CSP nonce, which its one inline `<style>` carries. */
+export function renderWindow(tx: CheckoutTx, options: { storeName: string; nonce: string }): string {
   const { request } = tx;
   const lang = request.locale;
   const t = TEXT[lang];
@@ -138,7 +139,7 @@ export function renderWindow(tx: CheckoutTx, options: { storeName: string }): st
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>KG이니시스 ${escapeHtml(t.title[tx.kind])} · ${escapeHtml(t.sandbox)}</title>
-<style>
+<style nonce="${options.nonce}">
 :root { --skin: ${config.skin}; color-scheme: light; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Apple SD Gothic Neo", "Malgun Gothic", sans-serif; color: #222; background: ${tx.request.mode === 'IFRAME' ? 'rgba(0,0,0,.5)' : '#f3f3f3'}; min-height: 100vh; display: flex; align-items: center; justify-content: center; }

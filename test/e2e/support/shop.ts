@@ -18,6 +18,8 @@ export interface RunningShop {
   url: string;
   /** The embedded sandbox's base URL (REST API, window, dashboard, controls); '' against PortOne. */
   sandboxUrl: string;
+  /** Its control token (from the dashboard link the shop prints), which the control routes require. */
+  sandboxToken: string;
   dataDir: string;
   /** Everything the shop printed, for failure messages. */
   output(): string;
@@ -74,7 +76,7 @@ export async function startShop(options: ShopStart = {}): Promise<RunningShop> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'dalbit-e2e-'));
   const child = spawnShop(dataDir, options);
   let output = '';
-  const ready = new Promise<{ url: string; sandboxUrl: string }>((resolve, reject) => {
+  const ready = new Promise<{ url: string; sandboxUrl: string; sandboxToken: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the shop did not start within 60 s:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -82,7 +84,8 @@ export async function startShop(options: ShopStart = {}): Promise<RunningShop> {
       const url = /^ready (http:\/\/\S+)$/m.exec(output)?.[1];
       if (url) {
         clearTimeout(timer);
-        resolve({ url, sandboxUrl: /PortOne sandbox\s+(http:\/\/\S+?)\/sandbox\//.exec(output)?.[1] ?? '' });
+        const sandbox = /PortOne sandbox\s+(http:\/\/\S+?)\/sandbox\/(?:#token=(\S+))?/.exec(output);
+        resolve({ url, sandboxUrl: sandbox?.[1] ?? '', sandboxToken: sandbox?.[2] ?? '' });
       }
     };
     child.stdout!.on('data', onData);
@@ -92,12 +95,13 @@ export async function startShop(options: ShopStart = {}): Promise<RunningShop> {
       reject(new Error(`the shop exited (code ${code}) before it was ready:\n${output}`));
     });
   });
-  const { url, sandboxUrl } = await ready;
+  const { url, sandboxUrl, sandboxToken } = await ready;
   // A process killed by a signal has no exit code, only its signal.
   const running = () => child.exitCode === null && child.signalCode === null;
   return {
     url,
     sandboxUrl,
+    sandboxToken,
     dataDir,
     output: () => output,
     async kill() {
@@ -252,7 +256,7 @@ export const fulfilledCount = (shop: RunningShop, paymentIds: string[]) =>
 
 /** POSTs one of the sandbox's test controls (`/sandbox/outcomes`, `/sandbox/advance`, …). */
 export async function sandboxControl(shop: RunningShop, path: string, body: unknown): Promise<unknown> {
-  const response = await fetch(`${shop.sandboxUrl}${path}`, { method: 'POST', body: JSON.stringify(body) });
+  const response = await fetch(`${shop.sandboxUrl}${path}`, { method: 'POST', headers: { 'x-portone-sandbox-token': shop.sandboxToken }, body: JSON.stringify(body) });
   if (!response.ok) throw new Error(`sandbox ${path}: ${response.status} ${await response.text()}`);
   return response.json();
 }

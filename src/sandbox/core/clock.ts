@@ -3,6 +3,8 @@
 // queued here and started in time order, with the clock set to the task's time. A task that
 // returns a promise (a webhook attempt on the network) is not waited for before the next task
 // starts: a slow receiver never holds up a schedule or an expiry.
+import { usageError } from '../errors.js';
+import { MAX_TIME } from '../input.js';
 
 export type Task = () => void | Promise<void>;
 
@@ -80,9 +82,10 @@ export class Clock {
    * scheduled within the window (a retry) runs in the next batch.
    */
   advance(ms: number): Promise<void> {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advance(ms): expected a non-negative number of ms, got ${ms}`);
+    if (!Number.isFinite(ms) || ms < 0) throw usageError(new RangeError(`advance(ms): expected a non-negative number of ms, got ${ms}`));
+    if (this.now() + ms > MAX_TIME) throw usageError(new RangeError(`advance(ms): the sandbox clock ends at ${new Date(MAX_TIME).toISOString()}; ${ms} ms from ${new Date(this.now()).toISOString()} is past it`));
     return this.serialize(async () => {
-      const target = this.now() + ms;
+      const target = Math.min(this.now() + ms, MAX_TIME);
       for (;;) {
         const started = this.runDue(target);
         if (started.length === 0) break;

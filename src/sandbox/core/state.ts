@@ -5,10 +5,10 @@ import { dirname } from 'node:path';
 import type { BillingKeyPaymentInput } from '@portone/server-sdk/common';
 import type { DeletedBillingKeyInfo, IssuedBillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
 import type { PaymentMethod } from '@portone/server-sdk/payment';
-import type { KnownPayment } from './payments.js';
-import type { KnownPaymentSchedule, SandboxChannel } from './types.js';
-import type { CheckoutTx } from './checkout/checkout.js';
-import type { WebhookJob } from './webhooks.js';
+import type { KnownPayment } from '../payments.js';
+import type { KnownPaymentSchedule, SandboxChannel } from '../types.js';
+import type { CheckoutTx } from '../checkout/transaction.js';
+import type { WebhookJob } from '../webhooks.js';
 import type { SavedClock } from './clock.js';
 
 export type KnownBillingKeyInfo = IssuedBillingKeyInfo | DeletedBillingKeyInfo;
@@ -30,6 +30,8 @@ export interface BillingKeyEntry {
   /** READY while its window is open, FAILED when that window failed; only ISSUED/DELETED are visible over REST. */
   status: 'READY' | 'ISSUED' | 'FAILED' | 'DELETED';
   info?: KnownBillingKeyInfo;
+  /** How the key was issued: a window on PC or a phone, or the API (`platformType` in lists). Absent in older files. */
+  origin?: 'pc' | 'mobile' | 'api';
   /** The card behind the key (test-card behaviour for later charges). */
   cardNumber?: string;
   noticeUrls?: string[];
@@ -57,12 +59,15 @@ export interface Credentials {
   apiSecret: string;
   webhookSecrets: string[];
   channels: SandboxChannel[];
+  /** What the sandbox's control routes require (`X-PortOne-Sandbox-Token`); also keys receipt URLs. */
+  controlToken: string;
 }
 
 /** What `persistPath` holds. */
 export interface Snapshot {
   version: 1;
-  credentials: Credentials;
+  /** `controlToken` is absent in files written before the controls needed one. */
+  credentials: Omit<Credentials, 'controlToken'> & { controlToken?: string };
   payments: [string, PaymentEntry][];
   billingKeys: [string, BillingKeyEntry][];
   schedules: [string, ScheduleEntry][];
