@@ -2,11 +2,12 @@
 // Both sides import these types, so a change here fails the build of whichever side drifts.
 
 /**
- * The three checkout flows, one per SDK function and element: a payment (`requestPayment`), a billing
- * key on its own (`requestIssueBillingKey`), a billing key with the first payment in one window
- * (`requestIssueBillingKeyAndPay`). Every layer names them by these words.
+ * The checkout flows, one per SDK function and element: a payment (`requestPayment`), a billing key
+ * on its own (`requestIssueBillingKey`), a billing key with the first payment in one window
+ * (`requestIssueBillingKeyAndPay`), and identity verification (`requestIdentityVerification`).
+ * Every layer names them by these words.
  */
-export const CHECKOUT_FLOWS = ['payment', 'billing-key', 'billing-key-and-pay'] as const;
+export const CHECKOUT_FLOWS = ['payment', 'billing-key', 'billing-key-and-pay', 'identity-verification'] as const;
 export type CheckoutFlow = (typeof CHECKOUT_FLOWS)[number];
 
 /** Currencies KG Inicis accepts through PortOne (USD for cards only). */
@@ -22,6 +23,10 @@ export const ROUTES = {
   prepareBillingKeyAndPay: '/billing-key-and-pay/prepare',
   completeBillingKeyAndPay: '/billing-key-and-pay/complete',
   webhooks: '/webhooks',
+  /** PortOne's confirm process (`confirmUrl`): a signed `Transaction.Confirm` before it approves a payment. */
+  confirm: '/confirm',
+  prepareIdentityVerification: '/identity-verifications/prepare',
+  completeIdentityVerification: '/identity-verifications/complete',
   /** `GET`: the order behind a payment, as a shopper may see it. */
   order: (paymentId: string) => `/payments/${encodeURIComponent(paymentId)}`,
 } as const;
@@ -124,20 +129,67 @@ export interface CompletePaymentRequest {
   paymentId: string;
   txId?: string;
   transactionType?: string;
+  /** On a manual-approval channel: the token the window answered with; the kit confirms the payment with it. */
+  paymentToken?: string;
 }
 
 /** `POST {endpoint}/billing-keys/complete` body. */
 export interface CompleteBillingKeyRequest {
+  /** The key the window issued, or `NEEDS_CONFIRMATION` on a manual-approval channel (then with `billingIssueToken`). */
   billingKey: string;
   /** The `issueId` the prepare step returned, to tie the key to that attempt. */
   issueId?: string;
+  /** On a manual-approval channel: the token the window answered with; the kit confirms the key with it. */
+  billingIssueToken?: string;
 }
 
 /** `POST {endpoint}/billing-key-and-pay/complete` body. */
 export interface CompleteBillingKeyAndPayRequest {
   paymentId: string;
+  /** The key the window issued, or `NEEDS_CONFIRMATION` on a manual-approval channel (then with `billingIssueToken`). */
   billingKey: string;
   txId?: string;
+  billingIssueToken?: string;
+}
+
+/** `POST {endpoint}/identity-verifications/prepare` body: who is to be verified, as the page knows them. */
+export interface PrepareIdentityVerificationRequest {
+  customer?: CheckoutCustomer;
+  /** The `identityVerificationId` of this element's previous prepare, when no window was opened for it. */
+  previousIdentityVerificationId?: string;
+}
+
+/** `POST {endpoint}/identity-verifications/prepare` → 200. Parameters for `requestIdentityVerification`. */
+export interface PreparedIdentityVerification {
+  identityVerificationId: string;
+  storeId?: string;
+  channelKey?: string;
+  customer?: CheckoutCustomer;
+  customData?: Record<string, unknown>;
+}
+
+/** `POST {endpoint}/identity-verifications/complete` body: the SDK's resolved result. */
+export interface CompleteIdentityVerificationRequest {
+  identityVerificationId: string;
+  identityVerificationTxId?: string;
+  transactionType?: string;
+}
+
+/**
+ * What the browser learns of a verification: that it passed the shop's checks, and when — never
+ * who the person is (name, birth date, phone, CI/DI stay on the server, with the shop's hook).
+ */
+export interface IdentityVerificationView {
+  identityVerificationId: string;
+  status: 'VERIFIED';
+  verifiedAt: string;
+  /** The age the shop asked for (`minimumAge`) was met. */
+  minimumAge?: number;
+}
+
+/** `POST {endpoint}/identity-verifications/complete` → 200. */
+export interface IdentityVerificationResponse {
+  identityVerification: IdentityVerificationView;
 }
 
 /** Where an order stands. `FLAGGED`: PortOne's payment did not match the order and was refunded. */

@@ -14,7 +14,7 @@ export interface OrderLine {
 }
 
 /** Where an order came from: the checkout flow that prepared it, or a subscription's period the kit charges itself. */
-export type OrderKind = Exclude<CheckoutFlow, 'billing-key'> | 'subscription';
+export type OrderKind = Extract<CheckoutFlow, 'payment' | 'billing-key-and-pay'> | 'subscription';
 
 export interface VirtualAccountInfo {
   bank?: string;

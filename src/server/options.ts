@@ -8,7 +8,7 @@ import type { CheckoutStore } from './store/port.js';
 /** What the browser asked to buy, handed to the shop's `priceOrder`. Prices never come from here. */
 export interface Cart {
   /** Which flow's prepare asks (a billing key on its own has no cart). */
-  flow: Exclude<CheckoutFlow, 'billing-key'>;
+  flow: Extract<CheckoutFlow, 'payment' | 'billing-key-and-pay'>;
   items?: CartItem[];
   /** An order the shop created earlier (instead of `items`). */
   orderId?: string;

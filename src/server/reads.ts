@@ -57,7 +57,7 @@ export function policyFor(ctx: KitContext, order: Pick<Order, 'kind'>): Verifica
  * What a billing key must be to be kept: issued for this store and customer (and issue, when PortOne
  * reports one), on the channel configured for the flow it was issued in.
  */
-export function keyExpectation(ctx: KitContext, flow: Exclude<CheckoutFlow, 'payment'>, customerId: string, issueId?: string): BillingKeyExpectation {
+export function keyExpectation(ctx: KitContext, flow: Extract<CheckoutFlow, 'billing-key' | 'billing-key-and-pay'>, customerId: string, issueId?: string): BillingKeyExpectation {
   const channelKey = flow === 'billing-key' ? ctx.options.channelKeys.billingKey : ctx.options.channelKeys.billingKeyAndPay;
   return {
     storeId: ctx.options.portone.storeId,
