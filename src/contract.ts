@@ -82,6 +82,8 @@ export interface PreparedPayment {
   /** Passed to the SDK as `customData`; the kit stamps the order id here. */
   customData?: Record<string, unknown>;
   noticeUrls?: string[];
+  /** PortOne's confirm process: where PortOne asks the kit before it approves (payments only). */
+  confirmUrl?: string;
 }
 
 /** `POST {endpoint}/billing-keys/prepare` body. */
@@ -280,6 +282,8 @@ export interface ErrorResponse {
   message: string;
   /** For 503: seconds after which the same request may be retried. */
   retryAfterSeconds?: number;
+  /** A message the shop wrote for the shopper (e.g. why a reservation was refused): shown as it is. */
+  shopperMessage?: string;
 }
 
 /**

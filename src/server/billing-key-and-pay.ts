@@ -3,12 +3,14 @@
 // browser reports and syncs the payment, and the flow's part of the sync verifies and stores the key
 // that paid and starts the plan's subscription in the same transition as PAID.
 import type { OrderResponse, PreparedBillingKeyAndPay } from '../contract.js';
+import { approveOrder } from './approvals.js';
 import type { KitContext, OrderFlow } from './context.js';
 import { admit, identify, pricedCustomer } from './customers.js';
 import { CheckoutError } from './errors.js';
 import type { NewEvent, Order, StoredBillingKey, Subscription } from './model.js';
 import type { Outbox } from './outbox.js';
 import { getOrderOrThrow } from './orders.js';
+import { approvalAnswer } from './payments.js';
 import { cartOf, placeOrder, priceCart, priceContext, prepared, type Priced } from './prepare.js';
 import { keyExpectation, readBillingKey, storedKey } from './reads.js';
 import { advanceEvent, newSubscription } from './subscriptions.js';
@@ -57,6 +59,12 @@ export async function completeBillingKeyAndPay(ctx: KitContext, outbox: Outbox, 
   }
   const customerId = order.customer?.customerId;
   if (!customerId) throw new Error(`billing-key-and-pay order ${order.paymentId} has no customer id`);
+  if (input.billingIssueToken !== undefined) {
+    // A manual-approval window: the kit reserves, confirms the key and the first payment, then
+    // verifies them as the sync verifies any (the key that paid is stored in the same transition).
+    await approveOrder(ctx, outbox, order, input.billingIssueToken, 'billing-key-and-pay');
+    return withKeyAndSubscription(ctx, approvalAnswer(await getOrderOrThrow(ctx, order.paymentId)), await getOrderOrThrow(ctx, order.paymentId));
+  }
   if (order.billingKey !== undefined && order.billingKey !== input.billingKey) {
     throw new CheckoutError('BILLING_KEY_MISMATCH', `billingKey: expected ${maskKey(order.billingKey)}, the key already tied to payment ${order.paymentId}, got ${maskKey(input.billingKey)}`);
   }
@@ -75,8 +83,12 @@ export async function completeBillingKeyAndPay(ctx: KitContext, outbox: Outbox, 
     throw new CheckoutError('PAYMENT_NOT_COMPLETED', `payment ${order.paymentId}: expected PortOne to report it PAID or FAILED, got READY (the window was not finished)`);
   }
   // A flagged payment (refunded) answers its refusal; the key that paid it is not kept.
-  const answer = answerFor(synced);
-  const key = synced.billingKey !== undefined ? await ctx.store.getBillingKey(synced.billingKey) : undefined;
+  return withKeyAndSubscription(ctx, answerFor(synced), synced);
+}
+
+/** The order's answer with the key that paid it and the subscription it started, when there are. */
+async function withKeyAndSubscription(ctx: KitContext, answer: OrderResponse, order: Order): Promise<OrderResponse> {
+  const key = order.billingKey !== undefined ? await ctx.store.getBillingKey(order.billingKey) : undefined;
   if (key) answer.billingKey = billingKeyView(key);
   const subscription = order.subscriptionId ? await ctx.store.getSubscription(order.subscriptionId) : undefined;
   if (subscription) answer.subscription = subscriptionView(subscription);

@@ -2,6 +2,7 @@
 // issued against it (issued, this store, channel, customer and issue), store it per customer, and for
 // a plan start the subscription with its first period's order. The BillingKey.* webhooks land here too.
 import type { BillingKeyResponse, CheckoutCustomer, PreparedBillingKey } from '../contract.js';
+import { approveIssue } from './approvals.js';
 import type { KitContext } from './context.js';
 import { admit, identify, ownerOf } from './customers.js';
 import { CheckoutError } from './errors.js';
@@ -86,7 +87,8 @@ async function billingKeyAnswer(ctx: KitContext, issue: BillingKeyIssue): Promis
  * subscription and charges its first period. The route and the `BillingKey.Issued` webhook both
  * come here; whichever is first does it, the other gets the same answer.
  */
-export async function completeBillingKey(ctx: KitContext, outbox: Outbox, input: { billingKey: string; issueId?: string }): Promise<BillingKeyResponse> {
+export async function completeBillingKey(ctx: KitContext, outbox: Outbox, input: { billingKey: string; issueId?: string; billingIssueToken?: string }): Promise<BillingKeyResponse> {
+  if (input.billingIssueToken !== undefined) return approveBillingKey(ctx, outbox, input.issueId!, input.billingIssueToken);
   const info = await readBillingKey(ctx, input.billingKey);
   const reported = info.issueId ?? customDataId(info.customData, 'issueId');
   if (input.issueId !== undefined && reported !== undefined && input.issueId !== reported) {
@@ -137,6 +139,28 @@ export async function completeBillingKey(ctx: KitContext, outbox: Outbox, input:
   if (!won) return replay((await ctx.store.getIssue(issueId)) ?? issue);
   await outbox.run(events.map((e) => e.key));
   return billingKeyAnswer(ctx, (await ctx.store.getIssue(issueId)) ?? issue);
+}
+
+/**
+ * A manual-approval window's token for an issue: the kit reserves, confirms the key with PortOne and
+ * verifies it as any key (`confirmIssue`), then answers as for a key the window issued itself.
+ */
+async function approveBillingKey(ctx: KitContext, outbox: Outbox, issueId: string, token: string): Promise<BillingKeyResponse> {
+  const issue = await ctx.store.getIssue(issueId);
+  if (!issue) throw new CheckoutError('ISSUE_NOT_FOUND', `issueId: expected one prepared by this shop, got ${JSON.stringify(issueId)} which it does not know`);
+  // Approved already (a retried complete, the redirect after the promise): the key it got.
+  if (issue.status === 'COMPLETED') return billingKeyAnswer(ctx, issue);
+  await approveIssue(ctx, outbox, issue, token);
+  const after = (await ctx.store.getIssue(issueId)) ?? issue;
+  if (after.status === 'COMPLETED') return billingKeyAnswer(ctx, after);
+  if (after.approval !== undefined) {
+    throw new CheckoutError('APPROVAL_IN_PROGRESS', `issue ${issueId}: expected the manual approval to be confirmed, got it still being confirmed (by another request, or again once PortOne answers); ask again shortly`, { retryAfterSeconds: 2 });
+  }
+  const failure = after.failure;
+  if (failure?.code === 'RESERVATION_REFUSED') {
+    throw new CheckoutError('RESERVATION_REFUSED', failure.reason ?? 'the shop refused the reservation', failure.shopperMessage ? { shopperMessage: failure.shopperMessage } : {});
+  }
+  throw new CheckoutError('APPROVAL_FAILED', `issue ${issueId}: expected the manual approval to issue a key, got ${failure?.code ?? 'none'}: ${failure?.reason ?? 'no key'}; nothing was charged, the shopper may try again`);
 }
 
 /** `BillingKey.*` webhooks: re-read the key and record what PortOne says; an issued key finishes its pending issue. */

@@ -8,7 +8,7 @@ import { CheckoutError } from './errors.js';
 import { eventHandlers } from './hooks.js';
 import { errorResponse } from './http.js';
 import { pruneAbandoned, reconcile, type PruneOptions, type ReconcileOptions, type ReconcileReport, type ReconcileState } from './maintenance.js';
-import type { HookEvent, Order, StoredBillingKey, Subscription, WebhookDelivery } from './model.js';
+import type { HookEvent, IdentityVerificationRecord, Order, StoredBillingKey, Subscription, WebhookDelivery } from './model.js';
 import { resolveOptions, type CheckoutServerOptions, type ResolvedOptions } from './options.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { cancelPayment, paymentFlow, type CancelOptions } from './payments.js';
@@ -29,11 +29,17 @@ export interface CheckoutServer {
   cancel(paymentId: string, options: CancelOptions): Promise<Order>;
   /** Re-syncs orders a lost webhook left PENDING or VIRTUAL_ACCOUNT_ISSUED, retries flagged refunds, revives stuck follow-ups, runs due hooks. */
   reconcile(options?: ReconcileOptions): Promise<ReconcileReport>;
-  /** Deletes abandoned prepares (orders PENDING, never started, checked by reconcile, idle for `olderThanMs`; billing-key issues no key completed); resolves with how many. */
+  /** Deletes abandoned prepares (orders PENDING, never started, checked by reconcile, idle for `olderThanMs`; billing-key issues no key completed; identity verifications never verified); resolves with how many. */
   pruneAbandoned(options?: PruneOptions): Promise<number>;
   /** Ends a subscription: revokes its PortOne schedule. */
   cancelSubscription(id: string): Promise<Subscription>;
   getOrder(paymentId: string): Promise<Order | undefined>;
+  /**
+   * An identity verification as the kit recorded it: whether it passed the shop's checks, for whom
+   * (the customer it was prepared for), and when. Who the person is stays with PortOne (and with
+   * `onIdentityVerified`); e.g. check `status === 'VERIFIED'` for the id a page sends with an order.
+   */
+  getIdentityVerification(identityVerificationId: string): Promise<IdentityVerificationRecord | undefined>;
   listOrders(query?: OrderQuery): Promise<Order[]>;
   listWebhookDeliveries(query?: { limit?: number }): Promise<WebhookDelivery[]>;
   listSubscriptions(query?: Parameters<CheckoutStore['listSubscriptions']>[0]): Promise<Subscription[]>;
@@ -92,7 +98,8 @@ export function createCheckoutServer(options: CheckoutServerOptions | (() => Che
         redact,
         flows: { payment: paymentFlow, 'billing-key-and-pay': billingKeyAndPayFlow, subscription: subscriptionFlow },
       };
-      const outbox = createOutbox(ctx, eventHandlers(ctx));
+      // The handlers that complete work through the outbox get it once it exists.
+      const outbox: Outbox = createOutbox(ctx, eventHandlers(ctx, () => outbox));
       outbox.start();
       return { ctx, outbox, reconcileState: { after: {} }, ownsStore: given.store === undefined };
     })());
@@ -131,6 +138,7 @@ export function createCheckoutServer(options: CheckoutServerOptions | (() => Che
     pruneAbandoned: (pruneOptions) => withCore(({ ctx }) => pruneAbandoned(ctx, pruneOptions)),
     cancelSubscription: (id) => withCore(({ ctx }) => cancelSubscription(ctx, id)),
     getOrder: (paymentId) => withCore(({ ctx }) => ctx.store.getOrder(paymentId)),
+    getIdentityVerification: (id) => withCore(({ ctx }) => ctx.store.getIdentityVerification(id)),
     listOrders: (query) => withCore(({ ctx }) => ctx.store.listOrders(query)),
     listWebhookDeliveries: (query) => withCore(({ ctx }) => ctx.store.listWebhookDeliveries(query)),
     listSubscriptions: (query) => withCore(({ ctx }) => ctx.store.listSubscriptions(query)),

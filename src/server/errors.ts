@@ -46,6 +46,16 @@ export const ERROR_CODES = {
   WEBHOOK_IN_PROGRESS: 409,
   /** The refund asked for is not possible (more than what is left, order not paid…). */
   CANCEL_REJECTED: 409,
+  /** The shop's `reserve` refused the order or issue (sold out…): nothing was charged; `shopperMessage` says why. */
+  RESERVATION_REFUSED: 409,
+  /** PortOne refused a manual approval, or it was not confirmed in time (`approvalTimeoutMs`): nothing was charged. */
+  APPROVAL_FAILED: 409,
+  /** The identity verification did not pass the shop's checks (not verified, too young, another account's person…). */
+  IDENTITY_REJECTED: 409,
+  /** PortOne does not report the identity verification VERIFIED (not finished, failed, unknown): nothing recorded, the shopper may try again. */
+  IDENTITY_NOT_VERIFIED: 409,
+  /** The kit has no identity verification with this id. */
+  IDENTITY_VERIFICATION_NOT_FOUND: 404,
   /** The request body is larger than `bodyLimitBytes`. */
   BODY_TOO_LARGE: 413,
   /** A JSON route got a body whose Content-Type is not `application/json`. */
@@ -62,6 +72,8 @@ export const ERROR_CODES = {
   PORTONE_UNAVAILABLE: 503,
   /** Other requests kept changing this order while this one tried to record what it verified; retry after `retryAfterSeconds`. */
   ORDER_BUSY: 503,
+  /** A manual approval is still being confirmed (by another request, or waiting for PortOne to answer); retry after `retryAfterSeconds`. */
+  APPROVAL_IN_PROGRESS: 503,
   /** The request's body was read before the kit got it (a body parser such as `express.json()` mounted first). */
   BODY_ALREADY_READ: 500,
   /** An unexpected failure inside the kit; details are in the server log. */
@@ -81,26 +93,42 @@ export class CheckoutError extends Error {
   readonly status: number;
   readonly code: string;
   readonly retryAfterSeconds: number | undefined;
+  /** Words the shop wrote for the shopper (`refuse()`): the elements show them as they are. */
+  readonly shopperMessage: string | undefined;
 
   /**
    * `code` is one of `ERROR_CODES` (its status is implied) or, from a shop's `priceOrder`, any
    * UPPER_SNAKE code with an explicit 4xx `status`.
    */
-  constructor(code: ErrorCode, message: string, options?: { retryAfterSeconds?: number; cause?: unknown });
-  constructor(code: string, message: string, options: { status: number; retryAfterSeconds?: number; cause?: unknown });
-  constructor(code: string, message: string, options: { status?: number; retryAfterSeconds?: number; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options?: { retryAfterSeconds?: number; cause?: unknown; shopperMessage?: string });
+  constructor(code: string, message: string, options: { status: number; retryAfterSeconds?: number; cause?: unknown; shopperMessage?: string });
+  constructor(code: string, message: string, options: { status?: number; retryAfterSeconds?: number; cause?: unknown; shopperMessage?: string } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CheckoutError';
     this.code = code;
     this.status = options.status ?? (ERROR_CODES as Record<string, number>)[code] ?? 500;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.shopperMessage = options.shopperMessage;
   }
 
   toJSON(): ErrorResponse {
     const body: ErrorResponse = { code: this.code, message: this.message };
     if (this.retryAfterSeconds !== undefined) body.retryAfterSeconds = this.retryAfterSeconds;
+    if (this.shopperMessage !== undefined) body.shopperMessage = this.shopperMessage;
     return body;
   }
+}
+
+/**
+ * For a shop's `reserve` hook: refuses the order or billing key before any money moves (the last
+ * item went to another shopper…). `shopperMessage` is shown to the shopper as it is — write it for
+ * them, in their language. Answers 409 `RESERVATION_REFUSED`; nothing is charged.
+ */
+export function refuse(shopperMessage: string): CheckoutError {
+  if (typeof shopperMessage !== 'string' || shopperMessage.trim() === '' || shopperMessage.length > 200) {
+    throw new TypeError(`refuse: expected a message for the shopper (1–200 characters), got ${show(shopperMessage)}`);
+  }
+  return new CheckoutError('RESERVATION_REFUSED', `the shop refused the reservation: ${shopperMessage}`, { shopperMessage });
 }
 
 /** For a shop's `priceOrder`: the cart cannot be priced (unknown product, sold out…). Answers 422 `BAD_CART`. */

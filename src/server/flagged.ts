@@ -7,15 +7,18 @@ import type { NewEvent, Order } from './model.js';
 import { changeOrder, type Change } from './orders.js';
 import { PortOneRejection } from './portone.js';
 import { readPayment } from './reads.js';
+import { releasing } from './reservations.js';
 import type { KnownPayment, Refusal } from './verify.js';
 
 /** A payment that does not match its order is never fulfilled: the order is flagged, money taken is refunded, an open virtual account closed. */
 export function flag(order: Order, payment: KnownPayment, verdict: Refusal, from: readonly OrderStatus[]): Change | undefined {
   if (!from.includes(order.status)) return undefined;
+  // What the shop reserved for it will not be sold: given back.
+  const released = releasing(order, `the payment was refused: ${verdict.message}`);
   return {
     to: 'FLAGGED',
-    patch: { flag: { code: verdict.code, message: verdict.message } },
-    events: settleEvents(order.paymentId, payment),
+    patch: { flag: { code: verdict.code, message: verdict.message }, ...(order.approval ? { approval: null } : {}), ...released.patch },
+    events: [...settleEvents(order.paymentId, payment), ...released.events],
     note: { level: 'warn', message: `flagged order ${order.orderId}: ${verdict.message}`, fields: { paymentId: order.paymentId, mismatches: verdict.mismatches } },
   };
 }

@@ -1,13 +1,17 @@
 // What each outbox event does: the shop's hooks get the order (as the change that wrote the event
 // left it, else read now) and what PortOne reported; the kit's own follow-ups call PortOne.
 import type { KitContext } from './context.js';
+import { confirmIssue, confirmOrder } from './approvals.js';
+import { completeBillingKey } from './billing-keys.js';
 import { refundFlagged } from './flagged.js';
+import { identityVerified } from './identity.js';
 import type { EventType, HookEvent, Order } from './model.js';
-import type { EventHandler } from './outbox.js';
+import type { EventHandler, Outbox } from './outbox.js';
+import { runRelease } from './reservations.js';
 import { advanceSubscription, chargeFirstPeriod, schedulePeriod, subscriptionPaymentFailed } from './subscriptions.js';
 
 /** What each outbox event does: the shop's hooks get the order (as the change that wrote the event left it, else read now); the kit's follow-ups call PortOne. */
-export function eventHandlers(ctx: KitContext): Record<EventType, EventHandler> {
+export function eventHandlers(ctx: KitContext, outbox: () => Outbox): Record<EventType, EventHandler> {
   const hooks = ctx.options.hooks;
   /** The event's order: as the change that wrote the event left it when the runner has it, else read now. */
   const orderOf = async (event: HookEvent, known: Order | undefined): Promise<Order> => {
@@ -49,5 +53,9 @@ export function eventHandlers(ctx: KitContext): Record<EventType, EventHandler> 
     'advance-subscription': (event) => advanceSubscription(ctx, event),
     'schedule-period': (event) => schedulePeriod(ctx, event),
     'subscription-payment-failed': (event) => subscriptionPaymentFailed(ctx, event),
+    'confirm-payment': (event) => confirmOrder(ctx, event),
+    'confirm-billing-key': (event) => confirmIssue(ctx, event, (billingKey, issueId) => completeBillingKey(ctx, outbox(), { billingKey, issueId })),
+    release: (event) => runRelease(ctx, event),
+    'identity-verified': (event) => identityVerified(ctx, event),
   };
 }

@@ -10,7 +10,7 @@ const SORTED_DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu
  * requires. Ids made about the same time sort together, so each write lands in the few index pages
  * the last ones touched instead of a random page of every index keyed by it (orders, their events).
  */
-export function newId(prefix: 'pay' | 'ord' | 'iss' | 'cus' | 'sub', now: number = Date.now()): string {
+export function newId(prefix: 'pay' | 'ord' | 'iss' | 'cus' | 'sub' | 'idv', now: number = Date.now()): string {
   let time = '';
   for (let rest = Math.max(0, Math.trunc(now)), i = 0; i < 8; i++, rest = Math.floor(rest / 62)) time = SORTED_DIGITS[rest % 62] + time;
   const bytes = new Uint8Array(16);

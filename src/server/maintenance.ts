@@ -49,7 +49,7 @@ const MAX_RECHECK_MS = 60 * 60_000;
 /** How long reconcile() runs due events before returning (each run of one is bounded by hookTimeoutMs). */
 const RECONCILE_EVENTS_BUDGET_MS = 10_000;
 /** Follow-ups of the kit's own whose giving up would leave a subscription stuck. */
-const REVIVED_EVENTS = ['charge-first-period', 'advance-subscription', 'schedule-period', 'subscription-payment-failed'] as const;
+const REVIVED_EVENTS = ['charge-first-period', 'advance-subscription', 'schedule-period', 'subscription-payment-failed', 'confirm-payment', 'confirm-billing-key'] as const;
 
 /**
  * Re-syncs orders left PENDING or VIRTUAL_ACCOUNT_ISSUED (a lost webhook), refunds flagged payments
@@ -156,7 +156,8 @@ export async function pruneAbandoned(ctx: KitContext, options: PruneOptions = {}
     throw new CheckoutError('INVALID_REQUEST', `olderThanMs: expected at least a day (86400000 ms; reconcile() checks PENDING orders that long), got ${String(options.olderThanMs)}`);
   }
   if (!Number.isSafeInteger(limit) || limit < 1) throw new CheckoutError('INVALID_REQUEST', `limit: expected a positive integer, got ${String(options.limit)}`);
-  const { orders, issues } = await ctx.store.pruneAbandoned({ before: ctx.options.now() - olderThanMs, limit });
-  if (orders + issues > 0) ctx.log.info(`pruned ${orders} abandoned orders and ${issues} billing-key issues idle for more than ${olderThanMs} ms`);
-  return orders + issues;
+  const { orders, issues, identityVerifications } = await ctx.store.pruneAbandoned({ before: ctx.options.now() - olderThanMs, limit });
+  const total = orders + issues + identityVerifications;
+  if (total > 0) ctx.log.info(`pruned ${orders} abandoned orders, ${issues} billing-key issues and ${identityVerifications} identity verifications idle for more than ${olderThanMs} ms`);
+  return total;
 }

@@ -27,6 +27,29 @@ export interface FailureInfo {
   reason?: string;
   pgCode?: string;
   pgMessage?: string;
+  /**
+   * Set when the kit, not the PG, ended the attempt: the shop's `reserve` refused it
+   * (`RESERVATION_REFUSED`, with the shop's words for the shopper), PortOne refused the manual
+   * approval (`CONFIRM_FAILED`), or it came too late (`APPROVAL_EXPIRED`).
+   */
+  code?: 'RESERVATION_REFUSED' | 'CONFIRM_FAILED' | 'APPROVAL_EXPIRED';
+  /** What the shop's `refuse()` said for the shopper. */
+  shopperMessage?: string;
+}
+
+/**
+ * A manual approval (수동 승인) under way: the window answered with a token instead of taking the
+ * money, and the kit confirms it with PortOne once the shop's `reserve` accepted. Kept so a crash
+ * between the two is finished by another instance (the `confirm-payment` follow-up).
+ */
+export interface Approval {
+  /** The window's `paymentToken` (or, for billing-key-and-pay, `billingIssueToken`). A credential: never logged, never answered. */
+  token: string;
+  /** Which confirm API takes it. */
+  via: 'payment' | 'billing-key-and-pay';
+  /** Counts approvals of this order: each window's token gets its own follow-up. */
+  attempt: number;
+  receivedAt: number;
 }
 
 /** Why an order was flagged; the complete route answers with this code and message every time. */
@@ -72,6 +95,10 @@ export interface Order {
   customerIdAssigned?: true;
   /** When the kit first saw PortOne hold a payment for this order while it was still PENDING (a window opened). */
   startedAt?: number;
+  /** A manual approval the kit is confirming (see `Approval`). */
+  approval?: Approval;
+  /** When the shop's `reserve` accepted this order (manual approval or PortOne's confirm process): its failure calls `release`. */
+  reservedAt?: number;
   /**
    * How many times the order changed since it was created (0: as prepared). Every change is a
    * compare-and-set on it, so a verdict computed on one revision is never written onto another.
@@ -101,6 +128,8 @@ export interface OrderPatch {
   billingKey?: string;
   subscriptionId?: string;
   startedAt?: number;
+  approval?: Approval | null;
+  reservedAt?: number | null;
 }
 
 /** The kinds of work the outbox runs after a commit: the shop's hooks, and the kit's own follow-ups. */
@@ -122,6 +151,14 @@ export const EVENT_TYPES = [
   'schedule-period',
   /** A period's charge failed: the subscription is past due. */
   'subscription-payment-failed',
+  /** A manual approval of an order: reserve, then confirm with PortOne (or release). */
+  'confirm-payment',
+  /** A manual approval of a billing-key issue: reserve, then confirm the key with PortOne. */
+  'confirm-billing-key',
+  /** The shop's `release` hook: a reservation whose payment will not happen. */
+  'release',
+  /** The shop's `onIdentityVerified` hook. */
+  'identity-verified',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -179,8 +216,36 @@ export interface BillingKeyIssue {
   subscriptionId?: string;
   /** The first period's order, when the issue started a subscription. */
   paymentId?: string;
+  /** A manual approval of the key under way: the window's `billingIssueToken` (a credential), confirmed once `reserve` accepted. */
+  approval?: { token: string; attempt: number; receivedAt: number };
+  /** When the shop's `reserve` accepted this issue. */
+  reservedAt?: number;
+  /** Why the last approval ended without a key (refused, expired, refused by PortOne). */
+  failure?: FailureInfo;
   createdAt: number;
   completedAt?: number;
+}
+
+/**
+ * An identity verification (본인인증) the browser was prepared for. Only its outcome is kept: who
+ * the person is stays with PortOne (the hook reads it there), never in the kit's database.
+ */
+export interface IdentityVerificationRecord {
+  identityVerificationId: string;
+  /** The customer id the window was asked with; a verification of anyone else's is refused. */
+  customerId: string;
+  /** The kit made `customerId` up (neither the shop nor the browser named one). */
+  customerIdAssigned?: true;
+  /** Who the shop prepared it for, as the page and the shop's session know them. */
+  customer?: CheckoutCustomer;
+  /** `REJECTED`: verified by PortOne, but not what the shop accepts (too young, another account's person…). */
+  status: 'PENDING' | 'VERIFIED' | 'REJECTED';
+  /** Why it was rejected (no personal data). */
+  rejection?: { code: string; reason: string };
+  /** PortOne's time of the verification (RFC 3339), once VERIFIED. */
+  verifiedAt?: string;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface StoredBillingKey {

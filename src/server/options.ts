@@ -2,7 +2,7 @@
 // mistaken configuration into one clear error at startup instead of a wrong charge later.
 import type { Payment } from '@portone/server-sdk/payment';
 import { CURRENCIES, type CartItem, type CheckoutCurrency, type CheckoutCustomer, type CheckoutFlow } from '../contract.js';
-import type { Order, OrderLine, StoredBillingKey, Subscription } from './model.js';
+import type { BillingKeyIssue, Order, OrderLine, StoredBillingKey, Subscription } from './model.js';
 import type { CheckoutStore } from './store/port.js';
 
 /** What the browser asked to buy, handed to the shop's `priceOrder`. Prices never come from here. */
@@ -101,6 +101,55 @@ export interface BillingKeyIssuedEvent extends HookBase {
   subscription?: Subscription;
 }
 
+/**
+ * The shop's last word before money moves (`reserve`): on a manual-approval channel the kit asks
+ * before it confirms the payment or key with PortOne; with PortOne's confirm process, before
+ * PortOne approves. Make the reservation idempotent with `reservationId`: after a crash the kit
+ * asks again for the same order.
+ */
+export interface ReserveEvent {
+  /** Stable for one order (or billing-key issue): `reserve:<paymentId>`, `reserve:<issueId>`. */
+  reservationId: string;
+  /** The order money is about to be taken for (payments, billing-key-and-pay). */
+  order?: Order;
+  /** The billing-key issue a key is about to be issued for. */
+  issue?: BillingKeyIssue;
+  /** Which gate asks: the kit's manual approval, or PortOne's confirm process (`confirmUrl`). */
+  via: 'manual-approval' | 'confirm-process';
+}
+
+/** A reservation whose payment will not happen (refused by PortOne, expired, failed, refunded as a mismatch). */
+export interface ReleaseEvent extends HookBase {
+  reservationId: string;
+  order?: Order;
+  issue?: BillingKeyIssue;
+  /** Why, for the shop's log. */
+  reason: string;
+}
+
+/** Who a verification found. Personal data: the kit keeps none of it, logs none of it, and never sends it to the browser. */
+export interface VerifiedPerson {
+  name: string;
+  /** `yyyy-MM-dd`. */
+  birthDate?: string;
+  gender?: 'MALE' | 'FEMALE' | 'OTHER';
+  /** Digits only. */
+  phoneNumber?: string;
+  isForeigner?: boolean;
+  /** Only with `identityVerification.includeCi`: the person's unique identifier across sites. */
+  ci?: string;
+  /** Only with `identityVerification.includeDi`: the person's identifier for this site. */
+  di?: string;
+}
+
+export interface IdentityVerifiedEvent extends HookBase {
+  identityVerificationId: string;
+  /** Who prepared it (the identified shopper, as for orders). */
+  customer?: CheckoutCustomer;
+  person: VerifiedPerson;
+  verifiedAt: string;
+}
+
 export interface CheckoutHooks {
   /** The order is paid and verified. Runs once per order, after the state is committed; retried if it throws. */
   onPaid?: (event: PaidEvent) => void | Promise<void>;
@@ -112,6 +161,57 @@ export interface CheckoutHooks {
   onCancelled?: (event: CancelledEvent) => void | Promise<void>;
   /** A billing key was verified and stored for a customer. */
   onBillingKeyIssued?: (event: BillingKeyIssuedEvent) => void | Promise<void>;
+  /**
+   * Before money moves on a manual-approval channel or through PortOne's confirm process: hold the
+   * stock (or whatever is scarce). Throw `refuse('품절되었습니다')` to refuse — nothing is charged
+   * and the shopper reads your words; anything else it throws is the shop's bug (500) and the payment
+   * is not confirmed either. Without this hook every reservation is accepted.
+   */
+  reserve?: (event: ReserveEvent) => void | Promise<void>;
+  /**
+   * A reservation will not be paid for: give the stock back. Runs once for every reservation the
+   * kit asked `reserve` for whose order (or key) did not end paid — also when `reserve` refused,
+   * threw or answered too late, so treat an id you hold nothing for as nothing to release. Retried
+   * if it throws.
+   */
+  release?: (event: ReleaseEvent) => void | Promise<void>;
+  /** An identity verification passed the kit's checks. Runs once per verification; retried if it throws. */
+  onIdentityVerified?: (event: IdentityVerifiedEvent) => void | Promise<void>;
+}
+
+/** Why the kit refused a verification PortOne reports VERIFIED (the developer's message says more). */
+export type IdentityRejectionCode =
+  | 'CHANNEL_MISMATCH'
+  | 'TEST_CHANNEL'
+  | 'CUSTOMER_MISMATCH'
+  | 'UNDER_AGE'
+  | 'NAME_MISMATCH'
+  | 'PHONE_MISMATCH'
+  | 'CI_UNAVAILABLE'
+  | 'ALREADY_LINKED';
+
+/** Identity verification (본인인증) through `<portone-identity-verification-button>`. */
+export interface IdentityVerificationOptions {
+  /** The identity channel (KG Inicis 통합인증 …) the element uses; a verification on another channel is refused. */
+  channelKey?: string;
+  /** Refuse anyone younger (full years, in Korea's calendar): adult-only goods are 19. */
+  minimumAge?: number;
+  /** Refuse a verified person whose name (and phone, when both are known) differs from the customer the shop prepared for. */
+  matchCustomer?: boolean;
+  /**
+   * One account per person: the customer id this CI is already linked to, if any. A person linked to
+   * another customer is refused. Gets the CI; store it (hashed, as you would a password) in your own records.
+   */
+  linkedCustomer?: (ci: string) => string | undefined | Promise<string | undefined>;
+  /** Hand `onIdentityVerified` the person's CI / DI (personal data: only if you need them). Default false. */
+  includeCi?: boolean;
+  includeDi?: boolean;
+  /**
+   * Words for the shopper when a verification is refused, per reason — e.g.
+   * `{ UNDER_AGE: '만 19세 이상만 구매할 수 있습니다.' }`. Answered as `shopperMessage`; without one the
+   * elements show their own general message.
+   */
+  shopperMessages?: Partial<Record<IdentityRejectionCode, string>>;
 }
 
 /** Receives the kit's log lines. Secrets are never passed to it. */
@@ -163,6 +263,13 @@ export interface CheckoutServerOptions extends CheckoutHooks {
   database?: string;
   /** Channel keys the prepare answers carry, per flow (otherwise the elements use their own attributes). */
   channelKeys?: { payment?: string; billingKey?: string; billingKeyAndPay?: string };
+  /**
+   * How long after the window answered a manual approval the kit still confirms it, ms. PortOne's
+   * limit differs per PG ("confirm at once"); past this the kit releases the reservation and fails
+   * the order instead. Default 600 000 (10 minutes).
+   */
+  approvalTimeoutMs?: number;
+  identityVerification?: IdentityVerificationOptions;
   /** Accept payments through TEST channels. Default false: only LIVE payments are fulfilled. */
   allowTestChannels?: boolean;
   /**
@@ -175,6 +282,14 @@ export interface CheckoutServerOptions extends CheckoutHooks {
   preRegister?: boolean;
   /** Webhook URLs to pass to PortOne with each payment (`noticeUrls`). */
   noticeUrls?: string[];
+  /**
+   * Turns on PortOne's confirm process for payments: the absolute URL at which PortOne reaches this
+   * kit's confirm route (`{basePath}/confirm`, e.g. `https://shop.example/portone/confirm`). Payment
+   * prepares carry it as `confirmUrl`, and PortOne asks there — signed with the webhook secret —
+   * before it approves; the kit answers 200 only for its own unpaid order at exactly its amount,
+   * once `reserve` accepted.
+   */
+  confirmUrl?: string;
   /** Where the kit is mounted, e.g. `/portone`. Default ''. */
   basePath?: string;
   /** Largest request body accepted, bytes. Default 16 384. */
@@ -227,10 +342,13 @@ export interface ResolvedOptions {
   beforePrepare: CheckoutServerOptions['beforePrepare'];
   plans: Record<string, BillingPlan>;
   channelKeys: NonNullable<CheckoutServerOptions['channelKeys']>;
+  approvalTimeoutMs: number;
+  identityVerification: IdentityVerificationOptions;
   allowTestChannels: boolean;
   acceptDiscounts: boolean;
   preRegister: boolean;
   noticeUrls: string[];
+  confirmUrl: string | undefined;
   basePath: string;
   bodyLimitBytes: number;
   billingKeyIssueName: string;
@@ -265,6 +383,19 @@ const fail = (what: string, expected: string, got: unknown): never => {
 /** For values that are not secrets: shown as they are. */
 const plain = (value: unknown): Said => ({ said: value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value) });
 const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.trim().length > 0;
+
+/** An absolute http(s) URL, or undefined when not given. */
+function httpUrl(value: unknown, path: string): string | undefined {
+  if (value === undefined) return undefined;
+  let ok = false;
+  try {
+    ok = typeof value === 'string' && /^https?:$/.test(new URL(value).protocol);
+  } catch {
+    // Not a URL: said below.
+  }
+  if (!ok) fail(path, 'an absolute http(s) URL', plain(value));
+  return value as string;
+}
 const nonNegativeInt = (value: unknown, what: string, fallback: number): number => {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) fail(what, 'a non-negative integer', value);
@@ -345,10 +476,13 @@ export function resolveOptions(options: CheckoutServerOptions): ResolvedOptions 
     beforePrepare: options.beforePrepare,
     plans,
     channelKeys: { ...options.channelKeys },
+    approvalTimeoutMs: between(10_000, 86_400_000, options.approvalTimeoutMs, 'options.approvalTimeoutMs', 600_000),
+    identityVerification: identityOptions(options.identityVerification),
     allowTestChannels: options.allowTestChannels === true,
     acceptDiscounts: options.acceptDiscounts === true,
     preRegister: options.preRegister !== false,
     noticeUrls: [...(options.noticeUrls ?? [])],
+    confirmUrl: httpUrl(options.confirmUrl, 'options.confirmUrl'),
     basePath,
     bodyLimitBytes: nonNegativeInt(options.bodyLimitBytes, 'options.bodyLimitBytes', 16_384) || 16_384,
     billingKeyIssueName: options.billingKeyIssueName ?? '정기결제 카드 등록',
@@ -367,8 +501,45 @@ export function resolveOptions(options: CheckoutServerOptions): ResolvedOptions 
       ...(options.onFailed ? { onFailed: options.onFailed } : {}),
       ...(options.onCancelled ? { onCancelled: options.onCancelled } : {}),
       ...(options.onBillingKeyIssued ? { onBillingKeyIssued: options.onBillingKeyIssued } : {}),
+      ...(options.reserve ? { reserve: options.reserve } : {}),
+      ...(options.release ? { release: options.release } : {}),
+      ...(options.onIdentityVerified ? { onIdentityVerified: options.onIdentityVerified } : {}),
     },
   };
+}
+
+function identityOptions(given: IdentityVerificationOptions | undefined): IdentityVerificationOptions {
+  if (given === undefined) return {};
+  if (!given || typeof given !== 'object') fail('options.identityVerification', '{ channelKey?, minimumAge?, … }', plain(given));
+  const out: IdentityVerificationOptions = {};
+  if (given.channelKey !== undefined) {
+    if (!isNonEmptyString(given.channelKey)) fail('options.identityVerification.channelKey', 'a channel key', plain(given.channelKey));
+    out.channelKey = given.channelKey;
+  }
+  if (given.minimumAge !== undefined) {
+    if (!Number.isSafeInteger(given.minimumAge) || given.minimumAge < 1 || given.minimumAge > 120) fail('options.identityVerification.minimumAge', 'whole years from 1 to 120', given.minimumAge);
+    out.minimumAge = given.minimumAge;
+  }
+  if (given.linkedCustomer !== undefined) {
+    if (typeof given.linkedCustomer !== 'function') fail('options.identityVerification.linkedCustomer', 'a function (ci) => customer id or undefined', { said: typeof given.linkedCustomer });
+    out.linkedCustomer = given.linkedCustomer;
+  }
+  if (given.shopperMessages !== undefined) {
+    if (!given.shopperMessages || typeof given.shopperMessages !== 'object') fail('options.identityVerification.shopperMessages', '{ UNDER_AGE?: string, … }', plain(given.shopperMessages));
+    const codes: readonly IdentityRejectionCode[] = ['CHANNEL_MISMATCH', 'TEST_CHANNEL', 'CUSTOMER_MISMATCH', 'UNDER_AGE', 'NAME_MISMATCH', 'PHONE_MISMATCH', 'CI_UNAVAILABLE', 'ALREADY_LINKED'];
+    const messages: Partial<Record<IdentityRejectionCode, string>> = {};
+    for (const [code, message] of Object.entries(given.shopperMessages)) {
+      if (!(codes as readonly string[]).includes(code)) fail(`options.identityVerification.shopperMessages.${code}`, `one of ${codes.join(', ')}`, code);
+      if (!isNonEmptyString(message) || message.length > 200) fail(`options.identityVerification.shopperMessages.${code}`, 'a message for the shopper (1–200 characters)', plain(message));
+      messages[code as IdentityRejectionCode] = message;
+    }
+    out.shopperMessages = messages;
+  }
+  for (const flag of ['matchCustomer', 'includeCi', 'includeDi'] as const) {
+    if (given[flag] !== undefined && typeof given[flag] !== 'boolean') fail(`options.identityVerification.${flag}`, 'true or false', given[flag]);
+    if (given[flag]) out[flag] = true;
+  }
+  return out;
 }
 
 /** Checks what `priceOrder` returned and turns it into order fields, or says what is wrong with it. */

@@ -48,7 +48,7 @@ const DRAIN_LANES = 4;
  * The shop's hooks, bounded by `hookTimeoutMs`. The kit's own follow-ups need no such bound: each
  * PortOne call they make has its own timeout, and a timeout there is PortOne being unavailable.
  */
-const SHOP_HOOKS: ReadonlySet<EventType> = new Set<EventType>(['paid', 'virtual-account-issued', 'failed', 'cancelled', 'billing-key-issued']);
+const SHOP_HOOKS: ReadonlySet<EventType> = new Set<EventType>(['paid', 'virtual-account-issued', 'failed', 'cancelled', 'billing-key-issued', 'release', 'identity-verified']);
 
 class HookTimeout extends Error {
   override name = 'HookTimeout';

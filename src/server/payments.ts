@@ -1,6 +1,7 @@
 // Payments: complete (the one sync, then the answer the element shows), the shopper's view of an
 // order, and refunds through PortOne. Prepare is in prepare.ts; reconcile and prune in maintenance.ts.
 import type { OrderResponse } from '../contract.js';
+import { approveOrder } from './approvals.js';
 import type { KitContext, OrderFlow } from './context.js';
 import { CheckoutError } from './errors.js';
 import type { Order } from './model.js';
@@ -12,6 +13,14 @@ import { syncPayment } from './sync.js';
 import * as validate from './validate.js';
 import { answerFor, billingKeyView, orderViewWithLines, subscriptionView } from './views.js';
 
+/** The answer after a manual approval ran: as for any payment, unless it is still being confirmed. */
+export function approvalAnswer(order: Order): OrderResponse {
+  if (order.approval !== undefined) {
+    throw new CheckoutError('APPROVAL_IN_PROGRESS', `payment ${order.paymentId}: expected the manual approval to be confirmed, got it still being confirmed (by another request, or again once PortOne answers); ask again shortly`, { retryAfterSeconds: 2 });
+  }
+  return answerFor(order);
+}
+
 /** A one-off payment: paid is all there is to it (`onPaid`). */
 export const paymentFlow: OrderFlow = {
   paid: async (_ctx, _order, _payment, paid) => ({ ok: true, events: [paid] }),
@@ -19,6 +28,13 @@ export const paymentFlow: OrderFlow = {
 
 export async function completePayment(ctx: KitContext, outbox: Outbox, body: Record<string, unknown>): Promise<OrderResponse> {
   const input = validate.completePaymentRequest(body);
+  if (input.paymentToken !== undefined) {
+    // A manual-approval window: the kit reserves and confirms, then answers as for any payment.
+    const order = await getOrderOrThrow(ctx, input.paymentId);
+    if (order.kind !== 'payment') throw new CheckoutError('INVALID_REQUEST', `paymentId: expected an order prepared at payments/prepare, got one prepared for ${order.kind === 'billing-key-and-pay' ? 'billing-key-and-pay/prepare' : 'a subscription'}`);
+    await approveOrder(ctx, outbox, order, input.paymentToken, 'payment');
+    return approvalAnswer(await getOrderOrThrow(ctx, input.paymentId));
+  }
   // An unknown paymentId is refused before PortOne is asked anything.
   const outcome = await syncPayment(ctx, input.paymentId, undefined, { claim: outbox.newClaim() });
   let order = outcome.order;

@@ -5,6 +5,7 @@ import { PortOneClient, RestError } from '@portone/server-sdk';
 import type { Currency } from '@portone/server-sdk/common';
 import type { Payment, CancelPaymentResponse, PayWithBillingKeyResponse } from '@portone/server-sdk/payment';
 import type { BillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
+import type { IdentityVerification } from '@portone/server-sdk/identityVerification';
 import type { CustomerInput } from '@portone/server-sdk/common';
 import { CheckoutError } from './errors.js';
 
@@ -43,6 +44,7 @@ const DEFINITIVE_TYPES = new Set([
   'SUM_OF_PARTS_EXCEEDS_TOTAL_AMOUNT',
   'MAX_CANCEL_COUNT_REACHED',
   'INVALID_PAYMENT_TOKEN',
+  'IDENTITY_VERIFICATION_NOT_FOUND',
   'DISCOUNT_AMOUNT_EXCEEDS_TOTAL_AMOUNT',
   'MAX_TRANSACTION_COUNT_REACHED',
   'MAX_WEBHOOK_RETRY_COUNT_REACHED',
@@ -120,6 +122,13 @@ export interface PortOneGateway {
   payWithBillingKey(charge: BillingKeyCharge): Promise<PayWithBillingKeyResponse>;
   schedule(charge: BillingKeyCharge, timeToPay: string): Promise<{ scheduleId: string }>;
   revokeSchedules(input: { scheduleIds: string[] }): Promise<void>;
+  /** Manual approval: takes the money of a window that answered with `paymentToken`; the rest are PortOne's cross-checks. */
+  confirmPayment(input: { paymentId: string; paymentToken: string; totalAmount: number; currency: Currency; taxFreeAmount?: number; isTest?: boolean }): Promise<void>;
+  /** Manual approval of a billing key: issues the key of a window that answered with `billingIssueToken`. */
+  confirmBillingKey(input: { billingIssueToken: string; isTest?: boolean }): Promise<{ billingKey: string }>;
+  /** Manual approval of issue-and-pay: the key and the first payment together. */
+  confirmBillingKeyIssueAndPay(input: { billingIssueToken: string; paymentId: string; totalAmount: number; currency: Currency; taxFreeAmount?: number; isTest?: boolean }): Promise<{ billingKey: string }>;
+  getIdentityVerification(identityVerificationId: string): Promise<IdentityVerification>;
 }
 
 class PortOneTimeout extends Error {}
@@ -234,6 +243,19 @@ export function createPortOneGateway(options: PortOneGatewayOptions): PortOneGat
       );
       return { scheduleId: answer.schedule.id };
     },
+    confirmPayment: async (input) => {
+      await call('POST /payments/{paymentId}/confirm', () => client.payment.confirmPayment({ storeId, ...input }));
+    },
+    confirmBillingKey: async (input) => {
+      const answer = await call('POST /billing-keys/confirm', () => client.payment.billingKey.confirmBillingKey({ storeId, ...input }));
+      return { billingKey: answer.billingKey };
+    },
+    confirmBillingKeyIssueAndPay: async (input) => {
+      const answer = await call('POST /billing-keys/confirm-issue-and-pay', () => client.payment.billingKey.confirmBillingKeyIssueAndPay({ storeId, ...input }));
+      return { billingKey: answer.billingKey };
+    },
+    getIdentityVerification: (identityVerificationId) =>
+      call('GET /identity-verifications/{identityVerificationId}', () => client.identityVerification.getIdentityVerification({ identityVerificationId, storeId })),
     revokeSchedules: async (input) => {
       await call('DELETE /payment-schedules', () => client.payment.paymentSchedule.revokePaymentSchedules({ storeId, scheduleIds: input.scheduleIds }));
     },

@@ -189,5 +189,7 @@ export function prepared(ctx: KitContext, order: Order | NewOrder, channelKey: s
   if (order.customer) answer.customer = { ...order.customer };
   if (channelKey) answer.channelKey = channelKey;
   if (ctx.options.noticeUrls.length > 0) answer.noticeUrls = [...ctx.options.noticeUrls];
+  // The confirm process is a requestPayment option only.
+  if (ctx.options.confirmUrl !== undefined && order.kind === 'payment') answer.confirmUrl = ctx.options.confirmUrl;
   return answer;
 }

@@ -4,9 +4,11 @@
 import { ROUTES } from '../contract.js';
 import { completeBillingKeyAndPay, prepareBillingKeyAndPay } from './billing-key-and-pay.js';
 import { completeBillingKey, prepareBillingKey } from './billing-keys.js';
+import { handleConfirm } from './confirm.js';
 import type { KitContext } from './context.js';
 import { CheckoutError } from './errors.js';
 import { checkId, decodeSegment, errorResponse, jsonResponse, readJsonObject } from './http.js';
+import { completeIdentityVerification, prepareIdentityVerification } from './identity.js';
 import type { Outbox } from './outbox.js';
 import { completePayment, getOrderAnswer } from './payments.js';
 import { rejected } from './portone.js';
@@ -41,7 +43,11 @@ const ROUTE_TABLE: Record<string, Record<string, Handler>> = {
   [ROUTES.completeBillingKey]: { POST: json(({ ctx, outbox }, body) => completeBillingKey(ctx, outbox, validate.completeBillingKeyRequest(body))) },
   [ROUTES.prepareBillingKeyAndPay]: { POST: json(({ ctx }, body, request) => prepareBillingKeyAndPay(ctx, request, body)) },
   [ROUTES.completeBillingKeyAndPay]: { POST: json(({ ctx, outbox }, body) => completeBillingKeyAndPay(ctx, outbox, body)) },
+  [ROUTES.prepareIdentityVerification]: { POST: json(({ ctx }, body, request) => prepareIdentityVerification(ctx, request, body)) },
+  [ROUTES.completeIdentityVerification]: { POST: json(({ ctx, outbox }, body) => completeIdentityVerification(ctx, outbox, body)) },
   [ROUTES.webhooks]: { POST: async ({ ctx, outbox }, request) => jsonResponse(await handleWebhook(ctx, outbox, request)) },
+  // PortOne's, not the browser's: answered with PortOne's { errorMessage } when it stops a payment.
+  [ROUTES.confirm]: { POST: ({ ctx }, request) => handleConfirm(ctx, request) },
   // The scheduler's entry point (serverless: no background timers). Not part of the browser's contract.
   [CRON_PATH]: { GET: cron, POST: cron },
 };
@@ -122,7 +128,13 @@ function toResponse({ log, redact }: KitContext, thrown: unknown): Response {
   const error = rejected(thrown);
   if (error instanceof CheckoutError) {
     if (error.status >= 500 && error.code !== 'PORTONE_UNAVAILABLE' && error.code !== 'ORDER_BUSY') log.error(`${error.code}: ${error.message}`);
-    return errorResponse(new CheckoutError(error.code, redact(error.message), { status: error.status, ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}) }));
+    return errorResponse(
+      new CheckoutError(error.code, redact(error.message), {
+        status: error.status,
+        ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+        ...(error.shopperMessage !== undefined ? { shopperMessage: error.shopperMessage } : {}),
+      }),
+    );
   }
   log.error('unexpected error while handling a request', { error: error instanceof Error ? error : String(error) });
   return errorResponse(new CheckoutError('INTERNAL_ERROR', 'an unexpected error occurred in the checkout server; details are in its log'));

@@ -10,6 +10,7 @@ import { flag, settleFlagged } from './flagged.js';
 import type { NewEvent, Order, OrderPatch } from './model.js';
 import { changeOrder, getOrderOrThrow, type Change, type ChangeOutcome } from './orders.js';
 import { policyFor, readBillingKey, readPayment } from './reads.js';
+import { releasing } from './reservations.js';
 import { cancellationsOf, failureOf, payMethodOf, verifyPayment, virtualAccountOf, type KnownBillingKeyInfo, type KnownPayment, type Refusal } from './verify.js';
 
 export interface SyncOutcome extends ChangeOutcome {
@@ -74,7 +75,17 @@ async function decide(
   const move = (from: readonly OrderStatus[], to: OrderStatus, patch: OrderPatch, events: readonly NewEvent[], extra: Pick<Change, 'billingKey' | 'subscription'> = {}): Change | undefined => {
     // Statuses only move forward: an order already past `from` has nothing to change.
     if (!from.includes(order.status)) return undefined;
-    return { to, patch, events, ...extra, note: { level: 'info', message: `order ${order.orderId}: ${order.status} → ${to}`, fields: { paymentId, paymentStatus: payment.status } } };
+    // A manual approval is over once PortOne settled the payment (its token is not kept), and a
+    // reservation whose payment failed is given back.
+    const settled: OrderPatch = order.approval ? { approval: null } : {};
+    const released = to === 'FAILED' ? releasing(order, `the payment failed at PortOne (${failureOf(payment)?.reason ?? payment.status})`) : { patch: {}, events: [] };
+    return {
+      to,
+      patch: { ...patch, ...settled, ...released.patch },
+      events: [...events, ...released.events],
+      ...extra,
+      note: { level: 'info', message: `order ${order.orderId}: ${order.status} → ${to}`, fields: { paymentId, paymentStatus: payment.status } },
+    };
   };
   const refuse = (verdict: Refusal, from: readonly OrderStatus[] = UNPAID): Change | undefined => flag(order, payment, verdict, from);
   /** Money was taken and matches the order: paid, with what the order's flow adds in the same transition. */

@@ -5,7 +5,9 @@ import type {
   CheckoutCustomer,
   CompleteBillingKeyAndPayRequest,
   CompleteBillingKeyRequest,
+  CompleteIdentityVerificationRequest,
   CompletePaymentRequest,
+  PrepareIdentityVerificationRequest,
   PrepareBillingKeyAndPayRequest,
   PrepareBillingKeyRequest,
   PrepareRequest,
@@ -162,7 +164,6 @@ function billingKey(body: Body): string {
   if (value.length === 0 || value.length > 200 || !/^[\x21-\x7e]+$/.test(value) || /[/\\]/.test(value) || value === '.' || value.includes('..')) {
     return invalid('billingKey', '1–200 printable ASCII characters without "/", "\\" or ".." (the key PortOne issued)', value);
   }
-  if (value === 'NEEDS_CONFIRMATION') return invalid('billingKey', 'an issued billing key (manual confirmation is not supported)', value);
   return value;
 }
 
@@ -172,18 +173,65 @@ export function completePaymentRequest(body: Body): CompletePaymentRequest {
   if (txId !== undefined) out.txId = txId;
   const transactionType = text(body, 'transactionType', 50);
   if (transactionType !== undefined) out.transactionType = transactionType;
+  const paymentToken = token(body, 'paymentToken');
+  if (paymentToken !== undefined) out.paymentToken = paymentToken;
   return out;
 }
 
+/** The key the window answered with, or the manual-approval pair (`NEEDS_CONFIRMATION` and its `billingIssueToken`). */
+function issuedOrToken(body: Body): { billingKey: string; billingIssueToken?: string } {
+  const key = billingKey(body);
+  const billingIssueToken = token(body, 'billingIssueToken');
+  if (key === NEEDS_CONFIRMATION && billingIssueToken === undefined) {
+    return invalid('billingIssueToken', 'the token a manual-approval window answers with, beside billingKey "NEEDS_CONFIRMATION"', undefined);
+  }
+  if (key !== NEEDS_CONFIRMATION && billingIssueToken !== undefined) return invalid('billingKey', '"NEEDS_CONFIRMATION" beside a billingIssueToken (the key is issued when the kit confirms it)', key);
+  return billingIssueToken === undefined ? { billingKey: key } : { billingKey: key, billingIssueToken };
+}
+
 export function completeBillingKeyRequest(body: Body): CompleteBillingKeyRequest {
-  const out: CompleteBillingKeyRequest = { billingKey: billingKey(body) };
+  const out: CompleteBillingKeyRequest = issuedOrToken(body);
   if (body.issueId !== undefined && body.issueId !== null) out.issueId = checkId(body.issueId, 'issueId');
+  // A token carries no issue of its own: the prepare's issueId says which issue it approves.
+  if (out.billingIssueToken !== undefined && out.issueId === undefined) return invalid('issueId', 'the issueId the prepare answered, beside a billingIssueToken', undefined);
   return out;
 }
 
 export function completeBillingKeyAndPayRequest(body: Body): CompleteBillingKeyAndPayRequest {
-  const out: CompleteBillingKeyAndPayRequest = { paymentId: checkId(body.paymentId, 'paymentId'), billingKey: billingKey(body) };
+  const out: CompleteBillingKeyAndPayRequest = { paymentId: checkId(body.paymentId, 'paymentId'), ...issuedOrToken(body) };
   const txId = text(body, 'txId', 200);
   if (txId !== undefined) out.txId = txId;
   return out;
+}
+
+export function completeIdentityVerificationRequest(body: Body): CompleteIdentityVerificationRequest {
+  const out: CompleteIdentityVerificationRequest = { identityVerificationId: checkId(body.identityVerificationId, 'identityVerificationId') };
+  const txId = text(body, 'identityVerificationTxId', 200);
+  if (txId !== undefined) out.identityVerificationTxId = txId;
+  const transactionType = text(body, 'transactionType', 50);
+  if (transactionType !== undefined) out.transactionType = transactionType;
+  return out;
+}
+
+export function prepareIdentityVerificationRequest(body: Body): PrepareIdentityVerificationRequest {
+  const out: PrepareIdentityVerificationRequest = {};
+  const c = customer(body);
+  if (c) out.customer = c;
+  if (body.previousIdentityVerificationId !== undefined && body.previousIdentityVerificationId !== null) {
+    out.previousIdentityVerificationId = checkId(body.previousIdentityVerificationId, 'previousIdentityVerificationId');
+  }
+  return out;
+}
+
+/** What a manual-approval window answers with in place of the billing key. */
+export const NEEDS_CONFIRMATION = 'NEEDS_CONFIRMATION';
+
+/** A manual-approval token: opaque printable ASCII from PortOne, never shown back (it is a credential). */
+function token(body: Body, field: 'paymentToken' | 'billingIssueToken'): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 1_000 || !/^[\x21-\x7e]+$/.test(value)) {
+    return invalid(field, `the token a manual-approval window answered with (1–1000 printable ASCII characters)`, typeof value === 'string' ? { length: value.length } : value);
+  }
+  return value;
 }

@@ -48,5 +48,9 @@ export function subscriptionView(subscription: Subscription): SubscriptionView {
 /** The complete answer for an order: its view (`view`, when taken already), or the flag's error every time it is asked. */
 export function answerFor(order: Order, view: OrderView = orderView(order)): OrderResponse {
   if (order.status === 'FLAGGED' && order.flag) throw new CheckoutError(order.flag.code, order.flag.message);
+  // The shop refused it before any money moved: its words for the shopper, every time it is asked.
+  if (order.status === 'FAILED' && order.failure?.code === 'RESERVATION_REFUSED') {
+    throw new CheckoutError('RESERVATION_REFUSED', order.failure.reason ?? 'the shop refused the reservation', order.failure.shopperMessage ? { shopperMessage: order.failure.shopperMessage } : {});
+  }
   return { order: view };
 }

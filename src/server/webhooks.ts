@@ -16,8 +16,8 @@ export interface WebhookAnswer {
 }
 
 
-/** Verifies against each secret in turn; reports why the last one failed. */
-async function verify(secrets: readonly string[], body: string, headers: Record<string, string>): Promise<Webhook.Webhook> {
+/** Verifies a signed body (webhooks, the confirm process) against each secret in turn; reports why the last one failed. */
+export async function verifyWebhook(secrets: readonly string[], body: string, headers: Record<string, string>): Promise<Webhook.Webhook> {
   let failure: unknown;
   for (const secret of secrets) {
     try {
@@ -52,7 +52,7 @@ export async function handleWebhook(ctx: KitContext, outbox: Outbox, request: Re
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  const webhook = await verify(ctx.options.webhookSecrets, body, headers);
+  const webhook = await verifyWebhook(ctx.options.webhookSecrets, body, headers);
   const webhookId = headers['webhook-id']!;
 
   const type = typeof (webhook as { type?: unknown })?.type === 'string' ? (webhook as { type: string }).type : undefined;
@@ -112,7 +112,8 @@ async function processWebhook(
 ): Promise<{ outcome: 'processed' | 'ignored'; note?: string }> {
   if (about.storeId !== undefined && about.storeId !== ctx.options.portone.storeId) return { outcome: 'ignored', note: `for store ${about.storeId}, not this shop's` };
   if (about.paymentId !== undefined) {
-    if (type === 'Transaction.Confirm') return { outcome: 'ignored', note: 'manual-confirm webhooks are not used by this kit' };
+    // The confirm process is answered at {basePath}/confirm (the prepare's confirmUrl), not here.
+    if (type === 'Transaction.Confirm') return { outcome: 'ignored', note: 'the confirm process is answered at the confirm route' };
     const order = await ctx.store.getOrder(about.paymentId);
     if (!order) return { outcome: 'ignored', note: 'no order with this paymentId' };
     const synced = await syncPayment(ctx, about.paymentId, order, { noteStarted: true, claim: outbox.newClaim() });

@@ -217,7 +217,12 @@ test('billing-key routes refuse bad input', async (t) => {
   await refuses(kit, post('/billing-keys/prepare', { plan: 3 }), 400, 'INVALID_REQUEST', /plan: expected a plan id, got number 3/);
   await refuses(kit, post('/billing-keys/prepare', { customer: { customerId: 'cus 1' } }), 400, 'INVALID_REQUEST', /customer\.customerId: expected printable ASCII, got "cus 1"/);
   await refuses(kit, post('/billing-keys/complete', {}), 400, 'INVALID_REQUEST', /billingKey: expected the billing key PortOne issued \(a string\), got nothing/);
-  await refuses(kit, post('/billing-keys/complete', { billingKey: 'NEEDS_CONFIRMATION' }), 400, 'INVALID_REQUEST', /manual confirmation is not supported/);
+  // A manual-approval window's answer comes with its token, and the token with the issue it approves.
+  await refuses(kit, post('/billing-keys/complete', { billingKey: 'NEEDS_CONFIRMATION' }), 400, 'INVALID_REQUEST', /billingIssueToken: expected the token a manual-approval window answers with, beside billingKey "NEEDS_CONFIRMATION", got nothing/);
+  await refuses(kit, post('/billing-keys/complete', { billingKey: 'NEEDS_CONFIRMATION', billingIssueToken: 'tok-1' }), 400, 'INVALID_REQUEST', /issueId: expected the issueId the prepare answered, beside a billingIssueToken, got nothing/);
+  await refuses(kit, post('/billing-keys/complete', { billingKey: 'bk-1', billingIssueToken: 'tok-1', issueId: 'iss-1' }), 400, 'INVALID_REQUEST', /billingKey: expected "NEEDS_CONFIRMATION" beside a billingIssueToken/);
+  await refuses(kit, post('/billing-keys/complete', { billingKey: 'NEEDS_CONFIRMATION', billingIssueToken: 'tok 1', issueId: 'iss-1' }), 400, 'INVALID_REQUEST', /billingIssueToken: expected the token a manual-approval window answered with \(1–1000 printable ASCII characters\)/);
+  await refuses(kit, post('/billing-keys/complete', { billingKey: 'NEEDS_CONFIRMATION', billingIssueToken: 'tok-1', issueId: 'iss-nope' }), 404, 'ISSUE_NOT_FOUND', /issueId: expected one prepared by this shop, got "iss-nope"/);
   await refuses(kit, post('/billing-keys/complete', { billingKey: 'bk\u0001' }), 400, 'INVALID_REQUEST', /billingKey: expected 1–200 printable ASCII characters/);
   await refuses(kit, post('/billing-keys/complete', { billingKey: 'bk-1', issueId: '../x' }), 400, 'INVALID_REQUEST', /issueId: expected 1–64 printable ASCII/);
   // A key becomes a path segment of GET /billing-keys/{key}: nothing that would name another resource reaches PortOne.

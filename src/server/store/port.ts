@@ -4,6 +4,8 @@
 import type { CheckoutCustomer, OrderStatus } from '../../contract.js';
 import type {
   BillingKeyIssue,
+  FailureInfo,
+  IdentityVerificationRecord,
   EventStatus,
   EventType,
   HookEvent,
@@ -71,6 +73,17 @@ export interface OrderQuery {
   /** Newest first; default 100. */
   limit?: number;
   offset?: number;
+}
+
+/** A change of a PENDING billing-key issue's manual approval (the issue's own compare-and-set). */
+export interface IssueApprovalChange {
+  issueId: string;
+  /** The change happens only if the issue is still PENDING with this approval attempt (0: none yet). */
+  attempt: number;
+  patch: { approval?: BillingKeyIssue['approval'] | null; reservedAt?: number | null; failure?: FailureInfo | null };
+  /** Outbox events written in the same transaction, only if the change happens. */
+  events?: readonly NewEvent[];
+  now: number;
 }
 
 /** New details for a billing-key issue no key was issued for yet. */
@@ -158,6 +171,18 @@ export interface IssueCompletion {
   now: number;
 }
 
+/** The outcome of a PENDING identity verification, with the events that go with it. */
+export interface IdentityVerificationSettlement {
+  identityVerificationId: string;
+  /** Compare-and-set: happens only while PENDING, for this customer (what PortOne's answer was checked against). */
+  customerId: string;
+  status: 'VERIFIED' | 'REJECTED';
+  verifiedAt?: string;
+  rejection?: { code: string; reason: string };
+  events: readonly NewEvent[];
+  now: number;
+}
+
 export interface SubscriptionUpdate {
   id: string;
   patch: SubscriptionPatch;
@@ -196,9 +221,10 @@ export interface CheckoutStore {
    * Deletes abandoned prepares, at most `limit` of each: PENDING orders no payment window was ever
    * seen open for and that reconcile checked (`releaseReconciled` with `checkedAt`), idle since before `before`, never a
    * subscription's period; and PENDING billing-key issues (no key ever completed them) created
-   * before `before`. Resolves with how many of each went.
+   * before `before`; and PENDING identity verifications created before `before`. Resolves with how
+   * many of each went.
    */
-  pruneAbandoned(query: { before: number; limit: number }): Promise<{ orders: number; issues: number }>;
+  pruneAbandoned(query: { before: number; limit: number }): Promise<{ orders: number; issues: number; identityVerifications: number }>;
 
   // Outbox
   /**
@@ -226,7 +252,9 @@ export interface CheckoutStore {
   getIssue(issueId: string): Promise<BillingKeyIssue | undefined>;
   /** Replaces a PENDING issue's customer details (same customer id and plan); `true` if it happened. */
   updatePendingIssue(update: IssueUpdate): Promise<boolean>;
-  /** `PENDING` → `COMPLETED` with the key, the subscription, its first order and the events, atomically. `false` if already completed (or no longer the issue the key was verified against). */
+  /** Changes a PENDING issue's manual approval (compare-and-set on its attempt); `true` if it happened. */
+  changeIssueApproval(change: IssueApprovalChange): Promise<boolean>;
+  /** `PENDING` → `COMPLETED` with the key, the subscription, its first order and the events, atomically (a token kept for the approval is dropped). `false` if already completed (or no longer the issue the key was verified against). */
   completeIssue(completion: IssueCompletion): Promise<boolean>;
   /** Inserts or replaces a billing key (webhook updates, billing-key-and-pay), with optional events. */
   saveBillingKey(key: StoredBillingKey, events?: readonly NewEvent[], now?: number): Promise<void>;
@@ -237,6 +265,15 @@ export interface CheckoutStore {
   /** Compare-and-set update; resolves `true` if it happened. */
   updateSubscription(update: SubscriptionUpdate): Promise<boolean>;
   listSubscriptions(query?: { customerId?: string; billingKey?: string; statuses?: readonly SubscriptionStatus[]; limit?: number }): Promise<Subscription[]>;
+
+  // Identity verifications
+  /** Inserts a new PENDING identity verification. Rejects if the id exists. */
+  createIdentityVerification(record: IdentityVerificationRecord): Promise<void>;
+  getIdentityVerification(identityVerificationId: string): Promise<IdentityVerificationRecord | undefined>;
+  /** Replaces a PENDING verification's customer details (same customer id); `true` if it happened. */
+  updatePendingIdentityVerification(update: { identityVerificationId: string; customerId: string; customer?: CheckoutCustomer; now: number }): Promise<boolean>;
+  /** `PENDING` → `VERIFIED` or `REJECTED` with the events, atomically; `false` if it was settled already. */
+  settleIdentityVerification(settlement: IdentityVerificationSettlement): Promise<boolean>;
 
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@
 // columns everywhere (see each adapter's migrations), NULL for an absent field, integers (ms) for
 // times; only how a JSON column arrives differs (text in SQLite, parsed already from PostgreSQL).
 import type { OrderStatus } from '../../contract.js';
-import type { BillingKeyIssue, HookEvent, Order, OrderPatch, StoredBillingKey, Subscription, WebhookDelivery } from '../model.js';
+import type { BillingKeyIssue, HookEvent, IdentityVerificationRecord, Order, OrderPatch, StoredBillingKey, Subscription, WebhookDelivery } from '../model.js';
 
 export type Row = Record<string, unknown>;
 
@@ -21,6 +21,8 @@ const ORDER_PATCH_COLUMNS = {
   billingKey: ['billing_key', false],
   subscriptionId: ['subscription_id', false],
   startedAt: ['started_at', false],
+  approval: ['approval', true],
+  reservedAt: ['reserved_at', false],
 } as const satisfies Record<Exclude<keyof OrderPatch, 'cancelledAmount'>, readonly [string, boolean]>;
 export const PATCH_COLUMNS = Object.entries(ORDER_PATCH_COLUMNS).map(([field, [column, isJson]]) => [field as keyof typeof ORDER_PATCH_COLUMNS, column, isJson] as const);
 
@@ -66,6 +68,8 @@ export function recordReaders(json: (value: unknown) => unknown) {
     if (row.customer_assigned !== null) order.customerIdAssigned = true;
     if (row.started_at !== null) order.startedAt = row.started_at as number;
     if (row.checked_at !== null) order.checkedAt = row.checked_at as number;
+    if (row.approval !== null && row.approval !== undefined) order.approval = parse<Order['approval']>(row.approval)!;
+    if (row.reserved_at !== null && row.reserved_at !== undefined) order.reservedAt = row.reserved_at as number;
     return order;
   }
 
@@ -113,8 +117,25 @@ export function recordReaders(json: (value: unknown) => unknown) {
       billingKey: opt<string>(row.billing_key),
       subscriptionId: opt<string>(row.subscription_id),
       paymentId: opt<string>(row.payment_id),
+      approval: parse<BillingKeyIssue['approval']>(row.approval),
+      reservedAt: opt<number>(row.reserved_at),
+      failure: parse<BillingKeyIssue['failure']>(row.failure),
       createdAt: row.created_at as number,
       completedAt: opt<number>(row.completed_at),
+    });
+  }
+
+  function toIdentityVerification(row: Row): IdentityVerificationRecord {
+    return definedOnly({
+      identityVerificationId: row.identity_verification_id as string,
+      customerId: row.customer_id as string,
+      customerIdAssigned: row.customer_assigned === null ? undefined : (true as const),
+      customer: parse<IdentityVerificationRecord['customer']>(row.customer),
+      status: row.status as IdentityVerificationRecord['status'],
+      rejection: parse<IdentityVerificationRecord['rejection']>(row.rejection),
+      verifiedAt: opt<string>(row.verified_at),
+      createdAt: row.created_at as number,
+      updatedAt: row.updated_at as number,
     });
   }
 
@@ -150,5 +171,5 @@ export function recordReaders(json: (value: unknown) => unknown) {
     });
   }
 
-  return { toOrder, toEvent, toDelivery, toIssue, toBillingKey, toSubscription };
+  return { toOrder, toEvent, toDelivery, toIssue, toBillingKey, toSubscription, toIdentityVerification };
 }

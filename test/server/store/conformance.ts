@@ -215,7 +215,7 @@ export function storeConformance(adapter: StoreAdapter): void {
     await store.releaseReconciled('scheduled', { checkedAt: 90 });
     await store.transition({ paymentId: 'd', revision: 0, to: 'PENDING', patch: { startedAt: 45 }, now: 45 });
     await store.releaseReconciled('d', { checkedAt: 90 });
-    assert.deepEqual(await store.pruneAbandoned({ before: 41, limit: 100 }), { orders: 3, issues: 0 });
+    assert.deepEqual(await store.pruneAbandoned({ before: 41, limit: 100 }), { orders: 3, issues: 0, identityVerifications: 0 });
     assert.deepEqual((await store.listOrders()).map((o) => o.paymentId).sort(), ['d', 'scheduled']);
   });
 
@@ -324,6 +324,81 @@ export function storeConformance(adapter: StoreAdapter): void {
     assert.equal((await b.getOrder('p1'))?.status, 'PAID');
     const claims = await Promise.all([a.claimEvents({ claim: `h:15`, now: 5, leaseMs: 1000, limit: 5 }), b.claimEvents({ claim: `h:16`, now: 5, leaseMs: 1000, limit: 5 })]);
     assert.equal(claims.flat().length, 1);
+  });
+
+  test(`${adapter.name}: a manual approval on an issue is compare-and-set on its attempt; completing the issue drops the token`, async (t) => {
+    const store = await adapter.open(t);
+    await store.createIssue({ issueId: 'i1', issueName: '월간 구독', customerId: 'c1', status: 'PENDING', createdAt: 1 });
+    const approval = { token: 'tok-1', attempt: 1, receivedAt: 5 };
+    const event = { key: 'confirm-billing-key:i1:1', type: 'confirm-billing-key' as const, payload: { issueId: 'i1' } };
+    const results = await Promise.all([1, 2].map(() => store.changeIssueApproval({ issueId: 'i1', attempt: 0, patch: { approval }, events: [event], now: 5 })));
+    assert.deepEqual(results.sort(), [false, true], 'one of two at once');
+    assert.deepEqual((await store.getIssue('i1'))?.approval, approval);
+    assert.deepEqual((await store.listEvents()).map((e) => e.key), ['confirm-billing-key:i1:1']);
+    assert.equal(await store.changeIssueApproval({ issueId: 'i1', attempt: 0, patch: { reservedAt: 6 }, now: 6 }), false, 'decided on a stale attempt');
+    assert.equal(await store.changeIssueApproval({ issueId: 'i1', attempt: 1, patch: { reservedAt: 6, failure: { code: 'RESERVATION_REFUSED', shopperMessage: '마감되었습니다' } }, now: 6 }), true);
+    assert.deepEqual([(await store.getIssue('i1'))?.reservedAt, (await store.getIssue('i1'))?.failure?.shopperMessage], [6, '마감되었습니다']);
+    assert.equal(await store.changeIssueApproval({ issueId: 'i1', attempt: 1, patch: { approval: null, failure: null }, now: 7 }), true, 'null clears');
+    assert.deepEqual([(await store.getIssue('i1'))?.approval, (await store.getIssue('i1'))?.failure], [undefined, undefined]);
+    await store.changeIssueApproval({ issueId: 'i1', attempt: 0, patch: { approval: { token: 'tok-2', attempt: 2, receivedAt: 8 } }, now: 8 });
+    const key = { billingKey: 'bk1', customerId: 'c1', status: 'ISSUED' as const, issuedAt: '2026-01-01T00:00:00Z', updatedAt: 9 };
+    assert.equal(await store.completeIssue({ issueId: 'i1', customerId: 'c1', billingKey: 'bk1', key, events: [], now: 9 }), true);
+    assert.equal((await store.getIssue('i1'))?.approval, undefined, 'the token is not kept once used');
+    assert.equal(await store.changeIssueApproval({ issueId: 'i1', attempt: 2, patch: { reservedAt: 10 }, now: 10 }), false, 'a completed issue changes no more');
+  });
+
+  test(`${adapter.name}: identity verifications: created PENDING, details updated while PENDING, settled once (with its events), pruned only while PENDING`, async (t) => {
+    const store = await adapter.open(t);
+    const record = { identityVerificationId: 'idv1', customerId: 'c1', customer: { customerId: 'c1', fullName: '김하나' }, status: 'PENDING' as const, createdAt: 1, updatedAt: 1 };
+    await store.createIdentityVerification(record);
+    await assert.rejects(store.createIdentityVerification(record), 'an id is created once');
+    await store.createIdentityVerification({ ...record, identityVerificationId: 'idv2', customerId: 'c2', customerIdAssigned: true, customer: { customerId: 'c2' } });
+    assert.deepEqual(await store.getIdentityVerification('idv1'), record);
+    assert.equal((await store.getIdentityVerification('idv2'))?.customerIdAssigned, true);
+    assert.equal(await store.getIdentityVerification('nope'), undefined);
+
+    assert.equal(await store.updatePendingIdentityVerification({ identityVerificationId: 'idv1', customerId: 'c9', customer: { customerId: 'c9' }, now: 2 }), false, 'another customer');
+    assert.equal(await store.updatePendingIdentityVerification({ identityVerificationId: 'idv1', customerId: 'c1', customer: { customerId: 'c1', fullName: '김둘', phoneNumber: '01012345678' }, now: 2 }), true);
+    assert.deepEqual([(await store.getIdentityVerification('idv1'))?.customer?.fullName, (await store.getIdentityVerification('idv1'))?.updatedAt], ['김둘', 2]);
+
+    const event = { key: 'identity-verified:idv1', type: 'identity-verified' as const, payload: { identityVerificationId: 'idv1' } };
+    const settle = (status: 'VERIFIED' | 'REJECTED') =>
+      store.settleIdentityVerification({
+        identityVerificationId: 'idv1',
+        customerId: 'c1',
+        status,
+        ...(status === 'VERIFIED' ? { verifiedAt: '2026-12-01T00:00:00Z' } : { rejection: { code: 'UNDER_AGE', reason: 'younger' } }),
+        events: status === 'VERIFIED' ? [event] : [],
+        now: 3,
+      });
+    assert.equal(await store.settleIdentityVerification({ identityVerificationId: 'idv1', customerId: 'c9', status: 'VERIFIED', events: [event], now: 3 }), false, 'checked against another customer');
+    const results = await Promise.all([settle('VERIFIED'), settle('REJECTED')]);
+    assert.deepEqual(results.filter(Boolean).length, 1, 'settled once');
+    const settled = await store.getIdentityVerification('idv1');
+    if (settled?.status === 'VERIFIED') {
+      assert.equal(settled.verifiedAt, '2026-12-01T00:00:00Z');
+      assert.deepEqual((await store.listEvents()).map((e) => e.key), ['identity-verified:idv1']);
+    } else {
+      assert.deepEqual(settled?.rejection, { code: 'UNDER_AGE', reason: 'younger' });
+      assert.deepEqual(await store.listEvents(), [], 'a rejection writes no event');
+    }
+    assert.equal(await store.updatePendingIdentityVerification({ identityVerificationId: 'idv1', customerId: 'c1', now: 4 }), false, 'settled: details stay');
+
+    assert.deepEqual(await store.pruneAbandoned({ before: 10, limit: 100 }), { orders: 0, issues: 0, identityVerifications: 1 });
+    assert.equal(await store.getIdentityVerification('idv2'), undefined, 'the PENDING one went');
+    assert.equal((await store.getIdentityVerification('idv1'))?.status, settled?.status, 'a settled one stays');
+  });
+
+  test(`${adapter.name}: an order's approval and reservation round-trip through transitions; null clears the approval`, async (t) => {
+    const store = await adapter.open(t);
+    await store.createOrder(order('p1'));
+    const approval = { token: 'tok-1', via: 'payment' as const, attempt: 1, receivedAt: 5 };
+    await store.transition({ paymentId: 'p1', revision: 0, to: 'PENDING', patch: { approval }, now: 5 });
+    await store.transition({ paymentId: 'p1', revision: 1, to: 'PENDING', patch: { reservedAt: 6 }, now: 6 });
+    assert.deepEqual([(await store.getOrder('p1'))?.approval, (await store.getOrder('p1'))?.reservedAt], [approval, 6]);
+    await store.transition({ paymentId: 'p1', revision: 2, to: 'PAID', patch: { approval: null }, now: 7 });
+    const after = await store.getOrder('p1');
+    assert.deepEqual([after?.status, after?.approval, after?.reservedAt], ['PAID', undefined, 6]);
   });
 
   test(`${adapter.name}: a reconcile run claims the orders it takes; another run at the same time takes others; a release frees them`, async (t) => {

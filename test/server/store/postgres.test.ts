@@ -40,7 +40,7 @@ test('ten instances opening one new schema at once migrate it once, under the ad
   const versions = await client.query(`SELECT version FROM "${schema}".kit_migrations ORDER BY version`);
   assert.deepEqual(versions.rows.map((r) => r.version), Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, i) => i + 1));
   const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [schema]);
-  assert.deepEqual(tables.rows.map((r) => r.table_name), ['billing_key_issues', 'billing_keys', 'events', 'kit_migrations', 'orders', 'subscriptions', 'webhook_deliveries']);
+  assert.deepEqual(tables.rows.map((r) => r.table_name), ['billing_key_issues', 'billing_keys', 'events', 'identity_verifications', 'kit_migrations', 'orders', 'subscriptions', 'webhook_deliveries']);
   // They all work on the one schema.
   await stores[3]!.createOrder(order('p1'));
   assert.equal((await stores[7]!.getOrder('p1'))?.status, 'PENDING');

@@ -91,15 +91,16 @@ test('group commit: writes arriving together commit together, one that fails is 
   assert.equal((await reopened.listOrders({ limit: 100 })).length, 53);
 });
 
-test('migrations 2 to 6 upgrade a version-1 database: customers indexed, orders reconcilable through the partial index, events claimable', async (t) => {
+test('migrations 2 to 7 upgrade a version-1 database: customers indexed, orders reconcilable through the partial index, events claimable', async (t) => {
   const path = tempFile(t);
   const store = createSqliteStore({ path });
   await store.createOrder(order('old', { customer: { customerId: 'kim', fullName: '김하나' } }));
   await store.transition({ paymentId: 'old', revision: 0, to: 'PENDING', events: [{ key: 'e1', type: 'paid', paymentId: 'old', payload: {} }], now: 1_000 });
   await store.close();
-  // Back to what a version-1 database looked like: migrations 2 to 6 not applied.
+  // Back to what a version-1 database looked like: migrations 2 to 7 not applied.
   const db = new Database(path);
-  db.exec(`DROP INDEX orders_open; DROP INDEX orders_reconciling; ALTER TABLE orders DROP COLUMN reconcile_until; ALTER TABLE orders DROP COLUMN reconcile_claim; CREATE INDEX orders_open ON orders (status) WHERE status = 'PENDING'; DROP INDEX events_running; DROP INDEX webhook_deliveries_processing; ALTER TABLE webhook_deliveries DROP COLUMN claim; DROP INDEX orders_customer; ALTER TABLE orders DROP COLUMN customer_id; ALTER TABLE orders DROP COLUMN customer_assigned;
+  db.exec(`DROP TABLE identity_verifications; ALTER TABLE orders DROP COLUMN approval; ALTER TABLE orders DROP COLUMN reserved_at; ALTER TABLE billing_key_issues DROP COLUMN approval;
+    ALTER TABLE billing_key_issues DROP COLUMN reserved_at; ALTER TABLE billing_key_issues DROP COLUMN failure; DROP INDEX orders_open; DROP INDEX orders_reconciling; ALTER TABLE orders DROP COLUMN reconcile_until; ALTER TABLE orders DROP COLUMN reconcile_claim; CREATE INDEX orders_open ON orders (status) WHERE status = 'PENDING'; DROP INDEX events_running; DROP INDEX webhook_deliveries_processing; ALTER TABLE webhook_deliveries DROP COLUMN claim; DROP INDEX orders_customer; ALTER TABLE orders DROP COLUMN customer_id; ALTER TABLE orders DROP COLUMN customer_assigned;
     ALTER TABLE orders DROP COLUMN started_at; ALTER TABLE orders DROP COLUMN revision; ALTER TABLE billing_key_issues DROP COLUMN customer_assigned;
     DROP INDEX orders_open; CREATE INDEX orders_status_updated ON orders (status, updated_at); ALTER TABLE orders DROP COLUMN checked_at; ALTER TABLE events DROP COLUMN claim; ALTER TABLE events DROP COLUMN transient_attempts;
     DELETE FROM kit_migrations WHERE version >= 2`);

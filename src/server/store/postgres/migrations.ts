@@ -37,6 +37,8 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
     checked_at bigint,
     reconcile_claim text,
     reconcile_until bigint,
+    approval jsonb,
+    reserved_at bigint,
     created_at bigint NOT NULL,
     updated_at bigint NOT NULL
   );
@@ -96,10 +98,26 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
     billing_key text,
     subscription_id text,
     payment_id text,
+    approval jsonb,
+    reserved_at bigint,
+    failure jsonb,
     created_at bigint NOT NULL,
     completed_at bigint
   );
   CREATE INDEX billing_key_issues_pending ON ${s}.billing_key_issues (created_at) WHERE status = 'PENDING';
+
+  CREATE TABLE ${s}.identity_verifications (
+    identity_verification_id text PRIMARY KEY,
+    customer_id text NOT NULL,
+    customer_assigned boolean,
+    customer jsonb,
+    status text NOT NULL,
+    rejection jsonb,
+    verified_at text,
+    created_at bigint NOT NULL,
+    updated_at bigint NOT NULL
+  );
+  CREATE INDEX identity_verifications_pending ON ${s}.identity_verifications (created_at) WHERE status = 'PENDING';
 
   CREATE TABLE ${s}.billing_keys (
     billing_key text PRIMARY KEY,

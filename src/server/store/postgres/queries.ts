@@ -2,11 +2,13 @@
 // change is one statement (CTEs carry what goes with it: the events, a billing key, a subscription),
 // so it is atomic without a transaction round trip; claims use FOR UPDATE SKIP LOCKED so several
 // processes never take the same work; compare-and-set conditions are in the WHERE clauses.
-import type { HookEvent, NewEvent, NewOrder, Order, StoredBillingKey, Subscription } from '../../model.js';
+import type { HookEvent, IdentityVerificationRecord, NewEvent, NewOrder, Order, StoredBillingKey, Subscription } from '../../model.js';
 import type {
   CheckoutStore,
+  IdentityVerificationSettlement,
   EventClaim,
   EventOutcome,
+  IssueApprovalChange,
   IssueCompletion,
   IssueUpdate,
   OrderQuery,
@@ -25,7 +27,7 @@ export interface Sql {
 }
 
 // PostgreSQL hands jsonb columns over parsed.
-const { toOrder, toEvent, toDelivery, toIssue, toBillingKey, toSubscription } = recordReaders((value) => value);
+const { toOrder, toEvent, toDelivery, toIssue, toBillingKey, toSubscription, toIdentityVerification } = recordReaders((value) => value);
 
 export type Queries = { [K in Exclude<keyof CheckoutStore, 'close' | 'ready'>]: CheckoutStore[K] };
 
@@ -224,11 +226,16 @@ export function createQueries(sql: Sql, s: string): Queries {
          issues_gone AS (
            DELETE FROM ${s}.billing_key_issues WHERE issue_id IN (
              SELECT issue_id FROM ${s}.billing_key_issues WHERE status = 'PENDING' AND created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+           RETURNING 1),
+         identity_gone AS (
+           DELETE FROM ${s}.identity_verifications WHERE identity_verification_id IN (
+             SELECT identity_verification_id FROM ${s}.identity_verifications WHERE status = 'PENDING' AND created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
            RETURNING 1)
-         SELECT (SELECT count(*) FROM orders_gone)::int AS orders, (SELECT count(*) FROM issues_gone)::int AS issues`,
+         SELECT (SELECT count(*) FROM orders_gone)::int AS orders, (SELECT count(*) FROM issues_gone)::int AS issues,
+           (SELECT count(*) FROM identity_gone)::int AS identity_verifications`,
         [query.before, query.limit],
       );
-      return { orders: rows[0]!.orders as number, issues: rows[0]!.issues as number };
+      return { orders: rows[0]!.orders as number, issues: rows[0]!.issues as number, identityVerifications: rows[0]!.identity_verifications as number };
     },
 
     async claimEvents(claim: EventClaim): Promise<HookEvent[]> {
@@ -334,6 +341,44 @@ export function createQueries(sql: Sql, s: string): Queries {
       return (await sql.query(`SELECT * FROM ${s}.webhook_deliveries ORDER BY last_received_at DESC, webhook_id LIMIT $1`, [query.limit ?? 100])).map(toDelivery);
     },
 
+    async createIdentityVerification(record: IdentityVerificationRecord) {
+      await sql.query(
+        `INSERT INTO ${s}.identity_verifications (identity_verification_id, customer_id, customer_assigned, customer, status, rejection, verified_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8, $9)`,
+        [record.identityVerificationId, record.customerId, record.customerIdAssigned ? true : null, jsonText(record.customer), record.status, jsonText(record.rejection), record.verifiedAt ?? null, record.createdAt, record.updatedAt],
+      );
+    },
+
+    async getIdentityVerification(id) {
+      const row = await one(`SELECT * FROM ${s}.identity_verifications WHERE identity_verification_id = $1`, [id]);
+      return row && toIdentityVerification(row);
+    },
+
+    async updatePendingIdentityVerification(u) {
+      const rows = await sql.query(
+        `UPDATE ${s}.identity_verifications SET customer = $1::jsonb, updated_at = $2 WHERE identity_verification_id = $3 AND status = 'PENDING' AND customer_id = $4 RETURNING 1`,
+        [jsonText(u.customer), u.now, u.identityVerificationId, u.customerId],
+      );
+      return rows.length === 1;
+    },
+
+    // The verification's compare-and-set and its events, in one statement.
+    async settleIdentityVerification(c: IdentityVerificationSettlement) {
+      const p = new Params();
+      const now = p.add(c.now);
+      const rows = await sql.query(
+        `WITH settled AS (UPDATE ${s}.identity_verifications SET status = ${p.add(c.status)}, verified_at = ${p.add(c.verifiedAt)}, rejection = ${p.json(c.rejection)}, updated_at = ${now}
+           WHERE identity_verification_id = ${p.add(c.identityVerificationId)} AND status = 'PENDING' AND customer_id = ${p.add(c.customerId)} RETURNING 1),
+         written AS (INSERT INTO ${s}.events (key, type, payment_id, payload, status, attempts, next_attempt_at, created_at)
+           SELECT x.key, x.type, x.payment_id, x.payload, 'pending', 0, ${now}, ${now}
+           FROM jsonb_to_recordset(${p.add(eventRecords(c.events))}::jsonb) AS ${EVENT_RECORD}, settled ORDER BY x.index
+           ON CONFLICT (key) DO NOTHING)
+         SELECT count(*)::int AS n FROM settled`,
+        p.values,
+      );
+      return rows[0]!.n === 1;
+    },
+
     async createIssue(issue) {
       await sql.query(
         `INSERT INTO ${s}.billing_key_issues (issue_id, issue_name, customer_id, customer_assigned, customer, plan, status, billing_key, subscription_id, payment_id, created_at, completed_at)
@@ -355,12 +400,34 @@ export function createQueries(sql: Sql, s: string): Queries {
       return row && toIssue(row);
     },
 
+    // The approval's attempt is the issue's compare-and-set: 0 when none was ever recorded.
+    async changeIssueApproval(c: IssueApprovalChange) {
+      const p = new Params();
+      const sets: string[] = [];
+      if (c.patch.approval !== undefined) sets.push(`approval = ${p.json(c.patch.approval)}`);
+      if (c.patch.reservedAt !== undefined) sets.push(`reserved_at = ${p.add(c.patch.reservedAt)}`);
+      if (c.patch.failure !== undefined) sets.push(`failure = ${p.json(c.patch.failure)}`);
+      if (sets.length === 0) return false;
+      const now = p.add(c.now);
+      const rows = await sql.query(
+        `WITH changed AS (UPDATE ${s}.billing_key_issues SET ${sets.join(', ')}
+           WHERE issue_id = ${p.add(c.issueId)} AND status = 'PENDING' AND coalesce((approval->>'attempt')::int, 0) = ${p.add(c.attempt)} RETURNING 1),
+         written AS (INSERT INTO ${s}.events (key, type, payment_id, payload, status, attempts, next_attempt_at, created_at)
+           SELECT x.key, x.type, x.payment_id, x.payload, 'pending', 0, ${now}, ${now}
+           FROM jsonb_to_recordset(${p.add(eventRecords(c.events))}::jsonb) AS ${EVENT_RECORD}, changed ORDER BY x.index
+           ON CONFLICT (key) DO NOTHING)
+         SELECT count(*)::int AS n FROM changed`,
+        p.values,
+      );
+      return rows[0]!.n === 1;
+    },
+
     // The issue's compare-and-set and everything the completion brings, in one statement.
     async completeIssue(c: IssueCompletion) {
       const p = new Params();
       const ctes = [
         `completed AS (UPDATE ${s}.billing_key_issues SET status = 'COMPLETED', billing_key = ${p.add(c.billingKey)}, subscription_id = ${p.add(c.subscription?.id)},
-           payment_id = ${p.add(c.firstOrder?.paymentId)}, completed_at = ${p.add(c.now)}
+           payment_id = ${p.add(c.firstOrder?.paymentId)}, completed_at = ${p.add(c.now)}, approval = NULL
          WHERE issue_id = ${p.add(c.issueId)} AND status = 'PENDING' AND customer_id = ${p.add(c.customerId)} AND plan IS NOT DISTINCT FROM ${p.add(c.plan)} RETURNING 1)`,
         `key_saved AS (${KEY_UPSERT(s)} SELECT ${keyValues(p, c.key)} FROM completed ${KEY_CONFLICT})`,
       ];

@@ -158,6 +158,28 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX orders_open ON orders (status, coalesce(due_at, updated_at), payment_id, checked_at, reconcile_until)
     WHERE status IN ('PENDING', 'VIRTUAL_ACCOUNT_ISSUED');
   `,
+  // 7: manual approval and reservations (the window's token while the kit confirms it, when the
+  // shop's reserve accepted, why an issue's approval ended without a key), and identity
+  // verifications — their outcome only: who was verified stays with PortOne.
+  `
+  CREATE TABLE identity_verifications (
+    identity_verification_id TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    customer_assigned INTEGER,
+    customer TEXT,
+    status TEXT NOT NULL,
+    rejection TEXT,
+    verified_at TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX identity_verifications_pending ON identity_verifications (created_at) WHERE status = 'PENDING';
+  ALTER TABLE orders ADD COLUMN approval TEXT;
+  ALTER TABLE orders ADD COLUMN reserved_at INTEGER;
+  ALTER TABLE billing_key_issues ADD COLUMN approval TEXT;
+  ALTER TABLE billing_key_issues ADD COLUMN reserved_at INTEGER;
+  ALTER TABLE billing_key_issues ADD COLUMN failure TEXT;
+  `,
 ];
 
 /** Applies the migrations this database has not seen, recording each version. Safe to race. */

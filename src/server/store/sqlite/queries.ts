@@ -1,11 +1,14 @@
 // All of the kit's SQL for SQLite, as synchronous functions over one connection — one per store
 // port method (see ../port.ts); the driver (index.ts) queues each as a read or a write.
 import type Database from 'better-sqlite3';
-import type { BillingKeyIssue, HookEvent, NewEvent, NewOrder, Order, StoredBillingKey, Subscription, WebhookDelivery } from '../../model.js';
+import type { CheckoutCustomer } from '../../../contract.js';
+import type { BillingKeyIssue, HookEvent, IdentityVerificationRecord, NewEvent, NewOrder, Order, StoredBillingKey, Subscription, WebhookDelivery } from '../../model.js';
 import type {
+  IdentityVerificationSettlement,
   CheckoutStore,
   EventClaim,
   EventOutcome,
+  IssueApprovalChange,
   IssueCompletion,
   IssueUpdate,
   OrderQuery,
@@ -19,7 +22,7 @@ import type {
 import { jsonText as json, PATCH_COLUMNS, recordReaders, type Row } from '../records.js';
 
 // SQLite keeps JSON columns as text.
-const { toOrder, toEvent, toDelivery, toIssue, toBillingKey, toSubscription } = recordReaders((text) => JSON.parse(text as string));
+const { toOrder, toEvent, toDelivery, toIssue, toBillingKey, toSubscription, toIdentityVerification } = recordReaders((text) => JSON.parse(text as string));
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
@@ -231,13 +234,29 @@ export function createQueries(db: Database.Database): Queries {
 
   const completeIssue = (c: IssueCompletion): boolean => {
     const result = stmt(
-      `UPDATE billing_key_issues SET status = 'COMPLETED', billing_key = ?, subscription_id = ?, payment_id = ?, completed_at = ?
+      `UPDATE billing_key_issues SET status = 'COMPLETED', billing_key = ?, subscription_id = ?, payment_id = ?, completed_at = ?, approval = NULL
        WHERE issue_id = ? AND status = 'PENDING' AND customer_id = ? AND plan IS ?`,
     ).run(c.billingKey, c.subscription?.id ?? null, c.firstOrder?.paymentId ?? null, c.now, c.issueId, c.customerId, c.plan ?? null);
     if (result.changes !== 1) return false;
     upsertBillingKey(c.key);
     if (c.subscription) insertSubscription(c.subscription);
     if (c.firstOrder) insertOrder(c.firstOrder);
+    insertEvents(c.events, c.now);
+    return true;
+  };
+
+  // The approval's attempt is the issue's compare-and-set: 0 when none was ever recorded.
+  const changeIssueApproval = (c: IssueApprovalChange): boolean => {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    if (c.patch.approval !== undefined) sets.push('approval = ?'), values.push(json(c.patch.approval));
+    if (c.patch.reservedAt !== undefined) sets.push('reserved_at = ?'), values.push(c.patch.reservedAt);
+    if (c.patch.failure !== undefined) sets.push('failure = ?'), values.push(json(c.patch.failure));
+    if (sets.length === 0) return false;
+    const result = stmt(
+      `UPDATE billing_key_issues SET ${sets.join(', ')} WHERE issue_id = ? AND status = 'PENDING' AND coalesce(json_extract(approval, '$.attempt'), 0) = ?`,
+    ).run(...values, c.issueId, c.attempt);
+    if (result.changes !== 1) return false;
     insertEvents(c.events, c.now);
     return true;
   };
@@ -393,7 +412,7 @@ export function createQueries(db: Database.Database): Queries {
     if (outcome.checkedAt === undefined) stmt(`UPDATE orders SET reconcile_claim = NULL, reconcile_until = NULL WHERE payment_id = ?`).run(paymentId);
     else stmt(`UPDATE orders SET checked_at = ?, reconcile_claim = NULL, reconcile_until = NULL WHERE payment_id = ?`).run(outcome.checkedAt, paymentId);
   };
-  const pruneAbandoned = (query: { before: number; limit: number }): { orders: number; issues: number } => {
+  const pruneAbandoned = (query: { before: number; limit: number }): { orders: number; issues: number; identityVerifications: number } => {
     // Only orders reconcile() found PortOne has no payment for; never a subscription's period (its
     // subscription points at it), nor an order a window was seen open for.
     const orders = stmt(
@@ -407,7 +426,11 @@ export function createQueries(db: Database.Database): Queries {
       `DELETE FROM billing_key_issues WHERE issue_id IN (
          SELECT issue_id FROM billing_key_issues WHERE status = 'PENDING' AND created_at < ? ORDER BY created_at LIMIT ?)`,
     ).run(query.before, query.limit);
-    return { orders: orders.changes, issues: issues.changes };
+    const identityVerifications = stmt(
+      `DELETE FROM identity_verifications WHERE identity_verification_id IN (
+         SELECT identity_verification_id FROM identity_verifications WHERE status = 'PENDING' AND created_at < ? ORDER BY created_at LIMIT ?)`,
+    ).run(query.before, query.limit);
+    return { orders: orders.changes, issues: issues.changes, identityVerifications: identityVerifications.changes };
   };
   const renewClaims = ({ holder, until }: { holder: string; until: number }): void => {
     // Tokens are `<holder>:<unique>`: the partial indexes hold only the claims live right now.
@@ -458,7 +481,48 @@ export function createQueries(db: Database.Database): Queries {
     return row && toSubscription(row);
   };
 
+  const createIdentityVerification = (record: IdentityVerificationRecord): void => {
+    stmt(
+      `INSERT INTO identity_verifications (identity_verification_id, customer_id, customer_assigned, customer, status, rejection, verified_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      record.identityVerificationId,
+      record.customerId,
+      record.customerIdAssigned ? 1 : null,
+      json(record.customer),
+      record.status,
+      json(record.rejection),
+      record.verifiedAt ?? null,
+      record.createdAt,
+      record.updatedAt,
+    );
+  };
+  const getIdentityVerification = (id: string): IdentityVerificationRecord | undefined => {
+    const row = stmt(`SELECT * FROM identity_verifications WHERE identity_verification_id = ?`).get(id) as Row | undefined;
+    return row && toIdentityVerification(row);
+  };
+  const updatePendingIdentityVerification = (u: { identityVerificationId: string; customerId: string; customer?: CheckoutCustomer; now: number }): boolean =>
+    stmt(`UPDATE identity_verifications SET customer = ?, updated_at = ? WHERE identity_verification_id = ? AND status = 'PENDING' AND customer_id = ?`).run(
+      json(u.customer),
+      u.now,
+      u.identityVerificationId,
+      u.customerId,
+    ).changes === 1;
+  const settleIdentityVerification = (c: IdentityVerificationSettlement): boolean => {
+    const result = stmt(
+      `UPDATE identity_verifications SET status = ?, verified_at = ?, rejection = ?, updated_at = ?
+       WHERE identity_verification_id = ? AND status = 'PENDING' AND customer_id = ?`,
+    ).run(c.status, c.verifiedAt ?? null, json(c.rejection), c.now, c.identityVerificationId, c.customerId);
+    if (result.changes !== 1) return false;
+    insertEvents(c.events, c.now);
+    return true;
+  };
+
   return {
+    createIdentityVerification,
+    getIdentityVerification,
+    updatePendingIdentityVerification,
+    settleIdentityVerification,
     createOrder,
     getOrder,
     transition,
@@ -477,6 +541,7 @@ export function createQueries(db: Database.Database): Queries {
     createIssue,
     updatePendingIssue,
     getIssue,
+    changeIssueApproval,
     completeIssue,
     saveBillingKey,
     getBillingKey,

@@ -1,0 +1,193 @@
+// Manual approval (수동 승인): on a manual-approval channel the window answers with a token and no money
+// moves until the server confirms it. The complete route records the token on the order (or issue),
+// with a `confirm-*` follow-up in the same change, and runs that at once: the follow-up asks the
+// shop's `reserve`, then confirms with PortOne — the order's own amount and currency as cross-checks —
+// and syncs the result like any payment. Refused by the shop, refused by PortOne or too late: the
+// order fails uncharged and a reservation made is released. Whatever dies in between, another
+// instance finishes it (the follow-up's claim runs out), or reconcile()'s due events do.
+import type { KitContext } from './context.js';
+import { CheckoutError } from './errors.js';
+import type { Approval, BillingKeyIssue, HookEvent, NewEvent, Order } from './model.js';
+import { changeOrder, type Change } from './orders.js';
+import type { Outbox } from './outbox.js';
+import { PortOneRejection } from './portone.js';
+import { readPayment } from './reads.js';
+import { releasing, releasingIssue, reserve } from './reservations.js';
+import { syncPayment } from './sync.js';
+
+/** Statuses a new manual approval may be recorded on: nothing was taken yet. */
+const UNCHARGED = ['PENDING', 'FAILED'] as const;
+
+const confirmKey = (paymentId: string, attempt: number) => `confirm-payment:${paymentId}:${attempt}`;
+const issueConfirmKey = (issueId: string, attempt: number) => `confirm-billing-key:${issueId}:${attempt}`;
+
+/** PortOne's cross-check of a test payment: a shop that takes only live payments says so at confirm, so PortOne refuses a test one before charging it. */
+const isTestCheck = (ctx: KitContext): { isTest?: boolean } => (ctx.options.allowTestChannels ? {} : { isTest: false });
+
+/**
+ * Records a window's token on the order (a second window's token is a new attempt) and runs the
+ * confirmation; resolves once it ran or someone else is running it (up to `hookWaitMs`).
+ */
+export async function approveOrder(ctx: KitContext, outbox: Outbox, order: Order, token: string, via: Approval['via']): Promise<void> {
+  const recorded = await changeOrder(
+    ctx,
+    order.paymentId,
+    (current): Change | undefined => {
+      if (!(UNCHARGED as readonly string[]).includes(current.status)) return undefined;
+      // The same window's token again (a retried complete, the redirect and the promise): nothing new.
+      if (current.approval?.token === token) return undefined;
+      const attempt = (current.approval?.attempt ?? 0) + 1;
+      const approval: Approval = { token, via, attempt, receivedAt: ctx.options.now() };
+      const event: NewEvent = { key: confirmKey(current.paymentId, attempt), type: 'confirm-payment', paymentId: current.paymentId, payload: { attempt } };
+      return { to: current.status, patch: { approval }, events: [event] };
+    },
+    { known: order, claim: outbox.newClaim() },
+  );
+  const attempt = recorded.order.approval?.attempt;
+  const keys = recorded.changed ? recorded.events : attempt !== undefined && recorded.order.approval?.token === token ? [confirmKey(order.paymentId, attempt)] : [];
+  await outbox.run(keys, recorded.claimed, recorded.order);
+}
+
+/** Ends an approval without a charge: the order fails with why, the token is dropped, a reservation released. */
+function failApproval(order: Order, attempt: number, code: 'RESERVATION_REFUSED' | 'CONFIRM_FAILED' | 'APPROVAL_EXPIRED', reason: string, shopperMessage?: string) {
+  return (current: Order): Change | undefined => {
+    if (!(UNCHARGED as readonly string[]).includes(current.status) || current.approval?.attempt !== attempt) return undefined;
+    const released = releasing(current, reason);
+    return {
+      to: 'FAILED',
+      patch: { approval: null, failure: { code, reason, ...(shopperMessage ? { shopperMessage } : {}) }, ...released.patch },
+      events: [
+        { key: `failed:${order.paymentId}:approval-${attempt}`, type: 'failed', paymentId: order.paymentId, payload: {} },
+        ...released.events,
+      ],
+      note: { level: 'warn', message: `order ${order.orderId}: manual approval ended without a charge (${code}): ${reason}`, fields: { paymentId: order.paymentId } },
+    };
+  };
+}
+
+/** The `confirm-payment` follow-up: reserve, confirm with PortOne, sync — for the attempt it was written for only. */
+export async function confirmOrder(ctx: KitContext, event: HookEvent): Promise<readonly string[]> {
+  const paymentId = event.paymentId!;
+  const { attempt } = event.payload as { attempt: number };
+  let order = await ctx.store.getOrder(paymentId);
+  if (!order || order.approval?.attempt !== attempt || !(UNCHARGED as readonly string[]).includes(order.status)) return [];
+  const { token, via, receivedAt } = order.approval;
+
+  // Confirmed already (the answer to an earlier try was lost), or settled otherwise: the sync records it.
+  const payment = await readPayment(ctx, paymentId);
+  if (payment && payment.status !== 'READY') return (await syncPayment(ctx, paymentId, order)).events;
+
+  if (ctx.options.now() - receivedAt > ctx.options.approvalTimeoutMs) {
+    const reason = `the manual approval was not confirmed within ${ctx.options.approvalTimeoutMs} ms (approvalTimeoutMs)`;
+    return (await changeOrder(ctx, paymentId, failApproval(order, attempt, 'APPROVAL_EXPIRED', reason))).events;
+  }
+
+  // The reservation is recorded before the shop is asked, so a crash, a timeout or a refusal in
+  // between still ends in `release` unless the order is paid.
+  if (order.reservedAt === undefined) {
+    const intent = await changeOrder(ctx, paymentId, (current) =>
+      current.approval?.attempt === attempt && (UNCHARGED as readonly string[]).includes(current.status) && current.reservedAt === undefined
+        ? { to: current.status, patch: { reservedAt: ctx.options.now() } }
+        : undefined,
+    );
+    // Another attempt took over meanwhile: it goes on with the reservation.
+    if (intent.order.approval?.attempt !== attempt || !(UNCHARGED as readonly string[]).includes(intent.order.status)) return [];
+    order = intent.order;
+  }
+  try {
+    // Asked again after a crash or a retry: the shop's reservation is idempotent by its id.
+    await reserve(ctx, { order }, 'manual-approval');
+  } catch (error) {
+    if (!(error instanceof CheckoutError && error.code === 'RESERVATION_REFUSED')) throw error;
+    return (await changeOrder(ctx, paymentId, failApproval(order, attempt, 'RESERVATION_REFUSED', error.message, error.shopperMessage))).events;
+  }
+
+  try {
+    const checks = { totalAmount: order.totalAmount, currency: order.currency, ...(order.taxFreeAmount ? { taxFreeAmount: order.taxFreeAmount } : {}), ...isTestCheck(ctx) };
+    if (via === 'payment') await ctx.portone.confirmPayment({ paymentId, paymentToken: token, ...checks });
+    else await ctx.portone.confirmBillingKeyIssueAndPay({ billingIssueToken: token, paymentId, ...checks });
+  } catch (error) {
+    if (!(error instanceof PortOneRejection)) throw error;
+    // Confirmed by an earlier try whose answer was lost: the sync below records it.
+    if (error.type !== 'ALREADY_PAID' && error.type !== 'BILLING_KEY_ALREADY_ISSUED') {
+      return (await changeOrder(ctx, paymentId, failApproval(order, attempt, 'CONFIRM_FAILED', error.message))).events;
+    }
+  }
+  // Verified like any payment: the amount paid, the store, the channel, the key that paid.
+  return (await syncPayment(ctx, paymentId)).events;
+}
+
+/** Records a billing-key window's token on its issue and runs the confirmation (as `approveOrder` does for orders). */
+export async function approveIssue(ctx: KitContext, outbox: Outbox, issue: BillingKeyIssue, token: string): Promise<void> {
+  if (issue.status !== 'PENDING') return;
+  if (issue.approval?.token === token) {
+    await outbox.run([issueConfirmKey(issue.issueId, issue.approval.attempt)]);
+    return;
+  }
+  const attempt = (issue.approval?.attempt ?? 0) + 1;
+  const event: NewEvent = { key: issueConfirmKey(issue.issueId, attempt), type: 'confirm-billing-key', payload: { issueId: issue.issueId, attempt } };
+  const now = ctx.options.now();
+  const won = await ctx.store.changeIssueApproval({ issueId: issue.issueId, attempt: issue.approval?.attempt ?? 0, patch: { approval: { token, attempt, receivedAt: now }, failure: null }, events: [event], now });
+  if (won) {
+    await outbox.run([event.key]);
+    return;
+  }
+  // Another request recorded an approval first: wait for its confirmation if it is this token's.
+  const current = await ctx.store.getIssue(issue.issueId);
+  if (current?.approval?.token === token) await outbox.run([issueConfirmKey(issue.issueId, current.approval.attempt)]);
+}
+
+/**
+ * The `confirm-billing-key` follow-up: reserve, confirm the key with PortOne, then verify and store
+ * it exactly as a key issued without approval (`complete`, given by the billing-key flow).
+ */
+export async function confirmIssue(ctx: KitContext, event: HookEvent, complete: (billingKey: string, issueId: string) => Promise<unknown>): Promise<void> {
+  const { issueId, attempt } = event.payload as { issueId: string; attempt: number };
+  const issue = await ctx.store.getIssue(issueId);
+  if (!issue || issue.status !== 'PENDING' || issue.approval?.attempt !== attempt) return;
+  let reservedAt = issue.reservedAt;
+  const end = async (code: 'RESERVATION_REFUSED' | 'CONFIRM_FAILED' | 'APPROVAL_EXPIRED', reason: string, shopperMessage?: string) => {
+    const now = ctx.options.now();
+    await ctx.store.changeIssueApproval({
+      issueId,
+      attempt,
+      patch: { approval: null, failure: { code, reason, ...(shopperMessage ? { shopperMessage } : {}) }, ...(reservedAt !== undefined ? { reservedAt: null } : {}) },
+      events: reservedAt !== undefined ? releasingIssue({ ...issue, reservedAt }, reason) : [],
+      now,
+    });
+    ctx.log.warn(`billing-key issue ${issueId}: manual approval ended without a key (${code}): ${reason}`);
+  };
+  if (ctx.options.now() - issue.approval.receivedAt > ctx.options.approvalTimeoutMs) {
+    return end('APPROVAL_EXPIRED', `the manual approval was not confirmed within ${ctx.options.approvalTimeoutMs} ms (approvalTimeoutMs)`);
+  }
+  // Recorded before the shop is asked (see confirmOrder).
+  if (reservedAt === undefined) {
+    const now = ctx.options.now();
+    if (!(await ctx.store.changeIssueApproval({ issueId, attempt, patch: { reservedAt: now }, now }))) return;
+    reservedAt = now;
+  }
+  const reserving: BillingKeyIssue = { ...issue, reservedAt };
+  try {
+    await reserve(ctx, { issue: reserving }, 'manual-approval');
+  } catch (error) {
+    if (!(error instanceof CheckoutError && error.code === 'RESERVATION_REFUSED')) throw error;
+    return end('RESERVATION_REFUSED', error.message, error.shopperMessage);
+  }
+  let billingKey: string;
+  try {
+    ({ billingKey } = await ctx.portone.confirmBillingKey({ billingIssueToken: issue.approval.token, ...isTestCheck(ctx) }));
+  } catch (error) {
+    if (!(error instanceof PortOneRejection)) throw error;
+    // Issued by an earlier try whose answer was lost: PortOne's BillingKey.Issued webhook carries the key to the issue.
+    if (error.type === 'BILLING_KEY_ALREADY_ISSUED') return;
+    return end('CONFIRM_FAILED', error.message);
+  }
+  try {
+    await complete(billingKey, issueId);
+  } catch (error) {
+    // A key PortOne issued for this token that is not this issue's (store, channel, customer): never kept.
+    if (!(error instanceof CheckoutError && error.status < 500)) throw error;
+    ctx.log.error(`billing-key issue ${issueId}: the key PortOne confirmed did not verify (${error.code}); it is not kept`);
+    return end('CONFIRM_FAILED', error.message);
+  }
+}
