@@ -71,7 +71,11 @@ export function stripRedirectParams(url: string): string {
   return parsed.href.replace(/\?(?=#|$)/, '');
 }
 
-/** One key per attempt's result, so the same result is never completed twice. */
+/**
+ * One key per attempt's result, so the same result is never completed twice. The manual-approval
+ * tokens are part of it: every such billing key comes back as the same `NEEDS_CONFIRMATION`.
+ */
 export function resultKey(result: RedirectResult): string {
-  return [result.transactionType, result.paymentId, result.billingKey, result.txId, result.code].join('|');
+  const r = result;
+  return [r.transactionType, r.paymentId, r.billingKey, r.txId, r.code, r.paymentToken, r.billingIssueToken].join('|');
 }

@@ -18,10 +18,11 @@ export interface SdkResult {
   transactionType: (PaymentResponse | IssueBillingKeyResponse | IssueBillingKeyAndPayResponse | RedirectResult)['transactionType'];
   paymentId?: string | undefined;
   txId?: string | undefined;
+  /** `NEEDS_CONFIRMATION` on a manual-approval channel, until the server confirms it with `billingIssueToken`. */
   billingKey?: string | undefined;
-  /** Manual approval only. */
+  /** Manual approval only: the token the server confirms the payment with. */
   paymentToken?: string | undefined;
-  /** Manual approval only. */
+  /** Manual approval only: the token the server confirms the billing key with. */
   billingIssueToken?: string | undefined;
   /** Set when the attempt failed or was cancelled. */
   code?: string | undefined;
@@ -154,6 +155,8 @@ export interface PortoneFailDetail {
   /**
    * A message for the shopper, in the element's language; also shown in the status line. Never the
    * kit's or the element's own developer message (that is `message`, also logged to the console).
+   * When the kit's answer carries a `shopperMessage` (the shop's words, e.g. why a reservation was
+   * refused), it is that message as is.
    */
   readableMessage: string;
   /** For `INVALID_REQUEST`: every broken rule. */

@@ -67,3 +67,11 @@ test('one key per result', () => {
   assert.notEqual(resultKey(a), resultKey(b));
   assert.equal(resultKey(a), resultKey(parseRedirectQuery('?transactionType=PAYMENT&txId=t1&paymentId=p')!));
 });
+
+test('manual approvals: every billing key is NEEDS_CONFIRMATION, so the token tells two results apart', () => {
+  const key = (token: string) => resultKey(parseRedirectQuery(`?transactionType=ISSUE_BILLING_KEY&billingKey=NEEDS_CONFIRMATION&billingIssueToken=${token}`)!);
+  assert.notEqual(key('a'), key('b'));
+  assert.equal(key('a'), key('a'));
+  const payment = (token: string) => resultKey(parseRedirectQuery(`?transactionType=PAYMENT&paymentId=p&txId=t&paymentToken=${token}`)!);
+  assert.notEqual(payment('a'), payment('b'));
+});

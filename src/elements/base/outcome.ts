@@ -57,9 +57,9 @@ export const fromPortOne = (error: unknown): boolean => !(error instanceof Error
 
 /**
  * `portone-fail`'s detail for anything an attempt threw or PortOne answered: the source's code and
- * message, and a message for the shopper in `lang` (PortOne's or the PG's words, or the element's
- * own). `verifying`: the failure came while the kit was confirming a payment the SDK reported,
- * which is not a failed payment unless the kit says so.
+ * message, and a message for the shopper in `lang` (the shop's `shopperMessage` as is, PortOne's or
+ * the PG's words, or the element's own). `verifying`: the failure came while the kit was confirming
+ * a payment the SDK reported, which is not a failed payment unless the kit says so.
  */
 export function failDetail(error: unknown, lang: Lang, texts: ButtonTexts, verifying: boolean): PortoneFailDetail {
   const t = TEXTS[lang];
@@ -85,6 +85,7 @@ export function failDetail(error: unknown, lang: Lang, texts: ButtonTexts, verif
   }
   // Past the window, a failure to confirm is not a failed payment: say which it is.
   const prefix = verifying && detail.code !== ('NOT_PAID' satisfies FailCode) ? t.unverified : texts.fail;
-  detail.readableMessage = `${prefix}: ${readable}`;
+  // The shop wrote this one for the shopper, whole (why it refused): it is shown as it is.
+  detail.readableMessage = e.shopperMessage ?? `${prefix}: ${readable}`;
   return detail;
 }

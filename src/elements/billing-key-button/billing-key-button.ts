@@ -79,7 +79,8 @@ export class PortoneBillingKeyButton extends CheckoutElement<'billing-key'> {
   }
 
   protected completeBody(result: SdkResult, attempt: Attempt): CompleteBillingKeyRequest {
-    return { billingKey: result.billingKey!, issueId: attempt.id || undefined };
+    // On a manual-approval channel the key is `NEEDS_CONFIRMATION` until the kit confirms it with the token.
+    return { billingKey: result.billingKey!, issueId: attempt.id || undefined, billingIssueToken: result.billingIssueToken };
   }
 
   protected outcome(result: SdkResult, answer: unknown, attempt: Attempt) {
