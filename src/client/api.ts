@@ -47,14 +47,17 @@ const isCurrency = (value: unknown) => CURRENCIES.includes(value as never);
 
 /**
  * Checks a prepare answer against the contract (`PreparedPayment`, `PreparedBillingKey`,
- * `PreparedBillingKeyAndPay`); throws `BAD_RESPONSE` naming the first field that is off.
+ * `PreparedBillingKeyAndPay`, `PreparedIdentityVerification`); throws `BAD_RESPONSE` naming the
+ * first field that is off.
  */
 export function checkPrepared(kind: RequestKind, answer: unknown): void {
   const a = (answer ?? {}) as Record<string, unknown>;
   const needs: [string, (value: unknown) => boolean][] =
     kind === 'billing-key'
       ? [['issueId', isText], ['issueName', isText]]
-      : [['paymentId', isText], ['orderName', isText], ['totalAmount', (value) => isAmount(value, 1)], ['currency', isCurrency]];
+      : kind === 'identity-verification'
+        ? [['identityVerificationId', isText]]
+        : [['paymentId', isText], ['orderName', isText], ['totalAmount', (value) => isAmount(value, 1)], ['currency', isCurrency]];
   for (const [field, ok] of needs) {
     if (!ok(a[field])) throw new CheckoutApiError('BAD_RESPONSE', `The prepare answer's ${field} breaks the contract: ${JSON.stringify(a[field])}`, 200);
   }
