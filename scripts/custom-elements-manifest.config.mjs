@@ -9,6 +9,7 @@ const REQUEST_TYPES = {
   'portone-payment-button': 'PaymentRequest',
   'portone-billing-key-button': 'IssueBillingKeyRequest',
   'portone-billing-key-and-pay-button': 'IssueBillingKeyAndPayRequest',
+  'portone-identity-verification-button': 'IdentityVerificationRequest',
 };
 
 /**

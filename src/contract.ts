@@ -282,7 +282,11 @@ export interface ErrorResponse {
   message: string;
   /** For 503: seconds after which the same request may be retried. */
   retryAfterSeconds?: number;
-  /** A message the shop wrote for the shopper (e.g. why a reservation was refused): shown as it is. */
+  /**
+   * A message the shop wrote for the shopper (e.g. why a reservation was refused); shown as is.
+   * The elements put it on their status line (and in `portone-fail`'s `readableMessage`) in place
+   * of their own generic sentence; `message` stays the developer's and is never shown.
+   */
   shopperMessage?: string;
 }
 

@@ -1,6 +1,7 @@
-// `portone-checkout-kit/define`: registers the three checkout elements under their tag names.
+// `portone-checkout-kit/define`: registers the four checkout elements under their tag names.
 import { PortoneBillingKeyAndPayButton } from './elements/billing-key-and-pay-button/billing-key-and-pay-button.js';
 import { PortoneBillingKeyButton } from './elements/billing-key-button/billing-key-button.js';
+import { PortoneIdentityVerificationButton } from './elements/identity-verification-button/identity-verification-button.js';
 import { PortonePaymentButton } from './elements/payment-button/payment-button.js';
 
 /** Tag name → class of every checkout element. */
@@ -8,6 +9,7 @@ export const CHECKOUT_ELEMENTS = {
   'portone-payment-button': PortonePaymentButton,
   'portone-billing-key-button': PortoneBillingKeyButton,
   'portone-billing-key-and-pay-button': PortoneBillingKeyAndPayButton,
+  'portone-identity-verification-button': PortoneIdentityVerificationButton,
 } as const;
 
 // Guarded: a page may load the bundle and a framework build side by side.
@@ -20,7 +22,8 @@ declare global {
     'portone-payment-button': PortonePaymentButton;
     'portone-billing-key-button': PortoneBillingKeyButton;
     'portone-billing-key-and-pay-button': PortoneBillingKeyAndPayButton;
+    'portone-identity-verification-button': PortoneIdentityVerificationButton;
   }
 }
 
-export { PortonePaymentButton, PortoneBillingKeyButton, PortoneBillingKeyAndPayButton };
+export { PortonePaymentButton, PortoneBillingKeyButton, PortoneBillingKeyAndPayButton, PortoneIdentityVerificationButton };

@@ -3,10 +3,12 @@
 export { PortonePaymentButton } from './elements/payment-button/payment-button.js';
 export { PortoneBillingKeyButton } from './elements/billing-key-button/billing-key-button.js';
 export { PortoneBillingKeyAndPayButton } from './elements/billing-key-and-pay-button/billing-key-and-pay-button.js';
+export { PortoneIdentityVerificationButton } from './elements/identity-verification-button/identity-verification-button.js';
 export { CheckoutElement } from './elements/base/checkout-element.js';
 export { CHECKOUT_STATES } from './elements/base/attempt-controller.js';
 export type { CheckoutState } from './elements/base/attempt-controller.js';
 export type { ButtonTexts } from './elements/base/texts.js';
+export { PaymentCheckoutElement } from './elements/base/payment-checkout-element.js';
 export { OrderCheckoutElement } from './elements/base/order-checkout-element.js';
 export {
   FAIL_CODES,
@@ -14,6 +16,7 @@ export {
   PortonePaidEvent,
   PortoneVirtualAccountIssuedEvent,
   PortoneBillingKeyIssuedEvent,
+  PortoneIdentityVerifiedEvent,
   PortoneCancelEvent,
   PortoneFailEvent,
   PortoneReadyEvent,
@@ -26,13 +29,14 @@ export type {
   PortoneSuccessDetail,
   PortonePaymentDetail,
   PortoneBillingKeyDetail,
+  PortoneIdentityVerificationDetail,
   PortoneCancelDetail,
   PortoneFailDetail,
   PortoneIncompleteDetail,
 } from './elements/events.js';
 export { setSdkUrl, setSdkLoadTimeout, DEFAULT_SDK_URL, SdkLoadError } from './client/loader.js';
 export { detectDevice } from './client/device.js';
-export { parseRedirectQuery, stripRedirectParams } from './client/redirect.js';
+export { parseRedirectQuery, resultId, stripRedirectParams } from './client/redirect.js';
 export type { RedirectResult, ExpectedAttempt } from './client/redirect.js';
 export { pendingAttempt } from './client/pending.js';
 export type { PendingAttempt } from './client/pending.js';
@@ -53,9 +57,14 @@ export type {
   PaymentRequest,
   IssueBillingKeyRequest,
   IssueBillingKeyAndPayRequest,
+  IdentityVerificationRequest,
   PaymentResponse,
   IssueBillingKeyResponse,
   IssueBillingKeyAndPayResponse,
+  IdentityVerificationResponse as SdkIdentityVerificationResponse,
+  IdentityVerificationBypass,
+  InicisUnifiedIdentityVerificationBypass,
+  InicisUnifiedDirectAgency,
   Customer,
   OfferPeriod,
   InicisV2Bypass,

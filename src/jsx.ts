@@ -5,11 +5,13 @@
 import type { ReactiveElement } from '@lit/reactive-element';
 import type { PortoneBillingKeyAndPayButton } from './elements/billing-key-and-pay-button/billing-key-and-pay-button.js';
 import type { PortoneBillingKeyButton } from './elements/billing-key-button/billing-key-button.js';
+import type { PortoneIdentityVerificationButton } from './elements/identity-verification-button/identity-verification-button.js';
 import type { PortonePaymentButton } from './elements/payment-button/payment-button.js';
 import type {
   PortoneBillingKeyIssuedEvent,
   PortoneCancelEvent,
   PortoneFailEvent,
+  PortoneIdentityVerifiedEvent,
   PortoneIncompleteEvent,
   PortonePaidEvent,
   PortoneReadyEvent,
@@ -22,6 +24,7 @@ export interface CheckoutElementTags {
   'portone-payment-button': PortonePaymentButton;
   'portone-billing-key-button': PortoneBillingKeyButton;
   'portone-billing-key-and-pay-button': PortoneBillingKeyAndPayButton;
+  'portone-identity-verification-button': PortoneIdentityVerificationButton;
 }
 
 /** The events every checkout element fires, by name. */
@@ -41,6 +44,7 @@ export interface CheckoutElementEvents {
   };
   'portone-billing-key-button': CommonEvents & { 'portone-billing-key-issued': PortoneBillingKeyIssuedEvent };
   'portone-billing-key-and-pay-button': CommonEvents & { 'portone-paid': PortonePaidEvent; 'portone-incomplete': PortoneIncompleteEvent };
+  'portone-identity-verification-button': CommonEvents & { 'portone-identity-verified': PortoneIdentityVerifiedEvent };
 }
 
 /** The element's own settable properties: every field but Lit's own, methods and the read-only `state`. */
@@ -84,7 +88,7 @@ export type CheckoutEventProps<T extends keyof CheckoutElementTags> = {
 };
 
 /**
- * The entries a JSX `IntrinsicElements` interface needs for the three tags, each `Base` (the
+ * The entries a JSX `IntrinsicElements` interface needs for the four tags, each `Base` (the
  * framework's props of any HTML element, e.g. React's `DetailedHTMLProps<HTMLAttributes<HTMLElement>,
  * HTMLElement>`) plus the element's own properties and its event props.
  */

@@ -1,5 +1,5 @@
 'use client';
-// `portone-checkout-kit/react`: the three checkout elements as React components, for React 19 and
+// `portone-checkout-kit/react`: the four checkout elements as React components, for React 19 and
 // server-rendered frameworks (Next.js). They render the real tags with every text property as an
 // attribute (so server HTML already works, a JSON `items` included), set object properties and
 // listen to the events after hydration, which React 19 drops for custom elements while hydrating
@@ -12,6 +12,7 @@ import type {
   PortoneBillingKeyIssuedEvent,
   PortoneCancelEvent,
   PortoneFailEvent,
+  PortoneIdentityVerifiedEvent,
   PortoneIncompleteEvent,
   PortonePaidEvent,
   PortoneReadyEvent,
@@ -65,6 +66,12 @@ export type BillingKeyButtonProps = CheckoutElementProps<CheckoutElementTags['po
 export type BillingKeyAndPayButtonProps = CheckoutElementProps<CheckoutElementTags['portone-billing-key-and-pay-button']> &
   OrderCallbacks &
   HostProps<CheckoutElementTags['portone-billing-key-and-pay-button']>;
+
+export type IdentityVerificationButtonProps = CheckoutElementProps<CheckoutElementTags['portone-identity-verification-button']> &
+  CheckoutCallbacks & {
+    /** `portone-identity-verified`: the shopper verified who they are (checked by the kit with `endpoint`). */
+    onIdentityVerified?: (event: PortoneIdentityVerifiedEvent) => void;
+  } & HostProps<CheckoutElementTags['portone-identity-verification-button']>;
 
 const COMMON = { onReady: 'portone-ready', onRequest: 'portone-request', onCancel: 'portone-cancel', onFail: 'portone-fail' };
 const ORDER = { ...COMMON, onPaid: 'portone-paid', onIncomplete: 'portone-incomplete' };
@@ -137,6 +144,12 @@ export const BillingKeyButton = checkoutComponent<'portone-billing-key-button', 
 
 /** `<portone-billing-key-and-pay-button>` as a React component. */
 export const BillingKeyAndPayButton = checkoutComponent<'portone-billing-key-and-pay-button', BillingKeyAndPayButtonProps>('portone-billing-key-and-pay-button', ORDER);
+
+/** `<portone-identity-verification-button>` as a React component. */
+export const IdentityVerificationButton = checkoutComponent<'portone-identity-verification-button', IdentityVerificationButtonProps>('portone-identity-verification-button', {
+  ...COMMON,
+  onIdentityVerified: 'portone-identity-verified',
+});
 
 declare module 'react' {
   namespace JSX {

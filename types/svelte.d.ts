@@ -16,5 +16,6 @@ declare module 'svelte/elements' {
     'portone-payment-button': SvelteCheckoutElement<'portone-payment-button'>;
     'portone-billing-key-button': SvelteCheckoutElement<'portone-billing-key-button'>;
     'portone-billing-key-and-pay-button': SvelteCheckoutElement<'portone-billing-key-and-pay-button'>;
+    'portone-identity-verification-button': SvelteCheckoutElement<'portone-identity-verification-button'>;
   }
 }

@@ -24,5 +24,6 @@ declare module 'vue' {
     'portone-payment-button': VueCheckoutElement<'portone-payment-button'>;
     'portone-billing-key-button': VueCheckoutElement<'portone-billing-key-button'>;
     'portone-billing-key-and-pay-button': VueCheckoutElement<'portone-billing-key-and-pay-button'>;
+    'portone-identity-verification-button': VueCheckoutElement<'portone-identity-verification-button'>;
   }
 }

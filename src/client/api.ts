@@ -16,6 +16,8 @@ export class CheckoutApiError extends Error {
     /** HTTP status; 0 when no answer arrived. */
     readonly status = 0,
     readonly violations?: Violation[],
+    /** The kit's `ErrorResponse.shopperMessage`: the shop's words for the shopper, shown as they are. */
+    readonly shopperMessage?: string,
   ) {
     super(message);
   }
@@ -34,7 +36,8 @@ export async function postJson(endpoint: string, route: string, body: unknown): 
   if (response.ok && answer !== undefined) return answer;
   const error = answer as Partial<ErrorResponse> | undefined;
   if (!response.ok && typeof error?.code === 'string' && typeof error.message === 'string') {
-    throw new CheckoutApiError(error.code, error.message, response.status);
+    const shopper = error.shopperMessage;
+    throw new CheckoutApiError(error.code, error.message, response.status, undefined, typeof shopper === 'string' && shopper.trim() ? shopper : undefined);
   }
   throw new CheckoutApiError('BAD_RESPONSE', `POST ${url} answered ${response.status} without the contract's JSON body`, response.status);
 }
@@ -44,14 +47,17 @@ const isCurrency = (value: unknown) => CURRENCIES.includes(value as never);
 
 /**
  * Checks a prepare answer against the contract (`PreparedPayment`, `PreparedBillingKey`,
- * `PreparedBillingKeyAndPay`); throws `BAD_RESPONSE` naming the first field that is off.
+ * `PreparedBillingKeyAndPay`, `PreparedIdentityVerification`); throws `BAD_RESPONSE` naming the
+ * first field that is off.
  */
 export function checkPrepared(kind: RequestKind, answer: unknown): void {
   const a = (answer ?? {}) as Record<string, unknown>;
   const needs: [string, (value: unknown) => boolean][] =
     kind === 'billing-key'
       ? [['issueId', isText], ['issueName', isText]]
-      : [['paymentId', isText], ['orderName', isText], ['totalAmount', (value) => isAmount(value, 1)], ['currency', isCurrency]];
+      : kind === 'identity-verification'
+        ? [['identityVerificationId', isText]]
+        : [['paymentId', isText], ['orderName', isText], ['totalAmount', (value) => isAmount(value, 1)], ['currency', isCurrency]];
   for (const [field, ok] of needs) {
     if (!ok(a[field])) throw new CheckoutApiError('BAD_RESPONSE', `The prepare answer's ${field} breaks the contract: ${JSON.stringify(a[field])}`, 200);
   }

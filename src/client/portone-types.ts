@@ -1,5 +1,5 @@
 // The shapes of PortOne's browser SDK that the package takes and gives (requests, responses, the
-// KG Inicis bypass objects), declared here rather than imported from `@portone/browser-sdk/v2`:
+// KG Inicis bypass objects, identity verification's included), declared here rather than imported from `@portone/browser-sdk/v2`:
 // that package's typings (0.1.11) export some names twice, so a project that imports anything of
 // it gets 12 × TS2308 unless it sets `skipLibCheck`. No declaration this package ships imports it.
 // Same field names as the SDK's; small enums copied, large ones (currencies, countries, banks, card
@@ -220,6 +220,47 @@ export interface IssueBillingKeyRequest {
   paypal?: Record<string, unknown> | undefined;
 }
 
+/** KG Inicis 통합인증's direct agencies (`directAgency`): one provider, with no choice screen. `SMS` needs a contract with KG Inicis. */
+export type InicisUnifiedDirectAgency = 'PAYCO' | 'PASS' | 'TOSS' | 'KFTC' | 'KAKAO' | 'NAVER' | 'SAMSUNG' | 'SHINHAN' | 'KB' | 'HANA' | 'WOORI' | 'NH' | 'KAKAOBANK' | 'SMS';
+
+/** KG Inicis 통합인증's window options (`bypass.inicisUnified`); KG Inicis requires `flgFixedUser`. */
+export interface InicisUnifiedIdentityVerificationBypass {
+  directAgency?: InicisUnifiedDirectAgency | undefined;
+  /** `Y`: the window is filled in with the customer (then name, phone and birth date are required); `N`: the shopper types them. */
+  flgFixedUser: 'Y' | 'N';
+  /** Logo in the window's top left instead of KG Inicis's (164×28, HTTPS). */
+  logoUrl?: string | undefined;
+  /** Salt for the DI. */
+  DI_CODE?: string | undefined;
+  /** `N`: no gender and foreigner fields for providers that do not report them (default `Y`). */
+  FRGNDInfo?: string | undefined;
+}
+
+/** `bypass` of `requestIdentityVerification`: KG Inicis's options typed; Danal's and KCP's as they are. */
+export interface IdentityVerificationBypass {
+  inicisUnified?: InicisUnifiedIdentityVerificationBypass | undefined;
+  /** Not a KG Inicis channel: typed loosely. */
+  danal?: Record<string, unknown> | undefined;
+  /** Not a KG Inicis channel: typed loosely. */
+  kcpV2?: Record<string, unknown> | undefined;
+}
+
+export interface IdentityVerificationRequest {
+  storeId: string;
+  /** Unique per verification; an id already verified cannot be verified again. */
+  identityVerificationId: string;
+  channelKey?: string | undefined;
+  customer?: Customer | undefined;
+  windowType?: WindowTypes | undefined;
+  redirectUrl?: string | undefined;
+  forceRedirect?: boolean | undefined;
+  /** A string here, unlike the payment requests' object. */
+  customData?: string | undefined;
+  bypass?: IdentityVerificationBypass | undefined;
+  popup?: { center?: boolean | undefined } | undefined;
+  iframe?: { dim?: boolean | undefined } | undefined;
+}
+
 export interface IssueBillingKeyAndPayRequest {
   storeId: string;
   paymentId: string;
@@ -287,9 +328,21 @@ export interface IssueBillingKeyAndPayResponse {
   pgMessage?: string | undefined;
 }
 
+/** What `requestIdentityVerification` resolves with. */
+export interface IdentityVerificationResponse {
+  transactionType: 'IDENTITY_VERIFICATION';
+  identityVerificationId: string;
+  identityVerificationTxId: string;
+  code?: string | undefined;
+  message?: string | undefined;
+  pgCode?: string | undefined;
+  pgMessage?: string | undefined;
+}
+
 /** `window.PortOne`, the runtime the elements load and call. */
 export interface PortOneRuntime {
   requestPayment(request: PaymentRequest): Promise<PaymentResponse | undefined>;
   requestIssueBillingKey(request: IssueBillingKeyRequest): Promise<IssueBillingKeyResponse | undefined>;
   requestIssueBillingKeyAndPay(request: IssueBillingKeyAndPayRequest): Promise<IssueBillingKeyAndPayResponse | undefined>;
+  requestIdentityVerification(request: IdentityVerificationRequest): Promise<IdentityVerificationResponse | undefined>;
 }

@@ -15,9 +15,11 @@ export const REDIRECT_PARAMS = [
   'message',
   'pgCode',
   'pgMessage',
+  'identityVerificationId',
+  'identityVerificationTxId',
 ] as const;
 
-export type RedirectTransactionType = 'PAYMENT' | 'ISSUE_BILLING_KEY' | 'ISSUE_BILLING_KEY_AND_PAY';
+export type RedirectTransactionType = 'PAYMENT' | 'ISSUE_BILLING_KEY' | 'ISSUE_BILLING_KEY_AND_PAY' | 'IDENTITY_VERIFICATION';
 
 /** The SDK result carried by a redirect, shaped like the promise's resolved value. */
 export type RedirectResult = { transactionType: RedirectTransactionType } & Partial<
@@ -29,12 +31,27 @@ export const KIND_OF_TRANSACTION: Readonly<Record<RedirectTransactionType, Reque
   PAYMENT: 'payment',
   ISSUE_BILLING_KEY: 'billing-key',
   ISSUE_BILLING_KEY_AND_PAY: 'billing-key-and-pay',
+  IDENTITY_VERIFICATION: 'identity-verification',
 };
+
+/** The parameter that names the attempt, by transaction; a billing key's return names none. */
+const ID_PARAM = {
+  PAYMENT: 'paymentId',
+  ISSUE_BILLING_KEY_AND_PAY: 'paymentId',
+  IDENTITY_VERIFICATION: 'identityVerificationId',
+  ISSUE_BILLING_KEY: undefined,
+} as const satisfies Record<RedirectTransactionType, (typeof REDIRECT_PARAMS)[number] | undefined>;
+
+/** The attempt's id a result names (`paymentId`, `identityVerificationId`); `undefined` for a billing key's. */
+export function resultId(result: RedirectResult): string | undefined {
+  const param = ID_PARAM[result.transactionType];
+  return param && result[param];
+}
 
 /** The attempt a window was opened for in this tab (see `pendingAttempt()`). */
 export interface ExpectedAttempt {
   kind: RequestKind;
-  /** `paymentId`, or `issueId` for billing keys. */
+  /** `paymentId`, `issueId` for billing keys, `identityVerificationId` for identity verification. */
   id: string;
 }
 
@@ -42,16 +59,19 @@ export interface ExpectedAttempt {
  * The PortOne result in `search` (`location.search`), or `undefined` when there is none.
  *
  * A query is PortOne's when it names its `transactionType`, as PortOne's SDKs send it. PortOne's
- * docs also show payments coming back with `paymentId` alone; a shop's own links
- * (`/order-complete?paymentId=…`) look exactly like that, so such a query counts only when its
- * `paymentId` is the id of `pending`, the attempt this tab opened a window for, and is read as
- * that attempt's kind. A billing key's return carries no id to match, so it needs `transactionType`.
+ * docs also show payments coming back with `paymentId` alone (and identity verifications with
+ * `identityVerificationId` alone); a shop's own links (`/order-complete?paymentId=…`) look exactly
+ * like that, so such a query counts only when its id is the id of `pending`, the attempt this tab
+ * opened a window for, and is read as that attempt's kind. A billing key's return carries no id to
+ * match, so it needs `transactionType`.
  */
 export function parseRedirectQuery(search: string, pending?: ExpectedAttempt): RedirectResult | undefined {
   const query = new URLSearchParams(search);
   let type = query.get('transactionType');
-  if (type === null && pending && pending.kind !== 'billing-key' && query.get('paymentId') === pending.id) {
-    type = pending.kind === 'payment' ? 'PAYMENT' : 'ISSUE_BILLING_KEY_AND_PAY';
+  if (type === null && pending) {
+    const expected = (Object.keys(KIND_OF_TRANSACTION) as RedirectTransactionType[]).find((t) => KIND_OF_TRANSACTION[t] === pending.kind)!;
+    const param = ID_PARAM[expected];
+    if (param && query.get(param) === pending.id) type = expected;
   }
   if (type === null || !Object.hasOwn(KIND_OF_TRANSACTION, type)) return undefined;
   const result: Record<string, string> = {};
@@ -61,7 +81,8 @@ export function parseRedirectQuery(search: string, pending?: ExpectedAttempt): R
   }
   result.transactionType = type;
   // A failure may come without the id; a success never does.
-  return result[type === 'ISSUE_BILLING_KEY' ? 'billingKey' : 'paymentId'] !== undefined || result.code !== undefined ? (result as RedirectResult) : undefined;
+  const parsed = result as RedirectResult;
+  return (type === 'ISSUE_BILLING_KEY' ? parsed.billingKey : resultId(parsed)) !== undefined || parsed.code !== undefined ? parsed : undefined;
 }
 
 /** `url` without PortOne's parameters; the page's own parameters and the hash stay. */
@@ -71,7 +92,11 @@ export function stripRedirectParams(url: string): string {
   return parsed.href.replace(/\?(?=#|$)/, '');
 }
 
-/** One key per attempt's result, so the same result is never completed twice. */
+/**
+ * One key per attempt's result, so the same result is never completed twice. The manual-approval
+ * tokens are part of it: every such billing key comes back as the same `NEEDS_CONFIRMATION`.
+ */
 export function resultKey(result: RedirectResult): string {
-  return [result.transactionType, result.paymentId, result.billingKey, result.txId, result.code].join('|');
+  const r = result;
+  return [r.transactionType, r.paymentId, r.billingKey, r.txId, r.code, r.paymentToken, r.billingIssueToken, r.identityVerificationId, r.identityVerificationTxId].join('|');
 }

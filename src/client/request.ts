@@ -3,6 +3,8 @@
 // Pure: no DOM, no I/O.
 import type {
   Customer,
+  IdentityVerificationRequest,
+  InicisUnifiedIdentityVerificationBypass,
   InicisV2Bypass,
   InicisV2IssueBillingKeyBypass,
   IssueBillingKeyAndPayRequest,
@@ -10,8 +12,8 @@ import type {
   OfferPeriod,
   PaymentRequest,
 } from './portone-types.js';
-import type { CartItem, CheckoutCustomer, PreparedBillingKey, PreparedBillingKeyAndPay, PreparedPayment } from '../contract.js';
-import { buildInicisBillingKeyBypass, buildInicisBypass, compact, words, type InicisOptions } from '../inicis/bypass.js';
+import type { CartItem, CheckoutCustomer, PreparedBillingKey, PreparedBillingKeyAndPay, PreparedIdentityVerification, PreparedPayment } from '../contract.js';
+import { buildInicisBillingKeyBypass, buildInicisBypass, buildInicisUnifiedBypass, compact, words, type InicisOptions, type InicisUnifiedOptions } from '../inicis/bypass.js';
 import type { RequestKind, RequestOf } from '../inicis/rules.js';
 import { oneOf, violation, type Violation } from '../inicis/violation.js';
 
@@ -25,11 +27,8 @@ export interface Built<R> {
   violations: Violation[];
 }
 
-/** Attribute values every element has. */
-export interface CommonFields {
-  storeId?: string | undefined;
-  channelKey?: string | undefined;
-  currency?: string | undefined;
+/** The `customer*` attribute values every element has. */
+export interface CustomerFields {
   customerId?: string | undefined;
   customerName?: string | undefined;
   customerFirstName?: string | undefined;
@@ -38,15 +37,26 @@ export interface CommonFields {
   customerEmail?: string | undefined;
   /** Merged over the `customer*` attributes. */
   customer?: Customer | undefined;
+}
+
+/** Attribute values every element has, identity verification's included. */
+export interface WindowFields extends CustomerFields {
+  storeId?: string | undefined;
+  channelKey?: string | undefined;
   redirectUrl?: string | undefined;
   forceRedirect?: boolean | undefined;
   windowTypePc?: string | undefined;
   windowTypeMobile?: string | undefined;
+  customData?: string | Record<string, unknown> | undefined;
+}
+
+/** Attribute values of the three elements that open a payment window. */
+export interface CommonFields extends WindowFields {
+  currency?: string | undefined;
   locale?: string | undefined;
   noticeUrls?: string | readonly string[] | undefined;
   offerPeriod?: string | OfferPeriod | undefined;
   productType?: string | undefined;
-  customData?: string | Record<string, unknown> | undefined;
 }
 
 /** Attribute values of the two buttons that take money. */
@@ -77,6 +87,17 @@ export interface BillingKeyFields extends CommonFields {
 export interface BillingKeyAndPayFields extends OrderFields {
   /** `MOBILE`; KG Inicis's guide says `PHONE`, which is sent as `MOBILE`. */
   billingKeyAndPayMethod?: string | undefined;
+}
+
+export interface IdentityVerificationFields extends WindowFields {
+  identityVerificationId?: string | undefined;
+  /** `YYYY-MM-DD`, sent as `customer.birthYear`, `birthMonth` and `birthDay`. */
+  customerBirthDate?: string | undefined;
+  inicisFixedUser?: boolean | undefined;
+  inicisDirectAgency?: string | undefined;
+  inicisLogoUrl?: string | undefined;
+  /** The element's `.inicis`: a raw `bypass.inicisUnified`, merged over the `inicis-*` options. */
+  inicis?: Partial<InicisUnifiedIdentityVerificationBypass> | undefined;
 }
 
 /** Window types a request may ask for (the SDK's `UI` belongs to its loadable UIs, not to these windows). */
@@ -110,7 +131,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `customer`: the `customer*` attributes, with the `.customer` object merged over them. */
-export function buildCustomer(f: CommonFields): Customer | undefined {
+export function buildCustomer(f: CustomerFields): Customer | undefined {
   return compact<Customer>({
     customerId: f.customerId,
     fullName: f.customerName,
@@ -128,6 +149,9 @@ type CommonRequest = Pick<PaymentRequest, CommonKey> & Pick<IssueBillingKeyReque
 type OrderKey = 'paymentId' | 'orderName' | 'totalAmount' | 'taxFreeAmount' | 'vatAmount' | 'currency';
 type OrderRequest = Pick<PaymentRequest, OrderKey> & Pick<IssueBillingKeyAndPayRequest, OrderKey>;
 
+/** `windowType` from the two attributes. */
+const windowTypes = (f: WindowFields) => compact({ pc: f.windowTypePc, mobile: f.windowTypeMobile }) as PaymentRequest['windowType'];
+
 function buildCommon(f: CommonFields, violations: Violation[]): CommonRequest {
   // An empty attribute means unset.
   let offerPeriod = f.offerPeriod || undefined;
@@ -143,7 +167,7 @@ function buildCommon(f: CommonFields, violations: Violation[]): CommonRequest {
     storeId: f.storeId ?? '',
     channelKey: f.channelKey,
     customer: buildCustomer(f),
-    windowType: compact({ pc: f.windowTypePc, mobile: f.windowTypeMobile }) as PaymentRequest['windowType'],
+    windowType: windowTypes(f),
     redirectUrl: f.redirectUrl,
     forceRedirect: f.forceRedirect || undefined,
     locale: f.locale as PaymentRequest['locale'],
@@ -201,6 +225,30 @@ export function buildBillingKeyAndPayRequest(f: BillingKeyAndPayFields): Built<I
     ...buildCommon(f, violations),
     ...buildOrder(f),
     billingKeyAndPayMethod: (method === 'PHONE' ? 'MOBILE' : method) as IssueBillingKeyAndPayRequest['billingKeyAndPayMethod'],
+  };
+  return { request: compact(request)!, violations };
+}
+
+const BIRTH_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function buildIdentityVerificationRequest(f: IdentityVerificationFields, options: InicisUnifiedOptions = {}): Built<IdentityVerificationRequest> {
+  const violations: Violation[] = [];
+  const birthDate = f.customerBirthDate?.trim();
+  const birth = birthDate ? BIRTH_DATE.exec(birthDate) : undefined;
+  if (birth === null) violations.push(violation('customerBirthDate', 'birth-date', ['YYYY-MM-DD', 'a date as YYYY-MM-DD'], birthDate));
+  // The SDK takes customData as a string here: an attribute's text as it is, an object as JSON.
+  const customData = f.customData || undefined;
+  const request: IdentityVerificationRequest = {
+    storeId: f.storeId ?? '',
+    identityVerificationId: f.identityVerificationId ?? '',
+    channelKey: f.channelKey,
+    // `.customer` (in buildCustomer) is merged over the birth date attribute too.
+    customer: compact({ ...(birth && { birthYear: birth[1], birthMonth: birth[2], birthDay: birth[3] }), ...buildCustomer(f) }),
+    windowType: windowTypes(f),
+    redirectUrl: f.redirectUrl,
+    forceRedirect: f.forceRedirect || undefined,
+    customData: typeof customData === 'object' ? JSON.stringify(customData) : customData,
+    bypass: { inicisUnified: buildInicisUnifiedBypass(options, f.inicis) },
   };
   return { request: compact(request)!, violations };
 }
@@ -264,20 +312,34 @@ export function applyPreparedBillingKey(request: IssueBillingKeyRequest, p: Prep
   return compact({ ...request, ...decidedByKit(p), ...compact(decided) })!;
 }
 
+/** An identity verification with what the kit's prepare answer decides (id, store, channel, customer, `customData` as JSON). */
+export function applyPreparedIdentityVerification(request: IdentityVerificationRequest, p: PreparedIdentityVerification): IdentityVerificationRequest {
+  const decided: Partial<IdentityVerificationRequest> = {
+    identityVerificationId: p.identityVerificationId,
+    storeId: p.storeId,
+    channelKey: p.channelKey,
+    customData: p.customData && JSON.stringify(p.customData),
+    customer: compact({ ...request.customer, ...p.customer }),
+  };
+  return compact({ ...request, ...compact(decided) })!;
+}
+
 /** A safe integer of at least `min`: amounts in minor units, quantities. */
 export const isAmount = (value: unknown, min: number) => typeof value === 'number' && Number.isSafeInteger(value) && value >= min;
 const isHttpUrl = (value: unknown) => typeof value === 'string' && /^https?:\/\/[^\s]+$/i.test(value);
 
 /** Checks the SDK's own requirements that are not KG Inicis-specific (store, channel, amounts, URLs). */
 export function checkRequest(kind: RequestKind, anyRequest: AnyCheckoutRequest): Violation[] {
-  const request = anyRequest as Partial<PaymentRequest & IssueBillingKeyRequest>;
+  const request = anyRequest as Partial<PaymentRequest & IssueBillingKeyRequest & Omit<IdentityVerificationRequest, 'customData'>>;
   const out: Violation[] = [];
-  const required = (field: 'storeId' | 'channelKey') => {
-    if (typeof request[field] !== 'string' || !request[field]!.trim()) out.push(violation(field, 'required', ['필수', `a ${field}`], request[field]));
+  const identity = kind === 'identity-verification';
+  const required = (field: 'storeId' | 'channelKey' | 'identityVerificationId') => {
+    if (typeof request[field] !== 'string' || !request[field]!.trim()) out.push(violation(field, 'required', ['필수', `${field[0] === 'i' ? 'an' : 'a'} ${field}`], request[field]));
   };
   required('storeId');
   if (!request.channelGroupId) required('channelKey');
-  if (kind !== 'billing-key') {
+  if (identity) required('identityVerificationId');
+  else if (kind !== 'billing-key') {
     if (!isAmount(request.totalAmount, 1)) out.push(violation('totalAmount', 'amount', ['1 이상의 정수', 'a positive integer'], request.totalAmount));
     for (const field of ['taxFreeAmount', 'vatAmount'] as const) {
       const value = request[field];
@@ -300,8 +362,9 @@ export function checkRequest(kind: RequestKind, anyRequest: AnyCheckoutRequest):
   for (const url of request.noticeUrls ?? []) {
     if (!isHttpUrl(url)) out.push(violation('noticeUrls', 'url', ['http(s):// 주소', 'http(s):// URLs'], url));
   }
-  if (request.customData !== undefined && !isObject(request.customData)) {
-    out.push(violation('customData', 'custom-data', ['객체', 'an object'], request.customData));
+  // Identity verification takes customData as a string, the payment requests as an object.
+  if (request.customData !== undefined && (identity ? typeof request.customData !== 'string' : !isObject(request.customData))) {
+    out.push(violation('customData', 'custom-data', identity ? ['문자열', 'a string'] : ['객체', 'an object'], request.customData));
   }
   return out;
 }

@@ -1,28 +1,33 @@
 // The events the checkout elements fire: small typed classes, `bubbles` and `composed`, so a page
 // can listen on the element, an ancestor or `document`.
 import type {
+  IdentityVerificationResponse as SdkIdentityVerificationResponse,
   IssueBillingKeyAndPayResponse,
   IssueBillingKeyResponse,
   PaymentResponse,
 } from '../client/portone-types.js';
-import type { BillingKeyResponse, OrderResponse, OrderView, SubscriptionView } from '../contract.js';
+import type { BillingKeyResponse, IdentityVerificationResponse, IdentityVerificationView, OrderResponse, OrderView, SubscriptionView } from '../contract.js';
 import type { AnyCheckoutRequest, RequestKind } from '../client/request.js';
 import type { RedirectResult } from '../client/redirect.js';
 import type { Violation } from '../inicis/violation.js';
 
 /**
- * What the SDK resolved with (a `PaymentResponse`, `IssueBillingKeyResponse` or
- * `IssueBillingKeyAndPayResponse`), or the same fields read back from a redirect's query.
+ * What the SDK resolved with (a `PaymentResponse`, `IssueBillingKeyResponse`,
+ * `IssueBillingKeyAndPayResponse` or `IdentityVerificationResponse`), or the same fields read back
+ * from a redirect's query.
  */
 export interface SdkResult {
-  transactionType: (PaymentResponse | IssueBillingKeyResponse | IssueBillingKeyAndPayResponse | RedirectResult)['transactionType'];
+  transactionType: (PaymentResponse | IssueBillingKeyResponse | IssueBillingKeyAndPayResponse | SdkIdentityVerificationResponse | RedirectResult)['transactionType'];
   paymentId?: string | undefined;
   txId?: string | undefined;
+  /** `NEEDS_CONFIRMATION` on a manual-approval channel, until the server confirms it with `billingIssueToken`. */
   billingKey?: string | undefined;
-  /** Manual approval only. */
+  /** Manual approval only: the token the server confirms the payment with. */
   paymentToken?: string | undefined;
-  /** Manual approval only. */
+  /** Manual approval only: the token the server confirms the billing key with. */
   billingIssueToken?: string | undefined;
+  identityVerificationId?: string | undefined;
+  identityVerificationTxId?: string | undefined;
   /** Set when the attempt failed or was cancelled. */
   code?: string | undefined;
   message?: string | undefined;
@@ -130,6 +135,32 @@ export class PortoneBillingKeyIssuedEvent extends PortoneEvent<PortoneBillingKey
   }
 }
 
+export interface PortoneIdentityVerificationDetail {
+  identityVerificationId: string;
+  identityVerificationTxId?: string | undefined;
+  /**
+   * With `endpoint`: the verification as the kit checked it (`VERIFIED`, when, the age asked for).
+   * Who the person is never reaches the browser: the kit hands that to the shop's server.
+   */
+  identityVerification?: IdentityVerificationView | undefined;
+  /** With `endpoint`: the kit's whole answer as is. */
+  result?: IdentityVerificationResponse | undefined;
+  /** The SDK's result as is (read back from the query after a redirect). */
+  response: SdkResult;
+}
+
+/**
+ * `portone-identity-verified`: the shopper verified who they are (and, with `endpoint`, the kit
+ * read the verification from PortOne and checked it). `detail`: `identityVerificationId`,
+ * `identityVerificationTxId`, and with `endpoint` the kit's `identityVerification` and whole answer
+ * (`result`). Without `endpoint`, your server must read the verification from PortOne itself.
+ */
+export class PortoneIdentityVerifiedEvent extends PortoneEvent<PortoneIdentityVerificationDetail> {
+  constructor(detail: PortoneIdentityVerificationDetail) {
+    super('portone-identity-verified', detail);
+  }
+}
+
 export interface PortoneCancelDetail {
   code: string;
   message: string;
@@ -154,6 +185,8 @@ export interface PortoneFailDetail {
   /**
    * A message for the shopper, in the element's language; also shown in the status line. Never the
    * kit's or the element's own developer message (that is `message`, also logged to the console).
+   * When the kit's answer carries a `shopperMessage` (the shop's words, e.g. why a reservation was
+   * refused), it is that message as is.
    */
   readableMessage: string;
   /** For `INVALID_REQUEST`: every broken rule. */
@@ -200,6 +233,7 @@ declare global {
     'portone-paid': PortonePaidEvent;
     'portone-virtual-account-issued': PortoneVirtualAccountIssuedEvent;
     'portone-billing-key-issued': PortoneBillingKeyIssuedEvent;
+    'portone-identity-verified': PortoneIdentityVerifiedEvent;
     'portone-cancel': PortoneCancelEvent;
     'portone-fail': PortoneFailEvent;
     'portone-ready': PortoneReadyEvent;

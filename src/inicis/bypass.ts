@@ -1,6 +1,7 @@
-// Turns plain-HTML KG Inicis options into PortOne's `bypass.inicis_v2` object. KG Inicis runs one
-// module on PC and another on mobile with different keys, so one option may land under both.
-import type { InicisV2Bypass, InicisV2IssueBillingKeyBypass } from '../client/portone-types.js';
+// Turns plain-HTML KG Inicis options into PortOne's `bypass.inicis_v2` object (and, for identity
+// verification, `bypass.inicisUnified`). KG Inicis runs one module on PC and another on mobile with
+// different keys, so one option may land under both.
+import type { InicisUnifiedIdentityVerificationBypass, InicisV2Bypass, InicisV2IssueBillingKeyBypass } from '../client/portone-types.js';
 
 /** Flags of the `inicis-options` attribute, and where each lands: PC `acceptmethod`, mobile `P_RESERVED`. */
 export const INICIS_FLAGS = {
@@ -91,4 +92,26 @@ export function buildInicisBillingKeyBypass(
     carduse: cardUse as InicisV2IssueBillingKeyBypass['carduse'],
     ...compact(raw ?? {}),
   });
+}
+
+/** KG Inicis 통합인증 window options, one per `inicis-*` attribute of `<portone-identity-verification-button>`. */
+export interface InicisUnifiedOptions {
+  /** `flgFixedUser` `Y`: the window is filled in with the customer (name, phone, birth date). */
+  fixedUser?: boolean | undefined;
+  /** `directAgency`: one provider, no choice screen (`PASS`, `KAKAO`, `NAVER` …). */
+  directAgency?: string | undefined;
+  /** `logoUrl`: the window's logo (164×28, HTTPS). */
+  logoUrl?: string | undefined;
+}
+
+/**
+ * `bypass.inicisUnified` for `requestIdentityVerification`. KG Inicis requires `flgFixedUser`, so it
+ * is always there (`N` unless asked); `raw` (the element's `.inicis`) is merged over, key by key.
+ */
+export function buildInicisUnifiedBypass(options: InicisUnifiedOptions, raw?: Partial<InicisUnifiedIdentityVerificationBypass>): InicisUnifiedIdentityVerificationBypass {
+  return {
+    flgFixedUser: options.fixedUser ? 'Y' : 'N',
+    ...compact({ directAgency: options.directAgency as InicisUnifiedIdentityVerificationBypass['directAgency'], logoUrl: options.logoUrl }),
+    ...compact(raw ?? {}),
+  };
 }

@@ -1,14 +1,15 @@
 // KG Inicis's rules for PortOne V2 window requests, checked before the SDK is called. Sources:
 // PortOne's KG Inicis V2 guide (inicis-v2.mdx) and the per-PG notes of browser-sdk.yml; see
-// the reference's §5.3. Pure functions: no DOM, usable without the elements.
-import type { IssueBillingKeyAndPayRequest, IssueBillingKeyRequest, PaymentRequest } from '../client/portone-types.js';
+// the reference's §5.3. Identity verification: PortOne's KG Inicis 통합인증 guide
+// (inicis-unified-identity-verification.mdx). Pure functions: no DOM, usable without the elements.
+import type { IdentityVerificationRequest, IssueBillingKeyAndPayRequest, IssueBillingKeyRequest, PaymentRequest } from '../client/portone-types.js';
 import { oneOf, violation, type Violation } from './violation.js';
 
 /** Which module KG Inicis runs: the PC one or the mobile one (different rules and bypass keys). */
 export type Device = 'pc' | 'mobile';
 
 /** Which SDK function the request is for. */
-export type RequestKind = 'payment' | 'billing-key' | 'billing-key-and-pay';
+export type RequestKind = 'payment' | 'billing-key' | 'billing-key-and-pay' | 'identity-verification';
 
 /** Ids of the rules, as they appear in `Violation.rule`. */
 export const INICIS_RULES = [
@@ -37,6 +38,9 @@ export const INICIS_RULES = [
   'gift-certificate',
   'easy-pay-provider',
   'installment',
+  'fixed-user',
+  'direct-agency',
+  'logo-url',
 ] as const;
 export type InicisRule = (typeof INICIS_RULES)[number];
 export type InicisViolation = Violation<InicisRule>;
@@ -54,6 +58,8 @@ export const INICIS_PAY_METHODS = ['CARD', 'TRANSFER', 'VIRTUAL_ACCOUNT', 'GIFT_
 export const INICIS_EASY_PAY_PROVIDERS = ['KAKAOPAY', 'NAVERPAY', 'SAMSUNGPAY', 'SSGPAY', 'APPLEPAY', 'LPAY', 'TOSSPAY', 'PAYCO'] as const;
 /** Gift certificates KG Inicis's mobile module needs named. */
 export const INICIS_GIFT_CERTIFICATES = ['BOOKNLIFE', 'SMART_MUNSANG', 'CULTURELAND'] as const;
+/** KG Inicis 통합인증's provider codes for `bypass.inicisUnified.directAgency` (`SMS` needs a contract). */
+export const INICIS_DIRECT_AGENCIES = ['PAYCO', 'PASS', 'TOSS', 'KFTC', 'KAKAO', 'NAVER', 'SAMSUNG', 'SHINHAN', 'KB', 'HANA', 'WOORI', 'NH', 'KAKAOBANK', 'SMS'] as const;
 /** Byte length of `orderName` KG Inicis keeps; longer names are cut to 37 bytes + `...`. */
 export const ORDER_NAME_MAX_BYTES = 40;
 
@@ -62,12 +68,13 @@ export interface RequestOf {
   payment: PaymentRequest;
   'billing-key': IssueBillingKeyRequest;
   'billing-key-and-pay': IssueBillingKeyAndPayRequest;
+  'identity-verification': IdentityVerificationRequest;
 }
 /** What the checks read, loosely typed: the request may come from plain JavaScript. */
 type LooseRequest = Partial<Record<'paymentId' | 'issueId' | 'issueName' | 'orderName' | 'payMethod' | 'billingKeyMethod' | 'billingKeyAndPayMethod' | 'productType' | 'currency' | 'locale', string>> & {
   customer?: PaymentRequest['customer'];
   offerPeriod?: { interval?: string; range?: { from?: string; to?: string } };
-  bypass?: { inicis_v2?: { carduse?: string } };
+  bypass?: { inicis_v2?: { carduse?: string }; inicisUnified?: Partial<Record<'flgFixedUser' | 'directAgency' | 'logoUrl', string>> };
 };
 
 const utf8Bytes = (text: string) => new TextEncoder().encode(text).length;
@@ -95,11 +102,35 @@ export function checkInicisRequest<K extends RequestKind>(kind: K, anyRequest: R
   const billingKey = kind === 'billing-key';
   const andPay = kind === 'billing-key-and-pay';
   const customer = request.customer ?? {};
+  const unnamed = blank(customer.fullName) && (blank(customer.firstName) || blank(customer.lastName));
+
+  // 통합인증: only what `bypass.inicisUnified` asks for. The element always sends it (KG Inicis
+  // requires `flgFixedUser`); a page that replaced the bypass (another identity channel) gets no rule.
+  if (kind === 'identity-verification') {
+    const inicis = request.bypass?.inicisUnified;
+    const field = 'bypass.inicisUnified.';
+    if (inicis) {
+      const fixed = inicis.flgFixedUser;
+      if (fixed !== 'Y' && fixed !== 'N') fail(`${field}flgFixedUser`, 'fixed-user', ['Y 또는 N (필수)', 'Y or N (required)'], fixed);
+      if (fixed === 'Y') {
+        // The window is filled in with the customer: name, phone and birth date must be there.
+        if (unnamed) fail('customer.fullName', 'fixed-user', ['flgFixedUser가 Y이면 이름 필수', 'a name when flgFixedUser is Y'], customer.fullName);
+        for (const key of ['phoneNumber', 'birthYear', 'birthMonth', 'birthDay'] as const) {
+          if (blank(customer[key])) fail(`customer.${key}`, 'fixed-user', ['flgFixedUser가 Y이면 필수', 'a value when flgFixedUser is Y']);
+        }
+      }
+      if (inicis.directAgency !== undefined && !INICIS_DIRECT_AGENCIES.includes(inicis.directAgency as never)) {
+        fail(`${field}directAgency`, 'direct-agency', oneOf(INICIS_DIRECT_AGENCIES), inicis.directAgency);
+      }
+      if (inicis.logoUrl !== undefined && !/^https:\/\//i.test(inicis.logoUrl)) {
+        warnings.push(violation(`${field}logoUrl`, 'logo-url', ['https:// 주소 (창이 HTTPS라 http 이미지는 안 보일 수 있음)', 'an https:// URL (the window is HTTPS: an http image may not show)'], inicis.logoUrl));
+      }
+    }
+    return { violations, warnings };
+  }
 
   // Customer: a name always; phone and e-mail on PC, and always for billing-key-and-pay.
-  if (blank(customer.fullName) && (blank(customer.firstName) || blank(customer.lastName))) {
-    fail('customer.fullName', 'customer-name', ['fullName 또는 firstName+lastName 필요', 'fullName, or firstName and lastName'], customer.fullName);
-  }
+  if (unnamed) fail('customer.fullName', 'customer-name', ['fullName 또는 firstName+lastName 필요', 'fullName, or firstName and lastName'], customer.fullName);
   if (pc || andPay) {
     const where = andPay ? ['', ''] : ['PC에서 ', ' on PC'];
     if (blank(customer.phoneNumber)) fail('customer.phoneNumber', 'customer-contact', [`${where[0]}필수`, `a phone number${where[1]}`]);

@@ -18,6 +18,11 @@ export type Requests = [
   Is<Extends<Sdk.OfferPeriod, Ours.OfferPeriod>>,
   Is<Extends<Sdk.InicisV2Bypass, Ours.InicisV2Bypass>>,
   Is<Extends<Sdk.InicisV2IssueBillingKeyBypass, Ours.InicisV2IssueBillingKeyBypass>>,
+  Is<Extends<Sdk.IdentityVerificationRequest, Ours.IdentityVerificationRequest>>,
+  Is<Extends<Sdk.IdentityVerificationBypass, Ours.IdentityVerificationBypass>>,
+  Is<Extends<Sdk.InicisUnifiedIdentityVerificationBypass, Ours.InicisUnifiedIdentityVerificationBypass>>,
+  Is<Extends<Sdk.InicisUnifiedDirectAgency, Ours.InicisUnifiedDirectAgency>>,
+  Is<Extends<Ours.InicisUnifiedDirectAgency, Sdk.InicisUnifiedDirectAgency>>,
 ];
 
 /** The same fields, so a misspelt field is an error with ours too, and a field the SDK adds shows up here. */
@@ -31,6 +36,9 @@ export type Fields = [
   Is<SameKeys<NonNullable<Sdk.PaymentRequest['card']>, NonNullable<Ours.PaymentRequest['card']>>>,
   Is<SameKeys<NonNullable<Sdk.PaymentRequest['easyPay']>, NonNullable<Ours.PaymentRequest['easyPay']>>>,
   Is<SameKeys<NonNullable<Sdk.PaymentRequest['virtualAccount']>, NonNullable<Ours.PaymentRequest['virtualAccount']>>>,
+  Is<SameKeys<Sdk.IdentityVerificationRequest, Ours.IdentityVerificationRequest>>,
+  Is<SameKeys<Sdk.IdentityVerificationBypass, Ours.IdentityVerificationBypass>>,
+  Is<SameKeys<Sdk.InicisUnifiedIdentityVerificationBypass, Ours.InicisUnifiedIdentityVerificationBypass>>,
 ];
 
 /** What the SDK resolves with is what the elements read. */
@@ -38,7 +46,8 @@ export type Responses = [
   Is<Extends<Sdk.PaymentResponse, Ours.PaymentResponse>>,
   Is<Extends<Sdk.IssueBillingKeyResponse, Ours.IssueBillingKeyResponse>>,
   Is<Extends<Sdk.IssueBillingKeyAndPayResponse, Ours.IssueBillingKeyAndPayResponse>>,
-  Is<Extends<Ours.PaymentResponse | Ours.IssueBillingKeyResponse | Ours.IssueBillingKeyAndPayResponse, SdkResult>>,
+  Is<Extends<Sdk.IdentityVerificationResponse, Ours.IdentityVerificationResponse>>,
+  Is<Extends<Ours.PaymentResponse | Ours.IssueBillingKeyResponse | Ours.IssueBillingKeyAndPayResponse | Ours.IdentityVerificationResponse, SdkResult>>,
 ];
 
 /** The runtime the SDK declares is the one the elements call. */

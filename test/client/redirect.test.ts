@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseRedirectQuery, resultKey, stripRedirectParams } from '../../src/client/redirect.js';
+import { parseRedirectQuery, resultId, resultKey, stripRedirectParams } from '../../src/client/redirect.js';
 
 test('reads a payment result, success and failure', () => {
   assert.deepEqual(parseRedirectQuery('?paymentId=order-1&txId=tx-1&transactionType=PAYMENT'), { transactionType: 'PAYMENT', paymentId: 'order-1', txId: 'tx-1' });
@@ -45,11 +45,28 @@ test('the docs’ short form (no transactionType) is a result only for the attem
   assert.deepEqual(parseRedirectQuery('?transactionType=PAYMENT&paymentId=p', { kind: 'billing-key-and-pay', id: 'x' }), { transactionType: 'PAYMENT', paymentId: 'p' });
 });
 
-test('no PortOne result: the page’s own query, identity verification, or a success without its id', () => {
+test('reads an identity verification, success and failure, and its short form for the attempt this tab opened a window for', () => {
+  assert.deepEqual(parseRedirectQuery('?transactionType=IDENTITY_VERIFICATION&identityVerificationId=iv-1&identityVerificationTxId=t'), {
+    transactionType: 'IDENTITY_VERIFICATION',
+    identityVerificationId: 'iv-1',
+    identityVerificationTxId: 't',
+  });
+  assert.deepEqual(parseRedirectQuery('?transactionType=IDENTITY_VERIFICATION&code=X&message=m'), { transactionType: 'IDENTITY_VERIFICATION', code: 'X', message: 'm' });
+  // PortOne's identity guide shows `?identityVerificationId=…` alone: PortOne's only for the waiting attempt.
+  assert.equal(parseRedirectQuery('?identityVerificationId=iv-1'), undefined);
+  assert.equal(parseRedirectQuery('?identityVerificationId=iv-1', { kind: 'identity-verification', id: 'iv-2' }), undefined);
+  assert.equal(parseRedirectQuery('?identityVerificationId=iv-1', { kind: 'payment', id: 'iv-1' }), undefined);
+  assert.equal(parseRedirectQuery('?paymentId=iv-1', { kind: 'identity-verification', id: 'iv-1' }), undefined);
+  assert.deepEqual(parseRedirectQuery('?identityVerificationId=iv-1', { kind: 'identity-verification', id: 'iv-1' }), { transactionType: 'IDENTITY_VERIFICATION', identityVerificationId: 'iv-1' });
+  assert.equal(resultId(parseRedirectQuery('?identityVerificationId=iv-1', { kind: 'identity-verification', id: 'iv-1' })!), 'iv-1');
+  assert.equal(resultId(parseRedirectQuery('?transactionType=ISSUE_BILLING_KEY&billingKey=b')!), undefined);
+});
+
+test('no PortOne result: the page’s own query, or a success without its id', () => {
   assert.equal(parseRedirectQuery(''), undefined);
   assert.equal(parseRedirectQuery('?page=2&sort=asc'), undefined);
   assert.equal(parseRedirectQuery('?transactionType=toString&paymentId=p'), undefined);
-  assert.equal(parseRedirectQuery('?transactionType=IDENTITY_VERIFICATION&identityVerificationId=x'), undefined);
+  assert.equal(parseRedirectQuery('?transactionType=IDENTITY_VERIFICATION&identityVerificationTxId=t'), undefined);
   assert.equal(parseRedirectQuery('?transactionType=ISSUE_BILLING_KEY'), undefined);
   assert.equal(parseRedirectQuery('?transactionType=PAYMENT&txId=t'), undefined);
   assert.deepEqual(parseRedirectQuery('?transactionType=ISSUE_BILLING_KEY&code=X&message=m'), { transactionType: 'ISSUE_BILLING_KEY', code: 'X', message: 'm' });
@@ -59,6 +76,7 @@ test('strips PortOne’s parameters and keeps the page’s own, and the hash', (
   assert.equal(stripRedirectParams('https://shop.example/done?cart=7&paymentId=p&txId=t&transactionType=PAYMENT#top'), 'https://shop.example/done?cart=7#top');
   assert.equal(stripRedirectParams('https://shop.example/done?paymentId=p&code=X&message=m&pgCode=1&pgMessage=n'), 'https://shop.example/done');
   assert.equal(stripRedirectParams('https://shop.example/done?billingKey=b&billingIssueToken=t&paymentToken=u#x'), 'https://shop.example/done#x');
+  assert.equal(stripRedirectParams('https://shop.example/adult?identityVerificationId=i&identityVerificationTxId=t&transactionType=IDENTITY_VERIFICATION'), 'https://shop.example/adult');
 });
 
 test('one key per result', () => {
@@ -66,4 +84,19 @@ test('one key per result', () => {
   const b = parseRedirectQuery('?paymentId=p&txId=t2&transactionType=PAYMENT')!;
   assert.notEqual(resultKey(a), resultKey(b));
   assert.equal(resultKey(a), resultKey(parseRedirectQuery('?transactionType=PAYMENT&txId=t1&paymentId=p')!));
+});
+
+test('manual approvals: every billing key is NEEDS_CONFIRMATION, so the token tells two results apart', () => {
+  const key = (token: string) => resultKey(parseRedirectQuery(`?transactionType=ISSUE_BILLING_KEY&billingKey=NEEDS_CONFIRMATION&billingIssueToken=${token}`)!);
+  assert.notEqual(key('a'), key('b'));
+  assert.equal(key('a'), key('a'));
+  const payment = (token: string) => resultKey(parseRedirectQuery(`?transactionType=PAYMENT&paymentId=p&txId=t&paymentToken=${token}`)!);
+  assert.notEqual(payment('a'), payment('b'));
+});
+
+test('identity verifications: one key per verification and attempt', () => {
+  const key = (id: string, tx: string) => resultKey(parseRedirectQuery(`?transactionType=IDENTITY_VERIFICATION&identityVerificationId=${id}&identityVerificationTxId=${tx}`)!);
+  assert.notEqual(key('a', 't'), key('b', 't'));
+  assert.notEqual(key('a', 't1'), key('a', 't2'));
+  assert.equal(key('a', 't'), key('a', 't'));
 });

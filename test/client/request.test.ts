@@ -2,9 +2,11 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   applyPreparedBillingKey,
+  applyPreparedIdentityVerification,
   applyPreparedOrder,
   buildBillingKeyAndPayRequest,
   buildBillingKeyRequest,
+  buildIdentityVerificationRequest,
   buildPaymentRequest,
   checkRequest,
   mergeRequest,
@@ -53,6 +55,25 @@ describe('building', () => {
     for (const bad of ['', '/', 'monthly', '1 m', 'a/b/c']) assert.equal(parseOfferPeriod(bad), undefined, bad);
   });
 
+  test('identity verification: no payment fields, customData as text, the birth date split, flgFixedUser always set', () => {
+    assert.deepEqual(buildIdentityVerificationRequest({ ...base, identityVerificationId: 'iv', customerBirthDate: '1990-01-31', customData: '{"a":1}' }), {
+      request: {
+        storeId: 's',
+        identityVerificationId: 'iv',
+        channelKey: 'c',
+        customer: { birthYear: '1990', birthMonth: '01', birthDay: '31', fullName: '홍길동', phoneNumber: '010', email: 'a@b.c' },
+        customData: '{"a":1}',
+        bypass: { inicisUnified: { flgFixedUser: 'N' } },
+      },
+      violations: [],
+    });
+    const built = buildIdentityVerificationRequest({ storeId: 's', customData: { a: 1 }, customerBirthDate: '31.01.1990', inicis: { logoUrl: 'https://x.example/l.png' } }, { fixedUser: true, directAgency: 'PASS' });
+    assert.equal(built.request.customData, '{"a":1}', 'an object goes as JSON');
+    assert.equal(built.request.customer, undefined);
+    assert.deepEqual(built.request.bypass, { inicisUnified: { flgFixedUser: 'Y', directAgency: 'PASS', logoUrl: 'https://x.example/l.png' } });
+    assert.deepEqual(built.violations.map((v) => [v.field, v.rule, v.message.en]), [['customerBirthDate', 'birth-date', 'customerBirthDate: expected a date as YYYY-MM-DD, got "31.01.1990"']]);
+  });
+
   test('.request replaces keys shallowly; its undefined values do not erase', () => {
     const { request } = buildPaymentRequest({ ...base, paymentId: 'p', orderName: 'n', totalAmount: 1000 });
     const merged = mergeRequest(request, { orderName: 'm', customer: undefined, isEscrow: true });
@@ -95,15 +116,30 @@ describe('the kit’s prepare answer', () => {
     });
   });
 
+  test('identity verification: id, store, channel and customer; customData as JSON text', () => {
+    const request = buildIdentityVerificationRequest({ ...base, identityVerificationId: 'page', customData: 'page' }).request;
+    assert.deepEqual(applyPreparedIdentityVerification(request, { identityVerificationId: 'srv', channelKey: 'c2', customer: { fullName: '서버 고객' }, customData: { memberId: 'm' } }), {
+      storeId: 's',
+      identityVerificationId: 'srv',
+      channelKey: 'c2',
+      customer: { fullName: '서버 고객', phoneNumber: '010', email: 'a@b.c' },
+      customData: '{"memberId":"m"}',
+      bypass: { inicisUnified: { flgFixedUser: 'N' } },
+    });
+    assert.equal(applyPreparedIdentityVerification(request, { identityVerificationId: 'srv' }).customData, 'page', 'the page\'s own, when the kit decides none');
+  });
+
   test('is checked against the contract before use', () => {
     checkPrepared('payment', { paymentId: 'p', orderName: 'n', totalAmount: 1000, currency: 'KRW' });
     checkPrepared('billing-key', { issueId: 'i', issueName: 'n' });
+    checkPrepared('identity-verification', { identityVerificationId: 'iv' });
     for (const [kind, answer, field] of [
       ['payment', { paymentId: 'p', orderName: 'n', totalAmount: '1000', currency: 'KRW' }, 'totalAmount'],
       ['payment', { paymentId: 'p', orderName: 'n', totalAmount: 0, currency: 'KRW' }, 'totalAmount'],
       ['billing-key-and-pay', { paymentId: 'p', orderName: 'n', totalAmount: 10, currency: 'JPY' }, 'currency'],
       ['payment', null, 'paymentId'],
       ['billing-key', { issueId: 'i' }, 'issueName'],
+      ['identity-verification', { identityVerificationId: '' }, 'identityVerificationId'],
     ] as const) {
       assert.throws(() => checkPrepared(kind, answer), (error: CheckoutApiError) => error.code === 'BAD_RESPONSE' && error.message.includes(field), `${kind} ${field}`);
     }
@@ -133,6 +169,13 @@ describe('general checks', () => {
     assert.deepEqual(rules({ redirectUrl: '/relative' }), ['redirectUrl:url']);
     assert.deepEqual(rules({ noticeUrls: ['https://ok.example/h', 'mailto:x'] }), ['noticeUrls:url']);
     assert.deepEqual(rules({ customData: 'text' }), ['customData:custom-data']);
+  });
+  test('identity verification: an id, no amounts, customData as a string', () => {
+    const iv = buildIdentityVerificationRequest({ storeId: 's', channelKey: 'c', identityVerificationId: 'iv', customData: 'text' }).request;
+    const check = (change: object) => checkRequest('identity-verification', { ...iv, ...change } as never).map((v) => `${v.field}:${v.rule}`);
+    assert.deepEqual(check({}), []);
+    assert.deepEqual(check({ identityVerificationId: ' ', customData: { a: 1 } }), ['identityVerificationId:required', 'customData:custom-data']);
+    assert.equal(checkRequest('identity-verification', { ...iv, identityVerificationId: '' })[0]!.message.en, 'identityVerificationId: expected an identityVerificationId, got nothing');
   });
 });
 

@@ -227,22 +227,60 @@ describe('<portone-billing-key-and-pay-button>', () => {
     }
   });
 
-  it('server-priced: a manual-approval channel (NEEDS_CONFIRMATION) is refused by the kit, and portone-fail says so', async () => {
-    // The kit's answer, as src/server/validate.ts gives it: the contract carries no billingIssueToken to confirm with.
-    const refusal = { code: 'INVALID_REQUEST', message: 'billingKey: expected an issued billing key (manual confirmation is not supported), got "NEEDS_CONFIRMATION"' };
+  it('server-priced manual approval: key and txId NEEDS_CONFIRMATION, the billingIssueToken goes to complete, and portone-paid carries what the kit confirmed', async () => {
+    const order = { paymentId: 'srv-sub', status: 'PAID', orderName: '서버 구독', totalAmount: 12900, currency: 'KRW', cancelledAmount: 0 };
+    const answer = { order, billingKey: { billingKey: 'bk-confirmed', status: 'ISSUED', issuedAt: '2025-01-01T00:00:00Z' } };
     const kit = fakeFetch({
       '/kit/billing-key-and-pay/prepare': () => [200, { paymentId: 'srv-sub', orderName: '서버 구독', totalAmount: 12900, currency: 'KRW', productType: 'REAL', offerPeriodInterval: '1y' }],
-      '/kit/billing-key-and-pay/complete': () => [400, refusal],
+      '/kit/billing-key-and-pay/complete': () => [200, answer],
     });
     fake.respond = ({ request }) => ({ transactionType: 'ISSUE_BILLING_KEY_AND_PAY', paymentId: request.paymentId, txId: 'NEEDS_CONFIRMATION', billingKey: 'NEEDS_CONFIRMATION', billingIssueToken: 'tok' });
     try {
       const el = await subscribe({ endpoint: '/kit', plan: 'monthly' });
       const seen = record(el);
+      const event = await clickFor<PortonePaidEvent>(el, 'portone-paid');
+      expect(kit.calls[1]).to.deep.equal({ url: '/kit/billing-key-and-pay/complete', body: { paymentId: 'srv-sub', billingKey: 'NEEDS_CONFIRMATION', txId: 'NEEDS_CONFIRMATION', billingIssueToken: 'tok' } });
+      expect(event.detail).to.deep.include({ paymentId: 'srv-sub', billingKey: 'bk-confirmed', order });
+      expect(seen.map((e) => e.type)).to.deep.equal(['portone-request', 'portone-paid']);
+    } finally {
+      kit.restore();
+    }
+  });
+
+  it('server-priced manual approval refused: the shop\'s shopperMessage is the status line as it is, the kit\'s message only in the event and the console', async () => {
+    const shopperMessage = '정원이 마감되어 가입되지 않았습니다. 요금은 청구되지 않습니다.';
+    const refusal = { code: 'RESERVATION_REFUSED', message: 'reserve() refused order srv-sub: plan monthly has no seats left', shopperMessage };
+    const kit = fakeFetch({
+      '/kit/billing-key-and-pay/prepare': () => [200, { paymentId: 'srv-sub', orderName: '서버 구독', totalAmount: 12900, currency: 'KRW', productType: 'REAL', offerPeriodInterval: '1y' }],
+      '/kit/billing-key-and-pay/complete': () => [409, refusal],
+    });
+    fake.respond = ({ request }) => ({ transactionType: 'ISSUE_BILLING_KEY_AND_PAY', paymentId: request.paymentId, txId: 'NEEDS_CONFIRMATION', billingKey: 'NEEDS_CONFIRMATION', billingIssueToken: 'tok' });
+    const warn = console.warn;
+    const lines: unknown[] = [];
+    console.warn = (line: unknown) => lines.push(line);
+    try {
+      const el = await subscribe({ endpoint: '/kit', plan: 'monthly' });
       const event = await clickFor<PortoneFailEvent>(el, 'portone-fail');
-      expect(kit.calls[1]).to.deep.equal({ url: '/kit/billing-key-and-pay/complete', body: { paymentId: 'srv-sub', billingKey: 'NEEDS_CONFIRMATION', txId: 'NEEDS_CONFIRMATION' } });
-      expect(event.detail).to.deep.include({ ...refusal, status: 400, readableMessage: '결제 확인 실패: 주문을 처리하지 못했습니다.' });
-      expect(seen.map((e) => e.type)).to.deep.equal(['portone-request', 'portone-fail']);
-      expect(el.state).to.equal('failed');
+      expect(event.detail).to.deep.include({ code: 'RESERVATION_REFUSED', message: refusal.message, status: 409, readableMessage: shopperMessage });
+      await el.updateComplete;
+      expect([el.state, statusText(el)]).to.deep.equal(['failed', shopperMessage]);
+      expect(lines).to.deep.equal([`[portone-checkout] RESERVATION_REFUSED: ${refusal.message}`]);
+    } finally {
+      console.warn = warn;
+      kit.restore();
+    }
+  });
+
+  it('a manual-approval redirect return carries the billingIssueToken to complete', async () => {
+    const order = { paymentId: 'srv-sub', status: 'PAID', orderName: '서버 구독', totalAmount: 12900, currency: 'KRW', cancelledAmount: 0 };
+    const kit = fakeFetch({ '/kit/billing-key-and-pay/complete': () => [200, { order, billingKey: { billingKey: 'bk-confirmed', status: 'ISSUED', issuedAt: '2025-01-01T00:00:00Z' } }] });
+    try {
+      returnWith({ transactionType: 'ISSUE_BILLING_KEY_AND_PAY', paymentId: 'srv-sub', txId: 'NEEDS_CONFIRMATION', billingKey: 'NEEDS_CONFIRMATION', billingIssueToken: 'tok-r' });
+      const paid = oneEvent(document, 'portone-paid') as Promise<PortonePaidEvent>;
+      await subscribe({ endpoint: '/kit', plan: 'monthly' });
+      expect((await paid).detail).to.deep.include({ paymentId: 'srv-sub', billingKey: 'bk-confirmed' });
+      expect(kit.calls.find((call) => call.url.endsWith('/complete'))!.body).to.deep.equal({ paymentId: 'srv-sub', billingKey: 'NEEDS_CONFIRMATION', txId: 'NEEDS_CONFIRMATION', billingIssueToken: 'tok-r' });
+      expect(new URL(location.href).searchParams.has('billingIssueToken')).to.equal(false);
     } finally {
       kit.restore();
     }

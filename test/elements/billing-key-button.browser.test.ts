@@ -300,4 +300,71 @@ describe('<portone-billing-key-button>', () => {
       }
     });
   });
+
+  describe('manual approval (수동 승인)', () => {
+    const stored = (billingKey: string) => ({ billingKey: { billingKey, status: 'ISSUED', issuedAt: '2025-01-01T00:00:00Z' } });
+    const approving = (token: string) => (fake.respond = () => ({ transactionType: 'ISSUE_BILLING_KEY', billingKey: 'NEEDS_CONFIRMATION', billingIssueToken: token }));
+
+    it('the window\'s billingIssueToken goes to complete with the NEEDS_CONFIRMATION key; the event carries the key the kit confirmed', async () => {
+      const kit = fakeFetch({
+        '/kit/billing-keys/prepare': () => [200, { issueId: 'srv-issue', issueName: '월간 플랜' }],
+        '/kit/billing-keys/complete': () => [200, stored('bk-confirmed')],
+      });
+      try {
+        approving('btok-1');
+        const el = await issue({ endpoint: '/kit' });
+        const event = await clickFor<PortoneBillingKeyIssuedEvent>(el, 'portone-billing-key-issued');
+        expect(kit.calls.at(-1)).to.deep.equal({ url: '/kit/billing-keys/complete', body: { billingKey: 'NEEDS_CONFIRMATION', issueId: 'srv-issue', billingIssueToken: 'btok-1' } });
+        expect(event.detail.billingKey).to.equal('bk-confirmed');
+      } finally {
+        kit.restore();
+      }
+    });
+
+    it('a refusal the shop worded for the shopper is the status line as it is; the kit\'s message is not', async () => {
+      const shopperMessage = '이 요금제는 마감되었습니다. 카드는 등록되지 않았습니다.';
+      const kit = fakeFetch({
+        '/kit/billing-keys/prepare': () => [200, { issueId: 'srv-issue', issueName: '월간 플랜' }],
+        '/kit/billing-keys/complete': () => [409, { code: 'RESERVATION_REFUSED', message: 'reserve() refused issue srv-issue: plan monthly is full', shopperMessage }],
+      });
+      const warn = console.warn;
+      console.warn = () => {};
+      try {
+        approving('btok-1');
+        const el = await issue({ endpoint: '/kit' });
+        const failed = await clickFor<PortoneFailEvent>(el, 'portone-fail');
+        expect(failed.detail).to.deep.include({ code: 'RESERVATION_REFUSED', status: 409, readableMessage: shopperMessage });
+        await el.updateComplete;
+        expect(statusText(el)).to.equal(shopperMessage);
+      } finally {
+        console.warn = warn;
+        kit.restore();
+      }
+    });
+
+    it('redirect returns carry the token to complete; two approvals (both NEEDS_CONFIRMATION) are two results, each completed once', async () => {
+      const kit = fakeFetch({ '/kit/billing-keys/complete': (body) => [200, stored(`bk-${body.billingIssueToken}`)] });
+      try {
+        const seen = record(document);
+        for (const token of ['btok-a', 'btok-b']) {
+          returnWith({ transactionType: 'ISSUE_BILLING_KEY', billingKey: 'NEEDS_CONFIRMATION', billingIssueToken: token });
+          const issued = oneEvent(document, 'portone-billing-key-issued') as Promise<PortoneBillingKeyIssuedEvent>;
+          await issue({ endpoint: '/kit' });
+          expect((await issued).detail.billingKey).to.equal(`bk-${token}`);
+          expect(new URL(location.href).searchParams.has('billingIssueToken')).to.equal(false);
+        }
+        // A reload of the first return completes nothing.
+        returnWith({ transactionType: 'ISSUE_BILLING_KEY', billingKey: 'NEEDS_CONFIRMATION', billingIssueToken: 'btok-a' });
+        await issue({ endpoint: '/kit' });
+        await aTimeout(50);
+        expect(seen.map((e) => e.type)).to.deep.equal(['portone-billing-key-issued', 'portone-billing-key-issued']);
+        expect(kit.calls.filter((call) => call.url.endsWith('/complete')).map((call) => call.body)).to.deep.equal([
+          { billingKey: 'NEEDS_CONFIRMATION', issueId: 'issue-1', billingIssueToken: 'btok-a' },
+          { billingKey: 'NEEDS_CONFIRMATION', issueId: 'issue-1', billingIssueToken: 'btok-b' },
+        ]);
+      } finally {
+        kit.restore();
+      }
+    });
+  });
 });

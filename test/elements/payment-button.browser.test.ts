@@ -7,6 +7,7 @@ import {
   PortoneRequestEvent,
   PortoneVirtualAccountIssuedEvent,
   pendingAttempt,
+  type PaymentRequest,
   type PortoneCancelEvent,
 } from '../../src/index.js';
 import { deferred, fake, installFakePortOne, portOneError } from './support/fake-portone.js';
@@ -390,7 +391,8 @@ describe('<portone-payment-button>', () => {
       el.addEventListener('portone-request', (event: PortoneRequestEvent) => {
         expect(event.cancelable).to.equal(true);
         expect(event.detail.kind).to.equal('payment');
-        event.detail.request = { ...event.detail.request, orderName: '바꾼 이름', customData: { coupon: 'WELCOME' } };
+        // A payment's request: identity verification's takes customData as a string.
+        event.detail.request = { ...(event.detail.request as PaymentRequest), orderName: '바꾼 이름', customData: { coupon: 'WELCOME' } };
       });
       await clickFor(el, 'portone-paid');
       expect(fake.calls[0]!.request).to.deep.equal({ ...REQUEST, orderName: '바꾼 이름', customData: { coupon: 'WELCOME' } });
@@ -1006,6 +1008,99 @@ describe('<portone-payment-button>', () => {
       fake.reset();
       await clickFor(el, 'portone-paid');
       expect(fake.calls[0]!.request.paymentId).to.equal('srv-3');
+    });
+  });
+
+  describe('manual approval (수동 승인)', () => {
+    const prepared = { paymentId: 'srv-1', orderName: '마지막 한 벌', totalAmount: 45000, currency: 'KRW' };
+    const paid = { order: { paymentId: 'srv-1', status: 'PAID', orderName: '마지막 한 벌', totalAmount: 45000, currency: 'KRW', cancelledAmount: 0 } };
+    const ITEMS = '[{"id":"sku-last","quantity":1}]';
+    const SOLD_OUT = '죄송합니다. 마지막 재고가 방금 판매되어 결제되지 않았습니다.';
+    const refusal = { code: 'RESERVATION_REFUSED', message: 'reserve() refused order srv-1: sku-last has 0 in stock', shopperMessage: SOLD_OUT };
+    let kit: ReturnType<typeof fakeFetch>;
+    afterEach(() => kit.restore());
+    const approving = () => (fake.respond = ({ request }) => ({ transactionType: 'PAYMENT', paymentId: request.paymentId, txId: 'tx-m', paymentToken: 'ptok-1' }));
+
+    it('the window\'s paymentToken goes to complete, and the kit\'s verdict decides: confirmed → portone-paid', async () => {
+      kit = fakeFetch({ '/portone/payments/prepare': () => [200, prepared], '/portone/payments/complete': () => [200, paid] });
+      approving();
+      const el = await pay({ endpoint: '/portone', items: ITEMS });
+      const event = await clickFor<PortonePaidEvent>(el, 'portone-paid');
+      expect(kit.calls.map((call) => call.body).at(-1)).to.deep.equal({ paymentId: 'srv-1', txId: 'tx-m', transactionType: 'PAYMENT', paymentToken: 'ptok-1' });
+      expect(event.detail).to.deep.include({ paymentId: 'srv-1', order: paid.order });
+      expect(event.detail.response.paymentToken).to.equal('ptok-1');
+    });
+
+    it('a sold-out reservation: the shop\'s shopperMessage is the status line as it is; the kit\'s message goes to the developer only; the next click is a new attempt', async () => {
+      let n = 0;
+      kit = fakeFetch({
+        '/portone/payments/prepare': () => [200, { ...prepared, paymentId: `srv-${++n}` }],
+        '/portone/payments/complete': (body) => (body.paymentId === 'srv-1' ? [409, refusal] : [200, { order: { ...paid.order, paymentId: body.paymentId } }]),
+      });
+      approving();
+      const el = await pay({ endpoint: '/portone', items: ITEMS });
+      const lines: unknown[] = [];
+      const warn = console.warn;
+      console.warn = (line: unknown) => lines.push(line);
+      let failed!: PortoneFailEvent;
+      try {
+        failed = await clickFor<PortoneFailEvent>(el, 'portone-fail');
+      } finally {
+        console.warn = warn;
+      }
+      expect(failed.detail).to.deep.include({ code: 'RESERVATION_REFUSED', message: refusal.message, status: 409, readableMessage: SOLD_OUT });
+      await el.updateComplete;
+      expect([el.state, statusText(el)]).to.deep.equal(['failed', SOLD_OUT]);
+      expect(lines).to.deep.equal([`[portone-checkout] RESERVATION_REFUSED: ${refusal.message}`]);
+      // The kit answered for srv-1: it is settled, and the next attempt is a new order and a new window.
+      await until(() => kit.calls.length === 3, 'a fresh prepare once the kit refused');
+      expect(kit.calls[2]!.body).to.not.have.property('previousPaymentId');
+      await clickFor(el, 'portone-paid');
+      expect(fake.calls.map((call) => call.request.paymentId)).to.deep.equal(['srv-1', 'srv-2']);
+    });
+
+    it('without a shopperMessage (or an empty one, or not text) the element\'s own sentence is shown, never the kit\'s message', async () => {
+      const answers: unknown[] = [{ code: refusal.code, message: refusal.message }, { ...refusal, shopperMessage: '  ' }, { ...refusal, shopperMessage: { ko: SOLD_OUT } }];
+      kit = fakeFetch({ '/portone/payments/prepare': () => [200, prepared], '/portone/payments/complete': () => [409, answers.shift()] });
+      approving();
+      const warn = console.warn;
+      console.warn = () => {};
+      try {
+        for (let i = 0; i < 3; i++) {
+          const el = await pay({ endpoint: '/portone', items: ITEMS });
+          const failed = await clickFor<PortoneFailEvent>(el, 'portone-fail');
+          expect(failed.detail.readableMessage, `answer ${i}`).to.equal('결제 확인 실패: 주문을 처리하지 못했습니다.');
+          await el.updateComplete;
+          expect(statusText(el)).to.equal('결제 확인 실패: 주문을 처리하지 못했습니다.');
+        }
+      } finally {
+        console.warn = warn;
+      }
+    });
+
+    it('a redirect return carries the paymentToken to complete, and a refusal shows the shop\'s words there too', async () => {
+      kit = fakeFetch({ '/portone/payments/prepare': () => [200, prepared], '/portone/payments/complete': () => [409, refusal] });
+      fake.respond = () => undefined;
+      const leaving = await pay({ endpoint: '/portone', items: ITEMS });
+      button(leaving).click();
+      await until(() => leaving.state === 'window-open' && fake.calls.length === 1, 'the window took the page');
+      leaving.remove();
+      fake.reset();
+
+      returnWith({ paymentId: 'srv-1', txId: 'tx-r', transactionType: 'PAYMENT', paymentToken: 'ptok-r' });
+      const failed = oneEvent(document, 'portone-fail') as Promise<PortoneFailEvent>;
+      const warn = console.warn;
+      console.warn = () => {};
+      try {
+        const back = await pay({ endpoint: '/portone', items: ITEMS });
+        expect((await failed).detail).to.deep.include({ code: 'RESERVATION_REFUSED', readableMessage: SOLD_OUT });
+        await back.updateComplete;
+        expect(statusText(back)).to.equal(SOLD_OUT);
+      } finally {
+        console.warn = warn;
+      }
+      expect(kit.calls.find((call) => call.url.endsWith('/complete'))!.body).to.deep.equal({ paymentId: 'srv-1', txId: 'tx-r', transactionType: 'PAYMENT', paymentToken: 'ptok-r' });
+      expect(new URL(location.href).searchParams.has('paymentToken'), 'the token leaves the address bar').to.equal(false);
     });
   });
 });

@@ -6,14 +6,15 @@ import {
   type CheckoutIntrinsicElements,
   type PortoneBillingKeyAndPayButton,
   type PortoneBillingKeyButton,
+  type PortoneIdentityVerificationButton,
   type PortonePaymentButton,
   type PortoneRequestEvent,
 } from '../../src/index.js';
 import { buildInicisBypass, checkInicisRequest } from '../../src/inicis/index.js';
 import { createElement, type JSX } from 'react';
-import { BillingKeyAndPayButton, BillingKeyButton, PaymentButton } from '../../src/react.js';
+import { BillingKeyAndPayButton, BillingKeyButton, IdentityVerificationButton, PaymentButton } from '../../src/react.js';
 import type { CheckoutElementAttributes } from '../../src/jsx.js';
-import type { PreparedPayment } from '../../src/contract.js';
+import type { ErrorResponse, PreparedPayment } from '../../src/contract.js';
 
 export function elementProperties(pay: PortonePaymentButton, bk: PortoneBillingKeyButton, both: PortoneBillingKeyAndPayButton) {
   pay.request = { orderName: 'x', isEscrow: true, card: { installment: { monthOption: { fixedMonth: 3 } } } };
@@ -43,6 +44,24 @@ export function elementProperties(pay: PortonePaymentButton, bk: PortoneBillingK
   pay.totalAmount = '1000';
 }
 
+export function identityProperties(iv: PortoneIdentityVerificationButton) {
+  iv.request = { customData: 'signup-7', popup: { center: true }, bypass: { inicisUnified: { flgFixedUser: 'Y' } } };
+  // @ts-expect-error identity verification takes customData as a string
+  iv.request = { customData: { signup: 7 } };
+  // @ts-expect-error an identity verification has no amount
+  iv.request = { totalAmount: 1000 };
+  iv.inicis = { directAgency: 'PASS', logoUrl: 'https://shop.example/logo.png' };
+  // @ts-expect-error not one of KG Inicis's direct agencies
+  iv.inicis = { directAgency: 'KAKAOTALK' };
+  // @ts-expect-error flgFixedUser is Y or N (the attribute inicis-fixed-user is the boolean)
+  iv.inicis = { flgFixedUser: true };
+  iv.inicisFixedUser = true;
+  // @ts-expect-error identity verification takes no currency
+  iv.currency = 'KRW';
+  // @ts-expect-error nor an offer period
+  iv.offerPeriod = '1m';
+}
+
 export function events(target: HTMLElement) {
   target.addEventListener('portone-paid', (event) => {
     const id: string = event.detail.paymentId;
@@ -68,6 +87,22 @@ export function events(target: HTMLElement) {
   });
   // @ts-expect-error a paid event needs its detail
   new PortonePaidEvent();
+  target.addEventListener('portone-identity-verified', (event) => {
+    const id: string = event.detail.identityVerificationId;
+    const status: 'VERIFIED' | undefined = event.detail.identityVerification?.status;
+    // @ts-expect-error who the person is never reaches the browser
+    void event.detail.identityVerification?.name;
+    // @ts-expect-error an identity verification is no payment
+    void event.detail.order;
+    return [id, status];
+  });
+}
+
+export function errors(answer: ErrorResponse) {
+  const shown: string | undefined = answer.shopperMessage;
+  // @ts-expect-error the shopper's message is text
+  answer.shopperMessage = { ko: '품절' };
+  return shown;
 }
 
 export function jsxProps(ref: { current: PortonePaymentButton | null }) {
@@ -86,7 +121,10 @@ export function jsxProps(ref: { current: PortonePaymentButton | null }) {
   const lit: Tags['portone-billing-key-button'] = { renderOptions: {} };
   const key: Tags['portone-billing-key-button'] = { issueId: 'x', plan: 'monthly', inicis: { carduse: 'cocard' } };
   const both: Tags['portone-billing-key-and-pay-button'] = { billingKeyAndPayMethod: 'MOBILE', request: { productType: 'REAL' } };
-  return [pay, amount, state, reset, issue, lit, key, both];
+  const iv: Tags['portone-identity-verification-button'] = { endpoint: '/portone', inicisFixedUser: true, customerBirthDate: '1990-01-31', inicis: { directAgency: 'PASS' } };
+  // @ts-expect-error identity verification takes no cart
+  const ivItems: Tags['portone-identity-verification-button'] = { items: [{ id: 'sku-1', quantity: 1 }] };
+  return [pay, amount, state, reset, issue, lit, key, both, iv, ivItems];
 }
 
 export function inicis(payment: PaymentRequest, billingKey: IssueBillingKeyRequest) {
@@ -123,7 +161,10 @@ export function reactComponents() {
   const detail = createElement(PaymentButton, { onFail: (event) => event.detail.order });
   const key = createElement(BillingKeyButton, { plan: 'monthly', onBillingKeyIssued: (event) => event.detail.billingKey });
   const both = createElement(BillingKeyAndPayButton, { plan: 'monthly', onPaid: (event) => event.detail.billingKey });
-  return [ok, typo, wrong, detail, key, both];
+  const iv = createElement(IdentityVerificationButton, { endpoint: '/portone', onIdentityVerified: (event) => event.detail.identityVerification?.verifiedAt });
+  // @ts-expect-error an identity verification button pays nothing
+  const ivPaid = createElement(IdentityVerificationButton, { onPaid: () => {} });
+  return [ok, typo, wrong, detail, key, both, iv, ivPaid];
 }
 
 export function rawTagEventProps() {
@@ -134,7 +175,10 @@ export function rawTagEventProps() {
   const wrong: Pay = { 'onportone-paid': (event) => event.detail.readableMessage };
   // @ts-expect-error a billing-key button fires no portone-paid
   const key: JSX.IntrinsicElements['portone-billing-key-button'] = { 'onportone-paid': () => {} };
-  return [pay, wrong, key];
+  const iv: JSX.IntrinsicElements['portone-identity-verification-button'] = { 'onportone-identity-verified': (event) => event.detail.identityVerificationId };
+  // @ts-expect-error the verified event's detail has no paymentId
+  const ivWrong: JSX.IntrinsicElements['portone-identity-verification-button'] = { 'onportone-identity-verified': (event) => event.detail.paymentId };
+  return [pay, wrong, key, iv, ivWrong];
 }
 
 export function frameworkAttributes() {
@@ -144,5 +188,8 @@ export function frameworkAttributes() {
   const customer: CheckoutElementAttributes<PortonePaymentButton> = { customer: '홍길동' };
   // @ts-expect-error no such attribute
   const typo: CheckoutElementAttributes<PortonePaymentButton> = { 'store-idd': 's' };
-  return [attrs, customer, typo];
+  const iv: CheckoutElementAttributes<PortoneIdentityVerificationButton> = { 'identity-verification-id': 'iv-1', 'inicis-fixed-user': true, 'customer-birth-date': '1990-01-31' };
+  // @ts-expect-error identity verification has no currency attribute
+  const ivCurrency: CheckoutElementAttributes<PortoneIdentityVerificationButton> = { currency: 'KRW' };
+  return [attrs, customer, typo, iv, ivCurrency];
 }

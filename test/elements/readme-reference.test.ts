@@ -23,6 +23,11 @@ test('the reference covers every element and every kind of API', () => {
     '### `<portone-payment-button>`',
     '### `<portone-billing-key-button>`',
     '### `<portone-billing-key-and-pay-button>`',
+    '### `<portone-identity-verification-button>`',
+    '| `inicis-fixed-user` | `inicisFixedUser` |',
+    '| `inicis` | `Partial<InicisUnifiedIdentityVerificationBypass>` |',
+    '| `request` | `Partial<IdentityVerificationRequest>` |',
+    '| `portone-identity-verified` | `PortoneIdentityVerifiedEvent` |',
     '| `inicis-skin` | `inicisSkin` |',
     '| `inicis-card-use` | `inicisCardUse` |',
     '| `billing-key-and-pay-method` |',
@@ -40,12 +45,16 @@ test('the reference covers every element and every kind of API', () => {
   ]) {
     assert.ok(reference.includes(expected), `missing: ${expected}`);
   }
-  // Every element documents every event it can fire (the billing-key button pays nothing and needs no cart).
+  // Every element documents every event it can fire (the billing-key and identity buttons pay nothing and need no cart).
   const sections = reference.split('### ').slice(1);
   const eventsOf = (section: string) => [...section.matchAll(/\| `(portone-[a-z-]+)` \| `Portone/g)].map((match) => match[1]).sort();
   assert.deepEqual(sections.map(eventsOf), [
     ['portone-cancel', 'portone-fail', 'portone-incomplete', 'portone-paid', 'portone-ready', 'portone-request'],
     ['portone-billing-key-issued', 'portone-cancel', 'portone-fail', 'portone-ready', 'portone-request'],
+    ['portone-cancel', 'portone-fail', 'portone-identity-verified', 'portone-ready', 'portone-request'],
     ['portone-cancel', 'portone-fail', 'portone-incomplete', 'portone-paid', 'portone-ready', 'portone-request', 'portone-virtual-account-issued'],
   ]);
+  // Identity verification takes none of the payment windows' attributes.
+  const identity = sections.find((section) => section.startsWith('`<portone-identity-verification-button>`'))!;
+  for (const attribute of ['currency', 'locale', 'notice-urls', 'offer-period', 'product-type']) assert.ok(!identity.includes(`| \`${attribute}\` |`), attribute);
 });

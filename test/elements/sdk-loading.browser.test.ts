@@ -2,7 +2,15 @@
 // a failure. The tests share the page and run in order: once the runtime loads, it stays loaded.
 import { aTimeout, expect, oneEvent } from '@open-wc/testing';
 import '../../src/define.js';
-import { DEFAULT_SDK_URL, setSdkUrl, type PortoneBillingKeyIssuedEvent, type PortoneFailEvent, type PortonePaidEvent, type PortonePaymentButton } from '../../src/index.js';
+import {
+  DEFAULT_SDK_URL,
+  setSdkUrl,
+  type PortoneBillingKeyIssuedEvent,
+  type PortoneFailEvent,
+  type PortoneIdentityVerifiedEvent,
+  type PortonePaidEvent,
+  type PortonePaymentButton,
+} from '../../src/index.js';
 import { getSdkUrl } from '../../src/client/loader.js';
 import { CUSTOMER_ATTRS, button, cleanup, clickFor, mount, until } from './support/harness.js';
 
@@ -40,9 +48,12 @@ describe('PortOne SDK loading', () => {
     const el = await mount<PortonePaymentButton>('portone-payment-button', { ...ATTRS, 'sdk-url': MISSING });
     const issue = await mount('portone-billing-key-button', { ...ATTRS, 'issue-id': 'issue-1', 'issue-name': '구독', 'sdk-url': MISSING });
     const both = await mount('portone-billing-key-and-pay-button', { ...ATTRS, 'product-type': 'DIGITAL', 'sdk-url': MISSING });
-    for (const element of [el, issue, both]) {
+    const verify = await mount('portone-identity-verification-button', { ...ATTRS, 'identity-verification-id': 'iv-1', 'sdk-url': MISSING });
+    for (const element of [el, issue, both, verify]) {
       const failed = await clickFor<PortoneFailEvent>(element, 'portone-fail');
-      expect(failed.detail, element.localName).to.deep.include({ code: 'SDK_LOAD_FAILED', readableMessage: `${failed.detail.readableMessage.split(':')[0]}: 결제 모듈을 불러오지 못했습니다.` });
+      // Identity verification is no payment: its window is a verification module.
+      const module = element === verify ? '인증 모듈을 불러오지 못했습니다.' : '결제 모듈을 불러오지 못했습니다.';
+      expect(failed.detail, element.localName).to.deep.include({ code: 'SDK_LOAD_FAILED', readableMessage: `${failed.detail.readableMessage.split(':')[0]}: ${module}` });
       expect(failed.detail.message).to.contain(MISSING);
       expect(element.getAttribute('state')).to.equal('failed');
     }
@@ -66,13 +77,15 @@ describe('PortOne SDK loading', () => {
     await ready;
     expect(paid.detail).to.deep.include({ paymentId: 'order-1', txId: 'tx-runtime' });
 
-    // The other two retry on the runtime now loaded (the billing key's own 404 may have come back
+    // The others retry on the runtime now loaded (the billing key's own 404 may have come back
     // after the runtime arrived, and then it went through).
     const ended = await issueEnds;
     const issued = ended.type === 'portone-fail' ? await clickFor<PortoneBillingKeyIssuedEvent>(issue, 'portone-billing-key-issued') : (ended as PortoneBillingKeyIssuedEvent);
     expect(issued.detail.billingKey).to.equal('bk-runtime');
     const paidToo = await clickFor<PortonePaidEvent>(both, 'portone-paid');
     expect(paidToo.detail.billingKey).to.equal('bk-runtime');
+    const verified = await clickFor<PortoneIdentityVerifiedEvent>(verify, 'portone-identity-verified');
+    expect(verified.detail.identityVerificationTxId).to.equal('iv-tx-runtime');
     expect(win.__portoneRuntimeLoads).to.equal(1);
   });
 

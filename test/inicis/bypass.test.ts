@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildInicisBillingKeyBypass, buildInicisBypass } from '../../src/inicis/index.js';
+import { buildInicisBillingKeyBypass, buildInicisBypass, buildInicisUnifiedBypass } from '../../src/inicis/index.js';
 
 test('every option lands on its PC or mobile key', () => {
   assert.deepEqual(
@@ -59,4 +59,14 @@ test('billing keys: carduse, raw over attribute', () => {
   assert.deepEqual(buildInicisBillingKeyBypass('percard'), { carduse: 'percard' });
   assert.deepEqual(buildInicisBillingKeyBypass('percard', { carduse: 'cocard' }), { carduse: 'cocard' });
   assert.equal(buildInicisBillingKeyBypass(undefined), undefined);
+});
+
+test('identity verification: flgFixedUser always set (KG Inicis requires it), options and raw object over them', () => {
+  assert.deepEqual(buildInicisUnifiedBypass({}), { flgFixedUser: 'N' });
+  assert.deepEqual(buildInicisUnifiedBypass({ fixedUser: true, directAgency: 'PASS', logoUrl: '' }), { flgFixedUser: 'Y', directAgency: 'PASS' });
+  assert.deepEqual(buildInicisUnifiedBypass({ fixedUser: true, directAgency: 'PASS' }, { flgFixedUser: 'N', directAgency: undefined, DI_CODE: 'salt' }), {
+    flgFixedUser: 'N',
+    directAgency: 'PASS',
+    DI_CODE: 'salt',
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { IssueBillingKeyAndPayRequest, IssueBillingKeyRequest, PaymentRequest } from '@portone/browser-sdk/v2';
-import { checkInicisRequest, type Device, type InicisCheck, type InicisRule } from '../../src/inicis/index.js';
+import type { IdentityVerificationRequest, IssueBillingKeyAndPayRequest, IssueBillingKeyRequest, PaymentRequest } from '@portone/browser-sdk/v2';
+import { checkInicisRequest, INICIS_DIRECT_AGENCIES, type Device, type InicisCheck, type InicisRule } from '../../src/inicis/index.js';
 
 const customer = { fullName: '홍길동', phoneNumber: '010-1234-5678', email: 'hong@example.com' };
 
@@ -240,5 +240,52 @@ describe('pay-method specifics', () => {
   test('installments: fixedMonth only', () => {
     assertOne(checkInicisRequest('payment', payment({ card: { installment: { monthOption: { availableMonthList: [2, 3] } } } }), 'pc'), 'installment', 'card.installment.monthOption');
     assert.deepEqual(checkInicisRequest('payment', payment({ card: { installment: { monthOption: { fixedMonth: 3 } } } }), 'pc').violations, []);
+  });
+});
+
+describe('identity verification (KG Inicis 통합인증)', () => {
+  type Unified = NonNullable<NonNullable<IdentityVerificationRequest['bypass']>['inicisUnified']>;
+  const verification = (unified?: Partial<Unified>, change: Partial<IdentityVerificationRequest> = {}): IdentityVerificationRequest => ({
+    storeId: 'store-1',
+    channelKey: 'ch-iv',
+    identityVerificationId: 'iv-1',
+    ...(unified && { bypass: { inicisUnified: { flgFixedUser: 'N', ...unified } as Unified } }),
+    ...change,
+  });
+  const fixedCustomer = { fullName: '홍길동', phoneNumber: '01012345678', birthYear: '1990', birthMonth: '01', birthDay: '31' };
+
+  test('no payment rules: no customer, no order name, no currency needed, on either device', () => {
+    for (const device of ['pc', 'mobile'] as Device[]) {
+      assert.deepEqual(checkInicisRequest('identity-verification', verification({}), device), { violations: [], warnings: [] });
+      assert.deepEqual(checkInicisRequest('identity-verification', verification(), device), { violations: [], warnings: [] }, 'another channel, no inicisUnified');
+    }
+  });
+
+  test('flgFixedUser is Y or N', () => {
+    assertOne(checkInicisRequest('identity-verification', verification({ flgFixedUser: 'y' as 'Y' }), 'pc'), 'fixed-user', 'bypass.inicisUnified.flgFixedUser');
+    assertOne(checkInicisRequest('identity-verification', verification({ flgFixedUser: undefined as unknown as 'N' }), 'pc'), 'fixed-user', 'bypass.inicisUnified.flgFixedUser');
+  });
+
+  test('Y needs name, phone and the three birth fields; first and last name do for the name', () => {
+    assert.deepEqual(checkInicisRequest('identity-verification', verification({ flgFixedUser: 'Y' }, { customer: fixedCustomer }), 'mobile').violations, []);
+    const { fullName: _, ...separated } = fixedCustomer;
+    assert.deepEqual(checkInicisRequest('identity-verification', verification({ flgFixedUser: 'Y' }, { customer: { ...separated, firstName: '길동', lastName: '홍' } }), 'pc').violations, []);
+    for (const field of ['fullName', 'phoneNumber', 'birthYear', 'birthMonth', 'birthDay'] as const) {
+      const result = checkInicisRequest('identity-verification', verification({ flgFixedUser: 'Y' }, { customer: { ...fixedCustomer, [field]: ' ' } }), 'pc');
+      assert.deepEqual(result.violations.map((v) => [v.rule, v.field]), [['fixed-user', `customer.${field}`]], field);
+    }
+    assert.deepEqual(checkInicisRequest('identity-verification', verification({ flgFixedUser: 'N' }, { customer: {} }), 'pc').violations, [], 'N asks for nothing');
+  });
+
+  test('directAgency is one of KG Inicis\'s codes', () => {
+    for (const code of INICIS_DIRECT_AGENCIES) assert.deepEqual(checkInicisRequest('identity-verification', verification({ directAgency: code }), 'pc').violations, [], code);
+    assertOne(checkInicisRequest('identity-verification', verification({ directAgency: 'kakao' as 'KAKAO' }), 'pc'), 'direct-agency', 'bypass.inicisUnified.directAgency');
+  });
+
+  test('an http logo only warns: the window is HTTPS', () => {
+    const result = checkInicisRequest('identity-verification', verification({ logoUrl: 'http://shop.example/logo.png' }), 'pc');
+    assert.deepEqual(result.violations, []);
+    assert.deepEqual(result.warnings.map((w) => [w.rule, w.field]), [['logo-url', 'bypass.inicisUnified.logoUrl']]);
+    assert.deepEqual(checkInicisRequest('identity-verification', verification({ logoUrl: 'https://shop.example/logo.png' }), 'pc').warnings, []);
   });
 });

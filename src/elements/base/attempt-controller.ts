@@ -1,20 +1,20 @@
-// The payment protocol of one checkout element, as a Lit reactive controller: prepare ahead with
-// the kit (one cached answer, an unused order handed back), call the SDK inside the click, post the
+// The attempt protocol of one checkout element, as a Lit reactive controller: prepare ahead with
+// the kit (one cached answer, an unused attempt handed back), call the SDK inside the click, post the
 // result to the kit (retried), keep an SDK success the kit has not confirmed, and finish redirect
 // returns the same way. The element keeps properties and rendering; each button gives its `AttemptFlow`.
 import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
-import { isShopperCancel, type PrepareBillingKeyRequest, type PreparedBillingKey, type PreparedPayment, type PrepareRequest } from '../../contract.js';
+import { isShopperCancel } from '../../contract.js';
 import { CheckoutApiError, checkPrepared, postJson } from '../../client/api.js';
 import { detectDevice } from '../../client/device.js';
 import { getSdkUrl, loadSdk } from '../../client/loader.js';
 import { HANDOVER_EVENT, forgetAttempt, markCompleted, pendingAttempt, rememberAttempt, type PendingAttempt } from '../../client/pending.js';
-import { KIND_OF_TRANSACTION, parseRedirectQuery, resultKey, stripRedirectParams, type RedirectResult } from '../../client/redirect.js';
+import { KIND_OF_TRANSACTION, parseRedirectQuery, resultId, resultKey, stripRedirectParams, type RedirectResult } from '../../client/redirect.js';
 import { checkRequest, mergeRequest, withAliases, type Built, type RequestKind, type RequestOf } from '../../client/request.js';
 import { checkInicisRequest } from '../../inicis/rules.js';
 import type { Violation } from '../../inicis/violation.js';
 import { PortoneCancelEvent, PortoneFailEvent, PortoneIncompleteEvent, PortoneReadyEvent, PortoneRequestEvent, type FailCode, type SdkResult } from '../events.js';
 import { failDetail, fromPortOne, successStatus, type SuccessEvent } from './outcome.js';
-import { TEXTS, langOf, type ButtonTexts } from './texts.js';
+import { langOf, textsIn, type ButtonTexts, type Texts } from './texts.js';
 
 /** Where an element stands, reflected as its `state` attribute. */
 export const CHECKOUT_STATES = ['incomplete', 'idle', 'loading', 'window-open', 'verifying', 'done', 'failed'] as const;
@@ -32,9 +32,14 @@ export interface AttemptFlow<K extends RequestKind> {
   readonly texts: Record<'ko' | 'en', ButtonTexts>;
   /** `[prepare, complete]` routes of the kit. */
   readonly routes: readonly [string, string];
+  /**
+   * `[the request's id field, the prepare body's field that hands an unused one back]`, e.g.
+   * `['paymentId', 'previousPaymentId']`: the prepare answer names the attempt by the same field.
+   */
+  readonly ids: readonly [string, string];
   /** The request from the attributes and properties (before `.request` and the kit's answer). */
   build(): Built<RequestOf[K]>;
-  /** The attempt's id as the page set it (`payment-id` / `issue-id`). */
+  /** The attempt's id as the page set it (`payment-id` / `issue-id` / `identity-verification-id`). */
   ownId(): string | undefined;
   /** With `endpoint`: the attributes of which one must be set before the kit can price anything, or `undefined` when one is. */
   missing(): string[] | undefined;
@@ -77,8 +82,8 @@ export class AttemptController<K extends RequestKind> implements ReactiveControl
   #prep?: Preparation;
   /**
    * The id of the last prepare answer no window was opened for. The next prepare hands it back
-   * (`previousPaymentId` / `previousIssueId`): the kit answers that order again when nothing about it
-   * changed (an issue takes the new details). Cleared when a window opens.
+   * (`previousPaymentId` / `previousIssueId` / `previousIdentityVerificationId`): the kit answers that
+   * order again when nothing about it changed (an issue takes the new details). Cleared when a window opens.
    */
   #unused?: Promise<string | undefined>;
   /**
@@ -187,15 +192,14 @@ export class AttemptController<K extends RequestKind> implements ReactiveControl
       // Waits for a prepare still on its way, so its order is the one handed back.
       promise: (async () => {
         const previous = await unused;
-        const field = host.kind === 'billing-key' ? ('previousIssueId' satisfies keyof PrepareBillingKeyRequest) : ('previousPaymentId' satisfies keyof PrepareRequest);
-        const answer = await postJson(host.endpoint!, host.routes[0], previous ? { ...body, [field]: previous } : body);
+        const answer = await postJson(host.endpoint!, host.routes[0], previous ? { ...body, [host.ids[1]]: previous } : body);
         checkPrepared(host.kind, answer);
         return answer;
       })(),
     };
     entry.promise.catch(() => (entry.failed = true));
     // A failed prepare made no order: the one before it is still the unused one.
-    this.#unused = entry.promise.then((answer) => (answer as PreparedPayment).paymentId ?? (answer as PreparedBillingKey).issueId, () => unused);
+    this.#unused = entry.promise.then((answer) => (answer as Record<string, string>)[host.ids[0]], () => unused);
     this.#prep = entry;
     return entry.promise;
   }
@@ -229,8 +233,8 @@ export class AttemptController<K extends RequestKind> implements ReactiveControl
       // Listeners may have replaced or changed the request: check it again (the kit's fields win).
       request = apply(event.detail.request as RequestOf[K]);
       if (!this.#valid(request, [], false)) return;
-      const r = request as Partial<RequestOf['payment'] & RequestOf['billing-key']>;
-      const attempt: Attempt = { id: (r.paymentId ?? r.issueId)!, payMethod: r.payMethod, orderName: r.orderName };
+      const r = request as Partial<RequestOf['payment']> & Record<string, string>;
+      const attempt: Attempt = { id: r[host.ids[0]]!, payMethod: r.payMethod, orderName: r.orderName };
       const memory: PendingAttempt = { ...attempt, kind: host.kind, endpoint: host.endpoint, at: Date.now() };
       rememberAttempt(memory);
       this.#to('window-open');
@@ -277,7 +281,7 @@ export class AttemptController<K extends RequestKind> implements ReactiveControl
     if (result.code != null) {
       const detail = { code: result.code, message: result.message ?? '', pgCode: result.pgCode, pgMessage: result.pgMessage };
       if (!isShopperCancel(result)) return this.#fail(detail);
-      this.#to('idle', TEXTS[langOf(host)].cancel);
+      this.#to('idle', this.#texts().cancel);
       host.dispatchEvent(new PortoneCancelEvent(detail));
       return;
     }
@@ -290,8 +294,7 @@ export class AttemptController<K extends RequestKind> implements ReactiveControl
     }
     const event = host.outcome(result, answer, attempt);
     this.#unconfirmed = undefined;
-    const lang = langOf(host);
-    this.#to('done', successStatus(event, attempt.orderName, lang, host.texts[lang]));
+    this.#to('done', successStatus(event, attempt.orderName, this.#texts()));
     host.dispatchEvent(event);
   }
 
@@ -312,12 +315,16 @@ export class AttemptController<K extends RequestKind> implements ReactiveControl
     // The kit answered, in the contract (a verdict like NOT_PAID, or a 4xx refusal): the attempt is
     // settled. Unreachable, 5xx or an answer outside the contract: the next click asks again.
     if (e.status! < 500 && e.status! > 0 && e.code !== ('BAD_RESPONSE' satisfies FailCode)) this.#unconfirmed = undefined;
-    const lang = langOf(this.#host);
-    const detail = failDetail(error, lang, this.#host.texts[lang], this.state === 'verifying');
+    const detail = failDetail(error, langOf(this.#host), this.#texts(), this.state === 'verifying');
     // What the shopper does not read, the developer does.
     if (!fromPortOne(error)) console.warn(`[portone-checkout] ${detail.code}: ${detail.message}`);
     this.#to('failed', detail.readableMessage);
     this.#host.dispatchEvent(new PortoneFailEvent(detail));
+  }
+
+  /** What the element says, in its language now. */
+  #texts(): Texts {
+    return textsIn(langOf(this.#host), this.#host.texts);
   }
 
   #afterAttempt() {
@@ -363,7 +370,7 @@ export class AttemptController<K extends RequestKind> implements ReactiveControl
     const handed = pending?.result;
     const result = handed ?? parseRedirectQuery(location.search, pending);
     if (!result || KIND_OF_TRANSACTION[result.transactionType] !== host.kind) return;
-    const queryId = result.transactionType === 'ISSUE_BILLING_KEY' ? undefined : result.paymentId;
+    const queryId = resultId(result);
     if (queryId && pending?.id !== queryId) pending = undefined;
     // Without a remembered attempt (a new tab), only a result for this element's own id, or one the kit verifies.
     if (!pending && !host.endpoint && queryId && queryId !== host.ownId()) return;

@@ -1,15 +1,15 @@
-// What the three checkout buttons share as elements: the attributes every SDK function takes, the
-// rendering, and when to warm up (first visibility, hover or focus). The payment protocol runs in
+// What the checkout buttons share as elements: the attributes every SDK function takes, the
+// rendering, and when to warm up (first visibility, hover or focus). The attempt protocol runs in
 // the attempt controller; each button adds only what its SDK function differs in (its `AttemptFlow`).
 import { ReactiveElement, type PropertyDeclarations, type PropertyValues } from '@lit/reactive-element';
-import type { Customer, OfferPeriod } from '../../client/portone-types.js';
+import type { Customer } from '../../client/portone-types.js';
 import type { Built, RequestKind, RequestOf } from '../../client/request.js';
 import type { Lang, Violation } from '../../inicis/violation.js';
 import type { SdkResult } from '../events.js';
 import { AttemptController, type Attempt, type AttemptHost, type CheckoutState } from './attempt-controller.js';
 import { checkoutStyles } from './checkout-element.styles.js';
 import type { SuccessEvent } from './outcome.js';
-import { TEXTS, langOf, type ButtonTexts } from './texts.js';
+import { langOf, textsIn, type ButtonTexts } from './texts.js';
 
 export { CHECKOUT_STATES, type Attempt, type CheckoutState } from './attempt-controller.js';
 export { orderOutcome, type SuccessEvent } from './outcome.js';
@@ -39,7 +39,6 @@ export abstract class CheckoutElement<K extends RequestKind> extends ReactiveEle
   static override properties: PropertyDeclarations = {
     storeId: { attribute: 'store-id' },
     channelKey: { attribute: 'channel-key' },
-    currency: { attribute: 'currency' },
     customerId: { attribute: 'customer-id' },
     customerName: { attribute: 'customer-name' },
     customerFirstName: { attribute: 'customer-first-name' },
@@ -50,10 +49,6 @@ export abstract class CheckoutElement<K extends RequestKind> extends ReactiveEle
     forceRedirect: { attribute: 'force-redirect', type: Boolean },
     windowTypePc: { attribute: 'window-type-pc' },
     windowTypeMobile: { attribute: 'window-type-mobile' },
-    locale: { attribute: 'locale' },
-    noticeUrls: { attribute: 'notice-urls' },
-    offerPeriod: { attribute: 'offer-period' },
-    productType: { attribute: 'product-type' },
     customData: { attribute: 'custom-data' },
     endpoint: { attribute: 'endpoint' },
     sdkUrl: { attribute: 'sdk-url' },
@@ -68,8 +63,6 @@ export abstract class CheckoutElement<K extends RequestKind> extends ReactiveEle
   storeId?: string;
   /** Channel key of the KG Inicis channel. */
   channelKey?: string;
-  /** `KRW` or `USD` (minor units: KRW ×1, USD ×100). */
-  currency = 'KRW';
   /** `customer.customerId`: the shop's id for the shopper. */
   customerId?: string;
   /** `customer.fullName`; KG Inicis needs it, or first and last name. */
@@ -90,14 +83,6 @@ export abstract class CheckoutElement<K extends RequestKind> extends ReactiveEle
   windowTypePc?: string;
   /** `windowType.mobile`: `REDIRECTION`, `IFRAME` or `POPUP`. */
   windowTypeMobile?: string;
-  /** Language of the window: `KO_KR`, `EN_US`, `ZH_CN` (PC). */
-  locale?: string;
-  /** Webhook URLs for this attempt, space-separated (property: an array). */
-  noticeUrls?: string | string[];
-  /** An interval (`1m`, `1y`) or a range `from/to` (property: also an `OfferPeriod` object). */
-  offerPeriod?: string | OfferPeriod;
-  /** `REAL` or `DIGITAL`; KG Inicis needs it for phone payments. */
-  productType?: string;
   /** `customData`, as JSON (property: an object). */
   customData?: string | Record<string, unknown>;
   /** Base URL of the verification kit (e.g. `/portone`): the server prices the attempt and verifies it. */
@@ -115,9 +100,11 @@ export abstract class CheckoutElement<K extends RequestKind> extends ReactiveEle
   protected abstract readonly texts: Record<Lang, ButtonTexts>;
   /** `[prepare, complete]` routes of the kit, typed as `ROUTES`' literals (the object itself stays out of the bundle). */
   protected abstract readonly routes: readonly [string, string];
+  /** `[the request's id field, the prepare body's field that hands an unused one back]`. */
+  protected abstract readonly ids: readonly [string, string];
   /** The request from the attributes and properties (before `.request` and the kit's answer). */
   protected abstract build(): Built<RequestOf[K]>;
-  /** The attempt's id as the page set it (`payment-id` / `issue-id`). */
+  /** The attempt's id as the page set it (`payment-id` / `issue-id` / `identity-verification-id`). */
   protected abstract ownId(): string | undefined;
   /** With `endpoint`: the attributes of which one must be set before the kit can price anything (none by default). */
   protected missing(): string[] | undefined {
@@ -194,11 +181,11 @@ export abstract class CheckoutElement<K extends RequestKind> extends ReactiveEle
   protected override update(changed: PropertyValues): void {
     super.update(changed);
     const { busy, state, status } = this.#attempt;
-    const lang: Lang = langOf(this);
+    const t = textsIn(langOf(this), this.texts);
     const button = this.#button;
     // Names and messages are text, never HTML.
-    this.#slot.textContent = this.texts[lang].label;
-    if (busy) button.replaceChildren(this.#spinner, TEXTS[lang][state as 'loading']);
+    this.#slot.textContent = t.label;
+    if (busy) button.replaceChildren(this.#spinner, t[state as 'loading']);
     else button.replaceChildren(this.#slot);
     button.disabled = busy || state === 'done' || state === 'incomplete';
     button.setAttribute('aria-busy', String(busy));

@@ -2,9 +2,9 @@
 // and the cart the kit prices in the server-priced flow.
 import type { PropertyDeclarations } from '@lit/reactive-element';
 import type { CartItem, PrepareRequest } from '../../contract.js';
-import { buildCustomer, checkoutCustomer, parseItems, type RequestKind } from '../../client/request.js';
+import { buildCustomer, checkoutCustomer, parseItems } from '../../client/request.js';
 import type { Violation } from '../../inicis/violation.js';
-import { CheckoutElement } from './checkout-element.js';
+import { PaymentCheckoutElement } from './payment-checkout-element.js';
 
 /** Lit's Number converter turns "" into 0; an empty or missing amount must stay unset. */
 export const amount = {
@@ -17,7 +17,7 @@ export const amount = {
  * @fires {PortonePaidEvent} portone-paid - Paid (verified by the kit with `endpoint`).
  * @fires {PortoneIncompleteEvent} portone-incomplete - With `endpoint`, nothing to price yet (no `items` or `order-id`, or for billing-key-and-pay `plan`): the element waits in `state="incomplete"`, its button disabled.
  */
-export abstract class OrderCheckoutElement<K extends Exclude<RequestKind, 'billing-key'>> extends CheckoutElement<K> {
+export abstract class OrderCheckoutElement<K extends 'payment' | 'billing-key-and-pay'> extends PaymentCheckoutElement<K> {
   static override properties: PropertyDeclarations = {
     paymentId: { attribute: 'payment-id' },
     orderName: { attribute: 'order-name' },
@@ -42,6 +42,8 @@ export abstract class OrderCheckoutElement<K extends Exclude<RequestKind, 'billi
   items?: string | CartItem[];
   /** With `endpoint`: an order the shop created earlier, instead of `items`. */
   orderId?: string;
+
+  protected readonly ids = ['paymentId', 'previousPaymentId'] as const satisfies readonly [string, keyof PrepareRequest];
 
   protected ownId(): string | undefined {
     return this.paymentId;

@@ -6,16 +6,17 @@ import { SdkLoadError } from '../../client/loader.js';
 import type { Lang } from '../../inicis/violation.js';
 import {
   PortoneBillingKeyIssuedEvent,
+  PortoneIdentityVerifiedEvent,
   PortonePaidEvent,
   PortoneVirtualAccountIssuedEvent,
   type FailCode,
   type PortoneFailDetail,
   type PortonePaymentDetail,
 } from '../events.js';
-import { TEXTS, type ButtonTexts } from './texts.js';
+import type { Texts } from './texts.js';
 
 /** The event that ends a successful attempt. */
-export type SuccessEvent = PortonePaidEvent | PortoneVirtualAccountIssuedEvent | PortoneBillingKeyIssuedEvent;
+export type SuccessEvent = PortonePaidEvent | PortoneVirtualAccountIssuedEvent | PortoneBillingKeyIssuedEvent | PortoneIdentityVerifiedEvent;
 
 /**
  * The event for an order the kit verified: PAID → `portone-paid`, VIRTUAL_ACCOUNT_ISSUED →
@@ -38,15 +39,14 @@ export function orderOutcome(answer: unknown, detail: PortonePaymentDetail): Suc
 }
 
 /** The status line after a success: the button's word, the account for a virtual account, the order's name for a payment. */
-export function successStatus(event: SuccessEvent, orderName: string | undefined, lang: Lang, texts: ButtonTexts): string {
-  const t = TEXTS[lang];
+export function successStatus(event: SuccessEvent, orderName: string | undefined, t: Texts): string {
   if (event instanceof PortoneVirtualAccountIssuedEvent) {
     const account = event.detail.order?.virtualAccount;
     return account ? `${t.va} ${account.bank ?? ''} ${account.accountNumber}`.replace(/\s+/g, ' ') : t.va;
   }
-  if (event instanceof PortoneBillingKeyIssuedEvent) return texts.done;
+  if (!(event instanceof PortonePaidEvent)) return t.done;
   const name = event.detail.order?.orderName ?? orderName;
-  return name ? `${texts.done} · ${name}` : texts.done;
+  return name ? `${t.done} · ${name}` : t.done;
 }
 
 /**
@@ -57,12 +57,11 @@ export const fromPortOne = (error: unknown): boolean => !(error instanceof Error
 
 /**
  * `portone-fail`'s detail for anything an attempt threw or PortOne answered: the source's code and
- * message, and a message for the shopper in `lang` (PortOne's or the PG's words, or the element's
- * own). `verifying`: the failure came while the kit was confirming a payment the SDK reported,
- * which is not a failed payment unless the kit says so.
+ * message, and a message for the shopper in `lang` (the shop's `shopperMessage` as is, PortOne's or
+ * the PG's words, or the element's own). `verifying`: the failure came while the kit was confirming
+ * a payment the SDK reported, which is not a failed payment unless the kit says so.
  */
-export function failDetail(error: unknown, lang: Lang, texts: ButtonTexts, verifying: boolean): PortoneFailDetail {
-  const t = TEXTS[lang];
+export function failDetail(error: unknown, lang: Lang, t: Texts, verifying: boolean): PortoneFailDetail {
   const e = error as Partial<PortoneFailDetail & CheckoutApiError>;
   const detail: PortoneFailDetail = {
     code: e.code ?? 'UNKNOWN',
@@ -84,7 +83,8 @@ export function failDetail(error: unknown, lang: Lang, texts: ButtonTexts, verif
     readable = e.violations.map((v) => v.message[lang]).join('\n');
   }
   // Past the window, a failure to confirm is not a failed payment: say which it is.
-  const prefix = verifying && detail.code !== ('NOT_PAID' satisfies FailCode) ? t.unverified : texts.fail;
-  detail.readableMessage = `${prefix}: ${readable}`;
+  const prefix = verifying && detail.code !== ('NOT_PAID' satisfies FailCode) ? t.unverified : t.fail;
+  // The shop wrote this one for the shopper, whole (why it refused): it is shown as it is.
+  detail.readableMessage = e.shopperMessage ?? `${prefix}: ${readable}`;
   return detail;
 }

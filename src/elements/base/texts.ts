@@ -1,9 +1,10 @@
 // What the checkout elements say to the shopper, in Korean and English: the busy steps and the
-// outcomes every button shares. Each button adds its own label, success and failure words.
+// outcomes every button shares. Each button adds its own label, success and failure words, and
+// may say a shared one its own way (identity verification is no payment).
 import type { Lang } from '../../inicis/violation.js';
 
-/** The labels one kind of button shows; the busy states' texts are shared. */
-export interface ButtonTexts {
+/** The labels one kind of button shows; the shared texts unless it gives its own. */
+export interface ButtonTexts extends Partial<SharedTexts> {
   /** Default button label (the default slot replaces it). */
   label: string;
   /** Status after success. */
@@ -40,6 +41,12 @@ export const TEXTS = {
 
 /** The shared texts of one language. */
 export type SharedTexts = (typeof TEXTS)['ko'];
+
+/** Everything one button says in one language. */
+export type Texts = SharedTexts & ButtonTexts;
+
+/** The button's texts in `lang`: its own over the shared ones. */
+export const textsIn = (lang: Lang, own: Record<Lang, ButtonTexts>): Texts => ({ ...TEXTS[lang], ...own[lang] });
 
 /** The element's language: `lang` on it, an ancestor or `<html>`; English for `en…`, else Korean. */
 export function langOf(el: Element): Lang {

@@ -72,7 +72,8 @@ export class PortoneBillingKeyAndPayButton extends OrderCheckoutElement<'billing
   }
 
   protected completeBody(result: SdkResult, attempt: Attempt): CompleteBillingKeyAndPayRequest {
-    return { paymentId: result.paymentId ?? attempt.id, billingKey: result.billingKey!, txId: result.txId };
+    // On a manual-approval channel key and txId are `NEEDS_CONFIRMATION` until the kit confirms with the token.
+    return { paymentId: result.paymentId ?? attempt.id, billingKey: result.billingKey!, txId: result.txId, billingIssueToken: result.billingIssueToken };
   }
 
   protected outcome(result: SdkResult, answer: unknown, attempt: Attempt) {

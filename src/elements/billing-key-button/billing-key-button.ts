@@ -6,7 +6,7 @@ import type { ROUTES, BillingKeyResponse, CompleteBillingKeyRequest, PrepareBill
 import { CheckoutApiError } from '../../client/api.js';
 import { applyPreparedBillingKey, buildBillingKeyRequest, buildCustomer, checkoutCustomer, type Built } from '../../client/request.js';
 import type { Attempt } from '../base/attempt-controller.js';
-import { CheckoutElement } from '../base/checkout-element.js';
+import { PaymentCheckoutElement } from '../base/payment-checkout-element.js';
 import { amount } from '../base/order-checkout-element.js';
 import { PortoneBillingKeyIssuedEvent, type FailCode, type SdkResult } from '../events.js';
 
@@ -22,7 +22,7 @@ import { PortoneBillingKeyIssuedEvent, type FailCode, type SdkResult } from '../
  * @summary Issues a KG Inicis card billing key through PortOne's `requestIssueBillingKey`.
  * @fires {PortoneBillingKeyIssuedEvent} portone-billing-key-issued - The billing key was issued (and stored by the kit with `endpoint`; `detail` then has its `subscription` and first period's `order`).
  */
-export class PortoneBillingKeyButton extends CheckoutElement<'billing-key'> {
+export class PortoneBillingKeyButton extends PaymentCheckoutElement<'billing-key'> {
   static override properties: PropertyDeclarations = {
     issueId: { attribute: 'issue-id' },
     issueName: { attribute: 'issue-name' },
@@ -53,6 +53,7 @@ export class PortoneBillingKeyButton extends CheckoutElement<'billing-key'> {
 
   protected readonly kind = 'billing-key';
   protected readonly routes: readonly [typeof ROUTES.prepareBillingKey, typeof ROUTES.completeBillingKey] = ['/billing-keys/prepare', '/billing-keys/complete'];
+  protected readonly ids = ['issueId', 'previousIssueId'] as const satisfies readonly [keyof IssueBillingKeyRequest, keyof PrepareBillingKeyRequest];
   protected readonly texts = {
     ko: { label: '카드 등록하기', done: '카드가 등록되었습니다', fail: '카드 등록 실패' },
     en: { label: 'Register card', done: 'Card registered', fail: 'Card registration failed' },
@@ -79,7 +80,8 @@ export class PortoneBillingKeyButton extends CheckoutElement<'billing-key'> {
   }
 
   protected completeBody(result: SdkResult, attempt: Attempt): CompleteBillingKeyRequest {
-    return { billingKey: result.billingKey!, issueId: attempt.id || undefined };
+    // On a manual-approval channel the key is `NEEDS_CONFIRMATION` until the kit confirms it with the token.
+    return { billingKey: result.billingKey!, issueId: attempt.id || undefined, billingIssueToken: result.billingIssueToken };
   }
 
   protected outcome(result: SdkResult, answer: unknown, attempt: Attempt) {

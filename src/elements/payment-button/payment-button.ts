@@ -102,7 +102,8 @@ export class PortonePaymentButton extends OrderCheckoutElement<'payment'> {
   }
 
   protected completeBody(result: SdkResult, attempt: Attempt): CompletePaymentRequest {
-    return { paymentId: result.paymentId ?? attempt.id, txId: result.txId, transactionType: result.transactionType };
+    // On a manual-approval channel nothing is charged until the kit confirms with the token.
+    return { paymentId: result.paymentId ?? attempt.id, txId: result.txId, transactionType: result.transactionType, paymentToken: result.paymentToken };
   }
 
   protected outcome(result: SdkResult, answer: unknown, attempt: Attempt): SuccessEvent {

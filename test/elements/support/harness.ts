@@ -8,6 +8,7 @@ export const OUTCOME_EVENTS = [
   'portone-paid',
   'portone-virtual-account-issued',
   'portone-billing-key-issued',
+  'portone-identity-verified',
   'portone-cancel',
   'portone-fail',
 ] as const;

@@ -10,4 +10,9 @@ window.PortOne = {
     txId: 'tx-runtime',
     billingKey: 'bk-runtime',
   }),
+  requestIdentityVerification: async (request) => ({
+    transactionType: 'IDENTITY_VERIFICATION',
+    identityVerificationId: request.identityVerificationId,
+    identityVerificationTxId: 'iv-tx-runtime',
+  }),
 };
