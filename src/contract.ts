@@ -235,7 +235,11 @@ export interface OrderView {
     /** RFC 3339 deposit deadline. */
     expiredAt?: string;
   };
-  failure?: { reason?: string; pgCode?: string; pgMessage?: string };
+  /**
+   * Why it failed: the PG's words (`pgMessage`, for the shopper), or — when the kit ended a manual
+   * approval — `code` with the shop's `shopperMessage` (`reason` is the developer's, never shown).
+   */
+  failure?: { reason?: string; pgCode?: string; pgMessage?: string; code?: 'RESERVATION_REFUSED' | 'CONFIRM_FAILED' | 'APPROVAL_EXPIRED'; shopperMessage?: string };
   /** The priced lines, when the server's `priceOrder` gave them. */
   lines?: OrderLineView[];
 }

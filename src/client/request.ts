@@ -70,6 +70,8 @@ export interface OrderFields extends CommonFields {
 
 export interface PaymentFields extends OrderFields {
   payMethod?: string | undefined;
+  /** PortOne's confirm process: where PortOne asks the shop before it approves. */
+  confirmUrl?: string | undefined;
   /** The element's `.inicis`: a raw `bypass.inicis_v2`, merged over the `inicis-*` options. */
   inicis?: InicisV2Bypass | undefined;
 }
@@ -198,6 +200,7 @@ export function buildPaymentRequest(f: PaymentFields, options: InicisOptions = {
     ...buildCommon(f, violations),
     ...buildOrder(f),
     payMethod: (f.payMethod ?? 'CARD') as PaymentRequest['payMethod'],
+    confirmUrl: f.confirmUrl || undefined,
     bypass: inicis && { inicis_v2: inicis },
   };
   return { request: compact(request)!, violations };
@@ -268,12 +271,13 @@ export function mergeRequest<R extends object>(base: R, override: Partial<R> | u
 }
 
 /** What every prepare answer may decide besides the attempt's id and amounts. */
-function decidedByKit(p: Partial<PreparedBillingKey & PreparedBillingKeyAndPay>) {
+function decidedByKit(p: Partial<PreparedBillingKey & PreparedBillingKeyAndPay & PreparedPayment>) {
   const decided: Partial<PaymentRequest> & Partial<IssueBillingKeyRequest> & Partial<IssueBillingKeyAndPayRequest> = {
     storeId: p.storeId,
     channelKey: p.channelKey,
     customData: p.customData,
     noticeUrls: p.noticeUrls,
+    confirmUrl: p.confirmUrl,
     offerPeriod: p.offerPeriodInterval === undefined ? undefined : { interval: p.offerPeriodInterval },
   };
   return compact(decided);
@@ -361,6 +365,10 @@ export function checkRequest(kind: RequestKind, anyRequest: AnyCheckoutRequest):
   }
   for (const url of request.noticeUrls ?? []) {
     if (!isHttpUrl(url)) out.push(violation('noticeUrls', 'url', ['http(s):// 주소', 'http(s):// URLs'], url));
+  }
+  const confirmUrl = (request as { confirmUrl?: unknown }).confirmUrl;
+  if (confirmUrl !== undefined && (typeof confirmUrl !== 'string' || !isHttpUrl(confirmUrl))) {
+    out.push(violation('confirmUrl', 'url', ['http(s):// 주소', 'an http(s):// URL'], confirmUrl));
   }
   // Identity verification takes customData as a string, the payment requests as an object.
   if (request.customData !== undefined && (identity ? typeof request.customData !== 'string' : !isObject(request.customData))) {

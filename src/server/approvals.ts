@@ -18,17 +18,36 @@ import { syncPayment } from './sync.js';
 /** Statuses a new manual approval may be recorded on: nothing was taken yet. */
 const UNCHARGED = ['PENDING', 'FAILED'] as const;
 
-const confirmKey = (paymentId: string, attempt: number) => `confirm-payment:${paymentId}:${attempt}`;
-const issueConfirmKey = (issueId: string, attempt: number) => `confirm-billing-key:${issueId}:${attempt}`;
+// One follow-up per token, keyed by the token's digest: events are kept for good, so a token whose
+// approval ended (refused, failed, expired) is recognised when it comes back and never asked again.
+const confirmKey = (paymentId: string, tokenId: string) => `confirm-payment:${paymentId}:${tokenId}`;
+const issueConfirmKey = (issueId: string, tokenId: string) => `confirm-billing-key:${issueId}:${tokenId}`;
+
+/** The token's SHA-256, base64url: names it in event keys without keeping the credential there. */
+async function tokenIdOf(token: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
+  let binary = '';
+  for (const byte of digest) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Whether this token was approved before (its follow-up exists): its approval ran, or runs now. */
+async function seen(ctx: KitContext, key: string): Promise<boolean> {
+  return (await ctx.store.listEvents({ keys: [key], limit: 1 })).length > 0;
+}
 
 /** PortOne's cross-check of a test payment: a shop that takes only live payments says so at confirm, so PortOne refuses a test one before charging it. */
 const isTestCheck = (ctx: KitContext): { isTest?: boolean } => (ctx.options.allowTestChannels ? {} : { isTest: false });
 
 /**
  * Records a window's token on the order (a second window's token is a new attempt) and runs the
- * confirmation; resolves once it ran or someone else is running it (up to `hookWaitMs`).
+ * confirmation; resolves once it ran or someone else is running it (up to `hookWaitMs`). A token
+ * whose approval already ended is not approved again: the order answers as it stands.
  */
 export async function approveOrder(ctx: KitContext, outbox: Outbox, order: Order, token: string, via: Approval['via']): Promise<void> {
+  const tokenId = await tokenIdOf(token);
+  const key = confirmKey(order.paymentId, tokenId);
+  if (order.approval?.token !== token && (await seen(ctx, key))) return;
   const recorded = await changeOrder(
     ctx,
     order.paymentId,
@@ -36,15 +55,15 @@ export async function approveOrder(ctx: KitContext, outbox: Outbox, order: Order
       if (!(UNCHARGED as readonly string[]).includes(current.status)) return undefined;
       // The same window's token again (a retried complete, the redirect and the promise): nothing new.
       if (current.approval?.token === token) return undefined;
-      const attempt = (current.approval?.attempt ?? 0) + 1;
+      // The revision this change makes: unique to this approval of this order.
+      const attempt = current.revision + 1;
       const approval: Approval = { token, via, attempt, receivedAt: ctx.options.now() };
-      const event: NewEvent = { key: confirmKey(current.paymentId, attempt), type: 'confirm-payment', paymentId: current.paymentId, payload: { attempt } };
+      const event: NewEvent = { key, type: 'confirm-payment', paymentId: current.paymentId, payload: { attempt, tokenId } };
       return { to: current.status, patch: { approval }, events: [event] };
     },
     { known: order, claim: outbox.newClaim() },
   );
-  const attempt = recorded.order.approval?.attempt;
-  const keys = recorded.changed ? recorded.events : attempt !== undefined && recorded.order.approval?.token === token ? [confirmKey(order.paymentId, attempt)] : [];
+  const keys = recorded.changed ? recorded.events : recorded.order.approval?.token === token ? [key] : [];
   await outbox.run(keys, recorded.claimed, recorded.order);
 }
 
@@ -68,9 +87,10 @@ function failApproval(order: Order, attempt: number, code: 'RESERVATION_REFUSED'
 /** The `confirm-payment` follow-up: reserve, confirm with PortOne, sync — for the attempt it was written for only. */
 export async function confirmOrder(ctx: KitContext, event: HookEvent): Promise<readonly string[]> {
   const paymentId = event.paymentId!;
-  const { attempt } = event.payload as { attempt: number };
+  const { attempt, tokenId } = event.payload as { attempt: number; tokenId: string };
   let order = await ctx.store.getOrder(paymentId);
   if (!order || order.approval?.attempt !== attempt || !(UNCHARGED as readonly string[]).includes(order.status)) return [];
+  if ((await tokenIdOf(order.approval.token)) !== tokenId) return [];
   const { token, via, receivedAt } = order.approval;
 
   // Confirmed already (the answer to an earlier try was lost), or settled otherwise: the sync records it.
@@ -120,12 +140,16 @@ export async function confirmOrder(ctx: KitContext, event: HookEvent): Promise<r
 /** Records a billing-key window's token on its issue and runs the confirmation (as `approveOrder` does for orders). */
 export async function approveIssue(ctx: KitContext, outbox: Outbox, issue: BillingKeyIssue, token: string): Promise<void> {
   if (issue.status !== 'PENDING') return;
+  const tokenId = await tokenIdOf(token);
+  const key = issueConfirmKey(issue.issueId, tokenId);
   if (issue.approval?.token === token) {
-    await outbox.run([issueConfirmKey(issue.issueId, issue.approval.attempt)]);
+    await outbox.run([key]);
     return;
   }
+  // A token whose approval ended is not approved again.
+  if (await seen(ctx, key)) return;
   const attempt = (issue.approval?.attempt ?? 0) + 1;
-  const event: NewEvent = { key: issueConfirmKey(issue.issueId, attempt), type: 'confirm-billing-key', payload: { issueId: issue.issueId, attempt } };
+  const event: NewEvent = { key, type: 'confirm-billing-key', payload: { issueId: issue.issueId, attempt, tokenId } };
   const now = ctx.options.now();
   const won = await ctx.store.changeIssueApproval({ issueId: issue.issueId, attempt: issue.approval?.attempt ?? 0, patch: { approval: { token, attempt, receivedAt: now }, failure: null }, events: [event], now });
   if (won) {
@@ -134,28 +158,33 @@ export async function approveIssue(ctx: KitContext, outbox: Outbox, issue: Billi
   }
   // Another request recorded an approval first: wait for its confirmation if it is this token's.
   const current = await ctx.store.getIssue(issue.issueId);
-  if (current?.approval?.token === token) await outbox.run([issueConfirmKey(issue.issueId, current.approval.attempt)]);
+  if (current?.approval?.token === token) await outbox.run([key]);
 }
 
 /**
  * The `confirm-billing-key` follow-up: reserve, confirm the key with PortOne, then verify and store
  * it exactly as a key issued without approval (`complete`, given by the billing-key flow).
  */
-export async function confirmIssue(ctx: KitContext, event: HookEvent, complete: (billingKey: string, issueId: string) => Promise<unknown>): Promise<void> {
-  const { issueId, attempt } = event.payload as { issueId: string; attempt: number };
+export async function confirmIssue(ctx: KitContext, event: HookEvent, complete: (billingKey: string, issueId: string) => Promise<unknown>): Promise<readonly string[]> {
+  const { issueId, attempt, tokenId } = event.payload as { issueId: string; attempt: number; tokenId: string };
   const issue = await ctx.store.getIssue(issueId);
-  if (!issue || issue.status !== 'PENDING' || issue.approval?.attempt !== attempt) return;
+  if (!issue || issue.status !== 'PENDING' || issue.approval?.attempt !== attempt) return [];
+  if ((await tokenIdOf(issue.approval.token)) !== tokenId) return [];
   let reservedAt = issue.reservedAt;
-  const end = async (code: 'RESERVATION_REFUSED' | 'CONFIRM_FAILED' | 'APPROVAL_EXPIRED', reason: string, shopperMessage?: string) => {
+  /** Ends the approval without a key; resolves with the follow-ups to run (the release). */
+  const end = async (code: 'RESERVATION_REFUSED' | 'CONFIRM_FAILED' | 'APPROVAL_EXPIRED', reason: string, shopperMessage?: string): Promise<string[]> => {
     const now = ctx.options.now();
-    await ctx.store.changeIssueApproval({
+    const events = reservedAt !== undefined ? releasingIssue({ ...issue, reservedAt }, reason) : [];
+    const ended = await ctx.store.changeIssueApproval({
       issueId,
       attempt,
       patch: { approval: null, failure: { code, reason, ...(shopperMessage ? { shopperMessage } : {}) }, ...(reservedAt !== undefined ? { reservedAt: null } : {}) },
-      events: reservedAt !== undefined ? releasingIssue({ ...issue, reservedAt }, reason) : [],
+      events,
       now,
     });
+    if (!ended) return [];
     ctx.log.warn(`billing-key issue ${issueId}: manual approval ended without a key (${code}): ${reason}`);
+    return events.map((e) => e.key);
   };
   if (ctx.options.now() - issue.approval.receivedAt > ctx.options.approvalTimeoutMs) {
     return end('APPROVAL_EXPIRED', `the manual approval was not confirmed within ${ctx.options.approvalTimeoutMs} ms (approvalTimeoutMs)`);
@@ -163,7 +192,7 @@ export async function confirmIssue(ctx: KitContext, event: HookEvent, complete: 
   // Recorded before the shop is asked (see confirmOrder).
   if (reservedAt === undefined) {
     const now = ctx.options.now();
-    if (!(await ctx.store.changeIssueApproval({ issueId, attempt, patch: { reservedAt: now }, now }))) return;
+    if (!(await ctx.store.changeIssueApproval({ issueId, attempt, patch: { reservedAt: now }, now }))) return [];
     reservedAt = now;
   }
   const reserving: BillingKeyIssue = { ...issue, reservedAt };
@@ -179,11 +208,12 @@ export async function confirmIssue(ctx: KitContext, event: HookEvent, complete: 
   } catch (error) {
     if (!(error instanceof PortOneRejection)) throw error;
     // Issued by an earlier try whose answer was lost: PortOne's BillingKey.Issued webhook carries the key to the issue.
-    if (error.type === 'BILLING_KEY_ALREADY_ISSUED') return;
+    if (error.type === 'BILLING_KEY_ALREADY_ISSUED') return [];
     return end('CONFIRM_FAILED', error.message);
   }
   try {
     await complete(billingKey, issueId);
+    return [];
   } catch (error) {
     // A key PortOne issued for this token that is not this issue's (store, channel, customer): never kept.
     if (!(error instanceof CheckoutError && error.status < 500)) throw error;

@@ -47,7 +47,7 @@ export interface Approval {
   token: string;
   /** Which confirm API takes it. */
   via: 'payment' | 'billing-key-and-pay';
-  /** Counts approvals of this order: each window's token gets its own follow-up. */
+  /** Identifies this approval (the order's revision it was recorded at): each window's token gets its own follow-up. */
   attempt: number;
   receivedAt: number;
 }

@@ -1,6 +1,7 @@
-// A kit in its own process that dies holding work, for exactly-once.test.ts: it serves the kit on a
-// free port and prints "url <url>"; its onPaid prints "hook <paymentId>" and never returns, so the
-// test can SIGKILL it while it holds the webhook delivery and the paid event.
+// A kit in its own process that dies holding work, for exactly-once.test.ts and approval.test.ts: it
+// serves the kit on a free port and prints "url <url>"; its onPaid prints "hook <paymentId>" and never
+// returns (or, with PCK_HANG_IN=reserve, its reserve prints "reserve <paymentId>" and never returns),
+// so the test can SIGKILL it while it holds the work.
 import { createCheckoutServer } from '../../src/server/index.js';
 import { serveCheckout } from '../../src/server/node.js';
 import { priceOrder } from './support.js';
@@ -20,6 +21,14 @@ const kit = createCheckoutServer({
   hookPollMs: 0,
   claimLeaseMs: Number(env('PCK_CLAIM_LEASE_MS')),
   logger: {},
+  ...(process.env.PCK_HANG_IN === 'reserve'
+    ? {
+        reserve(event) {
+          process.stdout.write(`reserve ${event.order?.paymentId}\n`);
+          return new Promise<void>(() => {});
+        },
+      }
+    : {}),
   onPaid(event) {
     process.stdout.write(`hook ${event.order.paymentId}\n`);
     return new Promise<void>(() => {});

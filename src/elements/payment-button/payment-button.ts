@@ -26,6 +26,7 @@ import { PortonePaidEvent, PortoneVirtualAccountIssuedEvent, type SdkResult } fr
 export class PortonePaymentButton extends OrderCheckoutElement<'payment'> {
   static override properties: PropertyDeclarations = {
     payMethod: { attribute: 'pay-method' },
+    confirmUrl: { attribute: 'confirm-url' },
     inicisLogoUrl: { attribute: 'inicis-logo-url' },
     inicisLogo2nd: { attribute: 'inicis-logo-2nd' },
     inicisSkin: { attribute: 'inicis-skin' },
@@ -41,6 +42,8 @@ export class PortonePaymentButton extends OrderCheckoutElement<'payment'> {
 
   /** `payMethod`: `CARD`, `TRANSFER`, `VIRTUAL_ACCOUNT`, `MOBILE`, `GIFT_CERTIFICATE` or `EASY_PAY`. */
   payMethod = 'CARD';
+  /** PortOne's confirm process: the URL PortOne asks before it approves (with `endpoint`, the kit's answer decides it). */
+  confirmUrl?: string;
   /** PC: main logo URL in the window (`logo_url`, about 89×18). */
   inicisLogoUrl?: string;
   /** PC: sub logo URL (`logo_2nd`, about 64×13). */
