@@ -19,7 +19,7 @@ import type {
   IssueBillingKeyResponse,
   PaymentRequest,
   PaymentResponse,
-} from '@portone/browser-sdk/v2';
+} from '../client/portone-types.js';
 
 /** A channel the sandbox's store has, as PortOne's console would list it. */
 export interface SandboxChannel {

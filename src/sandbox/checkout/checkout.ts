@@ -5,7 +5,7 @@
 import type { PaymentProduct } from '@portone/server-sdk/common';
 import type { PaymentMethod } from '@portone/server-sdk/payment';
 import type { BillingKeyPaymentMethod, IssuedBillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
-import type { IssueBillingKeyAndPayResponse, IssueBillingKeyResponse, PaymentResponse } from '@portone/browser-sdk/v2';
+import type { IssueBillingKeyAndPayResponse, IssueBillingKeyResponse, PaymentResponse } from '../../client/portone-types.js';
 import { randomBytes } from 'node:crypto';
 import { SHOPPER_CANCEL_MESSAGE, SHOPPER_CANCEL_MESSAGE_EN, declineFor, type Decline } from '../catalog.js';
 import type { SandboxCore } from '../core/core.js';

@@ -1,6 +1,5 @@
 // Every entry point a page or a shop's server imports, used as the README shows, in a project that
 // checks every declaration (test/frameworks/types.fw.ts compiles it against the built package).
-// The sandbox's entry is not here: its declarations still import @portone/browser-sdk's own.
 import { PortonePaymentButton, setSdkUrl, type CartItem, type PortonePaidEvent } from 'portone-checkout-kit';
 import { CHECKOUT_ELEMENTS } from 'portone-checkout-kit/define';
 import { PortoneBillingKeyButton } from 'portone-checkout-kit/portone-checkout.js';
@@ -8,6 +7,7 @@ import { checkInicisRequest } from 'portone-checkout-kit/inicis';
 import { createCheckoutServer } from 'portone-checkout-kit/server';
 import { toNodeListener } from 'portone-checkout-kit/server/node';
 import { PaymentButton } from 'portone-checkout-kit/react';
+import { createSandbox, type Sandbox } from 'portone-checkout-kit/sandbox';
 
 const cart: CartItem[] = [{ id: 'beans', quantity: 1 }];
 setSdkUrl('https://cdn.portone.io/v2/browser-sdk.js');
@@ -30,6 +30,11 @@ export const kit = createCheckoutServer(() => ({
   priceOrder: () => ({ orderName: '커피 원두 1kg', totalAmount: 32_000, currency: 'KRW' as const }),
 }));
 export const listener = toNodeListener(kit);
+export const sandbox: Promise<Sandbox> = createSandbox({ clock: 'manual' });
+export async function paidInTheSandbox(running: Sandbox): Promise<string | undefined> {
+  const result = await running.pay({ paymentId: 'order-1', orderName: '원두 1kg', totalAmount: 32_000 });
+  return result.code ?? (running.payment(result.paymentId)?.status === 'PAID' ? 'paid' : 'not paid');
+}
 export const tags = [CHECKOUT_ELEMENTS['portone-payment-button'], PortoneBillingKeyButton];
 
 export function Checkout() {
