@@ -249,6 +249,12 @@ export function declineFor(method: string, pgCode: string | undefined, pgMessage
 export const SHOPPER_CANCEL_MESSAGE = '사용자가 결제를 취소하였습니다.';
 export const SHOPPER_CANCEL_MESSAGE_EN = 'Payment cancelled by the user.';
 
+/**
+ * KG Inicis refusing to approve a manual-approval window confirmed too late (`manualApprovalTtlMs`).
+ * The code is the sandbox's numbering: what holds is a `PG_PROVIDER` with a stable code.
+ */
+export const APPROVAL_EXPIRED_DECLINE: Decline = { pgCode: 'V801', pgMessage: '인증 후 승인 가능 시간이 지나 승인할 수 없습니다.' };
+
 /** Inicis refusing a card or easy-pay amount under 1,000 KRW without `below1000`. */
 export const BELOW_1000_DECLINE: Decline = { pgCode: 'V117', pgMessage: '1,000원 미만 결제는 below1000 옵션이 필요합니다.' };
 

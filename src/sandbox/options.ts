@@ -145,6 +145,18 @@ export function checkNow(now: unknown): number {
   return now;
 }
 
+/** What `manualApprovalTtlMs` defaults to: 10 minutes (inferred; PortOne says only that it differs per PG). */
+export const DEFAULT_MANUAL_APPROVAL_TTL_MS = 600_000;
+const MAX_MANUAL_APPROVAL_TTL_MS = 86_400_000;
+
+export function checkManualApprovalTtl(value: unknown): number {
+  if (value === undefined) return DEFAULT_MANUAL_APPROVAL_TTL_MS;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_MANUAL_APPROVAL_TTL_MS) {
+    throw range(`manualApprovalTtlMs: expected whole ms from 1 to ${MAX_MANUAL_APPROVAL_TTL_MS} (a day), got ${describe(value)}`);
+  }
+  return value;
+}
+
 /** A callback option. */
 export function checkFunction<T>(value: T, what: string): T {
   if (typeof value !== 'function') throw usageError(new TypeError(`${what}: expected a function, got ${describe(value)}`));

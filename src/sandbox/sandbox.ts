@@ -20,7 +20,7 @@ import { CheckoutRejection } from './checkout/rules.js';
 import type { TransactionKind, WindowResponse } from './checkout/protocol.js';
 import { createRequestListener } from './http/listener.js';
 import { noop } from './http/respond.js';
-import { checkControlToken, checkFunction, checkNow, checkOutcome, checkStoreName, checkWebhookUrls, generateControlToken, validateFaults } from './options.js';
+import { checkControlToken, checkFunction, checkManualApprovalTtl, checkNow, checkOutcome, checkStoreName, checkWebhookUrls, generateControlToken, validateFaults } from './options.js';
 import { readSnapshot, type Credentials } from './core/state.js';
 import { PORTONE_RETRY_DELAYS_MS, PORTONE_WEBHOOK_TIMEOUT_MS, webhookKey } from './webhooks.js';
 import { DESKTOP_USER_AGENT, MOBILE_USER_AGENT, SANDBOX_CUSTOMER, defaultChannels, generateApiSecret, generateWebhookSecret } from './defaults.js';
@@ -69,6 +69,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     faults: validateFaults(options.faults ?? {}),
     ...(options.persistPath ? { persistPath: options.persistPath } : {}),
     storeName: checkStoreName(options.storeName),
+    manualApprovalTtlMs: checkManualApprovalTtl(options.manualApprovalTtlMs),
     log,
     ...(options.onRestExchange ? { onRestExchange: checkFunction(options.onRestExchange, 'onRestExchange') } : {}),
   });

@@ -123,6 +123,14 @@ export interface SandboxOptions {
   /** Per-attempt timeout of a webhook delivery, ms. Default PortOne's 30 s. */
   webhookTimeoutMs?: number;
   /**
+   * How long, in sandbox time, a manual-approval window's `paymentToken` / `billingIssueToken`
+   * can be confirmed after the shopper approved (PortOne: "the timeout differs per PG; waiting long
+   * makes the approval fail"). A later confirm is refused by KG Inicis: `502 PG_PROVIDER`, and the
+   * payment (or key) is FAILED with its webhook. Default 10 minutes (the sandbox's choice: PortOne
+   * publishes no number); 1 ms to 1 day.
+   */
+  manualApprovalTtlMs?: number;
+  /**
    * Told every REST API call and its answer, after it was sent: for contract checks against
    * PortOne's OpenAPI, or logs. (While set, `GET /payments/{id}` skips its cached fast path.)
    */

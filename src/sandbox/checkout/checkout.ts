@@ -219,12 +219,14 @@ export class Checkout {
 
   private approve(tx: CheckoutTx, method: PaymentMethod, action: Extract<SandboxOutcome, { result: 'approve' }>): WindowResponse {
     const token = () => randomBytes(24).toString('base64url');
+    // A manual-approval token is good for this long: KG Inicis approves only soon after the window.
+    const expiresAt = this.runtime.now() + this.runtime.manualApprovalTtlMs;
     if (tx.kind === 'PAYMENT') {
       const entry = this.paymentEntry(tx);
       const base = { transactionType: 'PAYMENT' as const, txId: tx.txId, paymentId: entry.payment.id };
       if (tx.manualApproval) {
         const paymentToken = token();
-        entry.pendingConfirm = { paymentToken, txId: tx.txId, method, isVirtualAccount: method.type === 'PaymentMethodVirtualAccount' };
+        entry.pendingConfirm = { paymentToken, txId: tx.txId, method, isVirtualAccount: method.type === 'PaymentMethodVirtualAccount', expiresAt };
         this.ledger.update(entry, { ...entry.payment, method } as typeof entry.payment);
         return { ...base, paymentToken } satisfies PaymentResponse;
       }
@@ -261,6 +263,7 @@ export class Checkout {
     if (tx.kind === 'ISSUE_BILLING_KEY') {
       if (tx.manualApproval) {
         keyEntry.billingIssueToken = token();
+        keyEntry.billingIssueTokenExpiresAt = expiresAt;
         this.runtime.persist();
         return { transactionType: 'ISSUE_BILLING_KEY', billingKey: NEEDS_CONFIRMATION, billingIssueToken: keyEntry.billingIssueToken } satisfies IssueBillingKeyResponse;
       }
@@ -273,7 +276,8 @@ export class Checkout {
     const entry = this.paymentEntry(tx);
     if (tx.manualApproval) {
       keyEntry.billingIssueToken = token();
-      entry.pendingConfirm = { paymentToken: keyEntry.billingIssueToken, txId: tx.txId, method, isVirtualAccount: false };
+      keyEntry.billingIssueTokenExpiresAt = expiresAt;
+      entry.pendingConfirm = { paymentToken: keyEntry.billingIssueToken, txId: tx.txId, method, isVirtualAccount: false, expiresAt };
       this.ledger.update(entry, { ...entry.payment, method } as typeof entry.payment);
       return {
         transactionType: 'ISSUE_BILLING_KEY_AND_PAY',

@@ -20,6 +20,8 @@ export interface CoreOptions {
   persistPath?: string;
   /** Shown in the payment window as 상점 and as the holder (예금주) of the virtual accounts it issues. */
   storeName: string;
+  /** How long a manual-approval token can be confirmed after the window, ms of sandbox time. */
+  manualApprovalTtlMs: number;
   log: (line: string) => void;
   onRestExchange?: (exchange: SandboxRestExchange) => void;
 }
@@ -39,6 +41,7 @@ export class SandboxCore {
       ...(options.faults ? { faults: options.faults } : {}),
       ...(options.persistPath ? { persistPath: options.persistPath } : {}),
       storeName: options.storeName,
+      manualApprovalTtlMs: options.manualApprovalTtlMs,
       log: options.log,
       ...(options.onRestExchange ? { onRestExchange: options.onRestExchange } : {}),
       pendingWebhooks: () => this.webhooks.pendingJobs(),

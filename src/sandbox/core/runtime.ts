@@ -16,6 +16,8 @@ export interface RuntimeOptions {
   persistPath?: string;
   /** Shown in the payment window as 상점 and as the holder (예금주) of the virtual accounts it issues. */
   storeName: string;
+  /** How long a manual-approval token can be confirmed after the window, ms of sandbox time. */
+  manualApprovalTtlMs: number;
   log: (line: string) => void;
   onRestExchange?: (exchange: SandboxRestExchange) => void;
   /** Webhook deliveries still to be attempted, written into every snapshot. */
@@ -27,6 +29,7 @@ export class Runtime {
   readonly clock: Clock;
   readonly credentials: Credentials;
   readonly storeName: string;
+  readonly manualApprovalTtlMs: number;
   readonly log: (line: string) => void;
   /** Set by the HTTP layer once listening: receipts and windows link here. */
   baseUrl = '';
@@ -47,6 +50,7 @@ export class Runtime {
   constructor(private readonly options: RuntimeOptions) {
     this.credentials = options.credentials;
     this.storeName = options.storeName;
+    this.manualApprovalTtlMs = options.manualApprovalTtlMs;
     this.log = options.log;
     this.onRestExchange = options.onRestExchange;
     this.faults = options.faults ?? {};

@@ -19,7 +19,10 @@ export interface PaymentEntry {
   noticeUrls?: string[];
   /** How the attempt was made, for PG transaction ids. */
   origin: 'pc' | 'mobile' | 'api';
-  /** Manual approval: the token the window handed out and what confirming it will do. */
+  /**
+   * Manual approval: the token the window handed out, what confirming it will do, and until when
+   * (sandbox time) KG Inicis still approves it (absent in files written before tokens expired).
+   */
   pendingConfirm?: { paymentToken: string; txId: string; method: PaymentMethod; isVirtualAccount: boolean; expiresAt?: number };
   /** Manual re-sends per original webhook id. */
   manualResends?: Record<string, number>;
@@ -37,6 +40,8 @@ export interface BillingKeyEntry {
   noticeUrls?: string[];
   /** Manual approval: token the window handed out. */
   billingIssueToken?: string;
+  /** Until when (sandbox time) KG Inicis still issues the key for that token (absent in older files). */
+  billingIssueTokenExpiresAt?: number;
   /** For issue-and-pay: the payment the key was issued with. */
   paymentId?: string;
 }
