@@ -178,7 +178,7 @@ export function describeSandbox(sandbox: Sandbox, webhookUrls: readonly string[]
     '  Channels',
     ...(Object.entries(sandbox.channelKeys) as [string, string][]).map(([use, key]) => {
       const channel = sandbox.channels.find((c) => c.key === key)!;
-      return `    ${use.padEnd(18)}${key}  (${channel.type}, ${channel.name})`;
+      return `    ${use.padEnd(22)}${key}  (${channel.type}, ${channel.name})`;
     }),
     '',
     `${pad('Webhooks to')}${webhookUrls.length ? webhookUrls.join(', ') : '(none: pass --webhook-url)'}`,

@@ -3,6 +3,8 @@
 // copied field by field, so nothing unchecked is ever stored or served back.
 import { randomBytes } from 'node:crypto';
 import { readOutcome } from './checkout/approval.js';
+import { readIdentityOutcome } from './identity/rules.js';
+import type { SandboxIdentityOutcome } from './identity/types.js';
 import { usageError } from './errors.js';
 import { REST_ROUTE_KEYS } from './http/rest.js';
 import { describe, InputError, isObject, MAX_TIME, optHttpUrls } from './input.js';
@@ -112,6 +114,13 @@ export function checkOutcome<T extends SandboxOutcome | SandboxChargeOutcome>(ou
   const read = readOutcome(outcome, allowed);
   if ('problem' in read) throw usageError(new TypeError(`${what}: ${read.problem}`));
   return read.outcome as T;
+}
+
+/** A scripted identity outcome for `nextIdentityOutcome` / `verifyIdentity`, copied; a `TypeError` naming `what` otherwise. */
+export function checkIdentityOutcome(outcome: unknown, what: string): SandboxIdentityOutcome {
+  const read = readIdentityOutcome(outcome);
+  if ('problem' in read) throw usageError(new TypeError(`${what}: ${read.problem}`));
+  return read.outcome;
 }
 
 /** Control tokens: long enough to be unguessable, and safe in a header and a URL fragment. */

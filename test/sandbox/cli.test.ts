@@ -186,7 +186,7 @@ async function startEnvSandbox(t: import('node:test').TestContext, extra: string
 
 test('--env prints the credentials as PORTONE_* lines ready for a .env file (and only them on stdout)', async (t) => {
   const env = await startEnvSandbox(t);
-  assert.deepEqual(Object.keys(env), ['PORTONE_API_URL', 'PORTONE_STORE_ID', 'PORTONE_CHANNEL_KEY', 'PORTONE_BILLING_CHANNEL_KEY', 'PORTONE_PHONE_BILLING_CHANNEL_KEY', 'PORTONE_API_SECRET', 'PORTONE_WEBHOOK_SECRET', 'PORTONE_SDK_URL', 'PORTONE_SANDBOX_TOKEN']);
+  assert.deepEqual(Object.keys(env), ['PORTONE_API_URL', 'PORTONE_STORE_ID', 'PORTONE_CHANNEL_KEY', 'PORTONE_BILLING_CHANNEL_KEY', 'PORTONE_PHONE_BILLING_CHANNEL_KEY', 'PORTONE_IDENTITY_CHANNEL_KEY', 'PORTONE_API_SECRET', 'PORTONE_WEBHOOK_SECRET', 'PORTONE_SDK_URL', 'PORTONE_SANDBOX_TOKEN']);
   assert.match(env.PORTONE_WEBHOOK_SECRET!, /^whsec_/);
   const client = PortOneClient({ secret: env.PORTONE_API_SECRET!, storeId: env.PORTONE_STORE_ID!, baseUrl: env.PORTONE_API_URL! });
   assert.equal((await client.payment.getPayments({})).page.totalCount, 0);

@@ -1,6 +1,7 @@
 // The sandbox's domain, wired together: the running state and clock, webhook delivery and emission,
 // the payment ledger, and charges and schedules. REST handlers, the checkout server (payment
 // window) and the Node helpers all change state through these, so each path has the same effects.
+import { IdentityVerifications } from '../identity/verifications.js';
 import { WebhookSender } from '../webhooks.js';
 import type { SandboxFaults, SandboxRestExchange } from '../types.js';
 import { Charges } from './charges.js';
@@ -32,6 +33,7 @@ export class SandboxCore {
   readonly emitter: WebhookEmitter;
   readonly ledger: Ledger;
   readonly charges: Charges;
+  readonly identities: IdentityVerifications;
 
   constructor(options: CoreOptions) {
     const runtime = new Runtime({
@@ -61,6 +63,7 @@ export class SandboxCore {
     this.emitter = new WebhookEmitter(runtime, this.webhooks, options.webhookUrls, Math.max(1, options.retryDelaysMs.length));
     this.ledger = new Ledger(runtime, this.emitter);
     this.charges = new Charges(runtime, this.ledger);
+    this.identities = new IdentityVerifications(runtime);
   }
 
   /** Re-arms schedules and expiries after a restore. */

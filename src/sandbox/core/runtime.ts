@@ -3,6 +3,7 @@
 // persistence to `persistPath`. The ledger, charges and webhook emission all act through here.
 import { ApiError } from '../errors.js';
 import { createDice, type Dice } from '../rng.js';
+import type { SandboxIdentityOutcome } from '../identity/types.js';
 import type { SandboxChannel, SandboxChargeOutcome, SandboxFaults, SandboxOutcome, SandboxRestExchange } from '../types.js';
 import type { WebhookJob } from '../webhooks.js';
 import { Clock } from './clock.js';
@@ -43,6 +44,8 @@ export class Runtime {
   readonly windowOutcomes: SandboxOutcome[] = [];
   /** How the next server-side charges end, when a test scripted it (`nextChargeOutcome`). */
   readonly chargeOutcomes: SandboxChargeOutcome[] = [];
+  /** How the next identity windows end, when a test scripted it (`nextIdentityOutcome`). */
+  readonly identityOutcomes: SandboxIdentityOutcome[] = [];
   private readonly timers = new Map<string, number>();
   private persistTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -97,6 +100,12 @@ export class Runtime {
     return key === undefined ? undefined : this.credentials.channels.find((c) => c.key === key);
   }
 
+  /** A channel that takes payments and billing keys (KG Inicis's payment module, not its identity one). */
+  paymentChannel(key: string | undefined): SandboxChannel | undefined {
+    const channel = this.channel(key);
+    return channel?.pgProvider === 'INICIS_V2' ? channel : undefined;
+  }
+
   /** REST storeId rule: absent means the credential's store; any other store is forbidden. */
   checkStore(storeId: unknown): void {
     if (storeId === undefined || storeId === null || storeId === this.storeId) return;
@@ -126,6 +135,7 @@ export class Runtime {
     this.state.clear();
     this.windowOutcomes.length = 0;
     this.chargeOutcomes.length = 0;
+    this.identityOutcomes.length = 0;
     this.setFaults({});
   }
 

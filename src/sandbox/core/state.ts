@@ -8,6 +8,7 @@ import type { PaymentMethod } from '@portone/server-sdk/payment';
 import type { KnownPayment } from '../payments.js';
 import type { KnownPaymentSchedule, SandboxChannel } from '../types.js';
 import type { CheckoutTx } from '../checkout/transaction.js';
+import type { IdentityAgency, IdentityCarrier, KnownIdentityVerification } from '../identity/types.js';
 import type { WebhookJob } from '../webhooks.js';
 import type { SavedClock } from './clock.js';
 
@@ -46,6 +47,17 @@ export interface BillingKeyEntry {
   paymentId?: string;
 }
 
+export interface IdentityVerificationEntry {
+  verification: KnownIdentityVerification;
+  /** The current attempt's `identityVerificationTxId` (the list filter's; the REST object has no field for it). */
+  txId: string;
+  /** How the attempt was made, for PG transaction ids. */
+  origin: 'pc' | 'mobile';
+  /** What the shopper chose in the window (KG Inicis reports neither as a field; the dashboard shows them). */
+  agency?: IdentityAgency;
+  carrier?: IdentityCarrier;
+}
+
 export interface ScheduleEntry {
   schedule: KnownPaymentSchedule;
   /** The billing-key payment to make at `timeToPay`. */
@@ -78,6 +90,8 @@ export interface Snapshot {
   schedules: [string, ScheduleEntry][];
   preRegistrations: [string, PreRegistration][];
   checkouts: [string, CheckoutTx][];
+  /** Absent in files written before identity verification was emulated. */
+  identityVerifications?: [string, IdentityVerificationEntry][];
   webhookJobs: WebhookJob[];
   /** Absent in files written before the clock was kept. */
   clock?: SavedClock;
@@ -97,6 +111,7 @@ export class State {
   readonly schedules = new Map<string, ScheduleEntry>();
   readonly preRegistrations = new Map<string, PreRegistration>();
   readonly checkouts = new Map<string, CheckoutTx>();
+  readonly identityVerifications = new Map<string, IdentityVerificationEntry>();
 
   /** The payment's JSON as UTF-8 bytes, cached until the payment changes. */
   paymentBody(id: string): Buffer | undefined {
@@ -153,6 +168,7 @@ export class State {
     this.schedules.clear();
     this.preRegistrations.clear();
     this.checkouts.clear();
+    this.identityVerifications.clear();
   }
 
   snapshot(credentials: Credentials, webhookJobs: WebhookJob[], clock: SavedClock): Snapshot {
@@ -165,6 +181,7 @@ export class State {
       schedules: [...this.schedules],
       preRegistrations: [...this.preRegistrations],
       checkouts: [...this.checkouts],
+      identityVerifications: [...this.identityVerifications],
       webhookJobs,
     };
   }
@@ -176,6 +193,7 @@ export class State {
     for (const [k, v] of snapshot.schedules) this.schedules.set(k, v);
     for (const [k, v] of snapshot.preRegistrations) this.preRegistrations.set(k, v);
     for (const [k, v] of snapshot.checkouts) this.checkouts.set(k, v);
+    for (const [k, v] of snapshot.identityVerifications ?? []) this.identityVerifications.set(k, v);
   }
 }
 
