@@ -35,6 +35,11 @@ export async function paidInTheSandbox(running: Sandbox): Promise<string | undef
   const result = await running.pay({ paymentId: 'order-1', orderName: '원두 1kg', totalAmount: 32_000 });
   return result.code ?? (running.payment(result.paymentId)?.status === 'PAID' ? 'paid' : 'not paid');
 }
+export async function adultInTheSandbox(running: Sandbox): Promise<string | undefined> {
+  const result = await running.verifyIdentity({ identityVerificationId: 'iv-1' }, { result: 'approve', person: 'minor' });
+  const verification = running.identityVerification(result.identityVerificationId);
+  return verification?.status === 'VERIFIED' ? verification.verifiedCustomer.birthDate : result.code;
+}
 export const tags = [CHECKOUT_ELEMENTS['portone-payment-button'], PortoneBillingKeyButton];
 
 export function Checkout() {
