@@ -8,18 +8,17 @@
 // onPaid, the answer — the two in alternating order from round to round. A complete repeated for an
 // order already paid (a browser retry) is printed as an extra figure of its own.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHmac } from 'node:crypto';
-import { PortOneClient } from '@portone/server-sdk';
 import { createSandbox } from '../src/sandbox/index.js';
-import { createCheckoutServer, type PricedOrder } from '../src/server/index.js';
+import { createCheckoutServer } from '../src/server/index.js';
 import { serveCheckout } from '../src/server/node.js';
+import { check, CONNECTIONS, completes as completesOn, loadAverage, mean as meanOf, median, once, paidOrders as paidOrdersOn, priceOrder, serveBare } from './support/checkout.js';
 import { figure, runLoad, type LoadRequest, type LoadResult } from './support/load.js';
 
 /** Fresh payments per round: each is completed once, so a round lasts as long as they take. */
 const PER_ROUND = 1_200;
-const CONNECTIONS = 32;
 /**
  * Pairs of bare and kit rounds, which of the two goes first alternating: a load spike from elsewhere
  * on the machine hits one pair, not the figure, and neither side always runs on a warmer machine.
@@ -40,49 +39,17 @@ const kit = createCheckoutServer({
   channelKeys: { payment: sandbox.channelKeys.payment },
   hookPollMs: 0,
   logger: {},
-  priceOrder: (): PricedOrder => ({ orderName: '커피 원두 1kg', totalAmount: 32_000, currency: 'KRW', lines: [{ id: 'beans', name: '커피 원두 1kg', quantity: 1, unitAmount: 32_000 }] }),
+  priceOrder,
   onPaid: () => void paid++,
 });
 const kitServer = await serveCheckout(kit);
 
 // The baseline: what any complete endpoint must at least do — read the body, fetch the payment, answer.
-const client = PortOneClient({ secret: sandbox.apiSecret, baseUrl: sandbox.url, storeId: sandbox.storeId });
-const bareServer = await serveCheckout({
-  async fetch(request: Request) {
-    const { paymentId } = (await request.json()) as { paymentId: string };
-    const payment = await client.payment.getPayment({ paymentId, storeId: sandbox.storeId });
-    return Response.json({ payment });
-  },
-});
+const bareServer = await serveBare(sandbox);
 
 /** Orders prepared through the kit and paid in the window, as shoppers would have; not completed. */
-async function paidOrders(count: number): Promise<string[]> {
-  const ids: string[] = [];
-  const one = async () => {
-    const answer = await kit.fetch(new Request('http://bench.test/payments/prepare', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: [{ id: 'beans', quantity: 1 }] }) }));
-    const prepared = await answer.json();
-    if (answer.status !== 200) throw new Error(`setup prepare answered ${answer.status}: ${JSON.stringify(prepared)}`);
-    await sandbox.pay({ paymentId: prepared.paymentId, orderName: prepared.orderName, totalAmount: prepared.totalAmount, currency: prepared.currency, channelKey: prepared.channelKey, customData: prepared.customData });
-    // Also has the sandbox serialize the payment now (it keeps those bytes until the payment changes),
-    // so whichever measured round reads it first does not pay for that alone.
-    if (sandbox.payment(prepared.paymentId)?.status !== 'PAID') throw new Error(`setup: payment ${prepared.paymentId} is not PAID in the sandbox`);
-    ids.push(prepared.paymentId);
-  };
-  for (let i = 0; i < count; i += 16) await Promise.all(Array.from({ length: Math.min(16, count - i) }, one));
-  return ids;
-}
-
-const completes = (base: string, ids: string[]): LoadRequest[] =>
-  ids.map((paymentId) => ({ method: 'POST', url: `${base}/payments/complete`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ paymentId }) }));
-
-const check = (name: string, result: LoadResult, expected: number) => {
-  console.log(`${name}: ${result.rps} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.requests} requests, statuses ${JSON.stringify(result.statuses)}`);
-  if (result.errors > 0) throw new Error(`${name}: ${result.errors} answers outside 2xx`);
-  if (result.requests !== expected) throw new Error(`${name}: expected ${expected} answers, got ${result.requests}`);
-};
-
-/** Each request exactly once, all measured: a round is one pass over its payments. */
-const once = (requests: LoadRequest[]) => runLoad({ requests, connections: CONNECTIONS, durationMs: 120_000, once: true });
+const paidOrders = (count: number): Promise<string[]> => paidOrdersOn(kit, sandbox, count);
+const completes = (base: string, ids: string[]): LoadRequest[] => completesOn(base, ids);
 
 // CPU time per request is printed too, since it does not depend on what else the machine is doing.
 const cpuOf = async (run: () => Promise<LoadResult>): Promise<{ result: LoadResult; cpuUs: number }> => {
@@ -92,7 +59,7 @@ const cpuOf = async (run: () => Promise<LoadResult>): Promise<{ result: LoadResu
   return { result, cpuUs: (used.user + used.system) / Math.max(1, result.requests) };
 };
 
-console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`load average before: ${loadAverage()}`);
 // A warm-up round, not measured: JIT, SQLite page cache, keep-alive sockets.
 {
   const ids = await paidOrders(300);
@@ -160,10 +127,9 @@ const webhooks: LoadRequest[] = Array.from({ length: 30_000 }, (_, n) => {
 const hooks = await runLoad({ requests: webhooks, connections: CONNECTIONS, durationMs: 1_500, once: true });
 console.log(`kit webhooks: ${hooks.rps} req/s, p50 ${hooks.p50Ms} ms, p99 ${hooks.p99Ms} ms, ${hooks.requests} requests, statuses ${JSON.stringify(hooks.statuses)}`);
 if (hooks.errors > 0) throw new Error(`kit webhooks: ${hooks.errors} answers outside 2xx`);
-console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`load average after: ${loadAverage()}`);
 
-const mean = (runs: LoadResult[], pick: (r: LoadResult) => number) => runs.reduce((sum, r) => sum + pick(r), 0) / runs.length;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const mean = (runs: LoadResult[], pick: (r: LoadResult) => number) => meanOf(runs.map(pick));
 figure('complete-rps', Math.round(mean(first, (r) => r.rps)));
 figure('complete-p99-ms', Number(median(first.map((r) => r.p99Ms)).toFixed(2)));
 figure('webhook-rps', hooks.rps);

@@ -31,6 +31,24 @@ const TYPES = {
     oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
+/**
+ * Prepared statements' names: one per statement text in this process (the text names its schema, so
+ * stores sharing a pool never take one name for two texts), and short — PostgreSQL cuts names at 63
+ * bytes, so a name built from a long schema name made two statements one. The random part keeps two
+ * copies of this module on one shop pool apart. Texts past the cap run unprepared.
+ */
+const statementNames = new Map<string, string>();
+const STATEMENT_PREFIX = `pck_${Math.random().toString(36).slice(2, 8)}_`;
+const MAX_PREPARED = 256;
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_PREPARED) {
+    name = `${STATEMENT_PREFIX}${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 /** A store on PostgreSQL. Nothing is sent until the first call (or `ready()`), which connects and migrates. */
 export function createPostgresStore(options: PostgresStoreOptions): CheckoutStore & { readonly schema: string } {
   if (!options || (options.pool === undefined) === (options.connectionString === undefined)) {
@@ -50,7 +68,8 @@ export function createPostgresStore(options: PostgresStoreOptions): CheckoutStor
 
   const sql: Sql = {
     async query(text, values = [], name) {
-      const result = await pool.query({ text, values: values as unknown[], types: TYPES, ...(name ? { name } : {}) });
+      const prepared = name ? statementName(text) : undefined;
+      const result = await pool.query({ text, values: values as unknown[], types: TYPES, ...(prepared ? { name: prepared } : {}) });
       return result.rows;
     },
   };

@@ -21,7 +21,11 @@ import type {
 } from '../port.js';
 import { jsonText, PATCH_COLUMNS, recordReaders, type Row } from '../records.js';
 
-/** What the queries need from a connection: one statement with `$n` parameters; `name` caches its plan. */
+/**
+ * What the queries need from a connection: one statement with `$n` parameters. With `name` (what it
+ * is, for a reader) the statement is prepared once per connection and its plan kept, instead of
+ * parsed and planned at every call; the driver picks the name PostgreSQL sees.
+ */
 export interface Sql {
   query(text: string, values?: readonly unknown[], name?: string): Promise<Row[]>;
 }
@@ -122,7 +126,7 @@ export function createQueries(sql: Sql, s: string): Queries {
     },
 
     async getOrder(paymentId) {
-      const row = await one(`SELECT * FROM ${s}.orders WHERE payment_id = $1`, [paymentId], `${s}.getOrder`);
+      const row = await one(`SELECT * FROM ${s}.orders WHERE payment_id = $1`, [paymentId], 'getOrder');
       return row && toOrder(row);
     },
 
@@ -158,11 +162,15 @@ export function createQueries(sql: Sql, s: string): Queries {
           FROM jsonb_to_recordset(${p.add(eventRecords(change.events))}::jsonb) AS ${EVENT_RECORD}, changed ORDER BY x.index
           ON CONFLICT (key) DO NOTHING RETURNING *)`,
       );
+      // Prepared (one statement per shape of change: the patch's columns, a key, a subscription, a
+      // claim): planning this statement cost more than running it, on every complete and webhook.
+      // Its rows are jsonb, so a migration adding a column cannot change what the prepared statement returns.
       const rows = await sql.query(
         `WITH ${ctes.join(',\n')}
          SELECT 'order' AS row_kind, to_jsonb(changed.*) AS row FROM changed
          UNION ALL SELECT 'event', to_jsonb(written.*) FROM written`,
         p.values,
+        'transition',
       );
       const orderRow = rows.find((r) => r.row_kind === 'order');
       if (!orderRow) return undefined;
@@ -281,7 +289,7 @@ export function createQueries(sql: Sql, s: string): Queries {
       const mine = `WHERE id = $1 AND claim = $2 AND status = 'running'`;
       let rows: Row[];
       if (outcome.status === 'done') {
-        rows = await sql.query(`UPDATE ${s}.events SET status = 'done', done_at = $3, locked_until = NULL, claim = NULL ${mine} RETURNING id`, [event.id, event.claim, outcome.now], `${s}.finishDone`);
+        rows = await sql.query(`UPDATE ${s}.events SET status = 'done', done_at = $3, locked_until = NULL, claim = NULL ${mine} RETURNING id`, [event.id, event.claim, outcome.now], 'finishDone');
       } else if (outcome.status === 'pending') {
         rows = await sql.query(
           `UPDATE ${s}.events SET status = 'pending', next_attempt_at = $3, last_error = $4, transient_attempts = transient_attempts + $5,
