@@ -1,6 +1,6 @@
 // Custom Elements Manifest of the checkout elements, read from their class docblocks and Lit
 // property declarations. `npm run docs` writes custom-elements.json, then
-// scripts/readme-reference.mjs renders it into the README.
+// scripts/element-reference.mjs renders it into docs/elements.md.
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 
@@ -85,7 +85,7 @@ export default {
   packagejson: false,
   plugins: [publicSurface(), shippedPaths()],
   // The glob walk's order varies from run to run; sorted, the manifest is byte-for-byte reproducible
-  // (test/elements/readme-reference.test.ts compares it with the committed one).
+  // (test/elements/element-reference.test.ts compares it with the committed one).
   overrideModuleCreation({ ts, globs }) {
     return [...globs].sort().map((glob) =>
       ts.createSourceFile(glob, readFileSync(new URL(`../${glob}`, import.meta.url), 'utf8'), ts.ScriptTarget.ES2015, true),

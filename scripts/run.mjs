@@ -146,7 +146,7 @@ const tasks = {
   docs() {
     const status = run(bin('cem'), ['analyze', '--config', 'scripts/custom-elements-manifest.config.mjs']);
     if (status !== 0) return status;
-    return run(process.execPath, ['scripts/readme-reference.mjs']);
+    return run(process.execPath, ['scripts/element-reference.mjs']);
   },
 
   build() {

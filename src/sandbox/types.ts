@@ -188,7 +188,7 @@ export type SandboxOutcome =
       giftCertificateType?: string;
       /**
        * For billing keys: the card behind the key, which decides how later charges go
-       * (see the test cards in the README). Default an always-approving card.
+       * (see the test cards in docs/sandbox.md). Default an always-approving card.
        */
       cardNumber?: string;
     }

@@ -106,7 +106,7 @@ export function errors(answer: ErrorResponse) {
 }
 
 export function jsxProps(ref: { current: PortonePaymentButton | null }) {
-  // What a JSX IntrinsicElements declaration gets (README: "In a framework page"), over a framework's own props.
+  // What a JSX IntrinsicElements declaration gets (docs/elements.md: "In a framework page"), over a framework's own props.
   type Tags = CheckoutIntrinsicElements<{ ref?: { current: HTMLElement | null }; children?: unknown }>;
   const pay: Tags['portone-payment-button'] = { ref, endpoint: '/portone', items: [{ id: 'sku-1', quantity: 1 }], customer: { fullName: '홍길동' }, request: { orderName: 'x' }, children: '결제' };
   // @ts-expect-error amounts are numbers

@@ -1,4 +1,4 @@
-// The README's sandbox example, verbatim (readme.test.ts checks the README still shows exactly this).
+// docs/sandbox.md's sandbox example, verbatim (readme.test.ts checks the doc still shows exactly this).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';

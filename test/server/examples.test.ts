@@ -1,4 +1,4 @@
-// The README's examples are these files, verbatim; here they run against the sandbox.
+// The README's and docs/server.md's examples are these files, verbatim; here they run against the sandbox.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -10,18 +10,16 @@ import { ERROR_CODES } from '../../src/server/index.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const example = (name: string) => readFileSync(join(root, 'test/server/examples', name), 'utf8').trim();
-const readmeSection = () => {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  return readme.slice(readme.indexOf('<!-- section:server -->'), readme.indexOf('<!-- /section:server -->'));
-};
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
-test('the README shows the examples exactly as they are tested', () => {
-  const section = readmeSection();
-  for (const name of ['checkout.ts', 'serve.ts']) assert.ok(section.includes(example(name)), `README shows test/server/examples/${name}`);
+test('the README and docs/server.md show the examples exactly as they are tested', () => {
+  for (const doc of ['README.md', 'docs/server.md']) {
+    for (const name of ['checkout.ts', 'serve.ts']) assert.ok(read(doc).includes(example(name)), `${doc} shows test/server/examples/${name}`);
+  }
 });
 
-test('the README lists every error code with its status', () => {
-  const section = readmeSection();
+test('docs/server.md lists every error code with its status', () => {
+  const section = read('docs/server.md');
   for (const [code, status] of Object.entries(ERROR_CODES)) {
     assert.match(section, new RegExp(`\\| \`${code}\` \\| ${status} \\|`), `${code} (${status}) is in the error table`);
   }
@@ -31,11 +29,8 @@ test('the README example takes a payment through the sandbox and ships it once',
   const sandbox = await createSandbox({});
   const dir = mkdtempSync(join(tmpdir(), 'pck-example-'));
   Object.assign(process.env, {
-    PORTONE_API_SECRET: sandbox.apiSecret,
-    PORTONE_STORE_ID: sandbox.storeId,
-    PORTONE_BASE_URL: sandbox.url,
-    PORTONE_WEBHOOK_SECRET: sandbox.webhookSecret,
-    PORTONE_CHANNEL_KEY: sandbox.channelKeys.payment,
+    // What `npx portone-sandbox --env` prints for a .env file, as a shop would load it.
+    ...sandbox.env(),
     PORTONE_ALLOW_TEST_CHANNELS: '1',
     CHECKOUT_DATABASE: join(dir, 'checkout.sqlite'),
   });
@@ -80,11 +75,7 @@ test('the README Node one-liner serves the kit; without PORTONE_ALLOW_TEST_CHANN
     env: {
       ...process.env,
       PORT: '0',
-      PORTONE_API_SECRET: sandbox.apiSecret,
-      PORTONE_STORE_ID: sandbox.storeId,
-      PORTONE_BASE_URL: sandbox.url,
-      PORTONE_WEBHOOK_SECRET: sandbox.webhookSecret,
-      PORTONE_CHANNEL_KEY: sandbox.channelKeys.payment,
+      ...sandbox.env(),
       PORTONE_ALLOW_TEST_CHANNELS: '',
       NODE_ENV: '',
       CHECKOUT_DATABASE: join(dir, 'checkout.sqlite'),

@@ -10,17 +10,17 @@ import { expect, test as base, type Browser, type BrowserContext, type FrameLoca
 import { ADMIN_PASSWORD, startShop, type RunningShop } from './shop.js';
 
 export const SCREENSHOTS = fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
-/** The README's screenshots. `DEMO_SCREENSHOTS=1 npm run test:e2e` rewrites them, under their README names. */
+/** The screenshots docs/sample-shop.md shows. `DEMO_SCREENSHOTS=1 npm run test:e2e` rewrites them, under the names it uses. */
 const README_SCREENSHOTS = fileURLToPath(new URL('../../../demo/screenshots/', import.meta.url));
 const refreshReadme = process.env.DEMO_SCREENSHOTS === '1';
 
 interface SnapOptions {
   fullPage?: boolean;
-  /** This picture is the README's `demo/screenshots/<readme>.png` too. */
+  /** This picture is docs/sample-shop.md's `demo/screenshots/<readme>.png` too. */
   readme?: string;
 }
 
-/** Where a screenshot goes: always test-results/screenshots/<name>.png, and the README's copy when refreshing those. */
+/** Where a screenshot goes: always test-results/screenshots/<name>.png, and the docs' copy when refreshing those. */
 function snapPaths(name: string, readme: string | undefined): string[] {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return [`${SCREENSHOTS}${name}.png`, ...(readme && refreshReadme ? [`${README_SCREENSHOTS}${readme}.png`] : [])];
@@ -123,7 +123,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
 export { expect };
 
-/** Saves a screenshot of a key state to test-results/screenshots/<name>.png (and the README's, see SnapOptions). */
+/** Saves a screenshot of a key state to test-results/screenshots/<name>.png (and the docs' copy, see SnapOptions). */
 export async function snap(page: Page, name: string, options: SnapOptions = {}): Promise<void> {
   const image = await page.screenshot({ fullPage: options.fullPage ?? true, animations: 'disabled' });
   for (const path of snapPaths(name, options.readme)) writeFileSync(path, image);

@@ -13,7 +13,7 @@ export const kit = createCheckoutServer({
   portone: {
     apiSecret: process.env.PORTONE_API_SECRET!,
     storeId: process.env.PORTONE_STORE_ID!,
-    baseUrl: process.env.PORTONE_BASE_URL, // unset: https://api.portone.io
+    baseUrl: process.env.PORTONE_API_URL, // unset: https://api.portone.io
   },
   webhookSecret: process.env.PORTONE_WEBHOOK_SECRET!,
   channelKeys: { payment: process.env.PORTONE_CHANNEL_KEY },

@@ -1,4 +1,4 @@
-// Every entry point a page or a shop's server imports, used as the README shows, in a project that
+// Every entry point a page or a shop's server imports, used as the README and docs/ show, in a project that
 // checks every declaration (test/frameworks/types.fw.ts compiles it against the built package).
 import {
   PortonePaymentButton,

@@ -1,9 +1,9 @@
-// The README's element reference and custom-elements.json must match the source: regenerate both
+// docs/elements.md's element reference and custom-elements.json must match the source: regenerate both
 // in memory and compare, so the docs cannot drift (fix with `npm run docs`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { freshManifest, renderReference, updateReadme } from '../../scripts/readme-reference.mjs';
+import { DOC, freshManifest, renderReference, updateReference } from '../../scripts/element-reference.mjs';
 
 const root = new URL('../../', import.meta.url);
 const manifest = await freshManifest();
@@ -12,9 +12,9 @@ test('custom-elements.json is what the analyzer makes of the source now', () => 
   assert.equal(readFileSync(new URL('custom-elements.json', root), 'utf8'), `${JSON.stringify(manifest, null, 2)}\n`, 'stale: run npm run docs');
 });
 
-test('the README reference is rendered from that manifest', () => {
-  const readme = readFileSync(new URL('README.md', root), 'utf8');
-  assert.equal(readme, updateReadme(readme, renderReference(manifest)), 'stale: run npm run docs');
+test('the reference in docs/elements.md is rendered from that manifest', () => {
+  const doc = readFileSync(new URL(DOC, root), 'utf8');
+  assert.equal(doc, updateReference(doc, renderReference(manifest)), 'stale: run npm run docs');
 });
 
 test('the reference covers every element and every kind of API', () => {

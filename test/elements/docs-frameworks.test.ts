@@ -1,13 +1,13 @@
-// The README's framework snippets are the demo/frameworks pages, verbatim: the framework tests
-// type-check, build and pay through those files, so what the README shows compiles as written.
+// docs/elements.md's framework snippets are the demo/frameworks pages, verbatim: the framework tests
+// type-check, build and pay through those files, so what the doc shows compiles as written.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
-const readme = read('README.md');
-const section = readme.slice(readme.indexOf('### In a framework page'), readme.indexOf('### Server-priced flow'));
+const doc = read('docs/elements.md');
+const section = doc.slice(doc.indexOf('## In a framework page'), doc.indexOf('## Server-priced flow'));
 
 for (const [file, fence] of [
   ['demo/frameworks/next/app/checkout/checkout.tsx', 'tsx'],
@@ -17,12 +17,12 @@ for (const [file, fence] of [
   ['demo/frameworks/svelte/src/Checkout.svelte', 'svelte'],
   ['demo/frameworks/angular/src/app/checkout.ts', 'ts'],
 ] as const) {
-  test(`the README shows ${file} as it is tested`, () => {
-    assert.ok(section.includes(`\`\`\`${fence}\n${read(file).trimEnd()}\n\`\`\``), `README.md ("In a framework page") must contain ${file} verbatim`);
+  test(`docs/elements.md shows ${file} as it is tested`, () => {
+    assert.ok(section.includes(`\`\`\`${fence}\n${read(file).trimEnd()}\n\`\`\``), `docs/elements.md ("In a framework page") must contain ${file} verbatim`);
   });
 }
 
-test('the README names the type entries the pages use', () => {
+test('docs/elements.md names the type entries the pages use', () => {
   assert.match(read('demo/frameworks/vue/tsconfig.json'), /"portone-checkout-kit\/vue"/);
   assert.match(read('demo/frameworks/svelte/tsconfig.json'), /"portone-checkout-kit\/svelte"/);
   for (const entry of ['"portone-checkout-kit/vue"', '"portone-checkout-kit/svelte"', 'portone-checkout-kit/react']) assert.ok(section.includes(entry), entry);
