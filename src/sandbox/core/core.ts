@@ -3,28 +3,16 @@
 // window) and the Node helpers all change state through these, so each path has the same effects.
 import { IdentityVerifications } from '../identity/verifications.js';
 import { WebhookSender } from '../webhooks.js';
-import type { SandboxFaults, SandboxRestExchange } from '../types.js';
 import { Charges } from './charges.js';
 import { WebhookEmitter } from './emitter.js';
 import { Ledger } from './ledger.js';
-import { Runtime } from './runtime.js';
-import type { Credentials } from './state.js';
+import { Runtime, type RuntimeOptions } from './runtime.js';
 
-export interface CoreOptions {
-  credentials: Credentials;
+/** What the runtime needs (less what the core hands it itself), and where webhooks go. */
+export interface CoreOptions extends Omit<RuntimeOptions, 'pendingWebhooks'> {
   webhookUrls: string[];
   retryDelaysMs: readonly number[];
   webhookTimeoutMs: number;
-  clock: 'real' | 'manual';
-  now?: number;
-  faults?: SandboxFaults;
-  persistPath?: string;
-  /** Shown in the payment window as 상점 and as the holder (예금주) of the virtual accounts it issues. */
-  storeName: string;
-  /** How long a manual-approval token can be confirmed after the window, ms of sandbox time. */
-  manualApprovalTtlMs: number;
-  log: (line: string) => void;
-  onRestExchange?: (exchange: SandboxRestExchange) => void;
 }
 
 export class SandboxCore {
