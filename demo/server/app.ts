@@ -23,7 +23,7 @@ import { INICIS_LOGO_SVG, renderCatalog } from './catalog-page.js';
 import { createShopCheckout } from './checkout.js';
 import { addressKey, clientAddress, tagRequest } from './clients.js';
 import { startMaintenance, type Maintenance } from './maintenance.js';
-import type { ShopOptions } from './options.js';
+import { redactUrl, type ShopOptions } from './options.js';
 import { PAGE_NAV, PageStore, type PageConfig, type PageContext, type PageName } from './pages.js';
 import { SESSION_COOKIE, memberIdOf, startSession } from './members.js';
 import { TokenBuckets } from './limits.js';
@@ -43,7 +43,16 @@ export interface Shop {
   db: ShopDb;
   /** The reconcile and prune timers. */
   maintenance: Maintenance;
+  /** Where the kit keeps its records, as it may be shown (a PostgreSQL URL without its password). */
+  checkoutStore: CheckoutStoreInfo;
   close(): Promise<void>;
+}
+
+export type CheckoutStoreInfo = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; schema: string };
+
+/** The kit's store could not be opened (PostgreSQL down, a wrong password): said in one line, never with the password. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
 }
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -150,6 +159,17 @@ function asListenError(server: 'shop' | 'sandbox', host: string, port: number, e
   return code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES' ? new ListenError(server, code, host, port, error) : error;
 }
 
+/** The password in a connection string, decoded, to mask it wherever it might be echoed. */
+function passwordOf(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    const password = parsed.password ? decodeURIComponent(parsed.password) : parsed.searchParams.get('password');
+    return password || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const isWildcard = (host: string): boolean => host === '0.0.0.0' || host === '::';
 
 /** How this machine reaches a server bound to `host`: loopback for a wildcard bind, IPv6 in brackets. */
@@ -163,9 +183,12 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
   let sandbox: Sandbox | undefined;
   let kit: CheckoutServer | undefined;
   let schedules: ListSchedules;
+  // The kit's records: PostgreSQL when given a URL (the kit's default schema), else SQLite beside shop.sqlite.
+  const database = options.database ?? join(options.dataDir, 'checkout.sqlite');
+  const checkoutStore: CheckoutStoreInfo = options.database ? { kind: 'postgres', url: redactUrl(options.database), schema: 'portone_checkout' } : { kind: 'sqlite', path: database };
   // What every kit setup shares, whichever PortOne it talks to.
   const shopSettings = {
-    database: join(options.dataDir, 'checkout.sqlite'),
+    database,
     preRegister: options.preRegister,
     ...(options.prepareLimit ? { beforePrepare: prepareLimiter({ limit: options.prepareLimit, db, log, langCookie: LANG_COOKIE }) } : {}),
     ...(options.reconcileAfterMs !== undefined ? { reconcileAfterMs: options.reconcileAfterMs } : {}),
@@ -214,7 +237,13 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
         db,
       );
     }
-    await kit.ready;
+    await kit.ready.catch((error: unknown) => {
+      // pg's messages name the host and user, not the password; should one echo the URL, it is masked anyway.
+      const password = options.database ? passwordOf(options.database) : undefined;
+      const message = error instanceof Error ? error.message : String(error);
+      const where = checkoutStore.kind === 'postgres' ? `PostgreSQL at ${checkoutStore.url}` : `SQLite at ${checkoutStore.path}`;
+      throw new StoreError(`the kit's store (${where}) could not be opened: ${password ? message.split(password).join('***') : message}`, { cause: error });
+    });
 
     const maintenance = startMaintenance({ kit, db, settings: options.maintenance, log, verbose: options.verbose });
     cleanup.push(() => maintenance.stop());
@@ -238,6 +267,7 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
       kit,
       db,
       maintenance,
+      checkoutStore,
       close() {
         closing ??= (async () => {
           // A reconcile or prune in progress finishes while the kit and the databases are still open.
