@@ -304,6 +304,19 @@ interface AppDeps {
   sandbox?: Sandbox;
 }
 
+/**
+ * The sandbox dashboard as a page links it. Its `#token=…` is the sandbox's control token: whoever
+ * holds it can deposit into any virtual account, move the clock and inject faults. So only /admin
+ * (behind its password) links it with the token; a shop page links the bare dashboard, which asks
+ * for the token before it shows or does anything.
+ */
+export function dashboardLink(sandbox: Pick<Sandbox, 'dashboardUrl'>, page: PageName | 'catalog'): string {
+  if (page === 'admin') return sandbox.dashboardUrl;
+  const url = new URL(sandbox.dashboardUrl);
+  url.hash = '';
+  return url.href;
+}
+
 /** The shop's routes: pages, pictures, the bundle, the shopper's API, the kit at /portone, /admin. */
 function shopApp({ options, log, pages, db, kit, schedules, maintenance, sandbox }: AppDeps): Hono<ShopEnv> {
   const mode = options.portone.mode;
@@ -370,7 +383,7 @@ function shopApp({ options, log, pages, db, kit, schedules, maintenance, sandbox
       path: `${url.pathname}${url.search}`,
       active: page === 'catalog' ? 'shop' : PAGE_NAV[page],
       mode,
-      sandboxDashboardUrl: sandbox ? reachableFrom(c, sandbox.dashboardUrl) : undefined,
+      sandboxDashboardUrl: sandbox ? reachableFrom(c, dashboardLink(sandbox, page)) : undefined,
       // The member's details prefill the forms; their id and session stay on the server.
       config: { mode, lang, ...(sandbox ? { sdkUrl: reachableFrom(c, sandbox.sdkUrl) } : {}), member: memberDetails(db.profile(member(c))) },
     };

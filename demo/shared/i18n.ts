@@ -117,7 +117,7 @@ const ko = {
   'waiting.paidTitle': '입금이 확인되었습니다',
   'waiting.paidLead': '결제가 완료되었습니다. 곧 상품을 보내드립니다.',
   'waiting.expired': '입금 기한이 지나 주문이 취소되었습니다.',
-  'waiting.sandboxHint': '샌드박스: 관리자 페이지의 "입금 처리" 버튼이나 샌드박스 대시보드로 입금할 수 있습니다.',
+  'waiting.sandboxHint': '샌드박스: 관리자 페이지의 "입금 처리" 버튼으로 입금할 수 있습니다.',
 
   'subscribe.title': '월간 원두 정기배송',
   'subscribe.lead': '카드를 한 번 등록하면 첫 달은 바로 결제되고, 다음 달부터 같은 날 자동으로 결제됩니다.',
@@ -351,7 +351,7 @@ const en: Record<MessageKey, string> = {
   'waiting.paidTitle': 'Deposit received',
   'waiting.paidLead': 'Your payment is complete. We will ship your order soon.',
   'waiting.expired': 'The deposit deadline passed and the order was cancelled.',
-  'waiting.sandboxHint': 'Sandbox: deposit with the "Deposit" button on the admin page or on the sandbox dashboard.',
+  'waiting.sandboxHint': 'Sandbox: deposit with the "Deposit" button on the admin page.',
 
   'subscribe.title': 'Monthly coffee subscription',
   'subscribe.lead': 'Register a card once: the first month is charged now, then automatically on the same day every month.',
