@@ -1,6 +1,7 @@
 // The shop's server: pages, product pictures, the checkout bundle, the shopper's order API, the
 // admin area, and the verification kit mounted at /portone, all on one port. On the sandbox it
 // also starts PortOne's stand-in and points its webhooks at the kit.
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, join, normalize, sep } from 'node:path';
@@ -11,11 +12,11 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
-import { createSandbox, type Sandbox } from 'portone-checkout-kit/sandbox';
+import { createSandbox, type Sandbox, type SandboxChannel, type SandboxOptions } from 'portone-checkout-kit/sandbox';
 import { ORDER_STATUSES, type OrderStatus } from 'portone-checkout-kit';
 import type { CheckoutServer, Order } from 'portone-checkout-kit/server';
 import type { MyOrder, MyOrders, ShopperOrder } from '../shared/api.js';
-import { PLANS, productById } from '../shared/catalog.js';
+import { PLANS, PRODUCTS, productById } from '../shared/catalog.js';
 import { isLang, t } from '../shared/i18n.js';
 import { productSvg } from '../shared/product-art.js';
 import { adminRoutes } from './admin.js';
@@ -25,7 +26,7 @@ import { addressKey, clientAddress, tagRequest } from './clients.js';
 import { startMaintenance, type Maintenance } from './maintenance.js';
 import { redactUrl, type ShopOptions } from './options.js';
 import { PAGE_NAV, PageStore, type PageConfig, type PageContext, type PageName } from './pages.js';
-import { SESSION_COOKIE, memberIdOf, startSession } from './members.js';
+import { LANG_COOKIE, SESSION_COOKIE, memberIdOf, startSession } from './members.js';
 import { TokenBuckets } from './limits.js';
 import { prepareLimiter } from './prepare-limit.js';
 import { portOneSchedules, sandboxSchedules, type ListSchedules } from './schedules.js';
@@ -56,7 +57,6 @@ export class StoreError extends Error {
 }
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-const LANG_COOKIE = 'lang';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -170,6 +170,23 @@ function passwordOf(url: string): string | undefined {
   }
 }
 
+/** The sandbox channel the small batches are sold through: it approves only once the kit confirms. */
+const LIMITED_CHANNEL_NAME = 'KG이니시스 일반결제 (수동승인, 한정판)';
+
+/**
+ * The sandbox with one channel more than its defaults: a manual-approval one for the small batches.
+ * A data directory from before it existed keeps its channels (their keys are on its payments and
+ * orders) and gets the new one added: the sandbox is started once more with the list extended.
+ */
+async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const sandbox = await createSandbox(options);
+  if (sandbox.channels.some((channel) => channel.manualApproval)) return sandbox;
+  const limited: SandboxChannel = { key: `channel-key-${randomUUID()}`, name: LIMITED_CHANNEL_NAME, type: 'TEST', pgProvider: 'INICIS_V2', pgMerchantId: 'INIpayTest', manualApproval: true };
+  const channels = [...sandbox.channels, limited];
+  await sandbox.close();
+  return createSandbox({ ...options, channels });
+}
+
 const isWildcard = (host: string): boolean => host === '0.0.0.0' || host === '::';
 
 /** How this machine reaches a server bound to `host`: loopback for a wildcard bind, IPv6 in brackets. */
@@ -179,6 +196,7 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
   mkdirSync(options.dataDir, { recursive: true });
   const pages = new PageStore(DIST);
   const db = openShopDb(join(options.dataDir, 'shop.sqlite'));
+  db.seedStock(PRODUCTS);
   const cleanup: (() => Promise<void>)[] = [];
   let sandbox: Sandbox | undefined;
   let kit: CheckoutServer | undefined;
@@ -201,7 +219,7 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
     if (settings.mode === 'sandbox') {
       // The sandbox binds where the shop does: a phone that reaches the shop on the LAN must reach
       // the sandbox's SDK and window too.
-      sandbox = await createSandbox({
+      sandbox = await startSandbox({
         host: options.host,
         port: settings.port,
         clock: settings.clock,
@@ -218,7 +236,12 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
         {
           portone: { apiSecret: box.apiSecret, storeId: box.storeId, baseUrl: box.url },
           webhookSecret: box.webhookSecret,
-          channelKeys: { payment: box.channelKeys.payment, billingKey: box.channelKeys.billingKey, billingKeyAndPay: box.channelKeys.billingKeyAndPay },
+          channelKeys: {
+            payment: box.channelKeys.payment,
+            limited: box.channels.find((channel) => channel.manualApproval)!.key,
+            billingKey: box.channelKeys.billingKey,
+            billingKeyAndPay: box.channelKeys.billingKeyAndPay,
+          },
           now: () => box.now(),
           ...shopSettings,
         },
@@ -320,6 +343,8 @@ export function dashboardLink(sandbox: Pick<Sandbox, 'dashboardUrl'>, page: Page
 /** The shop's routes: pages, pictures, the bundle, the shopper's API, the kit at /portone, /admin. */
 function shopApp({ options, log, pages, db, kit, schedules, maintenance, sandbox }: AppDeps): Hono<ShopEnv> {
   const mode = options.portone.mode;
+  // The small batches are on sale only with a manual-approval channel to sell them through.
+  const limitedOnSale = options.portone.mode === 'sandbox' || options.portone.channelKeys.limited !== undefined;
   const app = new Hono<ShopEnv>();
 
   // Every visitor has a language, an address the per-client limits count under, and every answer
@@ -385,7 +410,7 @@ function shopApp({ options, log, pages, db, kit, schedules, maintenance, sandbox
       mode,
       sandboxDashboardUrl: sandbox ? reachableFrom(c, dashboardLink(sandbox, page)) : undefined,
       // The member's details prefill the forms; their id and session stay on the server.
-      config: { mode, lang, ...(sandbox ? { sdkUrl: reachableFrom(c, sandbox.sdkUrl) } : {}), member: memberDetails(db.profile(member(c))) },
+      config: { mode, lang, ...(sandbox ? { sdkUrl: reachableFrom(c, sandbox.sdkUrl) } : {}), member: memberDetails(db.profile(member(c))), stock: limitedOnSale ? db.stock() : {} },
     };
   };
   const page = (name: PageName, status: 200 | 404 = 200) => (c: Context<ShopEnv>) => c.html(pages.render(name, pageContext(c, name)), status, { 'cache-control': 'no-store' });

@@ -16,6 +16,8 @@ export interface PageConfig {
   sdkUrl?: string;
   /** What prefills the forms. Not the member's id (it stays on the server), never their session. */
   member: Omit<Profile, 'id'>;
+  /** How many of each small-batch product are left; a small batch missing here is not on sale. */
+  stock: Record<string, number>;
 }
 
 export interface PageContext extends LayoutContext {

@@ -22,6 +22,11 @@ export interface Product {
   art: ProductArt;
   /** Small label on the card. */
   badge?: Localized;
+  /**
+   * A small batch: this many to sell when the shop first starts (the admin restocks). Sold through a
+   * manual-approval channel, so the shop holds one before any money moves (checkout.ts's `reserve`).
+   */
+  limitedStock?: number;
 }
 
 export const PRODUCTS: readonly Product[] = [
@@ -105,7 +110,23 @@ export const PRODUCTS: readonly Product[] = [
     art: { kind: 'gift', palette: ['#f9e0e8', '#9b2242', '#f2c14e'] },
     badge: { ko: '선물용', en: 'Gift' },
   },
+  {
+    id: 'geisha-small-batch',
+    name: { ko: '한정판 파나마 게이샤 원두 100g', en: 'Limited: Panama Geisha beans 100 g' },
+    summary: { ko: '한 해 한 번, 소량만 볶는 게이샤', en: 'Roasted once a year, in a small batch' },
+    description: {
+      ko: '보케테 지역 농장에서 한 해 한 번 들여오는 워시드 게이샤. 베르가못과 복숭아, 꿀 같은 단맛. 소량만 볶아 준비한 수량이 다 팔리면 내년까지 만날 수 없습니다.',
+      en: 'A washed Geisha from a Boquete farm, bought once a year. Bergamot, peach and a honeyed sweetness. Roasted in one small batch: once it is gone, it is gone until next year.',
+    },
+    price: 38_000,
+    art: { kind: 'bag', palette: ['#f4ecf7', '#6d2e74', '#e0b84a'] },
+    badge: { ko: '한정판', en: 'Limited' },
+    limitedStock: 12,
+  },
 ];
+
+/** Products sold from a small stock, through the manual-approval channel. */
+export const isLimited = (id: string): boolean => productById(id)?.limitedStock !== undefined;
 
 const BY_ID = new Map(PRODUCTS.map((product) => [product.id, product]));
 

@@ -11,6 +11,8 @@ export interface ShopConfig {
   sdkUrl?: string;
   /** The signed-in member's details, to prefill forms. */
   member: { name: string; phone: string; email: string };
+  /** How many of each small-batch product are left (absent: not on sale). */
+  stock: Record<string, number>;
 }
 
 export const config = JSON.parse(document.getElementById('shop-config')?.textContent ?? '{}') as ShopConfig;
