@@ -3,13 +3,14 @@
 // the reference's §5.3. Identity verification: PortOne's KG Inicis 통합인증 guide
 // (inicis-unified-identity-verification.mdx). Pure functions: no DOM, usable without the elements.
 import type { IdentityVerificationRequest, IssueBillingKeyAndPayRequest, IssueBillingKeyRequest, PaymentRequest } from '../client/portone-types.js';
+import type { CheckoutFlow } from '../contract.js';
 import { oneOf, violation, type Violation } from './violation.js';
 
 /** Which module KG Inicis runs: the PC one or the mobile one (different rules and bypass keys). */
 export type Device = 'pc' | 'mobile';
 
-/** Which SDK function the request is for. */
-export type RequestKind = 'payment' | 'billing-key' | 'billing-key-and-pay' | 'identity-verification';
+/** Which SDK function the request is for: the checkout flows, named once in the contract. */
+export type RequestKind = CheckoutFlow;
 
 /** Ids of the rules, as they appear in `Violation.rule`. */
 export const INICIS_RULES = [

@@ -5,8 +5,12 @@ import type { Bank, CardBrand } from '@portone/server-sdk/common';
 import type { PaymentMethodCard } from '@portone/server-sdk/payment';
 import type { CardCompany as BrowserCardCompany } from '@portone/browser-sdk/v2';
 
-/** A browser SDK `CardCompany` value without its `CARD_COMPANY_` alias. */
-export type SdkCardCompany = Exclude<BrowserCardCompany, `CARD_COMPANY_${string}`>;
+/**
+ * A browser SDK `CardCompany` value without its `CARD_COMPANY_` alias. Used only inside this module,
+ * so no declaration the package ships imports the SDK's typings (their duplicate exports fail a
+ * consumer's `skipLibCheck: false`); the public fields below are plain strings.
+ */
+type SdkCardCompany = Exclude<BrowserCardCompany, `CARD_COMPANY_${string}`>;
 
 export interface CardCompany {
   /** KG Inicis card code. */
@@ -17,7 +21,7 @@ export interface CardCompany {
   /** First six digits of the masked number the window reports. */
   bin: string;
   /** The browser SDK's `card.cardCompany` value for a direct call to this card, if it has one. */
-  sdk?: SdkCardCompany;
+  sdk?: string;
 }
 
 /**
@@ -56,17 +60,20 @@ export const CARD_COMPANIES = [
 export const cardCompany = (code: string | undefined): CardCompany | undefined => (CARD_COMPANIES as readonly CardCompany[]).find((c) => c.code === code);
 
 /** Browser SDK card companies KG Inicis refuses in a direct call (reference §5.3: all but Toss Bank). */
-export const UNSUPPORTED_CARD_COMPANIES: readonly SdkCardCompany[] = ['TOSS_BANK'];
+const UNSUPPORTED = ['TOSS_BANK'] as const satisfies readonly SdkCardCompany[];
+export const UNSUPPORTED_CARD_COMPANIES: readonly string[] = UNSUPPORTED;
 
 type OfferedCardCompany = Extract<(typeof CARD_COMPANIES)[number], { sdk: string }>['sdk'];
 
 /**
- * Inicis card code per browser SDK card company. Typed so that a `CardCompany` added to the SDK and
- * neither listed in `CARD_COMPANIES` nor in `UNSUPPORTED_CARD_COMPANIES` fails the typecheck.
+ * Inicis card code per browser SDK card company. Built typed, so that an `sdk` value the SDK does
+ * not know, or a `CardCompany` added to the SDK and neither in `CARD_COMPANIES` nor in
+ * `UNSUPPORTED`, fails the typecheck; exported as plain strings (see `SdkCardCompany`).
  */
-export const SDK_CARD_CODES: Record<Exclude<SdkCardCompany, 'TOSS_BANK'>, string> = Object.fromEntries(
-  (CARD_COMPANIES as readonly CardCompany[]).filter((c) => c.sdk).map((c) => [c.sdk!, c.code]),
+const CODES_BY_SDK_COMPANY: Record<Exclude<SdkCardCompany, (typeof UNSUPPORTED)[number]>, string> = Object.fromEntries(
+  CARD_COMPANIES.flatMap((c) => ('sdk' in c ? [[c.sdk satisfies SdkCardCompany, c.code] as const] : [])),
 ) as Record<OfferedCardCompany, string>;
+export const SDK_CARD_CODES: Readonly<Record<string, string>> = CODES_BY_SDK_COMPANY;
 
 export interface BankInfo {
   code: Bank;
@@ -241,6 +248,12 @@ export function declineFor(method: string, pgCode: string | undefined, pgMessage
  */
 export const SHOPPER_CANCEL_MESSAGE = '사용자가 결제를 취소하였습니다.';
 export const SHOPPER_CANCEL_MESSAGE_EN = 'Payment cancelled by the user.';
+
+/**
+ * KG Inicis refusing to approve a manual-approval window confirmed too late (`manualApprovalTtlMs`).
+ * The code is the sandbox's numbering: what holds is a `PG_PROVIDER` with a stable code.
+ */
+export const APPROVAL_EXPIRED_DECLINE: Decline = { pgCode: 'V801', pgMessage: '인증 후 승인 가능 시간이 지나 승인할 수 없습니다.' };
 
 /** Inicis refusing a card or easy-pay amount under 1,000 KRW without `below1000`. */
 export const BELOW_1000_DECLINE: Decline = { pgCode: 'V117', pgMessage: '1,000원 미만 결제는 below1000 옵션이 필요합니다.' };

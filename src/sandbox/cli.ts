@@ -21,6 +21,7 @@ Server
   --persist <file>           Keep state (and the clock) in this JSON file across restarts
   --clock real|manual        Time source (default real); manual moves only via the dashboard/API
   --now <date-time>          Start time (RFC 3339), e.g. 2026-01-01T09:00:00+09:00; wins over a persisted clock
+  --manual-approval-ttl <ms> How long a manual-approval token can be confirmed (default 600000, 10 minutes)
 
 Webhooks
   --webhook-url <url>        Where webhooks go (repeatable)
@@ -125,6 +126,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
         webhookUrls.push(url);
         break;
       }
+      case '--manual-approval-ttl': options.manualApprovalTtlMs = number(flag, take(flag), { min: 1, max: 86_400_000, integer: true }); break;
       case '--webhook-secret': secrets.push(take(flag)); break;
       case '--retry-delays': options.webhookRetryDelaysMs = take(flag).split(',').map((d) => number(flag, d.trim())); break;
       case '--webhook-timeout': options.webhookTimeoutMs = number(flag, take(flag), { min: 1 }); break;
@@ -176,7 +178,7 @@ export function describeSandbox(sandbox: Sandbox, webhookUrls: readonly string[]
     '  Channels',
     ...(Object.entries(sandbox.channelKeys) as [string, string][]).map(([use, key]) => {
       const channel = sandbox.channels.find((c) => c.key === key)!;
-      return `    ${use.padEnd(18)}${key}  (${channel.type}, ${channel.name})`;
+      return `    ${use.padEnd(22)}${key}  (${channel.type}, ${channel.name})`;
     }),
     '',
     `${pad('Webhooks to')}${webhookUrls.length ? webhookUrls.join(', ') : '(none: pass --webhook-url)'}`,

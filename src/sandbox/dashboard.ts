@@ -1,9 +1,10 @@
 // The sandbox dashboard (/sandbox): payments with deposit buttons for issued virtual accounts,
-// schedules and the clock (run due work, advance), the webhook log, and the scripted-outcome
-// queue. It is a static page driving the JSON control routes under /sandbox/ with the control
+// identity verifications, schedules and the clock (run due work, advance), the webhook log, and
+// the scripted-outcome queues. It is a static page driving the JSON control routes under /sandbox/ with the control
 // token, which it takes from its link's fragment (`#token=…`) or asks for.
 import { escapeHtml } from './window/html.js';
 import type { KnownPayment } from './payments.js';
+import type { IdentityVerificationEntry } from './core/state.js';
 
 /** The dashboard page; `nonce` is the answer's CSP nonce, carried by its inline style and script. */
 export function renderDashboard(info: { storeId: string; url: string; nonce: string }): string {
@@ -50,10 +51,17 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px s
 <section aria-labelledby="h-payments"><h2 id="h-payments">결제</h2>
 <table><thead><tr><th>paymentId</th><th>상태</th><th>수단</th><th>금액</th><th>주문명</th><th>작업</th></tr></thead><tbody id="payments"></tbody></table>
 </section>
+<section aria-labelledby="h-identity"><h2 id="h-identity">본인인증</h2>
+<table><thead><tr><th>identityVerificationId</th><th>상태</th><th>인증 수단</th><th>이름</th><th>생년월일</th><th>CI</th><th>시각</th></tr></thead><tbody id="identity"></tbody></table>
+</section>
 <section aria-labelledby="h-outcomes"><h2 id="h-outcomes">다음 결제창 결과</h2>
 <div class="row">
 <select id="outcome" aria-label="다음 결제창 결과"><option value="approve">승인</option><option value="decline">거절</option><option value="cancel">취소</option></select>
 <button type="button" id="queue">대기열에 추가</button> <span id="queued"></span>
+</div>
+<div class="row">
+<select id="identity-outcome" aria-label="다음 본인인증창 결과"><option value="approve">인증</option><option value="fail">실패</option><option value="cancel">취소</option></select>
+<button type="button" id="queue-identity">본인인증 대기열에 추가</button> <span id="queued-identity"></span>
 </div>
 </section>
 <section aria-labelledby="h-webhooks"><h2 id="h-webhooks">웹훅 전송 기록</h2>
@@ -97,6 +105,8 @@ async function refresh() {
   $('clock').textContent = state.now;
   $('timers').textContent = state.timers.length ? '대기 중인 작업: ' + state.timers.map((t) => t.at + ' ' + t.label).join(' · ') : '대기 중인 작업 없음';
   $('queued').textContent = state.windowOutcomes.length ? '대기열: ' + state.windowOutcomes.map((o) => o.result).join(', ') : '';
+  $('queued-identity').textContent = state.identityOutcomes.length ? '대기열: ' + state.identityOutcomes.map((o) => o.result).join(', ') : '';
+  $('identity').innerHTML = state.identityVerifications.map((v) => '<tr><td><code>' + esc(v.id) + '</code></td><td>' + esc(v.status) + '</td><td>' + esc(v.agency) + '</td><td>' + esc(v.name) + '</td><td>' + esc(v.birthDate) + '</td><td>' + esc(v.ci) + '</td><td>' + esc(v.at) + '</td></tr>').join('');
   $('payments').innerHTML = state.payments.map((p) => '<tr><td><code>' + esc(p.id) + '</code></td><td>' + esc(p.status) + '</td><td>' + esc(p.method) + '</td><td>' + esc(p.amount) + '</td><td>' + esc(p.orderName) + '</td><td>' +
     (p.status === 'VIRTUAL_ACCOUNT_ISSUED' ? '<button type="button" data-deposit="' + esc(p.id) + '">입금 (' + esc(p.account) + ')</button>' : '') + '</td></tr>').join('');
   $('schedules').innerHTML = state.schedules.map((s) => '<tr><td><code>' + esc(s.id) + '</code></td><td>' + esc(s.paymentId) + '</td><td>' + esc(s.status) + '</td><td>' + esc(s.timeToPay) + '</td><td>' + esc(s.totalAmount) + '</td></tr>').join('');
@@ -107,6 +117,7 @@ async function refresh() {
 $('run-due').onclick = () => post('advance', { ms: 0 });
 $('advance').onclick = () => post('advance', { ms: Number($('advance-min').value) * 60000 });
 $('queue').onclick = () => post('outcomes', { result: $('outcome').value });
+$('queue-identity').onclick = () => post('identity-outcomes', { result: $('identity-outcome').value });
 refresh();
 setInterval(refresh, 3000);
 </script>
@@ -124,6 +135,21 @@ export function dashboardPayment(p: KnownPayment) {
     amount: `${p.amount.total} ${p.currency}`,
     orderName: p.orderName,
     ...(p.method?.type === 'PaymentMethodVirtualAccount' ? { account: `${p.method.bank ?? ''} ${p.method.accountNumber}` } : {}),
+  };
+}
+
+/** A compact view of an identity verification for the dashboard (the CI shortened: it is personal data, even made up). */
+export function dashboardIdentityVerification(entry: IdentityVerificationEntry) {
+  const v = entry.verification;
+  const verified = v.status === 'VERIFIED' ? v.verifiedCustomer : undefined;
+  return {
+    id: v.id,
+    status: v.status,
+    agency: entry.agency ?? '',
+    name: verified?.name ?? (v.status !== 'VERIFIED' ? v.requestedCustomer.name ?? '' : ''),
+    birthDate: verified?.birthDate ?? '',
+    ci: verified?.ci ? `${verified.ci.slice(0, 8)}…` : v.status === 'VERIFIED' ? '(없음)' : '',
+    at: v.statusChangedAt,
   };
 }
 

@@ -1,5 +1,5 @@
-// What a sandbox starts with when nothing is given: its channels, secrets and test buyer, and
-// the user agents the Node-driven windows present.
+// What a sandbox starts with when nothing is given: its channels (KG Inicis payments and 통합인증),
+// secrets and test buyer, and the user agents the Node-driven windows present.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SandboxChannel } from './types.js';
 
@@ -17,6 +17,8 @@ export function defaultChannels(): SandboxChannel[] {
     { key: key(), name: 'KG이니시스 카드 정기결제 (테스트)', type: 'TEST', pgProvider: 'INICIS_V2', pgMerchantId: 'INIBillTst' },
     { key: key(), name: 'KG이니시스 휴대폰 정기결제 (테스트)', type: 'TEST', pgProvider: 'INICIS_V2', pgMerchantId: 'INIBillTst' },
     { key: key(), name: 'KG이니시스 일반결제', type: 'LIVE', pgProvider: 'INICIS_V2', pgMerchantId: 'MOIsandbox' },
+    // Last, so the picks by position above stay what they were before identity verification.
+    { key: key(), name: 'KG이니시스 통합인증 (테스트)', type: 'TEST', pgProvider: 'INICIS_UNIFIED', pgMerchantId: 'INIiasTest' },
   ];
 }
 

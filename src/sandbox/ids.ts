@@ -40,6 +40,11 @@ export function inicisTid(methodType: string, mid: string, nowMs: number, origin
   return `${prefix}${TID_METHOD[methodType] ?? 'CARD'}${mid}${kstStamp(nowMs)}${digits(6)}`;
 }
 
+/** A KG Inicis 통합인증 transaction id: the merchant id, the time in Korea and six digits. */
+export function inicisAuthTxId(mid: string, nowMs: number): string {
+  return `${mid}${kstStamp(nowMs)}${digits(6)}`;
+}
+
 /** An eight-digit card or gift-certificate approval number, as PGs hand them out. */
 export const approvalNumber = (): string => String(Math.floor(10_000_000 + Math.random() * 89_999_999));
 

@@ -3,6 +3,8 @@
 // copied field by field, so nothing unchecked is ever stored or served back.
 import { randomBytes } from 'node:crypto';
 import { readOutcome } from './checkout/approval.js';
+import { readIdentityOutcome } from './identity/rules.js';
+import type { SandboxIdentityOutcome } from './identity/types.js';
 import { usageError } from './errors.js';
 import { REST_ROUTE_KEYS } from './http/rest.js';
 import { describe, InputError, isObject, MAX_TIME, optHttpUrls } from './input.js';
@@ -114,6 +116,13 @@ export function checkOutcome<T extends SandboxOutcome | SandboxChargeOutcome>(ou
   return read.outcome as T;
 }
 
+/** A scripted identity outcome for `nextIdentityOutcome` / `verifyIdentity`, copied; a `TypeError` naming `what` otherwise. */
+export function checkIdentityOutcome(outcome: unknown, what: string): SandboxIdentityOutcome {
+  const read = readIdentityOutcome(outcome);
+  if ('problem' in read) throw usageError(new TypeError(`${what}: ${read.problem}`));
+  return read.outcome;
+}
+
 /** Control tokens: long enough to be unguessable, and safe in a header and a URL fragment. */
 const CONTROL_TOKEN = /^[A-Za-z0-9_-]{24,200}$/;
 
@@ -143,6 +152,18 @@ export function checkNow(now: unknown): number {
     throw range(`now: expected ms since the epoch up to ${new Date(MAX_TIME).toISOString()}, got ${describe(now)}`);
   }
   return now;
+}
+
+/** What `manualApprovalTtlMs` defaults to: 10 minutes (inferred; PortOne says only that it differs per PG). */
+export const DEFAULT_MANUAL_APPROVAL_TTL_MS = 600_000;
+const MAX_MANUAL_APPROVAL_TTL_MS = 86_400_000;
+
+export function checkManualApprovalTtl(value: unknown): number {
+  if (value === undefined) return DEFAULT_MANUAL_APPROVAL_TTL_MS;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_MANUAL_APPROVAL_TTL_MS) {
+    throw range(`manualApprovalTtlMs: expected whole ms from 1 to ${MAX_MANUAL_APPROVAL_TTL_MS} (a day), got ${describe(value)}`);
+  }
+  return value;
 }
 
 /** A callback option. */

@@ -3,14 +3,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import {
-  IssueBillingKeyAndPayError,
-  IssueBillingKeyError,
-  PaymentError,
-  type IssueBillingKeyAndPayResponse,
-  type IssueBillingKeyResponse,
-  type PaymentResponse,
-} from '@portone/browser-sdk/v2';
+import { IdentityVerificationError, IssueBillingKeyAndPayError, IssueBillingKeyError, PaymentError } from '@portone/browser-sdk/v2';
+import type { IssueBillingKeyAndPayResponse, IssueBillingKeyResponse, PaymentResponse } from '../client/portone-types.js';
 import type { Payment } from '@portone/server-sdk/payment';
 import type { BillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
 import { Auth } from './auth.js';
@@ -20,11 +14,14 @@ import { CheckoutRejection } from './checkout/rules.js';
 import type { TransactionKind, WindowResponse } from './checkout/protocol.js';
 import { createRequestListener } from './http/listener.js';
 import { noop } from './http/respond.js';
-import { checkControlToken, checkFunction, checkNow, checkOutcome, checkStoreName, checkWebhookUrls, generateControlToken, validateFaults } from './options.js';
+import { checkControlToken, checkFunction, checkIdentityOutcome, checkManualApprovalTtl, checkNow, checkOutcome, checkStoreName, checkWebhookUrls, generateControlToken, validateFaults } from './options.js';
 import { readSnapshot, type Credentials } from './core/state.js';
 import { PORTONE_RETRY_DELAYS_MS, PORTONE_WEBHOOK_TIMEOUT_MS, webhookKey } from './webhooks.js';
 import { DESKTOP_USER_AGENT, MOBILE_USER_AGENT, SANDBOX_CUSTOMER, defaultChannels, generateApiSecret, generateWebhookSecret } from './defaults.js';
 import { createTriggers } from './triggers.js';
+import { usageError } from './errors.js';
+import { isTestPersonKey, testPersonAt, TEST_PERSON_KEYS } from './identity/persons.js';
+import type { IdentityVerificationResponse, SandboxIdentityOutcome } from './identity/types.js';
 import type {
   Sandbox,
   SandboxChargeOutcome,
@@ -46,6 +43,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const channels = options.channels ?? persisted?.channels ?? defaultChannels();
   if (channels.length === 0) throw new RangeError('channels: expected at least one channel');
   if (new Set(channels.map((c) => c.key)).size !== channels.length) throw new RangeError('channels: every channel needs its own key');
+  const odd = channels.find((c) => c.pgProvider !== 'INICIS_V2' && c.pgProvider !== 'INICIS_UNIFIED');
+  if (odd) throw new RangeError(`channels: pgProvider must be INICIS_V2 (payments) or INICIS_UNIFIED (identity verification), got ${JSON.stringify(odd.pgProvider)} for ${JSON.stringify(odd.key)}`);
   const credentials: Credentials = {
     storeId: options.storeId ?? persisted?.storeId ?? `store-${randomUUID()}`,
     merchantId: options.merchantId ?? persisted?.merchantId ?? `merchant-${randomUUID()}`,
@@ -69,6 +68,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     faults: validateFaults(options.faults ?? {}),
     ...(options.persistPath ? { persistPath: options.persistPath } : {}),
     storeName: checkStoreName(options.storeName),
+    manualApprovalTtlMs: checkManualApprovalTtl(options.manualApprovalTtlMs),
     log,
     ...(options.onRestExchange ? { onRestExchange: checkFunction(options.onRestExchange, 'onRestExchange') } : {}),
   });
@@ -81,6 +81,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     billingKey: (channels[1] ?? channels[0]!).key,
     billingKeyAndPay: (channels[2] ?? channels[1] ?? channels[0]!).key,
     live: (channels.find((c) => c.type === 'LIVE') ?? channels[0]!).key,
+    // Without an identity channel, verifications on channels[0] are refused as PortOne refuses them.
+    identityVerification: (channels.find((c) => c.pgProvider === 'INICIS_UNIFIED') ?? channels[0]!).key,
   };
 
   const drive = async <R extends WindowResponse>(kind: TransactionKind, request: unknown, outcome: SandboxOutcome | undefined, driveOptions: SandboxDriveOptions | undefined): Promise<R> => {
@@ -102,6 +104,35 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   };
 
   const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+  const verifyIdentity: Sandbox['verifyIdentity'] = async (request, outcome, driveOptions) => {
+    try {
+      const scripted = outcome === undefined ? undefined : checkIdentityOutcome(outcome, 'outcome');
+      const userAgent = driveOptions?.device === 'mobile' ? MOBILE_USER_AGENT : DESKTOP_USER_AGENT;
+      const { tx } = checkout.prepare({
+        transactionType: 'IDENTITY_VERIFICATION',
+        request: {
+          storeId: credentials.storeId,
+          channelKey: channelKeys.identityVerification,
+          identityVerificationId: `identity-verification-${randomUUID()}`,
+          bypass: { inicisUnified: { flgFixedUser: 'N' } },
+          ...request,
+        },
+        client: { userAgent, ...(scripted ? { outcome: scripted } : {}) },
+      });
+      return (await checkout.complete(tx.txId, tx.outcome ?? { result: 'approve' })).response as IdentityVerificationResponse;
+    } catch (error) {
+      if (!(error instanceof CheckoutRejection)) throw error;
+      const ids = error as CheckoutRejection & { identityVerificationId?: string };
+      throw new IdentityVerificationError({
+        code: error.code as IdentityVerificationError['code'],
+        message: error.message,
+        identityVerificationId: ids.identityVerificationId,
+        pgCode: error.pgCode,
+        pgMessage: error.pgMessage,
+      });
+    }
+  };
 
   const pay: Sandbox['pay'] = (request, outcome, driveOptions) =>
     drive<PaymentResponse>('PAYMENT', {
@@ -153,6 +184,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     },
     nextChargeOutcome(outcome: SandboxChargeOutcome) {
       runtime.chargeOutcomes.push(checkOutcome<SandboxChargeOutcome>(outcome, 'nextChargeOutcome', ['approve', 'decline']));
+    },
+    nextIdentityOutcome(outcome: SandboxIdentityOutcome) {
+      runtime.identityOutcomes.push(checkIdentityOutcome(outcome, 'nextIdentityOutcome'));
     },
     setFaults: (faults: SandboxFaults) => runtime.setFaults(validateFaults(faults)),
     setWebhookUrls(urls: string[]) {
@@ -211,6 +245,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     channelKeys,
     nextOutcome: controls.nextOutcome,
     nextChargeOutcome: controls.nextChargeOutcome,
+    nextIdentityOutcome: controls.nextIdentityOutcome,
     now: () => runtime.now(),
     advance: controls.advance,
     deposit: controls.deposit,
@@ -227,10 +262,19 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       return entry?.info && (entry.status === 'ISSUED' || entry.status === 'DELETED') ? clone(entry.info as BillingKeyInfo) : undefined;
     },
     schedules: () => [...runtime.state.schedules.values()].map((e) => clone(e.schedule)),
+    identityVerification(identityVerificationId) {
+      const entry = runtime.state.identityVerifications.get(identityVerificationId);
+      return entry ? clone(entry.verification) : undefined;
+    },
+    testPerson(key) {
+      if (!isTestPersonKey(key)) throw usageError(new TypeError(`testPerson: expected one of ${TEST_PERSON_KEYS.join(', ')}, got ${JSON.stringify(key)}`));
+      return testPersonAt(key, runtime.now());
+    },
     reset: controls.reset,
     pay,
     issueBillingKey,
     issueBillingKeyAndPay,
+    verifyIdentity,
     trigger: triggers.trigger,
     replay: triggers.replay,
     tail: (listener) => core.webhooks.onDelivery(listener),
@@ -240,6 +284,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       PORTONE_CHANNEL_KEY: channelKeys.payment,
       PORTONE_BILLING_CHANNEL_KEY: channelKeys.billingKey,
       PORTONE_PHONE_BILLING_CHANNEL_KEY: channelKeys.billingKeyAndPay,
+      PORTONE_IDENTITY_CHANNEL_KEY: channelKeys.identityVerification,
       PORTONE_API_SECRET: credentials.apiSecret,
       PORTONE_WEBHOOK_SECRET: webhookSecrets[0]!,
       PORTONE_SDK_URL: `${url}/v2/browser-sdk.js`,

@@ -3,7 +3,7 @@
 // same paths a shopper's window and the REST API take (so the payment a shop then reads agrees
 // with the webhook) — and `replay` re-signs a captured body (from production logs) and delivers it.
 import { randomUUID } from 'node:crypto';
-import type { IssueBillingKeyResponse, PaymentResponse } from '@portone/browser-sdk/v2';
+import type { IssueBillingKeyResponse, PaymentResponse } from '../client/portone-types.js';
 import type { Auth } from './auth.js';
 import type { Checkout } from './checkout/checkout.js';
 import type { SandboxCore } from './core/core.js';

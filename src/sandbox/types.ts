@@ -19,7 +19,15 @@ import type {
   IssueBillingKeyResponse,
   PaymentRequest,
   PaymentResponse,
-} from '@portone/browser-sdk/v2';
+} from '../client/portone-types.js';
+import type {
+  IdentityVerificationResponse,
+  KnownIdentityVerification,
+  SandboxIdentityOutcome,
+  SandboxIdentityVerificationRequest,
+  SandboxTestPersonKey,
+  SandboxVerifiedPerson,
+} from './identity/types.js';
 
 /** A channel the sandbox's store has, as PortOne's console would list it. */
 export interface SandboxChannel {
@@ -27,7 +35,8 @@ export interface SandboxChannel {
   name: string;
   /** `TEST` channels are what PortOne gives for testing; the kit refuses them unless told otherwise. */
   type: 'LIVE' | 'TEST';
-  pgProvider: 'INICIS_V2';
+  /** `INICIS_V2`: KG Inicis payments and billing keys. `INICIS_UNIFIED`: KG Inicis 통합인증, identity verification only. */
+  pgProvider: 'INICIS_V2' | 'INICIS_UNIFIED';
   pgMerchantId: string;
   /**
    * Manual approval (수동 승인): the window answers with `paymentToken` / `billingIssueToken`
@@ -84,7 +93,10 @@ export interface SandboxOptions {
   apiSecret?: string;
   /** `whsec_…` (base64 key); generated when omitted. Two for rotation: both sign every delivery. */
   webhookSecret?: string | [string, string];
-  /** Defaults: a TEST card/payment channel, a TEST billing channel, a TEST phone billing channel, and one LIVE channel. */
+  /**
+   * Defaults: a TEST card/payment channel, a TEST billing channel, a TEST phone billing channel, one
+   * LIVE channel, and a TEST KG Inicis 통합인증 channel for identity verification.
+   */
   channels?: SandboxChannel[];
   /** Where webhooks go when a request has no `noticeUrls`. */
   webhookUrls?: string[];
@@ -122,6 +134,14 @@ export interface SandboxOptions {
   merchantId?: string;
   /** Per-attempt timeout of a webhook delivery, ms. Default PortOne's 30 s. */
   webhookTimeoutMs?: number;
+  /**
+   * How long, in sandbox time, a manual-approval window's `paymentToken` / `billingIssueToken`
+   * can be confirmed after the shopper approved (PortOne: "the timeout differs per PG; waiting long
+   * makes the approval fail"). A later confirm is refused by KG Inicis: `502 PG_PROVIDER`, and the
+   * payment (or key) is FAILED with its webhook. Default 10 minutes (the sandbox's choice: PortOne
+   * publishes no number); 1 ms to 1 day.
+   */
+  manualApprovalTtlMs?: number;
   /**
    * Told every REST API call and its answer, after it was sent: for contract checks against
    * PortOne's OpenAPI, or logs. (While set, `GET /payments/{id}` skips its cached fast path.)
@@ -249,8 +269,8 @@ export interface Sandbox {
   /** Every active webhook secret (two during rotation); each delivery is signed with all. */
   readonly webhookSecrets: readonly string[];
   readonly channels: readonly SandboxChannel[];
-  /** Convenience picks from `channels`. */
-  readonly channelKeys: { payment: string; billingKey: string; billingKeyAndPay: string; live: string };
+  /** Convenience picks from `channels` (`identityVerification`: the first `INICIS_UNIFIED` one). */
+  readonly channelKeys: { payment: string; billingKey: string; billingKeyAndPay: string; live: string; identityVerification: string };
 
   /** Queue how the next window(s) end; each window takes the oldest queued outcome. */
   nextOutcome(outcome: SandboxOutcome): void;
@@ -278,7 +298,14 @@ export interface Sandbox {
   billingKey(billingKey: string): BillingKeyInfo | undefined;
   /** Every schedule the sandbox holds; it only ever makes these known statuses (no SDK catch-all variant). */
   schedules(): readonly KnownPaymentSchedule[];
-  /** Forget all payments, billing keys, schedules, outcomes and faults. */
+  /** A verification as `GET /identity-verifications/{id}` answers it, for assertions. */
+  identityVerification(identityVerificationId: string): KnownIdentityVerification | undefined;
+  /**
+   * A test person as a verification now would find them (their birth date follows from their age
+   * on the sandbox clock): e.g. to fill in `customer` for `flgFixedUser: 'Y'`, or to expect a CI.
+   */
+  testPerson(key: SandboxTestPersonKey): SandboxVerifiedPerson;
+  /** Forget all payments, billing keys, schedules, identity verifications, outcomes and faults. */
   reset(): void;
   close(): Promise<void>;
 
@@ -300,6 +327,13 @@ export interface Sandbox {
   ): Promise<IssueBillingKeyAndPayResponse>;
   /** Queue how the next server-side charge(s) end (before test-card rules apply). */
   nextChargeOutcome(outcome: SandboxChargeOutcome): void;
+  /**
+   * `requestIdentityVerification` ending as scripted (KG Inicis 통합인증): resolves with the SDK's
+   * result; errors before the window reject with `IdentityVerificationError`.
+   */
+  verifyIdentity(request?: SandboxIdentityVerificationRequest, outcome?: SandboxIdentityOutcome, options?: SandboxDriveOptions): Promise<IdentityVerificationResponse>;
+  /** Queue how the next identity window(s) end; each takes the oldest queued outcome (separate from `nextOutcome`'s queue). */
+  nextIdentityOutcome(outcome: SandboxIdentityOutcome): void;
 
   // Tools for webhook handlers (also `npx portone-sandbox trigger | replay | tail`).
 
@@ -323,6 +357,7 @@ export interface Sandbox {
   /**
    * The credentials as environment variables for a `.env` (`PORTONE_API_URL`, `PORTONE_STORE_ID`,
    * `PORTONE_CHANNEL_KEY`, `PORTONE_BILLING_CHANNEL_KEY`, `PORTONE_PHONE_BILLING_CHANNEL_KEY`,
+   * `PORTONE_IDENTITY_CHANNEL_KEY`,
    * `PORTONE_API_SECRET`, `PORTONE_WEBHOOK_SECRET`, `PORTONE_SDK_URL`, `PORTONE_SANDBOX_TOKEN`).
    */
   env(): Record<string, string>;

@@ -7,7 +7,8 @@ import { admit, identify, ownerOf, pricedCustomer, type Shopper } from './custom
 import { CheckoutError } from './errors.js';
 import { newId } from './ids.js';
 import type { NewOrder, Order, OrderKind } from './model.js';
-import { checkPricedOrder, type Cart, type PriceContext } from './options.js';
+import type { Cart, PriceContext } from './options.js';
+import { checkPricedOrder } from './resolve-options.js';
 import { rejected } from './portone.js';
 import { paymentChannelKey } from './reads.js';
 import * as validate from './validate.js';

@@ -199,6 +199,43 @@ describe('requestIssueBillingKey and requestIssueBillingKeyAndPay through the sa
   });
 });
 
+describe('requestIdentityVerification through the sandbox (KG Inicis 통합인증)', () => {
+  const identity = (extra: Partial<PortOne.IdentityVerificationRequest> = {}): PortOne.IdentityVerificationRequest => ({
+    storeId: sandbox.storeId,
+    channelKey: sandbox.channelKeys.identityVerification,
+    identityVerificationId: `browser-iv-${Date.now()}-${++counter}`,
+    bypass: { inicisUnified: { flgFixedUser: 'N' } },
+    ...extra,
+  });
+
+  it('verifies the scripted test person in an iframe overlay; the sandbox holds them as VERIFIED', async () => {
+    await sandbox.nextIdentityOutcome({ result: 'approve', person: 'minor' });
+    const req = identity({ customer: { customerId: 'member-9' } });
+    const pending = PortOne.requestIdentityVerification(req);
+    await waitFor(() => document.querySelector('iframe[data-portone-sandbox="window"]'));
+    const response = await pending;
+    expect(response).to.deep.equal({ transactionType: 'IDENTITY_VERIFICATION', identityVerificationId: req.identityVerificationId, identityVerificationTxId: response!.identityVerificationTxId });
+    const verified = (await sandbox.identityVerification(req.identityVerificationId)) as { status: string; verifiedCustomer: { id: string; name: string; birthDate: string } };
+    const minor = await sandbox.testPerson('minor');
+    expect(verified.status).to.equal('VERIFIED');
+    expect(verified.verifiedCustomer).to.include({ id: 'member-9', name: minor.name, birthDate: minor.birthDate });
+  });
+
+  it('resolves a cancel (isShopperCancel) and a failure; rejects a verified id with IdentityVerificationError', async () => {
+    await sandbox.nextIdentityOutcome({ result: 'cancel' });
+    expect(isShopperCancel((await PortOne.requestIdentityVerification(identity()))!)).to.equal(true);
+    document.documentElement.setAttribute('data-portone-sandbox-outcome', 'fail:I102');
+    expect((await PortOne.requestIdentityVerification(identity()))!.pgCode).to.equal('I102');
+    document.documentElement.removeAttribute('data-portone-sandbox-outcome');
+    const req = identity();
+    await sandbox.nextIdentityOutcome({ result: 'approve' });
+    await PortOne.requestIdentityVerification(req);
+    const error = await PortOne.requestIdentityVerification(req).then(() => undefined, (e: unknown) => e);
+    expect(PortOne.isIdentityVerificationError(error)).to.equal(true);
+    expect((error as PortOne.IdentityVerificationError).code).to.equal('IdentityVerificationAlreadyVerified');
+  });
+});
+
 async function waitFor<T>(find: () => T | null | undefined, timeoutMs = 5_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {

@@ -3,13 +3,27 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { Payment } from '@portone/server-sdk/payment';
 import type { BillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
-import type { SandboxChargeOutcome, SandboxDepositOptions, SandboxFaults, SandboxOutcome, SandboxOptions, SandboxWebhookDelivery } from '../../src/sandbox/index.js';
+import type {
+  KnownIdentityVerification,
+  SandboxChargeOutcome,
+  SandboxDepositOptions,
+  SandboxFaults,
+  SandboxIdentityOutcome,
+  SandboxOutcome,
+  SandboxOptions,
+  SandboxTestPersonKey,
+  SandboxVerifiedPerson,
+  SandboxWebhookDelivery,
+} from '../../src/sandbox/index.js';
 import type { SandboxInfo } from './wtr-sandbox-plugin.js';
 
 export interface BrowserSandbox extends SandboxInfo {
   nextOutcome(outcome: SandboxOutcome): Promise<void>;
   nextChargeOutcome(outcome: SandboxChargeOutcome): Promise<void>;
+  nextIdentityOutcome(outcome: SandboxIdentityOutcome): Promise<void>;
   payment(paymentId: string): Promise<Payment | null>;
+  identityVerification(identityVerificationId: string): Promise<KnownIdentityVerification | null>;
+  testPerson(key: SandboxTestPersonKey): Promise<SandboxVerifiedPerson>;
   billingKey(billingKey: string): Promise<BillingKeyInfo | null>;
   deposit(paymentId: string, amount?: number, options?: SandboxDepositOptions): Promise<Payment>;
   advance(ms: number): Promise<void>;
@@ -30,7 +44,10 @@ export async function startSandbox(options: Omit<SandboxOptions, 'log'> = {}): P
     ...info,
     nextOutcome: (o) => call('nextOutcome', o) as Promise<void>,
     nextChargeOutcome: (o) => call('nextChargeOutcome', o) as Promise<void>,
+    nextIdentityOutcome: (o) => call('nextIdentityOutcome', o) as Promise<void>,
     payment: (id) => call('payment', id) as Promise<Payment | null>,
+    identityVerification: (id) => call('identityVerification', id) as Promise<KnownIdentityVerification | null>,
+    testPerson: (key) => call('testPerson', key) as Promise<SandboxVerifiedPerson>,
     billingKey: (key) => call('billingKey', key) as Promise<BillingKeyInfo | null>,
     deposit: (id, amount, options) => call('deposit', id, amount, options) as Promise<Payment>,
     advance: (ms) => call('advance', ms) as Promise<void>,

@@ -25,7 +25,7 @@ test('parseArgs: every flag maps to a createSandbox option; bad values are named
     '--port', '8787', '--host', '0.0.0.0', '--store-id', 'store-cli', '--api-secret', 'secret-1', '--store-name', '달빛 커피',
     '--webhook-url', 'http://127.0.0.1:3000/portone/webhooks', '--webhook-url=http://127.0.0.1:3001/hooks',
     '--webhook-secret', 'whsec_YWFh', '--webhook-secret', 'whsec_YmJi', '--retry-delays', '0,1000,5000',
-    '--persist', '/tmp/sandbox.json', '--clock', 'manual', '--now', '2026-01-01T09:00:00+09:00', '--webhook-timeout', '2000',
+    '--persist', '/tmp/sandbox.json', '--clock', 'manual', '--now', '2026-01-01T09:00:00+09:00', '--webhook-timeout', '2000', '--manual-approval-ttl', '300000',
     '--fail-rate', '0.3', '--fail-rate', '1@GET /payments/:id', '--failure-status', '503@GET /payments/:id', '--latency', '50', '--hang-rate', '0.1@POST /payments/:id/cancel',
     '--webhook-drop', '0.2', '--webhook-duplicate', '0.1', '--webhook-delay', '100', '--webhook-reorder', '--seed', '42', '--quiet', '--json',
   ]);
@@ -44,6 +44,7 @@ test('parseArgs: every flag maps to a createSandbox option; bad values are named
     clock: 'manual',
     now: Date.parse('2026-01-01T00:00:00Z'),
     webhookTimeoutMs: 2000,
+    manualApprovalTtlMs: 300_000,
     faults: {
       seed: 42,
       webhooks: { dropRate: 0.2, duplicateRate: 0.1, delayMs: 100, reorder: true },
@@ -63,6 +64,7 @@ test('parseArgs: every flag maps to a createSandbox option; bad values are named
     [['--clock', 'fast'], /--clock: expected real or manual/],
     [['--webhook-url', 'ftp://x'], /--webhook-url: expected an http\(s\) URL/],
     [['--port'], /--port: expected a value/],
+    [['--manual-approval-ttl', '0'], /--manual-approval-ttl: expected an integer from 1 to 86400000, got "0"/],
     [['--bogus'], /Unknown option "--bogus"/],
   ];
   for (const [argv, message] of bad) assert.throws(() => parseArgs(argv), message);
@@ -184,7 +186,7 @@ async function startEnvSandbox(t: import('node:test').TestContext, extra: string
 
 test('--env prints the credentials as PORTONE_* lines ready for a .env file (and only them on stdout)', async (t) => {
   const env = await startEnvSandbox(t);
-  assert.deepEqual(Object.keys(env), ['PORTONE_API_URL', 'PORTONE_STORE_ID', 'PORTONE_CHANNEL_KEY', 'PORTONE_BILLING_CHANNEL_KEY', 'PORTONE_PHONE_BILLING_CHANNEL_KEY', 'PORTONE_API_SECRET', 'PORTONE_WEBHOOK_SECRET', 'PORTONE_SDK_URL', 'PORTONE_SANDBOX_TOKEN']);
+  assert.deepEqual(Object.keys(env), ['PORTONE_API_URL', 'PORTONE_STORE_ID', 'PORTONE_CHANNEL_KEY', 'PORTONE_BILLING_CHANNEL_KEY', 'PORTONE_PHONE_BILLING_CHANNEL_KEY', 'PORTONE_IDENTITY_CHANNEL_KEY', 'PORTONE_API_SECRET', 'PORTONE_WEBHOOK_SECRET', 'PORTONE_SDK_URL', 'PORTONE_SANDBOX_TOKEN']);
   assert.match(env.PORTONE_WEBHOOK_SECRET!, /^whsec_/);
   const client = PortOneClient({ secret: env.PORTONE_API_SECRET!, storeId: env.PORTONE_STORE_ID!, baseUrl: env.PORTONE_API_URL! });
   assert.equal((await client.payment.getPayments({})).page.totalCount, 0);

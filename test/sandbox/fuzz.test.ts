@@ -22,7 +22,7 @@ interface Info {
   storeId: string;
   apiSecret: string;
   controlToken: string;
-  channelKeys: { payment: string; billingKey: string; billingKeyAndPay: string; live: string };
+  channelKeys: { payment: string; billingKey: string; billingKeyAndPay: string; live: string; identityVerification: string };
 }
 
 interface Sent {
@@ -152,7 +152,7 @@ const CUSTOMER_IN = { name: { full: '홍길동' }, phoneNumber: '010-1234-5678',
 const BROWSER_CUSTOMER = { fullName: '홍길동', phoneNumber: '010-1234-5678', email: 'buyer@example.com' };
 
 /** What the fuzzer learned from answers, so later requests hit existing objects. */
-const known = { payments: ['fuzz-p0'], billingKeys: ['billing-key-none'], txIds: ['tx-none'], schedules: ['schedule-none'], receipts: [] as string[] };
+const known = { payments: ['fuzz-p0'], billingKeys: ['billing-key-none'], txIds: ['tx-none'], schedules: ['schedule-none'], identities: ['iv-none'], receipts: [] as string[] };
 
 function id(pool: string[]): string {
   return pick([
@@ -172,6 +172,12 @@ function id(pool: string[]): string {
 const UA = ['Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0', 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Mobile/15E148', '', 'x'.repeat(5_000)];
 
 function prepareBody(info: Info): unknown {
+  if (chance(0.25)) {
+    const bypass = { inicisUnified: { flgFixedUser: pick(['N', 'Y']), ...(chance(0.3) ? { directAgency: pick(['PASS', 'KAKAO', 'SMS', 'TOSS']) } : {}), ...(chance(0.2) ? { DI_CODE: 'salt' } : {}) } };
+    const request = { storeId: info.storeId, channelKey: info.channelKeys.identityVerification, identityVerificationId: `fuzz-iv-${int(0, 30)}`, customer: { ...BROWSER_CUSTOMER, customerId: 'c-1', birthYear: '1990', birthMonth: '02', birthDay: '03' }, customData: '{"a":1}', redirectUrl: 'https://shop.example/return', bypass };
+    const outcome = pick([{ result: 'approve', person: pick(['adult', 'minor', 'noCi']) }, { result: 'fail', pgCode: 'I102' }, { result: 'cancel' }, { result: 'approve', person: { name: '김철수', birthDate: '1990-02-03', gender: 'MALE', phoneNumber: '01022223333' } }]);
+    return { transactionType: 'IDENTITY_VERIFICATION', request, client: { userAgent: pick(UA), origin: pick(['http://127.0.0.1:5173', 'null']), ...(chance(0.3) ? { outcome } : {}) } };
+  }
   const kind = pick(['PAYMENT', 'ISSUE_BILLING_KEY', 'ISSUE_BILLING_KEY_AND_PAY'] as const);
   const paymentId = `fuzz-${int(0, 60)}`;
   const request = kind === 'PAYMENT'
@@ -183,7 +189,13 @@ function prepareBody(info: Info): unknown {
 }
 
 function action(): unknown {
-  return { action: pick([{ result: 'approve' }, { result: 'approve', cardCompany: '14', installmentMonth: 3 }, { result: 'approve', bank: 'WOORI' }, { result: 'decline', pgCode: 'V005' }, { result: 'cancel' }]) };
+  return {
+    action: pick([
+      { result: 'approve' }, { result: 'approve', cardCompany: '14', installmentMonth: 3 }, { result: 'approve', bank: 'WOORI' }, { result: 'decline', pgCode: 'V005' }, { result: 'cancel' },
+      // An identity window's endings.
+      { result: 'approve', person: 'foreigner', agency: 'NAVER', carrier: 'KT' }, { result: 'fail', pgCode: 'I101' }, { result: 'fail' },
+    ]),
+  };
 }
 
 type Target = { method: string; path: string; auth: 'rest' | 'control' | 'none'; body?: () => unknown; query?: () => string };
@@ -211,6 +223,8 @@ function targets(info: Info): Target[] {
     { method: 'DELETE', path: '/billing-keys/{b}', auth: 'rest', query: () => pick(['', 'reason=x', 'requester=ADMIN', 'requester=__proto__', 'storeId=%zz']) },
     { method: 'POST', path: '/billing-keys/confirm', auth: 'rest', body: () => ({ billingIssueToken: 'x' }) },
     { method: 'POST', path: '/billing-keys/confirm-issue-and-pay', auth: 'rest', body: () => ({ billingIssueToken: 'x', totalAmount: 1 }) },
+    { method: 'GET', path: '/identity-verifications/{i}', auth: 'rest', query: () => pick(['', 'storeId=other', `storeId=${info.storeId}`]) },
+    { method: 'GET', path: '/identity-verifications', auth: 'rest', query: list(() => ({ page: { number: 0, size: 5 }, sort: { by: 'VERIFIED_AT', order: 'ASC' }, filter: { statuses: ['VERIFIED'], carriers: ['SKT'], customer: { name: '홍길동', birthYear: '1990' }, timeRangeField: 'STATUS_UPDATED_AT', from: '2020-01-01T00:00:00Z' } })) },
     { method: 'POST', path: '/login/api-secret', auth: 'none', body: () => ({ apiSecret: chance(0.5) ? info.apiSecret : 'nope' }) },
     { method: 'POST', path: '/token/refresh', auth: 'none', body: () => ({ refreshToken: 'nope' }) },
     { method: 'POST', path: '/checkout/prepare', auth: 'none', body: () => prepareBody(info) },
@@ -224,6 +238,7 @@ function targets(info: Info): Target[] {
     { method: 'POST', path: '/sandbox/advance', auth: 'control', body: () => ({ ms: pick([0, 60_000, 86_400_000, 40 * 86_400_000]) }) },
     { method: 'POST', path: '/sandbox/deposit', auth: 'control', body: () => ({ paymentId: pick(known.payments) }) },
     { method: 'POST', path: '/sandbox/outcomes', auth: 'control', body: () => ({ result: pick(['approve', 'decline', 'cancel']) }) },
+    { method: 'POST', path: '/sandbox/identity-outcomes', auth: 'control', body: () => ({ result: pick(['approve', 'fail', 'cancel']), ...(chance(0.5) ? { person: pick(['adult', 'child']) } : {}) }) },
     { method: 'POST', path: '/sandbox/charge-outcomes', auth: 'control', body: () => ({ result: pick(['approve', 'decline']) }) },
     { method: 'POST', path: '/sandbox/faults', auth: 'control', body: () => ({ routes: { [pick(['*', 'GET /payments/:id', 'POST /payments/:id/cancel'])]: { failureRate: pick([0.3, 1]), failureStatus: pick([500, 502, 503, 504]), latencyMs: int(0, 3) } }, seed: int(0, 99) }) },
     { method: 'POST', path: '/sandbox/webhook-urls', auth: 'control', body: () => ({ urls: ['http://127.0.0.1:9/hook'] }) },
@@ -243,7 +258,8 @@ function build(info: Info, target: Target): Sent {
     .replace('{p}', encodeURIComponent(id(known.payments)).replace(/%25/g, chance(0.5) ? '%' : '%25'))
     .replace('{b}', id(known.billingKeys))
     .replace('{s}', id(known.schedules))
-    .replace('{t}', id(known.txIds));
+    .replace('{t}', id(known.txIds))
+    .replace('{i}', encodeURIComponent(id(known.identities)));
   let path = fill(target.path);
   if (chance(0.04)) path = pick(['/', '//', '/payments/', '/payments//cancel', `/${junkString().slice(0, 200)}`, `/sandbox/${pick(PROTO_NAMES)}`, `/checkout/${pick(BAD_ENCODINGS)}`, `/${pick(PROTO_NAMES)}`]);
   const query = target.query?.() ?? (chance(0.05) ? pick(['requestBody=%7B', 'requestBody=%', 'storeId=other', 'requestBody=null']) : '');
@@ -278,6 +294,7 @@ function learn(sent: Sent, status: number, text: string): void {
   remember(known.payments, json.paymentId);
   remember(known.billingKeys, json.billingKey ?? json.billingKeyInfo?.billingKey);
   remember(known.schedules, json.schedule?.id);
+  remember(known.identities, json.identityVerificationId);
   const pathId = /^\/payments\/([^/?]+)\/(instant|billing-key)/.exec(sent.path)?.[1];
   if (pathId) remember(known.payments, decodeURIComponent(pathId));
 }

@@ -275,6 +275,47 @@ test('manual approval of window-issued keys: /billing-keys/confirm and /billing-
   assert.equal(JSON.stringify(sandbox.payment('bkap-1')), paidOnce, 'paid once');
 });
 
+test('manual approval of window-issued keys after manualApprovalTtlMs: KG Inicis refuses; the key (and its first payment) FAIL with webhooks', async (t) => {
+  const receiver = await startReceiver(t);
+  const sandbox = await withSandbox(t, {
+    clock: 'manual',
+    now: start,
+    webhookUrls: [receiver.url],
+    channels: [
+      { key: 'channel-key-pay', name: '결제', type: 'TEST', pgProvider: 'INICIS_V2', pgMerchantId: 'INIpayTest' },
+      { key: 'channel-key-bill', name: '카드 정기 (수동승인)', type: 'TEST', pgProvider: 'INICIS_V2', pgMerchantId: 'INIBillTst', manualApproval: true },
+      { key: 'channel-key-phone', name: '휴대폰 정기 (수동승인)', type: 'TEST', pgProvider: 'INICIS_V2', pgMerchantId: 'INIBillTst', manualApproval: true },
+    ],
+  });
+  const { payment } = clientFor(sandbox);
+  const issued = await sandbox.issueBillingKey({});
+  const phone = await sandbox.issueBillingKeyAndPay({ paymentId: 'bkap-late', totalAmount: 4_900 });
+  await sandbox.advance(600_001);
+  await sandbox.flushWebhooks();
+  const before = receiver.received.length;
+
+  const refused = await rejection(payment.billingKey.confirmBillingKey({ billingIssueToken: issued.billingIssueToken! }));
+  assert.ok(refused instanceof ConfirmBillingKeyError);
+  assert.equal(refused.data.type, 'PG_PROVIDER');
+  assert.equal(refused.data.pgCode, 'V801');
+  const gone = await rejection(payment.billingKey.confirmBillingKey({ billingIssueToken: issued.billingIssueToken! }));
+  assert.equal(gone.data.type, 'BILLING_KEY_NOT_FOUND', 'nothing waits for that token any more');
+  assert.match(gone.message, /failed \(it could be confirmed until 2026-02-28T15:10:00.000Z\)/);
+
+  // A mismatch is refused first and changes nothing; then KG Inicis refuses the late approval.
+  const mismatch = await rejection(payment.billingKey.confirmBillingKeyIssueAndPay({ billingIssueToken: phone.billingIssueToken!, totalAmount: 1 }));
+  assert.equal(mismatch.data.type, 'INFORMATION_MISMATCH');
+  assert.equal(sandbox.payment('bkap-late')?.status, 'READY');
+  const late = await rejection(payment.billingKey.confirmBillingKeyIssueAndPay({ billingIssueToken: phone.billingIssueToken!, paymentId: 'bkap-late' }));
+  assert.ok(late instanceof ConfirmBillingKeyIssueAndPayError);
+  assert.equal(late.data.type, 'PG_PROVIDER');
+  assert.equal(sandbox.payment('bkap-late')?.status, 'FAILED');
+  const lateAgain = await rejection(payment.billingKey.confirmBillingKeyIssueAndPay({ billingIssueToken: phone.billingIssueToken! }));
+  assert.equal(lateAgain.data.type, 'BILLING_KEY_NOT_FOUND');
+  await sandbox.flushWebhooks();
+  assert.deepEqual(webhookTypes(receiver.received.slice(before)), ['BillingKey.Failed', 'BillingKey.Failed', 'Transaction.Failed']);
+});
+
 test('a schedule whose payment was paid some other way in the meantime does not charge again', async (t) => {
   const sandbox = await withSandbox(t, { clock: 'manual', now: start });
   const { payment } = clientFor(sandbox);

@@ -15,7 +15,7 @@ import {
   type PaidPayment,
   type Payment,
 } from '@portone/server-sdk/payment';
-import { BANKS } from '../../src/sandbox/index.js';
+import { BANKS, createSandbox } from '../../src/sandbox/index.js';
 import { clientFor, rejection, startReceiver, succeeded, verifyAll, withSandbox } from './support.js';
 
 const customer = { name: { full: '김포트' }, phoneNumber: '010-1234-5678', email: 'kim@example.com' };
@@ -291,6 +291,61 @@ test('POST /payments/{id}/confirm: manual approval pays only after the server co
   assert.equal(twice.data.type, 'ALREADY_PAID');
   const missing = await rejection(payment.confirmPayment({ paymentId: 'nope', paymentToken: 'x' }));
   assert.equal(missing.data.type, 'PAYMENT_NOT_FOUND');
+});
+
+test('POST /payments/{id}/confirm: a token confirmed after manualApprovalTtlMs is refused by KG Inicis; the payment FAILS with Transaction.Failed', async (t) => {
+  const receiver = await startReceiver(t);
+  const sandbox = await withSandbox(t, {
+    clock: 'manual',
+    now: Date.parse('2026-03-01T12:00:00+09:00'),
+    webhookUrls: [receiver.url],
+    channels: [{ key: 'channel-key-manual', name: '수동승인', type: 'TEST', pgProvider: 'INICIS_V2', pgMerchantId: 'INIpayTest', manualApproval: true }],
+  });
+  const { payment } = clientFor(sandbox);
+  // The default lifetime is ten minutes of sandbox time: at exactly ten minutes it still confirms.
+  const onTime = await sandbox.pay({ paymentId: 'ttl-1', totalAmount: 7_000 });
+  await sandbox.advance(600_000);
+  assert.ok((await payment.confirmPayment({ paymentId: 'ttl-1', paymentToken: onTime.paymentToken! })).pgTxId);
+  assert.equal(sandbox.payment('ttl-1')?.status, 'PAID');
+
+  const late = await sandbox.pay({ paymentId: 'ttl-2', totalAmount: 7_000 });
+  await sandbox.advance(600_001);
+  assert.equal(sandbox.payment('ttl-2')?.status, 'READY', 'PortOne learns of the timeout only when it asks KG Inicis to approve');
+  // Checks that need no PG come first: a wrong amount is still INFORMATION_MISMATCH, and changes nothing.
+  const mismatch = await rejection(payment.confirmPayment({ paymentId: 'ttl-2', paymentToken: late.paymentToken!, totalAmount: 1 }));
+  assert.equal(mismatch.data.type, 'INFORMATION_MISMATCH');
+  assert.equal(sandbox.payment('ttl-2')?.status, 'READY');
+  const refused = await rejection(payment.confirmPayment({ paymentId: 'ttl-2', paymentToken: late.paymentToken!, totalAmount: 7_000 }));
+  assert.ok(refused instanceof ConfirmPaymentError);
+  assert.equal(refused.data.type, 'PG_PROVIDER');
+  assert.deepEqual([refused.data.pgCode, refused.data.pgMessage], ['V801', '인증 후 승인 가능 시간이 지나 승인할 수 없습니다.']);
+  const failed = sandbox.payment('ttl-2');
+  assert.equal(failed?.status, 'FAILED');
+  assert.equal(failed?.status === 'FAILED' && failed.failure.pgCode, 'V801');
+  assert.match(failed?.status === 'FAILED' ? failed.failure.reason ?? '' : '', /수동 승인 가능 시간\(2026-03-01T03:20:00.000Z까지\)/);
+  const again = await rejection(payment.confirmPayment({ paymentId: 'ttl-2', paymentToken: late.paymentToken! }));
+  assert.equal(again.data.type, 'INVALID_PAYMENT_TOKEN', 'the attempt is over: its token belongs to nothing now');
+  await sandbox.flushWebhooks();
+  await verifyAll(sandbox.webhookSecret, receiver.received);
+  const bodies = receiver.received.map((r) => JSON.parse(r.body) as { type: string; data: { paymentId?: string } });
+  assert.deepEqual(bodies.filter((w) => w.data.paymentId === 'ttl-2').map((w) => w.type), ['Transaction.Ready', 'Transaction.Failed']);
+});
+
+test('manualApprovalTtlMs sets the lifetime (a virtual account confirmed late is never issued); bad values are refused', async (t) => {
+  const sandbox = await withSandbox(t, {
+    clock: 'manual',
+    manualApprovalTtlMs: 60_000,
+    channels: [{ key: 'channel-key-manual', name: '수동승인', type: 'TEST', pgProvider: 'INICIS_V2', pgMerchantId: 'INIpayTest', manualApproval: true }],
+  });
+  const { payment } = clientFor(sandbox);
+  const va = await sandbox.pay({ paymentId: 'ttl-va', totalAmount: 30_000, payMethod: 'VIRTUAL_ACCOUNT' });
+  await sandbox.advance(60_001);
+  const refused = await rejection(payment.confirmPayment({ paymentId: 'ttl-va', paymentToken: va.paymentToken! }));
+  assert.equal(refused.data.type, 'PG_PROVIDER');
+  assert.equal(sandbox.payment('ttl-va')?.status, 'FAILED');
+  for (const value of [0, -1, 1.5, '600000', 86_400_001]) {
+    await assert.rejects(createSandbox({ manualApprovalTtlMs: value as number }), /manualApprovalTtlMs: expected whole ms from 1 to 86400000 \(a day\), got/);
+  }
 });
 
 test('POST /payments/{id}/virtual-account/close: closes an unpaid account; anything else → PAYMENT_NOT_WAITING_FOR_DEPOSIT', async (t) => {

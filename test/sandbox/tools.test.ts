@@ -103,7 +103,7 @@ test('tail: every attempt as it happens, with the receiver\'s answer; stop ends 
   assert.ok(seen.every((d) => typeof d.durationMs === 'number' && d.durationMs >= 0));
 
   const env = sandbox.env();
-  assert.deepEqual(Object.keys(env), ['PORTONE_API_URL', 'PORTONE_STORE_ID', 'PORTONE_CHANNEL_KEY', 'PORTONE_BILLING_CHANNEL_KEY', 'PORTONE_PHONE_BILLING_CHANNEL_KEY', 'PORTONE_API_SECRET', 'PORTONE_WEBHOOK_SECRET', 'PORTONE_SDK_URL', 'PORTONE_SANDBOX_TOKEN']);
+  assert.deepEqual(Object.keys(env), ['PORTONE_API_URL', 'PORTONE_STORE_ID', 'PORTONE_CHANNEL_KEY', 'PORTONE_BILLING_CHANNEL_KEY', 'PORTONE_PHONE_BILLING_CHANNEL_KEY', 'PORTONE_IDENTITY_CHANNEL_KEY', 'PORTONE_API_SECRET', 'PORTONE_WEBHOOK_SECRET', 'PORTONE_SDK_URL', 'PORTONE_SANDBOX_TOKEN']);
   assert.deepEqual([env.PORTONE_API_URL, env.PORTONE_STORE_ID, env.PORTONE_API_SECRET, env.PORTONE_WEBHOOK_SECRET, env.PORTONE_SANDBOX_TOKEN], [sandbox.url, sandbox.storeId, sandbox.apiSecret, sandbox.webhookSecret, sandbox.controlToken]);
   assert.equal((await PaymentClient({ secret: env.PORTONE_API_SECRET!, baseUrl: env.PORTONE_API_URL! }).getPayment({ paymentId: 'tail-1' })).status, 'PAID');
 });

@@ -1,92 +1,17 @@
 // The payment window in a real Chromium (Playwright from Node, so redirects can leave the page):
 // a merchant page on its own origin loads the sandbox's /v2/browser-sdk.js like PortOne's CDN
 // script, and a shopper clicks, types and presses keys in the KG Inicis window.
-import { after, before, test, type TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { PaidPayment } from '@portone/server-sdk/payment';
-import { build } from 'esbuild';
-import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { paymentOf, withSandbox } from './support.js';
+import { call, MOBILE_UA, result, useBrowser } from './window-support.js';
 
-let browser: Browser;
-before(async () => {
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error('No Chromium found: set CHROME_PATH or run `npm test`, which installs one.');
-  browser = await chromium.launch({ executablePath, args: chromiumArgs, headless: true });
-});
-after(() => browser?.close());
-
-const MOBILE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
-
-/** The npm loader, as a shop bundles it: `window.checkout(sdkUrl, request)` calls requestPayment, `window.issueBillingKey` requestIssueBillingKey. */
-async function loaderBundle(): Promise<string> {
-  const result = await build({
-    stdin: {
-      contents: `import * as PortOne from '@portone/browser-sdk/v2';
-        window.checkout = (sdkUrl, request) => { PortOne.__INTERNAL__setPortOneSdkUrl(sdkUrl); return PortOne.requestPayment(request); };
-        window.issueBillingKey = (sdkUrl, request) => { PortOne.__INTERNAL__setPortOneSdkUrl(sdkUrl); return PortOne.requestIssueBillingKey(request); };`,
-      resolveDir: new URL('.', import.meta.url).pathname,
-    },
-    bundle: true,
-    format: 'iife',
-    write: false,
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0]!.text;
-}
-
-/** A merchant site on its own origin: `/` loads the sandbox SDK (or `/npm` the npm loader); `/return` is a redirectUrl. */
-async function merchant(t: TestContext, sandbox: Sandbox, attributes = ''): Promise<string> {
-  const loader = await loaderBundle();
-  const server = createServer((req, res) => {
-    if (req.url === '/loader.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(loader);
-      return;
-    }
-    if (req.url === '/npm') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>상점</title><script src="/loader.js"></script></head><body></body></html>');
-      return;
-    }
-    const page = req.url?.startsWith('/return')
-      ? '<!doctype html><html lang="ko"><title>돌아옴</title><h1>결과</h1></html>'
-      : `<!doctype html><html lang="ko" ${attributes}><head><meta charset="utf-8"><title>상점</title><script src="${sandbox.sdkUrl}"></script></head><body><button id="buy">구매</button></body></html>`;
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function openShop(t: TestContext, sandbox: Sandbox, options: { mobile?: boolean; attributes?: string } = {}): Promise<{ page: Page; context: BrowserContext; origin: string }> {
-  const origin = await merchant(t, sandbox, options.attributes);
-  const context = await browser.newContext(options.mobile ? { userAgent: MOBILE_UA, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : {});
-  t.after(() => context.close());
-  const page = await context.newPage();
-  await page.goto(`${origin}/`);
-  return { page, context, origin };
-}
-
-/** Calls `window.PortOne[fn](request)` and keeps the settled result on `window.__result`. */
-async function call(page: Page, fn: string, request: unknown): Promise<void> {
-  await page.evaluate(([name, req]) => {
-    const sdk = (window as unknown as { PortOne: Record<string, (r: unknown) => Promise<unknown>> }).PortOne;
-    (window as unknown as { __result: Promise<unknown> }).__result = sdk[name as string]!(req).then(
-      (value) => ({ value }),
-      (error: Record<string, unknown>) => ({ error: { ...error, message: error.message } }),
-    );
-  }, [fn, request] as const);
-}
-
-const result = (page: Page) => page.evaluate(() => (window as unknown as { __result: Promise<{ value?: Record<string, unknown>; error?: Record<string, unknown> }> }).__result);
-
+const shop = useBrowser();
+const { merchant, openShop } = shop;
 const paymentRequest = (sandbox: Sandbox, extra: Record<string, unknown> = {}) => ({
   storeId: sandbox.storeId,
   channelKey: sandbox.channelKeys.payment,
@@ -241,9 +166,13 @@ test('before the window: PortOne rejections reject with the SDK error shape (__p
   await call(page, 'requestPayment', undefined);
   assert.equal((await result(page)).error!.message, '결제요청 파라메터가 누락되었습니다.');
   await call(page, 'requestIdentityVerification', {});
+  const identity = (await result(page)).error!;
+  assert.equal(identity.__portOneErrorType, 'IdentityVerificationError');
+  assert.deepEqual([identity.code, identity.transactionType], ['BadRequest', 'IDENTITY_VERIFICATION']);
+  assert.match(String(identity.message), /storeId 파라미터는 필수 입력입니다/);
+  await call(page, 'loadPaymentUI', {});
   const unsupported = (await result(page)).error!;
-  assert.equal(unsupported.__portOneErrorType, 'IdentityVerificationError');
-  assert.equal(unsupported.code, 'Unimplemented');
+  assert.deepEqual([unsupported.__portOneErrorType, unsupported.code], ['LoadPaymentUIError', 'Unimplemented']);
   assert.equal(await page.locator('[data-portone-sandbox]').count(), 0, 'no window opened');
 });
 
@@ -369,7 +298,7 @@ test('virtual account in the window: the promise resolves on issue; the dashboar
 
 test('the window and the dashboard pass an axe scan', async (t) => {
   const sandbox = await withSandbox(t);
-  const context = await browser.newContext();
+  const context = await shop.browser().newContext();
   t.after(() => context.close());
   const page = await context.newPage();
   for (const payMethod of ['CARD', 'VIRTUAL_ACCOUNT', 'MOBILE']) {
@@ -390,7 +319,7 @@ test('the window and the dashboard pass an axe scan', async (t) => {
 test('@portone/browser-sdk/v2 pointed at the sandbox on a phone: the loader injects the runtime, the window redirects, the result returns as query', async (t) => {
   const sandbox = await withSandbox(t);
   const origin = await merchant(t, sandbox);
-  const context = await browser.newContext({ userAgent: MOBILE_UA, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const context = await shop.browser().newContext({ userAgent: MOBILE_UA, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   t.after(() => context.close());
   const page = await context.newPage();
   await page.goto(`${origin}/npm`);
@@ -413,7 +342,7 @@ test('@portone/browser-sdk/v2 pointed at the sandbox on a phone: the loader inje
 /** A merchant page that loads @portone/browser-sdk/v2 from npm (the `/npm` page) and calls it, pointed at the sandbox. */
 async function npmShop(t: TestContext, sandbox: Sandbox, options: { mobile?: boolean } = {}) {
   const origin = await merchant(t, sandbox);
-  const context = await browser.newContext(options.mobile ? { userAgent: MOBILE_UA, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : {});
+  const context = await shop.browser().newContext(options.mobile ? { userAgent: MOBILE_UA, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : {});
   t.after(() => context.close());
   const page = await context.newPage();
   await page.goto(`${origin}/npm`);

@@ -5,8 +5,8 @@ import { createSandbox, type Sandbox, type SandboxOptions } from '../../src/sand
 
 /** Sandbox methods a browser test may call through `executeServerCommand`. */
 export const SANDBOX_CALLS = [
-  'nextOutcome', 'nextChargeOutcome', 'payment', 'billingKey', 'schedules', 'deposit', 'advance', 'now',
-  'webhookDeliveries', 'flushWebhooks', 'setFaults', 'setWebhookUrls', 'reset',
+  'nextOutcome', 'nextChargeOutcome', 'nextIdentityOutcome', 'payment', 'billingKey', 'identityVerification', 'testPerson', 'schedules',
+  'deposit', 'advance', 'now', 'webhookDeliveries', 'flushWebhooks', 'setFaults', 'setWebhookUrls', 'reset',
 ] as const;
 
 export interface SandboxInfo {

@@ -47,7 +47,8 @@ export interface Env {
 
 export interface EnvOptions {
   sandbox?: SandboxOptions;
-  kit?: Partial<CheckoutServerOptions>;
+  /** Kit options over the harness's; a function gets the sandbox (for its channel keys). */
+  kit?: Partial<CheckoutServerOptions> | ((sandbox: Sandbox) => Partial<CheckoutServerOptions>);
   /** Serve the kit under this base path (the webhook URL follows). */
   basePath?: string;
 }
@@ -78,7 +79,7 @@ export async function startEnv(t: { after: (fn: () => Promise<void>) => void }, 
     onFailed: (e) => void hooks.failed.push(e),
     onCancelled: (e) => void hooks.cancelled.push(e),
     onBillingKeyIssued: (e) => void hooks.billingKeyIssued.push(e),
-    ...options.kit,
+    ...(typeof options.kit === 'function' ? options.kit(sandbox) : options.kit),
   });
   const served = await serveCheckout(kit);
   sandbox.setWebhookUrls([`${served.url}${basePath}/webhooks`]);

@@ -5,7 +5,7 @@
 import type { PaymentProduct } from '@portone/server-sdk/common';
 import type { PaymentMethod } from '@portone/server-sdk/payment';
 import type { BillingKeyPaymentMethod, IssuedBillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
-import type { IssueBillingKeyAndPayResponse, IssueBillingKeyResponse, PaymentResponse } from '@portone/browser-sdk/v2';
+import type { IssueBillingKeyAndPayResponse, IssueBillingKeyResponse, PaymentResponse } from '../../client/portone-types.js';
 import { randomBytes } from 'node:crypto';
 import { SHOPPER_CANCEL_MESSAGE, SHOPPER_CANCEL_MESSAGE_EN, declineFor, type Decline } from '../catalog.js';
 import type { SandboxCore } from '../core/core.js';
@@ -18,6 +18,9 @@ import { describe, isObject } from '../input.js';
 import { SETTLED_STATUSES, selectedChannel } from '../payments.js';
 import type { SandboxChannel, SandboxOutcome } from '../types.js';
 import { approval, readOutcome, responseCustomer } from './approval.js';
+import { IdentityCheckout } from './identity.js';
+import { readIdentityOutcome } from '../identity/rules.js';
+import type { SandboxIdentityOutcome } from '../identity/types.js';
 import {
   isMobileUserAgent,
   windowPath,
@@ -25,6 +28,7 @@ import {
   type CompleteAnswer,
   type PrepareAnswer,
   type TransactionKind,
+  type WindowOutcome,
   type WindowResponse,
 } from './protocol.js';
 import { CheckoutRejection, normalizeIssueBillingKey, normalizeIssueBillingKeyAndPay, normalizePayment } from './rules.js';
@@ -38,17 +42,22 @@ const NORMALIZE = {
   ISSUE_BILLING_KEY_AND_PAY: normalizeIssueBillingKeyAndPay,
 } as const;
 
+const KINDS: readonly TransactionKind[] = ['PAYMENT', 'ISSUE_BILLING_KEY', 'ISSUE_BILLING_KEY_AND_PAY', 'IDENTITY_VERIFICATION'];
+
 export class Checkout {
   private readonly runtime: Runtime;
   private readonly ledger: Ledger;
   private readonly emitter: WebhookEmitter;
   /** Windows whose confirm process is under way (in memory: a restart forgets them with their requests). */
   private readonly completing = new Set<string>();
+  /** Identity verification windows (KG Inicis 통합인증). */
+  private readonly identity: IdentityCheckout;
 
   constructor(core: SandboxCore) {
     this.runtime = core.runtime;
     this.ledger = core.ledger;
     this.emitter = core.emitter;
+    this.identity = new IdentityCheckout(core);
   }
 
   transaction(txId: string): CheckoutTx | undefined {
@@ -61,16 +70,18 @@ export class Checkout {
 
   prepare(body: unknown): { tx: CheckoutTx; answer: PrepareAnswer } {
     const { kind, request: raw, client } = readPrepareBody(body);
-    const normalize = NORMALIZE[kind];
     const device = isMobileUserAgent(client.userAgent) ? 'mobile' : 'pc';
-    const request = normalize(raw, device);
+    // readPrepareBody checked the scripted outcome as this kind's.
+    if (kind === 'IDENTITY_VERIFICATION') return this.identity.prepare(raw, client as { userAgent: string; origin?: string; outcome?: SandboxIdentityOutcome }, device);
+    const request = NORMALIZE[kind](raw, device);
     if (request.storeId !== this.runtime.storeId) {
       throw new CheckoutRejection('StoreNotFound', `상점을 찾을 수 없습니다. (storeId ${JSON.stringify(request.storeId)} is not this sandbox's store ${this.runtime.storeId})`);
     }
-    const channel = this.runtime.channel(request.channelKey);
+    const channel = this.runtime.paymentChannel(request.channelKey);
     if (!channel) {
+      const other = this.runtime.channel(request.channelKey);
       throw new CheckoutRejection('ChannelNotFound', request.channelKey
-        ? `채널을 찾을 수 없습니다. (channelKey ${JSON.stringify(request.channelKey)} is not a channel of store ${this.runtime.storeId})`
+        ? `채널을 찾을 수 없습니다. (channelKey ${JSON.stringify(request.channelKey)} is ${other ? `an ${other.pgProvider} identity verification channel, not a payment channel` : 'not a channel'} of store ${this.runtime.storeId})`
         : `채널 그룹을 찾을 수 없습니다. (channelGroupId ${JSON.stringify(request.channelGroupId)}: the sandbox has no channel groups; pass channelKey)`);
     }
     const txId = uuidv7(this.runtime.now());
@@ -133,7 +144,7 @@ export class Checkout {
       this.emitter.emitPayment('Transaction.Ready', entry);
     }
 
-    const outcome = client.outcome ?? this.runtime.windowOutcomes.shift();
+    const outcome = (client.outcome as SandboxOutcome | undefined) ?? this.runtime.windowOutcomes.shift();
     if (outcome) tx.outcome = outcome;
     this.runtime.state.pruneCheckouts(this.runtime.now());
     this.runtime.state.checkouts.set(txId, tx);
@@ -153,6 +164,7 @@ export class Checkout {
   async complete(txId: string, given: unknown): Promise<CompleteAnswer> {
     const tx = this.runtime.state.checkouts.get(txId);
     if (!tx) throw new CheckoutRejection('TransactionNotFound', `결제창 거래를 찾을 수 없습니다. (txId ${JSON.stringify(txId)})`);
+    if (tx.kind === 'IDENTITY_VERIFICATION') return this.identity.complete(tx, given);
     if (tx.status === 'DONE') throw new CheckoutRejection('InvalidEntityState', '이미 완료된 결제창입니다. (this window already ended)');
     if (this.completing.has(txId)) throw new CheckoutRejection('InvalidEntityState', '결제창이 이미 처리 중입니다. (this window is ending already: its confirm process is under way)');
     const result = (given as { result?: unknown } | null | undefined)?.result;
@@ -219,12 +231,14 @@ export class Checkout {
 
   private approve(tx: CheckoutTx, method: PaymentMethod, action: Extract<SandboxOutcome, { result: 'approve' }>): WindowResponse {
     const token = () => randomBytes(24).toString('base64url');
+    // A manual-approval token is good for this long: KG Inicis approves only soon after the window.
+    const expiresAt = this.runtime.now() + this.runtime.manualApprovalTtlMs;
     if (tx.kind === 'PAYMENT') {
       const entry = this.paymentEntry(tx);
       const base = { transactionType: 'PAYMENT' as const, txId: tx.txId, paymentId: entry.payment.id };
       if (tx.manualApproval) {
         const paymentToken = token();
-        entry.pendingConfirm = { paymentToken, txId: tx.txId, method, isVirtualAccount: method.type === 'PaymentMethodVirtualAccount' };
+        entry.pendingConfirm = { paymentToken, txId: tx.txId, method, isVirtualAccount: method.type === 'PaymentMethodVirtualAccount', expiresAt };
         this.ledger.update(entry, { ...entry.payment, method } as typeof entry.payment);
         return { ...base, paymentToken } satisfies PaymentResponse;
       }
@@ -261,6 +275,7 @@ export class Checkout {
     if (tx.kind === 'ISSUE_BILLING_KEY') {
       if (tx.manualApproval) {
         keyEntry.billingIssueToken = token();
+        keyEntry.billingIssueTokenExpiresAt = expiresAt;
         this.runtime.persist();
         return { transactionType: 'ISSUE_BILLING_KEY', billingKey: NEEDS_CONFIRMATION, billingIssueToken: keyEntry.billingIssueToken } satisfies IssueBillingKeyResponse;
       }
@@ -273,7 +288,8 @@ export class Checkout {
     const entry = this.paymentEntry(tx);
     if (tx.manualApproval) {
       keyEntry.billingIssueToken = token();
-      entry.pendingConfirm = { paymentToken: keyEntry.billingIssueToken, txId: tx.txId, method, isVirtualAccount: false };
+      keyEntry.billingIssueTokenExpiresAt = expiresAt;
+      entry.pendingConfirm = { paymentToken: keyEntry.billingIssueToken, txId: tx.txId, method, isVirtualAccount: false, expiresAt };
       this.ledger.update(entry, { ...entry.payment, method } as typeof entry.payment);
       return {
         transactionType: 'ISSUE_BILLING_KEY_AND_PAY',
@@ -317,11 +333,11 @@ const bad = (message: string) => new CheckoutRejection('BadRequest', message);
 const ORIGIN = /^https?:\/\/[^/?#\s]+$/;
 
 /** `POST /checkout/prepare`'s body, checked: a known transaction type, the request, the client's details. */
-function readPrepareBody(body: unknown): { kind: TransactionKind; request: unknown; client: { userAgent: string; origin?: string; outcome?: SandboxOutcome } } {
+function readPrepareBody(body: unknown): { kind: TransactionKind; request: unknown; client: { userAgent: string; origin?: string; outcome?: WindowOutcome } } {
   if (!isObject(body)) throw bad(`The prepare body must be an object like { transactionType, request, client }, got ${describe(body)}`);
   const kind = body.transactionType;
-  if (typeof kind !== 'string' || !Object.hasOwn(NORMALIZE, kind)) {
-    throw bad(`Unknown transactionType ${describe(kind)}: expected ${Object.keys(NORMALIZE).join(', ')}`);
+  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) {
+    throw bad(`Unknown transactionType ${describe(kind)}: expected ${KINDS.join(', ')}`);
   }
   const client = body.client ?? {};
   if (!isObject(client)) throw bad(`\`client\`: expected an object like { userAgent, origin }, got ${describe(client)}`);
@@ -331,9 +347,9 @@ function readPrepareBody(body: unknown): { kind: TransactionKind; request: unkno
   if (origin !== undefined && origin !== 'null' && (typeof origin !== 'string' || !ORIGIN.test(origin))) {
     throw bad(`\`client.origin\`: expected the page's origin such as https://shop.example, got ${describe(origin)}`);
   }
-  let scripted: SandboxOutcome | undefined;
+  let scripted: WindowOutcome | undefined;
   if (outcome !== undefined && outcome !== null) {
-    const read = readOutcome(outcome);
+    const read = kind === 'IDENTITY_VERIFICATION' ? readIdentityOutcome(outcome) : readOutcome(outcome);
     if ('problem' in read) throw bad(`The scripted sandbox outcome is not valid: ${read.problem}`);
     scripted = read.outcome;
   }

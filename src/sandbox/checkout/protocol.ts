@@ -1,10 +1,13 @@
 // The wire protocol between the sandbox's browser runtime / payment window and its checkout
 // server. Browser-safe (no Node imports): the runtime and the window page bundle it too.
-import type { IssueBillingKeyAndPayResponse, IssueBillingKeyResponse, PaymentResponse } from '@portone/browser-sdk/v2';
+import type { IssueBillingKeyAndPayResponse, IssueBillingKeyResponse, PaymentResponse } from '../../client/portone-types.js';
+import type { IdentityVerificationResponse, SandboxIdentityOutcome } from '../identity/types.js';
 import type { SandboxOutcome } from '../types.js';
 
-export type TransactionKind = 'PAYMENT' | 'ISSUE_BILLING_KEY' | 'ISSUE_BILLING_KEY_AND_PAY';
-export type WindowResponse = PaymentResponse | IssueBillingKeyResponse | IssueBillingKeyAndPayResponse;
+export type TransactionKind = 'PAYMENT' | 'ISSUE_BILLING_KEY' | 'ISSUE_BILLING_KEY_AND_PAY' | 'IDENTITY_VERIFICATION';
+export type WindowResponse = PaymentResponse | IssueBillingKeyResponse | IssueBillingKeyAndPayResponse | IdentityVerificationResponse;
+/** How a window ends: a payment window's outcome, or an identity window's. */
+export type WindowOutcome = SandboxOutcome | SandboxIdentityOutcome;
 export type WindowMode = 'IFRAME' | 'REDIRECTION';
 
 export const CHECKOUT_PREPARE_PATH = '/checkout/prepare';
@@ -20,7 +23,7 @@ export interface PrepareBody {
     /** The merchant page's origin: where the iframe window posts its result. */
     origin?: string;
     /** Outcome scripted by the page (data attribute or query flag). */
-    outcome?: SandboxOutcome;
+    outcome?: WindowOutcome;
   };
 }
 
@@ -30,6 +33,7 @@ export interface PrepareAnswer {
   mode: WindowMode;
   paymentId?: string;
   billingKey?: string;
+  identityVerificationId?: string;
 }
 
 /** A rejection before the window opens; the runtime throws it as the SDK's error class. */
@@ -39,6 +43,8 @@ export interface CheckoutErrorBody {
   paymentId?: string;
   txId?: string;
   billingKey?: string;
+  identityVerificationId?: string;
+  identityVerificationTxId?: string;
   /** When KG Inicis itself refused the request (one of its rules). */
   pgCode?: string;
   pgMessage?: string;
@@ -46,7 +52,7 @@ export interface CheckoutErrorBody {
 
 /** `POST /checkout/transactions/{txId}/complete`: how the shopper ended the window. */
 export interface CompleteBody {
-  action: SandboxOutcome;
+  action: WindowOutcome;
 }
 
 export interface CompleteAnswer {
@@ -74,6 +80,7 @@ const QUERY_ORDER: Record<TransactionKind, readonly string[]> = {
   PAYMENT: ['paymentId', 'txId', 'transactionType', 'paymentToken', 'code', 'message', 'pgCode', 'pgMessage'],
   ISSUE_BILLING_KEY: ['transactionType', 'billingKey', 'billingIssueToken', 'code', 'message', 'pgCode', 'pgMessage'],
   ISSUE_BILLING_KEY_AND_PAY: ['transactionType', 'paymentId', 'txId', 'billingKey', 'billingIssueToken', 'code', 'message', 'pgCode', 'pgMessage'],
+  IDENTITY_VERIFICATION: ['transactionType', 'identityVerificationId', 'identityVerificationTxId', 'code', 'message', 'pgCode', 'pgMessage'],
 };
 
 /**
@@ -109,6 +116,29 @@ export function parseOutcome(text: string | null | undefined): SandboxOutcome | 
   if (result === 'approve') return { result: 'approve' };
   if (result === 'cancel') return { result: 'cancel' };
   if (result === 'decline') return pgCode ? { result: 'decline', pgCode } : { result: 'decline' };
+  return undefined;
+}
+
+/**
+ * A scripted outcome of an identity window: `approve`, `approve:minor` (a test person's key),
+ * `fail`, `fail:I101`, `cancel`, or the JSON of a `SandboxIdentityOutcome`. `decline` reads as
+ * `fail`, so one page attribute can script both kinds of window. Anything else gives undefined.
+ */
+export function parseIdentityOutcome(text: string | null | undefined): SandboxIdentityOutcome | undefined {
+  if (!text) return undefined;
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(trimmed) as SandboxIdentityOutcome;
+      return parsed && ['approve', 'fail', 'cancel'].includes(parsed.result) ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const [result, detail] = trimmed.split(':');
+  if (result === 'approve') return detail ? { result: 'approve', person: detail as Extract<SandboxIdentityOutcome, { result: 'approve' }>['person'] & string } : { result: 'approve' };
+  if (result === 'cancel') return { result: 'cancel' };
+  if (result === 'fail' || result === 'decline') return detail ? { result: 'fail', pgCode: detail } : { result: 'fail' };
   return undefined;
 }
 

@@ -15,6 +15,7 @@ import {
   type Decline,
   type InicisEasyPayProvider,
 } from '../catalog.js';
+import type { IdentityAgency } from '../identity/types.js';
 import type { TransactionKind, WindowMode } from './protocol.js';
 
 export class CheckoutRejection extends Error {
@@ -32,7 +33,7 @@ export class CheckoutRejection extends Error {
   }
 }
 
-const bad = (message: string) => new CheckoutRejection('BadRequest', message);
+export const bad = (message: string) => new CheckoutRejection('BadRequest', message);
 
 /**
  * KG Inicis's own rules (reference §5.3), each refused with a PG-style code and message. The codes
@@ -66,7 +67,7 @@ export const INICIS_RULES = {
 } as const satisfies Record<string, Decline>;
 
 /** A KG Inicis rule broken: `KG이니시스 [R105] 구매자 연락처가 필요합니다. (PC) (detail)`, with pgCode/pgMessage. */
-function inicisRule(rule: Decline, detail: string, qualifier = ''): CheckoutRejection {
+export function inicisRule(rule: Decline, detail: string, qualifier = ''): CheckoutRejection {
   const pgMessage = qualifier ? `${rule.pgMessage} ${qualifier}` : rule.pgMessage;
   return new CheckoutRejection('BadRequest', `KG이니시스 [${rule.pgCode}] ${pgMessage} (${detail})`, { pgCode: rule.pgCode, pgMessage });
 }
@@ -110,6 +111,18 @@ export interface CheckoutCustomer {
   gender?: string;
 }
 
+/** How the simulated KG Inicis 통합인증 window works for one request (`bypass.inicisUnified`). */
+export interface IdentityWindow {
+  flgFixedUser: 'Y' | 'N';
+  directAgency?: IdentityAgency;
+  logoUrl?: string;
+  /** `DI_CODE`: the DI's salt. */
+  diCode?: string;
+  frgndInfo: 'Y' | 'N';
+  /** With `flgFixedUser: 'Y'`: the person the window is fixed to (birth date `yyyy-MM-dd`, phone digits). */
+  fixedUser?: { name: string; phoneNumber: string; birthDate: string; gender?: 'MALE' | 'FEMALE' };
+}
+
 export interface NormalizedCheckout {
   kind: TransactionKind;
   device: 'pc' | 'mobile';
@@ -146,10 +159,13 @@ export interface NormalizedCheckout {
   window: WindowConfig;
   /** Set when KG Inicis itself refuses the request inside its window. */
   pgError?: Decline;
+  /** Identity verification: its id and how its window works. */
+  identityVerificationId?: string;
+  identity?: IdentityWindow;
 }
 
 /** Reads a field with the generic readers, turning their failures into `BadRequest`. */
-function field<T>(fn: () => T): T {
+export function field<T>(fn: () => T): T {
   try {
     return fn();
   } catch (error) {
@@ -403,7 +419,7 @@ function amounts(request: input.Json) {
   return { totalAmount, ...(taxFreeAmount !== undefined ? { taxFreeAmount } : {}), ...(vatAmount !== undefined ? { vatAmount } : {}) };
 }
 
-function baseConfig(): WindowConfig {
+export function baseConfig(): WindowConfig {
   return { skin: DEFAULT_SKIN, below1000: false, noEasyPay: false, notes: [] };
 }
 

@@ -1,7 +1,7 @@
-// One opened payment window as the checkout server keeps it: the normalized request, the channel,
-// how it is scripted to end and, once it ended, the SDK response. Persisted with the state.
-import type { SandboxOutcome } from '../types.js';
-import type { TransactionKind, WindowResponse } from './protocol.js';
+// One opened window (payment, billing key or identity verification) as the checkout server keeps
+// it: the normalized request, the channel, how it is scripted to end and, once it ended, the SDK
+// response. Persisted with the state.
+import type { TransactionKind, WindowOutcome, WindowResponse } from './protocol.js';
 import type { NormalizedCheckout } from './rules.js';
 
 /** One opened window. JSON-able: it is persisted with the rest of the state. */
@@ -17,7 +17,7 @@ export interface CheckoutTx {
   channelKey: string;
   manualApproval: boolean;
   /** Scripted ending (page attribute / query flag, or the sandbox's queue). */
-  outcome?: SandboxOutcome;
+  outcome?: WindowOutcome;
   billingKey?: string;
   response?: WindowResponse;
   redirectTo?: string;

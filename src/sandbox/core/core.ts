@@ -1,6 +1,7 @@
 // The sandbox's domain, wired together: the running state and clock, webhook delivery and emission,
 // the payment ledger, and charges and schedules. REST handlers, the checkout server (payment
 // window) and the Node helpers all change state through these, so each path has the same effects.
+import { IdentityVerifications } from '../identity/verifications.js';
 import { WebhookSender } from '../webhooks.js';
 import type { SandboxFaults, SandboxRestExchange } from '../types.js';
 import { Charges } from './charges.js';
@@ -20,6 +21,8 @@ export interface CoreOptions {
   persistPath?: string;
   /** Shown in the payment window as 상점 and as the holder (예금주) of the virtual accounts it issues. */
   storeName: string;
+  /** How long a manual-approval token can be confirmed after the window, ms of sandbox time. */
+  manualApprovalTtlMs: number;
   log: (line: string) => void;
   onRestExchange?: (exchange: SandboxRestExchange) => void;
 }
@@ -30,6 +33,7 @@ export class SandboxCore {
   readonly emitter: WebhookEmitter;
   readonly ledger: Ledger;
   readonly charges: Charges;
+  readonly identities: IdentityVerifications;
 
   constructor(options: CoreOptions) {
     const runtime = new Runtime({
@@ -39,6 +43,7 @@ export class SandboxCore {
       ...(options.faults ? { faults: options.faults } : {}),
       ...(options.persistPath ? { persistPath: options.persistPath } : {}),
       storeName: options.storeName,
+      manualApprovalTtlMs: options.manualApprovalTtlMs,
       log: options.log,
       ...(options.onRestExchange ? { onRestExchange: options.onRestExchange } : {}),
       pendingWebhooks: () => this.webhooks.pendingJobs(),
@@ -58,6 +63,7 @@ export class SandboxCore {
     this.emitter = new WebhookEmitter(runtime, this.webhooks, options.webhookUrls, Math.max(1, options.retryDelaysMs.length));
     this.ledger = new Ledger(runtime, this.emitter);
     this.charges = new Charges(runtime, this.ledger);
+    this.identities = new IdentityVerifications(runtime);
   }
 
   /** Re-arms schedules and expiries after a restore. */

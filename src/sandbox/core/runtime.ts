@@ -3,6 +3,7 @@
 // persistence to `persistPath`. The ledger, charges and webhook emission all act through here.
 import { ApiError } from '../errors.js';
 import { createDice, type Dice } from '../rng.js';
+import type { SandboxIdentityOutcome } from '../identity/types.js';
 import type { SandboxChannel, SandboxChargeOutcome, SandboxFaults, SandboxOutcome, SandboxRestExchange } from '../types.js';
 import type { WebhookJob } from '../webhooks.js';
 import { Clock } from './clock.js';
@@ -16,6 +17,8 @@ export interface RuntimeOptions {
   persistPath?: string;
   /** Shown in the payment window as 상점 and as the holder (예금주) of the virtual accounts it issues. */
   storeName: string;
+  /** How long a manual-approval token can be confirmed after the window, ms of sandbox time. */
+  manualApprovalTtlMs: number;
   log: (line: string) => void;
   onRestExchange?: (exchange: SandboxRestExchange) => void;
   /** Webhook deliveries still to be attempted, written into every snapshot. */
@@ -27,6 +30,7 @@ export class Runtime {
   readonly clock: Clock;
   readonly credentials: Credentials;
   readonly storeName: string;
+  readonly manualApprovalTtlMs: number;
   readonly log: (line: string) => void;
   /** Set by the HTTP layer once listening: receipts and windows link here. */
   baseUrl = '';
@@ -40,6 +44,8 @@ export class Runtime {
   readonly windowOutcomes: SandboxOutcome[] = [];
   /** How the next server-side charges end, when a test scripted it (`nextChargeOutcome`). */
   readonly chargeOutcomes: SandboxChargeOutcome[] = [];
+  /** How the next identity windows end, when a test scripted it (`nextIdentityOutcome`). */
+  readonly identityOutcomes: SandboxIdentityOutcome[] = [];
   private readonly timers = new Map<string, number>();
   private persistTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -47,6 +53,7 @@ export class Runtime {
   constructor(private readonly options: RuntimeOptions) {
     this.credentials = options.credentials;
     this.storeName = options.storeName;
+    this.manualApprovalTtlMs = options.manualApprovalTtlMs;
     this.log = options.log;
     this.onRestExchange = options.onRestExchange;
     this.faults = options.faults ?? {};
@@ -93,6 +100,12 @@ export class Runtime {
     return key === undefined ? undefined : this.credentials.channels.find((c) => c.key === key);
   }
 
+  /** A channel that takes payments and billing keys (KG Inicis's payment module, not its identity one). */
+  paymentChannel(key: string | undefined): SandboxChannel | undefined {
+    const channel = this.channel(key);
+    return channel?.pgProvider === 'INICIS_V2' ? channel : undefined;
+  }
+
   /** REST storeId rule: absent means the credential's store; any other store is forbidden. */
   checkStore(storeId: unknown): void {
     if (storeId === undefined || storeId === null || storeId === this.storeId) return;
@@ -122,6 +135,7 @@ export class Runtime {
     this.state.clear();
     this.windowOutcomes.length = 0;
     this.chargeOutcomes.length = 0;
+    this.identityOutcomes.length = 0;
     this.setFaults({});
   }
 

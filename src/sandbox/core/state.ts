@@ -8,6 +8,7 @@ import type { PaymentMethod } from '@portone/server-sdk/payment';
 import type { KnownPayment } from '../payments.js';
 import type { KnownPaymentSchedule, SandboxChannel } from '../types.js';
 import type { CheckoutTx } from '../checkout/transaction.js';
+import type { IdentityAgency, IdentityCarrier, KnownIdentityVerification } from '../identity/types.js';
 import type { WebhookJob } from '../webhooks.js';
 import type { SavedClock } from './clock.js';
 
@@ -19,7 +20,10 @@ export interface PaymentEntry {
   noticeUrls?: string[];
   /** How the attempt was made, for PG transaction ids. */
   origin: 'pc' | 'mobile' | 'api';
-  /** Manual approval: the token the window handed out and what confirming it will do. */
+  /**
+   * Manual approval: the token the window handed out, what confirming it will do, and until when
+   * (sandbox time) KG Inicis still approves it (absent in files written before tokens expired).
+   */
   pendingConfirm?: { paymentToken: string; txId: string; method: PaymentMethod; isVirtualAccount: boolean; expiresAt?: number };
   /** Manual re-sends per original webhook id. */
   manualResends?: Record<string, number>;
@@ -37,8 +41,21 @@ export interface BillingKeyEntry {
   noticeUrls?: string[];
   /** Manual approval: token the window handed out. */
   billingIssueToken?: string;
+  /** Until when (sandbox time) KG Inicis still issues the key for that token (absent in older files). */
+  billingIssueTokenExpiresAt?: number;
   /** For issue-and-pay: the payment the key was issued with. */
   paymentId?: string;
+}
+
+export interface IdentityVerificationEntry {
+  verification: KnownIdentityVerification;
+  /** The current attempt's `identityVerificationTxId` (the list filter's; the REST object has no field for it). */
+  txId: string;
+  /** How the attempt was made, for PG transaction ids. */
+  origin: 'pc' | 'mobile';
+  /** What the shopper chose in the window (KG Inicis reports neither as a field; the dashboard shows them). */
+  agency?: IdentityAgency;
+  carrier?: IdentityCarrier;
 }
 
 export interface ScheduleEntry {
@@ -73,6 +90,8 @@ export interface Snapshot {
   schedules: [string, ScheduleEntry][];
   preRegistrations: [string, PreRegistration][];
   checkouts: [string, CheckoutTx][];
+  /** Absent in files written before identity verification was emulated. */
+  identityVerifications?: [string, IdentityVerificationEntry][];
   webhookJobs: WebhookJob[];
   /** Absent in files written before the clock was kept. */
   clock?: SavedClock;
@@ -92,6 +111,7 @@ export class State {
   readonly schedules = new Map<string, ScheduleEntry>();
   readonly preRegistrations = new Map<string, PreRegistration>();
   readonly checkouts = new Map<string, CheckoutTx>();
+  readonly identityVerifications = new Map<string, IdentityVerificationEntry>();
 
   /** The payment's JSON as UTF-8 bytes, cached until the payment changes. */
   paymentBody(id: string): Buffer | undefined {
@@ -148,6 +168,7 @@ export class State {
     this.schedules.clear();
     this.preRegistrations.clear();
     this.checkouts.clear();
+    this.identityVerifications.clear();
   }
 
   snapshot(credentials: Credentials, webhookJobs: WebhookJob[], clock: SavedClock): Snapshot {
@@ -160,6 +181,7 @@ export class State {
       schedules: [...this.schedules],
       preRegistrations: [...this.preRegistrations],
       checkouts: [...this.checkouts],
+      identityVerifications: [...this.identityVerifications],
       webhookJobs,
     };
   }
@@ -171,6 +193,7 @@ export class State {
     for (const [k, v] of snapshot.schedules) this.schedules.set(k, v);
     for (const [k, v] of snapshot.preRegistrations) this.preRegistrations.set(k, v);
     for (const [k, v] of snapshot.checkouts) this.checkouts.set(k, v);
+    for (const [k, v] of snapshot.identityVerifications ?? []) this.identityVerifications.set(k, v);
   }
 }
 

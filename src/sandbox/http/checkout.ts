@@ -1,6 +1,6 @@
 // The browser side of PortOne over HTTP: the `window.PortOne` runtime (/v2/browser-sdk.js), the
 // checkout server it calls from the shop's page (prepare, complete; CORS open, as PortOne's is),
-// and the payment window page with its script (frameable only by the page that opened it).
+// and the payment or identity window page with its script (frameable only by the page that opened it).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadBrowserAssets } from '../assets.js';
 import type { Checkout } from '../checkout/checkout.js';
@@ -10,6 +10,7 @@ import type { Runtime } from '../core/runtime.js';
 import { ApiError } from '../errors.js';
 import * as input from '../input.js';
 import { escapeHtml, renderWindow } from '../window/html.js';
+import { renderIdentityWindow } from '../window/identity-html.js';
 import { decodeSegment, HTML_TYPE, JS_TYPE, JSON_TYPE, jsonBody, newNonce, pageHeaders, send, windowFrameAncestors } from './respond.js';
 
 const CORS = {
@@ -24,6 +25,7 @@ const CHECKOUT_STATUS: Record<string, number> = {
   ChannelNotFound: 404,
   TransactionNotFound: 404,
   PaymentAlreadyPaid: 409,
+  IdentityVerificationAlreadyVerified: 409,
   AmountNotEqualToPredefined: 409,
   InvalidEntityState: 409,
 };
@@ -45,6 +47,7 @@ export function createCheckoutFront(runtime: Runtime, checkout: Checkout): (req:
         message: error.message,
         ...(extra.paymentId ? { paymentId: extra.paymentId } : {}),
         ...(extra.txId ? { txId: extra.txId } : {}),
+        ...(extra.identityVerificationId ? { identityVerificationId: extra.identityVerificationId } : {}),
         ...(error.pgCode ? { pgCode: error.pgCode, pgMessage: error.pgMessage } : {}),
       };
       send(res, CHECKOUT_STATUS[error.code] ?? 400, JSON.stringify(body), JSON_TYPE, API_HEADERS);
@@ -98,7 +101,8 @@ export function createCheckoutFront(runtime: Runtime, checkout: Checkout): (req:
         const nonce = newNonce();
         // An iframe window may be framed by the page that opened it; a redirect window by nobody.
         const frameAncestors = tx.request.mode === 'IFRAME' ? windowFrameAncestors(tx.clientOrigin) : "'none'";
-        send(res, 200, renderWindow(tx, { storeName: runtime.storeName, nonce }), HTML_TYPE, pageHeaders({ nonce, selfScripts: true, anyImages: true, frameAncestors }));
+        const page = tx.kind === 'IDENTITY_VERIFICATION' ? renderIdentityWindow(tx, { storeName: runtime.storeName, nonce, now: runtime.now() }) : renderWindow(tx, { storeName: runtime.storeName, nonce });
+        send(res, 200, page, HTML_TYPE, pageHeaders({ nonce, selfScripts: true, anyImages: true, frameAncestors }));
         return;
       }
       const completeMatch = /^\/checkout\/transactions\/([^/]+)\/complete$/.exec(path);

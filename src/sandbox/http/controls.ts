@@ -1,6 +1,6 @@
 // The sandbox's own routes under /sandbox/: the dashboard page, receipts, and the JSON controls
-// (state, deposit, clock, outcomes, faults, webhook URLs, reset, trigger, replay, the delivery
-// stream). Everything that changes or reveals state needs the control token in
+// (state, deposit, clock, window and identity outcomes, faults, webhook URLs, reset, trigger,
+// replay, the delivery stream). Everything that changes or reveals state needs the control token in
 // `X-PortOne-Sandbox-Token`; no route answers other origins (no CORS), so neither a page on
 // another site nor a neighbour on the network can drive the sandbox.
 // Open without the token: the dashboard page itself (it holds no data) and receipts, whose URLs
@@ -8,10 +8,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { SandboxCore } from '../core/core.js';
-import { dashboardPayment, renderDashboard, renderReceipt } from '../dashboard.js';
+import { dashboardIdentityVerification, dashboardPayment, renderDashboard, renderReceipt } from '../dashboard.js';
 import { isUsageError } from '../errors.js';
 import { iso, receiptKey } from '../ids.js';
 import * as input from '../input.js';
+import type { SandboxIdentityOutcome } from '../identity/types.js';
 import type { SandboxChargeOutcome, SandboxDepositOptions, SandboxFaults, SandboxOutcome, SandboxTriggerEvent, SandboxTriggerOptions } from '../types.js';
 import { decodeSegment, HTML_TYPE, JSON_TYPE, jsonBody, newNonce, pageHeaders, send } from './respond.js';
 
@@ -24,6 +25,7 @@ export interface Controls {
   deposit(paymentId: string, amount?: number, options?: SandboxDepositOptions): Promise<unknown>;
   nextOutcome(outcome: SandboxOutcome): void;
   nextChargeOutcome(outcome: SandboxChargeOutcome): void;
+  nextIdentityOutcome(outcome: SandboxIdentityOutcome): void;
   setFaults(faults: SandboxFaults): void;
   setWebhookUrls(urls: string[]): void;
   reset(): void;
@@ -109,6 +111,8 @@ export function createControlFront(core: SandboxCore, controls: Controls, token:
     schedules: [...runtime.state.schedules.values()].map((e) => e.schedule),
     deliveries: core.webhooks.deliveries(),
     windowOutcomes: runtime.windowOutcomes,
+    identityVerifications: [...runtime.state.identityVerifications.values()].map(dashboardIdentityVerification).reverse(),
+    identityOutcomes: runtime.identityOutcomes,
     faults: runtime.faults,
     /** Delivery streams open right now (`tail`s). */
     tails: openStreams,
@@ -127,6 +131,9 @@ export function createControlFront(core: SandboxCore, controls: Controls, token:
       case '/sandbox/outcomes':
         controls.nextOutcome(body as unknown as SandboxOutcome);
         return { queued: runtime.windowOutcomes.length };
+      case '/sandbox/identity-outcomes':
+        controls.nextIdentityOutcome(body as unknown as SandboxIdentityOutcome);
+        return { queued: runtime.identityOutcomes.length };
       case '/sandbox/charge-outcomes':
         controls.nextChargeOutcome(body as unknown as SandboxChargeOutcome);
         return { queued: runtime.chargeOutcomes.length };

@@ -1,18 +1,13 @@
-// PortOne's REST API over HTTP: the route table (each route's fault key is `METHOD /shape`, e.g.
-// `GET /payments/:id`), injected faults, `Authorization`, JSON in any content type, and
-// `{ type, message }` errors with the status PortOne's schema gives each type.
+// PortOne's REST API over HTTP: the routes (./routes.ts) each with its request schema, injected
+// faults, `Authorization`, JSON in any content type, and `{ type, message }` errors with the
+// status PortOne's schema gives each type.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Auth } from '../auth.js';
 import type { SandboxCore } from '../core/core.js';
 import { ApiError } from '../errors.js';
 import * as input from '../input.js';
-import { login, refresh } from '../rest/auth.js';
-import * as billingKeys from '../rest/billing-keys.js';
-import * as charges from '../rest/charges.js';
 import { RawJson, type Handler, type RestContext } from '../rest/context.js';
-import * as lists from '../rest/lists.js';
-import * as payments from '../rest/payments.js';
-import * as schedules from '../rest/schedules.js';
+import { REST_TABLE } from './routes.js';
 import { checkBody, checkQuery, operationRequest, type OperationRequest } from '../schema/requests.js';
 import { decodeSegment, JSON_TYPE, noop, parseBoundedJson, readJson, send } from './respond.js';
 
@@ -24,31 +19,6 @@ interface RestRoute {
   /** What PortOne's schema says the request holds. */
   request: OperationRequest;
 }
-
-type Method = 'GET' | 'POST' | 'DELETE';
-/** A REST route by path shape and method: its handler, and whether it needs `Authorization`. */
-type RouteSpec = Handler | { handler: Handler; auth: false };
-
-const REST_TABLE: Record<string, Partial<Record<Method, RouteSpec>>> = {
-  '/login/api-secret': { POST: { handler: login, auth: false } },
-  '/token/refresh': { POST: { handler: refresh, auth: false } },
-  '/payments': { GET: lists.listPayments },
-  '/payments/:id': { GET: payments.getPayment },
-  '/payments/:id/pre-register': { POST: payments.preRegister },
-  '/payments/:id/cancel': { POST: payments.cancelPayment },
-  '/payments/:id/instant': { POST: charges.payInstantly },
-  '/payments/:id/billing-key': { POST: charges.payWithBillingKey },
-  '/payments/:id/schedule': { POST: schedules.createPaymentSchedule },
-  '/payments/:id/confirm': { POST: payments.confirmPayment },
-  '/payments/:id/resend-webhook': { POST: payments.resendWebhook },
-  '/payments/:id/virtual-account/close': { POST: payments.closeVirtualAccount },
-  '/payment-schedules': { GET: lists.listPaymentSchedules, DELETE: schedules.revokePaymentSchedules },
-  '/payment-schedules/:id': { GET: schedules.getPaymentSchedule },
-  '/billing-keys': { GET: lists.listBillingKeys, POST: billingKeys.issueBillingKey },
-  '/billing-keys/confirm': { POST: billingKeys.confirmBillingKey },
-  '/billing-keys/confirm-issue-and-pay': { POST: billingKeys.confirmBillingKeyIssueAndPay },
-  '/billing-keys/:id': { GET: billingKeys.getBillingKey, DELETE: billingKeys.deleteBillingKey },
-};
 
 /** REST routes by path shape and method. */
 const ROUTES: ReadonlyMap<string, ReadonlyMap<string, RestRoute>> = new Map(
@@ -63,15 +33,14 @@ const ROUTES: ReadonlyMap<string, ReadonlyMap<string, RestRoute>> = new Map(
   ]),
 );
 
-/** Every REST route's fault key (`faults.routes` accepts these and `*`). */
-export const REST_ROUTE_KEYS: readonly string[] = [...ROUTES.values()].flatMap((methods) => [...methods.values()].map((r) => r.key));
+export { REST_ROUTE_KEYS } from './routes.js';
 
 /** `/payments/abc/cancel` → shape `/payments/:id/cancel` and params `['abc']` (still encoded). */
 function shapeOf(path: string): { shape: string; raw: string[] } {
   const segments = path.split('/');
   const raw: string[] = [];
   const top = segments[1];
-  if ((top === 'payments' || top === 'payment-schedules' || top === 'billing-keys') && segments.length >= 3) {
+  if ((top === 'payments' || top === 'payment-schedules' || top === 'billing-keys' || top === 'identity-verifications') && segments.length >= 3) {
     const second = segments[2]!;
     if (top === 'billing-keys' && segments.length === 3 && (second === 'confirm' || second === 'confirm-issue-and-pay')) return { shape: path, raw };
     raw.push(second);

@@ -1,5 +1,5 @@
 // Billing-key endpoints: API issue (keyed-in card), read, list, delete, and the two manual-approval
-// confirmations of window-issued keys.
+// confirmations of window-issued keys (within `manualApprovalTtlMs` of the window).
 import type {
   ConfirmedBillingKeyIssueAndPaySummary,
   ConfirmedBillingKeySummary,
@@ -7,13 +7,14 @@ import type {
   IssueBillingKeyResponse,
   IssuedBillingKeyInfo,
 } from '@portone/server-sdk/payment/billingKey';
-import { ApiError } from '../errors.js';
+import { ApiError, pgProviderError } from '../errors.js';
 import * as input from '../input.js';
 import { inicisTid, iso, newBillingKey } from '../ids.js';
-import { cardCompanyForNumber, cardFields } from '../catalog.js';
+import { APPROVAL_EXPIRED_DECLINE, cardCompanyForNumber, cardFields } from '../catalog.js';
 import { selectedChannel } from '../payments.js';
-import type { BillingKeyEntry } from '../core/state.js';
+import type { BillingKeyEntry, PaymentEntry } from '../core/state.js';
 import { RawJson, read, type RestContext } from './context.js';
+import { approvalExpired } from './payments.js';
 import { readCardCredential, readCustomer, requireInicisCustomer } from './readers.js';
 
 /** `POST /billing-keys`: issues a key from a keyed-in card (KG Inicis needs an API billing contract). */
@@ -34,8 +35,8 @@ export function issueBillingKey(ctx: RestContext): IssueBillingKeyResponse {
   });
   runtime.checkStore(body.storeId);
   if (!body.channelKey && !body.channelGroupId) throw new ApiError('INVALID_REQUEST', '`channelKey`: expected a channel key (or `channelGroupId`), got nothing.');
-  const channel = runtime.channel(body.channelKey);
-  if (!channel) throw new ApiError('CHANNEL_NOT_FOUND', body.channelKey ? `Channel key ${JSON.stringify(body.channelKey)} is not a channel of store ${runtime.storeId}.` : `Channel group ${JSON.stringify(body.channelGroupId)} does not exist in store ${runtime.storeId}.`);
+  const channel = runtime.paymentChannel(body.channelKey);
+  if (!channel) throw new ApiError('CHANNEL_NOT_FOUND', body.channelKey ? `Channel key ${JSON.stringify(body.channelKey)} is not a payment channel of store ${runtime.storeId}.` : `Channel group ${JSON.stringify(body.channelGroupId)} does not exist in store ${runtime.storeId}.`);
   const customer = read(() => readCustomer(ctx.body.customer));
   requireInicisCustomer(customer);
   const at = runtime.now();
@@ -98,11 +99,39 @@ function findByIssueToken(ctx: RestContext, token: string): BillingKeyEntry {
   throw new ApiError('BILLING_KEY_NOT_FOUND', 'No billing key is waiting for this billingIssueToken.');
 }
 
-function confirmIssue(ctx: RestContext, entry: BillingKeyEntry, isTest: boolean | undefined): void {
+/** A token whose key failed (its approval came too late) waits for nothing any more. */
+function requireWaiting(entry: BillingKeyEntry): void {
+  if (entry.status === 'FAILED') {
+    const until = entry.billingIssueTokenExpiresAt === undefined ? '' : ` (it could be confirmed until ${iso(entry.billingIssueTokenExpiresAt)})`;
+    throw new ApiError('BILLING_KEY_NOT_FOUND', `No billing key is waiting for this billingIssueToken: the issue of ${entry.billingKey} failed${until}.`);
+  }
+}
+
+/**
+ * KG Inicis issues the key (and, for issue-and-pay, approves the payment) only within
+ * `manualApprovalTtlMs` of the window; later it refuses: the key (and payment) FAILED, with webhooks.
+ */
+function refuseIfExpired(ctx: RestContext, entry: BillingKeyEntry, payment?: PaymentEntry): void {
+  const { runtime, emitter, ledger } = ctx.core;
+  const expiresAt = entry.billingIssueTokenExpiresAt;
+  if (expiresAt === undefined || runtime.now() <= expiresAt) return;
+  entry.status = 'FAILED';
+  emitter.emitBillingKey('BillingKey.Failed', entry);
+  if (payment) {
+    const method = payment.pendingConfirm?.method;
+    delete payment.pendingConfirm;
+    ledger.markFailed(payment, approvalExpired(expiresAt), method);
+  }
+  runtime.persist();
+  throw pgProviderError(APPROVAL_EXPIRED_DECLINE.pgCode, APPROVAL_EXPIRED_DECLINE.pgMessage);
+}
+
+function confirmIssue(ctx: RestContext, entry: BillingKeyEntry, isTest: boolean | undefined, payment?: PaymentEntry): void {
   const { runtime, emitter } = ctx.core;
   if (entry.status !== 'READY' || !entry.info) throw new ApiError('BILLING_KEY_ALREADY_ISSUED', `Billing key ${entry.billingKey} is already ${entry.status}.`);
   const test = entry.info.channels[0]?.type === 'TEST';
   if (isTest !== undefined && isTest !== test) throw new ApiError('INFORMATION_MISMATCH', `isTest is ${isTest}, but the key's channel is ${test ? 'TEST' : 'LIVE'}.`);
+  refuseIfExpired(ctx, entry, payment);
   entry.status = 'ISSUED';
   entry.info = { ...entry.info, status: 'ISSUED', issuedAt: iso(runtime.now()) } as IssuedBillingKeyInfo;
   // The token stays on the key: confirming it again is BILLING_KEY_ALREADY_ISSUED, not "not found".
@@ -121,6 +150,7 @@ export function confirmBillingKey(ctx: RestContext): ConfirmedBillingKeySummary 
   runtime.checkStore(body.storeId);
   const entry = findByIssueToken(ctx, body.billingIssueToken);
   if (entry.paymentId) throw new ApiError('INVALID_REQUEST', 'This billingIssueToken belongs to an issue-and-pay window; confirm it with /billing-keys/confirm-issue-and-pay.');
+  requireWaiting(entry);
   confirmIssue(ctx, entry, body.isTest);
   return { billingKey: entry.billingKey };
 }
@@ -140,6 +170,7 @@ export function confirmBillingKeyIssueAndPay(ctx: RestContext): ConfirmedBilling
   runtime.checkStore(body.storeId);
   const entry = findByIssueToken(ctx, body.billingIssueToken);
   const payment = entry.paymentId ? runtime.state.payments.get(entry.paymentId) : undefined;
+  if (payment) requireWaiting(entry);
   if (payment && entry.status !== 'READY') throw new ApiError('BILLING_KEY_ALREADY_ISSUED', `Billing key ${entry.billingKey} is already ${entry.status} (payment ${payment.payment.id} is ${payment.payment.status}).`);
   if (!payment || !payment.pendingConfirm) throw new ApiError('INVALID_REQUEST', 'This billingIssueToken belongs to a billing-key-only window; confirm it with /billing-keys/confirm.');
   const p = payment.payment;
@@ -150,8 +181,8 @@ export function confirmBillingKeyIssueAndPay(ctx: RestContext): ConfirmedBilling
     body.taxFreeAmount !== undefined && body.taxFreeAmount !== p.amount.taxFree ? `taxFreeAmount ${body.taxFreeAmount} ≠ ${p.amount.taxFree}` : undefined,
   ].filter(Boolean);
   if (mismatches.length > 0) throw new ApiError('INFORMATION_MISMATCH', `The confirmation does not match the payment: ${mismatches.join('; ')}.`);
-  confirmIssue(ctx, entry, body.isTest);
   const method = payment.pendingConfirm.method;
+  confirmIssue(ctx, entry, body.isTest, payment);
   delete payment.pendingConfirm;
   ledger.markPaid(payment, method);
   return { billingKey: entry.billingKey, paymentId: p.id };

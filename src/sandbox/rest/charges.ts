@@ -67,8 +67,8 @@ export function payInstantly(ctx: RestContext): PayInstantlyResponse {
   });
   runtime.checkStore(body.storeId);
   if (!body.channelKey && !body.channelGroupId) throw new ApiError('INVALID_REQUEST', '`channelKey`: expected a channel key (or `channelGroupId`), got nothing.');
-  const channel = runtime.channel(body.channelKey);
-  if (!channel) throw new ApiError('CHANNEL_NOT_FOUND', body.channelKey ? `Channel key ${JSON.stringify(body.channelKey)} is not a channel of store ${runtime.storeId}.` : `Channel group ${JSON.stringify(body.channelGroupId)} does not exist in store ${runtime.storeId}.`);
+  const channel = runtime.paymentChannel(body.channelKey);
+  if (!channel) throw new ApiError('CHANNEL_NOT_FOUND', body.channelKey ? `Channel key ${JSON.stringify(body.channelKey)} is not a payment channel of store ${runtime.storeId}.` : `Channel group ${JSON.stringify(body.channelGroupId)} does not exist in store ${runtime.storeId}.`);
   checkAmountParts(body.amount);
   assertPayable(core, paymentId);
   const customer = readCustomer(ctx.body.customer);

@@ -20,7 +20,7 @@ import { read, type RestContext } from './context.js';
 export const DEFAULT_WINDOW_MS = 90 * 24 * 3_600_000;
 
 /** `page` with PortOne's defaults (number 0, size 10). */
-function readPage(body: input.Json): { number: number; size: number } {
+export function readPage(body: input.Json): { number: number; size: number } {
   const page = input.optObject(body.page, 'page') ?? {};
   return {
     number: input.optInteger(page.number, 'page.number', { min: 0 }) ?? 0,
@@ -32,24 +32,24 @@ function readPage(body: input.Json): { number: number; size: number } {
  * `[from, until)` in ms: what is given, else now and 90 days before `until`. The default `until`
  * takes in what happened at this very moment (a manual clock stands still).
  */
-function readWindow(filter: input.Json, now: number): { from: number; until: number } {
+export function readWindow(filter: input.Json, now: number): { from: number; until: number } {
   const until = input.optDateTime(filter.until, 'filter.until') ?? now + 1;
   const from = input.optDateTime(filter.from, 'filter.from') ?? until - DEFAULT_WINDOW_MS;
   return { from, until };
 }
 
-function paged<T>(items: T[], page: { number: number; size: number }): { items: T[]; page: { number: number; size: number; totalCount: number } } {
+export function paged<T>(items: T[], page: { number: number; size: number }): { items: T[]; page: { number: number; size: number; totalCount: number } } {
   const start = page.number * page.size;
   return { items: items.slice(start, start + page.size), page: { number: page.number, size: page.size, totalCount: items.length } };
 }
 
-const within = (stamp: string | undefined, window: { from: number; until: number }): boolean => {
+export const within = (stamp: string | undefined, window: { from: number; until: number }): boolean => {
   if (stamp === undefined) return false;
   const time = Date.parse(stamp);
   return time >= window.from && time < window.until;
 };
 
-const ms = (stamp: string | undefined): number => (stamp ? Date.parse(stamp) : 0);
+export const ms = (stamp: string | undefined): number => (stamp ? Date.parse(stamp) : 0);
 
 /** A text field of an SDK union value (its catch-all variant hides the fields of the known ones). */
 const text = (value: unknown, key: string): string | undefined => {

@@ -9,7 +9,7 @@ import type {
   ResendWebhookResponse,
   SucceededPaymentCancellation,
 } from '@portone/server-sdk/payment';
-import { BANKS } from '../catalog.js';
+import { APPROVAL_EXPIRED_DECLINE, BANKS } from '../catalog.js';
 import type { PaymentEntry } from '../core/state.js';
 import { ApiError, pgProviderError } from '../errors.js';
 import { digits, iso, uuidv7 } from '../ids.js';
@@ -127,7 +127,19 @@ export function cancelPayment(ctx: RestContext): CancelPaymentResponse {
   return { cancellation };
 }
 
-/** `POST /payments/{id}/confirm`: completes a manually approved window payment. */
+/** The failure a manual approval confirmed after `expiresAt` leaves on the payment (and its key). */
+export function approvalExpired(expiresAt: number): { reason: string; pgCode: string; pgMessage: string } {
+  return {
+    reason: `수동 승인 가능 시간(${iso(expiresAt)}까지)이 지나 KG이니시스가 승인을 거절했습니다.`,
+    pgCode: APPROVAL_EXPIRED_DECLINE.pgCode,
+    pgMessage: APPROVAL_EXPIRED_DECLINE.pgMessage,
+  };
+}
+
+/**
+ * `POST /payments/{id}/confirm`: completes a manually approved window payment, if it comes within
+ * `manualApprovalTtlMs` of the window; a later one fails the payment (`PG_PROVIDER`).
+ */
 export function confirmPayment(ctx: RestContext): ConfirmedPaymentSummary {
   const { runtime, ledger } = ctx.core;
   const body = read(() => ({
@@ -156,6 +168,11 @@ export function confirmPayment(ctx: RestContext): ConfirmedPaymentSummary {
   ].filter(Boolean);
   if (mismatches.length > 0) throw new ApiError('INFORMATION_MISMATCH', `The confirmation does not match the payment: ${mismatches.join('; ')}.`);
   delete entry.pendingConfirm;
+  if (pending.expiresAt !== undefined && runtime.now() > pending.expiresAt) {
+    // PortOne asks KG Inicis to approve, which refuses: the attempt fails like a decline would.
+    ledger.markFailed(entry, approvalExpired(pending.expiresAt), pending.method);
+    throw pgProviderError(APPROVAL_EXPIRED_DECLINE.pgCode, APPROVAL_EXPIRED_DECLINE.pgMessage);
+  }
   if (pending.method.type === 'PaymentMethodVirtualAccount') ledger.issueVirtualAccount(entry, pending.method);
   else ledger.markPaid(entry, pending.method);
   const p = entry.payment as KnownPayment & { pgTxId: string; paidAt?: string };

@@ -150,7 +150,7 @@ export function readBillingKeyPayment(core: SandboxCore, body: input.Json, prefi
   const key = ledger.requireBillingKey(parsed.billingKey);
   if (key.status === 'DELETED') throw new ApiError('BILLING_KEY_ALREADY_DELETED', `Billing key ${JSON.stringify(parsed.billingKey)} was deleted at ${(key.info as { deletedAt?: string }).deletedAt}.`);
   const channelKey = parsed.channelKey ?? key.info.channels[0]?.key;
-  if (!key.info.channels.some((c) => c.key === channelKey) || !runtime.channel(channelKey)) {
+  if (!key.info.channels.some((c) => c.key === channelKey) || !runtime.paymentChannel(channelKey)) {
     throw new ApiError('CHANNEL_NOT_FOUND', `Channel key ${JSON.stringify(parsed.channelKey)} is not a channel of billing key ${parsed.billingKey}.`);
   }
   checkAmountParts(parsed.amount);
@@ -158,5 +158,5 @@ export function readBillingKeyPayment(core: SandboxCore, body: input.Json, prefi
   requireInicisCustomer(customer, f('customer'));
   const isMobileKey = key.info.methods?.[0]?.type === 'BillingKeyPaymentMethodMobile';
   if (isMobileKey && parsed.currency !== 'KRW') throw new ApiError('INVALID_REQUEST', `\`${f('currency')}\`: phone billing charges KRW only, got ${parsed.currency}.`);
-  return { parsed, key, channel: runtime.channel(channelKey)!, customer };
+  return { parsed, key, channel: runtime.paymentChannel(channelKey)!, customer };
 }

@@ -231,6 +231,27 @@ export const OPERATIONS: Readonly<Record<string, OperationRequest>> = {
         "required": false
       }
     }
+  },
+  "GET /identity-verifications": {
+    "operationId": "getIdentityVerifications",
+    "query": {},
+    "queryOrBody": {
+      "schema": {
+        "$ref": "#/components/schemas/GetIdentityVerificationsBody"
+      },
+      "required": false
+    }
+  },
+  "GET /identity-verifications/:id": {
+    "operationId": "getIdentityVerification",
+    "query": {
+      "storeId": {
+        "schema": {
+          "type": "string"
+        },
+        "required": false
+      }
+    }
   }
 };
 
@@ -669,6 +690,17 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
       "CREDIT",
       "DEBIT",
       "GIFT"
+    ]
+  },
+  "Carrier": {
+    "type": "string",
+    "enum": [
+      "SKT",
+      "KT",
+      "LGU",
+      "SKT_MVNO",
+      "KT_MVNO",
+      "LGU_MVNO"
     ]
   },
   "CashReceiptInput": {
@@ -1334,6 +1366,20 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
       }
     }
   },
+  "GetIdentityVerificationsBody": {
+    "type": "object",
+    "properties": {
+      "page": {
+        "$ref": "#/components/schemas/PageInput"
+      },
+      "sort": {
+        "$ref": "#/components/schemas/IdentityVerificationSortInput"
+      },
+      "filter": {
+        "$ref": "#/components/schemas/IdentityVerificationFilterInput"
+      }
+    }
+  },
   "GetPaymentsBody": {
     "type": "object",
     "properties": {
@@ -1358,6 +1404,130 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
         "$ref": "#/components/schemas/PaymentScheduleFilterInput"
       }
     }
+  },
+  "IdentityVerificationFilterCustomerInput": {
+    "type": "object",
+    "properties": {
+      "name": {
+        "type": "string"
+      },
+      "birthYear": {
+        "type": "string"
+      },
+      "birthMonth": {
+        "type": "string"
+      },
+      "birthDay": {
+        "type": "string"
+      },
+      "phoneNumber": {
+        "type": "string"
+      },
+      "gender": {
+        "$ref": "#/components/schemas/Gender"
+      }
+    }
+  },
+  "IdentityVerificationFilterInput": {
+    "type": "object",
+    "properties": {
+      "storeId": {
+        "type": "string"
+      },
+      "timeRangeField": {
+        "$ref": "#/components/schemas/IdentityVerificationTimeRangeField"
+      },
+      "from": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "until": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "identityVerificationId": {
+        "type": "string"
+      },
+      "identityVerificationTxId": {
+        "type": "string"
+      },
+      "isTest": {
+        "type": "boolean"
+      },
+      "statuses": {
+        "type": "array",
+        "items": {
+          "$ref": "#/components/schemas/IdentityVerificationStatus"
+        }
+      },
+      "pgTxId": {
+        "type": "string"
+      },
+      "pgMerchantId": {
+        "type": "string"
+      },
+      "pgProviders": {
+        "type": "array",
+        "items": {
+          "$ref": "#/components/schemas/PgProvider"
+        }
+      },
+      "pgCompanies": {
+        "type": "array",
+        "items": {
+          "$ref": "#/components/schemas/PgCompany"
+        }
+      },
+      "carriers": {
+        "type": "array",
+        "items": {
+          "$ref": "#/components/schemas/Carrier"
+        }
+      },
+      "version": {
+        "$ref": "#/components/schemas/PortOneVersion"
+      },
+      "customer": {
+        "$ref": "#/components/schemas/IdentityVerificationFilterCustomerInput"
+      }
+    }
+  },
+  "IdentityVerificationSortBy": {
+    "type": "string",
+    "enum": [
+      "REQUESTED_AT",
+      "VERIFIED_AT",
+      "FAILED_AT",
+      "STATUS_UPDATED_AT"
+    ]
+  },
+  "IdentityVerificationSortInput": {
+    "type": "object",
+    "properties": {
+      "by": {
+        "$ref": "#/components/schemas/IdentityVerificationSortBy"
+      },
+      "order": {
+        "$ref": "#/components/schemas/SortOrder"
+      }
+    }
+  },
+  "IdentityVerificationStatus": {
+    "type": "string",
+    "enum": [
+      "READY",
+      "VERIFIED",
+      "FAILED"
+    ]
+  },
+  "IdentityVerificationTimeRangeField": {
+    "type": "string",
+    "enum": [
+      "REQUESTED_AT",
+      "VERIFIED_AT",
+      "FAILED_AT",
+      "STATUS_UPDATED_AT"
+    ]
   },
   "InstantBillingKeyPaymentMethodInput": {
     "type": "object",

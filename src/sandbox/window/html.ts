@@ -59,11 +59,46 @@ function displayOrderName(name: string): string {
 const radio = (name: string, value: string, label: string, { checked = false, disabled = false } = {}) =>
   `<label class="choice${disabled ? ' disabled' : ''}"><input type="radio" name="${name}" value="${escapeHtml(value)}"${checked ? ' checked' : ''}${disabled ? ' disabled data-locked' : ''}> <span>${escapeHtml(label)}</span></label>`;
 
+/** The window's stylesheet (payment and identity windows alike): KG Inicis's SKIN colour, PC or phone layout. */
+export function windowCss({ skin, mode, pc }: { skin: string; mode: 'IFRAME' | 'REDIRECTION'; pc: boolean }): string {
+  return `:root { --skin: ${skin}; color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Apple SD Gothic Neo", "Malgun Gothic", sans-serif; color: #222; background: ${mode === 'IFRAME' ? 'rgba(0,0,0,.5)' : '#f3f3f3'}; min-height: 100vh; display: flex; align-items: center; justify-content: center; }
+.window { background: #fff; width: min(100%, ${pc ? '460px' : '100%'}); max-height: 100vh; overflow: auto; border-radius: ${pc ? '10px' : '0'}; box-shadow: 0 10px 40px rgba(0,0,0,.35); ${pc ? '' : 'min-height: 100vh;'} }
+header { background: var(--skin); color: #fff; display: flex; align-items: center; gap: 12px; padding: 12px 16px; }
+header h1 { font-size: 17px; margin: 0; flex: 1; }
+header img { max-height: 24px; background: #fff; border-radius: 3px; padding: 2px; }
+header .close { background: transparent; color: #fff; border: 0; font-size: 24px; line-height: 1; cursor: pointer; padding: 4px 8px; border-radius: 4px; }
+.summary { margin: 0; padding: 12px 16px; background: #fafafa; border-bottom: 1px solid #eee; display: grid; grid-template-columns: auto 1fr; gap: 4px 12px; }
+.summary dt { color: #666; } .summary dd { margin: 0; font-weight: 600; }
+.summary .amount { color: var(--skin); font-size: 18px; }
+form { padding: 8px 16px; }
+fieldset { border: 1px solid #e3e3e3; border-radius: 8px; margin: 10px 0; padding: 8px 12px; }
+legend { font-weight: 600; padding: 0 4px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(120px, 1fr)); gap: 4px; }
+.choice { display: flex; align-items: center; gap: 4px; padding: 4px; border-radius: 6px; cursor: pointer; }
+.choice.disabled { color: #aaa; cursor: not-allowed; }
+.field { display: flex; flex-direction: column; gap: 4px; margin: 10px 0; font-weight: 600; }
+.field select, .field input { font: inherit; padding: 8px; border: 1px solid #ccc; border-radius: 6px; font-weight: normal; }
+.info { color: #555; font-size: 14px; }
+.error { margin: 12px 16px; padding: 10px 12px; border-radius: 8px; background: #fdecec; color: #a4161a; }
+.actions { display: flex; gap: 8px; padding: 12px 16px 16px; }
+.actions button { flex: 1; font: inherit; font-weight: 600; padding: 12px; border-radius: 8px; border: 1px solid #ccc; background: #fff; cursor: pointer; }
+.actions .primary { background: var(--skin); border-color: var(--skin); color: #fff; }
+button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
+.sandbox { margin: 0 16px 12px; padding: 8px 12px; border: 1px dashed #bbb; border-radius: 8px; font-size: 13px; color: #444; }
+.sandbox summary { cursor: pointer; font-weight: 600; }
+.scripted { margin: 8px 16px; padding: 8px 12px; border-radius: 8px; background: #fff7d6; color: #6b5200; font-weight: 600; }
+.status { margin: 0 16px 12px; min-height: 1.5em; color: #444; }
+`;
+}
+
 /** The window page; `nonce` is the answer's CSP nonce, which its one inline `<style>` carries. */
 export function renderWindow(tx: CheckoutTx, options: { storeName: string; nonce: string }): string {
   const { request } = tx;
   const lang = request.locale;
   const t = TEXT[lang];
+  const kind = tx.kind as Exclude<typeof tx.kind, 'IDENTITY_VERIFICATION'>;
   const config = request.window;
   const pc = request.device === 'pc';
   const amountLabel = request.totalAmount !== undefined ? formatAmount(request.totalAmount, request.currency, lang) : request.displayAmount !== undefined ? formatAmount(request.displayAmount, request.currency ?? 'KRW', lang) : undefined;
@@ -123,6 +158,7 @@ export function renderWindow(tx: CheckoutTx, options: { storeName: string; nonce
   const declineCodes = DECLINES[method === 'BILLING_CARD' ? 'BILLING_KEY' : method] ?? DECLINES.CARD!;
   const store = config.merchantName && !pc ? config.merchantName : options.storeName;
   const pageData = {
+    kind: tx.kind,
     txId: tx.txId,
     mode: request.mode,
     completeUrl: completePath(tx.txId),
@@ -138,45 +174,16 @@ export function renderWindow(tx: CheckoutTx, options: { storeName: string; nonce
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>KG이니시스 ${escapeHtml(t.title[tx.kind])} · ${escapeHtml(t.sandbox)}</title>
+<title>KG이니시스 ${escapeHtml(t.title[kind])} · ${escapeHtml(t.sandbox)}</title>
 <style nonce="${options.nonce}">
-:root { --skin: ${config.skin}; color-scheme: light; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Apple SD Gothic Neo", "Malgun Gothic", sans-serif; color: #222; background: ${tx.request.mode === 'IFRAME' ? 'rgba(0,0,0,.5)' : '#f3f3f3'}; min-height: 100vh; display: flex; align-items: center; justify-content: center; }
-.window { background: #fff; width: min(100%, ${pc ? '460px' : '100%'}); max-height: 100vh; overflow: auto; border-radius: ${pc ? '10px' : '0'}; box-shadow: 0 10px 40px rgba(0,0,0,.35); ${pc ? '' : 'min-height: 100vh;'} }
-header { background: var(--skin); color: #fff; display: flex; align-items: center; gap: 12px; padding: 12px 16px; }
-header h1 { font-size: 17px; margin: 0; flex: 1; }
-header img { max-height: 24px; background: #fff; border-radius: 3px; padding: 2px; }
-header .close { background: transparent; color: #fff; border: 0; font-size: 24px; line-height: 1; cursor: pointer; padding: 4px 8px; border-radius: 4px; }
-.summary { margin: 0; padding: 12px 16px; background: #fafafa; border-bottom: 1px solid #eee; display: grid; grid-template-columns: auto 1fr; gap: 4px 12px; }
-.summary dt { color: #666; } .summary dd { margin: 0; font-weight: 600; }
-.summary .amount { color: var(--skin); font-size: 18px; }
-form { padding: 8px 16px; }
-fieldset { border: 1px solid #e3e3e3; border-radius: 8px; margin: 10px 0; padding: 8px 12px; }
-legend { font-weight: 600; padding: 0 4px; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(120px, 1fr)); gap: 4px; }
-.choice { display: flex; align-items: center; gap: 4px; padding: 4px; border-radius: 6px; cursor: pointer; }
-.choice.disabled { color: #aaa; cursor: not-allowed; }
-.field { display: flex; flex-direction: column; gap: 4px; margin: 10px 0; font-weight: 600; }
-.field select, .field input { font: inherit; padding: 8px; border: 1px solid #ccc; border-radius: 6px; font-weight: normal; }
-.info { color: #555; font-size: 14px; }
-.error { margin: 12px 16px; padding: 10px 12px; border-radius: 8px; background: #fdecec; color: #a4161a; }
-.actions { display: flex; gap: 8px; padding: 12px 16px 16px; }
-.actions button { flex: 1; font: inherit; font-weight: 600; padding: 12px; border-radius: 8px; border: 1px solid #ccc; background: #fff; cursor: pointer; }
-.actions .primary { background: var(--skin); border-color: var(--skin); color: #fff; }
-button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
-.sandbox { margin: 0 16px 12px; padding: 8px 12px; border: 1px dashed #bbb; border-radius: 8px; font-size: 13px; color: #444; }
-.sandbox summary { cursor: pointer; font-weight: 600; }
-.scripted { margin: 8px 16px; padding: 8px 12px; border-radius: 8px; background: #fff7d6; color: #6b5200; font-weight: 600; }
-.status { margin: 0 16px 12px; min-height: 1.5em; color: #444; }
-</style>
+${windowCss({ skin: config.skin, mode: request.mode, pc })}</style>
 </head>
 <body class="mode-${request.mode.toLowerCase()} device-${request.device}">
 <main>
 <div class="window" role="dialog" aria-modal="true" aria-labelledby="pw-title" data-skin="${config.skin}">
 <header>
 ${config.logoUrl ? `<img class="logo" src="${escapeHtml(config.logoUrl)}" alt="${escapeHtml(store)} logo" data-logo="main">` : ''}
-<h1 id="pw-title">KG이니시스 ${escapeHtml(t.title[tx.kind])}</h1>
+<h1 id="pw-title">KG이니시스 ${escapeHtml(t.title[kind])}</h1>
 ${config.logo2nd ? `<img class="logo-2nd" src="${escapeHtml(config.logo2nd)}" alt="" data-logo="sub">` : ''}
 <button type="button" class="close" data-action="cancel" aria-label="${t.close}">×</button>
 </header>

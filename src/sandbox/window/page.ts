@@ -1,7 +1,8 @@
-// Script of the simulated KG Inicis window page (served as /checkout/window.js): collects the
-// shopper's choices, ends the window through the checkout server, then hands the result to the
-// merchant page (postMessage in an iframe) or follows the redirect. A scripted outcome fills the
-// same form and presses the same button, visibly, after a short pause.
+// Script of the simulated KG Inicis window pages (served as /checkout/window.js), the payment
+// window and the 통합인증 (identity) window alike: collects the shopper's choices, ends the window
+// through the checkout server, then hands the result to the merchant page (postMessage in an
+// iframe) or follows the redirect. A scripted outcome fills the same form and presses the same
+// button, visibly, after a short pause.
 import {
   CANCEL_MESSAGE,
   RESULT_MESSAGE,
@@ -9,15 +10,19 @@ import {
   type CompleteAnswer,
   type CheckoutErrorBody,
   type ResultMessage,
+  type TransactionKind,
+  type WindowOutcome,
 } from '../checkout/protocol.js';
+import type { SandboxIdentityOutcome } from '../identity/types.js';
 import type { SandboxOutcome } from '../types.js';
 
 interface PageData {
+  kind: TransactionKind;
   txId: string;
   mode: 'IFRAME' | 'REDIRECTION';
   completeUrl: string;
   clientOrigin?: string;
-  outcome?: SandboxOutcome;
+  outcome?: WindowOutcome;
   lang: 'ko' | 'en';
   text: { working: string; failed: string; scripted: string };
 }
@@ -35,7 +40,17 @@ const value = (name: string): string | undefined => {
   return (element as HTMLInputElement | HTMLSelectElement).value || undefined;
 };
 
-function approveAction(): SandboxOutcome {
+const identity = data.kind === 'IDENTITY_VERIFICATION';
+
+function approveAction(): WindowOutcome {
+  if (identity) {
+    return {
+      result: 'approve',
+      ...(value('person') ? { person: value('person') as Extract<SandboxIdentityOutcome, { result: 'approve' }>['person'] } : {}),
+      ...(value('agency') ? { agency: value('agency') as Extract<SandboxIdentityOutcome, { result: 'approve' }>['agency'] } : {}),
+      ...(value('carrier') ? { carrier: value('carrier') as Extract<SandboxIdentityOutcome, { result: 'approve' }>['carrier'] } : {}),
+    };
+  }
   const easyPay = value('easyPayProvider');
   const installment = value('installmentMonth');
   return {
@@ -52,13 +67,15 @@ function approveAction(): SandboxOutcome {
   };
 }
 
-function declineAction(): SandboxOutcome {
+/** The sandbox panel's simulated failure: a PG decline of a payment, a failed verification of an identity. */
+function declineAction(): WindowOutcome {
   const select = document.getElementById('pw-decline') as HTMLSelectElement | null;
   const option = select?.selectedOptions[0];
-  return option ? { result: 'decline', pgCode: option.value, pgMessage: option.dataset.message ?? '' } : { result: 'decline' };
+  const result = identity ? 'fail' : 'decline';
+  return option ? { result, pgCode: option.value, pgMessage: option.dataset.message ?? '' } : { result };
 }
 
-async function finish(action: SandboxOutcome): Promise<void> {
+async function finish(action: WindowOutcome): Promise<void> {
   if (busy) return;
   busy = true;
   for (const el of buttons()) el.disabled = true;
@@ -128,8 +145,32 @@ function trapFocus(event: KeyboardEvent): void {
   }
 }
 
-/** Puts a scripted approve's choices into the form, so what is paid is what the window shows. */
-function fill(outcome: Extract<SandboxOutcome, { result: 'approve' }>): void {
+// Picking a test person picks their usual 인증 업체 and carrier, as they would (unless fixed).
+(form.elements.namedItem('person') as HTMLSelectElement | null)?.addEventListener('change', (event) => {
+  const option = (event.target as HTMLSelectElement).selectedOptions[0];
+  check('carrier', option?.dataset.carrier);
+  check('agency', option?.dataset.agency);
+});
+
+function check(name: string, v: string | number | undefined): void {
+  const element = form.elements.namedItem(name);
+  if (v === undefined || !(element instanceof RadioNodeList)) return;
+  for (const node of element) {
+    const radio = node as HTMLInputElement;
+    if (radio.value === String(v) && !radio.disabled) radio.checked = true;
+  }
+}
+
+/** Puts a scripted approve's choices into the form, so what is paid (or verified) is what the window shows. */
+function fill(outcome: Extract<WindowOutcome, { result: 'approve' }>): void {
+  if (identity) {
+    const { person, agency, carrier } = outcome as Extract<SandboxIdentityOutcome, { result: 'approve' }>;
+    const select = form.elements.namedItem('person') as HTMLSelectElement | null;
+    if (select && typeof person === 'string') select.value = person;
+    check('agency', agency);
+    check('carrier', carrier);
+    return;
+  }
   const set = (name: string, v: string | number | undefined) => {
     if (v === undefined) return;
     const element = form.elements.namedItem(name);
@@ -140,15 +181,16 @@ function fill(outcome: Extract<SandboxOutcome, { result: 'approve' }>): void {
       }
     } else if (element) (element as HTMLInputElement).value = String(v);
   };
-  set('cardCompany', outcome.cardCompany);
-  set('cardType', outcome.cardType);
-  set('installmentMonth', outcome.installmentMonth);
-  set('easyPayProvider', outcome.easyPayProvider);
-  set('bank', outcome.bank);
-  set('carrier', outcome.carrier);
-  set('phoneNumber', outcome.phoneNumber);
-  set('giftCertificateType', outcome.giftCertificateType);
-  set('cardNumber', outcome.cardNumber);
+  const payment = outcome as Extract<SandboxOutcome, { result: 'approve' }>;
+  set('cardCompany', payment.cardCompany);
+  set('cardType', payment.cardType);
+  set('installmentMonth', payment.installmentMonth);
+  set('easyPayProvider', payment.easyPayProvider);
+  set('bank', payment.bank);
+  set('carrier', payment.carrier);
+  set('phoneNumber', payment.phoneNumber);
+  set('giftCertificateType', payment.giftCertificateType);
+  set('cardNumber', payment.cardNumber);
 }
 
 // The first choice (the selected radio of a group) takes focus, also when the merchant page
@@ -166,7 +208,8 @@ if (data.outcome) {
   const outcome = data.outcome;
   const banner = document.getElementById('pw-scripted')!;
   banner.hidden = false;
-  banner.textContent = `${data.text.scripted} ${outcome.result}${outcome.result === 'decline' && outcome.pgCode ? ` (${outcome.pgCode})` : ''}`;
+  const pgCode = outcome.result === 'decline' || outcome.result === 'fail' ? outcome.pgCode : undefined;
+  banner.textContent = `${data.text.scripted} ${outcome.result}${pgCode ? ` (${pgCode})` : ''}`;
   setTimeout(() => {
     if (outcome.result === 'approve') {
       fill(outcome);

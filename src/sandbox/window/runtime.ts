@@ -1,7 +1,8 @@
 // The sandbox's `window.PortOne` (served as /v2/browser-sdk.js, an IIFE): the browser SDK's
 // interface backed by the sandbox's checkout server. Errors before the window opens reject with
-// the SDK's own error classes; then the simulated KG Inicis window opens as an iframe overlay, or
-// replaces the page in redirect mode, and the result resolves the promise or comes back as query.
+// the SDK's own error classes; then the simulated KG Inicis window (payment, or 통합인증 for
+// identity verification) opens as an iframe overlay, or replaces the page in redirect mode, and
+// the result resolves the promise or comes back as query.
 import {
   IdentityVerificationError,
   IssueBillingKeyAndPayError,
@@ -10,12 +11,13 @@ import {
   LoadPaymentUIError,
   PaymentError,
 } from '@portone/browser-sdk/v2';
-import type { IssueBillingKeyAndPayResponse, IssueBillingKeyResponse, PaymentResponse } from '@portone/browser-sdk/v2';
+import type { IdentityVerificationResponse, IssueBillingKeyAndPayResponse, IssueBillingKeyResponse, PaymentResponse } from '@portone/browser-sdk/v2';
 import {
   CANCEL_MESSAGE,
   CHECKOUT_PREPARE_PATH,
   RESULT_MESSAGE,
   type CancelMessage,
+  parseIdentityOutcome,
   parseOutcome,
   type CheckoutErrorBody,
   type PrepareAnswer,
@@ -36,6 +38,7 @@ const MISSING: Record<TransactionKind, string> = {
   PAYMENT: '결제요청 파라메터가 누락되었습니다.',
   ISSUE_BILLING_KEY: '빌링키 발급 요청 파라메터가 누락되었습니다.',
   ISSUE_BILLING_KEY_AND_PAY: '빌링키 발급 및 결제 요청 파라메터가 누락되었습니다.',
+  IDENTITY_VERIFICATION: '본인인증 요청 파라메터가 누락되었습니다.',
 };
 
 function sdkError(kind: TransactionKind, body: CheckoutErrorBody): Error {
@@ -43,19 +46,29 @@ function sdkError(kind: TransactionKind, body: CheckoutErrorBody): Error {
   const pg = { pgCode: body.pgCode, pgMessage: body.pgMessage };
   if (kind === 'PAYMENT') return new PaymentError({ code, message: body.message, txId: body.txId, paymentId: body.paymentId, ...pg });
   if (kind === 'ISSUE_BILLING_KEY') return new IssueBillingKeyError({ code: code as IssueBillingKeyError['code'], message: body.message, billingKey: body.billingKey, ...pg });
+  if (kind === 'IDENTITY_VERIFICATION') {
+    return new IdentityVerificationError({
+      code: code as IdentityVerificationError['code'],
+      message: body.message,
+      identityVerificationId: body.identityVerificationId,
+      identityVerificationTxId: body.identityVerificationTxId,
+      ...pg,
+    });
+  }
   return new IssueBillingKeyAndPayError({ code: code as IssueBillingKeyAndPayError['code'], message: body.message, txId: body.txId, paymentId: body.paymentId, billingKey: body.billingKey, ...pg });
 }
 
-/** An outcome the page scripts: `<html data-portone-sandbox-outcome="decline:V005">` or `?portone-sandbox-outcome=cancel`. */
-function pageOutcome(): PrepareBody['client']['outcome'] {
-  return (
-    parseOutcome(document.documentElement.getAttribute('data-portone-sandbox-outcome')) ??
-    parseOutcome(new URLSearchParams(location.search).get('portone-sandbox-outcome'))
-  );
+/**
+ * An outcome the page scripts: `<html data-portone-sandbox-outcome="decline:V005">` or
+ * `?portone-sandbox-outcome=cancel` (an identity window reads it as its own: `approve:minor`, `fail`).
+ */
+function pageOutcome(kind: TransactionKind): PrepareBody['client']['outcome'] {
+  const parse = kind === 'IDENTITY_VERIFICATION' ? parseIdentityOutcome : parseOutcome;
+  return parse(document.documentElement.getAttribute('data-portone-sandbox-outcome')) ?? parse(new URLSearchParams(location.search).get('portone-sandbox-outcome'));
 }
 
 async function prepare(kind: TransactionKind, request: unknown): Promise<PrepareAnswer> {
-  const outcome = pageOutcome();
+  const outcome = pageOutcome(kind);
   const body: PrepareBody = { transactionType: kind, request, client: { userAgent: navigator.userAgent, origin: location.origin, ...(outcome ? { outcome } : {}) } };
   let response: Response;
   let json: PrepareAnswer | CheckoutErrorBody;
@@ -139,13 +152,13 @@ async function start<R extends WindowResponse>(kind: TransactionKind, request: u
   return (await openOverlay(answer, windowUrl)) as R;
 }
 
-const unsupported = (what: string) => `PortOne 샌드박스는 ${what}을(를) 지원하지 않습니다 (KG이니시스 결제창, 빌링키 발급, 빌링키 발급 및 결제만 에뮬레이션합니다).`;
+const unsupported = (what: string) => `PortOne 샌드박스는 ${what}을(를) 지원하지 않습니다 (KG이니시스 결제창, 빌링키 발급, 빌링키 발급 및 결제, 통합인증만 에뮬레이션합니다).`;
 
 const PortOne: PortOneSdk = {
   requestPayment: (request) => start<PaymentResponse>('PAYMENT', request),
   requestIssueBillingKey: (request) => start<IssueBillingKeyResponse>('ISSUE_BILLING_KEY', request),
   requestIssueBillingKeyAndPay: (request) => start<IssueBillingKeyAndPayResponse>('ISSUE_BILLING_KEY_AND_PAY', request) as Promise<IssueBillingKeyAndPayResponse>,
-  requestIdentityVerification: () => Promise.reject(new IdentityVerificationError({ code: 'Unimplemented', message: unsupported('본인인증(requestIdentityVerification)') })),
+  requestIdentityVerification: (request) => start<IdentityVerificationResponse>('IDENTITY_VERIFICATION', request),
   loadPaymentUI: () => Promise.reject(new LoadPaymentUIError({ code: 'Unimplemented', message: unsupported('loadPaymentUI') })),
   loadIssueBillingKeyUI: () => Promise.reject(new LoadIssueBillingKeyUIError({ code: 'Unimplemented', message: unsupported('loadIssueBillingKeyUI') })),
   updateLoadPaymentUIRequest: () => Promise.reject(new LoadPaymentUIError({ code: 'Unimplemented', message: unsupported('updateLoadPaymentUIRequest') })),

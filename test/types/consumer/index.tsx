@@ -1,6 +1,5 @@
 // Every entry point a page or a shop's server imports, used as the README shows, in a project that
 // checks every declaration (test/frameworks/types.fw.ts compiles it against the built package).
-// The sandbox's entry is not here: its declarations still import @portone/browser-sdk's own.
 import {
   PortonePaymentButton,
   setSdkUrl,
@@ -16,6 +15,7 @@ import { checkInicisRequest } from 'portone-checkout-kit/inicis';
 import { createCheckoutServer } from 'portone-checkout-kit/server';
 import { toNodeListener } from 'portone-checkout-kit/server/node';
 import { IdentityVerificationButton, PaymentButton } from 'portone-checkout-kit/react';
+import { createSandbox, type Sandbox } from 'portone-checkout-kit/sandbox';
 
 const cart: CartItem[] = [{ id: 'beans', quantity: 1 }];
 setSdkUrl('https://cdn.portone.io/v2/browser-sdk.js');
@@ -47,6 +47,16 @@ export const kit = createCheckoutServer(() => ({
   priceOrder: () => ({ orderName: '커피 원두 1kg', totalAmount: 32_000, currency: 'KRW' as const }),
 }));
 export const listener = toNodeListener(kit);
+export const sandbox: Promise<Sandbox> = createSandbox({ clock: 'manual' });
+export async function paidInTheSandbox(running: Sandbox): Promise<string | undefined> {
+  const result = await running.pay({ paymentId: 'order-1', orderName: '원두 1kg', totalAmount: 32_000 });
+  return result.code ?? (running.payment(result.paymentId)?.status === 'PAID' ? 'paid' : 'not paid');
+}
+export async function adultInTheSandbox(running: Sandbox): Promise<string | undefined> {
+  const result = await running.verifyIdentity({ identityVerificationId: 'iv-1' }, { result: 'approve', person: 'minor' });
+  const verification = running.identityVerification(result.identityVerificationId);
+  return verification?.status === 'VERIFIED' ? verification.verifiedCustomer.birthDate : result.code;
+}
 export const tags = [CHECKOUT_ELEMENTS['portone-payment-button'], CHECKOUT_ELEMENTS['portone-identity-verification-button'], PortoneBillingKeyButton];
 
 export function Checkout() {

@@ -83,6 +83,17 @@ const eventRecords = (events: readonly NewEvent[] | undefined) =>
   JSON.stringify((events ?? []).map((e, index) => ({ index, key: e.key, type: e.type, payment_id: e.paymentId ?? null, payload: e.payload ?? null })));
 const EVENT_RECORD = 'x(index int, key text, type text, payment_id text, payload jsonb)';
 
+/**
+ * The statement that writes `events` as pending, due at `at`, in their order — only when the CTE
+ * named `after` produced a row (the change they go with happened); an existing key is left alone.
+ */
+function insertEvents(s: string, p: Params, events: readonly NewEvent[] | undefined, at: string, after?: string): string {
+  return `INSERT INTO ${s}.events (key, type, payment_id, payload, status, attempts, next_attempt_at, created_at)
+    SELECT x.key, x.type, x.payment_id, x.payload, 'pending', 0, ${at}, ${at}
+    FROM jsonb_to_recordset(${p.add(eventRecords(events))}::jsonb) AS ${EVENT_RECORD}${after ? `, ${after}` : ''} ORDER BY x.index
+    ON CONFLICT (key) DO NOTHING`;
+}
+
 function keyValues(p: Params, key: StoredBillingKey): string {
   return [key.billingKey, key.customerId, key.status, key.display, key.channelKey, key.issueId, key.issuedAt, key.deletedAt, key.updatedAt].map((v) => p.add(v)).join(', ');
 }
@@ -369,10 +380,7 @@ export function createQueries(sql: Sql, s: string): Queries {
       const rows = await sql.query(
         `WITH settled AS (UPDATE ${s}.identity_verifications SET status = ${p.add(c.status)}, verified_at = ${p.add(c.verifiedAt)}, rejection = ${p.json(c.rejection)}, updated_at = ${now}
            WHERE identity_verification_id = ${p.add(c.identityVerificationId)} AND status = 'PENDING' AND customer_id = ${p.add(c.customerId)} RETURNING 1),
-         written AS (INSERT INTO ${s}.events (key, type, payment_id, payload, status, attempts, next_attempt_at, created_at)
-           SELECT x.key, x.type, x.payment_id, x.payload, 'pending', 0, ${now}, ${now}
-           FROM jsonb_to_recordset(${p.add(eventRecords(c.events))}::jsonb) AS ${EVENT_RECORD}, settled ORDER BY x.index
-           ON CONFLICT (key) DO NOTHING)
+         written AS (${insertEvents(s, p, c.events, now, 'settled')})
          SELECT count(*)::int AS n FROM settled`,
         p.values,
       );
@@ -412,10 +420,7 @@ export function createQueries(sql: Sql, s: string): Queries {
       const rows = await sql.query(
         `WITH changed AS (UPDATE ${s}.billing_key_issues SET ${sets.join(', ')}
            WHERE issue_id = ${p.add(c.issueId)} AND status = 'PENDING' AND coalesce((approval->>'attempt')::int, 0) = ${p.add(c.attempt)} RETURNING 1),
-         written AS (INSERT INTO ${s}.events (key, type, payment_id, payload, status, attempts, next_attempt_at, created_at)
-           SELECT x.key, x.type, x.payment_id, x.payload, 'pending', 0, ${now}, ${now}
-           FROM jsonb_to_recordset(${p.add(eventRecords(c.events))}::jsonb) AS ${EVENT_RECORD}, changed ORDER BY x.index
-           ON CONFLICT (key) DO NOTHING)
+         written AS (${insertEvents(s, p, c.events, now, 'changed')})
          SELECT count(*)::int AS n FROM changed`,
         p.values,
       );
@@ -435,10 +440,7 @@ export function createQueries(sql: Sql, s: string): Queries {
       if (c.firstOrder) ctes.push(`order_made AS (INSERT INTO ${s}.orders (${ORDER_COLUMNS}) SELECT ${orderValues(p, c.firstOrder)} FROM completed)`);
       const now = p.add(c.now);
       ctes.push(
-        `written AS (INSERT INTO ${s}.events (key, type, payment_id, payload, status, attempts, next_attempt_at, created_at)
-          SELECT x.key, x.type, x.payment_id, x.payload, 'pending', 0, ${now}, ${now}
-          FROM jsonb_to_recordset(${p.add(eventRecords(c.events))}::jsonb) AS ${EVENT_RECORD}, completed ORDER BY x.index
-          ON CONFLICT (key) DO NOTHING)`,
+        `written AS (${insertEvents(s, p, c.events, now, 'completed')})`,
       );
       const rows = await sql.query(`WITH ${ctes.join(',\n')} SELECT count(*)::int AS n FROM completed`, p.values);
       return rows[0]!.n === 1;
@@ -449,10 +451,7 @@ export function createQueries(sql: Sql, s: string): Queries {
       const at = p.add(now ?? key.updatedAt);
       await sql.query(
         `WITH key_saved AS (${KEY_UPSERT(s)} VALUES (${keyValues(p, key)}) ${KEY_CONFLICT})
-         INSERT INTO ${s}.events (key, type, payment_id, payload, status, attempts, next_attempt_at, created_at)
-         SELECT x.key, x.type, x.payment_id, x.payload, 'pending', 0, ${at}, ${at}
-         FROM jsonb_to_recordset(${p.add(eventRecords(events))}::jsonb) AS ${EVENT_RECORD} ORDER BY x.index
-         ON CONFLICT (key) DO NOTHING`,
+         ${insertEvents(s, p, events, at)}`,
         p.values,
       );
     },
@@ -474,10 +473,7 @@ export function createQueries(sql: Sql, s: string): Queries {
       const at = p.add(subscription.createdAt);
       await sql.query(
         `WITH made AS (INSERT INTO ${s}.subscriptions (${SUBSCRIPTION_COLUMNS}) VALUES (${subscriptionValues(p, subscription)}) RETURNING 1)
-         INSERT INTO ${s}.events (key, type, payment_id, payload, status, attempts, next_attempt_at, created_at)
-         SELECT x.key, x.type, x.payment_id, x.payload, 'pending', 0, ${at}, ${at}
-         FROM jsonb_to_recordset(${p.add(eventRecords(events))}::jsonb) AS ${EVENT_RECORD}, made ORDER BY x.index
-         ON CONFLICT (key) DO NOTHING`,
+         ${insertEvents(s, p, events, at, 'made')}`,
         p.values,
       );
     },
@@ -505,10 +501,7 @@ export function createQueries(sql: Sql, s: string): Queries {
       if (u.newOrder) ctes.push(`order_made AS (INSERT INTO ${s}.orders (${ORDER_COLUMNS}) SELECT ${orderValues(p, u.newOrder)} FROM updated)`);
       const now = p.add(u.now);
       ctes.push(
-        `written AS (INSERT INTO ${s}.events (key, type, payment_id, payload, status, attempts, next_attempt_at, created_at)
-          SELECT x.key, x.type, x.payment_id, x.payload, 'pending', 0, ${now}, ${now}
-          FROM jsonb_to_recordset(${p.add(eventRecords(u.events))}::jsonb) AS ${EVENT_RECORD}, updated ORDER BY x.index
-          ON CONFLICT (key) DO NOTHING)`,
+        `written AS (${insertEvents(s, p, u.events, now, 'updated')})`,
       );
       const rows = await sql.query(`WITH ${ctes.join(',\n')} SELECT count(*)::int AS n FROM updated`, p.values);
       return rows[0]!.n === 1;

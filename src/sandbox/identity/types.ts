@@ -1,0 +1,122 @@
+// Public shapes of the sandbox's identity verification (본인인증): the browser SDK's request and
+// result for `requestIdentityVerification`, the scripted outcomes of its window, and the test
+// persons a verification can end with. Declared here, not imported from `@portone/browser-sdk`
+// (whose typings fail a consumer's `skipLibCheck: false`); test/sandbox/sdk-shapes.typecheck.ts
+// keeps them in step with the SDK's.
+import type { FailedIdentityVerification, ReadyIdentityVerification, VerifiedIdentityVerification } from '@portone/server-sdk/identityVerification';
+import type { Customer, WindowTypes } from '../../client/portone-types.js';
+
+/** The `IdentityVerification` variants the sandbox produces (the SDK union also has an "unrecognized" arm). */
+export type KnownIdentityVerification = ReadyIdentityVerification | VerifiedIdentityVerification | FailedIdentityVerification;
+
+/** KG Inicis 통합인증's 인증 업체 (`bypass.inicisUnified.directAgency`, and the window's choice). */
+export type IdentityAgency = 'PASS' | 'NAVER' | 'KAKAO' | 'TOSS' | 'PAYCO' | 'KFTC' | 'SAMSUNG' | 'SHINHAN' | 'KB' | 'HANA' | 'WOORI' | 'NH' | 'KAKAOBANK' | 'SMS';
+
+/** A mobile carrier, as PortOne's REST API names them (`IdentityVerificationOperator`, `Carrier`). */
+export type IdentityCarrier = 'SKT' | 'KT' | 'LGU' | 'SKT_MVNO' | 'KT_MVNO' | 'LGU_MVNO';
+
+/** KG Inicis 통합인증's options (`bypass.inicisUnified`); KG Inicis requires `flgFixedUser`. */
+export interface InicisUnifiedBypass {
+  directAgency?: IdentityAgency | undefined;
+  /** `Y`: the window is filled in with `customer` and only that person can pass (name, phone, birth date required). */
+  flgFixedUser: 'Y' | 'N';
+  logoUrl?: string | undefined;
+  /** Salt of the DI KG Inicis computes (in `pgRawResponse`; PortOne reports no DI for KG Inicis). */
+  DI_CODE?: string | undefined;
+  /** `N`: no gender and foreigner fields for providers that do not report them (default `Y`). */
+  FRGNDInfo?: string | undefined;
+}
+
+/** `requestIdentityVerification`'s request (browser SDK 0.1.11 field names). */
+export interface IdentityVerificationRequest {
+  storeId: string;
+  identityVerificationId: string;
+  channelKey?: string | undefined;
+  customer?: Customer | undefined;
+  windowType?: WindowTypes | undefined;
+  redirectUrl?: string | undefined;
+  forceRedirect?: boolean | undefined;
+  /** A string here, unlike the payment requests' object. */
+  customData?: string | undefined;
+  bypass?: { inicisUnified?: InicisUnifiedBypass | undefined; danal?: Record<string, unknown> | undefined; kcpV2?: Record<string, unknown> | undefined } | undefined;
+  popup?: { center?: boolean | undefined } | undefined;
+  iframe?: { dim?: boolean | undefined } | undefined;
+}
+
+/** What `requestIdentityVerification` resolves with (and what its redirect carries as query). */
+export interface IdentityVerificationResponse {
+  transactionType: 'IDENTITY_VERIFICATION';
+  identityVerificationId: string;
+  identityVerificationTxId: string;
+  code?: string | undefined;
+  message?: string | undefined;
+  pgCode?: string | undefined;
+  pgMessage?: string | undefined;
+}
+
+/** `requestIdentityVerification`'s request with sandbox defaults: store, identity channel, a fresh id, `flgFixedUser: 'N'`. */
+export type SandboxIdentityVerificationRequest = Partial<IdentityVerificationRequest>;
+
+/** The test persons' keys (see `TEST_PERSONS`). */
+export type SandboxTestPersonKey = 'adult' | 'minor' | 'child' | 'turns19Tomorrow' | 'turned19Today' | 'foreigner' | 'noCi';
+
+/** Someone who is not a test person, for a scripted outcome: their CI is derived from these fields. */
+export interface SandboxPersonInput {
+  name: string;
+  /** `yyyy-MM-dd`. */
+  birthDate: string;
+  gender: 'MALE' | 'FEMALE';
+  /** Digits, `-` allowed. */
+  phoneNumber: string;
+  isForeigner?: boolean;
+  /** Their carrier, which a PASS verification must name. Default SKT. */
+  carrier?: IdentityCarrier;
+}
+
+/** How the next identity window ends when a test scripts it instead of clicking. */
+export type SandboxIdentityOutcome =
+  | {
+      result: 'approve';
+      /** Who verifies: a test person (default `adult`, or with `flgFixedUser: 'Y'` the requested customer) or anyone. */
+      person?: SandboxTestPersonKey | SandboxPersonInput;
+      /** The 인증 업체 chosen; default `directAgency`, else the person's (PASS; 카카오 for `noCi`). */
+      agency?: IdentityAgency;
+      /** The carrier chosen in PASS; default the person's. Another one fails (`I103`). */
+      carrier?: IdentityCarrier;
+    }
+  | { result: 'fail'; pgCode?: string; pgMessage?: string }
+  | { result: 'cancel' };
+
+/** A test person as the sandbox defines them (their birth date follows from `age` on the sandbox clock). */
+export interface SandboxTestPerson {
+  key: SandboxTestPersonKey;
+  name: string;
+  /** 만 나이 on the day of a verification. */
+  age: number;
+  /** What is special about them. */
+  note: string;
+  gender: 'MALE' | 'FEMALE';
+  isForeigner: boolean;
+  /** Digits only, as PortOne reports phone numbers in identity verifications. */
+  phoneNumber: string;
+  carrier: IdentityCarrier;
+  /** The 인증 업체 they use unless told otherwise. */
+  agency: IdentityAgency;
+  /** Their CI (88 characters of base64), the same in every sandbox and store; KG Inicis reports none through 카카오. */
+  ci: string;
+}
+
+/** A person as a verification on a given day finds them (birth date on the sandbox clock, in Korea). */
+export interface SandboxVerifiedPerson {
+  name: string;
+  /** `yyyy-MM-dd`. */
+  birthDate: string;
+  gender: 'MALE' | 'FEMALE';
+  isForeigner: boolean;
+  phoneNumber: string;
+  carrier: IdentityCarrier;
+  agency: IdentityAgency;
+  ci: string;
+  /** The test person, when it is one. */
+  key?: SandboxTestPersonKey;
+}
