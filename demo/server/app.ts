@@ -1,7 +1,6 @@
 // The shop's server: pages, product pictures, the checkout bundle, the shopper's order API, the
 // admin area, and the verification kit mounted at /portone, all on one port. On the sandbox it
 // also starts PortOne's stand-in and points its webhooks at the kit.
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, join, normalize, sep } from 'node:path';
@@ -12,7 +11,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
-import { createSandbox, type Sandbox, type SandboxChannel, type SandboxOptions } from 'portone-checkout-kit/sandbox';
+import type { Sandbox } from 'portone-checkout-kit/sandbox';
 import { ORDER_STATUSES, type OrderStatus } from 'portone-checkout-kit';
 import type { CheckoutServer, Order } from 'portone-checkout-kit/server';
 import type { MyOrder, MyOrders, ShopperOrder } from '../shared/api.js';
@@ -24,11 +23,13 @@ import { INICIS_LOGO_SVG, renderCatalog } from './catalog-page.js';
 import { createShopCheckout } from './checkout.js';
 import { addressKey, clientAddress, tagRequest } from './clients.js';
 import { startMaintenance, type Maintenance } from './maintenance.js';
-import { redactUrl, type ShopOptions } from './options.js';
+import { checkoutDatabase, storeError, type CheckoutStoreInfo } from './database.js';
+import type { ShopOptions } from './options.js';
 import { PAGE_NAV, PageStore, type PageConfig, type PageContext, type PageName } from './pages.js';
 import { LANG_COOKIE, SESSION_COOKIE, memberIdOf, startSession } from './members.js';
 import { TokenBuckets } from './limits.js';
 import { prepareLimiter } from './prepare-limit.js';
+import { dashboardLink, startSandbox } from './sandbox.js';
 import { portOneSchedules, sandboxSchedules, type ListSchedules } from './schedules.js';
 import { CSP_REPORT_PATH, RESOURCE_POLICY, SECURITY_HEADERS, isHttps, newNonce, pagePolicy, type PaymentOrigins } from './security.js';
 import { openShopDb, type Profile, type ShopDb } from './shop-db.js';
@@ -47,13 +48,6 @@ export interface Shop {
   /** Where the kit keeps its records, as it may be shown (a PostgreSQL URL without its password). */
   checkoutStore: CheckoutStoreInfo;
   close(): Promise<void>;
-}
-
-export type CheckoutStoreInfo = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; schema: string };
-
-/** The kit's store could not be opened (PostgreSQL down, a wrong password): said in one line, never with the password. */
-export class StoreError extends Error {
-  override readonly name = 'StoreError';
 }
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -159,34 +153,6 @@ function asListenError(server: 'shop' | 'sandbox', host: string, port: number, e
   return code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES' ? new ListenError(server, code, host, port, error) : error;
 }
 
-/** The password in a connection string, decoded, to mask it wherever it might be echoed. */
-function passwordOf(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    const password = parsed.password ? decodeURIComponent(parsed.password) : parsed.searchParams.get('password');
-    return password || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The sandbox channel the small batches are sold through: it approves only once the kit confirms. */
-const LIMITED_CHANNEL_NAME = 'KG이니시스 일반결제 (수동승인, 한정판)';
-
-/**
- * The sandbox with one channel more than its defaults: a manual-approval one for the small batches.
- * A data directory from before it existed keeps its channels (their keys are on its payments and
- * orders) and gets the new one added: the sandbox is started once more with the list extended.
- */
-async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
-  const sandbox = await createSandbox(options);
-  if (sandbox.channels.some((channel) => channel.manualApproval)) return sandbox;
-  const limited: SandboxChannel = { key: `channel-key-${randomUUID()}`, name: LIMITED_CHANNEL_NAME, type: 'TEST', pgProvider: 'INICIS_V2', pgMerchantId: 'INIpayTest', manualApproval: true };
-  const channels = [...sandbox.channels, limited];
-  await sandbox.close();
-  return createSandbox({ ...options, channels });
-}
-
 const isWildcard = (host: string): boolean => host === '0.0.0.0' || host === '::';
 
 /** How this machine reaches a server bound to `host`: loopback for a wildcard bind, IPv6 in brackets. */
@@ -202,8 +168,7 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
   let kit: CheckoutServer | undefined;
   let schedules: ListSchedules;
   // The kit's records: PostgreSQL when given a URL (the kit's default schema), else SQLite beside shop.sqlite.
-  const database = options.database ?? join(options.dataDir, 'checkout.sqlite');
-  const checkoutStore: CheckoutStoreInfo = options.database ? { kind: 'postgres', url: redactUrl(options.database), schema: 'portone_checkout' } : { kind: 'sqlite', path: database };
+  const { database, info: checkoutStore } = checkoutDatabase(options.database, options.dataDir);
   // What every kit setup shares, whichever PortOne it talks to.
   const shopSettings = {
     database,
@@ -261,11 +226,7 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
       );
     }
     await kit.ready.catch((error: unknown) => {
-      // pg's messages name the host and user, not the password; should one echo the URL, it is masked anyway.
-      const password = options.database ? passwordOf(options.database) : undefined;
-      const message = error instanceof Error ? error.message : String(error);
-      const where = checkoutStore.kind === 'postgres' ? `PostgreSQL at ${checkoutStore.url}` : `SQLite at ${checkoutStore.path}`;
-      throw new StoreError(`the kit's store (${where}) could not be opened: ${password ? message.split(password).join('***') : message}`, { cause: error });
+      throw storeError(database, checkoutStore, error);
     });
 
     const maintenance = startMaintenance({ kit, db, settings: options.maintenance, log, verbose: options.verbose });
@@ -325,19 +286,6 @@ interface AppDeps {
   schedules: ListSchedules;
   maintenance: Maintenance;
   sandbox?: Sandbox;
-}
-
-/**
- * The sandbox dashboard as a page links it. Its `#token=…` is the sandbox's control token: whoever
- * holds it can deposit into any virtual account, move the clock and inject faults. So only /admin
- * (behind its password) links it with the token; a shop page links the bare dashboard, which asks
- * for the token before it shows or does anything.
- */
-export function dashboardLink(sandbox: Pick<Sandbox, 'dashboardUrl'>, page: PageName | 'catalog'): string {
-  if (page === 'admin') return sandbox.dashboardUrl;
-  const url = new URL(sandbox.dashboardUrl);
-  url.hash = '';
-  return url.href;
 }
 
 /** The shop's routes: pages, pictures, the bundle, the shopper's API, the kit at /portone, /admin. */

@@ -1,7 +1,8 @@
 // `npm start`: runs the sample shop (after scripts/run.mjs built the pages and the bundle) and
 // prints where it is, the admin password, and on the sandbox its dashboard.
 import { networkInterfaces } from 'node:os';
-import { ListenError, StoreError, startShop } from './app.js';
+import { ListenError, startShop } from './app.js';
+import { StoreError } from './database.js';
 import { ADMIN_USER } from './admin.js';
 import { every } from './maintenance.js';
 import { OptionsError, USAGE, readOptions } from './options.js';

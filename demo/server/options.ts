@@ -2,6 +2,7 @@
 // Without PortOne credentials it runs on the embedded sandbox; with all four it uses PortOne itself.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { redactUrl } from './database.js';
 
 export interface SandboxSettings {
   mode: 'sandbox';
@@ -138,22 +139,6 @@ function parsePort(value: string, what: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65_535) throw new OptionsError(`${what}: expected a port number from 0 to 65535, got ${JSON.stringify(value)}`);
   return port;
-}
-
-/**
- * A connection string as it may be printed or logged: its password, in the user part or as a
- * `password` parameter, replaced by `***`. Something that is not a URL is not shown at all.
- */
-export function redactUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `(${[...value].length} characters that are not a URL)`;
-  }
-  if (url.password) url.password = '***';
-  if (url.searchParams.has('password')) url.searchParams.set('password', '***');
-  return url.href;
 }
 
 /** The kit's PostgreSQL: a `postgres://` or `postgresql://` URL, as `pg` takes it. */

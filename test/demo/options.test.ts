@@ -3,7 +3,8 @@
 // variable that was wrong.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { DEFAULT_MAINTENANCE, DEFAULT_PREPARE_LIMIT, OptionsError, USAGE, readOptions, redactUrl } from '../../demo/server/options.js';
+import { redactUrl } from '../../demo/server/database.js';
+import { DEFAULT_MAINTENANCE, DEFAULT_PREPARE_LIMIT, OptionsError, USAGE, readOptions } from '../../demo/server/options.js';
 
 const DAY = 86_400_000;
 const ENV = { ADMIN_PASSWORD: 'a-long-enough-password' };
