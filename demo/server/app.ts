@@ -206,6 +206,7 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
             limited: box.channels.find((channel) => channel.manualApproval)!.key,
             billingKey: box.channelKeys.billingKey,
             billingKeyAndPay: box.channelKeys.billingKeyAndPay,
+            identity: box.channelKeys.identityVerification,
           },
           now: () => box.now(),
           ...shopSettings,
@@ -293,6 +294,8 @@ function shopApp({ options, log, pages, db, kit, schedules, maintenance, sandbox
   const mode = options.portone.mode;
   // The small batches are on sale only with a manual-approval channel to sell them through.
   const limitedOnSale = options.portone.mode === 'sandbox' || options.portone.channelKeys.limited !== undefined;
+  // The adult-only ones, only with an identity channel to verify the buyer's age through.
+  const adultOnSale = options.portone.mode === 'sandbox' || options.portone.channelKeys.identity !== undefined;
   const app = new Hono<ShopEnv>();
 
   // Every visitor has a language, an address the per-client limits count under, and every answer
@@ -358,7 +361,7 @@ function shopApp({ options, log, pages, db, kit, schedules, maintenance, sandbox
       mode,
       sandboxDashboardUrl: sandbox ? reachableFrom(c, dashboardLink(sandbox, page)) : undefined,
       // The member's details prefill the forms; their id and session stay on the server.
-      config: { mode, lang, ...(sandbox ? { sdkUrl: reachableFrom(c, sandbox.sdkUrl) } : {}), member: memberDetails(db.profile(member(c))), stock: limitedOnSale ? db.stock() : {} },
+      config: { mode, lang, ...(sandbox ? { sdkUrl: reachableFrom(c, sandbox.sdkUrl) } : {}), member: memberDetails(db.profile(member(c))), stock: limitedOnSale ? db.stock() : {}, adult: { onSale: adultOnSale, verified: db.isAdult(member(c)) } },
     };
   };
   const page = (name: PageName, status: 200 | 404 = 200) => (c: Context<ShopEnv>) => c.html(pages.render(name, pageContext(c, name)), status, { 'cache-control': 'no-store' });

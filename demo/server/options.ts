@@ -17,8 +17,11 @@ export interface PortOneSettings {
   storeId: string;
   apiSecret: string;
   webhookSecret: string;
-  /** `limited`: a channel set to manual approval (수동 승인) for the small batches; without it they are not on sale. */
-  channelKeys: { payment: string; limited?: string; billingKey: string; billingKeyAndPay: string };
+  /**
+   * `limited`: a channel set to manual approval (수동 승인) for the small batches; without it they are not on sale.
+   * `identity`: a KG Inicis 통합인증 channel for the adult-only products' 본인인증; without it they are not on sale.
+   */
+  channelKeys: { payment: string; limited?: string; billingKey: string; billingKeyAndPay: string; identity?: string };
   /** Default PortOne's `https://api.portone.io`. */
   apiUrl?: string;
   /** Where PortOne reaches this shop (e.g. a tunnel), for `noticeUrls`. */
@@ -236,6 +239,9 @@ Environment:
   PORTONE_LIMITED_CHANNEL_KEY
                              a KG Inicis channel set to manual approval (수동 승인), for the small-batch product:
                              its stock is held before the payment is confirmed; without it the product is not on sale
+  PORTONE_IDENTITY_CHANNEL_KEY
+                             a KG Inicis 통합인증 channel, for the adult-only product: buyers verify they are 19 or
+                             over (본인인증) before paying; without it the product is not on sale
   PORTONE_API_URL            PortOne's API origin (default https://api.portone.io), e.g. a stand-in such as npx portone-sandbox
   PUBLIC_URL                 where PortOne can reach this shop, to send webhooks to {PUBLIC_URL}/portone/webhooks`;
 
@@ -272,6 +278,7 @@ export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Sh
         billingKey: env.PORTONE_BILLING_CHANNEL_KEY || channel,
         billingKeyAndPay: env.PORTONE_PHONE_BILLING_CHANNEL_KEY || env.PORTONE_BILLING_CHANNEL_KEY || channel,
         ...(env.PORTONE_LIMITED_CHANNEL_KEY ? { limited: env.PORTONE_LIMITED_CHANNEL_KEY } : {}),
+        ...(env.PORTONE_IDENTITY_CHANNEL_KEY ? { identity: env.PORTONE_IDENTITY_CHANNEL_KEY } : {}),
       },
       ...(env.PORTONE_API_URL ? { apiUrl: env.PORTONE_API_URL } : {}),
       ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL.replace(/\/+$/, '') } : {}),

@@ -18,6 +18,8 @@ export interface PageConfig {
   member: Omit<Profile, 'id'>;
   /** How many of each small-batch product are left; a small batch missing here is not on sale. */
   stock: Record<string, number>;
+  /** The adult-only products: on sale (there is an identity channel), and whether this member verified as an adult. */
+  adult: { onSale: boolean; verified: boolean };
 }
 
 export interface PageContext extends LayoutContext {

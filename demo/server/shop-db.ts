@@ -1,7 +1,7 @@
 // The shop's own tables, beside the kit's: sessions and member profiles, what the shop fulfilled
 // for each paid order (written by the kit's hooks, so exactly once per order), a log of every hook
-// run, when each background job (reconcile, prune) last ran and what it found, and the stock of the
-// small-batch products with the reservations held against it.
+// run, when each background job (reconcile, prune) last ran and what it found, the stock of the
+// small-batch products with the reservations held against it, and which members verified as adults.
 import Database from 'better-sqlite3';
 import type { Order } from 'portone-checkout-kit/server';
 
@@ -107,6 +107,12 @@ CREATE TABLE IF NOT EXISTS member_langs (
   member_id TEXT PRIMARY KEY,
   lang TEXT NOT NULL,
   updated_at INTEGER NOT NULL
+);
+-- Members a 본인인증 showed to be adults: the fact and the verification's id, nothing about the person.
+CREATE TABLE IF NOT EXISTS verified_adults (
+  member_id TEXT PRIMARY KEY,
+  identity_verification_id TEXT NOT NULL,
+  verified_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS hook_runs (
   event_id TEXT PRIMARY KEY,
@@ -230,6 +236,11 @@ export function openShopDb(path: string) {
        ON CONFLICT (member_id) DO UPDATE SET lang = excluded.lang, updated_at = excluded.updated_at`,
     ),
     memberLang: db.prepare<[string], { lang: string }>('SELECT lang FROM member_langs WHERE member_id = ?'),
+    recordAdult: db.prepare(
+      `INSERT INTO verified_adults (member_id, identity_verification_id, verified_at) VALUES (@memberId, @identityVerificationId, @verifiedAt)
+       ON CONFLICT (member_id) DO NOTHING`,
+    ),
+    isAdult: db.prepare<[string], { member_id: string }>('SELECT member_id FROM verified_adults WHERE member_id = ?'),
   };
 
   /**
@@ -373,6 +384,14 @@ export function openShopDb(path: string) {
     },
     memberLang(memberId: string): string | undefined {
       return statements.memberLang.get(memberId)?.lang;
+    },
+
+    /** A 본인인증 showed this member to be an adult (the first verification stays on record). */
+    recordAdult(memberId: string, identityVerificationId: string, verifiedAt: number): void {
+      statements.recordAdult.run({ memberId, identityVerificationId, verifiedAt });
+    },
+    isAdult(memberId: string): boolean {
+      return statements.isAdult.get(memberId) !== undefined;
     },
 
     close(): void {

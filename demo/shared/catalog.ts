@@ -6,7 +6,7 @@ export type Localized = Record<Lang, string>;
 
 /** How the generated product picture looks (see server/product-art.ts). */
 export interface ProductArt {
-  kind: 'bag' | 'dripbag' | 'dripper' | 'mug' | 'gift';
+  kind: 'bag' | 'dripbag' | 'dripper' | 'mug' | 'gift' | 'bottle';
   /** Background, main colour, accent colour. */
   palette: readonly [string, string, string];
 }
@@ -27,6 +27,11 @@ export interface Product {
    * manual-approval channel, so the shop holds one before any money moves (checkout.ts's `reserve`).
    */
   limitedStock?: number;
+  /**
+   * Sold to verified adults only (만 19세 이상, 본인인증 first): the kit checks the age, the shop
+   * records the member as an adult, and prices no cart with it for anyone else.
+   */
+  adultOnly?: boolean;
 }
 
 export const PRODUCTS: readonly Product[] = [
@@ -123,10 +128,26 @@ export const PRODUCTS: readonly Product[] = [
     badge: { ko: '한정판', en: 'Limited' },
     limitedStock: 12,
   },
+  {
+    id: 'coffee-liqueur',
+    name: { ko: '달빛 콜드브루 커피 리큐르 500ml', en: 'Dalbit cold brew coffee liqueur 500 ml' },
+    summary: { ko: '하우스 블렌드 콜드브루로 만든 17도 리큐르', en: 'A 17% liqueur made with our house blend cold brew' },
+    description: {
+      ko: '하우스 블렌드를 열여섯 시간 우린 콜드브루에 사탕수수 증류주를 더한 알코올 17도 리큐르. 우유나 아이스크림에 곁들여 보세요. 주류는 만 19세 이상 성인만 구매할 수 있어, 결제 전에 본인인증을 합니다.',
+      en: 'Our house blend, cold-brewed for sixteen hours and blended with a sugar-cane spirit: a 17% ABV liqueur for milk or ice cream. Alcohol is sold to adults aged 19 or over only, so you verify your identity before paying.',
+    },
+    price: 32_000,
+    art: { kind: 'bottle', palette: ['#f3ece4', '#3b2418', '#d8b26e'] },
+    badge: { ko: '성인 인증 필요', en: 'Adults only (19+)' },
+    adultOnly: true,
+  },
 ];
 
 /** Products sold from a small stock, through the manual-approval channel. */
 export const isLimited = (id: string): boolean => productById(id)?.limitedStock !== undefined;
+
+/** Products sold to verified adults only. */
+export const isAdultOnly = (id: string): boolean => productById(id)?.adultOnly === true;
 
 const BY_ID = new Map(PRODUCTS.map((product) => [product.id, product]));
 

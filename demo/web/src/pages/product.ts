@@ -1,5 +1,6 @@
 // Product page: picture, description, quantity, add to cart or go straight to checkout; for a
-// small batch, how many are left (as the page was sent: the server checks again at checkout).
+// small batch, how many are left (as the page was sent: the server checks again at checkout); for an
+// adult-only one, that a 본인인증 comes before paying.
 import { MAX_QUANTITY, productById } from '../../../shared/catalog.js';
 import { formatWon } from '../../../shared/format.js';
 import { $, addToCart, announce, config, lang, tr } from '../site.js';
@@ -37,6 +38,13 @@ if (!product) {
     input.max = String(Math.max(1, most));
     // Nothing left (or not on sale): nothing to put in the cart.
     if (most === 0) for (const control of form.querySelectorAll<HTMLInputElement | HTMLButtonElement>('input, button')) control.disabled = true;
+  }
+  if (product.adultOnly) {
+    // Who may buy it is the server's call at checkout; the page says what to expect.
+    const note = $('[data-adult-note]', view);
+    note.textContent = !config.adult.onSale ? tr('limited.unavailable') : config.adult.verified ? tr('product.adultVerified') : tr('product.adultNote');
+    note.hidden = false;
+    if (!config.adult.onSale) for (const control of form.querySelectorAll<HTMLInputElement | HTMLButtonElement>('input, button')) control.disabled = true;
   }
   const quantity = () => Math.max(1, Math.min(most, Math.trunc(Number(new FormData(form).get('quantity')) || 1)));
   form.addEventListener('submit', (event) => {
