@@ -92,3 +92,22 @@ test('redactUrl shows a connection string without its password', () => {
   assert.equal(redactUrl('postgres://shop@db/dalbit?password=s3cret'), 'postgres://shop@db/dalbit?password=***');
   assert.equal(redactUrl('postgres://db/dalbit'), 'postgres://db/dalbit');
 });
+
+test('against PortOne, PORTONE_LIMITED_CHANNEL_KEY and PORTONE_IDENTITY_CHANNEL_KEY name the small batches’ and the adult-only product’s channels; without them, neither is set', () => {
+  const portone = { PORTONE_STORE_ID: 'store-1', PORTONE_CHANNEL_KEY: 'channel-key-pay', PORTONE_API_SECRET: 'secret', PORTONE_WEBHOOK_SECRET: 'whsec' };
+  const keys = (env: NodeJS.ProcessEnv) => {
+    const settings = read([], env).portone;
+    assert.equal(settings.mode, 'portone');
+    return settings.mode === 'portone' ? settings.channelKeys : undefined;
+  };
+  assert.deepEqual(keys({ ...portone, PORTONE_LIMITED_CHANNEL_KEY: 'channel-key-manual', PORTONE_IDENTITY_CHANNEL_KEY: 'channel-key-unified' }), {
+    payment: 'channel-key-pay',
+    billingKey: 'channel-key-pay',
+    billingKeyAndPay: 'channel-key-pay',
+    limited: 'channel-key-manual',
+    identity: 'channel-key-unified',
+  });
+  const plain = keys(portone)!;
+  assert.equal('limited' in plain || 'identity' in plain, false);
+  assert.ok(USAGE.includes('PORTONE_IDENTITY_CHANNEL_KEY'));
+});
