@@ -2,11 +2,17 @@
 // before it shows the pay button; the kit checks the person is 19 or over and the shop records only
 // that the member is a verified adult. An adult verifies and buys it (over the page on a desktop,
 // through the redirect on a phone); a minor reads the under-age message and cannot check out, and
-// the shop's prepare refuses the cart to a bare API call as well.
+// the shop's prepare refuses the cart to a bare API call as well. A data directory from before the
+// sandbox had a 통합인증 channel gets one at start, and the purchase works there too.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { devices, type Page } from '@playwright/test';
 import { t } from '../../demo/shared/i18n.js';
-import { expect, fillCart, paymentIdOf, paymentWindow, test } from './support/fixtures.js';
-import { fulfilments, memberIdOf, orderRow, query, type RunningShop } from './support/shop.js';
+import { expect, expectAccessible, fillCart, paymentIdOf, paymentWindow, test } from './support/fixtures.js';
+import { fulfilments, memberIdOf, orderRow, query, startShop, type RunningShop } from './support/shop.js';
 
 const ADULT_ONLY = 'coffee-liqueur';
 /** The sandbox's test persons (src/sandbox/identity/persons.ts): the adult's and the minor's name and phone. */
@@ -37,6 +43,7 @@ test('an adult verifies in the 통합인증 window, then buys the liqueur: PAID,
   await page.goto(`/products/${ADULT_ONLY}`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('달빛 콜드브루 커피 리큐르 500ml');
   await expect(page.locator('[data-adult-note]')).toHaveText(t('ko', 'product.adultNote'));
+  await expectAccessible(page, 'adult-only product');
   await page.getByRole('button', { name: '바로 구매하기' }).click();
   await expect(page).toHaveURL(/\/checkout$/);
   const memberId = await memberIdOf(shop, page.context());
@@ -44,6 +51,7 @@ test('an adult verifies in the 통합인증 window, then buys the liqueur: PAID,
   // No pay button until the verification: only the 본인인증.
   await expect(page.getByRole('heading', { name: '성인 인증' })).toBeVisible();
   await expect(page.locator('[data-pay]')).toBeHidden();
+  await expectAccessible(page, 'checkout asking for 본인인증');
   await verifyAs(page, 'adult', 'iframe');
   await expect(page.locator('[data-notice]')).toHaveText(t('ko', 'adult.verified'));
   await expect(page.locator('[data-adult]')).toBeHidden();
@@ -78,6 +86,7 @@ test('a minor reads the under-age message and cannot check out; a bare prepare f
   await expect(page.locator('[data-error]')).toHaveText(t('ko', 'adult.underAge'));
   await expect(page.locator('[data-pay]')).toBeHidden();
   await expect(page.locator('[data-adult]')).toBeVisible();
+  await expectAccessible(page, 'checkout refusing a minor');
   expect(adultRecord(shop, memberId)).toEqual([]);
   // The kit's verdict on the verification: refused as under age.
   expect(query(shop, 'checkout.sqlite', "SELECT status FROM identity_verifications WHERE customer_id = ? AND status != 'PENDING'", memberId)).toEqual([{ status: 'REJECTED' }]);
@@ -100,6 +109,35 @@ test('a minor reads the under-age message and cannot check out; a bare prepare f
   expect((await page.request.post('/portone/payments/prepare', { data: { items: [{ id: 'drip-bag-10', quantity: 1 }] } })).status()).toBe(200);
   expect(query(shop, 'checkout.sqlite', "SELECT count(*) AS n FROM orders WHERE status = 'PAID' AND customer_id = ?", memberId)).toEqual([{ n: 0 }]);
   expectNothingPersonal(shop, 'minor');
+});
+
+test('a data directory from before the 통합인증 channel: the shop adds it at start, and an adult verifies and buys the liqueur there', async ({ browser }) => {
+  // The sandbox's state as an older shop left it: its payment channels only.
+  const dataDir = mkdtempSync(join(tmpdir(), 'dalbit-e2e-old-'));
+  const persistPath = join(dataDir, 'sandbox.json');
+  const channels = [
+    { key: 'channel-key-old-payment', name: 'KG이니시스 일반결제 (테스트)', type: 'TEST', pgProvider: 'INICIS_V2', pgMerchantId: 'INIpayTest' },
+    { key: 'channel-key-old-billing', name: 'KG이니시스 빌링 (테스트)', type: 'TEST', pgProvider: 'INICIS_V2', pgMerchantId: 'INIBillTst' },
+  ];
+  const script = `const { createSandbox } = await import('./src/sandbox/index.ts'); await (await createSandbox({ persistPath: ${JSON.stringify(persistPath)}, channels: ${JSON.stringify(channels)} })).close();`;
+  execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('../../', import.meta.url)) });
+  expect(readFileSync(persistPath, 'utf8')).not.toContain('INICIS_UNIFIED');
+
+  const old = await startShop({ dataDir });
+  try {
+    const page = await (await browser.newContext({ baseURL: old.url })).newPage();
+    await fillCart(page, [{ id: ADULT_ONLY, quantity: 1 }]);
+    await page.goto('/checkout');
+    await verifyAs(page, 'adult', 'iframe');
+    await expect(page.locator('[data-notice]')).toHaveText(t('ko', 'adult.verified'));
+    await page.locator('[data-pay]').getByRole('button').click();
+    await paymentWindow(page).getByRole('button', { name: '결제하기', exact: true }).click();
+    await expect(page.getByRole('heading', { name: '주문이 완료되었습니다' })).toBeVisible();
+    expect(orderRow(old, paymentIdOf(page))).toMatchObject({ status: 'PAID', total_amount: 32_000 });
+    await page.context().close();
+  } finally {
+    await old.close();
+  }
 });
 
 /** A phone's viewport, touch and user agent (its browser type would force a worker, and a shop, of its own). */
