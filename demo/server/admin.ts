@@ -1,11 +1,12 @@
 // The shop's back office, behind HTTP basic auth (failed passwords slow a client down, see
 // limits.ts): every order, the webhooks the kit received, the subscriptions and PortOne's schedules
-// (the sandbox's, or PortOne's API), the maintenance jobs, refunds, and on the sandbox its
-// "deposit" and "run due schedules" buttons.
+// (the sandbox's, or PortOne's API), the maintenance jobs, refunds, the small batches' stock, and on
+// the sandbox its "deposit" and "run due schedules" buttons.
 import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { Sandbox } from 'portone-checkout-kit/sandbox';
 import type { CheckoutServer } from 'portone-checkout-kit/server';
+import { PRODUCTS } from '../shared/catalog.js';
 import { addressKey } from './clients.js';
 import { SignInThrottle } from './limits.js';
 import type { Maintenance } from './maintenance.js';
@@ -110,6 +111,7 @@ export function adminRoutes({ kit, db, pages, pageContext, password, log, schedu
         subscriptions,
         fulfilments,
         hookRuns: db.hookRuns(300),
+        stock: db.stock(),
         maintenance: maintenance.status(),
         schedules: scheduled.rows,
         ...('error' in scheduled ? { schedulesError: scheduled.error } : {}),
@@ -132,6 +134,23 @@ export function adminRoutes({ kit, db, pages, pageContext, password, log, schedu
     } catch (error) {
       return failure(c, error);
     }
+  });
+
+  // A restock (or a count corrected by hand): how many of a small batch are left now. Stock held for
+  // payments being approved stays held; it is not part of this count.
+  admin.post('/api/stock/:productId', async (c) => {
+    const productId = c.req.param('productId');
+    if (!PRODUCTS.some((product) => product.id === productId && product.limitedStock !== undefined)) {
+      return problem(c, 404, 'NOT_FOUND', `productId: expected a small-batch product (${PRODUCTS.filter((p) => p.limitedStock !== undefined).map((p) => p.id).join(', ')}), got ${JSON.stringify(productId)}`);
+    }
+    const body = (await c.req.json().catch(() => undefined)) as { available?: unknown } | undefined;
+    const available = body?.available;
+    if (typeof available !== 'number' || !Number.isSafeInteger(available) || available < 0 || available > 10_000) {
+      return problem(c, 400, 'INVALID_REQUEST', `available: expected a whole number from 0 to 10000, got ${JSON.stringify(available) ?? 'nothing'}`);
+    }
+    db.setStock(productId, available);
+    log(`[admin] stock of ${productId} set to ${available}`);
+    return c.json({ stock: db.stock() });
   });
 
   admin.post('/api/orders/:paymentId/deposit', async (c) => {

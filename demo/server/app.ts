@@ -11,11 +11,11 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
-import { createSandbox, type Sandbox } from 'portone-checkout-kit/sandbox';
+import type { Sandbox } from 'portone-checkout-kit/sandbox';
 import { ORDER_STATUSES, type OrderStatus } from 'portone-checkout-kit';
 import type { CheckoutServer, Order } from 'portone-checkout-kit/server';
 import type { MyOrder, MyOrders, ShopperOrder } from '../shared/api.js';
-import { PLANS, productById } from '../shared/catalog.js';
+import { PLANS, PRODUCTS, productById } from '../shared/catalog.js';
 import { isLang, t } from '../shared/i18n.js';
 import { productSvg } from '../shared/product-art.js';
 import { adminRoutes } from './admin.js';
@@ -23,11 +23,13 @@ import { INICIS_LOGO_SVG, renderCatalog } from './catalog-page.js';
 import { createShopCheckout } from './checkout.js';
 import { addressKey, clientAddress, tagRequest } from './clients.js';
 import { startMaintenance, type Maintenance } from './maintenance.js';
+import { checkoutDatabase, storeError, type CheckoutStoreInfo } from './database.js';
 import type { ShopOptions } from './options.js';
 import { PAGE_NAV, PageStore, type PageConfig, type PageContext, type PageName } from './pages.js';
-import { SESSION_COOKIE, memberIdOf, startSession } from './members.js';
+import { LANG_COOKIE, SESSION_COOKIE, memberIdOf, startSession } from './members.js';
 import { TokenBuckets } from './limits.js';
 import { prepareLimiter } from './prepare-limit.js';
+import { dashboardLink, startSandbox } from './sandbox.js';
 import { portOneSchedules, sandboxSchedules, type ListSchedules } from './schedules.js';
 import { CSP_REPORT_PATH, RESOURCE_POLICY, SECURITY_HEADERS, isHttps, newNonce, pagePolicy, type PaymentOrigins } from './security.js';
 import { openShopDb, type Profile, type ShopDb } from './shop-db.js';
@@ -43,11 +45,12 @@ export interface Shop {
   db: ShopDb;
   /** The reconcile and prune timers. */
   maintenance: Maintenance;
+  /** Where the kit keeps its records, as it may be shown (a PostgreSQL URL without its password). */
+  checkoutStore: CheckoutStoreInfo;
   close(): Promise<void>;
 }
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-const LANG_COOKIE = 'lang';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -159,13 +162,16 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
   mkdirSync(options.dataDir, { recursive: true });
   const pages = new PageStore(DIST);
   const db = openShopDb(join(options.dataDir, 'shop.sqlite'));
+  db.seedStock(PRODUCTS);
   const cleanup: (() => Promise<void>)[] = [];
   let sandbox: Sandbox | undefined;
   let kit: CheckoutServer | undefined;
   let schedules: ListSchedules;
+  // The kit's records: PostgreSQL when given a URL (the kit's default schema), else SQLite beside shop.sqlite.
+  const { database, info: checkoutStore } = checkoutDatabase(options.database, options.dataDir);
   // What every kit setup shares, whichever PortOne it talks to.
   const shopSettings = {
-    database: join(options.dataDir, 'checkout.sqlite'),
+    database,
     preRegister: options.preRegister,
     ...(options.prepareLimit ? { beforePrepare: prepareLimiter({ limit: options.prepareLimit, db, log, langCookie: LANG_COOKIE }) } : {}),
     ...(options.reconcileAfterMs !== undefined ? { reconcileAfterMs: options.reconcileAfterMs } : {}),
@@ -178,7 +184,7 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
     if (settings.mode === 'sandbox') {
       // The sandbox binds where the shop does: a phone that reaches the shop on the LAN must reach
       // the sandbox's SDK and window too.
-      sandbox = await createSandbox({
+      sandbox = await startSandbox({
         host: options.host,
         port: settings.port,
         clock: settings.clock,
@@ -195,7 +201,13 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
         {
           portone: { apiSecret: box.apiSecret, storeId: box.storeId, baseUrl: box.url },
           webhookSecret: box.webhookSecret,
-          channelKeys: { payment: box.channelKeys.payment, billingKey: box.channelKeys.billingKey, billingKeyAndPay: box.channelKeys.billingKeyAndPay },
+          channelKeys: {
+            payment: box.channelKeys.payment,
+            limited: box.channels.find((channel) => channel.manualApproval)!.key,
+            billingKey: box.channelKeys.billingKey,
+            billingKeyAndPay: box.channelKeys.billingKeyAndPay,
+            identity: box.channelKeys.identityVerification,
+          },
           now: () => box.now(),
           ...shopSettings,
         },
@@ -214,7 +226,9 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
         db,
       );
     }
-    await kit.ready;
+    await kit.ready.catch((error: unknown) => {
+      throw storeError(database, checkoutStore, error);
+    });
 
     const maintenance = startMaintenance({ kit, db, settings: options.maintenance, log, verbose: options.verbose });
     cleanup.push(() => maintenance.stop());
@@ -238,6 +252,7 @@ export async function startShop(options: ShopOptions, log: (line: string) => voi
       kit,
       db,
       maintenance,
+      checkoutStore,
       close() {
         closing ??= (async () => {
           // A reconcile or prune in progress finishes while the kit and the databases are still open.
@@ -277,6 +292,10 @@ interface AppDeps {
 /** The shop's routes: pages, pictures, the bundle, the shopper's API, the kit at /portone, /admin. */
 function shopApp({ options, log, pages, db, kit, schedules, maintenance, sandbox }: AppDeps): Hono<ShopEnv> {
   const mode = options.portone.mode;
+  // The small batches are on sale only with a manual-approval channel to sell them through.
+  const limitedOnSale = options.portone.mode === 'sandbox' || options.portone.channelKeys.limited !== undefined;
+  // The adult-only ones, only with an identity channel to verify the buyer's age through.
+  const adultOnSale = options.portone.mode === 'sandbox' || options.portone.channelKeys.identity !== undefined;
   const app = new Hono<ShopEnv>();
 
   // Every visitor has a language, an address the per-client limits count under, and every answer
@@ -340,9 +359,9 @@ function shopApp({ options, log, pages, db, kit, schedules, maintenance, sandbox
       path: `${url.pathname}${url.search}`,
       active: page === 'catalog' ? 'shop' : PAGE_NAV[page],
       mode,
-      sandboxDashboardUrl: sandbox ? reachableFrom(c, sandbox.dashboardUrl) : undefined,
+      sandboxDashboardUrl: sandbox ? reachableFrom(c, dashboardLink(sandbox, page)) : undefined,
       // The member's details prefill the forms; their id and session stay on the server.
-      config: { mode, lang, ...(sandbox ? { sdkUrl: reachableFrom(c, sandbox.sdkUrl) } : {}), member: memberDetails(db.profile(member(c))) },
+      config: { mode, lang, ...(sandbox ? { sdkUrl: reachableFrom(c, sandbox.sdkUrl) } : {}), member: memberDetails(db.profile(member(c))), stock: limitedOnSale ? db.stock() : {}, adult: { onSale: adultOnSale, verified: db.isAdult(member(c)) } },
     };
   };
   const page = (name: PageName, status: 200 | 404 = 200) => (c: Context<ShopEnv>) => c.html(pages.render(name, pageContext(c, name)), status, { 'cache-control': 'no-store' });

@@ -12,6 +12,18 @@ const attr = (value: string): string => escapeHtml(value);
 /** The product of the week, with the drop-in "buy now" button. */
 export const FEATURED_PRODUCT_ID = 'house-blend';
 
+/** A small batch with none left, or not on sale here: nothing to add to a cart. */
+const soldOut = (product: Product, ctx: PageContext): boolean => product.limitedStock !== undefined && !(ctx.config.stock[product.id]! > 0);
+
+/** How many of a small batch are left, as the page is sent (the checkout checks again). */
+function stockLine(product: Product, ctx: PageContext): string {
+  if (product.limitedStock === undefined) return '';
+  const left = ctx.config.stock[product.id];
+  const text = left === undefined ? t(ctx.lang, 'limited.unavailable') : left === 0 ? t(ctx.lang, 'product.soldOut') : t(ctx.lang, 'product.stockLeft').replace('{count}', String(left));
+  return `<p class="stock">${escapeHtml(text)}</p>
+`;
+}
+
 function productCard(product: Product, ctx: PageContext): string {
   const { lang } = ctx;
   const name = product.name[lang];
@@ -22,9 +34,9 @@ ${product.badge ? `<span class="badge">${escapeHtml(product.badge[lang])}</span>
 <h3 class="product-card-name">${escapeHtml(name)}</h3>
 </a>
 <p class="product-card-summary">${escapeHtml(product.summary[lang])}</p>
-<div class="product-card-bottom">
+${stockLine(product, ctx)}<div class="product-card-bottom">
 <p class="price">${formatWon(product.price)}</p>
-<button type="button" class="button button-secondary button-small" data-add-to-cart="${product.id}" aria-label="${attr(`${name}: ${t(lang, 'catalog.addToCart')}`)}">${escapeHtml(t(lang, 'catalog.addToCart'))}</button>
+<button type="button" class="button button-secondary button-small" data-add-to-cart="${product.id}" aria-label="${attr(`${name}: ${t(lang, 'catalog.addToCart')}`)}"${soldOut(product, ctx) ? ' disabled' : ''}>${escapeHtml(t(lang, 'catalog.addToCart'))}</button>
 </div>
 </li>`;
 }

@@ -2,6 +2,7 @@
 // prints where it is, the admin password, and on the sandbox its dashboard.
 import { networkInterfaces } from 'node:os';
 import { ListenError, startShop } from './app.js';
+import { StoreError } from './database.js';
 import { ADMIN_USER } from './admin.js';
 import { every } from './maintenance.js';
 import { OptionsError, USAGE, readOptions } from './options.js';
@@ -29,8 +30,9 @@ function listenProblem(error: ListenError): string {
 }
 
 const shop = await startShop(options).catch((error: unknown) => {
-  if (!(error instanceof ListenError)) throw error;
-  console.error(`npm start: ${listenProblem(error)}`);
+  if (error instanceof ListenError) console.error(`npm start: ${listenProblem(error)}`);
+  else if (error instanceof StoreError) console.error(`npm start: ${error.message}`);
+  else throw error;
   return process.exit(1);
 });
 // Browsers reach a loopback-bound shop as localhost too; print the friendlier name.
@@ -59,6 +61,13 @@ if (shop.sandbox) {
       : `  webhooks                          set PortOne's console webhook URL to https://<your public host>/portone/webhooks`,
   );
 }
+// Which store the kit's records are in; a PostgreSQL URL is shown without its password.
+const store = shop.checkoutStore;
+lines.push(
+  store.kind === 'postgres'
+    ? `  checkout store                    PostgreSQL ${store.url} (schema ${store.schema}; the shop's own tables in shop.sqlite)`
+    : `  checkout store                    SQLite ${store.path}`,
+);
 const { reconcileEveryMs, pruneEveryMs, pruneAfterMs } = options.maintenance;
 lines.push(
   `  maintenance                       reconcile() ${reconcileEveryMs ? `every ${every(reconcileEveryMs)}` : 'off'}, pruneAbandoned() ${pruneEveryMs ? `every ${every(pruneEveryMs)} (idle over ${every(pruneAfterMs)})` : 'off'}`,

@@ -4,9 +4,18 @@
 // orders and onto the admin page — so it must never be what signs anyone in.
 import { createHash, randomBytes } from 'node:crypto';
 import { parse } from 'hono/utils/cookie';
+import { isLang, type Lang } from '../shared/i18n.js';
 import type { ShopDb } from './shop-db.js';
 
 export const SESSION_COOKIE = 'dalbit_session';
+/** The visitor's language (the header's switch sets it); Korean without it. */
+export const LANG_COOKIE = 'lang';
+
+/** The language of the request's visitor, for words the server writes for them. */
+export function langOf(request: Request): Lang {
+  const lang = parse(request.headers.get('cookie') ?? '', LANG_COOKIE)[LANG_COOKIE];
+  return isLang(lang) ? lang : 'ko';
+}
 /** 32 random bytes, base64url: what the shop issues, and all it will look up. */
 const SESSION_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 export const MEMBER_ID = /^mem_[A-Za-z0-9_-]{16}$/;

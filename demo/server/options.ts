@@ -2,6 +2,7 @@
 // Without PortOne credentials it runs on the embedded sandbox; with all four it uses PortOne itself.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { redactUrl } from './database.js';
 
 export interface SandboxSettings {
   mode: 'sandbox';
@@ -16,7 +17,11 @@ export interface PortOneSettings {
   storeId: string;
   apiSecret: string;
   webhookSecret: string;
-  channelKeys: { payment: string; billingKey: string; billingKeyAndPay: string };
+  /**
+   * `limited`: a channel set to manual approval (수동 승인) for the small batches; without it they are not on sale.
+   * `identity`: a KG Inicis 통합인증 channel for the adult-only products' 본인인증; without it they are not on sale.
+   */
+  channelKeys: { payment: string; limited?: string; billingKey: string; billingKeyAndPay: string; identity?: string };
   /** Default PortOne's `https://api.portone.io`. */
   apiUrl?: string;
   /** Where PortOne reaches this shop (e.g. a tunnel), for `noticeUrls`. */
@@ -29,6 +34,11 @@ export interface ShopOptions {
   host: string;
   /** SQLite files and the sandbox's state. */
   dataDir: string;
+  /**
+   * The kit's store on PostgreSQL (`--database`, `DATABASE_URL`): a `postgres://` URL. Absent: the
+   * kit's SQLite file in `dataDir`. The shop's own tables stay in `dataDir`'s `shop.sqlite` either way.
+   */
+  database?: string;
   adminPassword: string;
   /** True when no ADMIN_PASSWORD was given and one was generated for this run. */
   adminPasswordGenerated: boolean;
@@ -134,6 +144,22 @@ function parsePort(value: string, what: string): number {
   return port;
 }
 
+/** The kit's PostgreSQL: a `postgres://` or `postgresql://` URL, as `pg` takes it. */
+function parseDatabase(value: string, what: string): string {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    // Not a URL: said below, without echoing it (it may hold a password).
+  }
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+    throw new OptionsError(
+      `${what}: expected a PostgreSQL URL like postgres://user:password@host:5432/database (leave it out to keep the kit's data in checkout.sqlite), got ${protocol ? JSON.stringify(redactUrl(value)) : redactUrl(value)}`,
+    );
+  }
+  return value;
+}
+
 /** `--name value` and `--name=value` flags; `--flag` alone means "true". */
 function parseFlags(argv: readonly string[]): Map<string, string> {
   const flags = new Map<string, string>();
@@ -152,6 +178,7 @@ const KNOWN_FLAGS = [
   'port',
   'host',
   'data-dir',
+  'database',
   'sandbox-port',
   'sandbox-clock',
   'no-pre-register',
@@ -167,10 +194,14 @@ const KNOWN_FLAGS = [
   'help',
 ];
 
-export const USAGE = `Usage: npm start -- [--port 3000] [--host 127.0.0.1] [--data-dir demo/.data] [--sandbox-port 0] [--sandbox-clock real|manual] [--no-pre-register] [--verbose]
-                    [--reconcile-every 5m] [--reconcile-after 10m] [--prune-every 1d] [--prune-after 30d] [--claim-lease 30s]
+export const USAGE = `Usage: npm start -- [--port 3000] [--host 127.0.0.1] [--data-dir demo/.data] [--database postgres://…] [--sandbox-port 0] [--sandbox-clock real|manual]
+                    [--no-pre-register] [--verbose] [--reconcile-every 5m] [--reconcile-after 10m] [--prune-every 1d] [--prune-after 30d] [--claim-lease 30s]
                     [--prepare-burst 20] [--prepare-per-minute 20] [--trust-proxy]
 
+  --database postgres://user:password@host:5432/db
+                             keep the kit's orders, webhooks, billing keys and subscriptions in PostgreSQL
+                             (schema portone_checkout, created and migrated at start) instead of
+                             checkout.sqlite in the data directory; the shop's own shop.sqlite stays there
   --no-pre-register          do not register amounts with PortOne before the window, to see the kit
                              itself flag and refund a payment whose amount was changed in the page
 
@@ -196,6 +227,7 @@ Limits:
 Environment:
   PORT, HOST                 same as --port, --host (the sandbox listens on the same host: 0.0.0.0 serves phones on your network)
   SANDBOX_PORT               same as --sandbox-port
+  DATABASE_URL               same as --database
   RECONCILE_EVERY, RECONCILE_AFTER, PRUNE_EVERY, PRUNE_AFTER, CLAIM_LEASE, PREPARE_BURST, PREPARE_PER_MINUTE
                              same as the flags of those names
   TRUST_PROXY=1              same as --trust-proxy
@@ -204,6 +236,12 @@ Environment:
                              all four: use PortOne's test channels instead of the embedded sandbox
   PORTONE_BILLING_CHANNEL_KEY, PORTONE_PHONE_BILLING_CHANNEL_KEY
                              channels for card subscriptions and phone billing (default PORTONE_CHANNEL_KEY)
+  PORTONE_LIMITED_CHANNEL_KEY
+                             a KG Inicis channel set to manual approval (수동 승인), for the small-batch product:
+                             its stock is held before the payment is confirmed; without it the product is not on sale
+  PORTONE_IDENTITY_CHANNEL_KEY
+                             a KG Inicis 통합인증 channel, for the adult-only product: buyers verify they are 19 or
+                             over (본인인증) before paying; without it the product is not on sale
   PORTONE_API_URL            PortOne's API origin (default https://api.portone.io), e.g. a stand-in such as npx portone-sandbox
   PUBLIC_URL                 where PortOne can reach this shop, to send webhooks to {PUBLIC_URL}/portone/webhooks`;
 
@@ -216,6 +254,8 @@ export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Sh
   const port = portText === undefined ? DEFAULT_PORT : parsePort(portText, flags.has('port') ? '--port' : 'PORT');
   const host = flags.get('host') ?? env.HOST ?? '127.0.0.1';
   const dataDir = flags.get('data-dir') ?? DEFAULT_DATA_DIR;
+  const databaseText = flags.get('database') ?? (env.DATABASE_URL || undefined);
+  const database = databaseText === undefined ? undefined : parseDatabase(databaseText, flags.has('database') ? '--database' : 'DATABASE_URL');
 
   const given = PORTONE_VARS.filter((name) => env[name]);
   let portone: SandboxSettings | PortOneSettings;
@@ -237,6 +277,8 @@ export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Sh
         payment: channel,
         billingKey: env.PORTONE_BILLING_CHANNEL_KEY || channel,
         billingKeyAndPay: env.PORTONE_PHONE_BILLING_CHANNEL_KEY || env.PORTONE_BILLING_CHANNEL_KEY || channel,
+        ...(env.PORTONE_LIMITED_CHANNEL_KEY ? { limited: env.PORTONE_LIMITED_CHANNEL_KEY } : {}),
+        ...(env.PORTONE_IDENTITY_CHANNEL_KEY ? { identity: env.PORTONE_IDENTITY_CHANNEL_KEY } : {}),
       },
       ...(env.PORTONE_API_URL ? { apiUrl: env.PORTONE_API_URL } : {}),
       ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL.replace(/\/+$/, '') } : {}),
@@ -288,6 +330,7 @@ export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Sh
     port,
     host,
     dataDir,
+    ...(database !== undefined ? { database } : {}),
     adminPassword,
     adminPasswordGenerated: !env.ADMIN_PASSWORD,
     portone,

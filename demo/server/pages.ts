@@ -16,6 +16,10 @@ export interface PageConfig {
   sdkUrl?: string;
   /** What prefills the forms. Not the member's id (it stays on the server), never their session. */
   member: Omit<Profile, 'id'>;
+  /** How many of each small-batch product are left; a small batch missing here is not on sale. */
+  stock: Record<string, number>;
+  /** The adult-only products: on sale (there is an identity channel), and whether this member verified as an adult. */
+  adult: { onSale: boolean; verified: boolean };
 }
 
 export interface PageContext extends LayoutContext {

@@ -1,6 +1,7 @@
 // The shop's own tables, beside the kit's: sessions and member profiles, what the shop fulfilled
 // for each paid order (written by the kit's hooks, so exactly once per order), a log of every hook
-// run, and when each background job (reconcile, prune) last ran and what it found.
+// run, when each background job (reconcile, prune) last ran and what it found, the stock of the
+// small-batch products with the reservations held against it, and which members verified as adults.
 import Database from 'better-sqlite3';
 import type { Order } from 'portone-checkout-kit/server';
 
@@ -91,6 +92,28 @@ CREATE TABLE IF NOT EXISTS job_runs (
   result TEXT,
   error TEXT
 );
+CREATE TABLE IF NOT EXISTS stock (
+  product_id TEXT PRIMARY KEY,
+  available INTEGER NOT NULL CHECK (available >= 0),
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reservations (
+  reservation_id TEXT PRIMARY KEY,
+  lines TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  released_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS member_langs (
+  member_id TEXT PRIMARY KEY,
+  lang TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+-- Members a 본인인증 showed to be adults: the fact and the verification's id, nothing about the person.
+CREATE TABLE IF NOT EXISTS verified_adults (
+  member_id TEXT PRIMARY KEY,
+  identity_verification_id TEXT NOT NULL,
+  verified_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS hook_runs (
   event_id TEXT PRIMARY KEY,
   hook TEXT NOT NULL,
@@ -132,6 +155,25 @@ const fulfilmentOf = (row: FulfilmentRow): Fulfilment => ({
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
+
+/** A line held from stock: a product and how many. */
+export interface StockLine {
+  id: string;
+  quantity: number;
+}
+
+/** What `reserveStock` did: held (now or already), or nothing because a product had too few left. */
+export type StockHold = { held: true } | { held: false; productId: string; available: number };
+
+/** Thrown inside the stock transaction to roll it back. */
+class SoldOut extends Error {
+  constructor(
+    readonly productId: string,
+    readonly available: number,
+  ) {
+    super(`${productId}: ${available} left`);
+  }
+}
 
 export type ShopDb = ReturnType<typeof openShopDb>;
 
@@ -176,7 +218,63 @@ export function openShopDb(path: string) {
     ),
     jobFinished: db.prepare('UPDATE job_runs SET finished_at = @at, result = @result, error = @error WHERE job = @job'),
     jobRun: db.prepare<[string], { job: string; started_at: number; finished_at: number | null; result: string | null; error: string | null }>('SELECT * FROM job_runs WHERE job = ?'),
+    seedStock: db.prepare('INSERT INTO stock (product_id, available, updated_at) VALUES (?, ?, ?) ON CONFLICT (product_id) DO NOTHING'),
+    stock: db.prepare<[], { product_id: string; available: number }>('SELECT product_id, available FROM stock'),
+    setStock: db.prepare('UPDATE stock SET available = @available, updated_at = @now WHERE product_id = @productId'),
+    // Never below zero: the guard is in the statement, so a hold is all or nothing.
+    takeStock: db.prepare('UPDATE stock SET available = available - @quantity, updated_at = @now WHERE product_id = @id AND available >= @quantity'),
+    giveStock: db.prepare('UPDATE stock SET available = available + @quantity, updated_at = @now WHERE product_id = @id'),
+    available: db.prepare<[string], { available: number }>('SELECT available FROM stock WHERE product_id = ?'),
+    reservation: db.prepare<[string], { lines: string; released_at: number | null }>('SELECT lines, released_at FROM reservations WHERE reservation_id = ?'),
+    hold: db.prepare(
+      `INSERT INTO reservations (reservation_id, lines, created_at) VALUES (@reservationId, @lines, @now)
+       ON CONFLICT (reservation_id) DO UPDATE SET lines = excluded.lines, released_at = NULL`,
+    ),
+    unhold: db.prepare('UPDATE reservations SET released_at = @now WHERE reservation_id = @reservationId AND released_at IS NULL'),
+    setMemberLang: db.prepare(
+      `INSERT INTO member_langs (member_id, lang, updated_at) VALUES (@memberId, @lang, @now)
+       ON CONFLICT (member_id) DO UPDATE SET lang = excluded.lang, updated_at = excluded.updated_at`,
+    ),
+    memberLang: db.prepare<[string], { lang: string }>('SELECT lang FROM member_langs WHERE member_id = ?'),
+    recordAdult: db.prepare(
+      `INSERT INTO verified_adults (member_id, identity_verification_id, verified_at) VALUES (@memberId, @identityVerificationId, @verifiedAt)
+       ON CONFLICT (member_id) DO NOTHING`,
+    ),
+    isAdult: db.prepare<[string], { member_id: string }>('SELECT member_id FROM verified_adults WHERE member_id = ?'),
   };
+
+  /**
+   * Takes `lines` from stock for one reservation, all or nothing, in one transaction (IMMEDIATE: the
+   * write lock first, so two processes on this file cannot both read the last one as free). The
+   * same reservation again holds nothing more; one released before is held afresh.
+   */
+  const reserveStock = db
+    .transaction((reservationId: string, lines: readonly StockLine[]): StockHold => {
+      const now = Date.now();
+      const existing = statements.reservation.get(reservationId);
+      if (existing && existing.released_at === null) return { held: true };
+      for (const line of lines) {
+        if (statements.takeStock.run({ id: line.id, quantity: line.quantity, now }).changes !== 1) {
+          // Undo the lines taken so far: the transaction rolls back on the throw.
+          throw new SoldOut(line.id, statements.available.get(line.id)?.available ?? 0);
+        }
+      }
+      statements.hold.run({ reservationId, lines: JSON.stringify(lines), now });
+      return { held: true };
+    })
+    .immediate;
+
+  /** Gives a reservation's stock back once; an id never held (or already released) gives nothing. */
+  const releaseStock = db
+    .transaction((reservationId: string): boolean => {
+      const now = Date.now();
+      const existing = statements.reservation.get(reservationId);
+      if (!existing || existing.released_at !== null) return false;
+      for (const line of JSON.parse(existing.lines) as StockLine[]) statements.giveStock.run({ id: line.id, quantity: line.quantity, now });
+      statements.unhold.run({ reservationId, now });
+      return true;
+    })
+    .immediate;
 
   return {
     /** Records a session by its token's hash (see members.ts); the token itself is never stored. */
@@ -254,6 +352,46 @@ export function openShopDb(path: string) {
         ...(row.result !== null ? { result: JSON.parse(row.result) as unknown } : {}),
         ...(row.error !== null ? { error: row.error } : {}),
       };
+    },
+
+    /** Puts the small-batch products in stock the first time the shop starts (a restart keeps what is left). */
+    seedStock(products: readonly { id: string; limitedStock?: number }[]): void {
+      for (const product of products) if (product.limitedStock !== undefined) statements.seedStock.run(product.id, product.limitedStock, Date.now());
+    },
+    /** How many of each small-batch product are left. */
+    stock(): Record<string, number> {
+      return Object.fromEntries(statements.stock.all().map((row) => [row.product_id, row.available]));
+    },
+    /** The admin's restock (or correction): how many are left now. Returns whether the product is stocked at all. */
+    setStock(productId: string, available: number): boolean {
+      return statements.setStock.run({ productId, available, now: Date.now() }).changes === 1;
+    },
+    reserveStock(reservationId: string, lines: readonly StockLine[]): StockHold {
+      try {
+        return reserveStock(reservationId, lines);
+      } catch (error) {
+        if (error instanceof SoldOut) return { held: false, productId: error.productId, available: error.available };
+        throw error;
+      }
+    },
+    releaseStock(reservationId: string): boolean {
+      return releaseStock(reservationId);
+    },
+
+    /** The language a member last checked out in, for words the shop says later without a request (a refused reservation). */
+    setMemberLang(memberId: string, lang: string): void {
+      statements.setMemberLang.run({ memberId, lang, now: Date.now() });
+    },
+    memberLang(memberId: string): string | undefined {
+      return statements.memberLang.get(memberId)?.lang;
+    },
+
+    /** A 본인인증 showed this member to be an adult (the first verification stays on record). */
+    recordAdult(memberId: string, identityVerificationId: string, verifiedAt: number): void {
+      statements.recordAdult.run({ memberId, identityVerificationId, verifiedAt });
+    },
+    isAdult(memberId: string): boolean {
+      return statements.isAdult.get(memberId) !== undefined;
     },
 
     close(): void {

@@ -6,7 +6,7 @@ export type Localized = Record<Lang, string>;
 
 /** How the generated product picture looks (see server/product-art.ts). */
 export interface ProductArt {
-  kind: 'bag' | 'dripbag' | 'dripper' | 'mug' | 'gift';
+  kind: 'bag' | 'dripbag' | 'dripper' | 'mug' | 'gift' | 'bottle';
   /** Background, main colour, accent colour. */
   palette: readonly [string, string, string];
 }
@@ -22,6 +22,16 @@ export interface Product {
   art: ProductArt;
   /** Small label on the card. */
   badge?: Localized;
+  /**
+   * A small batch: this many to sell when the shop first starts (the admin restocks). Sold through a
+   * manual-approval channel, so the shop holds one before any money moves (checkout.ts's `reserve`).
+   */
+  limitedStock?: number;
+  /**
+   * Sold to verified adults only (만 19세 이상, 본인인증 first): the kit checks the age, the shop
+   * records the member as an adult, and prices no cart with it for anyone else.
+   */
+  adultOnly?: boolean;
 }
 
 export const PRODUCTS: readonly Product[] = [
@@ -105,7 +115,39 @@ export const PRODUCTS: readonly Product[] = [
     art: { kind: 'gift', palette: ['#f9e0e8', '#9b2242', '#f2c14e'] },
     badge: { ko: '선물용', en: 'Gift' },
   },
+  {
+    id: 'geisha-small-batch',
+    name: { ko: '한정판 파나마 게이샤 원두 100g', en: 'Limited: Panama Geisha beans 100 g' },
+    summary: { ko: '한 해 한 번, 소량만 볶는 게이샤', en: 'Roasted once a year, in a small batch' },
+    description: {
+      ko: '보케테 지역 농장에서 한 해 한 번 들여오는 워시드 게이샤. 베르가못과 복숭아, 꿀 같은 단맛. 소량만 볶아 준비한 수량이 다 팔리면 내년까지 만날 수 없습니다.',
+      en: 'A washed Geisha from a Boquete farm, bought once a year. Bergamot, peach and a honeyed sweetness. Roasted in one small batch: once it is gone, it is gone until next year.',
+    },
+    price: 38_000,
+    art: { kind: 'bag', palette: ['#f4ecf7', '#6d2e74', '#e0b84a'] },
+    badge: { ko: '한정판', en: 'Limited' },
+    limitedStock: 12,
+  },
+  {
+    id: 'coffee-liqueur',
+    name: { ko: '달빛 콜드브루 커피 리큐르 500ml', en: 'Dalbit cold brew coffee liqueur 500 ml' },
+    summary: { ko: '하우스 블렌드 콜드브루로 만든 17도 리큐르', en: 'A 17% liqueur made with our house blend cold brew' },
+    description: {
+      ko: '하우스 블렌드를 열여섯 시간 우린 콜드브루에 사탕수수 증류주를 더한 알코올 17도 리큐르. 우유나 아이스크림에 곁들여 보세요. 주류는 만 19세 이상 성인만 구매할 수 있어, 결제 전에 본인인증을 합니다.',
+      en: 'Our house blend, cold-brewed for sixteen hours and blended with a sugar-cane spirit: a 17% ABV liqueur for milk or ice cream. Alcohol is sold to adults aged 19 or over only, so you verify your identity before paying.',
+    },
+    price: 32_000,
+    art: { kind: 'bottle', palette: ['#f3ece4', '#3b2418', '#d8b26e'] },
+    badge: { ko: '성인 인증 필요', en: 'Adults only (19+)' },
+    adultOnly: true,
+  },
 ];
+
+/** Products sold from a small stock, through the manual-approval channel. */
+export const isLimited = (id: string): boolean => productById(id)?.limitedStock !== undefined;
+
+/** Products sold to verified adults only. */
+export const isAdultOnly = (id: string): boolean => productById(id)?.adultOnly === true;
 
 const BY_ID = new Map(PRODUCTS.map((product) => [product.id, product]));
 

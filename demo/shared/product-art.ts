@@ -74,7 +74,16 @@ function gift([, main, accent]: ProductArt['palette']): string {
 <path d="M132 236 H158 M132 248 H152" stroke="${main}" stroke-width="4" stroke-linecap="round"/>`;
 }
 
-const DRAW: Record<ProductArt['kind'], (palette: ProductArt['palette']) => string> = { bag, dripbag, dripper, mug, gift };
+function bottle([, main, accent]: ProductArt['palette']): string {
+  return `<rect x="182" y="52" width="36" height="26" rx="4" fill="${accent}"/>
+<path d="M186 78 H214 V128 Q262 146 262 196 V316 Q262 336 242 336 H158 Q138 336 138 316 V196 Q138 146 186 128 Z" fill="${main}"/>
+<path d="M150 200 Q150 160 186 142" stroke="#ffffff40" stroke-width="8" stroke-linecap="round" fill="none"/>
+<rect x="150" y="214" width="100" height="78" rx="8" fill="#fffaf0"/>
+<path d="M168 240 H232 M176 256 H224" stroke="${main}" stroke-width="5" stroke-linecap="round"/>
+<text x="200" y="282" text-anchor="middle" font-family="sans-serif" font-size="16" font-weight="700" fill="${accent}">19+</text>`;
+}
+
+const DRAW: Record<ProductArt['kind'], (palette: ProductArt['palette']) => string> = { bag, dripbag, dripper, mug, gift, bottle };
 
 /** A square SVG picture of a product (decorative: pages give the `<img>` its alt text). */
 export function productSvg(art: ProductArt): string {

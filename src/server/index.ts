@@ -15,6 +15,7 @@ export type {
   IdentityVerificationOptions,
   IdentityVerifiedEvent,
   PaidEvent,
+  PaymentChannelChooser,
   PriceContext,
   PricedLine,
   PricedOrder,

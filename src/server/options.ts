@@ -214,6 +214,13 @@ export interface IdentityVerificationOptions {
   shopperMessages?: Partial<Record<IdentityRejectionCode, string>>;
 }
 
+/**
+ * Picks the channel a payment order must be paid through. Called at prepare (the answer carries the
+ * key) and whenever a payment for the order is verified, so it must answer the same for the same
+ * order: decide from these fields, which never change once the order is made.
+ */
+export type PaymentChannelChooser = (order: Pick<Order, 'paymentId' | 'orderName' | 'totalAmount' | 'currency' | 'lines' | 'customer' | 'reference'>) => string;
+
 /** Receives the kit's log lines. Secrets are never passed to it. */
 export interface CheckoutLogger {
   info?(message: string, fields?: Record<string, unknown>): void;
@@ -261,8 +268,13 @@ export interface CheckoutServerOptions extends CheckoutHooks {
    * `portone_checkout`, migrated on open; needs the `pg` package).
    */
   database?: string;
-  /** Channel keys the prepare answers carry, per flow (otherwise the elements use their own attributes). */
-  channelKeys?: { payment?: string; billingKey?: string; billingKeyAndPay?: string };
+  /**
+   * Channel keys the prepare answers carry, per flow (otherwise the elements use their own
+   * attributes); a payment through another channel is refused. `payment` may be a function of the
+   * order, for a shop that sells some goods through another channel — e.g. a manual-approval
+   * channel for what is in limited stock, so `reserve` is asked before money moves.
+   */
+  channelKeys?: { payment?: string | PaymentChannelChooser; billingKey?: string; billingKeyAndPay?: string };
   /**
    * How long after the window answered a manual approval the kit still confirms it, ms. PortOne's
    * limit differs per PG ("confirm at once"); past this the kit releases the reservation and fails

@@ -10,6 +10,7 @@ import type { NewOrder, Order, OrderKind } from './model.js';
 import type { Cart, PriceContext } from './options.js';
 import { checkPricedOrder } from './resolve-options.js';
 import { rejected } from './portone.js';
+import { paymentChannelKey } from './reads.js';
 import * as validate from './validate.js';
 
 /** Asks the shop's priceOrder for the price; its 4xx CheckoutErrors pass through, anything else is the shop's bug. */
@@ -58,7 +59,7 @@ export async function preparePayment(ctx: KitContext, request: Request, body: Re
     reference: priced.reference ?? input.orderId,
     previousPaymentId: input.previousPaymentId,
   });
-  return prepared(ctx, order, ctx.options.channelKeys.payment);
+  return prepared(ctx, order, paymentChannelKey(ctx, order));
 }
 
 export type Priced = ReturnType<typeof checkPricedOrder>;

@@ -4,6 +4,7 @@
 import { isUnrecognizedPayment } from '@portone/server-sdk/payment';
 import { isUnrecognizedBillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
 import type { CheckoutFlow } from '../contract.js';
+import type { PaymentChannelChooser } from './options.js';
 import type { KitContext } from './context.js';
 import { CheckoutError } from './errors.js';
 import type { Order, StoredBillingKey } from './model.js';
@@ -45,11 +46,33 @@ export async function readBillingKey(ctx: KitContext, billingKey: string): Promi
   return info;
 }
 
+/**
+ * The channel a payment order is to be paid through: `channelKeys.payment`, or what the shop's
+ * function of the order answers. A function that throws or answers no key is the shop's bug: a
+ * 500, never a payment let through on an unchecked channel.
+ */
+export function paymentChannelKey(ctx: KitContext, order: Parameters<PaymentChannelChooser>[0]): string | undefined {
+  const chooser = ctx.options.channelKeys.payment;
+  if (typeof chooser !== 'function') return chooser;
+  let key: unknown;
+  try {
+    key = chooser(order);
+  } catch (error) {
+    ctx.log.error('channelKeys.payment threw', { error: error instanceof Error ? error : String(error) });
+    throw new CheckoutError('SHOP_CONFIGURATION', 'the shop could not pick the payment channel for this order (channelKeys.payment failed); see the server log');
+  }
+  if (typeof key !== 'string' || key.trim() === '') {
+    ctx.log.error(`channelKeys.payment answered ${typeof key === 'string' ? 'an empty string' : typeof key} for order ${order.paymentId}: expected a channel key`);
+    throw new CheckoutError('SHOP_CONFIGURATION', 'the shop could not pick the payment channel for this order (channelKeys.payment answered no key); see the server log');
+  }
+  return key;
+}
+
 /** The policy a payment for this order is checked against; the channel is the one configured for its flow. */
-export function policyFor(ctx: KitContext, order: Pick<Order, 'kind'>): VerificationPolicy {
+export function policyFor(ctx: KitContext, order: Order): VerificationPolicy {
   const { channelKeys } = ctx.options;
   // Periods of a subscription are charged by the kit itself, on the channel the key was verified for.
-  const channelKey = order.kind === 'payment' ? channelKeys.payment : order.kind === 'billing-key-and-pay' ? channelKeys.billingKeyAndPay : undefined;
+  const channelKey = order.kind === 'payment' ? paymentChannelKey(ctx, order) : order.kind === 'billing-key-and-pay' ? channelKeys.billingKeyAndPay : undefined;
   return { storeId: ctx.options.portone.storeId, allowTestChannels: ctx.options.allowTestChannels, acceptDiscounts: ctx.options.acceptDiscounts, channelKey };
 }
 

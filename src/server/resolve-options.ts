@@ -115,7 +115,7 @@ export function resolveOptions(options: CheckoutServerOptions): ResolvedOptions 
     identifyCustomer: options.identifyCustomer,
     beforePrepare: options.beforePrepare,
     plans,
-    channelKeys: { ...options.channelKeys },
+    channelKeys: channelKeysOf(options.channelKeys),
     approvalTimeoutMs: between(10_000, 86_400_000, options.approvalTimeoutMs, 'options.approvalTimeoutMs', 600_000),
     identityVerification: identityOptions(options.identityVerification),
     allowTestChannels: options.allowTestChannels === true,
@@ -146,6 +146,16 @@ export function resolveOptions(options: CheckoutServerOptions): ResolvedOptions 
       ...(options.onIdentityVerified ? { onIdentityVerified: options.onIdentityVerified } : {}),
     },
   };
+}
+
+function channelKeysOf(given: CheckoutServerOptions['channelKeys']): NonNullable<CheckoutServerOptions['channelKeys']> {
+  const keys = { ...given };
+  const payment = keys.payment;
+  // An empty string stays what it always was: no channel named.
+  if (payment !== undefined && typeof payment !== 'function' && typeof payment !== 'string') {
+    fail('options.channelKeys.payment', 'a channel key, or a function (order) => channel key', plain(payment));
+  }
+  return keys;
 }
 
 function identityOptions(given: IdentityVerificationOptions | undefined): IdentityVerificationOptions {

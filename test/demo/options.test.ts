@@ -3,6 +3,7 @@
 // variable that was wrong.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
+import { redactUrl } from '../../demo/server/database.js';
 import { DEFAULT_MAINTENANCE, DEFAULT_PREPARE_LIMIT, OptionsError, USAGE, readOptions } from '../../demo/server/options.js';
 
 const DAY = 86_400_000;
@@ -73,4 +74,40 @@ test('--help lists every new flag and variable', () => {
   for (const name of ['--reconcile-every', '--reconcile-after', '--prune-every', '--prune-after', '--claim-lease', '--prepare-burst', '--prepare-per-minute', '--trust-proxy', 'RECONCILE_EVERY', 'PRUNE_AFTER', 'CLAIM_LEASE', 'PREPARE_BURST', 'TRUST_PROXY']) {
     assert.ok(USAGE.includes(name), `USAGE lacks ${name}`);
   }
+});
+
+test('--database (or DATABASE_URL) puts the kit on PostgreSQL; anything but a postgres:// URL is refused without echoing a password', () => {
+  assert.equal(read([]).database, undefined, 'SQLite in the data directory');
+  assert.equal(read([], { DATABASE_URL: '' }).database, undefined, 'an empty variable is no setting');
+  assert.equal(read(['--database', 'postgres://shop:pw@db.internal:5432/dalbit']).database, 'postgres://shop:pw@db.internal:5432/dalbit');
+  assert.equal(read([], { DATABASE_URL: 'postgresql://shop@localhost/dalbit' }).database, 'postgresql://shop@localhost/dalbit');
+  assert.equal(read(['--database=postgres://a@b/c'], { DATABASE_URL: 'postgres://x@y/z' }).database, 'postgres://a@b/c', 'the flag wins');
+  refused(['--database', 'mysql://shop:hunter2-secret@db/dalbit'], {}, /^--database: expected a PostgreSQL URL like postgres:\/\/user:password@host:5432\/database .*got "mysql:\/\/shop:\*\*\*@db\/dalbit"$/);
+  refused([], { DATABASE_URL: 'hunter2-secret' }, /^DATABASE_URL: expected a PostgreSQL URL .*got \(14 characters that are not a URL\)$/);
+  for (const name of ['--database', 'DATABASE_URL']) assert.ok(USAGE.includes(name), `USAGE lacks ${name}`);
+});
+
+test('redactUrl shows a connection string without its password', () => {
+  assert.equal(redactUrl('postgres://shop:s3cr%40t@db:5432/dalbit?sslmode=require'), 'postgres://shop:***@db:5432/dalbit?sslmode=require');
+  assert.equal(redactUrl('postgres://shop@db/dalbit?password=s3cret'), 'postgres://shop@db/dalbit?password=***');
+  assert.equal(redactUrl('postgres://db/dalbit'), 'postgres://db/dalbit');
+});
+
+test('against PortOne, PORTONE_LIMITED_CHANNEL_KEY and PORTONE_IDENTITY_CHANNEL_KEY name the small batches’ and the adult-only product’s channels; without them, neither is set', () => {
+  const portone = { PORTONE_STORE_ID: 'store-1', PORTONE_CHANNEL_KEY: 'channel-key-pay', PORTONE_API_SECRET: 'secret', PORTONE_WEBHOOK_SECRET: 'whsec' };
+  const keys = (env: NodeJS.ProcessEnv) => {
+    const settings = read([], env).portone;
+    assert.equal(settings.mode, 'portone');
+    return settings.mode === 'portone' ? settings.channelKeys : undefined;
+  };
+  assert.deepEqual(keys({ ...portone, PORTONE_LIMITED_CHANNEL_KEY: 'channel-key-manual', PORTONE_IDENTITY_CHANNEL_KEY: 'channel-key-unified' }), {
+    payment: 'channel-key-pay',
+    billingKey: 'channel-key-pay',
+    billingKeyAndPay: 'channel-key-pay',
+    limited: 'channel-key-manual',
+    identity: 'channel-key-unified',
+  });
+  const plain = keys(portone)!;
+  assert.equal('limited' in plain || 'identity' in plain, false);
+  assert.ok(USAGE.includes('PORTONE_IDENTITY_CHANNEL_KEY'));
 });

@@ -11,6 +11,10 @@ export interface ShopConfig {
   sdkUrl?: string;
   /** The signed-in member's details, to prefill forms. */
   member: { name: string; phone: string; email: string };
+  /** How many of each small-batch product are left (absent: not on sale). */
+  stock: Record<string, number>;
+  /** The adult-only products: on sale, and whether this member verified as an adult (the server checks again at checkout). */
+  adult: { onSale: boolean; verified: boolean };
 }
 
 export const config = JSON.parse(document.getElementById('shop-config')?.textContent ?? '{}') as ShopConfig;
@@ -103,7 +107,7 @@ export function announce(text: string): void {
   toast.dataset.timer = String(setTimeout(() => toast.classList.remove('visible'), 4000));
 }
 
-const CHECKOUT_TAGS = 'portone-payment-button, portone-billing-key-button, portone-billing-key-and-pay-button';
+const CHECKOUT_TAGS = 'portone-payment-button, portone-billing-key-button, portone-billing-key-and-pay-button, portone-identity-verification-button';
 
 /** On the sandbox the elements load its `window.PortOne`; the window speaks the page's language. */
 for (const element of document.querySelectorAll(CHECKOUT_TAGS)) {

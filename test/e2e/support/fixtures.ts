@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test as base, type Browser, type BrowserContext, type FrameLocator, type Locator, type Page } from '@playwright/test';
+import { startPostgres, type TestPostgres } from './postgres.js';
 import { ADMIN_PASSWORD, startShop, type RunningShop } from './shop.js';
 
 export const SCREENSHOTS = fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
@@ -63,6 +64,10 @@ async function watchCsp(context: BrowserContext): Promise<void> {
 interface WorkerFixtures {
   /** Extra `npm start` flags for this worker's shop (default none: the shared shop). */
   shopArgs: string[];
+  /** Where the kit of this worker's shop keeps its records: `postgres` starts a PostgreSQL (see support/postgres.ts) and a shop of its own on it. */
+  shopDatabase: 'sqlite' | 'postgres';
+  /** That PostgreSQL, with `shopDatabase: 'postgres'`; undefined otherwise. */
+  postgres: TestPostgres | undefined;
   shop: RunningShop;
   /** Every context this worker's browser opens (the test's own, the admin's, ones a test makes) is watched for CSP violations. */
   cspWatch: void;
@@ -77,6 +82,19 @@ interface TestFixtures {
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   shopArgs: [[], { scope: 'worker', option: true }],
+  shopDatabase: ['sqlite', { scope: 'worker', option: true }],
+  postgres: [
+    async ({ shopDatabase }, use) => {
+      if (shopDatabase !== 'postgres') return use(undefined);
+      const postgres = await startPostgres();
+      try {
+        await use(postgres);
+      } finally {
+        await postgres.stop();
+      }
+    },
+    { scope: 'worker', timeout: 90_000 },
+  ],
   cspWatch: [
     async ({ browser }, use) => {
       const newContext = browser.newContext.bind(browser);
@@ -102,8 +120,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { auto: true },
   ],
   shop: [
-    async ({ shopArgs }, use) => {
-      const shop = await startShop({ args: shopArgs });
+    async ({ shopArgs, postgres }, use) => {
+      const shop = await startShop({ args: [...(postgres ? ['--database', postgres.url] : []), ...shopArgs] });
       try {
         await use(shop);
       } finally {

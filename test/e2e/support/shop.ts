@@ -45,7 +45,8 @@ function spawnShop(dataDir: string, options: ShopStart): ChildProcess {
     ['--conditions=source', '--import', 'tsx', 'demo/server/main.ts', '--host', '127.0.0.1', '--port', '0', '--sandbox-port', '0', '--data-dir', dataDir, ...(options.args ?? [])],
     {
       cwd: root,
-      env: { ...process.env, ADMIN_PASSWORD, PORTONE_STORE_ID: '', PORTONE_CHANNEL_KEY: '', PORTONE_API_SECRET: '', PORTONE_WEBHOOK_SECRET: '', ...options.env },
+      // DATABASE_URL too: a developer's PostgreSQL would otherwise be shared by every shop of the run.
+      env: { ...process.env, ADMIN_PASSWORD, PORTONE_STORE_ID: '', PORTONE_CHANNEL_KEY: '', PORTONE_API_SECRET: '', PORTONE_WEBHOOK_SECRET: '', DATABASE_URL: '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

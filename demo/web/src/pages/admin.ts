@@ -5,7 +5,7 @@ import type { Order, Subscription, WebhookDelivery } from 'portone-checkout-kit/
 import { every, type JobStatus, type PruneResult, type ReconcileResult } from '../../../server/maintenance.js';
 import type { ScheduleRow } from '../../../server/schedules.js';
 import type { Fulfilment } from '../../../server/shop-db.js';
-import { PLANS } from '../../../shared/catalog.js';
+import { PLANS, productById } from '../../../shared/catalog.js';
 import { escapeHtml, formatDateTime, formatWon } from '../../../shared/format.js';
 import { $, lang, tr } from '../site.js';
 
@@ -23,6 +23,8 @@ interface AdminState {
   /** Why PortOne's schedules could not be read, when they could not. */
   schedulesError?: string;
   maintenance: JobStatus[];
+  /** How many of each small batch are left. */
+  stock: Record<string, number>;
 }
 
 const error = $('[data-error]');
@@ -108,6 +110,16 @@ function render(): void {
         .join('')
     : empty(4, state.schedulesError ? `${tr('admin.schedulesError')}: ${state.schedulesError}` : tr('admin.none'));
   $('[data-maintenance]').innerHTML = state.maintenance.map(jobRow).join('');
+  const stocked = Object.entries(state.stock);
+  $('[data-stock]').innerHTML = stocked.length
+    ? stocked
+        .map(([id, available]) => {
+          const name = productById(id)?.name[lang] ?? id;
+          return `<tr data-product-id="${escapeHtml(id)}"><td>${escapeHtml(name)}</td><td class="num" data-cell="available">${available}</td>
+<td class="actions"><span class="partial"><input type="number" min="0" max="10000" step="1" inputmode="numeric" aria-label="${escapeHtml(`${tr('admin.setStock')} (${name})`)}" data-stock-count placeholder="${escapeHtml(tr('admin.col.available'))}"><button type="button" class="button button-small button-secondary" data-action="set-stock">${escapeHtml(tr('admin.setStock'))}</button></span></td></tr>`;
+        })
+        .join('')
+    : empty(3);
   $('[data-webhooks]').innerHTML = state.webhooks.length
     ? state.webhooks
         .map(
@@ -165,6 +177,19 @@ $('[data-orders]').addEventListener('click', (event) => {
   }
 });
 
+$('[data-stock]').addEventListener('click', (event) => {
+  const button = (event.target as Element).closest<HTMLButtonElement>('button[data-action="set-stock"]');
+  const row = button?.closest<HTMLElement>('tr[data-product-id]');
+  if (!button || !row) return;
+  const input = $<HTMLInputElement>('[data-stock-count]', row);
+  // An empty box is no number: the server says what it expects rather than setting 0.
+  const available = input.value.trim() === '' ? null : Number(input.value);
+  button.disabled = true;
+  void act(`/admin/api/stock/${encodeURIComponent(row.dataset.productId!)}`, { available })
+    .catch((e: unknown) => say(error, `${tr('admin.error')}: ${(e as Error).message}`))
+    .finally(() => (button.disabled = false));
+});
+
 $('[data-run-schedules]').addEventListener('click', (event) => {
   const button = event.currentTarget as HTMLButtonElement;
   button.disabled = true;
@@ -179,6 +204,6 @@ void load().catch(() => say(error, tr('common.error')));
 // except while the admin is typing a refund amount.
 const REFRESH_MS = 3_000;
 setInterval(() => {
-  const typing = [...document.querySelectorAll<HTMLInputElement>('[data-amount]')].some((input) => input.value !== '' || input === document.activeElement);
+  const typing = [...document.querySelectorAll<HTMLInputElement>('[data-amount], [data-stock-count]')].some((input) => input.value !== '' || input === document.activeElement);
   if (!document.hidden && !typing) void load().catch(() => {});
 }, REFRESH_MS);

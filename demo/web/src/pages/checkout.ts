@@ -1,8 +1,12 @@
 // Checkout: the shopper's details and payment method feed <portone-payment-button>; the kit prices
-// the cart and verifies the payment; the page only reacts to the element's outcome events.
+// the cart and verifies the payment; the page only reacts to the element's outcome events. A cart
+// with an adult-only product asks for a 본인인증 first (<portone-identity-verification-button>): the
+// pay button shows once the kit has checked the verification (the server refuses the cart until then).
 import { $, clearCart, config, failureMessage, pageUrl, readCart, tr } from '../site.js';
 import 'portone-checkout-kit/define';
+import { isAdultOnly } from '../../../shared/catalog.js';
 import { formatWon } from '../../../shared/format.js';
+import { t } from '../../../shared/i18n.js';
 import { viewCart } from '../cart-view.js';
 
 const cart = readCart();
@@ -11,6 +15,7 @@ const form = $<HTMLFormElement>('[data-form]');
 const pay = $<HTMLElementTagNameMap['portone-payment-button']>('[data-pay]');
 const error = $('[data-error]');
 const notice = $('[data-notice]');
+const verify = $<HTMLElementTagNameMap['portone-identity-verification-button']>('[data-verify]');
 
 if (view.lines.length === 0) {
   $('[data-empty]').hidden = false;
@@ -63,6 +68,29 @@ if (view.lines.length === 0) {
     element.hidden = text === '';
   };
 
+  // Alcohol in the cart and no 본인인증 on record: verify first (in the window, or on a phone through
+  // a redirect back to this page, where the element finishes it); the pay button waits until then.
+  if (cart.some((line) => isAdultOnly(line.id)) && config.adult.onSale && !config.adult.verified) {
+    $('[data-adult]').hidden = false;
+    pay.hidden = true;
+    verify.setAttribute('redirect-url', pageUrl('/checkout'));
+    verify.setAttribute('inicis-logo-url', pageUrl('/logo-inicis.svg'));
+    verify.addEventListener('portone-request', () => show(error, ''));
+    verify.addEventListener('portone-identity-verified', () => {
+      $('[data-adult]').hidden = true;
+      show(notice, tr('adult.verified'));
+      pay.hidden = false;
+    });
+    verify.addEventListener('portone-cancel', () => verify.reset());
+    verify.addEventListener('portone-fail', (event) => {
+      // The kit's under-age refusal is in the shop's default language (one text for everyone): say it in the member's.
+      const underAge = event.detail.code === 'IDENTITY_REJECTED' && event.detail.readableMessage === t('ko', 'adult.underAge');
+      show(error, underAge ? tr('adult.underAge') : failureMessage(event.detail));
+      // Another person may still verify (the same one is refused again: the kit keeps its verdict per verification).
+      if (!underAge) verify.reset();
+    });
+  }
+
   pay.addEventListener('portone-request', (event) => {
     show(error, '');
     // A cancelable event: the form must be valid before the payment window opens.
@@ -84,6 +112,9 @@ if (view.lines.length === 0) {
     pay.reset();
   });
   pay.addEventListener('portone-fail', (event) => {
+    // Sold out while the shopper was in the window (the shop's reserve refused, nothing charged):
+    // the element's status line already says so in the shop's words; another try cannot succeed.
+    if (event.detail.code === 'RESERVATION_REFUSED') return;
     // The kit's verdict on a payment that does not match the order, and the shop's own limit, are the shop's to explain.
     show(error, failureMessage(event.detail));
     pay.reset();

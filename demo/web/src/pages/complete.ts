@@ -2,7 +2,7 @@
 // ?order=<paymentId> (not ?paymentId=, which is PortOne's redirect parameter), or as the mobile
 // redirect's return with PortOne's result in the query, which the hidden <portone-payment-button>
 // finishes (verifies with the kit) exactly as on the page.
-import { $, clearCart, getJson, lang, refusedByTheKit, tr } from '../site.js';
+import { $, clearCart, failureMessage, getJson, lang, tr } from '../site.js';
 import 'portone-checkout-kit/define';
 import { parseRedirectQuery } from 'portone-checkout-kit';
 import { formatDateTime, formatWon } from '../../../shared/format.js';
@@ -36,7 +36,12 @@ async function showOrder(paymentId: string): Promise<void> {
     return;
   }
   if (order.status === 'FLAGGED') return showFailure(tr('complete.failedTitle'), tr(order.flag?.refunded ? 'complete.flaggedRefunded' : 'complete.flaggedRefunding'));
-  if (order.status === 'FAILED') return showFailure(tr('complete.failedTitle'), order.failure?.pgMessage ?? order.failure?.reason ?? tr(`status.${order.status}`));
+  if (order.status === 'FAILED') {
+    // The shop's words when its reserve refused (sold out), the PG's or PortOne's when they ended it;
+    // the reason the kit gives when it ended the attempt itself (`failure.code`) is the developer's.
+    const failure = order.failure;
+    return showFailure(tr('complete.failedTitle'), failure?.shopperMessage ?? failure?.pgMessage ?? (failure?.code ? undefined : failure?.reason) ?? tr(`status.${order.status}`));
+  }
   const view = $('[data-view="paid"]');
   $('[data-field="reference"]', view).textContent = order.reference ?? order.paymentId;
   $('[data-field="status"]', view).textContent = tr(`status.${order.status}`);
@@ -91,9 +96,8 @@ if (returned?.paymentId && finishedReturns().includes(returned.paymentId)) {
     location.replace(`/waiting?order=${encodeURIComponent(event.detail.paymentId)}`);
   });
   finisher.addEventListener('portone-cancel', () => showFailure(tr('complete.cancelledTitle'), tr('checkout.cancelled')));
-  finisher.addEventListener('portone-fail', (event) =>
-    showFailure(tr('complete.failedTitle'), refusedByTheKit(event.detail.code) ? tr('checkout.refused') : event.detail.pgMessage || event.detail.message),
-  );
+  // What the shopper reads: the shop's words (a refused payment, sold out), or the element's; never the kit's message, which is the developer's.
+  finisher.addEventListener('portone-fail', (event) => showFailure(tr('complete.failedTitle'), failureMessage(event.detail)));
 } else {
   const paymentId = new URLSearchParams(location.search).get('order');
   if (paymentId) void showOrder(paymentId);

@@ -1,7 +1,9 @@
-// Product page: picture, description, quantity, add to cart or go straight to checkout.
-import { productById } from '../../../shared/catalog.js';
+// Product page: picture, description, quantity, add to cart or go straight to checkout; for a
+// small batch, how many are left (as the page was sent: the server checks again at checkout); for an
+// adult-only one, that a 본인인증 comes before paying.
+import { MAX_QUANTITY, productById } from '../../../shared/catalog.js';
 import { formatWon } from '../../../shared/format.js';
-import { $, addToCart, announce, lang, tr } from '../site.js';
+import { $, addToCart, announce, config, lang, tr } from '../site.js';
 
 const id = decodeURIComponent(location.pathname.split('/').pop() ?? '');
 const product = productById(id);
@@ -24,7 +26,27 @@ if (!product) {
   view.hidden = false;
 
   const form = $<HTMLFormElement>('[data-add-form]');
-  const quantity = () => Math.max(1, Math.min(20, Math.trunc(Number(new FormData(form).get('quantity')) || 1)));
+  let most = MAX_QUANTITY;
+  if (product.limitedStock !== undefined) {
+    const left = config.stock?.[product.id];
+    const stock = $('[data-field="stock"]', view);
+    stock.textContent = left === undefined ? tr('limited.unavailable') : left === 0 ? tr('product.soldOut') : tr('product.stockLeft').replace('{count}', String(left));
+    stock.hidden = false;
+    $('[data-limited-note]', view).hidden = false;
+    most = Math.min(MAX_QUANTITY, left ?? 0);
+    const input = $<HTMLInputElement>('#quantity', form);
+    input.max = String(Math.max(1, most));
+    // Nothing left (or not on sale): nothing to put in the cart.
+    if (most === 0) for (const control of form.querySelectorAll<HTMLInputElement | HTMLButtonElement>('input, button')) control.disabled = true;
+  }
+  if (product.adultOnly) {
+    // Who may buy it is the server's call at checkout; the page says what to expect.
+    const note = $('[data-adult-note]', view);
+    note.textContent = !config.adult.onSale ? tr('limited.unavailable') : config.adult.verified ? tr('product.adultVerified') : tr('product.adultNote');
+    note.hidden = false;
+    if (!config.adult.onSale) for (const control of form.querySelectorAll<HTMLInputElement | HTMLButtonElement>('input, button')) control.disabled = true;
+  }
+  const quantity = () => Math.max(1, Math.min(most, Math.trunc(Number(new FormData(form).get('quantity')) || 1)));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (!form.reportValidity()) return;
