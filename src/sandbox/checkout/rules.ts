@@ -225,6 +225,16 @@ function customer(value: unknown, { needContact, device, always }: { needContact
   return out;
 }
 
+/**
+ * Whether `forceRedirect` applies: the result comes back by redirect even where the promise would
+ * have resolved, but only with a `redirectUrl`. Without one the SDK answers by the promise as
+ * before (browser SDK 0.1.11, `forceRedirect` of every request type: "`redirectUrl`이 없으면 기존처럼
+ * 프로미스로 반환합니다."); it is no error.
+ */
+export function forcesRedirect(request: input.Json, redirectUrl: string | undefined): boolean {
+  return (field(() => input.optBoolean(request.forceRedirect, 'forceRedirect')) ?? false) && redirectUrl !== undefined;
+}
+
 /** How the window opens: an iframe on PC unless redirected; always a full-page redirect on a phone (KG Inicis mobile has no iframe window). */
 function windowMode(request: input.Json, device: 'pc' | 'mobile', redirectUrl: string | undefined, notes: string[]): WindowMode {
   const types = field(() => input.optObject(request.windowType, 'windowType')) ?? {};
@@ -232,10 +242,8 @@ function windowMode(request: input.Json, device: 'pc' | 'mobile', redirectUrl: s
   if (requested === 'POPUP' || requested === 'UI') {
     throw inicisRule(INICIS_RULES.WINDOW_TYPE, `\`windowType.${device}\`: expected IFRAME or REDIRECTION, got "${requested}"`);
   }
-  const forceRedirect = field(() => input.optBoolean(request.forceRedirect, 'forceRedirect')) ?? false;
-  if (forceRedirect && !redirectUrl) throw bad('forceRedirect를 사용하려면 redirectUrl이 필요합니다. (`redirectUrl`: expected an http(s) URL, got nothing)');
   if (device === 'mobile' && requested === 'IFRAME') notes.push('windowType.mobile IFRAME: KG이니시스 모바일 결제창은 리디렉션으로만 열립니다.');
-  const mode: WindowMode = forceRedirect || device === 'mobile' ? 'REDIRECTION' : requested ?? 'IFRAME';
+  const mode: WindowMode = forcesRedirect(request, redirectUrl) || device === 'mobile' ? 'REDIRECTION' : requested ?? 'IFRAME';
   if (mode === 'REDIRECTION' && !redirectUrl) {
     throw bad(`리디렉션 방식 결제창${device === 'mobile' ? '(모바일)' : ''}에는 redirectUrl 파라미터가 필수입니다. (\`redirectUrl\`: expected an http(s) URL, got nothing)`);
   }

@@ -4,7 +4,7 @@
 // `flgFixedUser`; `Y` requires the customer's name, phone and birth date); and the codes KG Inicis
 // answers a failed verification with. Scripted outcomes of the window are checked here too.
 import type { Decline } from '../catalog.js';
-import { bad, baseConfig, field, inicisRule, type CheckoutCustomer, type IdentityWindow, type NormalizedCheckout } from '../checkout/rules.js';
+import { bad, baseConfig, field, forcesRedirect, inicisRule, type CheckoutCustomer, type IdentityWindow, type NormalizedCheckout } from '../checkout/rules.js';
 import type { WindowMode } from '../checkout/protocol.js';
 import * as input from '../input.js';
 import { IDENTITY_AGENCIES, IDENTITY_CARRIERS, TEST_PERSON_KEYS, isTestPersonKey } from './persons.js';
@@ -44,9 +44,7 @@ function windowMode(request: input.Json, device: 'pc' | 'mobile', redirectUrl: s
   const requested = field(() => input.optOneOf(types[device], `windowType.${device}`, ['IFRAME', 'POPUP', 'REDIRECTION', 'UI']));
   if (requested === 'UI') throw bad(`\`windowType.${device}\`: KG이니시스 통합인증 opens IFRAME, POPUP or REDIRECTION windows, got "UI"`);
   if (requested === 'POPUP') notes.push('windowType POPUP: 샌드박스는 팝업 대신 같은 화면 위의 인증창으로 엽니다.');
-  // Unlike a payment, an identity request's forceRedirect without redirectUrl falls back to the promise (SDK docs).
-  const forceRedirect = (field(() => input.optBoolean(request.forceRedirect, 'forceRedirect')) ?? false) && redirectUrl !== undefined;
-  const mode: WindowMode = forceRedirect || device === 'mobile' || requested === 'REDIRECTION' ? 'REDIRECTION' : 'IFRAME';
+  const mode: WindowMode = forcesRedirect(request, redirectUrl) || device === 'mobile' || requested === 'REDIRECTION' ? 'REDIRECTION' : 'IFRAME';
   if (mode === 'REDIRECTION' && !redirectUrl) {
     throw bad(`리디렉션 방식 본인인증창${device === 'mobile' ? '(모바일)' : ''}에는 redirectUrl 파라미터가 필수입니다. (\`redirectUrl\`: expected an http(s) URL, got nothing)`);
   }
