@@ -97,7 +97,11 @@ export interface WindowConfig {
   notes: string[];
 }
 
-export interface CheckoutCustomer {
+/**
+ * The SDK request's `customer` as the window reads it (strings only, `GENDER_` dropped); not the
+ * contract's `CheckoutCustomer`, which is what a shop's page may send its kit.
+ */
+export interface WindowCustomer {
   customerId?: string;
   fullName?: string;
   firstName?: string;
@@ -140,7 +144,7 @@ export interface NormalizedCheckout {
   displayAmount?: number;
   currency?: 'KRW' | 'USD';
   payMethod?: InicisPayMethod;
-  customer: CheckoutCustomer;
+  customer: WindowCustomer;
   customData?: string;
   noticeUrls?: string[];
   /** PortOne's confirm process: the shop approves each payment at this URL first. */
@@ -199,9 +203,9 @@ function currency(value: unknown, name: string, allowed: readonly ('KRW' | 'USD'
   return c as 'KRW' | 'USD';
 }
 
-function customer(value: unknown, { needContact, device, always }: { needContact: boolean; device: 'pc' | 'mobile'; always?: boolean }): CheckoutCustomer {
+function customer(value: unknown, { needContact, device, always }: { needContact: boolean; device: 'pc' | 'mobile'; always?: boolean }): WindowCustomer {
   const raw = field(() => input.optObject(value, 'customer')) ?? {};
-  const out: CheckoutCustomer = {};
+  const out: WindowCustomer = {};
   for (const key of ['customerId', 'fullName', 'firstName', 'lastName', 'phoneNumber', 'email', 'zipcode', 'birthYear', 'birthMonth', 'birthDay'] as const) {
     const v = field(() => input.optString(raw[key], `customer.${key}`));
     if (v !== undefined) out[key] = v;

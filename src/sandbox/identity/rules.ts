@@ -4,7 +4,7 @@
 // `flgFixedUser`; `Y` requires the customer's name, phone and birth date); and the codes KG Inicis
 // answers a failed verification with. Scripted outcomes of the window are checked here too.
 import type { Decline } from '../catalog.js';
-import { bad, baseConfig, field, forcesRedirect, inicisRule, type CheckoutCustomer, type IdentityWindow, type NormalizedCheckout } from '../checkout/rules.js';
+import { bad, baseConfig, field, forcesRedirect, inicisRule, type WindowCustomer, type IdentityWindow, type NormalizedCheckout } from '../checkout/rules.js';
 import type { WindowMode } from '../checkout/protocol.js';
 import * as input from '../input.js';
 import { IDENTITY_AGENCIES, IDENTITY_CARRIERS, TEST_PERSON_KEYS, isTestPersonKey } from './persons.js';
@@ -51,9 +51,9 @@ function windowMode(request: input.Json, device: 'pc' | 'mobile', redirectUrl: s
   return mode;
 }
 
-function customer(value: unknown): CheckoutCustomer {
+function customer(value: unknown): WindowCustomer {
   const raw = field(() => input.optObject(value, 'customer')) ?? {};
-  const out: CheckoutCustomer = {};
+  const out: WindowCustomer = {};
   for (const key of ['customerId', 'fullName', 'firstName', 'lastName', 'phoneNumber', 'email', 'birthYear', 'birthMonth', 'birthDay'] as const) {
     const v = field(() => input.optString(raw[key], `customer.${key}`));
     if (v !== undefined) out[key] = v;
@@ -63,10 +63,10 @@ function customer(value: unknown): CheckoutCustomer {
   return out;
 }
 
-const fullName = (c: CheckoutCustomer): string | undefined => c.fullName ?? (c.lastName && c.firstName ? `${c.lastName} ${c.firstName}` : undefined);
+const fullName = (c: WindowCustomer): string | undefined => c.fullName ?? (c.lastName && c.firstName ? `${c.lastName} ${c.firstName}` : undefined);
 
 /** With `flgFixedUser: 'Y'`: the person the window is fixed to, every field KG Inicis needs present and well formed. */
-function fixedUser(c: CheckoutCustomer): NonNullable<IdentityWindow['fixedUser']> {
+function fixedUser(c: WindowCustomer): NonNullable<IdentityWindow['fixedUser']> {
   const name = fullName(c);
   const missing = [
     name ? undefined : 'customer.fullName',
@@ -91,7 +91,7 @@ function fixedUser(c: CheckoutCustomer): NonNullable<IdentityWindow['fixedUser']
   };
 }
 
-function inicisUnified(value: unknown, buyer: CheckoutCustomer, notes: string[]): IdentityWindow {
+function inicisUnified(value: unknown, buyer: WindowCustomer, notes: string[]): IdentityWindow {
   const bypass = field(() => input.optObject(value, 'bypass')) ?? {};
   for (const other of ['danal', 'kcpV2']) if (bypass[other] !== undefined) notes.push(`bypass.${other}: KG이니시스 통합인증 채널에서는 무시됩니다.`);
   const inicis = field(() => input.optObject(bypass.inicisUnified, 'bypass.inicisUnified'));
