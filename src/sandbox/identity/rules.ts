@@ -4,7 +4,7 @@
 // `flgFixedUser`; `Y` requires the customer's name, phone and birth date); and the codes KG Inicis
 // answers a failed verification with. Scripted outcomes of the window are checked here too.
 import type { Decline } from '../catalog.js';
-import { bad, baseConfig, field, forcesRedirect, inicisRule, type WindowCustomer, type IdentityWindow, type NormalizedCheckout } from '../checkout/rules.js';
+import { bad, baseConfig, field, forcesRedirect, inicisRule, windowCustomer, type WindowCustomer, type IdentityWindow, type NormalizedCheckout } from '../checkout/rules.js';
 import type { WindowMode } from '../checkout/protocol.js';
 import * as input from '../input.js';
 import { IDENTITY_AGENCIES, IDENTITY_CARRIERS, TEST_PERSON_KEYS, isTestPersonKey } from './persons.js';
@@ -51,18 +51,6 @@ function windowMode(request: input.Json, device: 'pc' | 'mobile', redirectUrl: s
   return mode;
 }
 
-function customer(value: unknown): WindowCustomer {
-  const raw = field(() => input.optObject(value, 'customer')) ?? {};
-  const out: WindowCustomer = {};
-  for (const key of ['customerId', 'fullName', 'firstName', 'lastName', 'phoneNumber', 'email', 'birthYear', 'birthMonth', 'birthDay'] as const) {
-    const v = field(() => input.optString(raw[key], `customer.${key}`));
-    if (v !== undefined) out[key] = v;
-  }
-  const gender = typeof raw.gender === 'string' ? raw.gender.replace(/^GENDER_/, '') : raw.gender;
-  if (gender !== undefined && gender !== null) out.gender = field(() => input.oneOf(gender, 'customer.gender', ['MALE', 'FEMALE', 'OTHER']));
-  return out;
-}
-
 const fullName = (c: WindowCustomer): string | undefined => c.fullName ?? (c.lastName && c.firstName ? `${c.lastName} ${c.firstName}` : undefined);
 
 /** With `flgFixedUser: 'Y'`: the person the window is fixed to, every field KG Inicis needs present and well formed. */
@@ -105,8 +93,11 @@ function inicisUnified(value: unknown, buyer: WindowCustomer, notes: string[]): 
   const logoUrl = field(() => input.optString(inicis!.logoUrl, 'bypass.inicisUnified.logoUrl'));
   if (logoUrl !== undefined && !logoUrl.startsWith('https://')) notes.push('logoUrl: 인증창은 HTTPS이므로 HTTP 로고는 표시되지 않을 수 있습니다.');
   const diCode = field(() => input.optString(inicis!.DI_CODE, 'bypass.inicisUnified.DI_CODE'));
-  const frgnd = field(() => input.optOneOf(inicis!.FRGNDInfo, 'bypass.inicisUnified.FRGNDInfo', ['Y', 'N'])) ?? 'Y';
+  // A string in the SDK (not an enum like flgFixedUser): only `N` changes anything, the rest is the default `Y`.
+  const frgndText = field(() => input.optString(inicis!.FRGNDInfo, 'bypass.inicisUnified.FRGNDInfo'));
+  const frgnd = frgndText === 'N' ? 'N' : 'Y';
   if (frgnd === 'N') notes.push('FRGNDInfo N: 네이버·카카오 인증에서 성별·외국인 입력란을 표시하지 않습니다.');
+  else if (frgndText !== undefined && frgndText !== 'Y') notes.push(`FRGNDInfo ${frgndText}: Y도 N도 아니어서 기본값 Y로 봅니다.`);
   return {
     flgFixedUser: flg,
     ...(directAgency ? { directAgency: directAgency as IdentityAgency } : {}),
@@ -117,8 +108,6 @@ function inicisUnified(value: unknown, buyer: WindowCustomer, notes: string[]): 
   };
 }
 
-const PRINTABLE_ASCII = /^[\x20-\x7E]+$/;
-
 /** `requestIdentityVerification` as PortOne's checkout server and KG Inicis 통합인증 see it. */
 export function normalizeIdentityVerification(raw: unknown, device: 'pc' | 'mobile'): NormalizedCheckout {
   if (raw === undefined || raw === null) throw bad('본인인증 요청 파라메터가 누락되었습니다.');
@@ -128,14 +117,15 @@ export function normalizeIdentityVerification(raw: unknown, device: 'pc' | 'mobi
   if (!storeId) throw bad('storeId 파라미터는 필수 입력입니다. (`storeId`: expected a string, got nothing)');
   const id = request.identityVerificationId;
   if (id === undefined || id === null || id === '') throw bad('identityVerificationId 파라미터는 필수 입력입니다. (`identityVerificationId`: expected a string, got nothing)');
+  // Any string: unlike paymentId and issueId (inicis-v2.mdx: "`paymentId` 에는 ASCII 문자만 허용됩니다"),
+  // neither the 통합인증 guide nor the SDK restricts it, and KG Inicis gets PortOne's own transaction id.
   const identityVerificationId = field(() => input.string(id, 'identityVerificationId'));
-  if (!PRINTABLE_ASCII.test(identityVerificationId)) throw bad(`\`identityVerificationId\`: expected printable ASCII, got ${input.describe(identityVerificationId)}`);
   const channelKey = field(() => input.optString(request.channelKey, 'channelKey'));
   if (!channelKey) throw bad('channelKey 파라미터는 필수 입력입니다. (`channelKey`: expected an identity verification channel key, got nothing)');
   const redirectUrl = request.redirectUrl === undefined || request.redirectUrl === null ? undefined : field(() => input.httpUrl(request.redirectUrl, 'redirectUrl'));
   const mode = windowMode(request, device, redirectUrl, config.notes);
   const customData = field(() => input.optString(request.customData, 'customData'));
-  const buyer = customer(request.customer);
+  const buyer = windowCustomer(request.customer);
   const identity = inicisUnified(request.bypass, buyer, config.notes);
   if (identity.logoUrl) config.logoUrl = identity.logoUrl;
   const pgError = identity.directAgency === 'SMS' ? identityFailure('I900') : undefined;
