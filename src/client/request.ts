@@ -345,11 +345,14 @@ export function checkRequest(kind: RequestKind, anyRequest: AnyCheckoutRequest):
   if (identity) required('identityVerificationId');
   else if (kind !== 'billing-key') {
     if (!isAmount(request.totalAmount, 1)) out.push(violation('totalAmount', 'amount', ['1 이상의 정수', 'a positive integer'], request.totalAmount));
-    for (const field of ['taxFreeAmount', 'vatAmount'] as const) {
-      const value = request[field];
-      if (value !== undefined && !(isAmount(value, 0) && value <= request.totalAmount!)) {
-        out.push(violation(field, 'amount', ['0 이상 totalAmount 이하의 정수', 'an integer from 0 to totalAmount'], value));
-      }
+    const taxFree = request.taxFreeAmount;
+    if (taxFree !== undefined && !(isAmount(taxFree, 0) && taxFree <= request.totalAmount!)) {
+      out.push(violation('taxFreeAmount', 'amount', ['0 이상 totalAmount 이하의 정수', 'an integer from 0 to totalAmount'], taxFree));
+    }
+    // VAT is part of the taxable amount, totalAmount less taxFreeAmount (the SDK: "미입력 시 과세 금액의 1/11").
+    const vat = request.vatAmount;
+    if (vat !== undefined && !(isAmount(vat, 0) && vat <= request.totalAmount! - (isAmount(taxFree, 0) ? taxFree! : 0))) {
+      out.push(violation('vatAmount', 'amount', ['0 이상 (totalAmount - taxFreeAmount) 이하의 정수', 'an integer from 0 to totalAmount less taxFreeAmount'], vat));
     }
   } else if (request.displayAmount !== undefined && !isAmount(request.displayAmount, 0)) {
     out.push(violation('displayAmount', 'amount', ['0 이상의 정수', 'a non-negative integer'], request.displayAmount));
