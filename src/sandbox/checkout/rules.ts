@@ -257,10 +257,23 @@ export function forcesRedirect(request: input.Json, redirectUrl: string | undefi
   return (field(() => input.optBoolean(request.forceRedirect, 'forceRedirect')) ?? false) && redirectUrl !== undefined;
 }
 
+/**
+ * The `windowType` asked for on this device. The other device's is read too, as PortOne reads the
+ * whole request: a `WindowType` value, and not `UI`, which is for the SDK's loadable UIs
+ * (`load*UI`), never a `request*` window (reference §3.4).
+ */
+export function requestedWindowType(request: input.Json, device: 'pc' | 'mobile'): 'IFRAME' | 'POPUP' | 'REDIRECTION' | 'UI' | undefined {
+  const types = field(() => input.optObject(request.windowType, 'windowType')) ?? {};
+  const other = device === 'pc' ? 'mobile' : 'pc';
+  if (field(() => input.optOneOf(types[other], `windowType.${other}`, ['IFRAME', 'POPUP', 'REDIRECTION', 'UI'])) === 'UI') {
+    throw bad(`\`windowType.${other}\`: expected IFRAME, POPUP or REDIRECTION (UI is for the SDK's loadable UIs), got "UI"`);
+  }
+  return field(() => input.optOneOf(types[device], `windowType.${device}`, ['IFRAME', 'POPUP', 'REDIRECTION', 'UI']));
+}
+
 /** How the window opens: an iframe on PC unless redirected; always a full-page redirect on a phone (KG Inicis mobile has no iframe window). */
 function windowMode(request: input.Json, device: 'pc' | 'mobile', redirectUrl: string | undefined, notes: string[]): WindowMode {
-  const types = field(() => input.optObject(request.windowType, 'windowType')) ?? {};
-  const requested = field(() => input.optOneOf(types[device], `windowType.${device}`, ['IFRAME', 'POPUP', 'REDIRECTION', 'UI']));
+  const requested = requestedWindowType(request, device);
   if (requested === 'POPUP' || requested === 'UI') {
     throw inicisRule(INICIS_RULES.WINDOW_TYPE, `\`windowType.${device}\`: expected IFRAME or REDIRECTION, got "${requested}"`);
   }

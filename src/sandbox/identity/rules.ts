@@ -4,7 +4,7 @@
 // `flgFixedUser`; `Y` requires the customer's name, phone and birth date); and the codes KG Inicis
 // answers a failed verification with. Scripted outcomes of the window are checked here too.
 import type { Decline } from '../catalog.js';
-import { bad, baseConfig, field, forcesRedirect, inicisRule, windowCustomer, type WindowCustomer, type IdentityWindow, type NormalizedCheckout } from '../checkout/rules.js';
+import { bad, baseConfig, field, forcesRedirect, inicisRule, requestedWindowType, windowCustomer, type WindowCustomer, type IdentityWindow, type NormalizedCheckout } from '../checkout/rules.js';
 import type { WindowMode } from '../checkout/protocol.js';
 import * as input from '../input.js';
 import { IDENTITY_AGENCIES, IDENTITY_CARRIERS, TEST_PERSON_KEYS, isTestPersonKey } from './persons.js';
@@ -40,8 +40,7 @@ export const IDENTITY_CANCEL_MESSAGE = '사용자가 본인인증을 취소하�
 
 /** The window: an overlay on PC (POPUP is shown as one), a full-page redirect on a phone or when asked. */
 function windowMode(request: input.Json, device: 'pc' | 'mobile', redirectUrl: string | undefined, notes: string[]): WindowMode {
-  const types = field(() => input.optObject(request.windowType, 'windowType')) ?? {};
-  const requested = field(() => input.optOneOf(types[device], `windowType.${device}`, ['IFRAME', 'POPUP', 'REDIRECTION', 'UI']));
+  const requested = requestedWindowType(request, device);
   if (requested === 'UI') throw bad(`\`windowType.${device}\`: KG이니시스 통합인증 opens IFRAME, POPUP or REDIRECTION windows, got "UI"`);
   if (requested === 'POPUP') notes.push('windowType POPUP: 샌드박스는 팝업 대신 같은 화면 위의 인증창으로 엽니다.');
   const mode: WindowMode = forcesRedirect(request, redirectUrl) || device === 'mobile' || requested === 'REDIRECTION' ? 'REDIRECTION' : 'IFRAME';
