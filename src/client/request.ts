@@ -13,7 +13,7 @@ import type {
   PaymentRequest,
 } from './portone-types.js';
 import type { CartItem, CheckoutCustomer, PreparedBillingKey, PreparedBillingKeyAndPay, PreparedIdentityVerification, PreparedPayment } from '../contract.js';
-import { buildInicisBillingKeyBypass, buildInicisBypass, buildInicisUnifiedBypass, compact, words, type InicisOptions, type InicisUnifiedOptions } from '../inicis/bypass.js';
+import { buildInicisBillingKeyBypass, buildInicisBypass, buildInicisUnifiedBypass, compact, INICIS_FLAGS, words, type InicisOptions, type InicisUnifiedOptions } from '../inicis/bypass.js';
 import type { RequestKind, RequestOf } from '../inicis/rules.js';
 import { oneOf, violation, type Violation } from '../inicis/violation.js';
 
@@ -195,6 +195,11 @@ function buildOrder(f: OrderFields): OrderRequest {
 
 export function buildPaymentRequest(f: PaymentFields, options: InicisOptions = {}): Built<PaymentRequest> {
   const violations: Violation[] = [];
+  // The attribute's flags are the element's words: one it does not know is a mistake here, though
+  // KG Inicis would only ignore it in `acceptmethod` (the rules warn of that).
+  for (const flag of words(options.options)) {
+    if (!Object.hasOwn(INICIS_FLAGS, flag)) violations.push(violation('bypass.inicis_v2.acceptmethod', 'acceptmethod', oneOf(Object.keys(INICIS_FLAGS)), flag));
+  }
   const inicis = buildInicisBypass(options, f.inicis);
   const request: PaymentRequest = {
     ...buildCommon(f, violations),

@@ -66,11 +66,16 @@ export const INICIS_GIFT_CERTIFICATES = ['BOOKNLIFE', 'SMART_MUNSANG', 'CULTUREL
 /**
  * Card companies KG Inicis calls directly (`card.cardCompany`): every one of the browser SDK's
  * `CardCompany` values but Toss Bank (inicis-v2.mdx: "토스뱅크를 제외한 모든 카드사를 지원합니다").
- * test/inicis/card-companies.typecheck.ts keeps the list in step with the SDK's.
+ * test/inicis/sdk-lists.typecheck.ts keeps the list in step with the SDK's.
  */
 export const INICIS_CARD_COMPANIES = [
   'KOREA_DEVELOPMENT_BANK', 'KFCC', 'SHINHYUP', 'EPOST', 'SAVINGS_BANK_KOREA', 'KAKAO_BANK', 'WOORI_CARD', 'BC_CARD', 'GWANGJU_CARD', 'SAMSUNG_CARD', 'SHINHAN_CARD',
   'HYUNDAI_CARD', 'LOTTE_CARD', 'SUHYUP_CARD', 'CITI_CARD', 'NH_CARD', 'JEONBUK_CARD', 'JEJU_CARD', 'HANA_CARD', 'KOOKMIN_CARD', 'K_BANK', 'MIRAE_ASSET_SECURITIES',
+] as const;
+/** The browser SDK's `Locale` values (test/inicis/sdk-lists.typecheck.ts keeps them in step). */
+export const SDK_LOCALES = [
+  'KO_KR', 'EN_US', 'ZH_CN', 'ZH_TW', 'JA_JP', 'RU_RU', 'TH_TH', 'VI_VN', 'ID_ID', 'FR_FR', 'NL_NL', 'ES_ES', 'PT_PT', 'DE_DE', 'IT_IT',
+  'PL_PL', 'TR_TR', 'SV_SE', 'FI_FI', 'UK_UA', 'EL_GR', 'TL_PH', 'HI_IN', 'HR_HR', 'LT_LT', 'SL_SI', 'SR_RS', 'BG_BG', 'PT_BR', 'AR_001',
 ] as const;
 /** KG Inicis 통합인증's provider codes for `bypass.inicisUnified.directAgency` (`SMS` needs a contract). */
 export const INICIS_DIRECT_AGENCIES = ['PAYCO', 'PASS', 'TOSS', 'KFTC', 'KAKAO', 'NAVER', 'SAMSUNG', 'SHINHAN', 'KB', 'HANA', 'WOORI', 'NH', 'KAKAOBANK', 'SMS'] as const;
@@ -218,17 +223,20 @@ export function checkInicisRequest<K extends RequestKind>(kind: K, anyRequest: R
     fail('currency', 'currency', usdAllowed ? ['KRW 또는 USD', 'KRW or USD'] : ['KRW (USD는 카드만)', 'KRW (USD: cards only)'], request.currency);
   }
 
-  // Locale: payment windows speak KO_KR, EN_US and (PC) ZH_CN; mobile billing is always Korean,
-  // where another of KG Inicis's locales only warns, and anything else is still refused.
+  // Locale: one of the SDK's `Locale` values, or PortOne cannot read it. Payment windows speak
+  // KO_KR, EN_US and (PC) ZH_CN; mobile billing is always Korean. Another of the SDK's locales only
+  // warns: the guide lists what each window shows and, where a locale does not apply, ignores it.
   const locale = request.locale;
   if (locale !== undefined) {
     const ignored = andPay || (billingKey && !pc);
-    const locales = pc || ignored ? ['KO_KR', 'EN_US', 'ZH_CN'] : ['KO_KR', 'EN_US'];
-    if (!locales.includes(locale)) fail('locale', 'locale', oneOf(locales), locale);
-    else if (ignored && locale !== 'KO_KR') warnings.push(violation('locale', 'locale', ['무시됨 (한국어 고정)', 'KO_KR (ignored here)'], locale));
+    const shown = ignored ? ['KO_KR'] : pc ? ['KO_KR', 'EN_US', 'ZH_CN'] : ['KO_KR', 'EN_US'];
+    if (!SDK_LOCALES.includes(locale as never)) fail('locale', 'locale', ['SDK의 Locale 값 (KO_KR, EN_US, ZH_CN, …)', 'one of the SDK\'s Locale values (KO_KR, EN_US, ZH_CN, …)'], locale);
+    else if (!shown.includes(locale)) {
+      warnings.push(violation('locale', 'locale', ignored ? ['무시됨 (한국어 고정)', 'KO_KR (ignored here)'] : [`${shown.join(', ')} 외에는 한국어로 표시`, `${shown.join(', ')} (another is shown in Korean)`], locale));
+    }
   }
 
-  if (kind === 'payment') checkPaymentBypass(anyRequest as PaymentRequest, device, fail);
+  if (kind === 'payment') checkPaymentBypass(anyRequest as PaymentRequest, device, fail, (...args) => warnings.push(violation(...args)));
   if (billingKey) {
     const cardUse = request.bypass?.inicis_v2?.carduse;
     if (cardUse !== undefined && cardUse !== 'percard' && cardUse !== 'cocard') {
@@ -286,19 +294,24 @@ function checkFixedUser(customer: NonNullable<PaymentRequest['customer']>, unnam
   }
 }
 
-function checkPaymentBypass(request: PaymentRequest, device: Device, fail: Fail) {
+/**
+ * `bypass.inicis_v2` for payments. An option KG Inicis's guide does not list only warns: the
+ * bypass goes to KG Inicis as it is ("PG사로 그대로 bypass할 파라미터"), whose module ignores what it
+ * does not know; the listed ones must be well formed.
+ */
+function checkPaymentBypass(request: PaymentRequest, device: Device, fail: Fail, warn: Fail) {
   const inicis = request.bypass?.inicis_v2 ?? {};
   const accept = inicis.acceptmethod ?? [];
   const reserved = inicis.P_RESERVED ?? [];
   const field = 'bypass.inicis_v2.';
   for (const entry of accept) {
-    if (!ACCEPT.test(entry)) fail(`${field}acceptmethod`, 'acceptmethod', ['알 수 없는 옵션', 'SKIN(…) below1000 ocb paypopup hidebar noeasypay slimquota(…) mallpoint(…)'], entry);
+    if (!ACCEPT.test(entry)) warn(`${field}acceptmethod`, 'acceptmethod', ['가이드에 없는 옵션 (무시됨)', 'SKIN(…) below1000 ocb paypopup hidebar noeasypay slimquota(…) mallpoint(…) (another is ignored)'], entry);
     else if (entry.startsWith('SKIN') && !SKIN.test(entry)) fail(`${field}acceptmethod`, 'skin', ['SKIN(#RRGGBB) 형식', 'SKIN(#RRGGBB)'], entry);
     else if (entry.startsWith('slim') && !SLIMQUOTA.test(entry)) fail(`${field}acceptmethod`, 'slimquota', ['slimquota(코드-개월:개월^…) 형식', 'slimquota(code-m:m^code-m:m)'], entry);
     else if (entry.startsWith('mall') && !MALLPOINT.test(entry)) fail(`${field}acceptmethod`, 'mallpoint', ['mallpoint(코드:코드) 형식', 'mallpoint(code:code)'], entry);
   }
   for (const entry of reserved) {
-    if (!RESERVED.includes(entry)) fail(`${field}P_RESERVED`, 'reserved', oneOf(RESERVED), entry);
+    if (!RESERVED.includes(entry)) warn(`${field}P_RESERVED`, 'reserved', ['가이드에 없는 옵션 (무시됨)', `${RESERVED.join(', ')} (another is ignored)`], entry);
   }
   // The guide restricts only the characters (its own example is "parentemail"): "\"@\", \".\" 외의 특수문자는 입력 불가합니다."
   if (inicis.parentemail !== undefined && !/^[A-Za-z0-9@.]+$/.test(inicis.parentemail)) {

@@ -199,7 +199,7 @@ describe('<portone-payment-button>', () => {
       ['a phone payment without product type', { 'pay-method': 'MOBILE' }, 'product-type', 'productType'],
       ['a currency other than KRW/USD', { currency: 'JPY' }, 'currency', 'currency'],
       ['USD by transfer', { currency: 'USD', 'pay-method': 'TRANSFER' }, 'currency', 'currency'],
-      ['a locale KG Inicis lacks', { locale: 'JA_JP' }, 'locale', 'locale'],
+      ['a locale outside the SDK\'s', { locale: 'ja-JP' }, 'locale', 'locale'],
       ['a SKIN that is not #RRGGBB', { 'inicis-skin': 'red' }, 'skin', 'bypass.inicis_v2.acceptmethod'],
       ['a parent e-mail with +', { 'inicis-parent-email': 'mom+1@example.com' }, 'parentemail', 'bypass.inicis_v2.parentemail'],
       ['an SSGPAY number with letters', { 'inicis-ssgpay-phone': '010-CALL-ME' }, 'ssgpay-phone', 'bypass.inicis_v2.Ini_SSGPAY_MDN'],

@@ -185,20 +185,23 @@ describe('currency and locale', () => {
     assertOne(checkInicisRequest('billing-key-and-pay', andPay({ currency: 'USD' }), 'pc'), 'currency', 'currency');
   });
 
-  test('locales per module; ignored ones only warn', () => {
-    assert.deepEqual(checkInicisRequest('payment', payment({ locale: 'ZH_CN' }), 'pc').violations, []);
-    assertOne(checkInicisRequest('payment', payment({ locale: 'ZH_CN' }), 'mobile'), 'locale', 'locale');
-    assertOne(checkInicisRequest('payment', payment({ locale: 'JA_JP' }), 'pc'), 'locale', 'locale');
-    const ignored = checkInicisRequest('billing-key', billingKey({ locale: 'EN_US' }), 'mobile');
-    assert.deepEqual([ignored.violations, ignored.warnings.map((w) => w.rule)], [[], ['locale']]);
+  test('locales per module: another of the SDK\'s only warns (shown in Korean), as where the locale is ignored', () => {
+    const warned = (result: InicisCheck) => [result.violations, result.warnings.map((w) => w.rule)];
+    assert.deepEqual(checkInicisRequest('payment', payment({ locale: 'ZH_CN' }), 'pc'), { violations: [], warnings: [] });
+    const chinese = checkInicisRequest('payment', payment({ locale: 'ZH_CN' }), 'mobile');
+    assert.deepEqual(warned(chinese), [[], ['locale']]);
+    assert.match(chinese.warnings[0]!.message.en, /^locale: expected KO_KR, EN_US \(another is shown in Korean\), got "ZH_CN"$/);
+    assert.deepEqual(warned(checkInicisRequest('payment', payment({ locale: 'JA_JP' }), 'pc')), [[], ['locale']]);
+    assert.deepEqual(warned(checkInicisRequest('billing-key', billingKey({ locale: 'EN_US' }), 'mobile')), [[], ['locale']]);
+    assert.deepEqual(warned(checkInicisRequest('billing-key', billingKey({ locale: 'JA_JP' }), 'mobile')), [[], ['locale']]);
+    assert.deepEqual(checkInicisRequest('billing-key-and-pay', andPay({ locale: 'KO_KR' }), 'mobile'), { violations: [], warnings: [] });
   });
 
-  test('where the locale is ignored, a value outside KG Inicis\'s locales is still refused', () => {
+  test('a locale outside the SDK\'s is refused, wherever the window is', () => {
     const unknown = checkInicisRequest('billing-key-and-pay', andPay({ locale: 'KLINGON' as never }), 'pc');
     assertOne(unknown, 'locale', 'locale');
-    assert.equal(unknown.violations[0]!.message.en, 'locale: expected one of KO_KR, EN_US, ZH_CN, got "KLINGON"');
-    assertOne(checkInicisRequest('billing-key', billingKey({ locale: 'JA_JP' }), 'mobile'), 'locale', 'locale');
-    assert.deepEqual(checkInicisRequest('billing-key-and-pay', andPay({ locale: 'KO_KR' }), 'mobile'), { violations: [], warnings: [] });
+    assert.equal(unknown.violations[0]!.message.en, 'locale: expected one of the SDK\'s Locale values (KO_KR, EN_US, ZH_CN, …), got "KLINGON"');
+    assertOne(checkInicisRequest('payment', payment({ locale: 'ko' as never }), 'mobile'), 'locale', 'locale');
   });
 });
 
@@ -219,9 +222,12 @@ describe('bypass.inicis_v2', () => {
     assertOne(checkInicisRequest('payment', withInicis({ acceptmethod: ['mallpoint(11-34)'] }), 'pc'), 'mallpoint', `${field}acceptmethod`);
   });
 
-  test('unknown acceptmethod and P_RESERVED entries', () => {
-    assertOne(checkInicisRequest('payment', withInicis({ acceptmethod: ['below100'] }), 'pc'), 'acceptmethod', `${field}acceptmethod`);
-    assertOne(checkInicisRequest('payment', withInicis({ P_RESERVED: ['below1000'] }), 'pc'), 'reserved', `${field}P_RESERVED`);
+  test('acceptmethod and P_RESERVED entries the guide does not list only warn (KG Inicis ignores them)', () => {
+    const accept = checkInicisRequest('payment', withInicis({ acceptmethod: ['below100'] }), 'pc');
+    assert.deepEqual([accept.violations, accept.warnings.map((w) => [w.rule, w.field])], [[], [['acceptmethod', `${field}acceptmethod`]]]);
+    const reserved = checkInicisRequest('payment', withInicis({ P_RESERVED: ['below1000'] }), 'mobile');
+    assert.deepEqual([reserved.violations, reserved.warnings.map((w) => [w.rule, w.field])], [[], [['reserved', `${field}P_RESERVED`]]]);
+    assert.match(reserved.warnings[0]!.message.en, /below1000=Y, noeasypay=Y, global_visa3d=Y, apprun_check=Y \(another is ignored\), got "below1000"/);
   });
 
   test('parentemail allows only @ and . as special characters', () => {
