@@ -108,14 +108,17 @@ export const WINDOW_TYPES = ['IFRAME', 'POPUP', 'REDIRECTION'] as const;
 
 /**
  * `offer-period`: an interval (`1m`, `1y`, `30d`) or an ISO 8601-style range `from/to`
- * (either end may be left out: `2025-01-01/`, `/2025-12-31`).
+ * (either end may be left out: `2025-01-01/`, `/2025-12-31`). The SDK takes RFC 3339 date-times
+ * (its examples: `2023-01-01T00:00:00+09:00`), so a date alone is that whole day in Korea: `from`
+ * at 00:00:00, `to` at 23:59:59, `+09:00`.
  */
 export function parseOfferPeriod(text: string): OfferPeriod | undefined {
   const value = text.trim();
   if (/^\d+[dmy]$/.test(value)) return { interval: value };
   const parts = value.split('/');
+  const day = (end: string, time: string) => (/^\d{4}-\d{2}-\d{2}$/.test(end.trim()) ? `${end.trim()}T${time}+09:00` : end.trim());
   // `compact` drops an empty end; both empty leaves no range.
-  const range = parts.length === 2 ? compact({ from: parts[0]!.trim(), to: parts[1]!.trim() }) : undefined;
+  const range = parts.length === 2 ? compact({ from: day(parts[0]!, '00:00:00'), to: day(parts[1]!, '23:59:59') }) : undefined;
   return range && ({ range } as OfferPeriod);
 }
 

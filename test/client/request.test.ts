@@ -56,9 +56,9 @@ describe('building', () => {
 
   test('offer periods: intervals and open or closed ranges', () => {
     assert.deepEqual(parseOfferPeriod('1m'), { interval: '1m' });
-    assert.deepEqual(parseOfferPeriod(' 2025-01-01 / 2025-06-30 '), { range: { from: '2025-01-01', to: '2025-06-30' } });
-    assert.deepEqual(parseOfferPeriod('2025-01-01/'), { range: { from: '2025-01-01' } });
-    assert.deepEqual(parseOfferPeriod('/2025-06-30'), { range: { to: '2025-06-30' } });
+    assert.deepEqual(parseOfferPeriod(' 2025-01-01 / 2025-06-30 '), { range: { from: '2025-01-01T00:00:00+09:00', to: '2025-06-30T23:59:59+09:00' } }, 'a date is that day in Korea');
+    assert.deepEqual(parseOfferPeriod('2025-01-01/'), { range: { from: '2025-01-01T00:00:00+09:00' } });
+    assert.deepEqual(parseOfferPeriod('/2025-06-30T12:00:00Z'), { range: { to: '2025-06-30T12:00:00Z' } }, 'a date-time is kept');
     for (const bad of ['', '/', 'monthly', '1 m', 'a/b/c']) assert.equal(parseOfferPeriod(bad), undefined, bad);
   });
 

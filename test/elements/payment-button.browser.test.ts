@@ -153,7 +153,7 @@ describe('<portone-payment-button>', () => {
       windowType: { pc: 'IFRAME', mobile: 'REDIRECTION' },
       locale: 'EN_US',
       noticeUrls: ['https://shop.example/hook', 'https://backup.example/hook'],
-      offerPeriod: { range: { from: '2025-01-01', to: '2025-12-31' } },
+      offerPeriod: { range: { from: '2025-01-01T00:00:00+09:00', to: '2025-12-31T23:59:59+09:00' } },
       productType: 'DIGITAL',
       taxFreeAmount: 1000,
       vatAmount: 1000,
