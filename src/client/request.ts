@@ -13,7 +13,7 @@ import type {
   PaymentRequest,
 } from './portone-types.js';
 import type { CartItem, CheckoutCustomer, PreparedBillingKey, PreparedBillingKeyAndPay, PreparedIdentityVerification, PreparedPayment } from '../contract.js';
-import { buildInicisBillingKeyBypass, buildInicisBypass, buildInicisUnifiedBypass, compact, words, type InicisOptions, type InicisUnifiedOptions } from '../inicis/bypass.js';
+import { buildInicisBillingKeyBypass, buildInicisBypass, buildInicisUnifiedBypass, compact, INICIS_FLAGS, words, type InicisOptions, type InicisUnifiedOptions } from '../inicis/bypass.js';
 import type { RequestKind, RequestOf } from '../inicis/rules.js';
 import { oneOf, violation, type Violation } from '../inicis/violation.js';
 
@@ -108,14 +108,17 @@ export const WINDOW_TYPES = ['IFRAME', 'POPUP', 'REDIRECTION'] as const;
 
 /**
  * `offer-period`: an interval (`1m`, `1y`, `30d`) or an ISO 8601-style range `from/to`
- * (either end may be left out: `2025-01-01/`, `/2025-12-31`).
+ * (either end may be left out: `2025-01-01/`, `/2025-12-31`). The SDK takes RFC 3339 date-times
+ * (its examples: `2023-01-01T00:00:00+09:00`), so a date alone is that whole day in Korea: `from`
+ * at 00:00:00, `to` at 23:59:59, `+09:00`.
  */
 export function parseOfferPeriod(text: string): OfferPeriod | undefined {
   const value = text.trim();
   if (/^\d+[dmy]$/.test(value)) return { interval: value };
   const parts = value.split('/');
+  const day = (end: string, time: string) => (/^\d{4}-\d{2}-\d{2}$/.test(end.trim()) ? `${end.trim()}T${time}+09:00` : end.trim());
   // `compact` drops an empty end; both empty leaves no range.
-  const range = parts.length === 2 ? compact({ from: parts[0]!.trim(), to: parts[1]!.trim() }) : undefined;
+  const range = parts.length === 2 ? compact({ from: day(parts[0]!, '00:00:00'), to: day(parts[1]!, '23:59:59') }) : undefined;
   return range && ({ range } as OfferPeriod);
 }
 
@@ -195,6 +198,11 @@ function buildOrder(f: OrderFields): OrderRequest {
 
 export function buildPaymentRequest(f: PaymentFields, options: InicisOptions = {}): Built<PaymentRequest> {
   const violations: Violation[] = [];
+  // The attribute's flags are the element's words: one it does not know is a mistake here, though
+  // KG Inicis would only ignore it in `acceptmethod` (the rules warn of that).
+  for (const flag of words(options.options)) {
+    if (!Object.hasOwn(INICIS_FLAGS, flag)) violations.push(violation('bypass.inicis_v2.acceptmethod', 'acceptmethod', oneOf(Object.keys(INICIS_FLAGS)), flag));
+  }
   const inicis = buildInicisBypass(options, f.inicis);
   const request: PaymentRequest = {
     ...buildCommon(f, violations),
@@ -345,11 +353,14 @@ export function checkRequest(kind: RequestKind, anyRequest: AnyCheckoutRequest):
   if (identity) required('identityVerificationId');
   else if (kind !== 'billing-key') {
     if (!isAmount(request.totalAmount, 1)) out.push(violation('totalAmount', 'amount', ['1 이상의 정수', 'a positive integer'], request.totalAmount));
-    for (const field of ['taxFreeAmount', 'vatAmount'] as const) {
-      const value = request[field];
-      if (value !== undefined && !(isAmount(value, 0) && value <= request.totalAmount!)) {
-        out.push(violation(field, 'amount', ['0 이상 totalAmount 이하의 정수', 'an integer from 0 to totalAmount'], value));
-      }
+    const taxFree = request.taxFreeAmount;
+    if (taxFree !== undefined && !(isAmount(taxFree, 0) && taxFree <= request.totalAmount!)) {
+      out.push(violation('taxFreeAmount', 'amount', ['0 이상 totalAmount 이하의 정수', 'an integer from 0 to totalAmount'], taxFree));
+    }
+    // VAT is part of the taxable amount, totalAmount less taxFreeAmount (the SDK: "미입력 시 과세 금액의 1/11").
+    const vat = request.vatAmount;
+    if (vat !== undefined && !(isAmount(vat, 0) && vat <= request.totalAmount! - (isAmount(taxFree, 0) ? taxFree! : 0))) {
+      out.push(violation('vatAmount', 'amount', ['0 이상 (totalAmount - taxFreeAmount) 이하의 정수', 'an integer from 0 to totalAmount less taxFreeAmount'], vat));
     }
   } else if (request.displayAmount !== undefined && !isAmount(request.displayAmount, 0)) {
     out.push(violation('displayAmount', 'amount', ['0 이상의 정수', 'a non-negative integer'], request.displayAmount));

@@ -35,7 +35,7 @@ export interface InicisOptions {
   card?: string | undefined;
   /** Mobile `P_MNAME`: merchant name shown in the window. */
   merchantName?: string | undefined;
-  /** Flags (space-separated in HTML): see {@link INICIS_FLAGS}. Unknown flags are kept so the rules report them. */
+  /** Flags (space-separated in HTML): see {@link INICIS_FLAGS}. An unknown flag is kept in `acceptmethod` (buildPaymentRequest refuses it). */
   options?: string | readonly string[] | undefined;
 }
 
@@ -62,7 +62,7 @@ export function buildInicisBypass(options: InicisOptions, raw?: InicisV2Bypass):
   if (options.skin) acceptmethod.push(`SKIN(${options.skin.trim()})`);
   for (const flag of words(options.options)) {
     const known: readonly (string | undefined)[] | undefined = INICIS_FLAGS[flag as InicisFlag];
-    // An unknown flag goes to acceptmethod as is, where the rules name it.
+    // An unknown flag goes to acceptmethod as is (buildPaymentRequest names it).
     const [pc, mobile] = known ?? [flag];
     if (pc && !acceptmethod.includes(pc)) acceptmethod.push(pc);
     if (mobile && !reserved.includes(mobile)) reserved.push(mobile);

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { IdentityVerificationError, IssueBillingKeyAndPayError, IssueBillingKeyError, PaymentError } from '@portone/browser-sdk/v2';
-import type { IssueBillingKeyAndPayResponse, IssueBillingKeyResponse, PaymentResponse } from '../client/portone-types.js';
+import type { IdentityVerificationResponse, IssueBillingKeyAndPayResponse, IssueBillingKeyResponse, PaymentResponse } from '../client/portone-types.js';
 import type { Payment } from '@portone/server-sdk/payment';
 import type { BillingKeyInfo } from '@portone/server-sdk/payment/billingKey';
 import { Auth } from './auth.js';
@@ -21,7 +21,7 @@ import { DESKTOP_USER_AGENT, MOBILE_USER_AGENT, SANDBOX_CUSTOMER, defaultChannel
 import { createTriggers } from './triggers.js';
 import { usageError } from './errors.js';
 import { isTestPersonKey, testPersonAt, TEST_PERSON_KEYS } from './identity/persons.js';
-import type { IdentityVerificationResponse, SandboxIdentityOutcome } from './identity/types.js';
+import type { SandboxIdentityOutcome } from './identity/types.js';
 import type {
   Sandbox,
   SandboxChargeOutcome,

@@ -13,6 +13,7 @@ import type {
   SucceededPaymentSchedule,
 } from '@portone/server-sdk/payment/paymentSchedule';
 import type {
+  IdentityVerificationResponse,
   IssueBillingKeyAndPayRequest,
   IssueBillingKeyAndPayResponse,
   IssueBillingKeyRequest,
@@ -21,7 +22,6 @@ import type {
   PaymentResponse,
 } from '../client/portone-types.js';
 import type {
-  IdentityVerificationResponse,
   KnownIdentityVerification,
   SandboxIdentityOutcome,
   SandboxIdentityVerificationRequest,

@@ -47,11 +47,18 @@ describe('building', () => {
     assert.equal(violations[1]!.message.en, 'customData: expected a JSON object, got "{oops"');
   });
 
+  test('an inicis-options flag the element does not know is refused (the rules only warn of the acceptmethod entry it becomes)', () => {
+    const { request, violations } = buildPaymentRequest({ ...base, paymentId: 'p', orderName: 'n', totalAmount: 1000 }, { options: 'below1000 below100' });
+    assert.deepEqual(violations.map((v) => [v.field, v.rule]), [['bypass.inicis_v2.acceptmethod', 'acceptmethod']]);
+    assert.match(violations[0]!.message.en, /expected one of below1000, noeasypay, .*, got "below100"/);
+    assert.deepEqual(request.bypass?.inicis_v2?.acceptmethod, ['below1000', 'below100']);
+  });
+
   test('offer periods: intervals and open or closed ranges', () => {
     assert.deepEqual(parseOfferPeriod('1m'), { interval: '1m' });
-    assert.deepEqual(parseOfferPeriod(' 2025-01-01 / 2025-06-30 '), { range: { from: '2025-01-01', to: '2025-06-30' } });
-    assert.deepEqual(parseOfferPeriod('2025-01-01/'), { range: { from: '2025-01-01' } });
-    assert.deepEqual(parseOfferPeriod('/2025-06-30'), { range: { to: '2025-06-30' } });
+    assert.deepEqual(parseOfferPeriod(' 2025-01-01 / 2025-06-30 '), { range: { from: '2025-01-01T00:00:00+09:00', to: '2025-06-30T23:59:59+09:00' } }, 'a date is that day in Korea');
+    assert.deepEqual(parseOfferPeriod('2025-01-01/'), { range: { from: '2025-01-01T00:00:00+09:00' } });
+    assert.deepEqual(parseOfferPeriod('/2025-06-30T12:00:00Z'), { range: { to: '2025-06-30T12:00:00Z' } }, 'a date-time is kept');
     for (const bad of ['', '/', 'monthly', '1 m', 'a/b/c']) assert.equal(parseOfferPeriod(bad), undefined, bad);
   });
 

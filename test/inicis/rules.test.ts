@@ -4,15 +4,17 @@ import type { IdentityVerificationRequest, IssueBillingKeyAndPayRequest, IssueBi
 import { checkInicisRequest, INICIS_DIRECT_AGENCIES, type Device, type InicisCheck, type InicisRule } from '../../src/inicis/index.js';
 
 const customer = { fullName: '홍길동', phoneNumber: '010-1234-5678', email: 'hong@example.com' };
+/** A phone's window redirects: every valid request says where to come back to. */
+const redirectUrl = 'https://shop.example/return';
 
 function payment(change: Partial<PaymentRequest> = {}): PaymentRequest {
-  return { storeId: 'store-1', channelKey: 'ch-1', paymentId: 'order-1', orderName: '티셔츠', totalAmount: 12000, currency: 'KRW', payMethod: 'CARD', customer, ...change };
+  return { storeId: 'store-1', channelKey: 'ch-1', paymentId: 'order-1', orderName: '티셔츠', totalAmount: 12000, currency: 'KRW', payMethod: 'CARD', customer, redirectUrl, ...change };
 }
 function billingKey(change: Partial<IssueBillingKeyRequest> = {}): IssueBillingKeyRequest {
-  return { storeId: 'store-1', channelKey: 'ch-2', billingKeyMethod: 'CARD', issueId: 'issue-1', issueName: '월간 구독', customer, offerPeriod: { interval: '1m' }, ...change } as IssueBillingKeyRequest;
+  return { storeId: 'store-1', channelKey: 'ch-2', billingKeyMethod: 'CARD', issueId: 'issue-1', issueName: '월간 구독', customer, offerPeriod: { interval: '1m' }, redirectUrl, ...change } as IssueBillingKeyRequest;
 }
 function andPay(change: Partial<IssueBillingKeyAndPayRequest> = {}): IssueBillingKeyAndPayRequest {
-  return { storeId: 'store-1', channelKey: 'ch-3', paymentId: 'order-2', orderName: '월간 구독', totalAmount: 9900, currency: 'KRW', billingKeyAndPayMethod: 'MOBILE', productType: 'DIGITAL', customer, offerPeriod: { interval: '1m' }, ...change } as IssueBillingKeyAndPayRequest;
+  return { storeId: 'store-1', channelKey: 'ch-3', paymentId: 'order-2', orderName: '월간 구독', totalAmount: 9900, currency: 'KRW', billingKeyAndPayMethod: 'MOBILE', productType: 'DIGITAL', customer, offerPeriod: { interval: '1m' }, redirectUrl, ...change } as IssueBillingKeyAndPayRequest;
 }
 
 /** Asserts exactly one violation, for `rule` on `field`, with both messages naming the field. */
@@ -56,8 +58,24 @@ describe('customer', () => {
     assertOne(checkInicisRequest('billing-key-and-pay', andPay({ customer: { ...customer, email: undefined } }), 'mobile'), 'customer-contact', 'customer.email');
   });
 
-  test('an e-mail must look like one', () => {
+  test('an e-mail must look like one, in every request (identity verification\'s too)', () => {
     assertOne(checkInicisRequest('payment', payment({ customer: { ...customer, email: 'hong.example.com' } }), 'mobile'), 'customer-contact', 'customer.email');
+    const identity = { storeId: 'store-1', channelKey: 'ch-iv', identityVerificationId: 'iv-1', redirectUrl, customer: { email: 'hong.example.com' } };
+    assertOne(checkInicisRequest('identity-verification', identity, 'pc'), 'customer-contact', 'customer.email');
+  });
+
+  test('the name KG Inicis gets is at most 30 bytes: fullName, else "lastName firstName"', () => {
+    const long = checkInicisRequest('payment', payment({ customer: { ...customer, fullName: '가나다라마바사아자차카' } }), 'pc'); // 33 bytes
+    assertOne(long, 'customer-name', 'customer.fullName');
+    assert.match(long.violations[0]!.message.en, /at most 30 UTF-8 bytes, got "33 bytes"/);
+    assert.deepEqual(checkInicisRequest('payment', payment({ customer: { ...customer, fullName: '가나다라마바사아자차' } }), 'pc').violations, []);
+    const separated = { ...customer, fullName: undefined, lastName: '남궁', firstName: '가나다라마바사아' }; // 6 + 1 + 24 bytes
+    assertOne(checkInicisRequest('billing-key', billingKey({ customer: separated }), 'mobile'), 'customer-name', 'customer.lastName');
+  });
+
+  test('a gender is one of the SDK\'s', () => {
+    assertOne(checkInicisRequest('payment', payment({ customer: { ...customer, gender: 'M' as never } }), 'pc'), 'customer-gender', 'customer.gender');
+    assert.deepEqual(checkInicisRequest('payment', payment({ customer: { ...customer, gender: 'GENDER_FEMALE' } }), 'pc').violations, []);
   });
 
   test('messages say PC only where the rule is PC-only', () => {
@@ -117,12 +135,24 @@ describe('offer period and product type', () => {
     assert.deepEqual(checkInicisRequest('billing-key', billingKey({ offerPeriod: undefined }), 'pc').violations, []);
   });
 
-  test('the interval is 1m or 1y; a range needs from before to', () => {
+  test('the interval is 1m or 1y; a range needs from before to, as RFC 3339 date-times', () => {
+    const [jan, dec] = ['2025-01-01T00:00:00+09:00', '2025-12-31T23:59:59+09:00'];
     assertOne(checkInicisRequest('billing-key', billingKey({ offerPeriod: { interval: '2w' } }), 'pc'), 'offer-period', 'offerPeriod');
-    assertOne(checkInicisRequest('billing-key', billingKey({ offerPeriod: { range: { from: '2025-01-01' } } }), 'pc'), 'offer-period', 'offerPeriod');
-    assertOne(checkInicisRequest('billing-key', billingKey({ offerPeriod: { range: { from: '2025-02-01', to: '2025-01-01' } } }), 'pc'), 'offer-period', 'offerPeriod');
+    assertOne(checkInicisRequest('billing-key', billingKey({ offerPeriod: { range: { from: jan } } }), 'pc'), 'offer-period', 'offerPeriod');
+    assertOne(checkInicisRequest('billing-key', billingKey({ offerPeriod: { range: { from: dec, to: jan } } }), 'pc'), 'offer-period', 'offerPeriod');
+    assertOne(checkInicisRequest('billing-key', billingKey({ offerPeriod: { range: { from: '2025-01-01', to: '2025-12-31' } } }), 'pc'), 'offer-period', 'offerPeriod');
     assert.deepEqual(checkInicisRequest('billing-key', billingKey({ offerPeriod: { interval: '1y' } }), 'pc').violations, []);
-    assert.deepEqual(checkInicisRequest('billing-key', billingKey({ offerPeriod: { range: { from: '2025-01-01', to: '2025-12-31' } } }), 'pc').violations, []);
+    assert.deepEqual(checkInicisRequest('billing-key', billingKey({ offerPeriod: { range: { from: jan, to: dec } } }), 'pc').violations, []);
+  });
+
+  test('a payment\'s offer period has the SDK\'s shape: one of an interval (<n>d, m or y) and a range', () => {
+    assert.deepEqual(checkInicisRequest('payment', payment({ offerPeriod: { interval: '30d' } }), 'pc').violations, []);
+    assert.deepEqual(checkInicisRequest('payment', payment({ offerPeriod: { range: { to: '2025-12-31T23:59:59+09:00' } } }), 'mobile').violations, []);
+    const both = { interval: '1m', range: { from: '2025-01-01T00:00:00+09:00' } } as unknown as PaymentRequest['offerPeriod'];
+    const interval = checkInicisRequest('payment', payment({ offerPeriod: { interval: 'monthly' } }), 'pc');
+    assertOne(interval, 'offer-period', 'offerPeriod');
+    assert.match(interval.violations[0]!.message.en, /an interval like 30d, 1m or 1y/);
+    assertOne(checkInicisRequest('payment', payment({ offerPeriod: both }), 'pc'), 'offer-period', 'offerPeriod');
   });
 
   test('productType for billing-key-and-pay and phone payments', () => {
@@ -155,20 +185,23 @@ describe('currency and locale', () => {
     assertOne(checkInicisRequest('billing-key-and-pay', andPay({ currency: 'USD' }), 'pc'), 'currency', 'currency');
   });
 
-  test('locales per module; ignored ones only warn', () => {
-    assert.deepEqual(checkInicisRequest('payment', payment({ locale: 'ZH_CN' }), 'pc').violations, []);
-    assertOne(checkInicisRequest('payment', payment({ locale: 'ZH_CN' }), 'mobile'), 'locale', 'locale');
-    assertOne(checkInicisRequest('payment', payment({ locale: 'JA_JP' }), 'pc'), 'locale', 'locale');
-    const ignored = checkInicisRequest('billing-key', billingKey({ locale: 'EN_US' }), 'mobile');
-    assert.deepEqual([ignored.violations, ignored.warnings.map((w) => w.rule)], [[], ['locale']]);
+  test('locales per module: another of the SDK\'s only warns (shown in Korean), as where the locale is ignored', () => {
+    const warned = (result: InicisCheck) => [result.violations, result.warnings.map((w) => w.rule)];
+    assert.deepEqual(checkInicisRequest('payment', payment({ locale: 'ZH_CN' }), 'pc'), { violations: [], warnings: [] });
+    const chinese = checkInicisRequest('payment', payment({ locale: 'ZH_CN' }), 'mobile');
+    assert.deepEqual(warned(chinese), [[], ['locale']]);
+    assert.match(chinese.warnings[0]!.message.en, /^locale: expected KO_KR, EN_US \(another is shown in Korean\), got "ZH_CN"$/);
+    assert.deepEqual(warned(checkInicisRequest('payment', payment({ locale: 'JA_JP' }), 'pc')), [[], ['locale']]);
+    assert.deepEqual(warned(checkInicisRequest('billing-key', billingKey({ locale: 'EN_US' }), 'mobile')), [[], ['locale']]);
+    assert.deepEqual(warned(checkInicisRequest('billing-key', billingKey({ locale: 'JA_JP' }), 'mobile')), [[], ['locale']]);
+    assert.deepEqual(checkInicisRequest('billing-key-and-pay', andPay({ locale: 'KO_KR' }), 'mobile'), { violations: [], warnings: [] });
   });
 
-  test('where the locale is ignored, a value outside KG Inicis\'s locales is still refused', () => {
+  test('a locale outside the SDK\'s is refused, wherever the window is', () => {
     const unknown = checkInicisRequest('billing-key-and-pay', andPay({ locale: 'KLINGON' as never }), 'pc');
     assertOne(unknown, 'locale', 'locale');
-    assert.equal(unknown.violations[0]!.message.en, 'locale: expected one of KO_KR, EN_US, ZH_CN, got "KLINGON"');
-    assertOne(checkInicisRequest('billing-key', billingKey({ locale: 'JA_JP' }), 'mobile'), 'locale', 'locale');
-    assert.deepEqual(checkInicisRequest('billing-key-and-pay', andPay({ locale: 'KO_KR' }), 'mobile'), { violations: [], warnings: [] });
+    assert.equal(unknown.violations[0]!.message.en, 'locale: expected one of the SDK\'s Locale values (KO_KR, EN_US, ZH_CN, …), got "KLINGON"');
+    assertOne(checkInicisRequest('payment', payment({ locale: 'ko' as never }), 'mobile'), 'locale', 'locale');
   });
 });
 
@@ -189,13 +222,17 @@ describe('bypass.inicis_v2', () => {
     assertOne(checkInicisRequest('payment', withInicis({ acceptmethod: ['mallpoint(11-34)'] }), 'pc'), 'mallpoint', `${field}acceptmethod`);
   });
 
-  test('unknown acceptmethod and P_RESERVED entries', () => {
-    assertOne(checkInicisRequest('payment', withInicis({ acceptmethod: ['below100'] }), 'pc'), 'acceptmethod', `${field}acceptmethod`);
-    assertOne(checkInicisRequest('payment', withInicis({ P_RESERVED: ['below1000'] }), 'pc'), 'reserved', `${field}P_RESERVED`);
+  test('acceptmethod and P_RESERVED entries the guide does not list only warn (KG Inicis ignores them)', () => {
+    const accept = checkInicisRequest('payment', withInicis({ acceptmethod: ['below100'] }), 'pc');
+    assert.deepEqual([accept.violations, accept.warnings.map((w) => [w.rule, w.field])], [[], [['acceptmethod', `${field}acceptmethod`]]]);
+    const reserved = checkInicisRequest('payment', withInicis({ P_RESERVED: ['below1000'] }), 'mobile');
+    assert.deepEqual([reserved.violations, reserved.warnings.map((w) => [w.rule, w.field])], [[], [['reserved', `${field}P_RESERVED`]]]);
+    assert.match(reserved.warnings[0]!.message.en, /below1000=Y, noeasypay=Y, global_visa3d=Y, apprun_check=Y \(another is ignored\), got "below1000"/);
   });
 
   test('parentemail allows only @ and . as special characters', () => {
     assert.deepEqual(checkInicisRequest('payment', withInicis({ parentemail: 'mom.kim@example.com' }), 'pc').violations, []);
+    assert.deepEqual(checkInicisRequest('payment', withInicis({ parentemail: 'parentemail' }), 'pc').violations, [], 'the guide\'s own example');
     assertOne(checkInicisRequest('payment', withInicis({ parentemail: 'mom+kid@example.com' }), 'pc'), 'parentemail', `${field}parentemail`);
   });
 
@@ -226,9 +263,10 @@ describe('bypass.inicis_v2', () => {
 });
 
 describe('pay-method specifics', () => {
-  test('mobile gift certificates name the certificate', () => {
+  test('mobile gift certificates name the certificate; wherever named, one of KG Inicis\'s three', () => {
     assertOne(checkInicisRequest('payment', payment({ payMethod: 'GIFT_CERTIFICATE' }), 'mobile'), 'gift-certificate', 'giftCertificate.giftCertificateType');
     assert.deepEqual(checkInicisRequest('payment', payment({ payMethod: 'GIFT_CERTIFICATE' }), 'pc').violations, []);
+    assertOne(checkInicisRequest('payment', payment({ payMethod: 'GIFT_CERTIFICATE', giftCertificate: { giftCertificateType: 'HAPPYMONEY' as never } }), 'pc'), 'gift-certificate', 'giftCertificate.giftCertificateType');
     assert.deepEqual(checkInicisRequest('payment', payment({ payMethod: 'GIFT_CERTIFICATE', giftCertificate: { giftCertificateType: 'GIFT_CERTIFICATE_TYPE_CULTURELAND' } }), 'mobile').violations, []);
   });
 
@@ -237,9 +275,35 @@ describe('pay-method specifics', () => {
     assert.deepEqual(checkInicisRequest('payment', payment({ payMethod: 'EASY_PAY', easyPay: { easyPayProvider: 'EASY_PAY_PROVIDER_KAKAOPAY' } }), 'pc').violations, []);
   });
 
+  test('card direct calls: every SDK card company but Toss Bank', () => {
+    assert.deepEqual(checkInicisRequest('payment', payment({ card: { cardCompany: 'CARD_COMPANY_KAKAO_BANK' } }), 'pc').violations, []);
+    const toss = checkInicisRequest('payment', payment({ card: { cardCompany: 'TOSS_BANK' } }), 'mobile');
+    assertOne(toss, 'card-company', 'card.cardCompany');
+    assert.match(toss.violations[0]!.message.en, /any card company but TOSS_BANK/);
+    assertOne(checkInicisRequest('payment', payment({ card: { cardCompany: 'PLASTIC_CARD' as never } }), 'pc'), 'card-company', 'card.cardCompany');
+  });
+
   test('installments: fixedMonth only', () => {
     assertOne(checkInicisRequest('payment', payment({ card: { installment: { monthOption: { availableMonthList: [2, 3] } } } }), 'pc'), 'installment', 'card.installment.monthOption');
     assert.deepEqual(checkInicisRequest('payment', payment({ card: { installment: { monthOption: { fixedMonth: 3 } } } }), 'pc').violations, []);
+  });
+});
+
+describe('the window', () => {
+  test('KG Inicis\'s payment windows open as an iframe or a redirect, not a popup (통합인증 does)', () => {
+    assertOne(checkInicisRequest('payment', payment({ windowType: { pc: 'POPUP' } }), 'pc'), 'window-type', 'windowType.pc');
+    assertOne(checkInicisRequest('billing-key-and-pay', andPay({ windowType: { mobile: 'POPUP' } }), 'mobile'), 'window-type', 'windowType.mobile');
+    assert.deepEqual(checkInicisRequest('payment', payment({ windowType: { mobile: 'POPUP' } }), 'pc').violations, [], 'the other device\'s type is not used');
+    const identity = { storeId: 'store-1', channelKey: 'ch-iv', identityVerificationId: 'iv-1', redirectUrl, windowType: { pc: 'POPUP' as const } };
+    assert.deepEqual(checkInicisRequest('identity-verification', identity, 'pc').violations, []);
+  });
+
+  test('a redirect needs redirectUrl: always on a phone, on PC with REDIRECTION; forceRedirect alone asks for none', () => {
+    assertOne(checkInicisRequest('payment', payment({ redirectUrl: undefined }), 'mobile'), 'redirect-url', 'redirectUrl');
+    assertOne(checkInicisRequest('billing-key', billingKey({ redirectUrl: undefined, windowType: { pc: 'REDIRECTION' } }), 'pc'), 'redirect-url', 'redirectUrl');
+    assert.deepEqual(checkInicisRequest('payment', payment({ redirectUrl: undefined }), 'pc').violations, []);
+    assert.deepEqual(checkInicisRequest('payment', payment({ redirectUrl: undefined, forceRedirect: true }), 'pc').violations, [], 'the SDK answers by the promise');
+    assertOne(checkInicisRequest('identity-verification', { storeId: 'store-1', channelKey: 'ch-iv', identityVerificationId: 'iv-1' }, 'mobile'), 'redirect-url', 'redirectUrl');
   });
 });
 
@@ -249,6 +313,7 @@ describe('identity verification (KG Inicis 통합인증)', () => {
     storeId: 'store-1',
     channelKey: 'ch-iv',
     identityVerificationId: 'iv-1',
+    redirectUrl,
     ...(unified && { bypass: { inicisUnified: { flgFixedUser: 'N', ...unified } as Unified } }),
     ...change,
   });
@@ -275,6 +340,15 @@ describe('identity verification (KG Inicis 통합인증)', () => {
       assert.deepEqual(result.violations.map((v) => [v.rule, v.field]), [['fixed-user', `customer.${field}`]], field);
     }
     assert.deepEqual(checkInicisRequest('identity-verification', verification({ flgFixedUser: 'N' }, { customer: {} }), 'pc').violations, [], 'N asks for nothing');
+  });
+
+  test('Y: a phone number of 9 to 11 digits and a birth date that exists, in the SDK\'s formats', () => {
+    const fixed = (change: object) => checkInicisRequest('identity-verification', verification({ flgFixedUser: 'Y' }, { customer: { ...fixedCustomer, ...change } }), 'pc');
+    assert.deepEqual(fixed({ phoneNumber: '010-1234-5678', birthMonth: '1', birthDay: '3' }).violations, []);
+    assertOne(fixed({ phoneNumber: '010-12' }), 'fixed-user', 'customer.phoneNumber');
+    for (const birth of [{ birthMonth: '13' }, { birthMonth: '02', birthDay: '30' }, { birthYear: '90' }]) {
+      assertOne(fixed(birth), 'fixed-user', 'customer.birthYear');
+    }
   });
 
   test('directAgency is one of KG Inicis\'s codes', () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { IssueBillingKeyAndPayError, IssueBillingKeyError, PaymentError } from '@portone/browser-sdk/v2';
 import type { FailedPayment, PaidPayment, VirtualAccountIssuedPayment } from '@portone/server-sdk/payment';
 import { isShopperCancel } from '../../src/contract.js';
-import { CARD_COMPANIES, DECLINES, DESKTOP_USER_AGENT, MOBILE_USER_AGENT, INICIS_RULES, SDK_CARD_CODES, SHOPPER_CANCEL_MESSAGE, SHOPPER_CANCEL_MESSAGE_EN, TEST_CARDS, parseOutcome, withResultQuery, type SandboxOutcome, type SandboxPaymentRequest } from '../../src/sandbox/index.js';
+import { CARD_COMPANIES, DECLINES, DESKTOP_USER_AGENT, MOBILE_USER_AGENT, INICIS_RULES, SANDBOX_CUSTOMER, SDK_CARD_CODES, SHOPPER_CANCEL_MESSAGE, SHOPPER_CANCEL_MESSAGE_EN, TEST_CARDS, parseOutcome, withResultQuery, type SandboxOutcome, type SandboxPaymentRequest } from '../../src/sandbox/index.js';
 import { clientFor, paymentOf, rejection, startReceiver, succeeded, verifyAll, webhookTypes, withSandbox } from './support.js';
 
 const mobile = { device: 'mobile' as const };
@@ -217,7 +217,7 @@ test('PortOne rejects before the window: unknown store or channel, missing or ma
     [{ payMethod: 'MOBILE' }, 'BadRequest', /productType/, 'R109'],
     [{ windowType: { pc: 'POPUP' } }, 'BadRequest', /IFRAME, REDIRECTION만/, 'R107'],
     [{ windowType: { pc: 'REDIRECTION' } }, 'BadRequest', /redirectUrl/],
-    [{ forceRedirect: true }, 'BadRequest', /forceRedirect/],
+    [{ forceRedirect: true }, '', /./],
     [{ redirectUrl: 'javascript:alert(1)' }, 'BadRequest', /`redirectUrl`: expected an http/],
     [{ taxFreeAmount: 900, vatAmount: 200 }, 'BadRequest', /taxFreeAmount/],
     [{ card: { installment: { monthOption: { availableMonthList: [2, 3] } } } }, 'BadRequest', /fixedMonth/, 'R115'],
@@ -246,6 +246,41 @@ test('PortOne rejects before the window: unknown store or channel, missing or ma
   const none = await rejection(sandbox.pay(undefined as never));
   assert.ok(none instanceof PaymentError);
   assert.equal(new Set(Object.values(INICIS_RULES).map((r) => r.pgCode)).size, Object.keys(INICIS_RULES).length, 'one code per rule');
+});
+
+test('forceRedirect without redirectUrl: the result comes by the promise, for every request type (SDK: "redirectUrl이 없으면 기존처럼 프로미스로 반환합니다")', async (t) => {
+  const sandbox = await withSandbox(t);
+  const { storeId, channelKeys } = sandbox;
+  const customer = SANDBOX_CUSTOMER;
+  const requests = {
+    PAYMENT: (id: string) => ({ storeId, channelKey: channelKeys.payment, paymentId: id, orderName: '주문', totalAmount: 5_000, currency: 'KRW', payMethod: 'CARD', customer }),
+    ISSUE_BILLING_KEY: (id: string) => ({ storeId, channelKey: channelKeys.billingKey, billingKeyMethod: 'CARD', issueId: id, issueName: '구독', customer, offerPeriod: { interval: '1m' } }),
+    ISSUE_BILLING_KEY_AND_PAY: (id: string) => ({ storeId, channelKey: channelKeys.billingKeyAndPay, billingKeyAndPayMethod: 'MOBILE', paymentId: id, orderName: '구독', totalAmount: 9_900, currency: 'KRW', productType: 'DIGITAL', customer, offerPeriod: { interval: '1m' } }),
+    IDENTITY_VERIFICATION: (id: string) => ({ storeId, channelKey: channelKeys.identityVerification, identityVerificationId: id, bypass: { inicisUnified: { flgFixedUser: 'N' } } }),
+  };
+  const prepare = async (transactionType: string, request: object, userAgent = DESKTOP_USER_AGENT) => {
+    const response = await fetch(`${sandbox.url}/checkout/prepare`, { method: 'POST', body: JSON.stringify({ transactionType, request, client: { userAgent } }) });
+    return { status: response.status, answer: (await response.json()) as { txId: string; mode: string; code?: string; message?: string } };
+  };
+  const complete = async (txId: string) => {
+    const response = await fetch(`${sandbox.url}/checkout/transactions/${txId}/complete`, { method: 'POST', body: JSON.stringify({ action: { result: 'approve' } }) });
+    return (await response.json()) as { response: { code?: string }; redirectTo?: string };
+  };
+  for (const [kind, request] of Object.entries(requests)) {
+    // Alone, forceRedirect changes nothing: the window opens as usual and the promise gets the result.
+    const alone = await prepare(kind, { ...request(`force-${kind}`), forceRedirect: true });
+    assert.deepEqual([alone.status, alone.answer.mode], [200, 'IFRAME'], `${kind}: ${alone.answer.message}`);
+    const done = await complete(alone.answer.txId);
+    assert.deepEqual([done.response.code, done.redirectTo], [undefined, undefined], kind);
+    // With a redirectUrl it does what it says: the result comes back in the redirect's query.
+    const withUrl = await prepare(kind, { ...request(`force-url-${kind}`), forceRedirect: true, redirectUrl: 'https://shop.example/return' });
+    assert.deepEqual([withUrl.status, withUrl.answer.mode], [200, 'REDIRECTION'], kind);
+    assert.match((await complete(withUrl.answer.txId)).redirectTo ?? '', /^https:\/\/shop\.example\/return\?.*transactionType=/, kind);
+    // A phone's window always redirects: there, a redirectUrl is still required, forceRedirect or not.
+    const phone = await prepare(kind, { ...request(`force-phone-${kind}`), forceRedirect: true }, MOBILE_USER_AGENT);
+    assert.deepEqual([phone.status, phone.answer.code], [400, 'BadRequest'], kind);
+    assert.match(phone.answer.message ?? '', /redirectUrl 파라미터가 필수입니다/, kind);
+  }
 });
 
 test('card direct call: every browser SDK card company but Toss Bank opens the window with that card, locked', async (t) => {

@@ -206,17 +206,16 @@ test('before the window: PortOne and KG Inicis refuse what they would, with the 
     [{ channelKey: sandbox.channelKeys.payment }, 'ChannelNotFound', /is the payment channel "KG이니시스 일반결제 \(테스트\)" \(INICIS_V2\); identity verification needs a KG이니시스 통합인증 channel/],
     [{ channelKey: undefined }, 'BadRequest', /channelKey 파라미터는 필수 입력입니다/],
     [{ identityVerificationId: '' }, 'BadRequest', /identityVerificationId 파라미터는 필수 입력입니다/],
-    [{ identityVerificationId: '본인인증-1' }, 'BadRequest', /`identityVerificationId`: expected printable ASCII, got "본인인증-1"/],
     [{ customData: { a: 1 } }, 'BadRequest', /`customData`: expected a non-empty string, got an object/],
     [{ bypass: {} }, 'BadRequest', /KG이니시스 \[R131\] flgFixedUser는 필수이며 Y 또는 N이어야 합니다\. \(`bypass\.inicisUnified\.flgFixedUser`: expected "Y" or "N", got nothing\)/, 'R131'],
     [{ bypass: { inicisUnified: { flgFixedUser: 'y' } } }, 'BadRequest', /got "y"/, 'R131'],
     [{ bypass: { inicisUnified: { flgFixedUser: 'Y' } }, customer: { fullName: '홍길동' } }, 'BadRequest', /\[R132\] .*`customer\.phoneNumber`, `customer\.birthYear`, `customer\.birthMonth`, `customer\.birthDay`: expected values, got nothing/, 'R132'],
     [{ bypass: { inicisUnified: { flgFixedUser: 'Y' } }, customer: { fullName: '홍길동', phoneNumber: '01012345678', birthYear: '1990', birthMonth: '02', birthDay: '30' } }, 'BadRequest', /expected a date such as 1990, 01, 31, got "1990", "02", "30"/],
     [{ bypass: { inicisUnified: { flgFixedUser: 'N', directAgency: 'DANAL' } } }, 'BadRequest', /\[R133\] .*expected one of PASS, NAVER, .*SMS, got "DANAL"/, 'R133'],
-    [{ bypass: { inicisUnified: { flgFixedUser: 'N', FRGNDInfo: 'X' } } }, 'BadRequest', /`bypass\.inicisUnified\.FRGNDInfo`: expected one of Y, N, got "X"/],
     [{ windowType: { pc: 'UI' } }, 'BadRequest', /KG이니시스 통합인증 opens IFRAME, POPUP or REDIRECTION windows, got "UI"/],
     [{ windowType: { pc: 'REDIRECTION' } }, 'BadRequest', /리디렉션 방식 본인인증창에는 redirectUrl 파라미터가 필수입니다/],
     [{ customer: { gender: 'M' } }, 'BadRequest', /`customer\.gender`: expected one of MALE, FEMALE, OTHER, got "M"/],
+    [{ customer: { email: 'hong.example.com' } }, 'BadRequest', /`customer\.email`: expected an e-mail address, got "hong\.example\.com"/],
   ];
   for (const [request, code, message, pgCode] of cases) {
     const error = await rejection(sandbox.verifyIdentity({ identityVerificationId: 'r-1', ...request }));
@@ -234,6 +233,9 @@ test('before the window: PortOne and KG Inicis refuse what they would, with the 
   assert.match(payment.message, /is an INICIS_UNIFIED identity verification channel, not a payment channel/);
   // forceRedirect without redirectUrl falls back to the promise for identity verification (SDK docs).
   assert.equal((await sandbox.verifyIdentity({ identityVerificationId: 'r-2', forceRedirect: true })).code, undefined);
+  // Any id (the guide restricts paymentId and issueId to ASCII, not this one); FRGNDInfo is a plain string, only N changes anything.
+  assert.equal((await sandbox.verifyIdentity({ identityVerificationId: '본인인증-1' })).code, undefined);
+  assert.equal((await sandbox.verifyIdentity({ identityVerificationId: 'r-4', bypass: { inicisUnified: { flgFixedUser: 'N', FRGNDInfo: 'X' } } })).code, undefined);
   // POPUP is allowed, and shown as the overlay.
   assert.equal((await sandbox.verifyIdentity({ identityVerificationId: 'r-3', windowType: { pc: 'POPUP' } })).code, undefined);
 });

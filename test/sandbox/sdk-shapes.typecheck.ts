@@ -1,9 +1,10 @@
 // Keeps the sandbox's own identity verification shapes (src/sandbox/identity/types.ts) in step with
 // @portone/browser-sdk 0.1.11's and @portone/server-sdk 0.19.0's (checked by `npm run typecheck`,
-// never executed): the sandbox declares them itself so that no declaration it ships imports the
-// browser SDK's typings, whose duplicate exports fail a consumer's `skipLibCheck: false`.
+// never executed). The request and result are src/client/portone-types.ts's, kept in step by
+// test/client/portone-types.typecheck.ts; this checks that the sandbox offers those very ones.
 import type * as Sdk from '@portone/browser-sdk/v2';
 import type { Carrier, IdentityVerification, IdentityVerificationOperator } from '@portone/server-sdk/identityVerification';
+import type * as Client from '../../src/client/portone-types.js';
 import type * as Ours from '../../src/sandbox/identity/types.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 
@@ -19,8 +20,7 @@ export type Requests = [
   Is<Extends<Sdk.IdentityVerificationRequest, Ours.IdentityVerificationRequest>>,
   Is<SameKeys<Sdk.IdentityVerificationRequest, Ours.IdentityVerificationRequest>>,
   Is<SameKeys<Sdk.IdentityVerificationBypass, NonNullable<Ours.IdentityVerificationRequest['bypass']>>>,
-  Is<Extends<Sdk.InicisUnifiedIdentityVerificationBypass, Ours.InicisUnifiedBypass>>,
-  Is<SameKeys<Sdk.InicisUnifiedIdentityVerificationBypass, Ours.InicisUnifiedBypass>>,
+  Is<Same<Ours.IdentityVerificationRequest, Client.IdentityVerificationRequest>>,
   Is<Same<Sdk.InicisUnifiedDirectAgency, Ours.IdentityAgency>>,
 ];
 
@@ -29,6 +29,7 @@ export type Responses = [
   Is<Extends<Sdk.IdentityVerificationResponse, Ours.IdentityVerificationResponse>>,
   Is<Extends<Ours.IdentityVerificationResponse, Sdk.IdentityVerificationResponse>>,
   Is<SameKeys<Sdk.IdentityVerificationResponse, Ours.IdentityVerificationResponse>>,
+  Is<Same<Ours.IdentityVerificationResponse, Client.IdentityVerificationResponse>>,
 ];
 
 /** The carriers are PortOne's REST enums (`IdentityVerificationOperator`, `Carrier`), and what the sandbox keeps is an `IdentityVerification`. */

@@ -17,7 +17,7 @@ import {
 import { approvalNumber, digits, iso } from '../ids.js';
 import { describe } from '../input.js';
 import type { SandboxOutcome } from '../types.js';
-import { CheckoutRejection, type CheckoutCustomer } from './rules.js';
+import { CheckoutRejection, type WindowCustomer } from './rules.js';
 import type { CheckoutTx } from './transaction.js';
 
 /** Virtual accounts the window issues are valid this long unless the request says otherwise. */
@@ -25,7 +25,7 @@ export const DEFAULT_VIRTUAL_ACCOUNT_VALID_MS = 7 * 24 * 3_600_000;
 
 export type Approval = { method: PaymentMethod } | { decline: Decline };
 
-export function responseCustomer(c: CheckoutCustomer): Customer {
+export function responseCustomer(c: WindowCustomer): Customer {
   const name = c.fullName ?? (c.lastName && c.firstName ? `${c.lastName} ${c.firstName}` : undefined);
   return {
     ...(c.customerId ? { id: c.customerId } : {}),

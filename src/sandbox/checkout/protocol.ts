@@ -1,7 +1,7 @@
 // The wire protocol between the sandbox's browser runtime / payment window and its checkout
 // server. Browser-safe (no Node imports): the runtime and the window page bundle it too.
-import type { IssueBillingKeyAndPayResponse, IssueBillingKeyResponse, PaymentResponse } from '../../client/portone-types.js';
-import type { IdentityVerificationResponse, SandboxIdentityOutcome } from '../identity/types.js';
+import type { IdentityVerificationResponse, IssueBillingKeyAndPayResponse, IssueBillingKeyResponse, PaymentResponse } from '../../client/portone-types.js';
+import type { SandboxIdentityOutcome } from '../identity/types.js';
 import type { SandboxOutcome } from '../types.js';
 
 export type TransactionKind = 'PAYMENT' | 'ISSUE_BILLING_KEY' | 'ISSUE_BILLING_KEY_AND_PAY' | 'IDENTITY_VERIFICATION';

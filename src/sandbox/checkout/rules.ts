@@ -97,7 +97,11 @@ export interface WindowConfig {
   notes: string[];
 }
 
-export interface CheckoutCustomer {
+/**
+ * The SDK request's `customer` as the window reads it (strings only, `GENDER_` dropped); not the
+ * contract's `CheckoutCustomer`, which is what a shop's page may send its kit.
+ */
+export interface WindowCustomer {
   customerId?: string;
   fullName?: string;
   firstName?: string;
@@ -140,7 +144,7 @@ export interface NormalizedCheckout {
   displayAmount?: number;
   currency?: 'KRW' | 'USD';
   payMethod?: InicisPayMethod;
-  customer: CheckoutCustomer;
+  customer: WindowCustomer;
   customData?: string;
   noticeUrls?: string[];
   /** PortOne's confirm process: the shop approves each payment at this URL first. */
@@ -176,15 +180,18 @@ export function field<T>(fn: () => T): T {
 
 const PRINTABLE_ASCII = /^[\x20-\x7E]+$/;
 
+/** Not given: absent, or only blanks (PortOne documents nothing finer; the window has nothing to show for "  "). */
+const missing = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+
 function asciiId(value: unknown, name: string): string {
-  if (value === undefined || value === null || value === '') throw bad(`${name} 파라미터는 필수 입력입니다. (\`${name}\`: expected a string, got nothing)`);
+  if (missing(value)) throw bad(`${name} 파라미터는 필수 입력입니다. (\`${name}\`: expected a string, got nothing)`);
   const id = field(() => input.string(value, name));
   if (!PRINTABLE_ASCII.test(id)) throw inicisRule(INICIS_RULES.ASCII_ID, `\`${name}\`: expected printable ASCII, got ${input.describe(id)}`);
   return id;
 }
 
 function required(value: unknown, name: string): string {
-  if (value === undefined || value === null || value === '') throw bad(`${name} 파라미터는 필수 입력입니다. (\`${name}\`: expected a string, got nothing)`);
+  if (missing(value)) throw bad(`${name} 파라미터는 필수 입력입니다. (\`${name}\`: expected a string, got nothing)`);
   return field(() => input.string(value, name));
 }
 
@@ -199,15 +206,30 @@ function currency(value: unknown, name: string, allowed: readonly ('KRW' | 'USD'
   return c as 'KRW' | 'USD';
 }
 
-function customer(value: unknown, { needContact, device, always }: { needContact: boolean; device: 'pc' | 'mobile'; always?: boolean }): CheckoutCustomer {
+const CUSTOMER_FIELDS = ['customerId', 'fullName', 'firstName', 'lastName', 'phoneNumber', 'email', 'zipcode', 'birthYear', 'birthMonth', 'birthDay'] as const;
+
+/**
+ * The request's `customer` as PortOne's checkout server reads it for every window: strings, an
+ * e-mail that is one (browser SDK 0.1.11 `Customer.email`: "올바른 형식의 이메일 주소여야 합니다."), a
+ * `Gender` value (its `GENDER_` alias dropped); a blank field counts as not given. What KG Inicis
+ * requires of it comes on top.
+ */
+export function windowCustomer(value: unknown): WindowCustomer {
   const raw = field(() => input.optObject(value, 'customer')) ?? {};
-  const out: CheckoutCustomer = {};
-  for (const key of ['customerId', 'fullName', 'firstName', 'lastName', 'phoneNumber', 'email', 'zipcode', 'birthYear', 'birthMonth', 'birthDay'] as const) {
-    const v = field(() => input.optString(raw[key], `customer.${key}`));
-    if (v !== undefined) out[key] = v;
+  const out: WindowCustomer = {};
+  for (const key of CUSTOMER_FIELDS) {
+    if (missing(raw[key])) continue;
+    out[key] = field(() => input.string(raw[key], `customer.${key}`));
   }
+  if (out.email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(out.email)) throw bad(`\`customer.email\`: expected an e-mail address, got ${input.describe(out.email)}`);
   const gender = stripPrefix(raw.gender, 'GENDER_');
-  if (typeof gender === 'string') out.gender = gender;
+  if (gender !== undefined && gender !== null) out.gender = field(() => input.oneOf(gender, 'customer.gender', ['MALE', 'FEMALE', 'OTHER']));
+  return out;
+}
+
+/** `customer` for a payment window: KG Inicis needs a name of at most 30 bytes, and phone and e-mail on PC (always, for billing-key-and-pay). */
+function customer(value: unknown, { device, always }: { device: 'pc' | 'mobile'; always?: boolean }): WindowCustomer {
+  const out = windowCustomer(value);
   if (!out.fullName && !(out.firstName && out.lastName)) {
     throw inicisRule(INICIS_RULES.BUYER_NAME, '`customer.fullName` 또는 `customer.firstName`+`customer.lastName`: expected a name, got nothing');
   }
@@ -217,7 +239,7 @@ function customer(value: unknown, { needContact, device, always }: { needContact
   if (nameBytes > 30) {
     throw inicisRule(INICIS_RULES.BUYER_NAME_LENGTH, `\`customer.${out.fullName ? 'fullName' : 'lastName` + `customer.firstName'}\`: expected at most 30 bytes of UTF-8, got ${nameBytes}`);
   }
-  if (needContact && (always || device === 'pc')) {
+  if (always || device === 'pc') {
     const where = always ? '' : '(PC)';
     if (!out.phoneNumber) throw inicisRule(INICIS_RULES.BUYER_PHONE, '`customer.phoneNumber`: expected a phone number, got nothing', where);
     if (!out.email) throw inicisRule(INICIS_RULES.BUYER_EMAIL, '`customer.email`: expected an e-mail address, got nothing', where);
@@ -225,17 +247,38 @@ function customer(value: unknown, { needContact, device, always }: { needContact
   return out;
 }
 
+/**
+ * Whether `forceRedirect` applies: the result comes back by redirect even where the promise would
+ * have resolved, but only with a `redirectUrl`. Without one the SDK answers by the promise as
+ * before (browser SDK 0.1.11, `forceRedirect` of every request type: "`redirectUrl`이 없으면 기존처럼
+ * 프로미스로 반환합니다."); it is no error.
+ */
+export function forcesRedirect(request: input.Json, redirectUrl: string | undefined): boolean {
+  return (field(() => input.optBoolean(request.forceRedirect, 'forceRedirect')) ?? false) && redirectUrl !== undefined;
+}
+
+/**
+ * The `windowType` asked for on this device. The other device's is read too, as PortOne reads the
+ * whole request: a `WindowType` value, and not `UI`, which is for the SDK's loadable UIs
+ * (`load*UI`), never a `request*` window (reference §3.4).
+ */
+export function requestedWindowType(request: input.Json, device: 'pc' | 'mobile'): 'IFRAME' | 'POPUP' | 'REDIRECTION' | 'UI' | undefined {
+  const types = field(() => input.optObject(request.windowType, 'windowType')) ?? {};
+  const other = device === 'pc' ? 'mobile' : 'pc';
+  if (field(() => input.optOneOf(types[other], `windowType.${other}`, ['IFRAME', 'POPUP', 'REDIRECTION', 'UI'])) === 'UI') {
+    throw bad(`\`windowType.${other}\`: expected IFRAME, POPUP or REDIRECTION (UI is for the SDK's loadable UIs), got "UI"`);
+  }
+  return field(() => input.optOneOf(types[device], `windowType.${device}`, ['IFRAME', 'POPUP', 'REDIRECTION', 'UI']));
+}
+
 /** How the window opens: an iframe on PC unless redirected; always a full-page redirect on a phone (KG Inicis mobile has no iframe window). */
 function windowMode(request: input.Json, device: 'pc' | 'mobile', redirectUrl: string | undefined, notes: string[]): WindowMode {
-  const types = field(() => input.optObject(request.windowType, 'windowType')) ?? {};
-  const requested = field(() => input.optOneOf(types[device], `windowType.${device}`, ['IFRAME', 'POPUP', 'REDIRECTION', 'UI']));
+  const requested = requestedWindowType(request, device);
   if (requested === 'POPUP' || requested === 'UI') {
     throw inicisRule(INICIS_RULES.WINDOW_TYPE, `\`windowType.${device}\`: expected IFRAME or REDIRECTION, got "${requested}"`);
   }
-  const forceRedirect = field(() => input.optBoolean(request.forceRedirect, 'forceRedirect')) ?? false;
-  if (forceRedirect && !redirectUrl) throw bad('forceRedirect를 사용하려면 redirectUrl이 필요합니다. (`redirectUrl`: expected an http(s) URL, got nothing)');
   if (device === 'mobile' && requested === 'IFRAME') notes.push('windowType.mobile IFRAME: KG이니시스 모바일 결제창은 리디렉션으로만 열립니다.');
-  const mode: WindowMode = forceRedirect || device === 'mobile' ? 'REDIRECTION' : requested ?? 'IFRAME';
+  const mode: WindowMode = forcesRedirect(request, redirectUrl) || device === 'mobile' ? 'REDIRECTION' : requested ?? 'IFRAME';
   if (mode === 'REDIRECTION' && !redirectUrl) {
     throw bad(`리디렉션 방식 결제창${device === 'mobile' ? '(모바일)' : ''}에는 redirectUrl 파라미터가 필수입니다. (\`redirectUrl\`: expected an http(s) URL, got nothing)`);
   }
@@ -394,7 +437,9 @@ function common(request: input.Json, device: 'pc' | 'mobile', notes: string[]) {
   const redirectUrl = request.redirectUrl === undefined || request.redirectUrl === null ? undefined : field(() => input.httpUrl(request.redirectUrl, 'redirectUrl'));
   const mode = windowMode(request, device, redirectUrl, notes);
   const noticeUrls = field(() => input.optHttpUrls(request.noticeUrls, 'noticeUrls'));
-  const customData = request.customData === undefined || request.customData === null ? undefined : JSON.stringify(request.customData);
+  // An object here (the SDK's `Record<string, any>`); identity verification takes a string instead.
+  const data = field(() => input.optObject(request.customData, 'customData'));
+  const customData = data === undefined ? undefined : JSON.stringify(data);
   const appScheme = field(() => input.optString(request.appScheme, 'appScheme'));
   if (appScheme) notes.push('appScheme: 샌드박스 결제창은 앱 전환이 없어 사용하지 않습니다.');
   return {
@@ -441,7 +486,7 @@ export function normalizePayment(raw: unknown, device: 'pc' | 'mobile'): Normali
   }
   const payMethod = sdkMethod as InicisPayMethod;
   const cur = currency(request.currency, 'currency', payMethod === 'CARD' ? ['KRW', 'USD'] : ['KRW']);
-  const buyer = customer(request.customer, { needContact: true, device });
+  const buyer = customer(request.customer, { device });
   const type = productType(request.productType, payMethod === 'MOBILE', '휴대폰 소액결제');
   offerPeriod(request.offerPeriod, { required: false, billing: false });
 
@@ -542,8 +587,10 @@ export function normalizeIssueBillingKey(raw: unknown, device: 'pc' | 'mobile'):
   }
   const issueId = asciiId(request.issueId, 'issueId');
   const issueName = required(request.issueName, 'issueName');
-  const buyer = customer(request.customer, { needContact: true, device });
+  const buyer = customer(request.customer, { device });
   offerPeriod(request.offerPeriod, { required: device === 'mobile', billing: true });
+  // KG Inicis's card billing key does not use it, but PortOne still reads the SDK's `ProductType`.
+  productType(request.productType, false, '');
   const displayAmount = field(() => input.optInteger(request.displayAmount, 'displayAmount', { min: 0 }));
   const cur = request.currency === undefined || request.currency === null ? undefined : currency(request.currency, 'currency', device === 'pc' ? ['KRW', 'USD'] : ['KRW']);
   const loc = locale(request.locale, device, config.notes, true);
@@ -586,7 +633,7 @@ export function normalizeIssueBillingKeyAndPay(raw: unknown, device: 'pc' | 'mob
   const orderName = required(request.orderName, 'orderName');
   const amount = amounts(request);
   const cur = currency(request.currency, 'currency', ['KRW']);
-  const buyer = customer(request.customer, { needContact: true, device, always: true });
+  const buyer = customer(request.customer, { device, always: true });
   const type = productType(request.productType, true, '휴대폰 빌링키 발급 및 결제');
   offerPeriod(request.offerPeriod, { required: device === 'mobile', billing: true });
   if (request.locale !== undefined && request.locale !== null) {

@@ -4,7 +4,7 @@
 // `flgFixedUser`; `Y` requires the customer's name, phone and birth date); and the codes KG Inicis
 // answers a failed verification with. Scripted outcomes of the window are checked here too.
 import type { Decline } from '../catalog.js';
-import { bad, baseConfig, field, inicisRule, type CheckoutCustomer, type IdentityWindow, type NormalizedCheckout } from '../checkout/rules.js';
+import { bad, baseConfig, field, forcesRedirect, inicisRule, requestedWindowType, windowCustomer, type WindowCustomer, type IdentityWindow, type NormalizedCheckout } from '../checkout/rules.js';
 import type { WindowMode } from '../checkout/protocol.js';
 import * as input from '../input.js';
 import { IDENTITY_AGENCIES, IDENTITY_CARRIERS, TEST_PERSON_KEYS, isTestPersonKey } from './persons.js';
@@ -40,35 +40,20 @@ export const IDENTITY_CANCEL_MESSAGE = '사용자가 본인인증을 취소하�
 
 /** The window: an overlay on PC (POPUP is shown as one), a full-page redirect on a phone or when asked. */
 function windowMode(request: input.Json, device: 'pc' | 'mobile', redirectUrl: string | undefined, notes: string[]): WindowMode {
-  const types = field(() => input.optObject(request.windowType, 'windowType')) ?? {};
-  const requested = field(() => input.optOneOf(types[device], `windowType.${device}`, ['IFRAME', 'POPUP', 'REDIRECTION', 'UI']));
+  const requested = requestedWindowType(request, device);
   if (requested === 'UI') throw bad(`\`windowType.${device}\`: KG이니시스 통합인증 opens IFRAME, POPUP or REDIRECTION windows, got "UI"`);
   if (requested === 'POPUP') notes.push('windowType POPUP: 샌드박스는 팝업 대신 같은 화면 위의 인증창으로 엽니다.');
-  // Unlike a payment, an identity request's forceRedirect without redirectUrl falls back to the promise (SDK docs).
-  const forceRedirect = (field(() => input.optBoolean(request.forceRedirect, 'forceRedirect')) ?? false) && redirectUrl !== undefined;
-  const mode: WindowMode = forceRedirect || device === 'mobile' || requested === 'REDIRECTION' ? 'REDIRECTION' : 'IFRAME';
+  const mode: WindowMode = forcesRedirect(request, redirectUrl) || device === 'mobile' || requested === 'REDIRECTION' ? 'REDIRECTION' : 'IFRAME';
   if (mode === 'REDIRECTION' && !redirectUrl) {
     throw bad(`리디렉션 방식 본인인증창${device === 'mobile' ? '(모바일)' : ''}에는 redirectUrl 파라미터가 필수입니다. (\`redirectUrl\`: expected an http(s) URL, got nothing)`);
   }
   return mode;
 }
 
-function customer(value: unknown): CheckoutCustomer {
-  const raw = field(() => input.optObject(value, 'customer')) ?? {};
-  const out: CheckoutCustomer = {};
-  for (const key of ['customerId', 'fullName', 'firstName', 'lastName', 'phoneNumber', 'email', 'birthYear', 'birthMonth', 'birthDay'] as const) {
-    const v = field(() => input.optString(raw[key], `customer.${key}`));
-    if (v !== undefined) out[key] = v;
-  }
-  const gender = typeof raw.gender === 'string' ? raw.gender.replace(/^GENDER_/, '') : raw.gender;
-  if (gender !== undefined && gender !== null) out.gender = field(() => input.oneOf(gender, 'customer.gender', ['MALE', 'FEMALE', 'OTHER']));
-  return out;
-}
-
-const fullName = (c: CheckoutCustomer): string | undefined => c.fullName ?? (c.lastName && c.firstName ? `${c.lastName} ${c.firstName}` : undefined);
+const fullName = (c: WindowCustomer): string | undefined => c.fullName ?? (c.lastName && c.firstName ? `${c.lastName} ${c.firstName}` : undefined);
 
 /** With `flgFixedUser: 'Y'`: the person the window is fixed to, every field KG Inicis needs present and well formed. */
-function fixedUser(c: CheckoutCustomer): NonNullable<IdentityWindow['fixedUser']> {
+function fixedUser(c: WindowCustomer): NonNullable<IdentityWindow['fixedUser']> {
   const name = fullName(c);
   const missing = [
     name ? undefined : 'customer.fullName',
@@ -93,7 +78,7 @@ function fixedUser(c: CheckoutCustomer): NonNullable<IdentityWindow['fixedUser']
   };
 }
 
-function inicisUnified(value: unknown, buyer: CheckoutCustomer, notes: string[]): IdentityWindow {
+function inicisUnified(value: unknown, buyer: WindowCustomer, notes: string[]): IdentityWindow {
   const bypass = field(() => input.optObject(value, 'bypass')) ?? {};
   for (const other of ['danal', 'kcpV2']) if (bypass[other] !== undefined) notes.push(`bypass.${other}: KG이니시스 통합인증 채널에서는 무시됩니다.`);
   const inicis = field(() => input.optObject(bypass.inicisUnified, 'bypass.inicisUnified'));
@@ -107,8 +92,11 @@ function inicisUnified(value: unknown, buyer: CheckoutCustomer, notes: string[])
   const logoUrl = field(() => input.optString(inicis!.logoUrl, 'bypass.inicisUnified.logoUrl'));
   if (logoUrl !== undefined && !logoUrl.startsWith('https://')) notes.push('logoUrl: 인증창은 HTTPS이므로 HTTP 로고는 표시되지 않을 수 있습니다.');
   const diCode = field(() => input.optString(inicis!.DI_CODE, 'bypass.inicisUnified.DI_CODE'));
-  const frgnd = field(() => input.optOneOf(inicis!.FRGNDInfo, 'bypass.inicisUnified.FRGNDInfo', ['Y', 'N'])) ?? 'Y';
+  // A string in the SDK (not an enum like flgFixedUser): only `N` changes anything, the rest is the default `Y`.
+  const frgndText = field(() => input.optString(inicis!.FRGNDInfo, 'bypass.inicisUnified.FRGNDInfo'));
+  const frgnd = frgndText === 'N' ? 'N' : 'Y';
   if (frgnd === 'N') notes.push('FRGNDInfo N: 네이버·카카오 인증에서 성별·외국인 입력란을 표시하지 않습니다.');
+  else if (frgndText !== undefined && frgndText !== 'Y') notes.push(`FRGNDInfo ${frgndText}: Y도 N도 아니어서 기본값 Y로 봅니다.`);
   return {
     flgFixedUser: flg,
     ...(directAgency ? { directAgency: directAgency as IdentityAgency } : {}),
@@ -119,8 +107,6 @@ function inicisUnified(value: unknown, buyer: CheckoutCustomer, notes: string[])
   };
 }
 
-const PRINTABLE_ASCII = /^[\x20-\x7E]+$/;
-
 /** `requestIdentityVerification` as PortOne's checkout server and KG Inicis 통합인증 see it. */
 export function normalizeIdentityVerification(raw: unknown, device: 'pc' | 'mobile'): NormalizedCheckout {
   if (raw === undefined || raw === null) throw bad('본인인증 요청 파라메터가 누락되었습니다.');
@@ -130,14 +116,15 @@ export function normalizeIdentityVerification(raw: unknown, device: 'pc' | 'mobi
   if (!storeId) throw bad('storeId 파라미터는 필수 입력입니다. (`storeId`: expected a string, got nothing)');
   const id = request.identityVerificationId;
   if (id === undefined || id === null || id === '') throw bad('identityVerificationId 파라미터는 필수 입력입니다. (`identityVerificationId`: expected a string, got nothing)');
+  // Any string: unlike paymentId and issueId (inicis-v2.mdx: "`paymentId` 에는 ASCII 문자만 허용됩니다"),
+  // neither the 통합인증 guide nor the SDK restricts it, and KG Inicis gets PortOne's own transaction id.
   const identityVerificationId = field(() => input.string(id, 'identityVerificationId'));
-  if (!PRINTABLE_ASCII.test(identityVerificationId)) throw bad(`\`identityVerificationId\`: expected printable ASCII, got ${input.describe(identityVerificationId)}`);
   const channelKey = field(() => input.optString(request.channelKey, 'channelKey'));
   if (!channelKey) throw bad('channelKey 파라미터는 필수 입력입니다. (`channelKey`: expected an identity verification channel key, got nothing)');
   const redirectUrl = request.redirectUrl === undefined || request.redirectUrl === null ? undefined : field(() => input.httpUrl(request.redirectUrl, 'redirectUrl'));
   const mode = windowMode(request, device, redirectUrl, config.notes);
   const customData = field(() => input.optString(request.customData, 'customData'));
-  const buyer = customer(request.customer);
+  const buyer = windowCustomer(request.customer);
   const identity = inicisUnified(request.bypass, buyer, config.notes);
   if (identity.logoUrl) config.logoUrl = identity.logoUrl;
   const pgError = identity.directAgency === 'SMS' ? identityFailure('I900') : undefined;

@@ -1,58 +1,21 @@
-// Public shapes of the sandbox's identity verification (본인인증): the browser SDK's request and
-// result for `requestIdentityVerification`, the scripted outcomes of its window, and the test
-// persons a verification can end with. Declared here, not imported from `@portone/browser-sdk`
-// (whose typings fail a consumer's `skipLibCheck: false`); test/sandbox/sdk-shapes.typecheck.ts
-// keeps them in step with the SDK's.
+// Public shapes of the sandbox's identity verification (본인인증): the scripted outcomes of its
+// window and the test persons a verification can end with. The browser SDK's request and result
+// for `requestIdentityVerification` are src/client/portone-types.ts's (the SDK's shape, declared
+// once for the package; test/client/portone-types.typecheck.ts keeps it in step with the SDK's),
+// re-exported here under the names the sandbox has always offered.
 import type { FailedIdentityVerification, ReadyIdentityVerification, VerifiedIdentityVerification } from '@portone/server-sdk/identityVerification';
-import type { Customer, WindowTypes } from '../../client/portone-types.js';
+import type { IdentityVerificationRequest, InicisUnifiedDirectAgency } from '../../client/portone-types.js';
+
+export type { IdentityVerificationRequest, IdentityVerificationResponse } from '../../client/portone-types.js';
 
 /** The `IdentityVerification` variants the sandbox produces (the SDK union also has an "unrecognized" arm). */
 export type KnownIdentityVerification = ReadyIdentityVerification | VerifiedIdentityVerification | FailedIdentityVerification;
 
-/** KG Inicis 통합인증's 인증 업체 (`bypass.inicisUnified.directAgency`, and the window's choice). */
-export type IdentityAgency = 'PASS' | 'NAVER' | 'KAKAO' | 'TOSS' | 'PAYCO' | 'KFTC' | 'SAMSUNG' | 'SHINHAN' | 'KB' | 'HANA' | 'WOORI' | 'NH' | 'KAKAOBANK' | 'SMS';
+/** KG Inicis 통합인증's 인증 업체 (`bypass.inicisUnified.directAgency`, and the window's choice): the SDK's `InicisUnifiedDirectAgency`. */
+export type IdentityAgency = InicisUnifiedDirectAgency;
 
 /** A mobile carrier, as PortOne's REST API names them (`IdentityVerificationOperator`, `Carrier`). */
 export type IdentityCarrier = 'SKT' | 'KT' | 'LGU' | 'SKT_MVNO' | 'KT_MVNO' | 'LGU_MVNO';
-
-/** KG Inicis 통합인증's options (`bypass.inicisUnified`); KG Inicis requires `flgFixedUser`. */
-export interface InicisUnifiedBypass {
-  directAgency?: IdentityAgency | undefined;
-  /** `Y`: the window is filled in with `customer` and only that person can pass (name, phone, birth date required). */
-  flgFixedUser: 'Y' | 'N';
-  logoUrl?: string | undefined;
-  /** Salt of the DI KG Inicis computes (in `pgRawResponse`; PortOne reports no DI for KG Inicis). */
-  DI_CODE?: string | undefined;
-  /** `N`: no gender and foreigner fields for providers that do not report them (default `Y`). */
-  FRGNDInfo?: string | undefined;
-}
-
-/** `requestIdentityVerification`'s request (browser SDK 0.1.11 field names). */
-export interface IdentityVerificationRequest {
-  storeId: string;
-  identityVerificationId: string;
-  channelKey?: string | undefined;
-  customer?: Customer | undefined;
-  windowType?: WindowTypes | undefined;
-  redirectUrl?: string | undefined;
-  forceRedirect?: boolean | undefined;
-  /** A string here, unlike the payment requests' object. */
-  customData?: string | undefined;
-  bypass?: { inicisUnified?: InicisUnifiedBypass | undefined; danal?: Record<string, unknown> | undefined; kcpV2?: Record<string, unknown> | undefined } | undefined;
-  popup?: { center?: boolean | undefined } | undefined;
-  iframe?: { dim?: boolean | undefined } | undefined;
-}
-
-/** What `requestIdentityVerification` resolves with (and what its redirect carries as query). */
-export interface IdentityVerificationResponse {
-  transactionType: 'IDENTITY_VERIFICATION';
-  identityVerificationId: string;
-  identityVerificationTxId: string;
-  code?: string | undefined;
-  message?: string | undefined;
-  pgCode?: string | undefined;
-  pgMessage?: string | undefined;
-}
 
 /** `requestIdentityVerification`'s request with sandbox defaults: store, identity channel, a fresh id, `flgFixedUser: 'N'`. */
 export type SandboxIdentityVerificationRequest = Partial<IdentityVerificationRequest>;
