@@ -53,7 +53,10 @@ const kit = createCheckoutServer({
   allowTestChannels: true,
   channelKeys: { payment: env('PCK_CHANNEL_KEY') },
   hookPollMs: 100,
-  claimLeaseMs: 1_000,
+  // Short, so a killed instance's work is taken over within the test — but not so short that a live
+  // instance on a loaded 2-core machine, its renewals queued behind its own busy pool, loses a claim
+  // while its hook still runs (then the hook runs twice: leases are at-least-once, as documented).
+  claimLeaseMs: 3_000,
   logger: {},
   async onPaid({ order }) {
     await recorder.record('fulfilments', {

@@ -26,8 +26,8 @@ async function checkFleet(fleet: Fleet, sandbox: Awaited<ReturnType<typeof creat
     sandbox,
     shop: fleet,
     latenciesMs: [0, 5, 20],
-    // The dead instance's claims (claimLeaseMs 1 s) must run out before the last settling round.
-    settleMs: 1_500,
+    // The dead instance's claims (claimLeaseMs 3 s) must run out before the last settling round.
+    settleMs: 3_500,
     progress: (done) => {
       if (done === 60 * killAt) {
         restarted = (async () => {
