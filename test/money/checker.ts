@@ -6,6 +6,11 @@
 // to every PortOne call and duplicates, delays and reorders webhooks. After every batch the money
 // invariants are checked against PortOne's own records (see `checkInvariants`).
 //
+// With `gates`, about a third of the scenarios buy limited products (a few units per batch) behind
+// a gate instead — manual approval (수동 승인) and PortOne's confirm process — while the shop's
+// reserve and release hooks keep its stock (gated.ts, stock.ts); the stock invariants are checked
+// after every batch too, and at the end nothing may be left reserved for an unpaid order.
+//
 // Seeded: a seed fixes every scenario's steps and delays, the batches' fault settings and the
 // sandbox's dice. The event loop and the network still interleave the concurrent steps as they
 // happen, which is the point; a failure prints the seed and the scenario, and re-running that seed
@@ -16,6 +21,11 @@ import type { Payment } from '@portone/server-sdk/payment';
 import type { PreparedPayment } from '../../src/contract.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import type { Order, OrderLine } from '../../src/server/index.js';
+import { gatedScenario, type GatedKind } from './gated.js';
+import { random } from './random.js';
+import { checkNothingHeld, checkStock, limitedLines, reservationOf, type GateWatch, type StockObserved, type StockPort } from './stock.js';
+
+export { random };
 
 /** What onPaid was given, as the shop's fulfilment records it. */
 export interface Fulfilment {
@@ -45,6 +55,29 @@ export interface ShopUnderTest {
   fulfilments(): Promise<Fulfilment[]>;
   /** Every onCancelled call so far. */
   refunds(): Promise<RefundRecord[]>;
+  /** The shop's stock (its reserve and release hooks), for gated scenarios. */
+  stock?: StockPort;
+  /** Where PortOne reaches the kit's confirm route (`{base}/confirm`), for confirm-process windows. */
+  confirmUrl?(): string;
+  /** How many of the kit's events are pending or running: settling runs due events until none are. */
+  pendingEvents?(): Promise<number>;
+}
+
+/** Gated scenarios: limited stock bought behind manual approval or PortOne's confirm process. */
+export interface GateOptions {
+  /** The sandbox's manual-approval channels. */
+  channels: { payment: string; billingKeyAndPay: string };
+  /** What the sandbox charged behind a gate, and when (`gateWatch`, attached to the shop's stock clock). */
+  watch: GateWatch;
+  /** The kit pre-registers amounts: a page-changed amount then never opens a window. */
+  preRegistered: boolean;
+  /** Share of the scenarios that are gated; default 0.3. */
+  share?: number;
+  /**
+   * At the end of the run, move the sandbox clock past every virtual account's expiry and settle
+   * again, so that nothing at all may stay held (a kit whose clock is the sandbox's only).
+   */
+  expireAtEnd?: boolean;
 }
 
 export interface CheckerOptions {
@@ -64,6 +97,8 @@ export interface CheckerOptions {
    * instance died waits out that instance's claims (its `claimLeaseMs`) so another takes them over.
    */
   settleMs?: number;
+  /** Mix gated scenarios in (needs `shop.stock` and `shop.confirmUrl`). */
+  gates?: GateOptions;
 }
 
 export interface CheckerReport {
@@ -76,18 +111,6 @@ export interface CheckerReport {
   statuses: Record<string, number>;
 }
 
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CATALOG: Record<string, number> = { beans: 32_000, dripper: 18_000, sticker: 1_500 };
 const BUYER = { fullName: '김하나', phoneNumber: '010-1234-5678', email: 'hana@example.com' };
@@ -95,20 +118,38 @@ const BUYER = { fullName: '김하나', phoneNumber: '010-1234-5678', email: 'han
 export const REFUND_ACCOUNT = { bank: 'SHINHAN', number: '110123456789', holderName: '김하나' };
 
 /** One prepare's answer and the cart it priced: what an order for that paymentId may be fulfilled as (a kit that reprices has several). */
-interface Priced {
+export interface Priced {
   prepared: PreparedPayment;
   lines: Fulfilment['lines'];
   virtual: boolean;
 }
 
 /** A scenario's shared state: the orders its prepares made, what happened, for the failure report. */
-interface Scenario {
+export interface Scenario {
   index: number;
   seed: number;
   priced: Map<string, Priced[]>;
   /** Ids something wrong was done to: a tampered window, a short deposit. Only these may be refused. */
   wronged: Set<string>;
+  /** Ids prepared for a gated scenario (limited stock behind manual approval or the confirm process). */
+  gated: Map<string, GatedKind>;
   log: string[];
+}
+
+/** What a scenario's actors share: its dice, its log, the shop's routes. */
+export interface ScenarioTools {
+  s: Scenario;
+  sandbox: Sandbox;
+  shop: ShopUnderTest;
+  rand: () => number;
+  pick: <T>(items: readonly T[]) => T;
+  chance: (p: number) => boolean;
+  /** A seeded pause of up to 40 ms. */
+  later: () => Promise<unknown>;
+  step: (name: string, detail?: string) => void;
+  post: (path: string, body: unknown) => Promise<{ status: number; body: Record<string, unknown> }>;
+  /** Records what a prepare priced for a paymentId. */
+  priced: (paymentId: string, answer: Priced) => void;
 }
 
 /** Runs the scenarios in batches and checks the invariants after each; throws with the seed on the first violation. */
@@ -121,16 +162,34 @@ export async function runInterleavings(options: CheckerOptions): Promise<Checker
   const count = (name: string) => (steps[name] = (steps[name] ?? 0) + 1);
   let payments = 0;
   const paymentIds: string[] = [];
+  const gatedIds: string[] = [];
+  const gates = options.gates;
+  if (gates && (!shop.stock || !shop.confirmUrl)) throw new Error('runInterleavings: gates need a shop with stock and a confirm route');
+  const detach = gates?.watch.attach(sandbox, shop.stock!.now);
   for (let start = 0; start < options.count; start += options.concurrency) {
     const size = Math.min(options.concurrency, options.count - start);
     const latencyMs = latencies[Math.floor(rand() * latencies.length)]!;
     const webhooks = { duplicateRate: rand() < 0.5 ? 0.3 : 0, reorder: rand() < 0.5, reorderWindowMs: 50, delayMs: Math.floor(rand() * 20) };
-    sandbox.setFaults({ seed: Math.floor(rand() * 2 ** 31), routes: latencyMs > 0 ? { '*': { latencyMs } } : {}, webhooks });
-    const scenarios: Scenario[] = Array.from({ length: size }, (_, i) => ({ index: start + i, seed: Math.floor(rand() * 2 ** 31), priced: new Map(), wronged: new Set(), log: [] }));
-    const where = (s: Scenario) => `seed ${options.seed}, scenario ${s.index} (its seed ${s.seed}; PortOne latency ${latencyMs} ms, webhooks ${JSON.stringify(webhooks)})`;
+    const routes: Record<string, { latencyMs?: number; failureRate?: number; resetRate?: number }> = latencyMs > 0 ? { '*': { latencyMs } } : {};
+    // Gates: this batch's limited products, and now and then PortOne failing the kit's confirmations
+    // (the complete answers "in progress" and the shopper goes away: only retries and reconcile() finish them).
+    const batch = start / options.concurrency;
+    const skus = gates ? Array.from({ length: 4 }, (_, i) => `ltd-${batch}-${i}`) : [];
+    let gateFaults = false;
+    if (gates) {
+      await shop.stock!.restock(Object.fromEntries(skus.map((sku) => [sku, 1 + Math.floor(rand() * 3)])));
+      if ((gateFaults = rand() < 0.3)) {
+        routes['POST /payments/:id/confirm'] = { failureRate: 0.4, resetRate: 0.1 };
+        routes['POST /billing-keys/confirm-issue-and-pay'] = { failureRate: 0.4, resetRate: 0.1 };
+      }
+    }
+    sandbox.setFaults({ seed: Math.floor(rand() * 2 ** 31), routes, webhooks });
+    const scenarios: Scenario[] = Array.from({ length: size }, (_, i) => ({ index: start + i, seed: Math.floor(rand() * 2 ** 31), priced: new Map(), wronged: new Set(), gated: new Map(), log: [] }));
+    const where = (s: Scenario) =>
+      `seed ${options.seed}, scenario ${s.index} (its seed ${s.seed}; PortOne latency ${latencyMs} ms, webhooks ${JSON.stringify(webhooks)}${gates ? `, confirmations failing ${gateFaults}, stock ${JSON.stringify(skus)}` : ''})`;
     await Promise.all(
       scenarios.map((s) =>
-        runScenario(s, sandbox, shop, count).catch((error: unknown) => {
+        runScenario(s, sandbox, shop, count, gates ? { ...gates, skus } : undefined).catch((error: unknown) => {
           throw new Error(`interleaving checker: a step threw at ${where(s)}:\n  ${s.log.join('\n  ')}\n${error instanceof Error ? error.stack : String(error)}`);
         }),
       ),
@@ -138,14 +197,7 @@ export async function runInterleavings(options: CheckerOptions): Promise<Checker
     // Settle: PortOne answers at once, every webhook is delivered, reconcile() runs as the shop's timer would.
     sandbox.setFaults({});
     await sandbox.flushWebhooks();
-    for (let round = 0; round < 2; round++) {
-      if (round === 1 && options.settleMs) await sleep(options.settleMs);
-      const report = await shop.reconcile({ olderThanMs: 0, limit: 10_000 });
-      // A flagged deposit PortOne refunds only to the shopper's bank account: a person does it, as reconcile() asks.
-      for (const { paymentId } of report.manualRefunds) await shop.cancel(paymentId, { reason: '입금 환불', refundAccount: REFUND_ACCOUNT });
-      await shop.runDueEvents();
-      await sandbox.flushWebhooks();
-    }
+    await settle(options);
     const fulfilments = await shop.fulfilments();
     const refunds = await shop.refunds();
     for (const s of scenarios) {
@@ -169,13 +221,80 @@ export async function runInterleavings(options: CheckerOptions): Promise<Checker
         }
       }
     }
+    if (gates) {
+      const observed: (StockObserved & { scenario: Scenario })[] = [];
+      for (const s of scenarios) {
+        for (const [paymentId] of s.gated) {
+          const payment = sandbox.payment(paymentId);
+          const order = await shop.getOrder(paymentId);
+          const priced = s.priced.get(paymentId)!;
+          const lines = limitedLines((priced.find((p) => p.prepared.totalAmount === order?.totalAmount) ?? priced[0]!).lines);
+          observed.push({ scenario: s, paymentId, lines, order, payment, fulfilled: fulfilments.some((f) => f.paymentId === paymentId) });
+        }
+      }
+      const view = await shop.stock!.view();
+      try {
+        checkStock({ skus, view, charges: gates.watch.charges, observed });
+      } catch (error) {
+        const culprit = observed.find((ob) => (error as Error).message.startsWith(ob.paymentId))?.scenario;
+        const story = culprit ? `${where(culprit)}:\n  ${culprit.log.join('\n  ')}` : `seed ${options.seed}, batch ${batch} (${observed.length} gated orders; stock ${JSON.stringify(skus)})`;
+        throw new Error(`interleaving checker: a stock invariant broke at ${story}\n${(error as Error).message}`);
+      }
+      for (const ob of observed) count(`gated-${ob.order?.status ?? 'none'}`);
+      for (const sku of skus) steps['units-stocked'] = (steps['units-stocked'] ?? 0) + view.initial[sku]!;
+      for (const hold of Object.values(view.holds)) for (const line of hold.lines) if (hold.state === 'sold' && skus.includes(line.id)) steps['units-sold'] = (steps['units-sold'] ?? 0) + line.quantity;
+      gatedIds.push(...observed.map((ob) => ob.paymentId));
+    }
     options.progress?.(start + size);
   }
+  if (gates) {
+    // The end of the run: whatever waits for a deposit expires (when the kit keeps the sandbox's time),
+    // everything settles once more, and then no stock may be held for an order that is not paid.
+    if (gates.expireAtEnd) {
+      await sandbox.advance(25 * 3_600_000);
+      await settle(options);
+    }
+    const view = await shop.stock!.view();
+    const waiting = new Set<string>();
+    if (!gates.expireAtEnd) {
+      for (const paymentId of gatedIds) if ((await shop.getOrder(paymentId))?.status === 'VIRTUAL_ACCOUNT_ISSUED') waiting.add(reservationOf(paymentId));
+    }
+    try {
+      checkNothingHeld(view, (reservationId) => waiting.has(reservationId));
+    } catch (error) {
+      throw new Error(`interleaving checker: at the end of the run (seed ${options.seed}), after reconcile() and every event ran:\n${(error as Error).message}`);
+    }
+  }
+  detach?.();
   return { scenarios: options.count, payments, paymentIds, steps, statuses };
 }
 
+/**
+ * Settles a batch: PortOne answers at once, every webhook is delivered, reconcile() runs as the
+ * shop's timer would, and the kit's due events run until none is left (a confirmation PortOne
+ * failed, a release the shop's inventory service failed: retried after their backoff).
+ */
+async function settle(options: CheckerOptions): Promise<void> {
+  const { sandbox, shop } = options;
+  sandbox.setFaults({});
+  await sandbox.flushWebhooks();
+  for (let round = 0; round < 2; round++) {
+    if (round === 1 && options.settleMs) await sleep(options.settleMs);
+    const report = await shop.reconcile({ olderThanMs: 0, limit: 10_000 });
+    // A flagged deposit PortOne refunds only to the shopper's bank account: a person does it, as reconcile() asks.
+    for (const { paymentId } of report.manualRefunds) await shop.cancel(paymentId, { reason: '입금 환불', refundAccount: REFUND_ACCOUNT });
+    await shop.runDueEvents();
+    await sandbox.flushWebhooks();
+    for (let i = 0; i < 100 && shop.pendingEvents && (await shop.pendingEvents()) > 0; i++) {
+      await sleep(20);
+      await shop.runDueEvents();
+      await sandbox.flushWebhooks();
+    }
+  }
+}
+
 /** One shopper's scenario: a prepare, then concurrent actors with seeded delays. */
-async function runScenario(s: Scenario, sandbox: Sandbox, shop: ShopUnderTest, count: (step: string) => void): Promise<void> {
+async function runScenario(s: Scenario, sandbox: Sandbox, shop: ShopUnderTest, count: (step: string) => void, gates?: GateOptions & { skus: readonly string[] }): Promise<void> {
   const rand = random(s.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
   const chance = (p: number) => rand() < p;
@@ -187,8 +306,9 @@ async function runScenario(s: Scenario, sandbox: Sandbox, shop: ShopUnderTest, c
   const post = async (path: string, body: unknown) => {
     const response = await shop.fetch(new Request(`http://shop.test${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
     const text = await response.text();
-    // A 5xx the kit may answer under load (ORDER_BUSY, PortOne unavailable) is a retry for the browser; anything else is a failure of the kit.
-    if (response.status >= 500 && !/ORDER_BUSY|PORTONE_UNAVAILABLE/.test(text)) throw new Error(`POST ${path} answered ${response.status}: ${text}`);
+    // A 5xx the kit may answer under load (ORDER_BUSY, PortOne unavailable, a manual approval still
+    // being confirmed) is a retry for the browser; anything else is a failure of the kit.
+    if (response.status >= 500 && !/ORDER_BUSY|PORTONE_UNAVAILABLE|APPROVAL_IN_PROGRESS/.test(text)) throw new Error(`POST ${path} answered ${response.status}: ${text}`);
     return { status: response.status, body: JSON.parse(text) as Record<string, unknown> };
   };
   const cart = () => {
@@ -216,8 +336,6 @@ async function runScenario(s: Scenario, sandbox: Sandbox, shop: ShopUnderTest, c
     return prepared.paymentId;
   };
 
-  const first = await prepare();
-  if (first === undefined) return;
   const ids = () => [...s.priced.keys()];
   /** Waits (a little) until `ready` holds, as a person acting on a paid order or an issued account would. */
   const when = async (ready: () => boolean | Promise<boolean>) => {
@@ -272,11 +390,26 @@ async function runScenario(s: Scenario, sandbox: Sandbox, shop: ShopUnderTest, c
       step('redirect-return', `${paymentId} → ${answer.status}`);
     }
   };
-  const actors: Promise<void>[] = [window()];
-  if (chance(0.3)) actors.push(window());
-  if (chance(0.5)) {
-    // The shopper edits the cart while (or after) a window is open: the element re-prepares naming its order.
-    actors.push(later().then(async () => void (await prepare(first))));
+  let actors: Promise<void>[];
+  const kind = gates && chance(gates.share ?? 0.3) ? pick(['manual', 'manual', 'confirm', 'confirm', 'manual-key-and-pay'] as const) : 'plain';
+  if (kind !== 'plain') {
+    // Limited stock behind a gate: its own prepare and windows (gated.ts), then the same actors as any order.
+    const tools: ScenarioTools = {
+      s, sandbox, shop, rand, pick, chance, later, step, post,
+      priced: (paymentId, answer) => void s.priced.set(paymentId, [...(s.priced.get(paymentId) ?? []), answer]),
+    };
+    const gated = await gatedScenario(tools, kind, gates!);
+    if (!gated) return;
+    actors = gated;
+  } else {
+    const first = await prepare();
+    if (first === undefined) return;
+    actors = [window()];
+    if (chance(0.3)) actors.push(window());
+    if (chance(0.5)) {
+      // The shopper edits the cart while (or after) a window is open: the element re-prepares naming its order.
+      actors.push(later().then(async () => void (await prepare(first))));
+    }
   }
   // Completes, at random moments or several at once (a browser retrying, an attacker).
   const burst = chance(0.3) ? Math.floor(rand() * 40) : undefined;
