@@ -15,17 +15,16 @@
 // sandbox's dice. The event loop and the network still interleave the concurrent steps as they
 // happen, which is the point; a failure prints the seed and the scenario, and re-running that seed
 // replays the same steps (the same interleaving is likely, not certain).
-import assert from 'node:assert/strict';
-import { isDeepStrictEqual } from 'node:util';
-import type { Payment } from '@portone/server-sdk/payment';
 import type { PreparedPayment } from '../../src/contract.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import type { Order, OrderLine } from '../../src/server/index.js';
-import { gatedScenario, type GatedKind } from './gated.js';
+import { checkGatedBatch, checkGatedEnd, gatedScenario, type GatedKind } from './gated.js';
+import { checkInvariants } from './invariants.js';
 import { random } from './random.js';
-import { checkNothingHeld, checkStock, limitedLines, reservationOf, type GateWatch, type StockObserved, type StockPort } from './stock.js';
+import type { GateWatch, StockPort } from './stock.js';
 
 export { random };
+export { checkInvariants, type Observed } from './invariants.js';
 
 /** What onPaid was given, as the shop's fulfilment records it. */
 export interface Fulfilment {
@@ -195,8 +194,6 @@ export async function runInterleavings(options: CheckerOptions): Promise<Checker
       ),
     );
     // Settle: PortOne answers at once, every webhook is delivered, reconcile() runs as the shop's timer would.
-    sandbox.setFaults({});
-    await sandbox.flushWebhooks();
     await settle(options);
     const fulfilments = await shop.fulfilments();
     const refunds = await shop.refunds();
@@ -222,49 +219,12 @@ export async function runInterleavings(options: CheckerOptions): Promise<Checker
       }
     }
     if (gates) {
-      const observed: (StockObserved & { scenario: Scenario })[] = [];
-      for (const s of scenarios) {
-        for (const [paymentId] of s.gated) {
-          const payment = sandbox.payment(paymentId);
-          const order = await shop.getOrder(paymentId);
-          const priced = s.priced.get(paymentId)!;
-          const lines = limitedLines((priced.find((p) => p.prepared.totalAmount === order?.totalAmount) ?? priced[0]!).lines);
-          observed.push({ scenario: s, paymentId, lines, order, payment, fulfilled: fulfilments.some((f) => f.paymentId === paymentId) });
-        }
-      }
-      const view = await shop.stock!.view();
-      try {
-        checkStock({ skus, view, charges: gates.watch.charges, observed });
-      } catch (error) {
-        const culprit = observed.find((ob) => (error as Error).message.startsWith(ob.paymentId))?.scenario;
-        const story = culprit ? `${where(culprit)}:\n  ${culprit.log.join('\n  ')}` : `seed ${options.seed}, batch ${batch} (${observed.length} gated orders; stock ${JSON.stringify(skus)})`;
-        throw new Error(`interleaving checker: a stock invariant broke at ${story}\n${(error as Error).message}`);
-      }
-      for (const ob of observed) count(`gated-${ob.order?.status ?? 'none'}`);
-      for (const sku of skus) steps['units-stocked'] = (steps['units-stocked'] ?? 0) + view.initial[sku]!;
-      for (const hold of Object.values(view.holds)) for (const line of hold.lines) if (hold.state === 'sold' && skus.includes(line.id)) steps['units-sold'] = (steps['units-sold'] ?? 0) + line.quantity;
-      gatedIds.push(...observed.map((ob) => ob.paymentId));
+      const batchIds = await checkGatedBatch({ sandbox, shop, watch: gates.watch, skus, scenarios, fulfilments, where, count, steps, seed: options.seed, batch });
+      gatedIds.push(...batchIds);
     }
     options.progress?.(start + size);
   }
-  if (gates) {
-    // The end of the run: whatever waits for a deposit expires (when the kit keeps the sandbox's time),
-    // everything settles once more, and then no stock may be held for an order that is not paid.
-    if (gates.expireAtEnd) {
-      await sandbox.advance(25 * 3_600_000);
-      await settle(options);
-    }
-    const view = await shop.stock!.view();
-    const waiting = new Set<string>();
-    if (!gates.expireAtEnd) {
-      for (const paymentId of gatedIds) if ((await shop.getOrder(paymentId))?.status === 'VIRTUAL_ACCOUNT_ISSUED') waiting.add(reservationOf(paymentId));
-    }
-    try {
-      checkNothingHeld(view, (reservationId) => waiting.has(reservationId));
-    } catch (error) {
-      throw new Error(`interleaving checker: at the end of the run (seed ${options.seed}), after reconcile() and every event ran:\n${(error as Error).message}`);
-    }
-  }
+  if (gates) await checkGatedEnd({ sandbox, shop, expireAtEnd: gates.expireAtEnd ?? false, gatedIds, seed: options.seed, settle: () => settle(options) });
   detach?.();
   return { scenarios: options.count, payments, paymentIds, steps, statuses };
 }
@@ -484,75 +444,4 @@ async function runScenario(s: Scenario, sandbox: Sandbox, shop: ShopUnderTest, c
   }
   if (chance(0.15)) actors.push(later().then(async () => void (await shop.reconcile({ olderThanMs: 0, limit: 20 }), step('reconcile'))));
   await Promise.all(actors);
-}
-
-/** Everything the shop and PortOne say about one paymentId, once the batch settled. */
-export interface Observed {
-  paymentId: string;
-  /** Every answer a prepare gave for this paymentId (one, unless the kit repriced it). */
-  priced: Priced[];
-  /** A window for it was tampered with, or a deposit into it was short. */
-  wronged: boolean;
-  order: Order | undefined;
-  payment: Payment | undefined;
-  fulfilled: Fulfilment[];
-  refunded: RefundRecord[];
-}
-
-const amountsOf = (payment: Payment | undefined) => (payment && 'amount' in payment ? payment.amount : undefined);
-
-/**
- * The money invariants, for one paymentId once everything settled (webhooks delivered, reconcile()
- * run):
- * - onPaid ran at most once, and only for an order PortOne holds as paid (amount.paid > 0) for
- *   exactly the order's total — the lines fulfilled are the lines that prepare priced at that total;
- * - nothing is fulfilled for an order left unpaid, failed or flagged;
- * - an order the kit holds as PAID is paid at PortOne, for its total, with nothing refunded;
- * - every refund PortOne holds is recorded on a paid order (cancelledAmount, onCancelled once per
- *   cancellation);
- * - an order is FLAGGED only when something was wrong with its payment (a tampered window, a short
- *   deposit), never for a payment that matched its prepare; its money is back with the shopper;
- * - a shopper who paid is left with a fulfilment or a full refund.
- */
-export function checkInvariants(o: Observed): void {
-  const amount = amountsOf(o.payment);
-  const paid = amount?.paid ?? 0;
-  const cancelled = amount?.cancelled ?? 0;
-  const status = o.order?.status;
-  const fact = () =>
-    `order ${JSON.stringify(o.order && { status, totalAmount: o.order.totalAmount, cancelledAmount: o.order.cancelledAmount, flag: o.order.flag?.code, refundedAt: o.order.flag?.refundedAt })}, ` +
-    `PortOne ${JSON.stringify(o.payment && { status: o.payment.status, amount })}, onPaid ${JSON.stringify(o.fulfilled)}, onCancelled ${JSON.stringify(o.refunded)}`;
-  assert.ok(o.order, `${o.paymentId}: the order exists (${fact()})`);
-  assert.ok(o.fulfilled.length <= 1, `${o.paymentId}: onPaid ran ${o.fulfilled.length} times (${fact()})`);
-  const [fulfilment] = o.fulfilled;
-  if (fulfilment) {
-    assert.ok(paid > 0, `${o.paymentId}: fulfilled although PortOne holds nothing paid (${fact()})`);
-    assert.equal(fulfilment.totalAmount, paid, `${o.paymentId}: fulfilled at ${fulfilment.totalAmount} while PortOne holds ${paid} paid (${fact()})`);
-    const atThatTotal = o.priced.filter((p) => p.prepared.totalAmount === fulfilment.totalAmount);
-    assert.ok(atThatTotal.length > 0, `${o.paymentId}: fulfilled at a total no prepare priced (${fact()})`);
-    assert.ok(atThatTotal.some((p) => isDeepStrictEqual(p.lines, fulfilment.lines)), `${o.paymentId}: the lines fulfilled are not the lines priced at that total (${fact()})`);
-    assert.ok(status === 'PAID' || status === 'PARTIAL_CANCELLED' || status === 'CANCELLED', `${o.paymentId}: fulfilled, but the order ended ${status} (${fact()})`);
-  } else {
-    assert.ok(status !== 'PAID' && status !== 'PARTIAL_CANCELLED', `${o.paymentId}: ${status} but never fulfilled (${fact()})`);
-  }
-  if (status === 'PAID') {
-    assert.equal(o.payment?.status, 'PAID', `${o.paymentId}: PAID at the kit only (${fact()})`);
-    assert.equal(paid, o.order!.totalAmount, `${o.paymentId}: PAID at the kit for ${o.order!.totalAmount}, at PortOne for ${paid} (${fact()})`);
-  }
-  if (status === 'PAID' || status === 'PARTIAL_CANCELLED' || status === 'CANCELLED') {
-    assert.equal(o.order!.cancelledAmount, cancelled, `${o.paymentId}: PortOne holds ${cancelled} refunded, the order ${o.order!.cancelledAmount} (${fact()})`);
-    if (fulfilment) {
-      const recorded = o.refunded.reduce((sum, r) => sum + r.amount, 0);
-      assert.equal(recorded, cancelled, `${o.paymentId}: onCancelled saw ${recorded} refunded, PortOne holds ${cancelled} (${fact()})`);
-      assert.equal(new Set(o.refunded.map((r) => r.cancellationId)).size, o.refunded.length, `${o.paymentId}: onCancelled ran twice for one cancellation (${fact()})`);
-    }
-  }
-  if (status === 'FLAGGED') {
-    // Refused only for a reason: a window tampered with, a short deposit — never a payment that matched its prepare.
-    assert.ok(o.wronged, `${o.paymentId}: FLAGGED and refunded, although every window for it showed what its prepare priced and every deposit was whole (${fact()})`);
-    assert.equal(cancelled, paid, `${o.paymentId}: FLAGGED, but PortOne still holds ${paid - cancelled} of the shopper's money (${fact()})`);
-    assert.ok(o.order!.flag?.refundedAt !== undefined || paid === 0, `${o.paymentId}: FLAGGED and refunded at PortOne, but not recorded as settled (${fact()})`);
-  }
-  // Paid and neither fulfilled nor given back: the one outcome a shopper must never be left with.
-  if (paid > 0 && !fulfilment) assert.equal(cancelled, paid, `${o.paymentId}: the shopper paid ${paid} and has neither a fulfilment nor a full refund (${fact()})`);
 }

@@ -8,10 +8,13 @@
 // - `confirm`: PortOne's confirm process — the window carries the kit's confirmUrl and the sandbox
 //   asks the kit before it approves; accepted, refused by stock, a page-changed amount, a second
 //   window while the first one's confirmation is under way.
-// After the windows, the orders meet the same actors as any (completes, refunds, deposits, reconcile).
+// After the windows, the orders meet the same actors as any (completes, refunds, deposits, reconcile);
+// once a batch settled its stock invariants are checked (`checkGatedBatch`), and at the end of the
+// run nothing may stay held (`checkGatedEnd`).
 import type { PreparedPayment } from '../../src/contract.js';
-import type { GateOptions, ScenarioTools } from './checker.js';
-import { limitedPrice } from './stock.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import type { Fulfilment, GateOptions, Scenario, ScenarioTools, ShopUnderTest } from './checker.js';
+import { checkNothingHeld, checkStock, limitedLines, limitedPrice, reservationOf, type GateWatch, type StockObserved } from './stock.js';
 
 export type GatedKind = 'manual' | 'confirm' | 'manual-key-and-pay';
 
@@ -139,4 +142,68 @@ export async function gatedScenario(t: ScenarioTools, kind: GatedKind, gates: Ga
   // A second window for the same order (another tab): the first abandoned, or still completing (its token or confirmation in flight).
   if (SECOND_WINDOW[kind] && chance(0.25)) actors.push(later().then(window));
   return actors;
+}
+
+/**
+ * After a batch settled: the stock invariants over its limited products and gated orders (stock.ts
+ * `checkStock`), reported with the scenario that broke one; counts how they ended. Answers the
+ * batch's gated paymentIds.
+ */
+export async function checkGatedBatch(o: {
+  sandbox: Sandbox;
+  shop: ShopUnderTest;
+  watch: GateWatch;
+  skus: readonly string[];
+  scenarios: readonly Scenario[];
+  fulfilments: readonly Fulfilment[];
+  where: (s: Scenario) => string;
+  count: (step: string) => void;
+  steps: Record<string, number>;
+  seed: number;
+  batch: number;
+}): Promise<string[]> {
+  const observed: (StockObserved & { scenario: Scenario })[] = [];
+  for (const s of o.scenarios) {
+    for (const [paymentId] of s.gated) {
+      const order = await o.shop.getOrder(paymentId);
+      const priced = s.priced.get(paymentId)!;
+      // The cart the order was made for: a gated order is prepared once, so there is one.
+      const lines = limitedLines((priced.find((p) => p.prepared.totalAmount === order?.totalAmount) ?? priced[0]!).lines);
+      observed.push({ scenario: s, paymentId, lines, order, payment: o.sandbox.payment(paymentId), fulfilled: o.fulfilments.some((f) => f.paymentId === paymentId) });
+    }
+  }
+  const view = await o.shop.stock!.view();
+  try {
+    checkStock({ skus: o.skus, view, charges: o.watch.charges, observed });
+  } catch (error) {
+    const culprit = observed.find((ob) => (error as Error).message.startsWith(ob.paymentId))?.scenario;
+    const story = culprit ? `${o.where(culprit)}:\n  ${culprit.log.join('\n  ')}` : `seed ${o.seed}, batch ${o.batch} (${observed.length} gated orders; stock ${JSON.stringify(o.skus)})`;
+    throw new Error(`interleaving checker: a stock invariant broke at ${story}\n${(error as Error).message}`);
+  }
+  const add = (name: string, n: number) => (o.steps[name] = (o.steps[name] ?? 0) + n);
+  for (const ob of observed) o.count(`gated-${ob.order?.status ?? 'none'}`);
+  for (const sku of o.skus) add('units-stocked', view.initial[sku]!);
+  for (const hold of Object.values(view.holds)) for (const line of hold.lines) if (hold.state === 'sold' && o.skus.includes(line.id)) add('units-sold', line.quantity);
+  return observed.map((ob) => ob.paymentId);
+}
+
+/**
+ * The end of the run: whatever waits for a deposit expires (when the kit keeps the sandbox's time),
+ * everything settles once more, and then no stock may be held for an order that is not paid.
+ */
+export async function checkGatedEnd(o: { sandbox: Sandbox; shop: ShopUnderTest; expireAtEnd: boolean; gatedIds: readonly string[]; seed: number; settle: () => Promise<void> }): Promise<void> {
+  if (o.expireAtEnd) {
+    await o.sandbox.advance(25 * 3_600_000);
+    await o.settle();
+  }
+  const view = await o.shop.stock!.view();
+  const waiting = new Set<string>();
+  if (!o.expireAtEnd) {
+    for (const paymentId of o.gatedIds) if ((await o.shop.getOrder(paymentId))?.status === 'VIRTUAL_ACCOUNT_ISSUED') waiting.add(reservationOf(paymentId));
+  }
+  try {
+    checkNothingHeld(view, (reservationId) => waiting.has(reservationId));
+  } catch (error) {
+    throw new Error(`interleaving checker: at the end of the run (seed ${o.seed}), after reconcile() and every event ran:\n${(error as Error).message}`);
+  }
 }
