@@ -130,12 +130,21 @@ async function decide(
 
     case 'FAILED': {
       // Failed again: an attempt made after the order had failed (another tab, through PortOne's
-      // confirm process) failed too, and its reservation is given back — only one recorded before
-      // PortOne was read: a newer one belongs to an attempt this read does not show.
+      // confirm process or a manual approval) failed too, and what it left is ended — its
+      // reservation given back, its token dropped (a token's window left the payment READY, so
+      // FAILED since means its attempt failed or a newer one replaced it). Only what was recorded
+      // before PortOne was read: anything newer belongs to an attempt this read does not show.
       if (order.status === 'FAILED') {
-        if (order.reservedAt === undefined || order.reservedAt >= readAt || order.approval !== undefined) return undefined;
+        const before = (at: number | undefined) => at === undefined || at < readAt;
+        if (order.reservedAt === undefined && order.approval === undefined) return undefined;
+        if (!before(order.reservedAt) || !before(order.approval?.receivedAt)) return undefined;
         const released = releasing(order, `the payment failed at PortOne (${failureOf(payment)?.reason ?? payment.status})`);
-        return { to: 'FAILED', patch: released.patch, events: released.events, note: { level: 'info', message: `order ${order.orderId}: a later attempt failed too; its reservation is released`, fields: { paymentId } } };
+        return {
+          to: 'FAILED',
+          patch: { ...released.patch, ...(order.approval ? { approval: null } : {}) },
+          events: released.events,
+          note: { level: 'info', message: `order ${order.orderId}: a later attempt failed too; what it left is released`, fields: { paymentId } },
+        };
       }
       const events: NewEvent[] = [{ key: `failed:${paymentId}:${payment.transactionId}`, type: 'failed', paymentId, payload: snapshot }];
       if (order.subscriptionId) {
