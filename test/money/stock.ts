@@ -252,7 +252,8 @@ function stateAt(log: readonly StockRecord[], reservationId: string, at: number)
  *   sold, not refunded as a mismatch) or released exactly once, never both: per reservation, one
  *   release per episode the kit asked `reserve` in, less the one that ended paid (or waits for a
  *   deposit); a release never reaches a sold hold; onPaid never finds its stock unreserved;
- * - nothing stays held for an order that is not waiting for a deposit.
+ * - nothing stays held for an order that is not waiting for a deposit, and no manual approval is
+ *   left recorded on a settled order.
  */
 export function checkStock(o: { skus: readonly string[]; view: StockView; charges: readonly GateCharge[]; observed: readonly StockObserved[] }): void {
   const { view } = o;
@@ -264,7 +265,7 @@ export function checkStock(o: { skus: readonly string[]; view: StockView; charge
     const status = ob.order?.status;
     const hold = view.holds[reservationId];
     const fact = () =>
-      `order ${JSON.stringify(ob.order && { status, totalAmount: ob.order.totalAmount, reservedAt: ob.order.reservedAt, failure: ob.order.failure?.code, flag: ob.order.flag?.code })}, ` +
+      `order ${JSON.stringify(ob.order && { status, totalAmount: ob.order.totalAmount, reservedAt: ob.order.reservedAt, approval: ob.order.approval?.attempt, failure: ob.order.failure?.code, flag: ob.order.flag?.code })}, ` +
       `PortOne ${JSON.stringify(ob.payment && { status: ob.payment.status, transactionId: 'transactionId' in ob.payment ? ob.payment.transactionId : undefined, amount })}, ` +
       `fulfilled ${ob.fulfilled}, hold ${JSON.stringify(hold)}, shop log ${JSON.stringify(records)}, gate ${JSON.stringify(o.charges.filter((c) => c.paymentId === ob.paymentId))}`;
 
@@ -286,6 +287,8 @@ export function checkStock(o: { skus: readonly string[]; view: StockView; charge
     const releases = new Set(records.flatMap((r) => (r.kind === 'free' || r.kind === 'noop' || r.kind === 'release-sold' ? [r.eventId] : [])));
     const paid = ob.fulfilled && status !== 'FLAGGED';
     const waiting = status === 'VIRTUAL_ACCOUNT_ISSUED';
+    // Once settled no manual approval is left under way: each token was confirmed, refused or ended.
+    assert.equal(ob.order?.approval, undefined, `${ob.paymentId}: a manual approval is still recorded on the settled order (${fact()})`);
     if (paid) assert.equal(hold?.state, 'sold', `${ob.paymentId}: paid and fulfilled, but the shop's hold is not a sale (${fact()})`);
     else if (waiting && episodes.size > 0) assert.equal(hold?.state, 'held', `${ob.paymentId}: waiting for a deposit, but its stock is not held (${fact()})`);
     else assert.equal(hold, undefined, `${ob.paymentId}: ended ${status} unpaid, but the shop still holds its stock (${fact()})`);
