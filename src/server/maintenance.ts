@@ -41,7 +41,7 @@ export interface ReconcileReport {
 
 /** Where the previous run stopped, per status, so the next one goes on from there (one per kit instance). */
 export interface ReconcileState {
-  after: Partial<Record<'PENDING' | 'VIRTUAL_ACCOUNT_ISSUED', { activity: number; paymentId: string }>>;
+  after: Partial<Record<'PENDING' | 'VIRTUAL_ACCOUNT_ISSUED' | 'FAILED', { activity: number; paymentId: string }>>;
 }
 
 /** An order checked and found unchanged is asked about again after at most this long. */
@@ -52,8 +52,8 @@ const RECONCILE_EVENTS_BUDGET_MS = 10_000;
 const REVIVED_EVENTS = ['charge-first-period', 'advance-subscription', 'schedule-period', 'subscription-payment-failed', 'confirm-payment', 'confirm-billing-key'] as const;
 
 /**
- * Re-syncs orders left PENDING or VIRTUAL_ACCOUNT_ISSUED (a lost webhook), refunds flagged payments
- * still held, revives the kit's own follow-ups that gave up, and runs due events for a while.
+ * Re-syncs orders left PENDING or VIRTUAL_ACCOUNT_ISSUED (a lost webhook) and FAILED ones still
+ * recording a reservation, refunds flagged payments still held, revives the kit's own follow-ups that gave up, and runs due events for a while.
  * Orders are taken oldest activity first, each run going on where the last stopped; one found
  * unchanged is skipped for a while (longer the longer it was idle), so abandoned carts never crowd
  * out a lost payment.
@@ -72,6 +72,9 @@ async function reconcileRun(ctx: KitContext, outbox: Outbox, state: ReconcileSta
   const windows = [
     { status: 'PENDING' as const, activeFrom: now - (options.pendingMaxAgeMs ?? 24 * 3_600_000) },
     { status: 'VIRTUAL_ACCOUNT_ISSUED' as const, activeFrom: 0 },
+    // A failed order still recording a reservation: a later attempt's, which ended without a failure
+    // the kit saw after it (PortOne stopped it, or a newer window replaced it): the sync releases it.
+    { status: 'FAILED' as const, activeFrom: 0 },
   ];
   const stale: Order[] = [];
   for (const { status, activeFrom } of windows) {

@@ -27,6 +27,8 @@ const UNPAID: readonly OrderStatus[] = ['PENDING', 'VIRTUAL_ACCOUNT_ISSUED', 'FA
  */
 export async function syncPayment(ctx: KitContext, paymentId: string, known?: Order, options: SyncOptions = {}): Promise<SyncOutcome> {
   const order = known ?? (await getOrderOrThrow(ctx, paymentId));
+  // What the order recorded after this moment (a reservation) belongs to an attempt this read may not show.
+  const readAt = ctx.options.now();
   const payment = await readPayment(ctx, paymentId);
   if (!payment) return { order, events: [], claimed: [], changed: false };
   // A billing key read once serves every round of the decision.
@@ -35,7 +37,7 @@ export async function syncPayment(ctx: KitContext, paymentId: string, known?: Or
     if (knownKey?.billingKey !== billingKey) knownKey = await readBillingKey(ctx, billingKey);
     return knownKey;
   };
-  const outcome = await changeOrder(ctx, paymentId, (current) => decide(ctx, current, payment, options, readKey), { known: order, claim: options.claim });
+  const outcome = await changeOrder(ctx, paymentId, (current) => decide(ctx, current, payment, readAt, options, readKey), { known: order, claim: options.claim });
   return { ...outcome, payment };
 }
 
@@ -66,6 +68,7 @@ async function decide(
   ctx: KitContext,
   order: Order,
   payment: KnownPayment,
+  readAt: number,
   options: SyncOptions,
   readKey: (billingKey: string) => Promise<KnownBillingKeyInfo>,
 ): Promise<Change | undefined> {
@@ -126,6 +129,23 @@ async function decide(
     }
 
     case 'FAILED': {
+      // Failed again: an attempt made after the order had failed (another tab, through PortOne's
+      // confirm process or a manual approval) failed too, and what it left is ended — its
+      // reservation given back, its token dropped (a token's window left the payment READY, so
+      // FAILED since means its attempt failed or a newer one replaced it). Only what was recorded
+      // before PortOne was read: anything newer belongs to an attempt this read does not show.
+      if (order.status === 'FAILED') {
+        const before = (at: number | undefined) => at === undefined || at < readAt;
+        if (order.reservedAt === undefined && order.approval === undefined) return undefined;
+        if (!before(order.reservedAt) || !before(order.approval?.receivedAt)) return undefined;
+        const released = releasing(order, `the payment failed at PortOne (${failureOf(payment)?.reason ?? payment.status})`);
+        return {
+          to: 'FAILED',
+          patch: { ...released.patch, ...(order.approval ? { approval: null } : {}) },
+          events: released.events,
+          note: { level: 'info', message: `order ${order.orderId}: a later attempt failed too; what it left is released`, fields: { paymentId } },
+        };
+      }
       const events: NewEvent[] = [{ key: `failed:${paymentId}:${payment.transactionId}`, type: 'failed', paymentId, payload: snapshot }];
       if (order.subscriptionId) {
         events.push({ key: `subscription-payment-failed:${paymentId}`, type: 'subscription-payment-failed', paymentId, payload: { subscriptionId: order.subscriptionId } });
@@ -149,8 +169,11 @@ async function decide(
         // Money still held for an order the shop closed unpaid: refunded like any refused payment.
         return payment.status === 'PARTIAL_CANCELLED' && closedUnpaid(order) ? refuse(chargedAfterClosing(order, payment), ['CANCELLED']) : undefined;
       }
-      // Paid and refunded before the kit saw it paid.
-      if (payment.status === 'CANCELLED') return move(UNPAID, 'CANCELLED', { cancelledAmount }, []);
+      // Paid and refunded before the kit saw it paid: never fulfilled, so a reservation is given back.
+      if (payment.status === 'CANCELLED') {
+        const released = releasing(order, 'the payment was refunded before the kit saw it paid');
+        return move(UNPAID, 'CANCELLED', { cancelledAmount, ...released.patch }, released.events);
+      }
       const verdict = verifyPayment(order, payment, policy);
       if (!verdict.ok) return refuse(verdict);
       return pay('PARTIAL_CANCELLED', { ...paidPatch(payment), cancelledAmount }, cancellationEvents);

@@ -6,16 +6,25 @@
 // to every PortOne call and duplicates, delays and reorders webhooks. After every batch the money
 // invariants are checked against PortOne's own records (see `checkInvariants`).
 //
+// With `gates`, about a third of the scenarios buy limited products (a few units per batch) behind
+// a gate instead — manual approval (수동 승인) and PortOne's confirm process — while the shop's
+// reserve and release hooks keep its stock (gated.ts, stock.ts); the stock invariants are checked
+// after every batch too, and at the end nothing may be left reserved for an unpaid order.
+//
 // Seeded: a seed fixes every scenario's steps and delays, the batches' fault settings and the
 // sandbox's dice. The event loop and the network still interleave the concurrent steps as they
 // happen, which is the point; a failure prints the seed and the scenario, and re-running that seed
 // replays the same steps (the same interleaving is likely, not certain).
-import assert from 'node:assert/strict';
-import { isDeepStrictEqual } from 'node:util';
-import type { Payment } from '@portone/server-sdk/payment';
 import type { PreparedPayment } from '../../src/contract.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import type { Order, OrderLine } from '../../src/server/index.js';
+import { checkGatedBatch, checkGatedEnd, gatedScenario, type GatedKind } from './gated.js';
+import { checkInvariants } from './invariants.js';
+import { random } from './random.js';
+import type { GateWatch, StockPort } from './stock.js';
+
+export { random };
+export { checkInvariants, type Observed } from './invariants.js';
 
 /** What onPaid was given, as the shop's fulfilment records it. */
 export interface Fulfilment {
@@ -45,6 +54,29 @@ export interface ShopUnderTest {
   fulfilments(): Promise<Fulfilment[]>;
   /** Every onCancelled call so far. */
   refunds(): Promise<RefundRecord[]>;
+  /** The shop's stock (its reserve and release hooks), for gated scenarios. */
+  stock?: StockPort;
+  /** Where PortOne reaches the kit's confirm route (`{base}/confirm`), for confirm-process windows. */
+  confirmUrl?(): string;
+  /** How many of the kit's events are pending or running: settling runs due events until none are. */
+  pendingEvents?(): Promise<number>;
+}
+
+/** Gated scenarios: limited stock bought behind manual approval or PortOne's confirm process. */
+export interface GateOptions {
+  /** The sandbox's manual-approval channels. */
+  channels: { payment: string; billingKeyAndPay: string };
+  /** What the sandbox charged behind a gate, and when (`gateWatch`, attached to the shop's stock clock). */
+  watch: GateWatch;
+  /** The kit pre-registers amounts: a page-changed amount then never opens a window. */
+  preRegistered: boolean;
+  /** Share of the scenarios that are gated; default 0.3. */
+  share?: number;
+  /**
+   * At the end of the run, move the sandbox clock past every virtual account's expiry and settle
+   * again, so that nothing at all may stay held (a kit whose clock is the sandbox's only).
+   */
+  expireAtEnd?: boolean;
 }
 
 export interface CheckerOptions {
@@ -64,6 +96,8 @@ export interface CheckerOptions {
    * instance died waits out that instance's claims (its `claimLeaseMs`) so another takes them over.
    */
   settleMs?: number;
+  /** Mix gated scenarios in (needs `shop.stock` and `shop.confirmUrl`). */
+  gates?: GateOptions;
 }
 
 export interface CheckerReport {
@@ -76,18 +110,6 @@ export interface CheckerReport {
   statuses: Record<string, number>;
 }
 
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CATALOG: Record<string, number> = { beans: 32_000, dripper: 18_000, sticker: 1_500 };
 const BUYER = { fullName: '김하나', phoneNumber: '010-1234-5678', email: 'hana@example.com' };
@@ -95,20 +117,38 @@ const BUYER = { fullName: '김하나', phoneNumber: '010-1234-5678', email: 'han
 export const REFUND_ACCOUNT = { bank: 'SHINHAN', number: '110123456789', holderName: '김하나' };
 
 /** One prepare's answer and the cart it priced: what an order for that paymentId may be fulfilled as (a kit that reprices has several). */
-interface Priced {
+export interface Priced {
   prepared: PreparedPayment;
   lines: Fulfilment['lines'];
   virtual: boolean;
 }
 
 /** A scenario's shared state: the orders its prepares made, what happened, for the failure report. */
-interface Scenario {
+export interface Scenario {
   index: number;
   seed: number;
   priced: Map<string, Priced[]>;
   /** Ids something wrong was done to: a tampered window, a short deposit. Only these may be refused. */
   wronged: Set<string>;
+  /** Ids prepared for a gated scenario (limited stock behind manual approval or the confirm process). */
+  gated: Map<string, GatedKind>;
   log: string[];
+}
+
+/** What a scenario's actors share: its dice, its log, the shop's routes. */
+export interface ScenarioTools {
+  s: Scenario;
+  sandbox: Sandbox;
+  shop: ShopUnderTest;
+  rand: () => number;
+  pick: <T>(items: readonly T[]) => T;
+  chance: (p: number) => boolean;
+  /** A seeded pause of up to 40 ms. */
+  later: () => Promise<unknown>;
+  step: (name: string, detail?: string) => void;
+  post: (path: string, body: unknown) => Promise<{ status: number; body: Record<string, unknown> }>;
+  /** Records what a prepare priced for a paymentId. */
+  priced: (paymentId: string, answer: Priced) => void;
 }
 
 /** Runs the scenarios in batches and checks the invariants after each; throws with the seed on the first violation. */
@@ -121,31 +161,40 @@ export async function runInterleavings(options: CheckerOptions): Promise<Checker
   const count = (name: string) => (steps[name] = (steps[name] ?? 0) + 1);
   let payments = 0;
   const paymentIds: string[] = [];
+  const gatedIds: string[] = [];
+  const gates = options.gates;
+  if (gates && (!shop.stock || !shop.confirmUrl)) throw new Error('runInterleavings: gates need a shop with stock and a confirm route');
+  const detach = gates?.watch.attach(sandbox, shop.stock!.now);
   for (let start = 0; start < options.count; start += options.concurrency) {
     const size = Math.min(options.concurrency, options.count - start);
     const latencyMs = latencies[Math.floor(rand() * latencies.length)]!;
     const webhooks = { duplicateRate: rand() < 0.5 ? 0.3 : 0, reorder: rand() < 0.5, reorderWindowMs: 50, delayMs: Math.floor(rand() * 20) };
-    sandbox.setFaults({ seed: Math.floor(rand() * 2 ** 31), routes: latencyMs > 0 ? { '*': { latencyMs } } : {}, webhooks });
-    const scenarios: Scenario[] = Array.from({ length: size }, (_, i) => ({ index: start + i, seed: Math.floor(rand() * 2 ** 31), priced: new Map(), wronged: new Set(), log: [] }));
-    const where = (s: Scenario) => `seed ${options.seed}, scenario ${s.index} (its seed ${s.seed}; PortOne latency ${latencyMs} ms, webhooks ${JSON.stringify(webhooks)})`;
+    const routes: Record<string, { latencyMs?: number; failureRate?: number; resetRate?: number }> = latencyMs > 0 ? { '*': { latencyMs } } : {};
+    // Gates: this batch's limited products, and now and then PortOne failing the kit's confirmations
+    // (the complete answers "in progress" and the shopper goes away: only retries and reconcile() finish them).
+    const batch = start / options.concurrency;
+    const skus = gates ? Array.from({ length: 4 }, (_, i) => `ltd-${batch}-${i}`) : [];
+    let gateFaults = false;
+    if (gates) {
+      await shop.stock!.restock(Object.fromEntries(skus.map((sku) => [sku, 1 + Math.floor(rand() * 3)])));
+      if ((gateFaults = rand() < 0.3)) {
+        routes['POST /payments/:id/confirm'] = { failureRate: 0.4, resetRate: 0.1 };
+        routes['POST /billing-keys/confirm-issue-and-pay'] = { failureRate: 0.4, resetRate: 0.1 };
+      }
+    }
+    sandbox.setFaults({ seed: Math.floor(rand() * 2 ** 31), routes, webhooks });
+    const scenarios: Scenario[] = Array.from({ length: size }, (_, i) => ({ index: start + i, seed: Math.floor(rand() * 2 ** 31), priced: new Map(), wronged: new Set(), gated: new Map(), log: [] }));
+    const where = (s: Scenario) =>
+      `seed ${options.seed}, scenario ${s.index} (its seed ${s.seed}; PortOne latency ${latencyMs} ms, webhooks ${JSON.stringify(webhooks)}${gates ? `, confirmations failing ${gateFaults}, stock ${JSON.stringify(skus)}` : ''})`;
     await Promise.all(
       scenarios.map((s) =>
-        runScenario(s, sandbox, shop, count).catch((error: unknown) => {
+        runScenario(s, sandbox, shop, count, gates ? { ...gates, skus } : undefined).catch((error: unknown) => {
           throw new Error(`interleaving checker: a step threw at ${where(s)}:\n  ${s.log.join('\n  ')}\n${error instanceof Error ? error.stack : String(error)}`);
         }),
       ),
     );
     // Settle: PortOne answers at once, every webhook is delivered, reconcile() runs as the shop's timer would.
-    sandbox.setFaults({});
-    await sandbox.flushWebhooks();
-    for (let round = 0; round < 2; round++) {
-      if (round === 1 && options.settleMs) await sleep(options.settleMs);
-      const report = await shop.reconcile({ olderThanMs: 0, limit: 10_000 });
-      // A flagged deposit PortOne refunds only to the shopper's bank account: a person does it, as reconcile() asks.
-      for (const { paymentId } of report.manualRefunds) await shop.cancel(paymentId, { reason: '입금 환불', refundAccount: REFUND_ACCOUNT });
-      await shop.runDueEvents();
-      await sandbox.flushWebhooks();
-    }
+    await settle(options);
     const fulfilments = await shop.fulfilments();
     const refunds = await shop.refunds();
     for (const s of scenarios) {
@@ -169,13 +218,43 @@ export async function runInterleavings(options: CheckerOptions): Promise<Checker
         }
       }
     }
+    if (gates) {
+      const batchIds = await checkGatedBatch({ sandbox, shop, watch: gates.watch, skus, scenarios, fulfilments, where, count, steps, seed: options.seed, batch });
+      gatedIds.push(...batchIds);
+    }
     options.progress?.(start + size);
   }
+  if (gates) await checkGatedEnd({ sandbox, shop, expireAtEnd: gates.expireAtEnd ?? false, gatedIds, seed: options.seed, settle: () => settle(options) });
+  detach?.();
   return { scenarios: options.count, payments, paymentIds, steps, statuses };
 }
 
+/**
+ * Settles a batch: PortOne answers at once, every webhook is delivered, reconcile() runs as the
+ * shop's timer would, and the kit's due events run until none is left (a confirmation PortOne
+ * failed, a release the shop's inventory service failed: retried after their backoff).
+ */
+async function settle(options: CheckerOptions): Promise<void> {
+  const { sandbox, shop } = options;
+  sandbox.setFaults({});
+  await sandbox.flushWebhooks();
+  for (let round = 0; round < 2; round++) {
+    if (round === 1 && options.settleMs) await sleep(options.settleMs);
+    const report = await shop.reconcile({ olderThanMs: 0, limit: 10_000 });
+    // A flagged deposit PortOne refunds only to the shopper's bank account: a person does it, as reconcile() asks.
+    for (const { paymentId } of report.manualRefunds) await shop.cancel(paymentId, { reason: '입금 환불', refundAccount: REFUND_ACCOUNT });
+    await shop.runDueEvents();
+    await sandbox.flushWebhooks();
+    for (let i = 0; i < 100 && shop.pendingEvents && (await shop.pendingEvents()) > 0; i++) {
+      await sleep(20);
+      await shop.runDueEvents();
+      await sandbox.flushWebhooks();
+    }
+  }
+}
+
 /** One shopper's scenario: a prepare, then concurrent actors with seeded delays. */
-async function runScenario(s: Scenario, sandbox: Sandbox, shop: ShopUnderTest, count: (step: string) => void): Promise<void> {
+async function runScenario(s: Scenario, sandbox: Sandbox, shop: ShopUnderTest, count: (step: string) => void, gates?: GateOptions & { skus: readonly string[] }): Promise<void> {
   const rand = random(s.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
   const chance = (p: number) => rand() < p;
@@ -187,8 +266,9 @@ async function runScenario(s: Scenario, sandbox: Sandbox, shop: ShopUnderTest, c
   const post = async (path: string, body: unknown) => {
     const response = await shop.fetch(new Request(`http://shop.test${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
     const text = await response.text();
-    // A 5xx the kit may answer under load (ORDER_BUSY, PortOne unavailable) is a retry for the browser; anything else is a failure of the kit.
-    if (response.status >= 500 && !/ORDER_BUSY|PORTONE_UNAVAILABLE/.test(text)) throw new Error(`POST ${path} answered ${response.status}: ${text}`);
+    // A 5xx the kit may answer under load (ORDER_BUSY, PortOne unavailable, a manual approval still
+    // being confirmed) is a retry for the browser; anything else is a failure of the kit.
+    if (response.status >= 500 && !/ORDER_BUSY|PORTONE_UNAVAILABLE|APPROVAL_IN_PROGRESS/.test(text)) throw new Error(`POST ${path} answered ${response.status}: ${text}`);
     return { status: response.status, body: JSON.parse(text) as Record<string, unknown> };
   };
   const cart = () => {
@@ -216,8 +296,6 @@ async function runScenario(s: Scenario, sandbox: Sandbox, shop: ShopUnderTest, c
     return prepared.paymentId;
   };
 
-  const first = await prepare();
-  if (first === undefined) return;
   const ids = () => [...s.priced.keys()];
   /** Waits (a little) until `ready` holds, as a person acting on a paid order or an issued account would. */
   const when = async (ready: () => boolean | Promise<boolean>) => {
@@ -272,11 +350,26 @@ async function runScenario(s: Scenario, sandbox: Sandbox, shop: ShopUnderTest, c
       step('redirect-return', `${paymentId} → ${answer.status}`);
     }
   };
-  const actors: Promise<void>[] = [window()];
-  if (chance(0.3)) actors.push(window());
-  if (chance(0.5)) {
-    // The shopper edits the cart while (or after) a window is open: the element re-prepares naming its order.
-    actors.push(later().then(async () => void (await prepare(first))));
+  let actors: Promise<void>[];
+  const kind = gates && chance(gates.share ?? 0.3) ? pick(['manual', 'manual', 'confirm', 'confirm', 'manual-key-and-pay'] as const) : 'plain';
+  if (kind !== 'plain') {
+    // Limited stock behind a gate: its own prepare and windows (gated.ts), then the same actors as any order.
+    const tools: ScenarioTools = {
+      s, sandbox, shop, rand, pick, chance, later, step, post,
+      priced: (paymentId, answer) => void s.priced.set(paymentId, [...(s.priced.get(paymentId) ?? []), answer]),
+    };
+    const gated = await gatedScenario(tools, kind, gates!);
+    if (!gated) return;
+    actors = gated;
+  } else {
+    const first = await prepare();
+    if (first === undefined) return;
+    actors = [window()];
+    if (chance(0.3)) actors.push(window());
+    if (chance(0.5)) {
+      // The shopper edits the cart while (or after) a window is open: the element re-prepares naming its order.
+      actors.push(later().then(async () => void (await prepare(first))));
+    }
   }
   // Completes, at random moments or several at once (a browser retrying, an attacker).
   const burst = chance(0.3) ? Math.floor(rand() * 40) : undefined;
@@ -351,75 +444,4 @@ async function runScenario(s: Scenario, sandbox: Sandbox, shop: ShopUnderTest, c
   }
   if (chance(0.15)) actors.push(later().then(async () => void (await shop.reconcile({ olderThanMs: 0, limit: 20 }), step('reconcile'))));
   await Promise.all(actors);
-}
-
-/** Everything the shop and PortOne say about one paymentId, once the batch settled. */
-export interface Observed {
-  paymentId: string;
-  /** Every answer a prepare gave for this paymentId (one, unless the kit repriced it). */
-  priced: Priced[];
-  /** A window for it was tampered with, or a deposit into it was short. */
-  wronged: boolean;
-  order: Order | undefined;
-  payment: Payment | undefined;
-  fulfilled: Fulfilment[];
-  refunded: RefundRecord[];
-}
-
-const amountsOf = (payment: Payment | undefined) => (payment && 'amount' in payment ? payment.amount : undefined);
-
-/**
- * The money invariants, for one paymentId once everything settled (webhooks delivered, reconcile()
- * run):
- * - onPaid ran at most once, and only for an order PortOne holds as paid (amount.paid > 0) for
- *   exactly the order's total — the lines fulfilled are the lines that prepare priced at that total;
- * - nothing is fulfilled for an order left unpaid, failed or flagged;
- * - an order the kit holds as PAID is paid at PortOne, for its total, with nothing refunded;
- * - every refund PortOne holds is recorded on a paid order (cancelledAmount, onCancelled once per
- *   cancellation);
- * - an order is FLAGGED only when something was wrong with its payment (a tampered window, a short
- *   deposit), never for a payment that matched its prepare; its money is back with the shopper;
- * - a shopper who paid is left with a fulfilment or a full refund.
- */
-export function checkInvariants(o: Observed): void {
-  const amount = amountsOf(o.payment);
-  const paid = amount?.paid ?? 0;
-  const cancelled = amount?.cancelled ?? 0;
-  const status = o.order?.status;
-  const fact = () =>
-    `order ${JSON.stringify(o.order && { status, totalAmount: o.order.totalAmount, cancelledAmount: o.order.cancelledAmount, flag: o.order.flag?.code, refundedAt: o.order.flag?.refundedAt })}, ` +
-    `PortOne ${JSON.stringify(o.payment && { status: o.payment.status, amount })}, onPaid ${JSON.stringify(o.fulfilled)}, onCancelled ${JSON.stringify(o.refunded)}`;
-  assert.ok(o.order, `${o.paymentId}: the order exists (${fact()})`);
-  assert.ok(o.fulfilled.length <= 1, `${o.paymentId}: onPaid ran ${o.fulfilled.length} times (${fact()})`);
-  const [fulfilment] = o.fulfilled;
-  if (fulfilment) {
-    assert.ok(paid > 0, `${o.paymentId}: fulfilled although PortOne holds nothing paid (${fact()})`);
-    assert.equal(fulfilment.totalAmount, paid, `${o.paymentId}: fulfilled at ${fulfilment.totalAmount} while PortOne holds ${paid} paid (${fact()})`);
-    const atThatTotal = o.priced.filter((p) => p.prepared.totalAmount === fulfilment.totalAmount);
-    assert.ok(atThatTotal.length > 0, `${o.paymentId}: fulfilled at a total no prepare priced (${fact()})`);
-    assert.ok(atThatTotal.some((p) => isDeepStrictEqual(p.lines, fulfilment.lines)), `${o.paymentId}: the lines fulfilled are not the lines priced at that total (${fact()})`);
-    assert.ok(status === 'PAID' || status === 'PARTIAL_CANCELLED' || status === 'CANCELLED', `${o.paymentId}: fulfilled, but the order ended ${status} (${fact()})`);
-  } else {
-    assert.ok(status !== 'PAID' && status !== 'PARTIAL_CANCELLED', `${o.paymentId}: ${status} but never fulfilled (${fact()})`);
-  }
-  if (status === 'PAID') {
-    assert.equal(o.payment?.status, 'PAID', `${o.paymentId}: PAID at the kit only (${fact()})`);
-    assert.equal(paid, o.order!.totalAmount, `${o.paymentId}: PAID at the kit for ${o.order!.totalAmount}, at PortOne for ${paid} (${fact()})`);
-  }
-  if (status === 'PAID' || status === 'PARTIAL_CANCELLED' || status === 'CANCELLED') {
-    assert.equal(o.order!.cancelledAmount, cancelled, `${o.paymentId}: PortOne holds ${cancelled} refunded, the order ${o.order!.cancelledAmount} (${fact()})`);
-    if (fulfilment) {
-      const recorded = o.refunded.reduce((sum, r) => sum + r.amount, 0);
-      assert.equal(recorded, cancelled, `${o.paymentId}: onCancelled saw ${recorded} refunded, PortOne holds ${cancelled} (${fact()})`);
-      assert.equal(new Set(o.refunded.map((r) => r.cancellationId)).size, o.refunded.length, `${o.paymentId}: onCancelled ran twice for one cancellation (${fact()})`);
-    }
-  }
-  if (status === 'FLAGGED') {
-    // Refused only for a reason: a window tampered with, a short deposit — never a payment that matched its prepare.
-    assert.ok(o.wronged, `${o.paymentId}: FLAGGED and refunded, although every window for it showed what its prepare priced and every deposit was whole (${fact()})`);
-    assert.equal(cancelled, paid, `${o.paymentId}: FLAGGED, but PortOne still holds ${paid - cancelled} of the shopper's money (${fact()})`);
-    assert.ok(o.order!.flag?.refundedAt !== undefined || paid === 0, `${o.paymentId}: FLAGGED and refunded at PortOne, but not recorded as settled (${fact()})`);
-  }
-  // Paid and neither fulfilled nor given back: the one outcome a shopper must never be left with.
-  if (paid > 0 && !fulfilment) assert.equal(cancelled, paid, `${o.paymentId}: the shopper paid ${paid} and has neither a fulfilment nor a full refund (${fact()})`);
 }

@@ -1,9 +1,13 @@
 // The interleaving checker for as long as you like: `npm run soak -- --count 100000 [--seed 42]
-// [--concurrency 100]`. Prints progress and, on a violation, the seed and scenario to replay.
+// [--concurrency 100]`. Prints progress and, on a violation, the seed and scenario to replay. Set up as
+// interleavings.test.ts is: a third of the scenarios buy limited stock behind manual approval or the
+// confirm process (amounts pre-registered on even seeds).
 import { parseArgs } from 'node:util';
 import { createSandbox } from '../../src/sandbox/index.js';
 import { runInterleavings } from './checker.js';
+import { checkerChannels } from './channels.js';
 import { inProcessShop } from './shop.js';
+import { gateWatch } from './stock.js';
 
 const { values } = parseArgs({ options: { count: { type: 'string' }, seed: { type: 'string' }, concurrency: { type: 'string' } } });
 const count = Number(values.count ?? 20_000);
@@ -16,8 +20,11 @@ for (const [name, value] of [['count', count], ['seed', seed], ['concurrency', c
   }
 }
 
-const sandbox = await createSandbox({ webhookRetryDelaysMs: [0, 20, 40, 80] });
-const shop = await inProcessShop(sandbox);
+const preRegistered = seed % 2 === 0;
+const watch = gateWatch();
+const { channels, manual } = checkerChannels();
+const sandbox = await createSandbox({ webhookRetryDelaysMs: [0, 20, 40, 80], channels, onRestExchange: watch.onRestExchange });
+const shop = await inProcessShop(sandbox, { preRegister: preRegistered }, { seed });
 const started = performance.now();
 console.log(`soak: ${count} interleavings, seed ${seed}, ${concurrency} at once`);
 try {
@@ -27,6 +34,7 @@ try {
     concurrency,
     sandbox,
     shop,
+    gates: { channels: manual, watch, preRegistered, expireAtEnd: true },
     progress: (done) => {
       if (done % (concurrency * 10) === 0 || done === count) console.log(`  ${done} done, ${Math.round((performance.now() - started) / 1000)} s`);
     },

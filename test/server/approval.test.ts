@@ -184,6 +184,39 @@ test('a second window for the same order (the first abandoned): its token is a n
   assert.equal(env.hooks.paid.length, 1);
 });
 
+test('an approval on an order that failed already, whose attempt a newer window replaced (and failed) before it was confirmed: the approval ends, its reservation is released once', async (t) => {
+  let broken = true;
+  const shop = stock(10);
+  const { env } = await manualEnv(t, shop, {
+    reserve: (e: ReserveEvent) => {
+      if (broken) throw new Error('inventory service down');
+      shop.reserve(e);
+    },
+  });
+  const prepared = await env.prepare(CART);
+  const declined = await env.pay(prepared, { result: 'decline' });
+  assert.equal((await env.post('/payments/complete', declined)).body.order.status, 'FAILED');
+  // Another try: its token is recorded and the reservation asked for, but the shop's inventory is down.
+  const token = await env.pay(prepared);
+  const complete = await env.post('/payments/complete', token);
+  assert.deepEqual([complete.status, complete.body.code], [503, 'APPROVAL_IN_PROGRESS'], JSON.stringify(complete.body));
+  assert.notEqual((await env.kit.getOrder(prepared.paymentId))?.reservedAt, undefined);
+  // A third window replaces that attempt and fails too: the token can never be confirmed now.
+  await env.pay(prepared, { result: 'decline' });
+  await env.sandbox.flushWebhooks();
+  broken = false;
+  await env.sandbox.advance(61_000);
+  await env.kit.reconcile({ olderThanMs: 0 });
+  await eventually(() => shop.log.released.length === 1, 'the reservation asked for is released');
+  const order = await env.kit.getOrder(prepared.paymentId);
+  assert.deepEqual([order?.status, order?.approval, order?.reservedAt], ['FAILED', undefined, undefined]);
+  assert.equal(status(env, prepared.paymentId), 'FAILED', 'never confirmed');
+  await env.kit.reconcile({ olderThanMs: 0 });
+  await env.sandbox.flushWebhooks();
+  assert.equal(shop.log.released.length, 1, 'released once');
+  assert.equal(shop.left, 10);
+});
+
 test('billing keys on a manual-approval channel: NEEDS_CONFIRMATION and its token → reserved, confirmed, verified, stored, the plan started', async (t) => {
   const { env, shop } = await manualEnv(t);
   const prepared = await prepareBillingKey(env, { plan: 'monthly', customer: { ...BUYER, customerId: 'member-1' } });

@@ -97,7 +97,8 @@ export interface IssueUpdate {
 
 /** What `reconcile()` looks at next: orders of one status, by last activity, oldest first. */
 export interface ReconcileQuery {
-  status: 'PENDING' | 'VIRTUAL_ACCOUNT_ISSUED';
+  /** FAILED: only orders still recording a reservation (`reservedAt`), one a later attempt left. */
+  status: 'PENDING' | 'VIRTUAL_ACCOUNT_ISSUED' | 'FAILED';
   /** Last activity — the due time of a scheduled charge, else the last change — in `[activeFrom, activeTo)`. */
   activeFrom: number;
   activeTo: number;

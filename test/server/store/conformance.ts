@@ -189,6 +189,16 @@ export function storeConformance(adapter: StoreAdapter): void {
     assert.equal((await store.listEvents({ statuses: ['dead'] }))[0]?.key, 'paid:p1', "the shop's hooks stay dead");
   });
 
+  test(`${adapter.name}: FAILED orders are reconciled only while they still record a reservation (a later attempt's, to be released)`, async (t) => {
+    const store = await adapter.open(t);
+    for (const id of ['f-held', 'f-done', 'pending']) await store.createOrder(order(id, { createdAt: 5 }));
+    await store.transition({ paymentId: 'f-held', revision: 0, to: 'FAILED', patch: { reservedAt: 7 }, now: 8 });
+    await store.transition({ paymentId: 'f-done', revision: 0, to: 'FAILED', now: 8 });
+    const query = { status: 'FAILED' as const, activeFrom: 0, activeTo: 100, now: 100, maxRecheckMs: 1_000, limit: 10, claim: { claim: 'h:f', leaseMs: 50 } };
+    assert.deepEqual((await store.claimOrdersToReconcile(query)).map((o) => o.paymentId), ['f-held']);
+    assert.deepEqual((await store.claimOrdersToReconcile({ ...query, status: 'PENDING' })).map((o) => o.paymentId), ['pending']);
+  });
+
   test(`${adapter.name}: orders to reconcile: oldest activity first, after a cursor, skipping those checked recently; abandoned ones pruned`, async (t) => {
     const store = await adapter.open(t);
     for (const [id, at] of [['a', 10], ['b', 20], ['c', 30], ['d', 40]] as const) await store.createOrder(order(id, { createdAt: at }));

@@ -122,7 +122,7 @@ test('reconcile reads orders_open, which holds only the orders it walks', async 
   await store.transition({ paymentId: 'paid', revision: 0, to: 'PAID', now: 1_000 });
   const query = { status: 'PENDING' as const, activeFrom: 0, activeTo: 5_000, now: 5_000, maxRecheckMs: 1, limit: 10, claim: { claim: 'h:r', leaseMs: -10_000 } };
   assert.deepEqual((await store.claimOrdersToReconcile(query)).map((o) => o.paymentId), ['open']);
-  await assert.rejects(store.claimOrdersToReconcile({ ...query, status: 'PAID' as never }), /expected status PENDING or VIRTUAL_ACCOUNT_ISSUED, got "PAID"/);
+  await assert.rejects(store.claimOrdersToReconcile({ ...query, status: 'PAID' as never }), /expected status PENDING, VIRTUAL_ACCOUNT_ISSUED or FAILED, got "PAID"/);
   await store.close();
   const db = new Database(path, { readonly: true });
   t.after(() => db.close());

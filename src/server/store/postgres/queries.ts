@@ -206,8 +206,8 @@ export function createQueries(sql: Sql, s: string): Queries {
     // Orders a run takes are locked while it takes them (SKIP LOCKED: a run at the same moment takes
     // others) and held for it by its claim (a later run skips them until released or lapsed).
     async claimOrdersToReconcile(q: ReconcileQuery) {
-      if (q.status !== 'PENDING' && q.status !== 'VIRTUAL_ACCOUNT_ISSUED') {
-        throw new Error(`claimOrdersToReconcile: expected status PENDING or VIRTUAL_ACCOUNT_ISSUED, got ${JSON.stringify(q.status)}`);
+      if (q.status !== 'PENDING' && q.status !== 'VIRTUAL_ACCOUNT_ISSUED' && q.status !== 'FAILED') {
+        throw new Error(`claimOrdersToReconcile: expected status PENDING, VIRTUAL_ACCOUNT_ISSUED or FAILED, got ${JSON.stringify(q.status)}`);
       }
       const p = new Params();
       const activity = 'coalesce(due_at, updated_at)';
@@ -216,7 +216,7 @@ export function createQueries(sql: Sql, s: string): Queries {
       const rows = await sql.query(
         `UPDATE ${s}.orders SET reconcile_claim = ${p.add(q.claim.claim)}, reconcile_until = ${p.add(q.now + q.claim.leaseMs)} WHERE payment_id IN (
            SELECT payment_id FROM ${s}.orders
-           WHERE status IN ('PENDING', 'VIRTUAL_ACCOUNT_ISSUED') AND status = ${p.add(q.status)}
+           WHERE status IN ('PENDING', 'VIRTUAL_ACCOUNT_ISSUED', 'FAILED') AND status = ${p.add(q.status)} AND (status <> 'FAILED' OR reserved_at IS NOT NULL)
              AND ${activity} >= ${p.add(q.activeFrom)} AND ${activity} < ${p.add(q.activeTo)}${after}
              AND (checked_at IS NULL OR ${now} - checked_at >= least(checked_at - ${activity}, ${p.add(q.maxRecheckMs)}))
              AND (reconcile_until IS NULL OR reconcile_until <= ${now})

@@ -324,14 +324,14 @@ export function createQueries(db: Database.Database): Queries {
   // recheck rule and the claim are evaluated on the index, a row is read only for the orders taken.
   // The literal status term is what lets SQLite use that partial index (its WHERE must appear in the query's).
   const claimOrdersToReconcile = (q: ReconcileQuery): Order[] => {
-    if (q.status !== 'PENDING' && q.status !== 'VIRTUAL_ACCOUNT_ISSUED') {
-      throw new Error(`claimOrdersToReconcile: expected status PENDING or VIRTUAL_ACCOUNT_ISSUED, got ${JSON.stringify(q.status)}`);
+    if (q.status !== 'PENDING' && q.status !== 'VIRTUAL_ACCOUNT_ISSUED' && q.status !== 'FAILED') {
+      throw new Error(`claimOrdersToReconcile: expected status PENDING, VIRTUAL_ACCOUNT_ISSUED or FAILED, got ${JSON.stringify(q.status)}`);
     }
     const activity = 'coalesce(due_at, updated_at)';
     const after = q.after ? ` AND (${activity}, payment_id) > (?, ?)` : '';
     const sql = `UPDATE orders SET reconcile_claim = ?, reconcile_until = ? WHERE payment_id IN (
       SELECT payment_id FROM orders
-      WHERE status IN ('PENDING', 'VIRTUAL_ACCOUNT_ISSUED') AND status = ? AND ${activity} >= ? AND ${activity} < ?${after}
+      WHERE status IN ('PENDING', 'VIRTUAL_ACCOUNT_ISSUED', 'FAILED') AND status = ? AND (status <> 'FAILED' OR reserved_at IS NOT NULL) AND ${activity} >= ? AND ${activity} < ?${after}
         AND (checked_at IS NULL OR ? - checked_at >= min(checked_at - ${activity}, ?))
         AND (reconcile_until IS NULL OR reconcile_until <= ?)
       ORDER BY ${activity}, payment_id LIMIT ?)
