@@ -115,6 +115,8 @@ const INTERVAL = /^\d+[dmy]$/;
 const BILLING_INTERVAL = /^1[my]$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const GENDERS = ['MALE', 'FEMALE', 'OTHER'];
+/** A bypass option KG Inicis's guide does not list: passed on, and ignored by KG Inicis. */
+const UNLISTED = ['가이드에 없는 옵션 (무시됨)', 'an option the guide lists (another is ignored)'] as const;
 
 /** Every KG Inicis rule broken by `request` for the given SDK function and module, plus warnings. */
 export function checkInicisRequest<K extends RequestKind>(kind: K, anyRequest: RequestOf[K], device: Device): InicisCheck {
@@ -205,9 +207,8 @@ export function checkInicisRequest<K extends RequestKind>(kind: K, anyRequest: R
   if (period === undefined) {
     if ((billingKey || andPay) && !pc) fail('offerPeriod', 'offer-period', ['모바일에서 필수', 'an offer period on mobile'], period);
   } else if (!isOfferPeriod(period, billingKey || andPay)) {
-    fail('offerPeriod', 'offer-period', billingKey || andPay
-      ? ['1m, 1y 또는 from < to 기간 (RFC 3339)', '1m, 1y, or a range with from before to (RFC 3339 date-times)']
-      : ['30d, 1m, 1y 같은 간격 또는 from < to 기간 (RFC 3339)', 'an interval like 30d, 1m or 1y, or a range of RFC 3339 date-times, from before to'], period);
+    const interval = billingKey || andPay ? ['1m, 1y', '1m or 1y'] : ['간격 (30d, 1m …)', 'an interval (30d, 1m …)'];
+    fail('offerPeriod', 'offer-period', [`${interval[0]} 또는 from < to (RFC 3339)`, `${interval[1]}, or an RFC 3339 range from < to`], period);
   }
 
   // Product type: required for phone payments and billing-key-and-pay; whenever set, one of the SDK's two.
@@ -230,7 +231,7 @@ export function checkInicisRequest<K extends RequestKind>(kind: K, anyRequest: R
   if (locale !== undefined) {
     const ignored = andPay || (billingKey && !pc);
     const shown = ignored ? ['KO_KR'] : pc ? ['KO_KR', 'EN_US', 'ZH_CN'] : ['KO_KR', 'EN_US'];
-    if (!SDK_LOCALES.includes(locale as never)) fail('locale', 'locale', ['SDK의 Locale 값 (KO_KR, EN_US, ZH_CN, …)', 'one of the SDK\'s Locale values (KO_KR, EN_US, ZH_CN, …)'], locale);
+    if (!SDK_LOCALES.includes(locale as never)) fail('locale', 'locale', ['SDK의 Locale 값', 'one of the SDK\'s Locale values'], locale);
     else if (!shown.includes(locale)) {
       warnings.push(violation('locale', 'locale', ignored ? ['무시됨 (한국어 고정)', 'KO_KR (ignored here)'] : [`${shown.join(', ')} 외에는 한국어로 표시`, `${shown.join(', ')} (another is shown in Korean)`], locale));
     }
@@ -270,10 +271,10 @@ function isOfferPeriod(period: NonNullable<LooseRequest['offerPeriod']>, billing
 function checkWindow(kind: RequestKind, request: LooseRequest, device: Device, fail: Fail) {
   const type = request.windowType?.[device];
   if (type === 'POPUP' && kind !== 'identity-verification') {
-    fail(`windowType.${device}`, 'window-type', ['KG이니시스 결제창은 IFRAME 또는 REDIRECTION', 'IFRAME or REDIRECTION (KG Inicis opens no payment popup)'], type);
+    fail(`windowType.${device}`, 'window-type', ['IFRAME 또는 REDIRECTION', 'IFRAME or REDIRECTION (no popup)'], type);
   }
   if ((device === 'mobile' || type === 'REDIRECTION') && blank(request.redirectUrl)) {
-    fail('redirectUrl', 'redirect-url', [device === 'mobile' ? '모바일 결제창은 리디렉션이라 필수' : 'REDIRECTION이면 필수', `a URL to return to${device === 'mobile' ? ' (a phone\'s window redirects)' : ' for a REDIRECTION window'}`], request.redirectUrl);
+    fail('redirectUrl', 'redirect-url', ['리디렉션 창이면 필수', 'a URL to return to from a redirect'], request.redirectUrl);
   }
 }
 
@@ -283,7 +284,7 @@ function checkFixedUser(customer: NonNullable<PaymentRequest['customer']>, unnam
   const missing = (['phoneNumber', 'birthYear', 'birthMonth', 'birthDay'] as const).filter((key) => blank(customer[key]));
   for (const key of missing) fail(`customer.${key}`, 'fixed-user', ['flgFixedUser가 Y이면 필수', 'a value when flgFixedUser is Y']);
   if (!missing.includes('phoneNumber') && !/^\d{9,11}$/.test(customer.phoneNumber!.replace(/-/g, ''))) {
-    fail('customer.phoneNumber', 'fixed-user', ['9~11자리 숫자 (- 허용)', 'a phone number of 9 to 11 digits (- allowed)'], customer.phoneNumber);
+    fail('customer.phoneNumber', 'fixed-user', ['9~11자리 숫자', '9 to 11 digits (- allowed)'], customer.phoneNumber);
   }
   if (missing.some((key) => key.startsWith('birth'))) return;
   // The SDK's formats: birthYear "1990", birthMonth "07", birthDay "08"; and a day that exists.
@@ -305,13 +306,13 @@ function checkPaymentBypass(request: PaymentRequest, device: Device, fail: Fail,
   const reserved = inicis.P_RESERVED ?? [];
   const field = 'bypass.inicis_v2.';
   for (const entry of accept) {
-    if (!ACCEPT.test(entry)) warn(`${field}acceptmethod`, 'acceptmethod', ['가이드에 없는 옵션 (무시됨)', 'SKIN(…) below1000 ocb paypopup hidebar noeasypay slimquota(…) mallpoint(…) (another is ignored)'], entry);
+    if (!ACCEPT.test(entry)) warn(`${field}acceptmethod`, 'acceptmethod', UNLISTED, entry);
     else if (entry.startsWith('SKIN') && !SKIN.test(entry)) fail(`${field}acceptmethod`, 'skin', ['SKIN(#RRGGBB) 형식', 'SKIN(#RRGGBB)'], entry);
     else if (entry.startsWith('slim') && !SLIMQUOTA.test(entry)) fail(`${field}acceptmethod`, 'slimquota', ['slimquota(코드-개월:개월^…) 형식', 'slimquota(code-m:m^code-m:m)'], entry);
     else if (entry.startsWith('mall') && !MALLPOINT.test(entry)) fail(`${field}acceptmethod`, 'mallpoint', ['mallpoint(코드:코드) 형식', 'mallpoint(code:code)'], entry);
   }
   for (const entry of reserved) {
-    if (!RESERVED.includes(entry)) warn(`${field}P_RESERVED`, 'reserved', ['가이드에 없는 옵션 (무시됨)', `${RESERVED.join(', ')} (another is ignored)`], entry);
+    if (!RESERVED.includes(entry)) warn(`${field}P_RESERVED`, 'reserved', UNLISTED, entry);
   }
   // The guide restricts only the characters (its own example is "parentemail"): "\"@\", \".\" 외의 특수문자는 입력 불가합니다."
   if (inicis.parentemail !== undefined && !/^[A-Za-z0-9@.]+$/.test(inicis.parentemail)) {
@@ -343,7 +344,7 @@ function checkPaymentBypass(request: PaymentRequest, device: Device, fail: Fail,
   }
   const company = bare(request.card?.cardCompany, 'CARD_COMPANY_');
   if (company !== undefined && !INICIS_CARD_COMPANIES.includes(company as never)) {
-    fail('card.cardCompany', 'card-company', company === 'TOSS_BANK' ? ['토스뱅크는 다이렉트 호출 불가', 'any card company but TOSS_BANK (KG Inicis does not call it)'] : oneOf(INICIS_CARD_COMPANIES), company);
+    fail('card.cardCompany', 'card-company', company === 'TOSS_BANK' ? ['토스뱅크 외', 'any card company but TOSS_BANK'] : oneOf(INICIS_CARD_COMPANIES), company);
   }
   const provider = bare(request.easyPay?.easyPayProvider, 'EASY_PAY_PROVIDER_');
   if (provider !== undefined && !INICIS_EASY_PAY_PROVIDERS.includes(provider as never)) {

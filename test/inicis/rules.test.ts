@@ -151,7 +151,7 @@ describe('offer period and product type', () => {
     const both = { interval: '1m', range: { from: '2025-01-01T00:00:00+09:00' } } as unknown as PaymentRequest['offerPeriod'];
     const interval = checkInicisRequest('payment', payment({ offerPeriod: { interval: 'monthly' } }), 'pc');
     assertOne(interval, 'offer-period', 'offerPeriod');
-    assert.match(interval.violations[0]!.message.en, /an interval like 30d, 1m or 1y/);
+    assert.match(interval.violations[0]!.message.en, /an interval \(30d, 1m …\)/);
     assertOne(checkInicisRequest('payment', payment({ offerPeriod: both }), 'pc'), 'offer-period', 'offerPeriod');
   });
 
@@ -200,7 +200,7 @@ describe('currency and locale', () => {
   test('a locale outside the SDK\'s is refused, wherever the window is', () => {
     const unknown = checkInicisRequest('billing-key-and-pay', andPay({ locale: 'KLINGON' as never }), 'pc');
     assertOne(unknown, 'locale', 'locale');
-    assert.equal(unknown.violations[0]!.message.en, 'locale: expected one of the SDK\'s Locale values (KO_KR, EN_US, ZH_CN, …), got "KLINGON"');
+    assert.equal(unknown.violations[0]!.message.en, 'locale: expected one of the SDK\'s Locale values, got "KLINGON"');
     assertOne(checkInicisRequest('payment', payment({ locale: 'ko' as never }), 'mobile'), 'locale', 'locale');
   });
 });
@@ -227,7 +227,7 @@ describe('bypass.inicis_v2', () => {
     assert.deepEqual([accept.violations, accept.warnings.map((w) => [w.rule, w.field])], [[], [['acceptmethod', `${field}acceptmethod`]]]);
     const reserved = checkInicisRequest('payment', withInicis({ P_RESERVED: ['below1000'] }), 'mobile');
     assert.deepEqual([reserved.violations, reserved.warnings.map((w) => [w.rule, w.field])], [[], [['reserved', `${field}P_RESERVED`]]]);
-    assert.match(reserved.warnings[0]!.message.en, /below1000=Y, noeasypay=Y, global_visa3d=Y, apprun_check=Y \(another is ignored\), got "below1000"/);
+    assert.match(reserved.warnings[0]!.message.en, /an option the guide lists \(another is ignored\), got "below1000"/);
   });
 
   test('parentemail allows only @ and . as special characters', () => {
