@@ -13,9 +13,13 @@ import { advanceSubscription, chargeFirstPeriod, schedulePeriod, subscriptionPay
 /** What each outbox event does: the shop's hooks get the order (as the change that wrote the event left it, else read now); the kit's follow-ups call PortOne. */
 export function eventHandlers(ctx: KitContext, outbox: () => Outbox): Record<EventType, EventHandler> {
   const hooks = ctx.options.hooks;
-  /** The event's order: as the change that wrote the event left it when the runner has it, else read now. */
+  /**
+   * The event's order: as the change that wrote the event left it when the runner has it (a copy of
+   * its own for each hook: the request answers with that order, and a hook may change what it is
+   * given), else read now.
+   */
   const orderOf = async (event: HookEvent, known: Order | undefined): Promise<Order> => {
-    const order = known ?? (event.paymentId ? await ctx.store.getOrder(event.paymentId) : undefined);
+    const order = known ? structuredClone(known) : event.paymentId ? await ctx.store.getOrder(event.paymentId) : undefined;
     if (!order) throw new Error(`event ${event.key} names an order the store does not have`);
     return order;
   };

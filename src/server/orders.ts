@@ -36,6 +36,30 @@ export interface ChangeOutcome {
   changed: boolean;
 }
 
+/** Who wants to hear of a change this process makes to an order (see `watchOrder`), per kit. */
+const watchers = new WeakMap<KitContext, Map<string, Set<{ changed: boolean }>>>();
+
+/**
+ * Notes whether this process changes the order `paymentId` until `stop()`: how a request running its
+ * events learns that one of them (a hook calling `cancel()`) changed the order it is about to show.
+ */
+export function watchOrder(ctx: KitContext, paymentId: string): { readonly changed: boolean; stop(): void } {
+  let byOrder = watchers.get(ctx);
+  if (!byOrder) watchers.set(ctx, (byOrder = new Map()));
+  const watch = { changed: false };
+  const set = byOrder.get(paymentId) ?? new Set();
+  byOrder.set(paymentId, set.add(watch));
+  return {
+    get changed() {
+      return watch.changed;
+    },
+    stop() {
+      set.delete(watch);
+      if (set.size === 0 && byOrder.get(paymentId) === set) byOrder.delete(paymentId);
+    },
+  };
+}
+
 /** How many times a decision is made again on an order that keeps changing under it, before giving up (503: retry). */
 const MAX_ROUNDS = 8;
 
@@ -74,6 +98,7 @@ export async function changeOrder(
       ...(options.claim ? { claim: options.claim } : {}),
     });
     if (outcome) {
+      for (const watch of watchers.get(ctx)?.get(paymentId) ?? []) watch.changed = true;
       if (change.note) ctx.log[change.note.level](change.note.message, change.note.fields);
       for (const key of keys) lost.add(key);
       return { order: outcome.order, events: [...lost], claimed: outcome.claimed, changed: true };

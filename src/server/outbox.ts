@@ -7,6 +7,7 @@
 import { CheckoutError } from './errors.js';
 import type { KitContext } from './context.js';
 import type { EventType, HookEvent, Order } from './model.js';
+import { watchOrder } from './orders.js';
 
 /**
  * Runs one event; may return keys of events it enqueued, to run right after it. `order`: the event's
@@ -19,9 +20,12 @@ export interface Outbox {
    * Runs these events now (the ones a request just enqueued) and what they enqueue in turn; waits at
    * most `hookWaitMs`. `claimed`: events among them the store wrote already claimed for this caller
    * (`newClaim`); the others are claimed here, if due. `order`: the order as the change that wrote
-   * `claimed` left it (`transitionClaimed`), handed to their handlers instead of a fresh read.
+   * `claimed` left it, handed to their handlers instead of a fresh read. Resolves with whether that
+   * order still stands: only the shop's hooks of `claimed` ran, within the wait, enqueuing nothing
+   * and changing no order in this process (a hook calling `cancel()` did) — otherwise the caller
+   * reads the order again to answer with what the events did.
    */
-  run(keys: readonly string[], claimed?: readonly HookEvent[], order?: Order): Promise<void>;
+  run(keys: readonly string[], claimed?: readonly HookEvent[], order?: Order): Promise<boolean>;
   /** A claim token of this kit, and until when it holds: for events written already claimed, for a webhook delivery. */
   newClaim(): { claim: string; leaseMs: number };
   /** How long a claim holds without renewal. */
@@ -132,8 +136,9 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
   const lostClaim = (event: HookEvent) =>
     log.warn(`${event.type} event ${event.key}: another runner took it over after its lease expired; its outcome is that runner's to record`);
 
-  async function run(keys: readonly string[], depth = 0, claimed: readonly HookEvent[] = [], until = performance.now() + options.hookWaitMs, order?: Order): Promise<void> {
-    if (keys.length === 0 || depth > MAX_DEPTH) return;
+  /** Runs `keys` (and their follow-ups); resolves with whether only shop hooks of `claimed` ran, enqueuing nothing. */
+  async function run(keys: readonly string[], depth = 0, claimed: readonly HookEvent[] = [], until = performance.now() + options.hookWaitMs, order?: Order): Promise<boolean> {
+    if (keys.length === 0 || depth > MAX_DEPTH) return true;
     const given = new Set(claimed.map((e) => e.key));
     const rest = keys.filter((key) => !given.has(key));
     const events = [...claimed, ...(rest.length > 0 ? await store.claimEvents({ claim: newClaim().claim, now: options.now(), leaseMs: LEASE_MS, limit: rest.length, keys: rest }) : [])];
@@ -141,7 +146,9 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
     const followUps: string[] = [];
     // Only the claimed events were written by the change that left `order`; one claimed here may be older.
     for (const event of events) followUps.push(...(await execute(event, given.has(event.key) ? order : undefined)));
-    await Promise.all([run(followUps, depth + 1, [], until), othersFinish(keys.filter((key) => !mine.has(key)), until)]);
+    const others = keys.filter((key) => !mine.has(key));
+    await Promise.all([run(followUps, depth + 1, [], until), othersFinish(others, until)]);
+    return rest.length === 0 && others.length === 0 && followUps.length === 0 && events.every((event) => SHOP_HOOKS.has(event.type));
   }
 
   /**
@@ -193,18 +200,28 @@ export function createOutbox(ctx: KitContext, handlers: Record<EventType, EventH
    * The request that made a change waits for its events so the shop's state is updated before the
    * shopper sees the answer — but not for ever: past the wait the work goes on in the background.
    */
-  function runBounded(keys: readonly string[], claimed: readonly HookEvent[] = [], order?: Order): Promise<void> {
-    if (keys.length === 0) return Promise.resolve();
-    const work = hold(() => run(keys, 0, claimed, undefined, order)).catch((error: unknown) => log.error('running events failed', { error: error instanceof Error ? error : String(error) }));
+  async function runBounded(keys: readonly string[], claimed: readonly HookEvent[] = [], order?: Order): Promise<boolean> {
+    if (keys.length === 0) return true;
+    // A change this process makes to the order while its events run (a hook calling cancel()).
+    const watch = order ? watchOrder(ctx, order.paymentId) : undefined;
+    const work = hold(() => run(keys, 0, claimed, undefined, order)).catch((error: unknown) => {
+      log.error('running events failed', { error: error instanceof Error ? error : String(error) });
+      return false;
+    });
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const waited = new Promise<void>((resolve) => {
+    const waited = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => {
         log.warn(`events ${keys.join(', ')} still running after ${options.hookWaitMs} ms; answering without waiting for them`);
-        resolve();
+        resolve(false);
       }, options.hookWaitMs);
       (timer as { unref?: () => void }).unref?.();
     });
-    return Promise.race([work, waited]).finally(() => clearTimeout(timer));
+    try {
+      return (await Promise.race([work, waited])) && !watch?.changed;
+    } finally {
+      clearTimeout(timer);
+      watch?.stop();
+    }
   }
 
   return {

@@ -38,10 +38,10 @@ export async function completePayment(ctx: KitContext, outbox: Outbox, body: Rec
   // An unknown paymentId is refused before PortOne is asked anything.
   const outcome = await syncPayment(ctx, input.paymentId, undefined, { claim: outbox.newClaim() });
   let order = outcome.order;
-  if (outcome.events.length > 0) {
-    await outbox.run(outcome.events, outcome.claimed, outcome.order);
-    // What the events did is part of the answer (a hook refunding the order through cancel(), the
-    // kit's own follow-ups, another request's events this one waited for): the order as it now stands.
+  // What the events did is part of the answer (a hook refunding the order through cancel(), the
+  // kit's own follow-ups, another request's events this one waited for): unless only the change's
+  // own shop hooks ran and changed nothing, the order as it now stands.
+  if (outcome.events.length > 0 && !(await outbox.run(outcome.events, outcome.claimed, outcome.order))) {
     order = (await ctx.store.getOrder(input.paymentId)) ?? order;
   }
   if (outcome.payment?.status === 'READY' && order.status === 'PENDING') {
