@@ -160,7 +160,7 @@ export function createQueries(sql: Sql, s: string): Queries {
         `written AS (INSERT INTO ${s}.events (key, type, payment_id, payload, status, attempts, next_attempt_at, locked_until, claim, created_at)
           SELECT x.key, x.type, x.payment_id, x.payload, ${status}, ${attempts}, ${now}, ${lock}, ${claim}, ${now}
           FROM jsonb_to_recordset(${p.add(eventRecords(change.events))}::jsonb) AS ${EVENT_RECORD}, changed ORDER BY x.index
-          ON CONFLICT (key) DO NOTHING RETURNING *)`,
+          ON CONFLICT (key) DO NOTHING RETURNING id, key)`,
       );
       // Prepared (one statement per shape of change: the patch's columns, a key, a subscription, a
       // claim): planning this statement cost more than running it, on every complete and webhook.
@@ -168,15 +168,37 @@ export function createQueries(sql: Sql, s: string): Queries {
       const rows = await sql.query(
         `WITH ${ctes.join(',\n')}
          SELECT 'order' AS row_kind, to_jsonb(changed.*) AS row FROM changed
-         UNION ALL SELECT 'event', to_jsonb(written.*) FROM written`,
+         UNION ALL SELECT 'event', jsonb_build_object('id', written.id, 'key', written.key) FROM written`,
         p.values,
         'transition',
       );
       const orderRow = rows.find((r) => r.row_kind === 'order');
       if (!orderRow) return undefined;
       // Through to_jsonb: bigints arrive as JSON numbers, jsonb columns as objects — what the readers take.
-      const events = rows.filter((r) => r.row_kind === 'event').map((r) => toEvent(r.row as Row));
-      return { order: toOrder(orderRow.row as Row), claimed: claimed ? events.sort((a, b) => a.id - b.id) : [] };
+      const order = toOrder(orderRow.row as Row);
+      if (!claimed) return { order, claimed: [] };
+      // Only the ids come back: the rest of a claimed event is what was just written, so a payment's
+      // payload is not sent back and parsed again. An existing key was left alone and is not claimed.
+      const ids = new Map(rows.filter((r) => r.row_kind === 'event').map((r) => [(r.row as { key: string }).key, Number((r.row as { id: number }).id)]));
+      const events: HookEvent[] = [];
+      for (const event of change.events ?? []) {
+        const id = ids.get(event.key);
+        if (id === undefined) continue;
+        events.push({
+          id,
+          key: event.key,
+          type: event.type,
+          ...(event.paymentId !== undefined ? { paymentId: event.paymentId } : {}),
+          payload: event.payload ?? null,
+          status: 'running',
+          attempts: 1,
+          transientAttempts: 0,
+          claim: change.claim!.claim,
+          nextAttemptAt: change.now,
+          createdAt: change.now,
+        });
+      }
+      return { order, claimed: events.sort((a, b) => a.id - b.id) };
     },
 
     async listOrders(query: OrderQuery = {}) {
