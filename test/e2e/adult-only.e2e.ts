@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { devices, type Page } from '@playwright/test';
 import { t } from '../../demo/shared/i18n.js';
-import { expect, expectAccessible, fillCart, paymentIdOf, paymentWindow, test } from './support/fixtures.js';
+import { expect, expectAccessible, fillCart, paymentIdOf, paymentWindow, snap, test } from './support/fixtures.js';
 import { fulfilments, memberIdOf, orderRow, query, startShop, type RunningShop } from './support/shop.js';
 
 const ADULT_ONLY = 'coffee-liqueur';
@@ -52,8 +52,10 @@ test('an adult verifies in the 통합인증 window, then buys the liqueur: PAID,
   await expect(page.getByRole('heading', { name: '성인 인증' })).toBeVisible();
   await expect(page.locator('[data-pay]')).toBeHidden();
   await expectAccessible(page, 'checkout asking for 본인인증');
+  await snap(page, 'adult-checkout');
   await verifyAs(page, 'adult', 'iframe');
   await expect(page.locator('[data-notice]')).toHaveText(t('ko', 'adult.verified'));
+  await snap(page, 'adult-verified');
   await expect(page.locator('[data-adult]')).toBeHidden();
   const pay = page.locator('[data-pay]').getByRole('button');
   await expect(pay).toHaveAccessibleName('₩32,000 결제하기'); // free shipping from ₩30,000
@@ -87,6 +89,7 @@ test('a minor reads the under-age message and cannot check out; a bare prepare f
   await expect(page.locator('[data-pay]')).toBeHidden();
   await expect(page.locator('[data-adult]')).toBeVisible();
   await expectAccessible(page, 'checkout refusing a minor');
+  await snap(page, 'adult-minor-refused');
   expect(adultRecord(shop, memberId)).toEqual([]);
   // The kit's verdict on the verification: refused as under age.
   expect(query(shop, 'checkout.sqlite', "SELECT status FROM identity_verifications WHERE customer_id = ? AND status != 'PENDING'", memberId)).toEqual([{ status: 'REJECTED' }]);

@@ -2,9 +2,9 @@
 // with a token, the kit asks the shop's reserve — which takes it from stock in shop.sqlite — and only
 // then confirms the payment with PortOne. Bought on a desktop (the window over the page) and on a
 // phone (the redirect), and the last one raced by two shoppers: one pays, the other reads the shop's
-// sold-out words on the element's status line and is never charged.
+// sold-out words in the page's alert and is never charged.
 import { devices, type Page } from '@playwright/test';
-import { expect, fillCart, paymentIdOf, paymentWindow, test, trackRequests, lastRequestId } from './support/fixtures.js';
+import { expect, fillCart, lastRequestId, paymentIdOf, paymentWindow, snap, test, trackRequests } from './support/fixtures.js';
 import { ADMIN_PASSWORD, fulfilments, orderRow, paidHookRuns, query, type RunningShop } from './support/shop.js';
 
 const LIMITED = 'geisha-small-batch';
@@ -135,12 +135,14 @@ test('the last one, two shoppers approving at once: one is PAID, the other reads
   expect(orderRow(shop, ids[winner]!)).toMatchObject({ status: 'PAID' });
   expect(await portOneStatus(shop, ids[winner]!)).toBe('PAID');
 
-  // The loser: the shop's words on the status line (no developer's message anywhere on the page),
+  // The loser: the shop's words in the page's alert (no developer's message anywhere on the page),
   // the order FAILED as refused, and PortOne never confirmed it — no money moved.
   const refused = shoppers[loser]!;
   await expect(refused.locator('[data-pay] [part="status"]')).toHaveText(SOLD_OUT);
-  await expect(refused.locator('[data-error]')).toBeHidden();
+  await expect(refused.locator('[data-error]')).toBeVisible();
+  await expect(refused.locator('[data-error]')).toHaveText(SOLD_OUT);
   await expect(refused.locator('body')).not.toContainText('the shop refused');
+  await snap(refused, 'limited-sold-out');
   const refusedOrder = orderRow(shop, ids[loser]!)!;
   expect(refusedOrder.status).toBe('FAILED');
   expect(JSON.parse(String(query(shop, 'checkout.sqlite', 'SELECT failure FROM orders WHERE payment_id = ?', ids[loser])[0]!.failure))).toMatchObject({ code: 'RESERVATION_REFUSED', shopperMessage: SOLD_OUT });

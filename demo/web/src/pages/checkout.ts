@@ -113,8 +113,9 @@ if (view.lines.length === 0) {
   });
   pay.addEventListener('portone-fail', (event) => {
     // Sold out while the shopper was in the window (the shop's reserve refused, nothing charged):
-    // the element's status line already says so in the shop's words; another try cannot succeed.
-    if (event.detail.code === 'RESERVATION_REFUSED') return;
+    // the shop's own words (the element's readable message is its shopperMessage), and no reset —
+    // another try cannot succeed.
+    if (event.detail.code === 'RESERVATION_REFUSED') return void show(error, event.detail.readableMessage);
     // The kit's verdict on a payment that does not match the order, and the shop's own limit, are the shop's to explain.
     show(error, failureMessage(event.detail));
     pay.reset();
