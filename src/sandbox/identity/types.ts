@@ -70,16 +70,9 @@ export interface SandboxTestPerson {
 }
 
 /** A person as a verification on a given day finds them (birth date on the sandbox clock, in Korea). */
-export interface SandboxVerifiedPerson {
-  name: string;
+export interface SandboxVerifiedPerson extends Pick<SandboxTestPerson, 'name' | 'gender' | 'isForeigner' | 'phoneNumber' | 'carrier' | 'agency' | 'ci'> {
   /** `yyyy-MM-dd`. */
   birthDate: string;
-  gender: 'MALE' | 'FEMALE';
-  isForeigner: boolean;
-  phoneNumber: string;
-  carrier: IdentityCarrier;
-  agency: IdentityAgency;
-  ci: string;
   /** The test person, when it is one. */
   key?: SandboxTestPersonKey;
 }
