@@ -2,9 +2,10 @@
 // run several app servers (or serverless functions) on one database. The schema is in migrations.ts,
 // the SQL in queries.ts; this driver holds the pool, migrates on open and runs each port method.
 import pg from 'pg';
-import type { CheckoutStore } from '../port.js';
+import type { CheckoutStore, EventOutcome, OrderTransition, TransitionOutcome } from '../port.js';
 import { bookkeepingSql, migrationLockSql, migrationStep, POSTGRES_SCHEMA_VERSION, quoteSchema } from './migrations.js';
-import { createQueries, type Sql } from './queries.js';
+import { batched } from './batches.js';
+import { createBatchQueries, createQueries, transitionShape, type Sql } from './queries.js';
 
 export { migrationSql, POSTGRES_SCHEMA_VERSION } from './migrations.js';
 
@@ -48,6 +49,14 @@ function statementName(text: string): string | undefined {
   }
   return name;
 }
+
+/** Calls in one shared statement at most (see batches.ts). */
+const BATCH_MAX = 64;
+/**
+ * Shared statements of one kind in flight at once. One measured best: calls queue behind the
+ * statement in flight and then go together, where a second slot mostly sends smaller statements.
+ */
+const BATCHES_IN_FLIGHT = 1;
 
 /** A store on PostgreSQL. Nothing is sent until the first call (or `ready()`), which connects and migrates. */
 export function createPostgresStore(options: PostgresStoreOptions): CheckoutStore & { readonly schema: string } {
@@ -112,6 +121,40 @@ export function createPostgresStore(options: PostgresStoreOptions): CheckoutStor
     return opened;
   };
   const q = createQueries(sql, s);
+  const many = createBatchQueries(sql, s);
+  const getOrder = batched<string, Awaited<ReturnType<typeof q.getOrder>>>({
+    one: q.getOrder,
+    many: many.getOrders,
+    max: BATCH_MAX,
+    inFlight: BATCHES_IN_FLIGHT,
+  });
+  type Finish = { event: { id: number; claim: string }; outcome: EventOutcome };
+  const finishDone = batched<Finish, boolean>({
+    one: (call) => q.finishEvent(call.event, call.outcome),
+    many: (calls) => many.finishDone(calls.map((c) => ({ id: c.event.id, claim: c.event.claim, now: (c.outcome as { now: number }).now }))),
+    keys: (call) => [String(call.event.id)],
+    max: BATCH_MAX,
+    inFlight: BATCHES_IN_FLIGHT,
+  });
+  // One queue per shape of transition: only transitions of one shape share a statement.
+  const transitionQueues = new Map<string, (change: OrderTransition) => Promise<TransitionOutcome | undefined>>();
+  const transition: typeof q.transition = (change) => {
+    const shape = transitionShape(change);
+    if (shape === undefined) return q.transition(change);
+    let queue = transitionQueues.get(shape);
+    if (!queue) {
+      queue = batched<OrderTransition, TransitionOutcome | undefined>({
+        one: q.transition,
+        many: many.transitions,
+        keys: (c) => [`order:${c.paymentId}`, ...(c.events ?? []).map((e) => `event:${e.key}`)],
+        max: BATCH_MAX,
+        inFlight: BATCHES_IN_FLIGHT,
+      });
+      transitionQueues.set(shape, queue);
+    }
+    return queue(change);
+  };
+  const finishEvent: typeof q.finishEvent = (event, outcome) => (outcome.status === 'done' ? finishDone({ event, outcome }) : q.finishEvent(event, outcome));
   let closed = false;
   /** Every port method, once the store is open. */
   const after = <A extends unknown[], R>(run: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
@@ -124,15 +167,15 @@ export function createPostgresStore(options: PostgresStoreOptions): CheckoutStor
     schema,
     ready,
     createOrder: after(q.createOrder),
-    getOrder: after(q.getOrder),
-    transition: after(q.transition),
+    getOrder: after(getOrder),
+    transition: after(transition),
     listOrders: after(q.listOrders),
     claimOrdersToReconcile: after(q.claimOrdersToReconcile),
     releaseReconciled: after(q.releaseReconciled),
     pruneAbandoned: after(q.pruneAbandoned),
     claimEvents: after(q.claimEvents),
     renewClaims: after(q.renewClaims),
-    finishEvent: after(q.finishEvent),
+    finishEvent: after(finishEvent),
     reviveEvents: after(q.reviveEvents),
     listEvents: after(q.listEvents),
     claimWebhook: after(q.claimWebhook),

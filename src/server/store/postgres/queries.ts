@@ -1,7 +1,9 @@
 // All of the kit's SQL for PostgreSQL, one function per store port method (see ../port.ts). Every
 // change is one statement (CTEs carry what goes with it: the events, a billing key, a subscription),
 // so it is atomic without a transaction round trip; claims use FOR UPDATE SKIP LOCKED so several
-// processes never take the same work; compare-and-set conditions are in the WHERE clauses.
+// processes never take the same work; compare-and-set conditions are in the WHERE clauses. The hot
+// methods (reading an order, a transition, finishing an event) also come in a form that carries many
+// calls in one statement, for batches.ts.
 import type { HookEvent, IdentityVerificationRecord, NewEvent, NewOrder, Order, StoredBillingKey, Subscription } from '../../model.js';
 import type {
   CheckoutStore,
@@ -115,6 +117,53 @@ const SUBSCRIPTION_COLUMNS = 'id, customer_id, plan, billing_key, status, amount
 
 const byOrderActivity = (a: Order, b: Order) => (a.dueAt ?? a.updatedAt) - (b.dueAt ?? b.updatedAt) || (a.paymentId < b.paymentId ? -1 : a.paymentId > b.paymentId ? 1 : 0);
 
+/**
+ * What a transition that happened resolves with, from the order's row and the event rows its
+ * statement wrote (`{ id, key }`). Only the ids come back: the rest of a claimed event is what was
+ * just written, so a payment's payload is not sent back and parsed again. An existing key was left
+ * alone and is not claimed.
+ */
+function transitionOutcome(change: OrderTransition, orderRow: Row, eventRows: readonly Row[]): TransitionOutcome {
+  const order = toOrder(orderRow);
+  if (change.claim === undefined) return { order, claimed: [] };
+  const ids = new Map(eventRows.map((r) => [(r.row as { key: string }).key, Number((r.row as { id: number }).id)]));
+  const events: HookEvent[] = [];
+  for (const event of change.events ?? []) {
+    const id = ids.get(event.key);
+    if (id === undefined) continue;
+    events.push({
+      id,
+      key: event.key,
+      type: event.type,
+      ...(event.paymentId !== undefined ? { paymentId: event.paymentId } : {}),
+      payload: event.payload ?? null,
+      status: 'running',
+      attempts: 1,
+      transientAttempts: 0,
+      claim: change.claim.claim,
+      nextAttemptAt: change.now,
+      createdAt: change.now,
+    });
+  }
+  return { order, claimed: events.sort((a, b) => a.id - b.id) };
+}
+
+/** The SQL type of each patch column that is not JSON (JSON ones are jsonb). */
+const PATCH_TYPES: Partial<Record<string, string>> = { started_at: 'bigint', reserved_at: 'bigint' };
+
+/**
+ * Transitions one statement can carry together: the same shape (the same patch fields, a claim or
+ * none), and no billing key or subscription with them — those are rare and go alone. Undefined for
+ * one that cannot share.
+ */
+export function transitionShape(change: OrderTransition): string | undefined {
+  if (change.billingKey || change.subscription) return undefined;
+  const patch = change.patch ?? {};
+  const fields: string[] = PATCH_COLUMNS.filter(([field]) => patch[field] !== undefined).map(([field]) => field);
+  if (patch.cancelledAmount !== undefined) fields.push('cancelledAmount');
+  return `${change.claim ? 'claimed' : 'pending'}:${fields.join(',')}`;
+}
+
 /** The queries over `sql`, in schema `s` (quoted). */
 export function createQueries(sql: Sql, s: string): Queries {
   const one = async (text: string, values: readonly unknown[], name?: string): Promise<Row | undefined> => (await sql.query(text, values, name))[0];
@@ -175,30 +224,7 @@ export function createQueries(sql: Sql, s: string): Queries {
       const orderRow = rows.find((r) => r.row_kind === 'order');
       if (!orderRow) return undefined;
       // Through to_jsonb: bigints arrive as JSON numbers, jsonb columns as objects — what the readers take.
-      const order = toOrder(orderRow.row as Row);
-      if (!claimed) return { order, claimed: [] };
-      // Only the ids come back: the rest of a claimed event is what was just written, so a payment's
-      // payload is not sent back and parsed again. An existing key was left alone and is not claimed.
-      const ids = new Map(rows.filter((r) => r.row_kind === 'event').map((r) => [(r.row as { key: string }).key, Number((r.row as { id: number }).id)]));
-      const events: HookEvent[] = [];
-      for (const event of change.events ?? []) {
-        const id = ids.get(event.key);
-        if (id === undefined) continue;
-        events.push({
-          id,
-          key: event.key,
-          type: event.type,
-          ...(event.paymentId !== undefined ? { paymentId: event.paymentId } : {}),
-          payload: event.payload ?? null,
-          status: 'running',
-          attempts: 1,
-          transientAttempts: 0,
-          claim: change.claim!.claim,
-          nextAttemptAt: change.now,
-          createdAt: change.now,
-        });
-      }
-      return { order, claimed: events.sort((a, b) => a.id - b.id) };
+      return transitionOutcome(change, orderRow.row as Row, rows.filter((r) => r.row_kind === 'event'));
     },
 
     async listOrders(query: OrderQuery = {}) {
@@ -551,3 +577,112 @@ export function createQueries(sql: Sql, s: string): Queries {
     },
   };
 }
+
+/** Several calls of the store's hot methods in one statement each (see batches.ts); each answered in order. */
+export interface BatchQueries {
+  getOrders(paymentIds: readonly string[]): Promise<(Order | undefined)[]>;
+  /**
+   * Transitions of one shape (`transitionShape`), of distinct orders and event keys, as one
+   * statement: each its own compare-and-set, all written or (an error) none.
+   */
+  transitions(changes: readonly OrderTransition[]): Promise<(TransitionOutcome | undefined)[]>;
+  /** `finishEvent` with outcome `done`, for events of distinct ids. */
+  finishDone(calls: readonly { id: number; claim: string; now: number }[]): Promise<boolean[]>;
+}
+
+export function createBatchQueries(sql: Sql, s: string): BatchQueries {
+  return {
+    async getOrders(paymentIds) {
+      const rows = await sql.query(`SELECT * FROM ${s}.orders WHERE payment_id = ANY($1::text[])`, [paymentIds], 'getOrders');
+      const found = new Map(rows.map((row) => [row.payment_id as string, row]));
+      // Each caller gets an order of its own, as from a statement of its own: one asked for twice
+      // is copied, since the two readings would share the row's parsed JSON.
+      const given = new Set<string>();
+      return paymentIds.map((id) => {
+        const row = found.get(id);
+        if (!row) return undefined;
+        if (given.has(id)) return structuredClone(toOrder(row));
+        given.add(id);
+        return toOrder(row);
+      });
+    },
+
+    async transitions(changes) {
+      const first = changes[0]!;
+      const patch = first.patch ?? {};
+      // Each change is one JSON object of the parameter; the SET list is the shape's.
+      const sets = [`status = b.v->>'to'`, 'revision = o.revision + 1', `updated_at = (b.v->>'now')::bigint`];
+      if (patch.cancelledAmount !== undefined) sets.push(`cancelled_amount = greatest(o.cancelled_amount, (b.v->>'cancelledAmount')::bigint)`);
+      for (const [field, column, isJson] of PATCH_COLUMNS) {
+        if (patch[field] === undefined) continue;
+        sets.push(isJson ? `${column} = nullif(b.v->'patch'->'${field}', 'null'::jsonb)` : `${column} = (b.v->'patch'->>'${field}')::${PATCH_TYPES[column] ?? 'text'}`);
+      }
+      const claimed = first.claim !== undefined;
+      // Orders are locked in payment id order, as every batch of every instance takes them.
+      const order = changes.map((_, i) => i).sort((a, b) => (changes[a]!.paymentId < changes[b]!.paymentId ? -1 : 1));
+      const values = order.map((i) => {
+        const c = changes[i]!;
+        return {
+          i,
+          to: c.to,
+          now: c.now,
+          paymentId: c.paymentId,
+          revision: c.revision,
+          cancelledAmount: c.patch?.cancelledAmount,
+          patch: c.patch ?? {},
+          events: (c.events ?? []).map((e, index) => ({ index, key: e.key, type: e.type, payment_id: e.paymentId ?? null, payload: e.payload ?? null })),
+          lock: c.claim ? c.now + c.claim.leaseMs : null,
+          claim: c.claim?.claim ?? null,
+        };
+      });
+      const rows = await sql.query(
+        `WITH b AS (SELECT (t.v->>'i')::int AS i, t.v FROM jsonb_array_elements($1::jsonb) AS t(v)),
+         changed AS (UPDATE ${s}.orders o SET ${sets.join(', ')}
+           FROM b WHERE o.payment_id = ANY($2::text[]) AND o.payment_id = b.v->>'paymentId' AND o.revision = (b.v->>'revision')::int
+           RETURNING b.i AS batch_index, o.*),
+         written AS (INSERT INTO ${s}.events (key, type, payment_id, payload, status, attempts, next_attempt_at, locked_until, claim, created_at)
+           SELECT x.key, x.type, x.payment_id, x.payload, ${claimed ? `'running', 1` : `'pending', 0`}, (b.v->>'now')::bigint,
+             ${claimed ? `(b.v->>'lock')::bigint, b.v->>'claim'` : 'NULL, NULL'}, (b.v->>'now')::bigint
+           FROM changed JOIN b ON b.i = changed.batch_index, jsonb_to_recordset(b.v->'events') AS ${EVENT_RECORD}
+           ORDER BY changed.batch_index, x.index
+           ON CONFLICT (key) DO NOTHING RETURNING id, key)
+         SELECT 'order' AS row_kind, changed.batch_index, to_jsonb(changed.*) AS row FROM changed
+         UNION ALL SELECT 'event', NULL, jsonb_build_object('id', written.id, 'key', written.key) FROM written`,
+        // The ids again as an array: the orders are then found by their key, never by a scan, whatever
+        // the planner guesses of the JSON's length.
+        [JSON.stringify(values), values.map((v) => v.paymentId)],
+        'transitions',
+      );
+      const changedRows = new Map<number, Row>();
+      const written = new Map<string, Row>();
+      for (const r of rows) {
+        if (r.row_kind === 'order') changedRows.set(Number(r.batch_index), r.row as Row);
+        else written.set((r.row as { key: string }).key, r);
+      }
+      // The batch's event keys are distinct, so each written key belongs to the one change that carries it.
+      return changes.map((change, i) => {
+        const row = changedRows.get(i);
+        if (!row) return undefined;
+        const mine: Row[] = [];
+        for (const event of change.events ?? []) {
+          const r = written.get(event.key);
+          if (r) mine.push(r);
+        }
+        return transitionOutcome(change, row, mine);
+      });
+    },
+
+    async finishDone(calls) {
+      const rows = await sql.query(
+        `UPDATE ${s}.events e SET status = 'done', done_at = x.now, locked_until = NULL, claim = NULL
+         FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS x(id, claim, now)
+         WHERE e.id = ANY($1::bigint[]) AND e.id = x.id AND e.claim = x.claim AND e.status = 'running' RETURNING e.id`,
+        [calls.map((c) => c.id), calls.map((c) => c.claim), calls.map((c) => c.now)],
+        'finishDoneMany',
+      );
+      const finished = new Set(rows.map((row) => Number(row.id)));
+      return calls.map((c) => finished.has(c.id));
+    },
+  };
+}
+
