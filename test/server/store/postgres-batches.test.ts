@@ -7,9 +7,65 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import type { OrderTransition } from '../../../src/server/store/port.js';
+import { batched, createLane } from '../../../src/server/store/postgres/batches.js';
 import { createPostgresStore } from '../../../src/server/store/postgres/index.js';
 import { freshSchema } from '../../support/postgres.js';
 import { order } from './conformance.js';
+
+test('the lane: a call on an idle lane goes at once and alone; calls meanwhile queue by kind and go together, kinds in turn', async () => {
+  const lane = createLane(1);
+  const sent: string[] = [];
+  let release: (() => void) | undefined;
+  const slow = () => new Promise<void>((resolve) => (release = resolve));
+  const kind = (name: string) =>
+    batched<string, string>({
+      one: async (item) => {
+        sent.push(`${name}:${item}`);
+        if (item === 'first') await slow();
+        return `${name}:${item}`;
+      },
+      many: async (items) => {
+        sent.push(`${name}:[${items.join(',')}]`);
+        return items.map((item) => `${name}:${item}`);
+      },
+      keys: (item) => [item.replace(/#.*/, '')],
+      max: 3,
+      lane,
+    });
+  const reads = kind('read');
+  const writes = kind('write');
+  const first = reads('first');
+  assert.deepEqual(sent, ['read:first'], 'an idle lane sends at once');
+  // While it is in flight: writes, then reads; two writes of one order cannot share a statement.
+  const later = [writes('a'), writes('a#2'), reads('x'), writes('b'), reads('y'), writes('c'), writes('d')];
+  assert.equal(sent.length, 1, 'nothing more goes while the only slot is taken');
+  release!();
+  assert.deepEqual(await Promise.all([first, ...later]), ['read:first', 'write:a', 'write:a#2', 'read:x', 'write:b', 'read:y', 'write:c', 'write:d'], 'each caller gets its own answer');
+  assert.deepEqual(sent, ['read:first', 'write:[a,b,c]', 'read:[x,y]', 'write:[a#2,d]'], 'the kind waiting longest goes first, up to max, a clashing call held for the next');
+});
+
+test('the lane: a shared statement that fails is run again call by call, so only the bad call fails', async () => {
+  const lane = createLane(1);
+  let hold: Promise<void> | undefined;
+  let release: (() => void) | undefined;
+  const calls = batched<number, number>({
+    one: async (n) => {
+      if (n === 0) await (hold = new Promise<void>((resolve) => (release = resolve)));
+      if (n === 3) throw new Error(`bad ${n}`);
+      return n * 10;
+    },
+    many: async (ns) => {
+      if (ns.includes(3)) throw new Error('the statement failed');
+      return ns.map((n) => n * 10);
+    },
+    max: 10,
+    lane,
+  });
+  const results = Promise.allSettled([0, 1, 2, 3, 4].map((n) => calls(n)));
+  assert.ok(hold);
+  release!();
+  assert.deepEqual((await results).map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)), [0, 10, 20, 'bad 3', 40]);
+});
 
 /** A store on a pool of its own whose statements are counted by their first words. */
 async function countedStore(t: { after: (fn: () => Promise<void>) => void }) {

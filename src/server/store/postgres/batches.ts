@@ -1,10 +1,11 @@
 // Statement sharing for the PostgreSQL store's hot calls (reading an order, an order's transition,
-// finishing an event): calls of one kind that arrive while that kind's statement is in flight wait
-// for it and then go together, as one statement. Nothing waits on an idle store — a call goes out at
-// once — and under load each round trip, parse and commit is shared by many calls, which is where a
-// complete's time goes (each statement is a socket write, a server wake-up and, for a write, a commit).
-// A batch that fails (a deadlock with another instance, a bad value) is undone as a whole by
-// PostgreSQL, and each of its calls is then run on its own, so an error reaches only its caller.
+// finishing an event). The hot kinds share a lane of statement slots: a call that finds a slot free
+// goes out at once, alone; calls arriving while the lane is busy queue by kind, and when a slot frees
+// the kind waiting longest sends all its queued calls as one statement. An idle store adds no wait,
+// and under load each round trip, parse and commit is shared by many calls — that is where a
+// complete's time went (each statement is a socket write, a wake-up of the server and, for a write,
+// a commit). A statement that fails (a deadlock with another instance, a bad value) is undone whole
+// by PostgreSQL; each of its calls is then run on its own, so an error reaches only its caller.
 
 export interface BatchOptions<I> {
   /** Runs one call: used when a call goes alone, and for each call of a batch that failed. */
@@ -19,8 +20,27 @@ export interface BatchOptions<I> {
   keys?: (item: I) => readonly string[];
   /** At most this many calls per statement. */
   max: number;
-  /** Statements of this kind in flight at once; calls arriving meanwhile queue for the next. */
-  inFlight: number;
+  /** The slots this kind's statements take, shared with the other hot kinds. */
+  lane: Lane;
+}
+
+/** Slots for statements in flight, shared by several kinds of call. */
+export interface Lane {
+  readonly slots: number;
+  running: number;
+  /** Kinds with calls queued, in the order they began to wait; each sends a statement when served. */
+  readonly waiting: Set<() => void>;
+}
+
+export const createLane = (slots: number): Lane => ({ slots, running: 0, waiting: new Set() });
+
+/** Gives the free slots to the kinds waiting, longest waiting first. */
+function serve(lane: Lane): void {
+  for (const send of lane.waiting) {
+    if (lane.running >= lane.slots) return;
+    lane.waiting.delete(send);
+    send();
+  }
 }
 
 interface Queued<I> {
@@ -29,22 +49,18 @@ interface Queued<I> {
   reject: (error: unknown) => void;
 }
 
-/** A function that runs each call, alone when the kind is idle, else in the next shared statement. */
+/** A function that runs each call, alone on an idle lane, else in its kind's next shared statement. */
 export function batched<I, R>(options: BatchOptions<I>): (item: I) => Promise<R> {
+  const { lane } = options;
   let queue: Queued<I>[] = [];
-  let running = 0;
 
+  /** The next statement's calls: in arrival order, up to `max`, none touching what another does. */
   const take = (): Queued<I>[] => {
-    if (!options.keys) {
-      const batch = queue.slice(0, options.max);
-      queue = queue.slice(batch.length);
-      return batch;
-    }
     const batch: Queued<I>[] = [];
     const held: Queued<I>[] = [];
     const taken = new Set<string>();
     for (const call of queue) {
-      const keys = batch.length < options.max ? options.keys(call.item) : [];
+      const keys = batch.length < options.max ? (options.keys?.(call.item) ?? []) : [];
       if (batch.length >= options.max || keys.some((key) => taken.has(key))) {
         held.push(call);
         continue;
@@ -56,7 +72,7 @@ export function batched<I, R>(options: BatchOptions<I>): (item: I) => Promise<R>
     return batch;
   };
 
-  const settleAlone = async (call: Queued<I>) => {
+  const alone = async (call: Queued<I>): Promise<void> => {
     try {
       call.resolve(await options.one(call.item));
     } catch (error) {
@@ -64,28 +80,32 @@ export function batched<I, R>(options: BatchOptions<I>): (item: I) => Promise<R>
     }
   };
 
-  const pump = (): void => {
-    while (running < options.inFlight && queue.length > 0) {
-      const batch = take();
-      running++;
-      const sent =
-        batch.length === 1
-          ? settleAlone(batch[0]!)
-          : options.many(batch.map((call) => call.item)).then(
-              (results) => batch.forEach((call, i) => call.resolve(results[i])),
-              // Nothing of the statement happened: each call again, on its own.
-              () => Promise.all(batch.map(settleAlone)),
-            );
-      void sent.finally(() => {
-        running--;
-        pump();
-      });
-    }
+  /** Sends one statement with what is queued; the caller has checked a slot is free. */
+  const send = (): void => {
+    const batch = take();
+    if (batch.length === 0) return;
+    lane.running++;
+    const sent =
+      batch.length === 1
+        ? alone(batch[0]!)
+        : options.many(batch.map((call) => call.item)).then(
+            (results) => batch.forEach((call, i) => call.resolve(results[i])),
+            // Nothing of the statement happened: each call again, on its own.
+            () => Promise.all(batch.map(alone)),
+          );
+    void sent.finally(() => {
+      lane.running--;
+      // Calls held back, or queued meanwhile, wait behind the kinds already waiting.
+      if (queue.length > 0) lane.waiting.add(send);
+      serve(lane);
+    });
   };
 
   return (item: I) =>
     new Promise<R>((resolve, reject) => {
       queue.push({ item, resolve: resolve as (value: unknown) => void, reject });
-      pump();
+      if (lane.running < lane.slots && lane.waiting.size === 0) return send();
+      lane.waiting.add(send);
+      serve(lane);
     });
 }
