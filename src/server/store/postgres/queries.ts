@@ -618,7 +618,8 @@ export function createBatchQueries(sql: Sql, s: string): BatchQueries {
         sets.push(isJson ? `${column} = nullif(b.v->'patch'->'${field}', 'null'::jsonb)` : `${column} = (b.v->'patch'->>'${field}')::${PATCH_TYPES[column] ?? 'text'}`);
       }
       const claimed = first.claim !== undefined;
-      // Orders are locked in payment id order, as every batch of every instance takes them.
+      // Sent in payment id order, so two instances' statements tend to meet their rows in one order; a
+      // deadlock PostgreSQL still has to break fails one statement, whose calls are then run alone.
       const order = changes.map((_, i) => i).sort((a, b) => (changes[a]!.paymentId < changes[b]!.paymentId ? -1 : 1));
       const values = order.map((i) => {
         const c = changes[i]!;
