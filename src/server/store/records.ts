@@ -2,9 +2,27 @@
 // columns everywhere (see each adapter's migrations), NULL for an absent field, integers (ms) for
 // times; only how a JSON column arrives differs (text in SQLite, parsed already from PostgreSQL).
 import type { OrderStatus } from '../../contract.js';
-import type { BillingKeyIssue, HookEvent, IdentityVerificationRecord, Order, OrderPatch, StoredBillingKey, Subscription, WebhookDelivery } from '../model.js';
+import type { BillingKeyIssue, HookEvent, IdentityVerificationRecord, NewEvent, Order, OrderPatch, StoredBillingKey, Subscription, WebhookDelivery } from '../model.js';
 
 export type Row = Record<string, unknown>;
+
+/**
+ * An event just written already claimed by `claim` at `now` (running, its first attempt), given the
+ * id the database assigned: the rest is what was written, so a payment's payload is not read back.
+ */
+export const claimedEvent = (event: NewEvent, id: number, claim: string, now: number): HookEvent => ({
+  id,
+  key: event.key,
+  type: event.type,
+  ...(event.paymentId !== undefined ? { paymentId: event.paymentId } : {}),
+  payload: event.payload ?? null,
+  status: 'running',
+  attempts: 1,
+  transientAttempts: 0,
+  claim,
+  nextAttemptAt: now,
+  createdAt: now,
+});
 
 /** A value for a JSON column, as JSON text (NULL for nothing). */
 export const jsonText = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));

@@ -21,7 +21,7 @@ import type {
   WebhookClaim,
   WebhookClaimResult,
 } from '../port.js';
-import { jsonText, PATCH_COLUMNS, recordReaders, type Row } from '../records.js';
+import { claimedEvent, jsonText, PATCH_COLUMNS, recordReaders, type Row } from '../records.js';
 
 /**
  * What the queries need from a connection: one statement with `$n` parameters. With `name` (what it
@@ -119,9 +119,7 @@ const byOrderActivity = (a: Order, b: Order) => (a.dueAt ?? a.updatedAt) - (b.du
 
 /**
  * What a transition that happened resolves with, from the order's row and the event rows its
- * statement wrote (`{ id, key }`). Only the ids come back: the rest of a claimed event is what was
- * just written, so a payment's payload is not sent back and parsed again. An existing key was left
- * alone and is not claimed.
+ * statement wrote (`{ id, key }`: only the ids come back). An existing key was left alone and is not claimed.
  */
 function transitionOutcome(change: OrderTransition, orderRow: Row, eventRows: readonly Row[]): TransitionOutcome {
   const order = toOrder(orderRow);
@@ -130,20 +128,7 @@ function transitionOutcome(change: OrderTransition, orderRow: Row, eventRows: re
   const events: HookEvent[] = [];
   for (const event of change.events ?? []) {
     const id = ids.get(event.key);
-    if (id === undefined) continue;
-    events.push({
-      id,
-      key: event.key,
-      type: event.type,
-      ...(event.paymentId !== undefined ? { paymentId: event.paymentId } : {}),
-      payload: event.payload ?? null,
-      status: 'running',
-      attempts: 1,
-      transientAttempts: 0,
-      claim: change.claim.claim,
-      nextAttemptAt: change.now,
-      createdAt: change.now,
-    });
+    if (id !== undefined) events.push(claimedEvent(event, id, change.claim.claim, change.now));
   }
   return { order, claimed: events.sort((a, b) => a.id - b.id) };
 }

@@ -19,7 +19,7 @@ import type {
   WebhookClaim,
   WebhookClaimResult,
 } from '../port.js';
-import { jsonText as json, PATCH_COLUMNS, recordReaders, type Row } from '../records.js';
+import { claimedEvent, jsonText as json, PATCH_COLUMNS, recordReaders, type Row } from '../records.js';
 
 // SQLite keeps JSON columns as text.
 const { toOrder, toEvent, toDelivery, toIssue, toBillingKey, toSubscription, toIdentityVerification } = recordReaders((text) => JSON.parse(text as string));
@@ -60,11 +60,7 @@ export function createQueries(db: Database.Database): Queries {
     }
   };
 
-  /**
-   * Inserts events already claimed by the caller; resolves with those inserted (an existing key is
-   * left alone). Only the id comes back from SQLite: the rest is what was just written, and a
-   * payment's payload is not copied out and parsed again.
-   */
+  /** Inserts events already claimed by the caller; resolves with those inserted (an existing key is left alone). */
   const insertClaimedEvents = (events: readonly NewEvent[] | undefined, now: number, claim: string, leaseUntil: number): HookEvent[] => {
     const claimed: HookEvent[] = [];
     for (const event of events ?? []) {
@@ -73,20 +69,7 @@ export function createQueries(db: Database.Database): Queries {
         `INSERT INTO events (key, type, payment_id, payload, status, attempts, next_attempt_at, locked_until, claim, created_at)
          VALUES (?, ?, ?, ?, 'running', 1, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING id`,
       ).get(event.key, event.type, event.paymentId ?? null, payload, now, leaseUntil, claim, now) as { id: number } | undefined;
-      if (!row) continue;
-      claimed.push({
-        id: row.id,
-        key: event.key,
-        type: event.type,
-        ...(event.paymentId !== undefined ? { paymentId: event.paymentId } : {}),
-        payload: event.payload ?? null,
-        status: 'running',
-        attempts: 1,
-        transientAttempts: 0,
-        claim,
-        nextAttemptAt: now,
-        createdAt: now,
-      });
+      if (row) claimed.push(claimedEvent(event, row.id, claim, now));
     }
     return claimed;
   };
