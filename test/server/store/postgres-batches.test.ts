@@ -245,3 +245,16 @@ test('finishing events together: each only by its own claim and only once; other
     else assert.equal(stored.get(e.id)?.status, 'done', `event ${i}`);
   }
 });
+
+// Bounded: a query sent as the pool ends never settles, so a regression here would hang, not fail.
+test('closing the store while calls wait for the lane answers them first, then refuses new ones', { timeout: 20_000 }, async (t) => {
+  const { url, schema } = await freshSchema(t, 'kit_batch');
+  const store = createPostgresStore({ connectionString: url, schema, poolSize: 3 });
+  const payments = ids(20);
+  for (const id of payments) await store.createOrder(order(id));
+  const pending = Promise.allSettled(payments.map((id) => store.transition(paid(id))));
+  await store.close();
+  const settled = await pending;
+  assert.deepEqual(settled.map((r) => r.status), payments.map(() => 'fulfilled'), String(settled.find((r) => r.status === 'rejected') && (settled.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason));
+  await assert.rejects(store.getOrder(payments[0]!), /the PostgreSQL store is closed/);
+});

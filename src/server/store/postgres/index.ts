@@ -157,11 +157,19 @@ export function createPostgresStore(options: PostgresStoreOptions): CheckoutStor
   };
   const finishEvent: typeof q.finishEvent = (event, outcome) => (outcome.status === 'done' ? finishDone({ event, outcome }) : q.finishEvent(event, outcome));
   let closed = false;
+  /** Calls accepted and not yet answered, and who waits for there to be none (`close`). */
+  let active = 0;
+  const onIdle: (() => void)[] = [];
   /** Every port method, once the store is open. */
   const after = <A extends unknown[], R>(run: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
     if (closed) throw new Error('the PostgreSQL store is closed');
-    await ready();
-    return run(...args);
+    active++;
+    try {
+      await ready();
+      return await run(...args);
+    } finally {
+      if (--active === 0) for (const resolve of onIdle.splice(0)) resolve();
+    }
   };
 
   return {
@@ -201,6 +209,9 @@ export function createPostgresStore(options: PostgresStoreOptions): CheckoutStor
     async close() {
       if (closed) return;
       closed = true;
+      // Calls accepted before the close are answered first, as the SQLite store's are (and a query
+      // sent as the pool ends would never settle).
+      if (active > 0) await new Promise<void>((resolve) => onIdle.push(resolve));
       if (owned) await pool.end();
     },
   };
