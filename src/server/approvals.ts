@@ -15,6 +15,9 @@ import { readPayment } from './reads.js';
 import { releasing, releasingIssue, reserve } from './reservations.js';
 import { syncPayment } from './sync.js';
 
+/** Looks at whether a token was seen, each followed by a try to record it (see `approveOrder`). */
+const LOOK_ROUNDS = 8;
+
 /** Statuses a new manual approval may be recorded on: nothing was taken yet. */
 const UNCHARGED = ['PENDING', 'FAILED'] as const;
 
@@ -47,24 +50,42 @@ const isTestCheck = (ctx: KitContext): { isTest?: boolean } => (ctx.options.allo
 export async function approveOrder(ctx: KitContext, outbox: Outbox, order: Order, token: string, via: Approval['via']): Promise<void> {
   const tokenId = await tokenIdOf(token);
   const key = confirmKey(order.paymentId, tokenId);
-  if (order.approval?.token !== token && (await seen(ctx, key))) return;
-  const recorded = await changeOrder(
-    ctx,
-    order.paymentId,
-    (current): Change | undefined => {
-      if (!(UNCHARGED as readonly string[]).includes(current.status)) return undefined;
-      // The same window's token again (a retried complete, the redirect and the promise): nothing new.
-      if (current.approval?.token === token) return undefined;
-      // The revision this change makes: unique to this approval of this order.
-      const attempt = current.revision + 1;
-      const approval: Approval = { token, via, attempt, receivedAt: ctx.options.now() };
-      const event: NewEvent = { key, type: 'confirm-payment', paymentId: current.paymentId, payload: { attempt, tokenId } };
-      return { to: current.status, patch: { approval }, events: [event] };
-    },
-    { known: order, claim: outbox.newClaim() },
-  );
-  const keys = recorded.changed ? recorded.events : recorded.order.approval?.token === token ? [key] : [];
-  await outbox.run(keys, recorded.claimed, recorded.order);
+  // Whether the token was seen is looked up, then the token recorded: a request that found no
+  // follow-up, while another recorded this token and a newer window's token replaced it, would record
+  // it again onto a follow-up that exists already — an approval nothing ever confirms. So the token
+  // is recorded only onto the order as it stood before the look; if the order changed since, look again.
+  let looked = order;
+  for (let round = 1; ; round++) {
+    if (looked.approval?.token !== token && (await seen(ctx, key))) return;
+    const before = looked;
+    const recorded = await changeOrder(
+      ctx,
+      order.paymentId,
+      (current): Change | undefined => {
+        if (!(UNCHARGED as readonly string[]).includes(current.status)) return undefined;
+        // The same window's token again (a retried complete, the redirect and the promise): nothing new.
+        if (current.approval?.token === token) return undefined;
+        if (current.revision !== before.revision) return undefined;
+        // The revision this change makes: unique to this approval of this order.
+        const attempt = current.revision + 1;
+        const approval: Approval = { token, via, attempt, receivedAt: ctx.options.now() };
+        const event: NewEvent = { key, type: 'confirm-payment', paymentId: current.paymentId, payload: { attempt, tokenId } };
+        return { to: current.status, patch: { approval }, events: [event] };
+      },
+      { known: before, claim: outbox.newClaim() },
+    );
+    const current = recorded.order;
+    if (!recorded.changed && current.revision !== before.revision && (UNCHARGED as readonly string[]).includes(current.status) && current.approval?.token !== token) {
+      if (round === LOOK_ROUNDS) {
+        throw new CheckoutError('ORDER_BUSY', `order ${order.paymentId}: expected it to hold still long enough to record a manual approval, got ${LOOK_ROUNDS} changes by other requests in a row; retry`, { retryAfterSeconds: 1 });
+      }
+      looked = current;
+      continue;
+    }
+    const keys = recorded.changed ? recorded.events : current.approval?.token === token ? [key] : [];
+    await outbox.run(keys, recorded.claimed, current);
+    return;
+  }
 }
 
 /** Ends an approval without a charge: the order fails with why, the token is dropped, a reservation released. */
