@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import test from 'node:test';
 import type { SandboxChannel } from '../../src/sandbox/index.js';
 import { createCheckoutServer, refuse, type ReleaseEvent, type ReserveEvent } from '../../src/server/index.js';
+import { createSqliteStore } from '../../src/server/store/sqlite/index.js';
 import { BUYER, CART, eventually, issueKey, issueKeyAndPay, prepareBillingKey, prepareBillingKeyAndPay, startEnv, type Env } from './harness.js';
 import { call, post, priceOrder } from './support.js';
 
@@ -331,4 +332,57 @@ test('a kit that dies after recording the token (inside reserve): another instan
   assert.equal(status(env, prepared.paymentId), 'PAID');
   assert.deepEqual(shop.log.reserved.map((e) => e.reservationId), [`reserve:${prepared.paymentId}`], 'the survivor asked reserve again for the same reservation');
   assert.equal(shop.log.released.length, 0);
+});
+
+test('a late copy of a token, looked up before its first copy was recorded and decided after a newer window’s token: the newer approval stays and is confirmed', async (t) => {
+  // The race: request C looks for the token's follow-up (none yet), request A then records the
+  // token, B records a second window's token, and only then does C decide. C must not record the
+  // first token again: its follow-up exists, so nothing would ever confirm that approval.
+  const store = createSqliteStore({ path: ':memory:' });
+  t.after(() => store.close());
+  let pauseLook: ((rows: unknown) => Promise<void>) | undefined;
+  const watched: typeof store = {
+    ...store,
+    async listEvents(query) {
+      const rows = await store.listEvents(query);
+      const pause = query?.keys?.[0]?.startsWith('confirm-payment:') ? pauseLook : undefined;
+      if (pause) {
+        pauseLook = undefined;
+        await pause(rows);
+      }
+      return rows;
+    },
+  };
+  let openReserves: () => void = () => {};
+  const reservesOpen = new Promise<void>((resolve) => (openReserves = resolve));
+  const { env } = await manualEnv(t, stock(10), { store: watched, reserve: () => reservesOpen });
+  const prepared = await env.prepare(CART);
+  const first = await env.pay(prepared);
+  // C: looks up the first token's follow-up, finds none, and is held before it decides.
+  let resumeC: () => void = () => {};
+  let cLooked: () => void = () => {};
+  const looked = new Promise<void>((resolve) => (cLooked = resolve));
+  pauseLook = async () => {
+    cLooked();
+    await new Promise<void>((resolve) => (resumeC = resolve));
+  };
+  const c = env.post('/payments/complete', first);
+  await looked;
+  // A records the first token; its confirmation waits in the shop's reserve.
+  const a = env.post('/payments/complete', first);
+  const approvalOf = async () => (await env.kit.getOrder(prepared.paymentId))?.approval?.token;
+  await eventually(async () => (await approvalOf()) === first.paymentToken, 'A recorded the first token');
+  // A second window; B records its token (a new attempt), its confirmation waiting too.
+  const second = await env.pay(prepared);
+  const b = env.post('/payments/complete', second);
+  await eventually(async () => (await approvalOf()) === second.paymentToken, 'B recorded the second token');
+  resumeC();
+  await c;
+  assert.equal(await approvalOf(), second.paymentToken, 'the late copy did not replace the newer approval');
+  openReserves();
+  await Promise.all([a, b]);
+  await eventually(async () => (await env.kit.getOrder(prepared.paymentId))?.status === 'PAID', 'the second window’s approval confirmed');
+  assert.equal(status(env, prepared.paymentId), 'PAID');
+  await env.sandbox.flushWebhooks();
+  assert.equal(env.hooks.paid.length, 1);
 });
