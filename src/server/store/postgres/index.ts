@@ -2,7 +2,7 @@
 // run several app servers (or serverless functions) on one database. The schema is in migrations.ts,
 // the SQL in queries.ts; this driver holds the pool, migrates on open and runs each port method.
 import pg from 'pg';
-import type { CheckoutStore, EventOutcome, OrderTransition, TransitionOutcome } from '../port.js';
+import type { CheckoutStore, OrderTransition, TransitionOutcome } from '../port.js';
 import { bookkeepingSql, migrationLockSql, migrationStep, POSTGRES_SCHEMA_VERSION, quoteSchema } from './migrations.js';
 import { batched, createLane } from './batches.js';
 import { createBatchQueries, createQueries, transitionShape, type Sql } from './queries.js';
@@ -129,11 +129,10 @@ export function createPostgresStore(options: PostgresStoreOptions): CheckoutStor
     max: BATCH_MAX,
     lane,
   });
-  type Finish = { event: { id: number; claim: string }; outcome: EventOutcome };
-  const finishDone = batched<Finish, boolean>({
-    one: (call) => q.finishEvent(call.event, call.outcome),
-    many: (calls) => many.finishDone(calls.map((c) => ({ id: c.event.id, claim: c.event.claim, now: (c.outcome as { now: number }).now }))),
-    keys: (call) => [String(call.event.id)],
+  const finishDone = batched<{ id: number; claim: string; now: number }, boolean>({
+    one: (call) => q.finishEvent(call, { status: 'done', now: call.now }),
+    many: many.finishDone,
+    keys: (call) => [String(call.id)],
     max: BATCH_MAX,
     lane,
   });
@@ -155,7 +154,8 @@ export function createPostgresStore(options: PostgresStoreOptions): CheckoutStor
     }
     return queue(change);
   };
-  const finishEvent: typeof q.finishEvent = (event, outcome) => (outcome.status === 'done' ? finishDone({ event, outcome }) : q.finishEvent(event, outcome));
+  const finishEvent: typeof q.finishEvent = (event, outcome) =>
+    outcome.status === 'done' ? finishDone({ id: event.id, claim: event.claim, now: outcome.now }) : q.finishEvent(event, outcome);
   let closed = false;
   /** Calls accepted and not yet answered, and who waits for there to be none (`close`). */
   let active = 0;
