@@ -158,28 +158,42 @@ export async function confirmOrder(ctx: KitContext, event: HookEvent): Promise<r
   return (await syncPayment(ctx, paymentId)).events;
 }
 
-/** Records a billing-key window's token on its issue and runs the confirmation (as `approveOrder` does for orders). */
+/** The issue's approval number: its approval's attempt, else the last ended one's (see `IssueApprovalChange.attempt`). */
+const issueAttempt = (issue: BillingKeyIssue): number => issue.approval?.attempt ?? issue.failure?.attempt ?? 0;
+
+/**
+ * Records a billing-key window's token on its issue and runs the confirmation (as `approveOrder` does
+ * for orders, and for the same reason only onto the issue as it stood before the look: its attempt,
+ * which an ended approval keeps, stands in for the order's revision).
+ */
 export async function approveIssue(ctx: KitContext, outbox: Outbox, issue: BillingKeyIssue, token: string): Promise<void> {
-  if (issue.status !== 'PENDING') return;
   const tokenId = await tokenIdOf(token);
   const key = issueConfirmKey(issue.issueId, tokenId);
-  if (issue.approval?.token === token) {
-    await outbox.run([key]);
-    return;
+  let looked = issue;
+  for (let round = 1; ; round++) {
+    if (looked.status !== 'PENDING') return;
+    // The same window's token again (a retried complete, the redirect and the promise): its confirmation.
+    if (looked.approval?.token === token) {
+      await outbox.run([key]);
+      return;
+    }
+    // A token whose approval ended is not approved again.
+    if (await seen(ctx, key)) return;
+    const attempt = issueAttempt(looked) + 1;
+    const event: NewEvent = { key, type: 'confirm-billing-key', payload: { issueId: issue.issueId, attempt, tokenId } };
+    const now = ctx.options.now();
+    if (await ctx.store.changeIssueApproval({ issueId: issue.issueId, attempt: attempt - 1, patch: { approval: { token, attempt, receivedAt: now }, failure: null }, events: [event], now })) {
+      await outbox.run([event.key]);
+      return;
+    }
+    // Another request recorded an approval (or ended one) since the issue was read: look again.
+    const current = await ctx.store.getIssue(issue.issueId);
+    if (!current) return;
+    if (round === LOOK_ROUNDS && current.status === 'PENDING' && current.approval?.token !== token) {
+      throw new CheckoutError('ORDER_BUSY', `issue ${issue.issueId}: expected it to hold still long enough to record a manual approval, got ${LOOK_ROUNDS} changes by other requests in a row; retry`, { retryAfterSeconds: 1 });
+    }
+    looked = current;
   }
-  // A token whose approval ended is not approved again.
-  if (await seen(ctx, key)) return;
-  const attempt = (issue.approval?.attempt ?? 0) + 1;
-  const event: NewEvent = { key, type: 'confirm-billing-key', payload: { issueId: issue.issueId, attempt, tokenId } };
-  const now = ctx.options.now();
-  const won = await ctx.store.changeIssueApproval({ issueId: issue.issueId, attempt: issue.approval?.attempt ?? 0, patch: { approval: { token, attempt, receivedAt: now }, failure: null }, events: [event], now });
-  if (won) {
-    await outbox.run([event.key]);
-    return;
-  }
-  // Another request recorded an approval first: wait for its confirmation if it is this token's.
-  const current = await ctx.store.getIssue(issue.issueId);
-  if (current?.approval?.token === token) await outbox.run([key]);
 }
 
 /**
@@ -199,7 +213,8 @@ export async function confirmIssue(ctx: KitContext, event: HookEvent, complete: 
     const ended = await ctx.store.changeIssueApproval({
       issueId,
       attempt,
-      patch: { approval: null, failure: { code, reason, ...(shopperMessage ? { shopperMessage } : {}) }, ...(reservedAt !== undefined ? { reservedAt: null } : {}) },
+      // The ended attempt's number is kept (in the failure): the next approval is the one after it.
+      patch: { approval: null, failure: { code, reason, ...(shopperMessage ? { shopperMessage } : {}), attempt }, ...(reservedAt !== undefined ? { reservedAt: null } : {}) },
       events,
       now,
     });

@@ -220,8 +220,12 @@ export interface BillingKeyIssue {
   approval?: { token: string; attempt: number; receivedAt: number };
   /** When the shop's `reserve` accepted this issue. */
   reservedAt?: number;
-  /** Why the last approval ended without a key (refused, expired, refused by PortOne). */
-  failure?: FailureInfo;
+  /**
+   * Why the last approval ended without a key (refused, expired, refused by PortOne), and its
+   * `attempt`: the next approval is the one after it, so a request that read the issue before that
+   * approval was recorded cannot record its token again (see `IssueApprovalChange.attempt`).
+   */
+  failure?: FailureInfo & { attempt?: number };
   createdAt: number;
   completedAt?: number;
 }

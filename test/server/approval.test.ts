@@ -386,3 +386,51 @@ test('a late copy of a token, looked up before its first copy was recorded and d
   await env.sandbox.flushWebhooks();
   assert.equal(env.hooks.paid.length, 1);
 });
+
+test('billing keys: a late copy of a token, looked up before its first copy was recorded and decided after that approval ended — it is not recorded again; both copies answer the refusal', async (t) => {
+  // The race of the test above, for a billing-key issue: request C looks for the token's follow-up
+  // (none yet), A records the token and the shop refuses it (the approval ends), and only then does
+  // C decide. Recorded again, the token would be an approval whose follow-up ran already: in progress
+  // for ever, every later complete of that window answered 503.
+  const store = createSqliteStore({ path: ':memory:' });
+  t.after(() => store.close());
+  let pauseLook: (() => Promise<void>) | undefined;
+  const watched: typeof store = {
+    ...store,
+    async listEvents(query) {
+      const rows = await store.listEvents(query);
+      const pause = query?.keys?.[0]?.startsWith('confirm-billing-key:') ? pauseLook : undefined;
+      if (pause) {
+        pauseLook = undefined;
+        await pause();
+      }
+      return rows;
+    },
+  };
+  const { env, shop } = await manualEnv(t, stock(0), { store: watched });
+  const prepared = await prepareBillingKey(env, { customer: { ...BUYER, customerId: 'member-race' } });
+  const result = await issueKey(env, prepared);
+  const body = { billingKey: result.billingKey, billingIssueToken: result.billingIssueToken, issueId: prepared.issueId };
+  let resumeC: () => void = () => {};
+  let cLooked: () => void = () => {};
+  const looked = new Promise<void>((resolve) => (cLooked = resolve));
+  pauseLook = async () => {
+    cLooked();
+    await new Promise<void>((resolve) => (resumeC = resolve));
+  };
+  const c = env.post('/billing-keys/complete', body);
+  await looked;
+  // A records the token; the shop refuses it and the approval ends, released.
+  const a = await env.post('/billing-keys/complete', body);
+  assert.deepEqual([a.status, a.body.code], [409, 'RESERVATION_REFUSED']);
+  assert.equal((await store.getIssue(prepared.issueId))?.approval, undefined);
+  resumeC();
+  const late = await c;
+  assert.deepEqual([late.status, late.body.code], [409, 'RESERVATION_REFUSED'], JSON.stringify(late.body));
+  assert.equal((await store.getIssue(prepared.issueId))?.approval, undefined, 'the late copy recorded the ended approval again');
+  const again = await env.post('/billing-keys/complete', body);
+  assert.deepEqual([again.status, again.body.code], [409, 'RESERVATION_REFUSED']);
+  assert.equal(shop.log.reserved.length, 1);
+  await eventually(() => shop.log.released.length === 1, 'one release');
+  assert.deepEqual(await env.kit.listBillingKeys({ customerId: 'member-race' }), []);
+});

@@ -4,7 +4,6 @@
 import type { CheckoutCustomer, OrderStatus } from '../../contract.js';
 import type {
   BillingKeyIssue,
-  FailureInfo,
   IdentityVerificationRecord,
   EventStatus,
   EventType,
@@ -78,9 +77,14 @@ export interface OrderQuery {
 /** A change of a PENDING billing-key issue's manual approval (the issue's own compare-and-set). */
 export interface IssueApprovalChange {
   issueId: string;
-  /** The change happens only if the issue is still PENDING with this approval attempt (0: none yet). */
+  /**
+   * The change happens only if the issue is still PENDING at this attempt: its approval's, else that
+   * of the approval that ended last (`failure.attempt`), else 0. An ended approval keeps its number,
+   * so the number only grows, and a change decided on an issue read earlier fails if any approval
+   * was recorded since.
+   */
   attempt: number;
-  patch: { approval?: BillingKeyIssue['approval'] | null; reservedAt?: number | null; failure?: FailureInfo | null };
+  patch: { approval?: BillingKeyIssue['approval'] | null; reservedAt?: number | null; failure?: BillingKeyIssue['failure'] | null };
   /** Outbox events written in the same transaction, only if the change happens. */
   events?: readonly NewEvent[];
   now: number;

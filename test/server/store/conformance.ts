@@ -350,7 +350,14 @@ export function storeConformance(adapter: StoreAdapter): void {
     assert.deepEqual([(await store.getIssue('i1'))?.reservedAt, (await store.getIssue('i1'))?.failure?.shopperMessage], [6, '마감되었습니다']);
     assert.equal(await store.changeIssueApproval({ issueId: 'i1', attempt: 1, patch: { approval: null, failure: null }, now: 7 }), true, 'null clears');
     assert.deepEqual([(await store.getIssue('i1'))?.approval, (await store.getIssue('i1'))?.failure], [undefined, undefined]);
-    await store.changeIssueApproval({ issueId: 'i1', attempt: 0, patch: { approval: { token: 'tok-2', attempt: 2, receivedAt: 8 } }, now: 8 });
+    // An ended approval keeps its number in its failure: the next is decided on it, and one decided
+    // on the issue as it stood before that approval (attempt 0) fails.
+    assert.equal(await store.changeIssueApproval({ issueId: 'i1', attempt: 0, patch: { approval: { token: 'tok-2', attempt: 1, receivedAt: 8 } }, now: 8 }), true);
+    assert.equal(await store.changeIssueApproval({ issueId: 'i1', attempt: 1, patch: { approval: null, failure: { code: 'APPROVAL_EXPIRED', attempt: 1 } }, now: 8 }), true);
+    assert.deepEqual((await store.getIssue('i1'))?.failure, { code: 'APPROVAL_EXPIRED', attempt: 1 });
+    assert.equal(await store.changeIssueApproval({ issueId: 'i1', attempt: 0, patch: { approval: { token: 'tok-1', attempt: 1, receivedAt: 8 } }, now: 8 }), false, 'decided before the ended approval');
+    assert.equal(await store.changeIssueApproval({ issueId: 'i1', attempt: 1, patch: { approval: { token: 'tok-3', attempt: 2, receivedAt: 8 }, failure: null }, now: 8 }), true, 'the next after the ended one');
+    assert.deepEqual([(await store.getIssue('i1'))?.approval?.token, (await store.getIssue('i1'))?.failure], ['tok-3', undefined]);
     const key = { billingKey: 'bk1', customerId: 'c1', status: 'ISSUED' as const, issuedAt: '2026-01-01T00:00:00Z', updatedAt: 9 };
     assert.equal(await store.completeIssue({ issueId: 'i1', customerId: 'c1', billingKey: 'bk1', key, events: [], now: 9 }), true);
     assert.equal((await store.getIssue('i1'))?.approval, undefined, 'the token is not kept once used');

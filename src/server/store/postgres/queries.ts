@@ -460,7 +460,7 @@ export function createQueries(sql: Sql, s: string): Queries {
       const now = p.add(c.now);
       const rows = await sql.query(
         `WITH changed AS (UPDATE ${s}.billing_key_issues SET ${sets.join(', ')}
-           WHERE issue_id = ${p.add(c.issueId)} AND status = 'PENDING' AND coalesce((approval->>'attempt')::int, 0) = ${p.add(c.attempt)} RETURNING 1),
+           WHERE issue_id = ${p.add(c.issueId)} AND status = 'PENDING' AND coalesce((approval->>'attempt')::int, (failure->>'attempt')::int, 0) = ${p.add(c.attempt)} RETURNING 1),
          written AS (${insertEvents(s, p, c.events, now, 'changed')})
          SELECT count(*)::int AS n FROM changed`,
         p.values,

@@ -228,7 +228,8 @@ export function createQueries(db: Database.Database): Queries {
     return true;
   };
 
-  // The approval's attempt is the issue's compare-and-set: 0 when none was ever recorded.
+  // The approval's attempt is the issue's compare-and-set: an ended approval's is kept in its
+  // failure; 0 when none was ever recorded.
   const changeIssueApproval = (c: IssueApprovalChange): boolean => {
     const sets: string[] = [];
     const values: unknown[] = [];
@@ -237,7 +238,7 @@ export function createQueries(db: Database.Database): Queries {
     if (c.patch.failure !== undefined) sets.push('failure = ?'), values.push(json(c.patch.failure));
     if (sets.length === 0) return false;
     const result = stmt(
-      `UPDATE billing_key_issues SET ${sets.join(', ')} WHERE issue_id = ? AND status = 'PENDING' AND coalesce(json_extract(approval, '$.attempt'), 0) = ?`,
+      `UPDATE billing_key_issues SET ${sets.join(', ')} WHERE issue_id = ? AND status = 'PENDING' AND coalesce(json_extract(approval, '$.attempt'), json_extract(failure, '$.attempt'), 0) = ?`,
     ).run(...values, c.issueId, c.attempt);
     if (result.changes !== 1) return false;
     insertEvents(c.events, c.now);
