@@ -49,6 +49,30 @@ async function manualEnv(t: Parameters<typeof startEnv>[0], shop = stock(10), ki
 
 const status = (env: Env, paymentId: string) => env.sandbox.payment(paymentId)?.status;
 
+/**
+ * A store (SQLite, in memory) that can hold a request right after it looked up a follow-up whose key
+ * starts with `prefix`: `next()` arms the hold and resolves, once a request looked, with what lets
+ * it go on. Stages the races between looking for a token's follow-up and recording the token.
+ */
+function holdingLook(t: Parameters<typeof startEnv>[0], prefix: string) {
+  const inner = createSqliteStore({ path: ':memory:' });
+  t.after(() => inner.close());
+  let armed: ((resume: () => void) => void) | undefined;
+  const store: typeof inner = {
+    ...inner,
+    async listEvents(query) {
+      const rows = await inner.listEvents(query);
+      const looked = query?.keys?.[0]?.startsWith(prefix) ? armed : undefined;
+      if (looked) {
+        armed = undefined;
+        await new Promise<void>((resume) => looked(resume));
+      }
+      return rows;
+    },
+  };
+  return { store, next: () => new Promise<() => void>((looked) => (armed = looked)) };
+}
+
 test('manual approval: the window answers with a token, the kit reserves, confirms with the order’s amount and verifies; paid once', async (t) => {
   const { env, shop } = await manualEnv(t);
   const prepared = await env.prepare(CART);
@@ -338,36 +362,16 @@ test('a late copy of a token, looked up before its first copy was recorded and d
   // The race: request C looks for the token's follow-up (none yet), request A then records the
   // token, B records a second window's token, and only then does C decide. C must not record the
   // first token again: its follow-up exists, so nothing would ever confirm that approval.
-  const store = createSqliteStore({ path: ':memory:' });
-  t.after(() => store.close());
-  let pauseLook: ((rows: unknown) => Promise<void>) | undefined;
-  const watched: typeof store = {
-    ...store,
-    async listEvents(query) {
-      const rows = await store.listEvents(query);
-      const pause = query?.keys?.[0]?.startsWith('confirm-payment:') ? pauseLook : undefined;
-      if (pause) {
-        pauseLook = undefined;
-        await pause(rows);
-      }
-      return rows;
-    },
-  };
+  const hold = holdingLook(t, 'confirm-payment:');
   let openReserves: () => void = () => {};
   const reservesOpen = new Promise<void>((resolve) => (openReserves = resolve));
-  const { env } = await manualEnv(t, stock(10), { store: watched, reserve: () => reservesOpen });
+  const { env } = await manualEnv(t, stock(10), { store: hold.store, reserve: () => reservesOpen });
   const prepared = await env.prepare(CART);
   const first = await env.pay(prepared);
   // C: looks up the first token's follow-up, finds none, and is held before it decides.
-  let resumeC: () => void = () => {};
-  let cLooked: () => void = () => {};
-  const looked = new Promise<void>((resolve) => (cLooked = resolve));
-  pauseLook = async () => {
-    cLooked();
-    await new Promise<void>((resolve) => (resumeC = resolve));
-  };
+  const looked = hold.next();
   const c = env.post('/payments/complete', first);
-  await looked;
+  const resumeC = await looked;
   // A records the first token; its confirmation waits in the shop's reserve.
   const a = env.post('/payments/complete', first);
   const approvalOf = async () => (await env.kit.getOrder(prepared.paymentId))?.approval?.token;
@@ -392,34 +396,15 @@ test('billing keys: a late copy of a token, looked up before its first copy was 
   // (none yet), A records the token and the shop refuses it (the approval ends), and only then does
   // C decide. Recorded again, the token would be an approval whose follow-up ran already: in progress
   // for ever, every later complete of that window answered 503.
-  const store = createSqliteStore({ path: ':memory:' });
-  t.after(() => store.close());
-  let pauseLook: (() => Promise<void>) | undefined;
-  const watched: typeof store = {
-    ...store,
-    async listEvents(query) {
-      const rows = await store.listEvents(query);
-      const pause = query?.keys?.[0]?.startsWith('confirm-billing-key:') ? pauseLook : undefined;
-      if (pause) {
-        pauseLook = undefined;
-        await pause();
-      }
-      return rows;
-    },
-  };
-  const { env, shop } = await manualEnv(t, stock(0), { store: watched });
+  const hold = holdingLook(t, 'confirm-billing-key:');
+  const store = hold.store;
+  const { env, shop } = await manualEnv(t, stock(0), { store });
   const prepared = await prepareBillingKey(env, { customer: { ...BUYER, customerId: 'member-race' } });
   const result = await issueKey(env, prepared);
   const body = { billingKey: result.billingKey, billingIssueToken: result.billingIssueToken, issueId: prepared.issueId };
-  let resumeC: () => void = () => {};
-  let cLooked: () => void = () => {};
-  const looked = new Promise<void>((resolve) => (cLooked = resolve));
-  pauseLook = async () => {
-    cLooked();
-    await new Promise<void>((resolve) => (resumeC = resolve));
-  };
+  const looked = hold.next();
   const c = env.post('/billing-keys/complete', body);
-  await looked;
+  const resumeC = await looked;
   // A records the token; the shop refuses it and the approval ends, released.
   const a = await env.post('/billing-keys/complete', body);
   assert.deepEqual([a.status, a.body.code], [409, 'RESERVATION_REFUSED']);
