@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import test from 'node:test';
 import type { SandboxChannel } from '../../src/sandbox/index.js';
 import { createCheckoutServer, refuse, type ReleaseEvent, type ReserveEvent } from '../../src/server/index.js';
+import type { CheckoutStore } from '../../src/server/store/port.js';
+import { createPostgresStore } from '../../src/server/store/postgres/index.js';
 import { createSqliteStore } from '../../src/server/store/sqlite/index.js';
+import { freshSchema } from '../support/postgres.js';
 import { BUYER, CART, eventually, issueKey, issueKeyAndPay, prepareBillingKey, prepareBillingKeyAndPay, startEnv, type Env } from './harness.js';
 import { call, post, priceOrder } from './support.js';
 
@@ -419,3 +422,84 @@ test('billing keys: a late copy of a token, looked up before its first copy was 
   await eventually(() => shop.log.released.length === 1, 'one release');
   assert.deepEqual(await env.kit.listBillingKeys({ customerId: 'member-race' }), []);
 });
+
+for (const dialect of ['SQLite', 'PostgreSQL'] as const) {
+  test(`billing keys on ${dialect}: three windows of each issue, each token delivered twice, all at once — every window ends answered, no approval left in progress, at most one key kept, every reservation paid or released`, async (t) => {
+    const ISSUES = 16;
+    let inner: CheckoutStore;
+    if (dialect === 'SQLite') {
+      inner = createSqliteStore({ path: ':memory:' });
+    } else {
+      const { url, schema } = await freshSchema(t, 'kit_approval');
+      inner = createPostgresStore({ connectionString: url, schema });
+    }
+    t.after(() => inner.close());
+    // A look for a token's follow-up answers only after a moment (up to 40 ms, as over a slow
+    // network), so requests decide on looks that other requests' changes have overtaken. Before the
+    // fix in approveIssue this left refused issues' windows answering 503 for ever, on PostgreSQL in
+    // about half the runs.
+    const store: CheckoutStore = {
+      ...inner,
+      async listEvents(query) {
+        const rows = await inner.listEvents(query);
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 40)));
+        return rows;
+      },
+    };
+    // Issues with an odd index are refused by the shop; reserve and release take a moment each, so
+    // the requests interleave with the confirmations.
+    const held = new Set<string>();
+    const refused = new Set<string>();
+    const pause = () => new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 4)));
+    const { env } = await manualEnv(t, stock(0), {
+      store,
+      async reserve(event: ReserveEvent) {
+        await pause();
+        if (refused.has(event.issue!.issueId)) throw refuse('마감되었습니다.');
+        held.add(event.reservationId);
+      },
+      async release(event: ReleaseEvent) {
+        await pause();
+        held.delete(event.reservationId);
+      },
+    });
+    const issues = await Promise.all(
+      Array.from({ length: ISSUES }, async (_, i) => {
+        const prepared = await prepareBillingKey(env, { customer: { ...BUYER, customerId: `member-burst-${i}` } });
+        if (i % 2 === 1) refused.add(prepared.issueId);
+        const windows = [];
+        for (let w = 0; w < 3; w++) windows.push(await issueKey(env, prepared));
+        return { prepared, bodies: windows.map((r) => ({ billingKey: r.billingKey, billingIssueToken: r.billingIssueToken, issueId: prepared.issueId })) };
+      }),
+    );
+    /** Completes a window until it is answered other than 503 (in progress, busy). */
+    const settle = async (body: Record<string, unknown>) => {
+      for (let tries = 0; ; tries++) {
+        const answer = await env.post('/billing-keys/complete', body);
+        if (answer.status !== 503) return answer;
+        if (tries === 250) throw new Error(`window of ${String(body.issueId)} still answered 503 after ${tries} tries: ${JSON.stringify(answer.body)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const answers = await Promise.all(issues.flatMap(({ bodies }) => [...bodies, ...bodies].map(settle)));
+    for (const [i, { prepared }] of issues.entries()) {
+      const mine = answers.slice(i * 6, i * 6 + 6);
+      const issue = await store.getIssue(prepared.issueId);
+      assert.equal(issue?.approval, undefined, `issue ${i}: an approval left in progress`);
+      const keys = await env.kit.listBillingKeys({ customerId: `member-burst-${i}` });
+      if (refused.has(prepared.issueId)) {
+        assert.deepEqual(mine.map((a) => [a.status, a.body.code]), Array(6).fill([409, 'RESERVATION_REFUSED']), `issue ${i}`);
+        assert.equal(issue?.status, 'PENDING');
+        assert.deepEqual(keys, []);
+      } else {
+        assert.equal(issue?.status, 'COMPLETED', `issue ${i}`);
+        assert.equal(keys.length, 1, `issue ${i}: one key kept`);
+        // Every window answers with the one key kept (a superseded window included).
+        assert.deepEqual(mine.map((a) => [a.status, a.body.billingKey?.billingKey]), Array(6).fill([200, keys[0]!.billingKey]), `issue ${i}`);
+      }
+    }
+    // Each completed issue holds its one reservation; each refused one holds nothing.
+    await eventually(() => held.size === ISSUES / 2, 'reservations of refused issues released');
+    assert.deepEqual([...held].sort(), issues.filter(({ prepared }) => !refused.has(prepared.issueId)).map(({ prepared }) => `reserve:${prepared.issueId}`).sort());
+  });
+}
