@@ -15,7 +15,7 @@ import { readPayment } from './reads.js';
 import { releasing, releasingIssue, reserve } from './reservations.js';
 import { syncPayment } from './sync.js';
 
-/** Looks at whether a token was seen, each followed by a try to record it (see `approveOrder`). */
+/** Tries to record a token, each after a look at whether it was seen (see `approveOrder`); one more look then decides. */
 const LOOK_ROUNDS = 8;
 
 /** Statuses a new manual approval may be recorded on: nothing was taken yet. */
@@ -57,6 +57,9 @@ export async function approveOrder(ctx: KitContext, outbox: Outbox, order: Order
   let looked = order;
   for (let round = 1; ; round++) {
     if (looked.approval?.token !== token && (await seen(ctx, key))) return;
+    if (round > LOOK_ROUNDS) {
+      throw new CheckoutError('ORDER_BUSY', `order ${order.paymentId}: expected it to hold still long enough to record a manual approval, got ${LOOK_ROUNDS} changes by other requests in a row; retry`, { retryAfterSeconds: 1 });
+    }
     const before = looked;
     const recorded = await changeOrder(
       ctx,
@@ -76,9 +79,6 @@ export async function approveOrder(ctx: KitContext, outbox: Outbox, order: Order
     );
     const current = recorded.order;
     if (!recorded.changed && current.revision !== before.revision && (UNCHARGED as readonly string[]).includes(current.status) && current.approval?.token !== token) {
-      if (round === LOOK_ROUNDS) {
-        throw new CheckoutError('ORDER_BUSY', `order ${order.paymentId}: expected it to hold still long enough to record a manual approval, got ${LOOK_ROUNDS} changes by other requests in a row; retry`, { retryAfterSeconds: 1 });
-      }
       looked = current;
       continue;
     }
@@ -179,6 +179,9 @@ export async function approveIssue(ctx: KitContext, outbox: Outbox, issue: Billi
     }
     // A token whose approval ended is not approved again.
     if (await seen(ctx, key)) return;
+    if (round > LOOK_ROUNDS) {
+      throw new CheckoutError('ORDER_BUSY', `issue ${issue.issueId}: expected it to hold still long enough to record a manual approval, got ${LOOK_ROUNDS} changes by other requests in a row; retry`, { retryAfterSeconds: 1 });
+    }
     const attempt = issueAttempt(looked) + 1;
     const event: NewEvent = { key, type: 'confirm-billing-key', payload: { issueId: issue.issueId, attempt, tokenId } };
     const now = ctx.options.now();
@@ -189,9 +192,6 @@ export async function approveIssue(ctx: KitContext, outbox: Outbox, issue: Billi
     // Another request recorded an approval (or ended one) since the issue was read: look again.
     const current = await ctx.store.getIssue(issue.issueId);
     if (!current) return;
-    if (round === LOOK_ROUNDS && current.status === 'PENDING' && current.approval?.token !== token) {
-      throw new CheckoutError('ORDER_BUSY', `issue ${issue.issueId}: expected it to hold still long enough to record a manual approval, got ${LOOK_ROUNDS} changes by other requests in a row; retry`, { retryAfterSeconds: 1 });
-    }
     looked = current;
   }
 }

@@ -222,8 +222,8 @@ export interface BillingKeyIssue {
   reservedAt?: number;
   /**
    * Why the last approval ended without a key (refused, expired, refused by PortOne), and its
-   * `attempt`: the next approval is the one after it, so a request that read the issue before that
-   * approval was recorded cannot record its token again (see `IssueApprovalChange.attempt`).
+   * `attempt`: the next approval is numbered after it, so a request that read the issue before that
+   * approval was recorded cannot record its token again.
    */
   failure?: FailureInfo & { attempt?: number };
   createdAt: number;

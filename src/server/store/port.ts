@@ -78,10 +78,13 @@ export interface OrderQuery {
 export interface IssueApprovalChange {
   issueId: string;
   /**
-   * The change happens only if the issue is still PENDING at this attempt: its approval's, else that
-   * of the approval that ended last (`failure.attempt`), else 0. An ended approval keeps its number,
-   * so the number only grows, and a change decided on an issue read earlier fails if any approval
-   * was recorded since.
+   * The change happens only if the issue is still PENDING and:
+   * - recording a new approval (`patch.approval` an object): the issue is at this attempt — its
+   *   approval's, else that of the approval that ended last (`failure.attempt`), else 0. An ended
+   *   approval keeps its number, so the number only grows while the issue is PENDING, and a new
+   *   approval decided on an issue read earlier fails if any approval was recorded since;
+   * - any other change (its reservation, ending it): the approval in progress is this attempt. An
+   *   approval that ended changes no more.
    */
   attempt: number;
   patch: { approval?: BillingKeyIssue['approval'] | null; reservedAt?: number | null; failure?: BillingKeyIssue['failure'] | null };

@@ -356,8 +356,14 @@ export function storeConformance(adapter: StoreAdapter): void {
     assert.equal(await store.changeIssueApproval({ issueId: 'i1', attempt: 1, patch: { approval: null, failure: { code: 'APPROVAL_EXPIRED', attempt: 1 } }, now: 8 }), true);
     assert.deepEqual((await store.getIssue('i1'))?.failure, { code: 'APPROVAL_EXPIRED', attempt: 1 });
     assert.equal(await store.changeIssueApproval({ issueId: 'i1', attempt: 0, patch: { approval: { token: 'tok-1', attempt: 1, receivedAt: 8 } }, now: 8 }), false, 'decided before the ended approval');
+    // An ended approval changes no more (a stalled run of its follow-up that resumes).
+    assert.equal(await store.changeIssueApproval({ issueId: 'i1', attempt: 1, patch: { reservedAt: 8 }, now: 8 }), false, 'reserving for an ended approval');
+    assert.equal(await store.changeIssueApproval({ issueId: 'i1', attempt: 1, patch: { approval: null, failure: { code: 'CONFIRM_FAILED', attempt: 1 } }, now: 8 }), false, 'ending it again');
+    assert.deepEqual((await store.getIssue('i1'))?.failure, { code: 'APPROVAL_EXPIRED', attempt: 1 });
     assert.equal(await store.changeIssueApproval({ issueId: 'i1', attempt: 1, patch: { approval: { token: 'tok-3', attempt: 2, receivedAt: 8 }, failure: null }, now: 8 }), true, 'the next after the ended one');
     assert.deepEqual([(await store.getIssue('i1'))?.approval?.token, (await store.getIssue('i1'))?.failure], ['tok-3', undefined]);
+    assert.equal(await store.changeIssueApproval({ issueId: 'i1', attempt: 2, patch: { failure: { code: 'CONFIRM_FAILED', attempt: 5 } }, now: 8 }), true, 'a failure kept beside the approval in progress');
+    assert.equal(await store.changeIssueApproval({ issueId: 'i1', attempt: 5, patch: { approval: { token: 'tok-4', attempt: 6, receivedAt: 8 } }, now: 8 }), false, 'the approval in progress numbers the issue, not the failure');
     const key = { billingKey: 'bk1', customerId: 'c1', status: 'ISSUED' as const, issuedAt: '2026-01-01T00:00:00Z', updatedAt: 9 };
     assert.equal(await store.completeIssue({ issueId: 'i1', customerId: 'c1', billingKey: 'bk1', key, events: [], now: 9 }), true);
     assert.equal((await store.getIssue('i1'))?.approval, undefined, 'the token is not kept once used');

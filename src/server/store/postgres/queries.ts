@@ -458,9 +458,11 @@ export function createQueries(sql: Sql, s: string): Queries {
       if (c.patch.failure !== undefined) sets.push(`failure = ${p.json(c.patch.failure)}`);
       if (sets.length === 0) return false;
       const now = p.add(c.now);
+      // A new approval is decided on the issue's number; any other change on the approval in progress.
+      const at = c.patch.approval ? `coalesce((approval->>'attempt')::int, (failure->>'attempt')::int, 0)` : `(approval->>'attempt')::int`;
       const rows = await sql.query(
         `WITH changed AS (UPDATE ${s}.billing_key_issues SET ${sets.join(', ')}
-           WHERE issue_id = ${p.add(c.issueId)} AND status = 'PENDING' AND coalesce((approval->>'attempt')::int, (failure->>'attempt')::int, 0) = ${p.add(c.attempt)} RETURNING 1),
+           WHERE issue_id = ${p.add(c.issueId)} AND status = 'PENDING' AND ${at} = ${p.add(c.attempt)} RETURNING 1),
          written AS (${insertEvents(s, p, c.events, now, 'changed')})
          SELECT count(*)::int AS n FROM changed`,
         p.values,

@@ -228,8 +228,9 @@ export function createQueries(db: Database.Database): Queries {
     return true;
   };
 
-  // The approval's attempt is the issue's compare-and-set: an ended approval's is kept in its
-  // failure; 0 when none was ever recorded.
+  // The approval's attempt is the issue's compare-and-set. A new approval is decided on the issue's
+  // number (an ended approval's is kept in its failure; 0 when none was ever recorded), any other
+  // change on the approval in progress.
   const changeIssueApproval = (c: IssueApprovalChange): boolean => {
     const sets: string[] = [];
     const values: unknown[] = [];
@@ -237,9 +238,8 @@ export function createQueries(db: Database.Database): Queries {
     if (c.patch.reservedAt !== undefined) sets.push('reserved_at = ?'), values.push(c.patch.reservedAt);
     if (c.patch.failure !== undefined) sets.push('failure = ?'), values.push(json(c.patch.failure));
     if (sets.length === 0) return false;
-    const result = stmt(
-      `UPDATE billing_key_issues SET ${sets.join(', ')} WHERE issue_id = ? AND status = 'PENDING' AND coalesce(json_extract(approval, '$.attempt'), json_extract(failure, '$.attempt'), 0) = ?`,
-    ).run(...values, c.issueId, c.attempt);
+    const at = c.patch.approval ? `coalesce(json_extract(approval, '$.attempt'), json_extract(failure, '$.attempt'), 0)` : `json_extract(approval, '$.attempt')`;
+    const result = stmt(`UPDATE billing_key_issues SET ${sets.join(', ')} WHERE issue_id = ? AND status = 'PENDING' AND ${at} = ?`).run(...values, c.issueId, c.attempt);
     if (result.changes !== 1) return false;
     insertEvents(c.events, c.now);
     return true;
