@@ -229,8 +229,8 @@ export interface CheckoutStore {
    * Deletes abandoned prepares, at most `limit` of each: PENDING orders no payment window was ever
    * seen open for and that reconcile checked (`releaseReconciled` with `checkedAt`), idle since before `before`, never a
    * subscription's period; and PENDING billing-key issues (no key ever completed them) created
-   * before `before`; and PENDING identity verifications created before `before`. Resolves with how
-   * many of each went.
+   * before `before`, unless a manual approval or a reservation of theirs has yet to end; and PENDING
+   * identity verifications created before `before`. Resolves with how many of each went.
    */
   pruneAbandoned(query: { before: number; limit: number }): Promise<{ orders: number; issues: number; identityVerifications: number }>;
 

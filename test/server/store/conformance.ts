@@ -370,6 +370,26 @@ export function storeConformance(adapter: StoreAdapter): void {
     assert.equal(await store.changeIssueApproval({ issueId: 'i1', attempt: 2, patch: { reservedAt: 10 }, now: 10 }), false, 'a completed issue changes no more');
   });
 
+  test(`${adapter.name}: pruning billing-key issues: old PENDING ones go, unless a manual approval or a reservation of theirs has yet to end`, async (t) => {
+    const store = await adapter.open(t);
+    const issue = (issueId: string, createdAt = 1) => store.createIssue({ issueId, issueName: '월간 구독', customerId: 'c1', status: 'PENDING', createdAt });
+    const approve = (issueId: string, attempt: number) =>
+      store.changeIssueApproval({ issueId, attempt: attempt - 1, patch: { approval: { token: `tok-${issueId}`, attempt, receivedAt: 2 } }, now: 2 });
+    await issue('plain');
+    await issue('approving');
+    assert.equal(await approve('approving', 1), true);
+    await issue('reserved');
+    assert.equal(await approve('reserved', 1), true);
+    assert.equal(await store.changeIssueApproval({ issueId: 'reserved', attempt: 1, patch: { reservedAt: 3 }, now: 3 }), true);
+    await issue('ended');
+    assert.equal(await approve('ended', 1), true);
+    assert.equal(await store.changeIssueApproval({ issueId: 'ended', attempt: 1, patch: { approval: null, reservedAt: null, failure: { code: 'RESERVATION_REFUSED', attempt: 1 } }, now: 4 }), true);
+    await issue('recent', 20);
+    assert.deepEqual(await store.pruneAbandoned({ before: 10, limit: 100 }), { orders: 0, issues: 2, identityVerifications: 0 });
+    const left = await Promise.all(['plain', 'approving', 'reserved', 'ended', 'recent'].map(async (id) => [id, (await store.getIssue(id)) !== undefined]));
+    assert.deepEqual(left, [['plain', false], ['approving', true], ['reserved', true], ['ended', false], ['recent', true]]);
+  });
+
   test(`${adapter.name}: identity verifications: created PENDING, details updated while PENDING, settled once (with its events), pruned only while PENDING`, async (t) => {
     const store = await adapter.open(t);
     const record = { identityVerificationId: 'idv1', customerId: 'c1', customer: { customerId: 'c1', fullName: '김하나' }, status: 'PENDING' as const, createdAt: 1, updatedAt: 1 };

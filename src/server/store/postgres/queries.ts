@@ -267,7 +267,8 @@ export function createQueries(sql: Sql, s: string): Queries {
 
     async pruneAbandoned(query) {
       // Only orders reconcile() found PortOne has no payment for; never a subscription's period, nor
-      // an order a window was seen open for; and issues no key completed.
+      // an order a window was seen open for; and issues no key completed, with no manual approval or
+      // reservation still to end (its release would have nothing to name).
       const rows = await sql.query(
         `WITH orders_gone AS (
            DELETE FROM ${s}.orders WHERE payment_id IN (
@@ -277,7 +278,8 @@ export function createQueries(sql: Sql, s: string): Queries {
            RETURNING 1),
          issues_gone AS (
            DELETE FROM ${s}.billing_key_issues WHERE issue_id IN (
-             SELECT issue_id FROM ${s}.billing_key_issues WHERE status = 'PENDING' AND created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+             SELECT issue_id FROM ${s}.billing_key_issues WHERE status = 'PENDING' AND created_at < $1 AND approval IS NULL AND reserved_at IS NULL
+             ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
            RETURNING 1),
          identity_gone AS (
            DELETE FROM ${s}.identity_verifications WHERE identity_verification_id IN (

@@ -408,7 +408,7 @@ export function createQueries(db: Database.Database): Queries {
     ).run(query.before, query.limit);
     const issues = stmt(
       `DELETE FROM billing_key_issues WHERE issue_id IN (
-         SELECT issue_id FROM billing_key_issues WHERE status = 'PENDING' AND created_at < ? ORDER BY created_at LIMIT ?)`,
+         SELECT issue_id FROM billing_key_issues WHERE status = 'PENDING' AND created_at < ? AND approval IS NULL AND reserved_at IS NULL ORDER BY created_at LIMIT ?)`,
     ).run(query.before, query.limit);
     const identityVerifications = stmt(
       `DELETE FROM identity_verifications WHERE identity_verification_id IN (
