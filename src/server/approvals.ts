@@ -18,6 +18,10 @@ import { syncPayment } from './sync.js';
 /** Tries to record a token, each after a look at whether it was seen (see `approveOrder`); one more look then decides. */
 const LOOK_ROUNDS = 8;
 
+/** Other requests kept changing the order (or issue) between each look and the try to record the token. */
+const tooBusy = (what: string) =>
+  new CheckoutError('ORDER_BUSY', `${what}: expected it to hold still long enough to record a manual approval, got ${LOOK_ROUNDS} changes by other requests in a row; retry`, { retryAfterSeconds: 1 });
+
 /** Statuses a new manual approval may be recorded on: nothing was taken yet. */
 const UNCHARGED = ['PENDING', 'FAILED'] as const;
 
@@ -57,9 +61,7 @@ export async function approveOrder(ctx: KitContext, outbox: Outbox, order: Order
   let looked = order;
   for (let round = 1; ; round++) {
     if (looked.approval?.token !== token && (await seen(ctx, key))) return;
-    if (round > LOOK_ROUNDS) {
-      throw new CheckoutError('ORDER_BUSY', `order ${order.paymentId}: expected it to hold still long enough to record a manual approval, got ${LOOK_ROUNDS} changes by other requests in a row; retry`, { retryAfterSeconds: 1 });
-    }
+    if (round > LOOK_ROUNDS) throw tooBusy(`order ${order.paymentId}`);
     const before = looked;
     const recorded = await changeOrder(
       ctx,
@@ -179,9 +181,7 @@ export async function approveIssue(ctx: KitContext, outbox: Outbox, issue: Billi
     }
     // A token whose approval ended is not approved again.
     if (await seen(ctx, key)) return;
-    if (round > LOOK_ROUNDS) {
-      throw new CheckoutError('ORDER_BUSY', `issue ${issue.issueId}: expected it to hold still long enough to record a manual approval, got ${LOOK_ROUNDS} changes by other requests in a row; retry`, { retryAfterSeconds: 1 });
-    }
+    if (round > LOOK_ROUNDS) throw tooBusy(`issue ${issue.issueId}`);
     const attempt = issueAttempt(looked) + 1;
     const event: NewEvent = { key, type: 'confirm-billing-key', payload: { issueId: issue.issueId, attempt, tokenId } };
     const now = ctx.options.now();

@@ -117,14 +117,16 @@ const SUBSCRIPTION_COLUMNS = 'id, customer_id, plan, billing_key, status, amount
 
 const byOrderActivity = (a: Order, b: Order) => (a.dueAt ?? a.updatedAt) - (b.dueAt ?? b.updatedAt) || (a.paymentId < b.paymentId ? -1 : a.paymentId > b.paymentId ? 1 : 0);
 
+/** The ids of the events a statement wrote, by key, from its `{ id, key }` rows (only the ids come back). */
+const writtenIds = (eventRows: readonly Row[]): Map<string, number> => new Map(eventRows.map((r) => [(r.row as { key: string }).key, Number((r.row as { id: number }).id)]));
+
 /**
- * What a transition that happened resolves with, from the order's row and the event rows its
- * statement wrote (`{ id, key }`: only the ids come back). An existing key was left alone and is not claimed.
+ * What a transition that happened resolves with, from the order's row and the ids of the events its
+ * statement wrote, by key. An existing key was left alone and is not claimed.
  */
-function transitionOutcome(change: OrderTransition, orderRow: Row, eventRows: readonly Row[]): TransitionOutcome {
+function transitionOutcome(change: OrderTransition, orderRow: Row, ids: ReadonlyMap<string, number>): TransitionOutcome {
   const order = toOrder(orderRow);
   if (change.claim === undefined) return { order, claimed: [] };
-  const ids = new Map(eventRows.map((r) => [(r.row as { key: string }).key, Number((r.row as { id: number }).id)]));
   const events: HookEvent[] = [];
   for (const event of change.events ?? []) {
     const id = ids.get(event.key);
@@ -209,7 +211,7 @@ export function createQueries(sql: Sql, s: string): Queries {
       const orderRow = rows.find((r) => r.row_kind === 'order');
       if (!orderRow) return undefined;
       // Through to_jsonb: bigints arrive as JSON numbers, jsonb columns as objects — what the readers take.
-      return transitionOutcome(change, orderRow.row as Row, rows.filter((r) => r.row_kind === 'event'));
+      return transitionOutcome(change, orderRow.row as Row, writtenIds(rows.filter((r) => r.row_kind === 'event')));
     },
 
     async listOrders(query: OrderQuery = {}) {
@@ -644,21 +646,12 @@ export function createBatchQueries(sql: Sql, s: string): BatchQueries {
         'transitions',
       );
       const changedRows = new Map<number, Row>();
-      const written = new Map<string, Row>();
-      for (const r of rows) {
-        if (r.row_kind === 'order') changedRows.set(Number(r.batch_index), r.row as Row);
-        else written.set((r.row as { key: string }).key, r);
-      }
+      for (const r of rows) if (r.row_kind === 'order') changedRows.set(Number(r.batch_index), r.row as Row);
       // The batch's event keys are distinct, so each written key belongs to the one change that carries it.
+      const ids = writtenIds(rows.filter((r) => r.row_kind === 'event'));
       return changes.map((change, i) => {
         const row = changedRows.get(i);
-        if (!row) return undefined;
-        const mine: Row[] = [];
-        for (const event of change.events ?? []) {
-          const r = written.get(event.key);
-          if (r) mine.push(r);
-        }
-        return transitionOutcome(change, row, mine);
+        return row ? transitionOutcome(change, row, ids) : undefined;
       });
     },
 
