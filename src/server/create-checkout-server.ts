@@ -84,6 +84,10 @@ export function createCheckoutServer(options: CheckoutServerOptions | (() => Che
       const resolved = resolveOptions(given);
       redact = redactor([resolved.portone.apiSecret, ...resolved.webhookSecrets]);
       log = safeLog(given.logger, redact);
+      if (resolved.hookPollMs === 0 && resolved.cronSecret === undefined) {
+        // Serverless without its cron route: a failed hook, or a payment whose request never came, waits for ever unless the shop schedules reconcile() itself.
+        log.warn('hookPollMs is 0 and cronSecret is not set: nothing retries failed hooks or runs reconcile() unless the shop calls kit.reconcile() on a schedule of its own');
+      }
       const store = await openStore(given);
       await store.ready();
       const ctx: KitContext = {
@@ -158,7 +162,8 @@ export function createCheckoutServer(options: CheckoutServerOptions | (() => Che
   };
 }
 
-const isPostgresUrl = (database: string | undefined): database is string => database !== undefined && /^postgres(ql)?:\/\//.test(database);
+// The same test as createPostgresStore's (POSTGRES_URL), not imported: that module loads pg.
+const isPostgresUrl = (database: string | undefined): database is string => typeof database === 'string' && /^postgres(ql)?:\/\//i.test(database);
 
 /** The npm package the store for these options needs (none when the shop passed its own store). */
 function driverOf(options: CheckoutServerOptions): 'better-sqlite3' | 'pg' | undefined {

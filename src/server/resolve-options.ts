@@ -22,6 +22,8 @@ const fail = (what: string, expected: string, got: unknown): never => {
 
 /** For values that are not secrets: shown as they are. */
 const plain = (value: unknown): Said => ({ said: value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value) });
+/** A URL's password hidden, for an error message. */
+const redactUrl = (value: unknown): unknown => (typeof value === 'string' ? value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@') : value);
 const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.trim().length > 0;
 
 /** An absolute http(s) URL, or undefined when not given. */
@@ -81,6 +83,14 @@ export function resolveOptions(options: CheckoutServerOptions): ResolvedOptions 
   if (typeof options.priceOrder !== 'function') fail('options.priceOrder', 'a function (cart) => priced order', { said: typeof options.priceOrder });
   if (options.identifyCustomer !== undefined && typeof options.identifyCustomer !== 'function') {
     fail('options.identifyCustomer', 'a function (request) => customer or undefined', { said: typeof options.identifyCustomer });
+  }
+  if (options.database !== undefined) {
+    if (options.store !== undefined) fail('options.database', 'nothing when options.store is given (the store decides where records go)', plain(redactUrl(options.database)));
+    if (typeof options.database !== 'string' || options.database.trim() === '') fail('options.database', 'a SQLite file path or a postgres:// URL', plain(options.database));
+    // Any other URL would otherwise be taken for a SQLite file's name (credentials and all).
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(options.database) && !/^postgres(ql)?:\/\//i.test(options.database)) {
+      fail('options.database', 'a SQLite file path or a postgres:// URL', plain(redactUrl(options.database)));
+    }
   }
   // A secret: never echoed, only its length.
   if (options.cronSecret !== undefined && (typeof options.cronSecret !== 'string' || options.cronSecret.length < 16)) fail('options.cronSecret', 'a secret of at least 16 characters', options.cronSecret);

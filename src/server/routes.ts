@@ -65,7 +65,8 @@ async function cron(core: Running, request: Request): Promise<Response> {
 
 /** Compares the credential with the secret in constant time (their SHA-256 digests, byte by byte). */
 async function bearerIs(header: string | null, secret: string): Promise<boolean> {
-  const given = /^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '';
+  // The scheme's name is case-insensitive (RFC 9110 §11.1).
+  const given = /^Bearer +(.+)$/i.exec(header ?? '')?.[1] ?? '';
   const digest = async (text: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
   const [a, b] = await Promise.all([digest(given), digest(secret)]);
   let difference = 0;

@@ -554,9 +554,13 @@ test('serverless: no background timer; a scheduler with the cron secret runs the
   assert.equal(ran.body.reconciled.updated, 1, 'the lost payment was found');
   assert.deepEqual(paid.sort(), [retried.prepared.paymentId, lost.paymentId].sort(), 'the due retry and the recovered order both fulfilled');
   assert.equal((await cron({ authorization: `Bearer ${CRON_SECRET}` }, 'POST')).status, 200, 'POST works too');
+  assert.equal((await cron({ authorization: `bearer ${CRON_SECRET}` })).status, 200, "the scheme's name in any case");
+  assert.ok(!env.logs.some((l) => l.includes('cronSecret is not set')), 'a serverless kit with its cron route is not warned');
   // Without a cronSecret the route does not exist, and 404s never name it.
   const plain = await startEnv(t);
   const missing = await call(plain.kit, new Request('http://shop.test/cron', { headers: { authorization: `Bearer ${CRON_SECRET}` } }));
   assert.equal(missing.status, 404);
   assert.doesNotMatch(missing.body.message.split(', got ')[0], /cron/, 'the routes listed');
+  // hookPollMs 0 without the cron route: nothing would ever retry a hook unless the shop schedules reconcile().
+  assert.ok(plain.logs.some((l) => l.startsWith('warn hookPollMs is 0 and cronSecret is not set')), plain.logs.join('\n'));
 });

@@ -413,6 +413,12 @@ test('options are checked when the kit starts (ready or the first request), and 
   assert.match(await attempt({ plans: { m: { name: 'M', amount: 1, currency: 'JPY', interval: '1m' } } }), /currency: expected KRW or USD, got "JPY"/);
   assert.match(await attempt({ plans: { m: { name: 'M', amount: 1, currency: 'KRW', interval: 'monthly' } } }), /interval: expected like "1m", "1y" or "30d", got "monthly"/);
   assert.match(await attempt({ basePath: 'portone' }), /options\.basePath: expected a path starting with "\/"/);
+  // Any URL but a PostgreSQL one would be taken for a SQLite file's name, password and all.
+  const mysql = await attempt({ database: 'mysql://shop:hunter2@db/shop' });
+  assert.match(mysql, /options\.database: expected a SQLite file path or a postgres:\/\/ URL, got "mysql:\/\/shop:\*\*\*@db\/shop"/);
+  assert.doesNotMatch(mysql, /hunter2/);
+  assert.match(await attempt({ database: '' }), /options\.database: expected a SQLite file path or a postgres:\/\/ URL/);
+  assert.match(await attempt({ database: './.data/x.sqlite', store: {} }), /options\.database: expected nothing when options\.store is given/);
 });
 
 test('creating a kit reads no option and opens no file (a build step may evaluate it); the first request starts it', async (t) => {

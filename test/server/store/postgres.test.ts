@@ -64,6 +64,19 @@ test('migrate: false only checks the version, and says how to migrate; migration
   await unmigrated.createOrder(order('p1'));
   assert.equal((await unmigrated.getOrder('p1'))?.orderId, 'ord-p1');
   assert.doesNotMatch(migrationSql({ schema, from: POSTGRES_SCHEMA_VERSION }), /-- migration \d/, 'nothing more to do at the current version');
+  assert.match(sql, /^-- Run it in one transaction \(psql --single-transaction\)/m, 'the SQL says how to run it');
+  assert.throws(() => migrationSql({ schema, from: POSTGRES_SCHEMA_VERSION + 1 }), new RegExp(`migrationSql: from: expected the schema's version now, 0 to ${POSTGRES_SCHEMA_VERSION} \\(this kit's\\), got ${POSTGRES_SCHEMA_VERSION + 1}`));
+  assert.throws(() => migrationSql({ schema, from: -1 }), /from: expected .* got -1/);
+  assert.throws(() => migrationSql({ schema: 'a b' }), /^TypeError: migrationSql: schema: expected letters/);
+
+  // A schema a newer kit migrated (a rollback of the kit): neither form of open suggests a migration.
+  await client.query(`INSERT INTO "${schema}".kit_migrations (version, applied_at) VALUES (${POSTGRES_SCHEMA_VERSION + 1}, 0)`);
+  const newer = new RegExp(`schema ${schema} is at version ${POSTGRES_SCHEMA_VERSION + 1}, written by a newer kit; this kit knows versions up to ${POSTGRES_SCHEMA_VERSION} and cannot use it`);
+  for (const migrate of [false, true]) {
+    const store = createPostgresStore({ connectionString: url, schema, migrate });
+    t.after(() => store.close());
+    await assert.rejects(store.ready(), newer, `migrate: ${migrate}`);
+  }
 });
 
 test("the shop's own pool: used, never ended by close(); bad options are one clear error", async (t) => {
@@ -76,6 +89,14 @@ test("the shop's own pool: used, never ended by close(); bad options are one cle
   assert.equal((await pool.query(`SELECT count(*)::int AS n FROM "${schema}".orders`)).rows[0].n, 1, 'the pool still works after close()');
   assert.throws(() => createPostgresStore({} as never), /expected \{ pool \} or \{ connectionString \}, got neither/);
   assert.throws(() => createPostgresStore({ pool, connectionString: url }), /got both/);
-  assert.throws(() => createPostgresStore({ connectionString: 'mysql://x' }), /expected a postgres:\/\/ or postgresql:\/\/ URL/);
+  assert.throws(() => createPostgresStore({ connectionString: 'mysql://u:secret@x/db' }), /^TypeError: createPostgresStore: connectionString: expected a postgres:\/\/ or postgresql:\/\/ URL, got one starting "mysql"$/);
+  // `connectionString: process.env.DATABASE_URL` with the variable unset: not "neither".
+  assert.throws(() => createPostgresStore({ connectionString: process.env.PCK_SURELY_UNSET }), /connectionString: expected a postgres:\/\/ or postgresql:\/\/ URL, got undefined \(is the environment variable set\?\)/);
+  assert.throws(() => createPostgresStore({ connectionString: url, poolSize: '10' as never }), /poolSize: expected a positive integer, got "10"$/);
+  assert.throws(() => createPostgresStore({ pool, poolSize: 4 }), /poolSize: applies only to the pool the kit makes from connectionString/);
+  // A URL's scheme is case-insensitive.
+  const upper = createPostgresStore({ connectionString: url.replace(/^postgres/, 'POSTGRES'), schema });
+  assert.equal((await upper.getOrder('p1'))?.orderId, 'ord-p1');
+  await upper.close();
   assert.throws(() => createPostgresStore({ connectionString: url, schema: 'x"; DROP TABLE y; --' }), /schema: expected letters, digits and "_"/);
 });

@@ -26,6 +26,9 @@ export interface PostgresStoreOptions {
   migrate?: boolean;
 }
 
+/** A PostgreSQL URL (the scheme, as any URL's, in either case). */
+export const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+
 /** bigint columns (times in ms, amounts, event ids) as numbers: all of them stay far below 2^53. */
 const TYPES = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -60,14 +63,21 @@ const LANE_SLOTS = 1;
 
 /** A store on PostgreSQL. Nothing is sent until the first call (or `ready()`), which connects and migrates. */
 export function createPostgresStore(options: PostgresStoreOptions): CheckoutStore & { readonly schema: string } {
+  if (options && 'connectionString' in options && options.connectionString === undefined && options.pool === undefined) {
+    // Typically `connectionString: process.env.DATABASE_URL` with the variable unset.
+    throw new TypeError('createPostgresStore: connectionString: expected a postgres:// or postgresql:// URL, got undefined (is the environment variable set?)');
+  }
   if (!options || (options.pool === undefined) === (options.connectionString === undefined)) {
     throw new TypeError(`createPostgresStore: expected { pool } or { connectionString }, got ${options?.pool && options.connectionString ? 'both' : 'neither'}`);
   }
-  if (options.connectionString !== undefined && !/^postgres(ql)?:\/\//.test(options.connectionString)) {
-    throw new TypeError('createPostgresStore: connectionString: expected a postgres:// or postgresql:// URL');
+  if (options.connectionString !== undefined && (typeof options.connectionString !== 'string' || !POSTGRES_URL.test(options.connectionString))) {
+    throw new TypeError(`createPostgresStore: connectionString: expected a postgres:// or postgresql:// URL, got ${typeof options.connectionString === 'string' ? `one starting ${JSON.stringify(options.connectionString.split(':')[0])}` : typeof options.connectionString}`);
+  }
+  if (options.pool !== undefined && options.poolSize !== undefined) {
+    throw new TypeError('createPostgresStore: poolSize: applies only to the pool the kit makes from connectionString; size your own pool with its max option');
   }
   const poolSize = options.poolSize ?? 10;
-  if (!Number.isSafeInteger(poolSize) || poolSize < 1) throw new TypeError(`createPostgresStore: poolSize: expected a positive integer, got ${String(options.poolSize)}`);
+  if (!Number.isSafeInteger(poolSize) || poolSize < 1) throw new TypeError(`createPostgresStore: poolSize: expected a positive integer, got ${JSON.stringify(options.poolSize) ?? String(options.poolSize)}`);
   const schema = options.schema ?? 'portone_checkout';
   const s = quoteSchema(schema);
   const owned = options.pool === undefined;
@@ -91,6 +101,9 @@ export function createPostgresStore(options: PostgresStoreOptions): CheckoutStor
       if (options.migrate === false) {
         const found = await client.query({ text: `SELECT to_regclass($1) IS NOT NULL AS ok`, values: [`${s}.kit_migrations`] });
         const version = found.rows[0]?.ok ? ((await client.query({ text: `SELECT coalesce(max(version), 0) AS v FROM ${s}.kit_migrations`, types: TYPES })).rows[0]?.v as number) : 0;
+        if (version > POSTGRES_SCHEMA_VERSION) {
+          throw new Error(`checkout store: schema ${schema} is at version ${version}, written by a newer kit; this kit knows versions up to ${POSTGRES_SCHEMA_VERSION} and cannot use it (deploy the newer kit, or restore the schema from before its migration)`);
+        }
         if (version !== POSTGRES_SCHEMA_VERSION) {
           throw new Error(`checkout store: schema ${schema} is at version ${version}, this kit needs ${POSTGRES_SCHEMA_VERSION}; apply migrationSql({ schema: ${JSON.stringify(schema)}, from: ${version} }) or open with migrate: true`);
         }
@@ -98,7 +111,7 @@ export function createPostgresStore(options: PostgresStoreOptions): CheckoutStor
         await client.query(bookkeepingSql(schema));
         const current = (await client.query({ text: `SELECT coalesce(max(version), 0) AS v FROM ${s}.kit_migrations`, types: TYPES })).rows[0]?.v as number;
         if (current > POSTGRES_SCHEMA_VERSION) {
-          throw new Error(`checkout store: expected schema ${schema} at version ${POSTGRES_SCHEMA_VERSION} or older, got version ${current} (written by a newer kit)`);
+          throw new Error(`checkout store: schema ${schema} is at version ${current}, written by a newer kit; this kit knows versions up to ${POSTGRES_SCHEMA_VERSION} and cannot use it (deploy the newer kit, or restore the schema from before its migration)`);
         }
         for (let version = current + 1; version <= POSTGRES_SCHEMA_VERSION; version++) await client.query(migrationStep(schema, version));
       }

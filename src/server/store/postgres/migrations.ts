@@ -156,9 +156,9 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
 
 /** A schema name as a quoted identifier; refused unless it is a plain one (letters, digits, `_`). */
-export function quoteSchema(schema: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
-    throw new TypeError(`createPostgresStore: schema: expected letters, digits and "_" (at most 63, not starting with a digit), got ${JSON.stringify(schema)}`);
+export function quoteSchema(schema: string, caller = 'createPostgresStore'): string {
+  if (typeof schema !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw new TypeError(`${caller}: schema: expected letters, digits and "_" (at most 63, not starting with a digit), got ${JSON.stringify(schema) ?? String(schema)}`);
   }
   return `"${schema}"`;
 }
@@ -184,12 +184,23 @@ export function migrationStep(schema: string, version: number): string {
 
 /**
  * The SQL that brings an empty database (or one at `from`) to this kit's schema, for review or for a
- * deploy step that migrates on its own: run it in one transaction. `createPostgresStore({ migrate: false })`
- * then only checks the version.
+ * deploy step that migrates on its own: run it in one transaction (`psql --single-transaction`), which
+ * the advisory lock it takes needs. `from`: the schema's version now (what `migrate: false` names).
+ * `createPostgresStore({ migrate: false })` then only checks the version.
  */
 export function migrationSql(options: { schema?: string; from?: number } = {}): string {
   const schema = options.schema ?? 'portone_checkout';
-  const parts = [`-- portone-checkout-kit: schema ${schema}, version ${options.from ?? 0} → ${MIGRATIONS.length}`, `${migrationLockSql(schema)};`, bookkeepingSql(schema)];
-  for (let version = (options.from ?? 0) + 1; version <= MIGRATIONS.length; version++) parts.push(`-- migration ${version}`, migrationStep(schema, version));
+  quoteSchema(schema, 'migrationSql');
+  const from = options.from ?? 0;
+  if (!Number.isSafeInteger(from) || from < 0 || from > MIGRATIONS.length) {
+    throw new RangeError(`migrationSql: from: expected the schema's version now, 0 to ${MIGRATIONS.length} (this kit's), got ${JSON.stringify(options.from) ?? String(options.from)}`);
+  }
+  const parts = [
+    `-- portone-checkout-kit: schema ${schema}, version ${from} → ${MIGRATIONS.length}`,
+    '-- Run it in one transaction (psql --single-transaction): the lock below holds until that transaction ends.',
+    `${migrationLockSql(schema)};`,
+    bookkeepingSql(schema),
+  ];
+  for (let version = from + 1; version <= MIGRATIONS.length; version++) parts.push(`-- migration ${version}`, migrationStep(schema, version));
   return `${parts.join('\n')}\n`;
 }
