@@ -27,7 +27,7 @@ export interface PostgresStoreOptions {
 }
 
 /** A PostgreSQL URL (the scheme, as any URL's, in either case). */
-export const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 
 /** bigint columns (times in ms, amounts, event ids) as numbers: all of them stay far below 2^53. */
 const TYPES = {
