@@ -71,6 +71,8 @@ async function updateIssue(ctx: KitContext, issueId: string, named: string | und
   return updated ? { ...previous, customer } : undefined;
 }
 
+const issueNotFound = (issueId: string) => new CheckoutError('ISSUE_NOT_FOUND', `issueId: expected one prepared by this shop, got ${JSON.stringify(issueId)} which it does not know`);
+
 async function billingKeyAnswer(ctx: KitContext, issue: BillingKeyIssue): Promise<BillingKeyResponse> {
   const key = await ctx.store.getBillingKey(issue.billingKey!);
   if (!key) throw new Error(`billing key of issue ${issue.issueId} is missing from the store`);
@@ -89,6 +91,8 @@ async function billingKeyAnswer(ctx: KitContext, issue: BillingKeyIssue): Promis
  */
 export async function completeBillingKey(ctx: KitContext, outbox: Outbox, input: { billingKey: string; issueId?: string; billingIssueToken?: string }): Promise<BillingKeyResponse> {
   if (input.billingIssueToken !== undefined) return approveBillingKey(ctx, outbox, input.issueId!, input.billingIssueToken);
+  // An issue this shop never prepared is refused before PortOne is asked anything.
+  if (input.issueId !== undefined && !(await ctx.store.getIssue(input.issueId))) throw issueNotFound(input.issueId);
   const info = await readBillingKey(ctx, input.billingKey);
   const reported = info.issueId ?? customDataId(info.customData, 'issueId');
   if (input.issueId !== undefined && reported !== undefined && input.issueId !== reported) {
@@ -99,7 +103,7 @@ export async function completeBillingKey(ctx: KitContext, outbox: Outbox, input:
     throw new CheckoutError('BILLING_KEY_MISMATCH', `billing key ${maskKey(input.billingKey)}: expected one issued for an issueId this shop prepared, got one without an issueId`);
   }
   const issue = await ctx.store.getIssue(issueId);
-  if (!issue) throw new CheckoutError('ISSUE_NOT_FOUND', `issueId: expected one prepared by this shop, got ${JSON.stringify(issueId)} which it does not know`);
+  if (!issue) throw issueNotFound(issueId);
   const replay = async (current: BillingKeyIssue) => {
     if (current.billingKey !== input.billingKey) {
       throw new CheckoutError('ISSUE_ALREADY_COMPLETED', `issue ${issueId}: expected to be completed once, got a second billing key ${maskKey(input.billingKey)} after ${maskKey(current.billingKey ?? '')}`);
@@ -147,7 +151,7 @@ export async function completeBillingKey(ctx: KitContext, outbox: Outbox, input:
  */
 async function approveBillingKey(ctx: KitContext, outbox: Outbox, issueId: string, token: string): Promise<BillingKeyResponse> {
   const issue = await ctx.store.getIssue(issueId);
-  if (!issue) throw new CheckoutError('ISSUE_NOT_FOUND', `issueId: expected one prepared by this shop, got ${JSON.stringify(issueId)} which it does not know`);
+  if (!issue) throw issueNotFound(issueId);
   // Approved already (a retried complete, the redirect after the promise): the key it got.
   if (issue.status === 'COMPLETED') return billingKeyAnswer(ctx, issue);
   await approveIssue(ctx, outbox, issue, token);

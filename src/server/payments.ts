@@ -80,6 +80,10 @@ export async function cancelPayment(ctx: KitContext, outbox: Outbox, paymentId: 
   if (!options || typeof options.reason !== 'string' || options.reason.trim() === '' || options.reason.length > 200) {
     throw new CheckoutError('INVALID_REQUEST', `reason: expected 1–200 characters explaining the refund, got ${options && typeof options.reason === 'string' ? `${options.reason.length} characters` : 'nothing'}`);
   }
+  // A mistyped amount is the caller's bug, whatever the order holds; more than is left is a refusal (below).
+  if (options.amount !== undefined && (!Number.isSafeInteger(options.amount) || options.amount <= 0)) {
+    throw new CheckoutError('INVALID_REQUEST', `amount: expected a positive integer in minor units (or nothing, for all that is left), got ${JSON.stringify(options.amount) ?? String(options.amount)}`);
+  }
   let remaining: number;
   if (order.status === 'PAID' || order.status === 'PARTIAL_CANCELLED') {
     remaining = order.totalAmount - order.cancelledAmount;

@@ -172,9 +172,13 @@ test('billing keys that do not match what was prepared are refused and not store
   // Issued for an issue this shop never prepared.
   const stranger = await issueKey(env, { ...prepared, issueId: 'iss_not_ours', customData: {} });
   await refuse({ billingKey: stranger.billingKey }, 404, 'ISSUE_NOT_FOUND', /issueId: expected one prepared by this shop, got "iss_not_ours"/);
-  // The browser names another issue than the key's.
+  // The browser names another issue of this shop than the key's.
   const good = await issueKey(env, prepared);
-  await refuse({ billingKey: good.billingKey, issueId: 'iss_other' }, 409, 'BILLING_KEY_MISMATCH', /issueId expected "iss_other", got "iss_/);
+  const another = await prepareBillingKey(env, { customer: BUYER });
+  await refuse({ billingKey: good.billingKey, issueId: another.issueId }, 409, 'BILLING_KEY_MISMATCH', new RegExp(`issueId expected "${another.issueId}", got "${prepared.issueId}"`));
+  // An issue this shop never prepared: refused before PortOne is asked (it would not know this key either).
+  await refuse({ billingKey: good.billingKey, issueId: 'iss_other' }, 404, 'ISSUE_NOT_FOUND', /issueId: expected one prepared by this shop, got "iss_other"/);
+  await refuse({ billingKey: 'billing-key-that-does-not-exist', issueId: 'iss_other' }, 404, 'ISSUE_NOT_FOUND', /got "iss_other"/);
   await refuse({ billingKey: 'billing-key-that-does-not-exist' }, 409, 'BILLING_KEY_NOT_FOUND', /billingKey: expected a key PortOne issued, got bill…xist which PortOne does not know/);
   // A key deleted before completion.
   const deleted = await issueKey(env, await prepareBillingKey(env, { customer: BUYER }));

@@ -154,6 +154,15 @@ test('refunds: partial then full, through PortOne; onCancelled once per cancella
     assert.match(error.message, /amount: expected an integer from 1 to 54000 \(what is left to refund\), got 60000/);
     return true;
   });
+  // A mistyped amount is the caller's bug (400), whatever is left to refund; nothing is refunded.
+  for (const amount of [0, -5, 1.5, '1000']) {
+    await assert.rejects(env.kit.cancel(prepared.paymentId, { amount: amount as number, reason: '잘못된 금액' }), (error: Error & { code?: string; status?: number }) => {
+      assert.deepEqual([error.code, error.status], ['INVALID_REQUEST', 400]);
+      assert.match(error.message, new RegExp(`^amount: expected a positive integer in minor units \\(or nothing, for all that is left\\), got ${JSON.stringify(JSON.stringify(amount)).slice(1, -1).replace('.', '\\.')}$`));
+      return true;
+    });
+  }
+  assert.equal(env.sandbox.payment(prepared.paymentId)?.amount.cancelled, 10_000);
   const full = await env.kit.cancel(prepared.paymentId, { reason: '전체 환불' });
   assert.equal(full.status, 'CANCELLED');
   assert.equal(full.cancelledAmount, 64_000);
