@@ -7,7 +7,8 @@ import { CheckoutError, show } from './errors.js';
 import { readText } from './http.js';
 import type { Order } from './model.js';
 import { changeOrder } from './orders.js';
-import { reserve } from './reservations.js';
+import type { Outbox } from './outbox.js';
+import { releasing, reserve } from './reservations.js';
 import { verifyWebhook } from './webhooks.js';
 
 /** PortOne waits 10 s for the answer; the shop's `reserve` gets most of it. */
@@ -20,9 +21,9 @@ const STOPPED_FOR_SHOPPER = '상점에서 주문을 확인하지 못해 결제�
 const UNCHARGED: readonly string[] = ['PENDING', 'FAILED'];
 
 /** `{basePath}/confirm`: 200 `{}` approves; any error stops the payment, with `errorMessage` for the shopper. */
-export async function handleConfirm(ctx: KitContext, request: Request): Promise<Response> {
+export async function handleConfirm(ctx: KitContext, outbox: Outbox, request: Request): Promise<Response> {
   try {
-    await confirm(ctx, request);
+    await confirm(ctx, outbox, request);
     return new Response('{}', { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } });
   } catch (thrown) {
     const error = thrown instanceof CheckoutError ? thrown : new CheckoutError('INTERNAL_ERROR', 'an unexpected error occurred in the checkout server; details are in its log');
@@ -33,7 +34,7 @@ export async function handleConfirm(ctx: KitContext, request: Request): Promise<
   }
 }
 
-async function confirm(ctx: KitContext, request: Request): Promise<void> {
+async function confirm(ctx: KitContext, outbox: Outbox, request: Request): Promise<void> {
   // Signed like webhooks, over the exact bytes.
   const body = await readText(request, ctx.options.bodyLimitBytes);
   const headers: Record<string, string> = {};
@@ -67,5 +68,24 @@ async function confirm(ctx: KitContext, request: Request): Promise<void> {
     order = recorded.order;
     if (!UNCHARGED.includes(order.status)) throw new CheckoutError('PAYMENT_MISMATCH', `payment ${paymentId}: expected an unpaid order, got one ${order.status}`);
   }
-  await reserve(ctx, { order }, 'confirm-process', Math.min(RESERVE_BUDGET_MS, ctx.options.hookTimeoutMs || RESERVE_BUDGET_MS));
+  try {
+    await reserve(ctx, { order }, 'confirm-process', Math.min(RESERVE_BUDGET_MS, ctx.options.hookTimeoutMs || RESERVE_BUDGET_MS));
+  } catch (error) {
+    // Not reserved: the reservation is released now, not when PortOne's failure is synced. A recorded
+    // reservation must mean `reserve` accepted, since a payment the page then sends through another
+    // window, without confirmUrl, is accepted on it (see paymentFlow).
+    const reservedAt = order.reservedAt;
+    const reason = error instanceof CheckoutError && error.code === 'RESERVATION_REFUSED' ? 'reserve refused it in the confirm process' : 'reserve did not accept it in the confirm process';
+    const ended = await changeOrder(ctx, paymentId, (current: Order) => {
+      if (!UNCHARGED.includes(current.status) || current.reservedAt !== reservedAt) return undefined;
+      const released = releasing(current, reason);
+      return { to: current.status, patch: released.patch, events: released.events };
+    }).catch((failure: unknown) => {
+      ctx.log.error(`confirm process: could not record that ${paymentId} was not reserved; its failure at PortOne releases it`, { error: failure instanceof Error ? failure : String(failure) });
+      return undefined;
+    });
+    // The release runs after PortOne has its answer (or from the poll or cron, if this one is cut short).
+    if (ended?.changed) void outbox.run(ended.events).catch(() => {});
+    throw error;
+  }
 }

@@ -21,9 +21,25 @@ export function approvalAnswer(order: Order): OrderResponse {
   return answerFor(order);
 }
 
-/** A one-off payment: paid is all there is to it (`onPaid`). */
+/**
+ * A one-off payment: paid is all there is to it (`onPaid`) — unless the shop gates payments with
+ * PortOne's confirm process and a `reserve`. `confirmUrl` is an option of the browser's
+ * `requestPayment`, so a page can leave it out (or point it elsewhere) and PortOne approves without
+ * asking; such a payment never passed the shop's `reserve`, and is refused (flagged and refunded) like
+ * any payment that does not match its order. A manual approval records its reservation too.
+ */
 export const paymentFlow: OrderFlow = {
-  paid: async (_ctx, _order, _payment, paid) => ({ ok: true, events: [paid] }),
+  paid: async (ctx, order, _payment, paid) => {
+    if (ctx.options.confirmUrl !== undefined && ctx.options.hooks.reserve && order.reservedAt === undefined) {
+      return {
+        ok: false,
+        code: 'PAYMENT_MISMATCH',
+        mismatches: [{ field: 'confirmUrl', expected: "approval through the shop's confirm route, after its reserve accepted", got: 'a payment PortOne approved without asking it' }],
+        message: `payment ${order.paymentId}: expected PortOne to have approved it through the shop's confirm process (options.confirmUrl) once reserve accepted, got a payment approved without it (the page left confirmUrl out of requestPayment, or changed it)`,
+      };
+    }
+    return { ok: true, events: [paid] };
+  },
 };
 
 export async function completePayment(ctx: KitContext, outbox: Outbox, body: Record<string, unknown>): Promise<OrderResponse> {

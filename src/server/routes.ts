@@ -47,7 +47,7 @@ const ROUTE_TABLE: Record<string, Record<string, Handler>> = {
   [ROUTES.completeIdentityVerification]: { POST: json(({ ctx, outbox }, body) => completeIdentityVerification(ctx, outbox, body)) },
   [ROUTES.webhooks]: { POST: async ({ ctx, outbox }, request) => jsonResponse(await handleWebhook(ctx, outbox, request)) },
   // PortOne's, not the browser's: answered with PortOne's { errorMessage } when it stops a payment.
-  [ROUTES.confirm]: { POST: ({ ctx }, request) => handleConfirm(ctx, request) },
+  [ROUTES.confirm]: { POST: ({ ctx, outbox }, request) => handleConfirm(ctx, outbox, request) },
   // The scheduler's entry point (serverless: no background timers). Not part of the browser's contract.
   [CRON_PATH]: { GET: cron, POST: cron },
 };

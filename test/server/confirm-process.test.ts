@@ -113,3 +113,39 @@ test('with options.confirmUrl, payment prepares carry it (issue-and-pay prepares
   assert.equal(keyAndPay.status, 200, JSON.stringify(keyAndPay.body));
   assert.equal(keyAndPay.body.confirmUrl, undefined);
 });
+
+test('with options.confirmUrl and reserve, a payment the page approved without the confirm process is refused: flagged, refunded, never fulfilled', async (t) => {
+  // The shop's last unit: the first shopper's window takes it, the second is refused.
+  let units = 1;
+  const { env, log, confirmUrl } = await confirmEnv(t, () => units-- > 0, { confirmUrl: 'https://shop.example/portone/confirm' });
+  const first = await env.prepare(CART);
+  const paid = await env.post('/payments/complete', await env.pay(first, undefined, { confirmUrl }));
+  assert.deepEqual([paid.status, paid.body.order?.status], [200, 'PAID']);
+
+  // confirmUrl is a requestPayment option: a page that leaves it out is approved by PortOne unasked.
+  const skipped = await env.prepare(CART);
+  const result = await env.pay(skipped);
+  assert.equal(result.code, undefined, 'PortOne approved the window');
+  const answer = await env.post('/payments/complete', result);
+  assert.deepEqual([answer.status, answer.body.code], [409, 'PAYMENT_MISMATCH'], JSON.stringify(answer.body));
+  assert.match(answer.body.message, /expected PortOne to have approved it through the shop's confirm process \(options\.confirmUrl\) once reserve accepted, got a payment approved without it/);
+  const order = await env.kit.getOrder(skipped.paymentId);
+  assert.deepEqual([order?.status, order?.flag?.code, order?.flag?.refundedAt !== undefined], ['FLAGGED', 'PAYMENT_MISMATCH', true]);
+  assert.equal((env.sandbox.payment(skipped.paymentId) as { status: string }).status, 'CANCELLED', 'PortOne refunded it');
+
+  // Refused in the confirm process, then paid at once through a window without it: the refusal
+  // released the reservation there and then, so that payment stands on no reservation either.
+  const refused = await env.prepare(CART);
+  const stopped = await env.pay(refused, undefined, { confirmUrl });
+  assert.equal(stopped.message, SOLD_OUT);
+  assert.equal((await env.kit.getOrder(refused.paymentId))?.reservedAt, undefined, 'released when reserve refused');
+  const retried = await env.post('/payments/complete', await env.pay(refused));
+  assert.deepEqual([retried.status, retried.body.code], [409, 'PAYMENT_MISMATCH'], JSON.stringify(retried.body));
+  assert.equal((await env.kit.getOrder(refused.paymentId))?.status, 'FLAGGED');
+
+  await env.sandbox.flushWebhooks();
+  await eventually(() => log.released.length === 1, 'the refused reservation released');
+  assert.deepEqual(log.released.map((e) => e.reservationId), [`reserve:${refused.paymentId}`], 'released once, for the refusal only');
+  assert.deepEqual(log.reserved.map((e) => e.order?.paymentId), [first.paymentId, refused.paymentId], 'reserve asked only through the confirm process');
+  assert.deepEqual(env.hooks.paid.map((e) => e.order.paymentId), [first.paymentId], 'one unit, one fulfilment');
+});

@@ -162,7 +162,7 @@ test('refunds: partial then full, through PortOne; onCancelled once per cancella
       return true;
     });
   }
-  assert.equal(env.sandbox.payment(prepared.paymentId)?.amount.cancelled, 10_000);
+  assert.equal((env.sandbox.payment(prepared.paymentId) as { amount?: { cancelled: number } } | undefined)?.amount?.cancelled, 10_000, 'nothing more was refunded');
   const full = await env.kit.cancel(prepared.paymentId, { reason: '전체 환불' });
   assert.equal(full.status, 'CANCELLED');
   assert.equal(full.cancelledAmount, 64_000);

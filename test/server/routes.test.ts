@@ -239,7 +239,9 @@ test('billing-key routes refuse bad input', async (t) => {
   // A payment order cannot be completed as billing-key-and-pay.
   const prepared = await call(kit, post('/payments/prepare', { items: [{ id: 'beans', quantity: 1 }] }));
   await refuses(kit, post('/billing-key-and-pay/complete', { paymentId: prepared.body.paymentId, billingKey: 'bk' }), 400, 'INVALID_REQUEST', /expected an order prepared at billing-key-and-pay\/prepare, got one prepared for payments\/prepare/);
-  await refuses(kit, post('/billing-keys/complete', { billingKey: 'bk', issueId: 'iss_unknown' }, {}), 503, 'PORTONE_UNAVAILABLE', /PortOne is unavailable for GET \/billing-keys\/\{billingKey\}: it could not be reached/);
+  // An issue this shop never prepared: refused before PortOne (unreachable here) is asked.
+  await refuses(kit, post('/billing-keys/complete', { billingKey: 'bk', issueId: 'iss_unknown' }, {}), 404, 'ISSUE_NOT_FOUND', /got "iss_unknown" which it does not know/);
+  await refuses(kit, post('/billing-keys/complete', { billingKey: 'bk' }, {}), 503, 'PORTONE_UNAVAILABLE', /PortOne is unavailable for GET \/billing-keys\/\{billingKey\}: it could not be reached/);
 });
 
 test('a cross-site request riding on the shopper’s cookies cannot prepare for a member: only application/json gets in', async (t) => {
