@@ -160,6 +160,11 @@ export async function confirmOrder(ctx: KitContext, event: HookEvent): Promise<r
   return (await syncPayment(ctx, paymentId)).events;
 }
 
+/** Whether this token was recorded for this billing-key issue (its confirmation exists): only such a token is answered the key. */
+export async function issueTokenSeen(ctx: KitContext, issueId: string, token: string): Promise<boolean> {
+  return seen(ctx, issueConfirmKey(issueId, await tokenIdOf(token)));
+}
+
 /** The issue's approval number: its approval's attempt, else the last ended one's (see `IssueApprovalChange.attempt`). */
 const issueAttempt = (issue: BillingKeyIssue): number => issue.approval?.attempt ?? issue.failure?.attempt ?? 0;
 

@@ -2,7 +2,7 @@
 // issued against it (issued, this store, channel, customer and issue), store it per customer, and for
 // a plan start the subscription with its first period's order. The BillingKey.* webhooks land here too.
 import type { BillingKeyResponse, CheckoutCustomer, PreparedBillingKey } from '../contract.js';
-import { approveIssue } from './approvals.js';
+import { approveIssue, issueTokenSeen } from './approvals.js';
 import type { KitContext } from './context.js';
 import { admit, identify, ownerOf } from './customers.js';
 import { CheckoutError } from './errors.js';
@@ -152,8 +152,12 @@ export async function completeBillingKey(ctx: KitContext, outbox: Outbox, input:
 async function approveBillingKey(ctx: KitContext, outbox: Outbox, issueId: string, token: string): Promise<BillingKeyResponse> {
   const issue = await ctx.store.getIssue(issueId);
   if (!issue) throw issueNotFound(issueId);
-  // Approved already (a retried complete, the redirect after the promise): the key it got.
-  if (issue.status === 'COMPLETED') return billingKeyAnswer(ctx, issue);
+  // Approved already (a retried complete, the redirect after the promise): the key it got — only for
+  // the token that got it, since the issue's id alone must not hand out its key.
+  if (issue.status === 'COMPLETED') {
+    if (await issueTokenSeen(ctx, issueId, token)) return billingKeyAnswer(ctx, issue);
+    throw new CheckoutError('ISSUE_ALREADY_COMPLETED', `issue ${issueId}: expected a manual approval's token for an issue still open, got a token this issue never approved (it is completed)`);
+  }
   await approveIssue(ctx, outbox, issue, token);
   const after = (await ctx.store.getIssue(issueId)) ?? issue;
   if (after.status === 'COMPLETED') return billingKeyAnswer(ctx, after);

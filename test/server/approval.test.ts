@@ -259,6 +259,11 @@ test('billing keys on a manual-approval channel: NEEDS_CONFIRMATION and its toke
   await eventually(() => env.hooks.billingKeyIssued.length === 1, 'onBillingKeyIssued');
   const again = await env.post('/billing-keys/complete', { billingKey: 'NEEDS_CONFIRMATION', billingIssueToken: result.billingIssueToken, issueId: prepared.issueId });
   assert.deepEqual([again.status, again.body.billingKey.billingKey], [200, complete.body.billingKey.billingKey]);
+  // Anyone else who learns the issue's id gets nothing with a token of their own making.
+  const stranger = await env.post('/billing-keys/complete', { billingKey: 'NEEDS_CONFIRMATION', billingIssueToken: 'a-token-of-my-own', issueId: prepared.issueId });
+  assert.deepEqual([stranger.status, stranger.body.code], [409, 'ISSUE_ALREADY_COMPLETED'], JSON.stringify(stranger.body));
+  assert.doesNotMatch(JSON.stringify(stranger.body), new RegExp(complete.body.billingKey.billingKey), 'the key is not in the answer');
+  assert.equal(stranger.body.billingKey, undefined);
   assert.equal(shop.log.released.length, 0);
 });
 
