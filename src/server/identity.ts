@@ -20,6 +20,13 @@ export async function prepareIdentityVerification(ctx: KitContext, request: Requ
   const input = validate.prepareIdentityVerificationRequest(body);
   const shopper = await identify(ctx, request, input.customer);
   const options = ctx.options.identityVerification;
+  if (options.matchCustomer && shopper.identified && shopper.customer) {
+    // Matched against the account, not against what the page typed: otherwise a member could have
+    // someone else verify and type that person's name. (Elsewhere what the shopper typed wins.)
+    const { fullName, phoneNumber } = shopper.identified;
+    if (fullName !== undefined) shopper.customer.fullName = fullName;
+    if (phoneNumber !== undefined) shopper.customer.phoneNumber = phoneNumber;
+  }
   if (options.matchCustomer && !shopper.customer?.fullName) {
     throw new CheckoutError('INVALID_REQUEST', 'customer.fullName: expected the name the verified person must have (identityVerification.matchCustomer is on), got nothing');
   }

@@ -169,6 +169,24 @@ test('matchCustomer: the verified name (and phone) must be the customer’s; pre
   await eventually(() => verified.length === 1, 'once');
 });
 
+test('matchCustomer with identifyCustomer: the account’s name and phone are matched, not a name typed in the page', async (t) => {
+  const adult = TEST_PERSONS.find((p) => p.key === 'adult')!;
+  const { env, verified } = await identityEnv(t, {
+    identityVerification: { matchCustomer: true },
+    // The session's member: a name other than the person who will verify.
+    identifyCustomer: () => ({ customerId: 'alice', fullName: '이앨리스', phoneNumber: '010-1111-2222' }),
+  });
+  // The page types the verifying person's name and phone; the account's still decide.
+  const typed = await prepare(env, { customer: { fullName: adult.name, phoneNumber: adult.phoneNumber } });
+  assert.deepEqual([typed.customer?.customerId, typed.customer?.fullName], ['alice', '이앨리스'], 'the window is asked with the account’s name');
+  const answer = await complete(env, await verify(env, typed, { result: 'approve', person: 'adult' }));
+  assert.deepEqual([answer.status, answer.body.code], [409, 'IDENTITY_REJECTED'], JSON.stringify(answer.body));
+  assert.match(answer.body.message, /NAME_MISMATCH/);
+  assert.equal((await env.kit.getIdentityVerification(typed.identityVerificationId))?.status, 'REJECTED');
+  await env.sandbox.flushWebhooks();
+  assert.equal(verified.length, 0, 'never handed to onIdentityVerified');
+});
+
 test('one account per person: a CI linked to another customer is refused; no CI (카카오) cannot be checked; includeCi hands the CI to the hook', async (t) => {
   const links = new Map<string, string>();
   const { env, verified } = await identityEnv(t, {
