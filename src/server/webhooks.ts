@@ -7,6 +7,8 @@ import { CheckoutError, show } from './errors.js';
 import { readText } from './http.js';
 import type { Outbox } from './outbox.js';
 import { syncBillingKey } from './billing-keys.js';
+import { customDataId } from './ids.js';
+import { readPayment } from './reads.js';
 import { syncPayment } from './sync.js';
 
 export interface WebhookAnswer {
@@ -103,6 +105,26 @@ export async function handleWebhook(ctx: KitContext, outbox: Outbox, request: Re
   });
 }
 
+/** Webhooks that mean money was taken, or an account issued for it. */
+const MONEY_TAKEN = new Set(['Transaction.Paid', 'Transaction.VirtualAccountIssued']);
+
+/**
+ * Money PortOne took for an order this kit does not have, whose customData names one of the kit's
+ * order ids: an order `pruneAbandoned` deleted, paid later from the tab that prepared it (or one
+ * prepared by another deployment on this store). Nothing would ever fulfil or refund it, so the shop
+ * is told, loudly. Not refunded automatically: a staging kit receiving production's webhooks would
+ * refund real orders.
+ */
+async function orphanNote(ctx: KitContext, type: string, paymentId: string): Promise<string | undefined> {
+  if (!MONEY_TAKEN.has(type)) return undefined;
+  const payment = await readPayment(ctx, paymentId).catch(() => undefined);
+  const orderId = payment ? customDataId(payment.customData, 'orderId') : undefined;
+  if (!payment || orderId === undefined || !orderId.startsWith('ord_')) return undefined;
+  const note = `PortOne holds payment ${paymentId} ${payment.status} (${payment.amount.total} ${payment.currency}) for order ${orderId}, which this kit does not have (pruned by pruneAbandoned, or prepared by another deployment on this store): nothing fulfils it; refund it in PortOne's console if it is this shop's`;
+  ctx.log.error(note, { paymentId });
+  return note.slice(0, 500);
+}
+
 /** Acts on one claimed delivery: the body only says which payment or key to sync with PortOne. */
 async function processWebhook(
   ctx: KitContext,
@@ -115,7 +137,7 @@ async function processWebhook(
     // The confirm process is answered at {basePath}/confirm (the prepare's confirmUrl), not here.
     if (type === 'Transaction.Confirm') return { outcome: 'ignored', note: 'the confirm process is answered at the confirm route' };
     const order = await ctx.store.getOrder(about.paymentId);
-    if (!order) return { outcome: 'ignored', note: 'no order with this paymentId' };
+    if (!order) return { outcome: 'ignored', note: (await orphanNote(ctx, type, about.paymentId)) ?? 'no order with this paymentId' };
     const synced = await syncPayment(ctx, about.paymentId, order, { noteStarted: true, claim: outbox.newClaim() });
     await outbox.run(synced.events, synced.claimed, synced.order);
     return { outcome: 'processed', note: `order ${synced.order.status}` };

@@ -461,6 +461,13 @@ test('pruneAbandoned() deletes prepares reconcile() found PortOne knows nothing 
   assert.equal((await env.kit.getOrder(paid.prepared.paymentId))?.status, 'PAID');
   assert.equal((await env.kit.getOrder(unchecked.paymentId))?.status, 'PENDING', 'PortOne was never asked about it: kept');
   assert.equal(await env.kit.pruneAbandoned(), 0);
+  // The tab that prepared it pays after all: nothing can fulfil it, so the shop is told.
+  await env.pay(abandoned);
+  await env.sandbox.flushWebhooks();
+  const told = new RegExp(`^error PortOne holds payment ${abandoned.paymentId} PAID \\(${abandoned.totalAmount} KRW\\) for order ord_\\S+, which this kit does not have \\(pruned by pruneAbandoned`);
+  assert.ok(env.logs.some((line) => told.test(line)), env.logs.join('\n'));
+  assert.equal(env.logs.filter((line) => line.includes(`PortOne holds payment ${abandoned.paymentId}`)).length, 1, 'once, for the payment (not for its other webhooks)');
+  assert.equal(await env.kit.getOrder(abandoned.paymentId), undefined, 'no order made up for it');
 });
 
 test('pruneAbandoned() deletes billing-key issues no key completed, once old enough; completed ones stay', async (t) => {
