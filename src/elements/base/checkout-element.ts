@@ -79,9 +79,9 @@ export abstract class CheckoutElement<K extends RequestKind> extends ReactiveEle
   redirectUrl?: string;
   /** Always leave the page for the window, on PC too. */
   forceRedirect = false;
-  /** `windowType.pc`: `IFRAME`, `POPUP` or `REDIRECTION`. */
+  /** `windowType.pc`: `IFRAME` or `REDIRECTION` (`POPUP` on the identity-verification button only: KG Inicis's payment windows never open as popups). */
   windowTypePc?: string;
-  /** `windowType.mobile`: `REDIRECTION`, `IFRAME` or `POPUP`. */
+  /** `windowType.mobile`: `REDIRECTION` or `IFRAME` (`POPUP` on the identity-verification button only). */
   windowTypeMobile?: string;
   /** `customData`, as JSON (property: an object). */
   customData?: string | Record<string, unknown>;
