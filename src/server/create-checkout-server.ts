@@ -17,6 +17,7 @@ import { createPortOneGateway } from './portone.js';
 import { handle } from './routes.js';
 import type { CheckoutStore, OrderQuery } from './store/port.js';
 import { cancelSubscription, subscriptionFlow } from './subscriptions.js';
+import { isPostgresUrl } from './store/postgres/url.js';
 
 export interface CheckoutServer {
   /** The HTTP entry point: give it every request under the base path. Never rejects. */
@@ -162,8 +163,6 @@ export function createCheckoutServer(options: CheckoutServerOptions | (() => Che
   };
 }
 
-// The same test as createPostgresStore's (POSTGRES_URL), not imported: that module loads pg.
-const isPostgresUrl = (database: string | undefined): database is string => typeof database === 'string' && /^postgres(ql)?:\/\//i.test(database);
 
 /** The npm package the store for these options needs (none when the shop passed its own store). */
 function driverOf(options: CheckoutServerOptions): 'better-sqlite3' | 'pg' | undefined {

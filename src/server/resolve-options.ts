@@ -3,6 +3,7 @@
 import { CURRENCIES, type CheckoutCurrency, type CheckoutCustomer } from '../contract.js';
 import type { OrderLine } from './model.js';
 import type { BillingPlan, CheckoutServerOptions, IdentityRejectionCode, IdentityVerificationOptions, PricedOrder, ResolvedOptions } from './options.js';
+import { isPostgresUrl } from './store/postgres/url.js';
 
 /** Already worded for the message (`{ said: '3 values' }`); anything else is described without echoing strings. */
 type Said = { said: string };
@@ -88,7 +89,7 @@ export function resolveOptions(options: CheckoutServerOptions): ResolvedOptions 
     if (options.store !== undefined) fail('options.database', 'nothing when options.store is given (the store decides where records go)', plain(redactUrl(options.database)));
     if (typeof options.database !== 'string' || options.database.trim() === '') fail('options.database', 'a SQLite file path or a postgres:// URL', plain(options.database));
     // Any other URL would otherwise be taken for a SQLite file's name (credentials and all).
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(options.database) && !/^postgres(ql)?:\/\//i.test(options.database)) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(options.database) && !isPostgresUrl(options.database)) {
       fail('options.database', 'a SQLite file path or a postgres:// URL', plain(redactUrl(options.database)));
     }
   }

@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { CheckoutStore, OrderTransition, TransitionOutcome } from '../port.js';
 import { bookkeepingSql, migrationLockSql, migrationStep, POSTGRES_SCHEMA_VERSION, quoteSchema } from './migrations.js';
 import { batched, createLane } from './batches.js';
+import { isPostgresUrl } from './url.js';
 import { createBatchQueries, createQueries, transitionShape, type Sql } from './queries.js';
 
 export { migrationSql, POSTGRES_SCHEMA_VERSION } from './migrations.js';
@@ -25,9 +26,6 @@ export interface PostgresStoreOptions {
    */
   migrate?: boolean;
 }
-
-/** A PostgreSQL URL (the scheme, as any URL's, in either case). */
-const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 
 /** bigint columns (times in ms, amounts, event ids) as numbers: all of them stay far below 2^53. */
 const TYPES = {
@@ -70,7 +68,7 @@ export function createPostgresStore(options: PostgresStoreOptions): CheckoutStor
   if (!options || (options.pool === undefined) === (options.connectionString === undefined)) {
     throw new TypeError(`createPostgresStore: expected { pool } or { connectionString }, got ${options?.pool && options.connectionString ? 'both' : 'neither'}`);
   }
-  if (options.connectionString !== undefined && (typeof options.connectionString !== 'string' || !POSTGRES_URL.test(options.connectionString))) {
+  if (options.connectionString !== undefined && !isPostgresUrl(options.connectionString)) {
     throw new TypeError(`createPostgresStore: connectionString: expected a postgres:// or postgresql:// URL, got ${typeof options.connectionString === 'string' ? `one starting ${JSON.stringify(options.connectionString.split(':')[0])}` : typeof options.connectionString}`);
   }
   if (options.pool !== undefined && options.poolSize !== undefined) {
